@@ -1,0 +1,222 @@
+//! The one config file (PRODUCT.md, "Config"). Every value is checked while it
+//! is read, so a bad value is reported with the file and line it came from;
+//! unknown keys are rejected rather than silently ignored.
+mod duration;
+mod error;
+mod sha;
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+pub use duration::HumanDuration;
+pub use error::ConfigError;
+pub use sha::Sha256Hex;
+
+/// Everything the config file can say. Each section has defaults, so an empty
+/// file is valid.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// The responder running the console, as the team knows them.
+    #[serde(default)]
+    pub responder: Option<String>,
+    #[serde(default)]
+    pub feeds: Vec<FeedConfig>,
+    #[serde(default)]
+    pub runbooks: RunbooksConfig,
+    #[serde(default)]
+    pub console: ConsoleConfig,
+    #[serde(default)]
+    pub hub: HubConfig,
+}
+
+/// Which kind of feed the console polls.
+#[derive(Debug, Clone, Copy, Default, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum FeedKind {
+    #[default]
+    Hub,
+}
+
+/// One incident feed the console polls.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct FeedConfig {
+    #[serde(default = "default_feed_name")]
+    pub name: String,
+    #[serde(default)]
+    pub kind: FeedKind,
+    pub url: FeedUrl,
+    /// The environment variable that holds this responder's token.
+    #[serde(default = "default_token_env")]
+    pub token_env: String,
+    #[serde(default = "default_poll_interval")]
+    pub poll_interval: HumanDuration,
+}
+
+fn default_feed_name() -> String {
+    "hub".to_string()
+}
+
+pub fn default_token_env() -> String {
+    "ONCALL_TOKEN".to_string()
+}
+
+fn default_poll_interval() -> HumanDuration {
+    HumanDuration::from_secs(2)
+}
+
+/// An http(s) base URL, checked when read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FeedUrl(pub String);
+
+impl<'de> Deserialize<'de> for FeedUrl {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let raw = String::deserialize(d)?;
+        let parsed = reqwest::Url::parse(&raw).map_err(|e| {
+            serde::de::Error::custom(format!(
+                "'{raw}' is not a URL ({e}): write it like \"http://hub.example:8080\""
+            ))
+        })?;
+        if !matches!(parsed.scheme(), "http" | "https") {
+            return Err(serde::de::Error::custom(format!(
+                "'{raw}' must start with http:// or https://"
+            )));
+        }
+        Ok(FeedUrl(raw.trim_end_matches('/').to_string()))
+    }
+}
+
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct RunbooksConfig {
+    /// Folders of the team's own runbooks; they add to the shipped ones and
+    /// override them by id.
+    #[serde(default)]
+    pub dirs: Vec<PathBuf>,
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct ConsoleConfig {
+    /// Ring the terminal bell when something reaches you.
+    #[serde(default = "yes")]
+    pub bell: bool,
+}
+
+impl Default for ConsoleConfig {
+    fn default() -> Self {
+        ConsoleConfig { bell: true }
+    }
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// The hub's part of the file (`oncall serve`).
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct HubConfig {
+    #[serde(default)]
+    pub responders: Vec<ResponderConfig>,
+}
+
+/// A responder the hub accepts, known by the SHA-256 of their token.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct ResponderConfig {
+    pub name: String,
+    pub token_sha256: Sha256Hex,
+}
+
+impl Config {
+    /// Reads and checks the file at `path`.
+    pub fn load(path: &Path) -> Result<Config, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|e| ConfigError::unreadable(path, &e))?;
+        Config::parse(&text, path)
+    }
+
+    /// Reads the file if it exists; a missing file at the default path means
+    /// defaults, a missing file the user named is an error.
+    pub fn load_or_default(path: &Path, named_by_user: bool) -> Result<Config, ConfigError> {
+        if !named_by_user && !path.exists() {
+            return Ok(Config::default());
+        }
+        Config::load(path)
+    }
+
+    /// Parses and checks `text`; `path` is only used in error messages.
+    pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
+        let config: Config =
+            toml::from_str(text).map_err(|e| ConfigError::from_toml(path, text, &e))?;
+        config.check(text, path)?;
+        Ok(config)
+    }
+
+    /// Checks that span more than one value (duplicates and the like).
+    fn check(&self, text: &str, path: &Path) -> Result<(), ConfigError> {
+        let mut seen = std::collections::BTreeSet::new();
+        for r in &self.hub.responders {
+            if r.name.trim().is_empty() {
+                return Err(ConfigError::at_key(
+                    path,
+                    text,
+                    "name",
+                    "a responder in [[hub.responders]] has an empty name",
+                    "give every responder a name, like name = \"alice\"",
+                ));
+            }
+            if !seen.insert(r.name.as_str()) {
+                return Err(ConfigError::at_value(
+                    path,
+                    text,
+                    &r.name,
+                    &format!("responder '{}' is listed twice in [[hub.responders]]", r.name),
+                    "keep one entry per responder; remove the other",
+                ));
+            }
+        }
+        let mut names = std::collections::BTreeSet::new();
+        for f in &self.feeds {
+            if !names.insert(f.name.as_str()) {
+                return Err(ConfigError::at_value(
+                    path,
+                    text,
+                    &f.name,
+                    &format!("two feeds are named '{}'", f.name),
+                    "give each [[feeds]] entry its own name",
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// The responder's name: from the file, else the login name.
+    pub fn responder_name(&self) -> String {
+        self.responder
+            .clone()
+            .filter(|s| !s.trim().is_empty())
+            .or_else(|| std::env::var("USER").ok())
+            .unwrap_or_else(|| "responder".to_string())
+    }
+}
+
+/// Where the config file is by default (`~/.config/oncall/config.toml` on Linux).
+pub fn default_path() -> Option<PathBuf> {
+    directories::ProjectDirs::from("", "", "oncall").map(|d| d.config_dir().join("config.toml"))
+}
+
+/// Where logs, the cache and hand-off notes go (`~/.local/share/oncall`).
+pub fn data_dir() -> PathBuf {
+    if let Some(dir) = std::env::var_os("ONCALL_DATA_DIR") {
+        return PathBuf::from(dir);
+    }
+    directories::ProjectDirs::from("", "", "oncall")
+        .map(|d| d.data_dir().to_path_buf())
+        .unwrap_or_else(|| std::env::temp_dir().join("oncall"))
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,82 @@
+use super::*;
+
+fn parse(text: &str) -> Result<Config, ConfigError> {
+    Config::parse(text, Path::new("/etc/oncall/config.toml"))
+}
+
+#[test]
+fn empty_file_is_defaults() {
+    assert_eq!(parse("").unwrap(), Config::default());
+}
+
+#[test]
+fn unknown_key_names_line_and_allowed_keys() {
+    let err = parse("responder = \"alice\"\n\n[[feeds]]\nurl = \"http://h:1\"\npoll_intervall = \"2s\"\n")
+        .unwrap_err();
+    assert_eq!(err.line, Some(5), "{err}");
+    assert!(err.problem.contains("poll_intervall"), "{err}");
+    assert!(err.fix.contains("poll_interval"), "{err}");
+    assert!(err.to_string().starts_with("/etc/oncall/config.toml:5: "), "{err}");
+}
+
+#[test]
+fn bad_duration_names_line_and_fix() {
+    let err = parse("[[feeds]]\nurl = \"http://h:1\"\npoll_interval = \"2 seconds\"\n").unwrap_err();
+    assert_eq!(err.line, Some(3), "{err}");
+    assert!(err.fix.contains("unit"), "{err}");
+}
+
+#[test]
+fn durations_parse() {
+    assert_eq!(HumanDuration::parse("1h30m").unwrap().0.as_secs(), 5400);
+    assert_eq!(HumanDuration::parse("500ms").unwrap().0.as_millis(), 500);
+    assert_eq!(HumanDuration::parse("1d").unwrap().to_string(), "1d");
+    assert!(HumanDuration::parse("0s").is_err());
+    assert!(HumanDuration::parse("5").is_err());
+    assert!(HumanDuration::parse("5y").is_err());
+    assert!(HumanDuration::parse("").is_err());
+}
+
+#[test]
+fn bad_url_is_reported() {
+    let err = parse("[[feeds]]\nurl = \"hub.example:8080\"\n").unwrap_err();
+    assert_eq!(err.line, Some(2), "{err}");
+    let err = parse("[[feeds]]\nurl = \"ftp://hub\"\n").unwrap_err();
+    assert!(err.problem.contains("http://"), "{err}");
+}
+
+#[test]
+fn missing_url_says_to_add_it() {
+    let err = parse("[[feeds]]\nname = \"x\"\n").unwrap_err();
+    assert!(err.fix.contains("url"), "{err}");
+}
+
+#[test]
+fn bad_token_hash_is_reported() {
+    let err = parse("[[hub.responders]]\nname = \"a\"\ntoken_sha256 = \"abc\"\n").unwrap_err();
+    assert_eq!(err.line, Some(3), "{err}");
+    assert!(err.fix.contains("oncall token new"), "{err}");
+}
+
+#[test]
+fn duplicate_responder_points_at_second() {
+    let h = Sha256Hex::of("t").to_hex();
+    let text = format!(
+        "[[hub.responders]]\nname = \"a\"\ntoken_sha256 = \"{h}\"\n[[hub.responders]]\nname = \"a\"\ntoken_sha256 = \"{h}\"\n"
+    );
+    let err = parse(&text).unwrap_err();
+    assert_eq!(err.line, Some(5), "{err}");
+}
+
+#[test]
+fn syntax_error_has_line() {
+    let err = parse("responder = \"alice\"\nfeeds = [\n").unwrap_err();
+    assert!(err.line.is_some(), "{err}");
+}
+
+#[test]
+fn missing_named_file_is_an_error_with_fix() {
+    let err = Config::load_or_default(Path::new("/nonexistent/oncall.toml"), true).unwrap_err();
+    assert!(err.fix.contains("--config"), "{err}");
+    assert!(Config::load_or_default(Path::new("/nonexistent/oncall.toml"), false).is_ok());
+}

@@ -1,0 +1,1 @@
+//! The hub: the team's shared incident feed (`oncall serve`).

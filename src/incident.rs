@@ -1,0 +1,276 @@
+//! The incident as every part of oncall sees it: the hub stores it, the feed
+//! carries it, the console shows it. These types are also the JSON of the hub's
+//! HTTP API (PRODUCT.md, "The hub's HTTP API"), so renaming a field is a
+//! breaking change for every client.
+use std::collections::BTreeMap;
+use std::fmt;
+use std::str::FromStr;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+/// How bad it is. Ordered most severe first, so sorting puts critical on top.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Critical,
+    High,
+    Warning,
+    Info,
+}
+
+impl Severity {
+    pub const ALL: [Severity; 4] = [
+        Severity::Critical,
+        Severity::High,
+        Severity::Warning,
+        Severity::Info,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Critical => "critical",
+            Severity::High => "high",
+            Severity::Warning => "warning",
+            Severity::Info => "info",
+        }
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Severity {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.to_ascii_lowercase().as_str() {
+            "critical" | "crit" | "p1" => Ok(Severity::Critical),
+            "high" | "error" | "p2" => Ok(Severity::High),
+            "warning" | "warn" | "p3" => Ok(Severity::Warning),
+            "info" | "p4" => Ok(Severity::Info),
+            other => Err(format!(
+                "unknown severity '{other}': use critical, high, warning or info"
+            )),
+        }
+    }
+}
+
+/// Where the incident stands. Ordered so that what needs a human sorts first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Triggered,
+    Acknowledged,
+    Resolved,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Triggered => "triggered",
+            Status::Acknowledged => "acknowledged",
+            Status::Resolved => "resolved",
+        }
+    }
+
+    pub fn is_open(self) -> bool {
+        self != Status::Resolved
+    }
+}
+
+impl fmt::Display for Status {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// What happened to an incident; one entry of its timeline.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EventKind {
+    Opened,
+    Repeated,
+    Acknowledged,
+    Escalated,
+    Resolved,
+    Note,
+    Step,
+    Reassigned,
+}
+
+impl EventKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EventKind::Opened => "opened",
+            EventKind::Repeated => "repeated",
+            EventKind::Acknowledged => "acknowledged",
+            EventKind::Escalated => "escalated",
+            EventKind::Resolved => "resolved",
+            EventKind::Note => "note",
+            EventKind::Step => "step",
+            EventKind::Reassigned => "reassigned",
+        }
+    }
+}
+
+/// One line of an incident's history: who did what, when.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TimelineEntry {
+    pub at: DateTime<Utc>,
+    /// The responder (from their token), or the source for machine events.
+    pub who: String,
+    pub kind: EventKind,
+    /// Free text: the note, or a human summary ("escalated from level 1 to 2").
+    #[serde(default)]
+    pub text: String,
+}
+
+/// An incident as the hub serves it. `timeline` is filled on
+/// `GET /api/v1/incidents/{id}` and left empty (and omitted) in lists.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Incident {
+    pub id: u64,
+    pub dedup_key: String,
+    pub title: String,
+    pub service: String,
+    pub severity: Severity,
+    pub status: Status,
+    #[serde(default)]
+    pub labels: BTreeMap<String, String>,
+    #[serde(default)]
+    pub description: String,
+    /// Explicit runbook id chosen by whoever opened the incident.
+    #[serde(default)]
+    pub runbook: Option<String>,
+    #[serde(default)]
+    pub runbook_url: Option<String>,
+    /// What opened it: "page", "api", "alertmanager", "demo", ...
+    #[serde(default)]
+    pub source: String,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    /// Who holds it. Set by acknowledge (and, later, by the rota).
+    #[serde(default)]
+    pub owner: Option<String>,
+    /// 1 is the first line.
+    pub escalation_level: u32,
+    /// How many times it was raised; repeats with the same `dedup_key` fold here.
+    pub occurrences: u64,
+    /// Bumped by every change; acknowledge may carry it to detect races.
+    pub version: u64,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub timeline: Vec<TimelineEntry>,
+}
+
+/// `POST /api/v1/incidents`: open an incident, or fold a repeat into the open
+/// one with the same `dedup_key`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewIncident {
+    pub title: String,
+    pub service: String,
+    #[serde(default = "default_severity")]
+    pub severity: Severity,
+    /// Repeats with the same key fold into the open incident. When absent,
+    /// every post opens a new incident.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dedup_key: Option<String>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub labels: BTreeMap<String, String>,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub description: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub runbook: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub runbook_url: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+}
+
+fn default_severity() -> Severity {
+    Severity::Warning
+}
+
+impl Default for Severity {
+    fn default() -> Self {
+        default_severity()
+    }
+}
+
+/// `POST /api/v1/incidents/{id}/acknowledge`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AckRequest {
+    /// The version the responder saw; a different current version means
+    /// someone else changed it first (409).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// `POST /api/v1/incidents/{id}/escalate`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EscalateRequest {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// `POST /api/v1/incidents/{id}/resolve`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ResolveRequest {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// `POST /api/v1/incidents/{id}/notes`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NoteRequest {
+    pub text: String,
+}
+
+/// The answer to `POST /api/v1/incidents`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Opened {
+    /// True when the post folded into an open incident instead of opening one.
+    pub folded: bool,
+    pub incident: Incident,
+}
+
+/// `GET /api/v1/incidents`: the incidents that match, and the cursor to pass
+/// as `since` next time to get only what changed after this answer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IncidentList {
+    pub cursor: u64,
+    pub incidents: Vec<Incident>,
+}
+
+/// Every error the hub answers: `{"error": "...", "code": "..."}`; a 409 also
+/// carries the incident as it is now.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErrorBody {
+    pub error: String,
+    pub code: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub incident: Option<Box<Incident>>,
+}
+
+/// The highest escalation level until per-service policies exist: 1st, 2nd
+/// and 3rd line.
+pub const DEFAULT_LEVELS: u32 = 3;
+
+/// The name of an escalation level as responders say it.
+pub fn level_name(level: u32) -> String {
+    match level {
+        1 => "1st line".to_string(),
+        2 => "2nd line".to_string(),
+        3 => "3rd line".to_string(),
+        n => format!("{n}th line"),
+    }
+}
