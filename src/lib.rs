@@ -8,5 +8,11 @@
 //! - `demo`: a hub in-process with incidents that keep arriving (`oncall --demo`).
 pub mod cli;
 pub mod config;
+pub mod console;
+pub mod demo;
+pub mod feed;
 pub mod hub;
 pub mod incident;
+pub mod logging;
+pub mod runbook;
+pub mod sanitize;

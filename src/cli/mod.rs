@@ -1,3 +1,71 @@
-pub fn main() -> std::process::ExitCode {
-    std::process::ExitCode::SUCCESS
+//! The `oncall` command line: the console by default, and the subcommands of
+//! PRODUCT.md, "Commands".
+mod page;
+mod runbooks;
+mod start;
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "oncall",
+    version,
+    about = "A terminal console for the on-call responder, and the hub that is the team's incident feed."
+)]
+pub struct Cli {
+    /// Config file (default: ~/.config/oncall/config.toml).
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Open the console against a hub started in-process with incidents that
+    /// keep arriving. Nothing to configure.
+    #[arg(long)]
+    pub demo: bool,
+    #[command(subcommand)]
+    pub command: Option<Cmd>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Cmd {
+    /// Run the hub: the team's shared incident feed.
+    Serve {
+        /// Address to listen on.
+        #[arg(long, default_value = "127.0.0.1:8080", value_name = "ADDR")]
+        listen: SocketAddr,
+        /// SQLite database file (created if missing).
+        #[arg(long, value_name = "PATH")]
+        db: PathBuf,
+    },
+    /// Open an incident on the hub and print its id.
+    Page(page::PageArgs),
+    /// Responder tokens for the hub.
+    Token {
+        #[command(subcommand)]
+        command: TokenCmd,
+    },
+    /// List, show, check and match runbooks.
+    Runbooks {
+        #[command(subcommand)]
+        command: runbooks::RunbooksCmd,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TokenCmd {
+    /// Make a new token for NAME and print the line for the hub's config.
+    New { name: String },
+}
+
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match start::run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(1)
+        }
+    }
 }

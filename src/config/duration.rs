@@ -15,7 +15,8 @@ impl HumanDuration {
     }
 
     pub fn parse(text: &str) -> Result<Self, String> {
-        let hint = "write a number and a unit, like \"500ms\", \"2s\", \"15m\", \"1h30m\" or \"1d\"";
+        let hint =
+            "write a number and a unit, like \"500ms\", \"2s\", \"15m\", \"1h30m\" or \"1d\"";
         let s = text.trim();
         if s.is_empty() {
             return Err(format!("empty duration{FIX_SEPARATOR}{hint}"));
@@ -31,7 +32,10 @@ impl HumanDuration {
                 .parse()
                 .map_err(|_| format!("'{text}' is too large{FIX_SEPARATOR}{hint}"))?;
             rest = &rest[digits..];
-            let unit_len = rest.len() - rest.trim_start_matches(|c: char| c.is_ascii_alphabetic()).len();
+            let unit_len = rest.len()
+                - rest
+                    .trim_start_matches(|c: char| c.is_ascii_alphabetic())
+                    .len();
             let unit = &rest[..unit_len];
             rest = &rest[unit_len..];
             let part = match unit {
@@ -57,7 +61,9 @@ impl HumanDuration {
             total = total.saturating_add(part);
         }
         if total.is_zero() {
-            return Err(format!("'{text}' is zero{FIX_SEPARATOR}use a duration above zero"));
+            return Err(format!(
+                "'{text}' is zero{FIX_SEPARATOR}use a duration above zero"
+            ));
         }
         Ok(HumanDuration(total))
     }
@@ -66,11 +72,16 @@ impl HumanDuration {
 impl fmt::Display for HumanDuration {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let ms = self.0.as_millis();
-        if ms % 1000 != 0 {
+        if !ms.is_multiple_of(1000) {
             return write!(f, "{ms}ms");
         }
         let secs = self.0.as_secs();
-        let (d, h, m, s) = (secs / 86_400, secs % 86_400 / 3600, secs % 3600 / 60, secs % 60);
+        let (d, h, m, s) = (
+            secs / 86_400,
+            secs % 86_400 / 3600,
+            secs % 3600 / 60,
+            secs % 60,
+        );
         let mut out = String::new();
         for (n, unit) in [(d, "d"), (h, "h"), (m, "m"), (s, "s")] {
             if n > 0 {

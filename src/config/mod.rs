@@ -173,7 +173,10 @@ impl Config {
                     path,
                     text,
                     &r.name,
-                    &format!("responder '{}' is listed twice in [[hub.responders]]", r.name),
+                    &format!(
+                        "responder '{}' is listed twice in [[hub.responders]]",
+                        r.name
+                    ),
                     "keep one entry per responder; remove the other",
                 ));
             }

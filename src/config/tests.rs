@@ -11,17 +11,23 @@ fn empty_file_is_defaults() {
 
 #[test]
 fn unknown_key_names_line_and_allowed_keys() {
-    let err = parse("responder = \"alice\"\n\n[[feeds]]\nurl = \"http://h:1\"\npoll_intervall = \"2s\"\n")
-        .unwrap_err();
+    let err = parse(
+        "responder = \"alice\"\n\n[[feeds]]\nurl = \"http://h:1\"\npoll_intervall = \"2s\"\n",
+    )
+    .unwrap_err();
     assert_eq!(err.line, Some(5), "{err}");
     assert!(err.problem.contains("poll_intervall"), "{err}");
     assert!(err.fix.contains("poll_interval"), "{err}");
-    assert!(err.to_string().starts_with("/etc/oncall/config.toml:5: "), "{err}");
+    assert!(
+        err.to_string().starts_with("/etc/oncall/config.toml:5: "),
+        "{err}"
+    );
 }
 
 #[test]
 fn bad_duration_names_line_and_fix() {
-    let err = parse("[[feeds]]\nurl = \"http://h:1\"\npoll_interval = \"2 seconds\"\n").unwrap_err();
+    let err =
+        parse("[[feeds]]\nurl = \"http://h:1\"\npoll_interval = \"2 seconds\"\n").unwrap_err();
     assert_eq!(err.line, Some(3), "{err}");
     assert!(err.fix.contains("unit"), "{err}");
 }

@@ -1,1 +1,206 @@
-//! The hub: the team's shared incident feed (`oncall serve`).
+//! The hub: the team's shared incident feed (`oncall serve`). An HTTP server
+//! over an embedded SQLite file; see PRODUCT.md, "The hub's HTTP API (v1)".
+//!
+//! - `store`, `schema`, `changes`: the database and every change to it.
+//! - `routes`, `list`: the handlers; `list` also caches the polled list.
+//! - `auth`, `extract`, `validate`, `error`: what a request must be, and the
+//!   JSON errors when it is not.
+mod auth;
+mod changes;
+mod clock;
+mod error;
+mod extract;
+mod list;
+mod routes;
+mod schema;
+mod state;
+mod store;
+pub mod token;
+mod validate;
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Instant;
+
+use anyhow::Context;
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, Request};
+use axum::middleware::{self, Next};
+use axum::response::Response;
+use axum::routing::{get, post};
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+pub use auth::Responder;
+pub use changes::next_level;
+pub use clock::{Clock, ManualClock, SystemClock};
+pub use error::ApiError;
+pub use extract::MAX_BODY;
+pub use state::HubState;
+
+/// What a hub needs to run.
+pub struct HubSettings {
+    /// The SQLite file; created on first use.
+    pub db: PathBuf,
+    pub config: crate::config::HubConfig,
+    pub clock: Arc<dyn Clock>,
+}
+
+impl HubSettings {
+    /// Settings with the wall clock.
+    pub fn new(db: impl Into<PathBuf>, config: crate::config::HubConfig) -> Self {
+        HubSettings {
+            db: db.into(),
+            config,
+            clock: Arc::new(SystemClock),
+        }
+    }
+}
+
+/// A hub serving in the background. Dropping it stops the server without
+/// waiting; [`RunningHub::shutdown`] stops it and waits.
+#[must_use = "dropping a RunningHub stops the hub"]
+pub struct RunningHub {
+    pub addr: SocketAddr,
+    stop: Option<oneshot::Sender<()>>,
+    task: JoinHandle<std::io::Result<()>>,
+}
+
+impl RunningHub {
+    /// Stops taking connections, lets requests in flight finish, and returns
+    /// once the server task has ended (and with it the database connections).
+    pub async fn shutdown(mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        match (&mut self.task).await {
+            Ok(Ok(())) => tracing::info!(addr = %self.addr, "hub stopped"),
+            Ok(Err(e)) => tracing::error!(error = %e, "hub server failed"),
+            Err(e) => tracing::error!(error = %e, "hub server task failed"),
+        }
+    }
+}
+
+impl Drop for RunningHub {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+    }
+}
+
+/// Opens the database and starts serving on `listen` (port 0 picks a free
+/// port; see [`RunningHub::addr`]). Returns once the socket is listening.
+pub async fn start(listen: SocketAddr, settings: HubSettings) -> anyhow::Result<RunningHub> {
+    let db = settings.db.clone();
+    let state = tokio::task::spawn_blocking(move || HubState::open(settings))
+        .await
+        .context("the task opening the hub database failed")??;
+    let listener = TcpListener::bind(listen)
+        .await
+        .with_context(|| format!("cannot listen on {listen}"))?;
+    let addr = listener
+        .local_addr()
+        .context("the listening socket has no address")?;
+    let (stop, stopped) = oneshot::channel::<()>();
+    let app = router(state);
+    let task = tokio::spawn(async move {
+        axum::serve(listener, app)
+            .with_graceful_shutdown(async move {
+                // A dropped sender means the RunningHub is gone: stop too.
+                let _ = stopped.await;
+            })
+            .await
+    });
+    tracing::info!(%addr, db = %db.display(), "hub listening");
+    Ok(RunningHub {
+        addr,
+        stop: Some(stop),
+        task,
+    })
+}
+
+/// `oncall serve`: runs the hub until Ctrl-C or SIGTERM, then stops it
+/// gracefully.
+pub async fn serve(listen: SocketAddr, settings: HubSettings) -> anyhow::Result<()> {
+    let mut hub = start(listen, settings).await?;
+    tokio::select! {
+        signal = shutdown_signal() => {
+            signal?;
+            tracing::info!("stopping the hub");
+            hub.shutdown().await;
+            Ok(())
+        }
+        ended = &mut hub.task => {
+            hub.stop = None;
+            match ended {
+                Ok(Ok(())) => anyhow::bail!("the hub server stopped by itself"),
+                Ok(Err(e)) => Err(anyhow::Error::new(e).context("the hub server failed")),
+                Err(e) => Err(anyhow::Error::new(e).context("the hub server task failed")),
+            }
+        }
+    }
+}
+
+async fn shutdown_signal() -> anyhow::Result<()> {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        let mut term = signal(SignalKind::terminate()).context("cannot watch for SIGTERM")?;
+        tokio::select! {
+            r = tokio::signal::ctrl_c() => r.context("cannot watch for Ctrl-C")?,
+            _ = term.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    tokio::signal::ctrl_c()
+        .await
+        .context("cannot watch for Ctrl-C")?;
+    Ok(())
+}
+
+/// The hub's HTTP API over `state`.
+pub fn router(state: HubState) -> Router {
+    let api = Router::new()
+        .route(
+            "/incidents",
+            get(list::list_incidents).post(routes::open_incident),
+        )
+        .route("/incidents/{id}", get(routes::get_incident))
+        .route("/incidents/{id}/acknowledge", post(routes::acknowledge))
+        .route("/incidents/{id}/escalate", post(routes::escalate))
+        .route("/incidents/{id}/resolve", post(routes::resolve))
+        .route("/incidents/{id}/notes", post(routes::add_note))
+        .method_not_allowed_fallback(routes::method_not_allowed)
+        .route_layer(middleware::from_fn_with_state(
+            state.clone(),
+            auth::require_responder,
+        ));
+    Router::new()
+        .route("/healthz", get(routes::healthz))
+        .nest("/api/v1", api)
+        .fallback(routes::not_found)
+        .method_not_allowed_fallback(routes::method_not_allowed)
+        .layer(DefaultBodyLimit::max(MAX_BODY))
+        .layer(middleware::from_fn(log_request))
+        .with_state(state)
+}
+
+/// One debug line per request. Only method, path and outcome: headers (and
+/// so tokens) never reach the log.
+async fn log_request(request: Request, next: Next) -> Response {
+    let method = request.method().clone();
+    let path = request.uri().path().to_string();
+    let started = Instant::now();
+    let response = next.run(request).await;
+    let status = response.status();
+    let micros = started.elapsed().as_micros();
+    if status.is_server_error() {
+        tracing::warn!(%method, %path, status = status.as_u16(), micros, "request failed");
+    } else {
+        tracing::debug!(%method, %path, status = status.as_u16(), micros, "request");
+    }
+    response
+}

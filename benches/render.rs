@@ -1,0 +1,121 @@
+//! Drawing the main screen with 10,000 incidents, and applying a full poll of
+//! 10,000 incidents to the model. See BENCHMARKS.md for figures.
+use std::collections::BTreeMap;
+use std::hint::black_box;
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::{TimeZone, Utc};
+use criterion::{Criterion, criterion_group, criterion_main};
+use oncall::console::model::{FeedStatus, Model};
+use oncall::console::msg::Msg;
+use oncall::console::{update, view};
+use oncall::feed::FeedEvent;
+use oncall::incident::{Incident, Severity, Status};
+use oncall::runbook::Library;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+fn incidents(n: u64) -> Vec<Incident> {
+    let t0 = Utc.with_ymd_and_hms(2026, 11, 23, 3, 0, 0).unwrap();
+    let alerts = [
+        "HostNetworkReceiveErrors",
+        "NodeFilesystemSpaceFillingUp",
+        "HostOomKillDetected",
+        "PostgresqlTooManyConnections",
+    ];
+    (1..=n)
+        .map(|id| {
+            let mut labels = BTreeMap::new();
+            labels.insert(
+                "alertname".to_string(),
+                alerts[(id % 4) as usize].to_string(),
+            );
+            labels.insert("instance".to_string(), format!("host-{}:9100", id % 300));
+            Incident {
+                id,
+                dedup_key: format!("k{id}"),
+                title: format!(
+                    "Incident number {id} on host-{} with a realistic length of title",
+                    id % 300
+                ),
+                service: ["api", "postgres", "web", "edge-lb"][(id % 4) as usize].to_string(),
+                severity: Severity::ALL[(id % 4) as usize],
+                status: if id % 3 == 0 {
+                    Status::Acknowledged
+                } else {
+                    Status::Triggered
+                },
+                labels,
+                description: "Something realistic happened here.".to_string(),
+                runbook: None,
+                runbook_url: None,
+                source: "bench".to_string(),
+                created_at: t0 - chrono::Duration::seconds(id as i64 * 7),
+                updated_at: t0,
+                owner: (id % 3 == 0).then(|| "sam".to_string()),
+                escalation_level: 1,
+                occurrences: id % 5 + 1,
+                version: 1,
+                timeline: Vec::new(),
+            }
+        })
+        .collect()
+}
+
+fn model(width: u16, height: u16, list: Vec<Incident>) -> Model {
+    let feed = FeedStatus {
+        name: "hub".into(),
+        poll_interval: Duration::from_secs(2),
+        unavailable: None,
+        last_ok: None,
+        last_error: None,
+    };
+    let now = Utc.with_ymd_and_hms(2026, 11, 23, 3, 0, 0).unwrap();
+    let mut m = Model::new("alex".into(), feed, Arc::new(Library::shipped()), now);
+    update(&mut m, Msg::Resize(width, height));
+    update(
+        &mut m,
+        Msg::Feed(FeedEvent::Polled {
+            incidents: list,
+            full: true,
+        }),
+    );
+    m
+}
+
+fn bench_draw(c: &mut Criterion) {
+    let list = incidents(10_000);
+    for (w, h) in [(120u16, 40u16), (200, 60)] {
+        let m = model(w, h, list.clone());
+        let mut terminal = Terminal::new(TestBackend::new(w, h)).expect("test backend");
+        c.bench_function(&format!("draw main screen {w}x{h}, 10k incidents"), |b| {
+            b.iter(|| {
+                terminal.draw(|f| view(black_box(&m), f)).expect("draw");
+            })
+        });
+    }
+}
+
+fn bench_apply_poll(c: &mut Criterion) {
+    let list = incidents(10_000);
+    c.bench_function("apply a full poll of 10k incidents", |b| {
+        b.iter_batched(
+            || (model(200, 60, Vec::new()), list.clone()),
+            |(mut m, list)| {
+                update(
+                    &mut m,
+                    Msg::Feed(FeedEvent::Polled {
+                        incidents: list,
+                        full: true,
+                    }),
+                );
+                m
+            },
+            criterion::BatchSize::LargeInput,
+        )
+    });
+}
+
+criterion_group!(benches, bench_draw, bench_apply_poll);
+criterion_main!(benches);

@@ -1,0 +1,106 @@
+//! `oncall page`: open an incident on the hub from a shell or a script.
+use std::collections::BTreeMap;
+use std::process::ExitCode;
+
+use anyhow::{Context, anyhow, bail};
+use clap::Args;
+
+use crate::config::{self, Config};
+use crate::feed::HubClient;
+use crate::incident::{NewIncident, Severity};
+
+#[derive(Debug, Args)]
+pub struct PageArgs {
+    /// The service that is affected (selects the escalation policy).
+    #[arg(long)]
+    pub service: String,
+    /// critical, high, warning or info.
+    #[arg(long, default_value = "warning", value_parser = parse_severity)]
+    pub severity: Severity,
+    /// Repeats with the same key fold into the open incident.
+    #[arg(long)]
+    pub dedup_key: Option<String>,
+    #[arg(long, default_value = "")]
+    pub description: String,
+    /// A label, KEY=VALUE; repeat for more.
+    #[arg(long = "label", value_name = "KEY=VALUE", value_parser = parse_label)]
+    pub labels: Vec<(String, String)>,
+    /// The id of the runbook to show with it.
+    #[arg(long)]
+    pub runbook: Option<String>,
+    /// The hub's URL (default: the first feed in the config).
+    #[arg(long, value_name = "URL")]
+    pub hub: Option<String>,
+    /// The environment variable holding your token (default: the feed's, or ONCALL_TOKEN).
+    #[arg(long, value_name = "VAR")]
+    pub token_env: Option<String>,
+    /// What is wrong, in a line.
+    pub title: String,
+}
+
+fn parse_severity(s: &str) -> Result<Severity, String> {
+    s.parse()
+}
+
+fn parse_label(s: &str) -> Result<(String, String), String> {
+    match s.split_once('=') {
+        Some((k, v)) if !k.trim().is_empty() => Ok((k.trim().to_string(), v.to_string())),
+        _ => Err(format!("'{s}' is not KEY=VALUE")),
+    }
+}
+
+pub async fn run(config: &Config, args: PageArgs) -> anyhow::Result<ExitCode> {
+    let feed = config.feeds.first();
+    let url = match (&args.hub, feed) {
+        (Some(u), _) => u.trim_end_matches('/').to_string(),
+        (None, Some(f)) => f.url.0.clone(),
+        (None, None) => bail!(
+            "no hub to page: pass --hub URL, or add a [[feeds]] entry with its url to the config"
+        ),
+    };
+    let token_env = args
+        .token_env
+        .clone()
+        .or_else(|| feed.map(|f| f.token_env.clone()))
+        .unwrap_or_else(config::default_token_env);
+    let token = std::env::var(&token_env)
+        .ok()
+        .filter(|t| !t.trim().is_empty())
+        .ok_or_else(|| {
+            anyhow!(
+                "${token_env} is not set: export your hub token (from `oncall token new`) first"
+            )
+        })?;
+    let client = HubClient::new(
+        &url,
+        token.trim().to_string(),
+        &token_env,
+        super::start::REQUEST_TIMEOUT,
+    )?;
+    let new = NewIncident {
+        title: args.title,
+        service: args.service,
+        severity: args.severity,
+        dedup_key: args.dedup_key,
+        labels: args.labels.into_iter().collect::<BTreeMap<_, _>>(),
+        description: args.description,
+        runbook: args.runbook,
+        runbook_url: None,
+        source: Some("page".to_string()),
+    };
+    let opened = client
+        .open(&new)
+        .await
+        .with_context(|| format!("paging {url}"))?;
+    let inc = &opened.incident;
+    if opened.folded {
+        eprintln!(
+            "folded into the open incident #{} ({} occurrences)",
+            inc.id, inc.occurrences
+        );
+    } else {
+        eprintln!("opened #{} [{}] {}", inc.id, inc.severity, inc.title);
+    }
+    println!("{}", inc.id);
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,128 @@
+//! Turns the parsed command line into the thing it asks for.
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::{Context, bail};
+
+use super::{Cli, Cmd, TokenCmd};
+use crate::config::{self, Config};
+use crate::console;
+use crate::feed::HubClient;
+use crate::hub;
+use crate::logging;
+use crate::runbook::Library;
+
+/// How long the console waits for the hub before calling it unreachable.
+pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
+
+pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    if cli.demo {
+        let _log = logging::to_file(&config::data_dir())?;
+        return runtime()?
+            .block_on(crate::demo::run())
+            .map(|_| ExitCode::SUCCESS);
+    }
+    match cli.command {
+        None => {
+            let config = load_config(&cli.config)?;
+            let _log = logging::to_file(&config::data_dir())?;
+            runtime()?.block_on(console::run(console_settings(&config)))?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(Cmd::Serve { listen, db }) => {
+            logging::to_stderr();
+            let config = load_config(&cli.config)?;
+            if config.hub.responders.is_empty() {
+                bail!(
+                    "the hub has no responders, so nobody could use it\n  fix: run `oncall token new NAME` for each responder and put the lines it prints in {}",
+                    config_path(&cli.config).display()
+                );
+            }
+            let settings = hub::HubSettings {
+                db,
+                config: config.hub,
+                clock: Arc::new(hub::SystemClock),
+            };
+            runtime()?.block_on(hub::serve(listen, settings))?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(Cmd::Page(args)) => {
+            logging::to_stderr();
+            let config = load_config(&cli.config)?;
+            runtime()?.block_on(super::page::run(&config, args))
+        }
+        Some(Cmd::Token {
+            command: TokenCmd::New { name },
+        }) => {
+            let name = name.trim();
+            if name.is_empty() || name.chars().any(|c| c.is_control() || c == '"') {
+                bail!(
+                    "'{name}' is not a usable responder name: use letters, digits, dots or dashes"
+                );
+            }
+            let token = hub::token::new_token();
+            println!(
+                "Token for {name} (give it to them; it is not shown again and the hub keeps only its hash):\n"
+            );
+            println!("    {token}\n");
+            println!("Add this to the hub's config file:\n");
+            println!("{}", hub::token::config_line(name, &token));
+            println!(
+                "\n{name} puts the token in the environment variable their config names (default ONCALL_TOKEN)."
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(Cmd::Runbooks { command }) => {
+            logging::to_stderr();
+            let config = load_config(&cli.config)?;
+            super::runbooks::run(&config, command)
+        }
+    }
+}
+
+fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")
+}
+
+fn config_path(named: &Option<PathBuf>) -> PathBuf {
+    named
+        .clone()
+        .or_else(config::default_path)
+        .unwrap_or_else(|| PathBuf::from("config.toml"))
+}
+
+/// The config file named with --config, else the default one if it exists.
+pub fn load_config(named: &Option<PathBuf>) -> anyhow::Result<Config> {
+    let path = config_path(named);
+    Ok(Config::load_or_default(&path, named.is_some())?)
+}
+
+/// The console's settings from the config: the first feed, with its token
+/// from the environment. A missing feed or token is shown in the console,
+/// which still opens for the runbooks.
+pub fn console_settings(config: &Config) -> console::Settings {
+    let (library, problems) = Library::load(&config.runbooks.dirs);
+    for p in &problems {
+        tracing::warn!("runbook: {p}");
+    }
+    let feed = config.feeds.first();
+    let client = match feed {
+        None => Err("no feed configured: add [[feeds]] to the config (see config.example.toml), or try --demo".to_string()),
+        Some(f) => match std::env::var(&f.token_env) {
+            Ok(token) if !token.trim().is_empty() => HubClient::new(&f.url.0, token.trim().to_string(), &f.token_env, REQUEST_TIMEOUT).map_err(|e| e.to_string()),
+            _ => Err(format!("${} is not set: export the token `oncall token new` made for you", f.token_env)),
+        },
+    };
+    console::Settings {
+        responder: config.responder_name(),
+        feed_name: feed.map_or_else(|| "feed".to_string(), |f| f.name.clone()),
+        client,
+        poll_interval: feed.map_or(Duration::from_secs(2), |f| f.poll_interval.0),
+        library: Arc::new(library),
+    }
+}

@@ -1,0 +1,69 @@
+//! Where each pane goes for a terminal size. `update` needs it too (to wrap
+//! the runbook and page the list), so it lives apart from drawing.
+use ratatui::layout::{Constraint, Layout, Rect};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Areas {
+    pub top: Rect,
+    pub list: Rect,
+    pub detail: Rect,
+    pub runbook: Rect,
+    pub message: Rect,
+    pub footer: Rect,
+}
+
+/// Wide terminals put the list beside the detail and runbook; narrow ones
+/// (under 100 columns) put the list on top.
+pub fn areas(area: Rect) -> Areas {
+    let [top, main, message, footer] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Min(6),
+        Constraint::Length(1),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    if area.width >= 100 {
+        let [list, right] =
+            Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)])
+                .areas(main);
+        let [detail, runbook] =
+            Layout::vertical([Constraint::Percentage(45), Constraint::Percentage(55)]).areas(right);
+        Areas {
+            top,
+            list,
+            detail,
+            runbook,
+            message,
+            footer,
+        }
+    } else {
+        let [list, bottom] =
+            Layout::vertical([Constraint::Percentage(40), Constraint::Percentage(60)]).areas(main);
+        let [detail, runbook] =
+            Layout::horizontal([Constraint::Percentage(45), Constraint::Percentage(55)])
+                .areas(bottom);
+        Areas {
+            top,
+            list,
+            detail,
+            runbook,
+            message,
+            footer,
+        }
+    }
+}
+
+/// Rows of the list that show incidents (inside the border, under the header).
+pub fn list_rows(size: (u16, u16)) -> usize {
+    let a = areas(Rect::new(0, 0, size.0, size.1));
+    usize::from(a.list.height.saturating_sub(3))
+}
+
+/// Width and height of the runbook text (inside the border, under the reason line).
+pub fn runbook_text(size: (u16, u16)) -> (u16, u16) {
+    let a = areas(Rect::new(0, 0, size.0, size.1));
+    (
+        a.runbook.width.saturating_sub(2),
+        a.runbook.height.saturating_sub(3),
+    )
+}

@@ -1,0 +1,148 @@
+//! The console: the full-screen TUI a responder keeps open for the shift.
+//!
+//! Shape: `update(&mut Model, Msg) -> Vec<Command>` holds all behaviour and
+//! is tested without a terminal; `view` only draws; the feed poller and the
+//! action worker are tasks that own their data and send messages here.
+pub mod input;
+pub mod keys;
+pub mod layout;
+pub mod model;
+pub mod msg;
+mod terminal;
+pub mod update;
+pub mod view;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::Utc;
+use crossterm::event::{Event, EventStream};
+use futures::StreamExt;
+use tokio::sync::mpsc;
+
+use crate::feed::{self, HubClient};
+use crate::runbook::Library;
+use model::{FeedStatus, Model};
+use msg::{Command, Msg};
+
+pub use update::update;
+pub use view::view;
+
+/// What the console needs to start.
+pub struct Settings {
+    pub responder: String,
+    pub feed_name: String,
+    /// The hub to poll, or why there is none (the console opens anyway).
+    pub client: Result<HubClient, String>,
+    pub poll_interval: Duration,
+    pub library: Arc<Library>,
+}
+
+/// Runs the console until the responder quits.
+pub async fn run(settings: Settings) -> anyhow::Result<()> {
+    let (tx, mut rx) = mpsc::unbounded_channel::<Msg>();
+    let feed_status = FeedStatus {
+        name: settings.feed_name.clone(),
+        poll_interval: settings.poll_interval,
+        unavailable: settings.client.as_ref().err().cloned(),
+        last_ok: None,
+        last_error: None,
+    };
+    let worker = match settings.client {
+        Ok(client) => {
+            let (wake_tx, wake_rx) = mpsc::channel(1);
+            feed::poller::spawn(client.clone(), settings.poll_interval, tx.clone(), wake_rx);
+            Some(feed::worker::spawn(client, tx.clone(), wake_tx))
+        }
+        Err(_) => None,
+    };
+    spawn_clock(tx.clone());
+    spawn_signals(tx.clone());
+
+    let mut model = Model::new(
+        settings.responder,
+        feed_status,
+        settings.library,
+        Utc::now(),
+    );
+    let mut screen = terminal::Screen::enter()?;
+    let size = screen.terminal.size()?;
+    let first = update(&mut model, Msg::Resize(size.width, size.height));
+    let mut events = EventStream::new();
+    let mut queue: Vec<Command> = first;
+    loop {
+        for cmd in queue.drain(..) {
+            match cmd {
+                Command::Quit => return Ok(()),
+                Command::Feed(req) => {
+                    if let Some(w) = &worker {
+                        // A closed worker means the runtime is going down.
+                        let _ = w.send(req);
+                    }
+                }
+            }
+        }
+        if model.take_dirty() {
+            screen.terminal.draw(|f| view(&model, f))?;
+        }
+        let msg = tokio::select! {
+            ev = events.next() => match ev {
+                Some(Ok(ev)) => event_to_msg(ev),
+                Some(Err(e)) => return Err(e.into()),
+                None => return Ok(()),
+            },
+            Some(m) = rx.recv() => Some(m),
+        };
+        if let Some(msg) = msg {
+            queue.extend(update(&mut model, msg));
+        }
+        // Coalesce a burst (a paste, a flood of feed events) into one draw.
+        while let Ok(m) = rx.try_recv() {
+            queue.extend(update(&mut model, m));
+        }
+    }
+}
+
+fn event_to_msg(ev: Event) -> Option<Msg> {
+    match ev {
+        Event::Key(k) => Some(Msg::Key(k)),
+        Event::Paste(s) => Some(Msg::Paste(s)),
+        Event::Resize(w, h) => Some(Msg::Resize(w, h)),
+        _ => None,
+    }
+}
+
+/// Ages on screen are in minutes and staleness in seconds: a tick a second
+/// is enough, and `update` only asks for a redraw when the text would change.
+fn spawn_clock(tx: mpsc::UnboundedSender<Msg>) {
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(Duration::from_secs(1));
+        every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            every.tick().await;
+            if tx.send(Msg::Tick(Utc::now())).is_err() {
+                return;
+            }
+        }
+    });
+}
+
+/// SIGTERM (kill) and SIGHUP (the terminal window closed) quit cleanly, so
+/// the terminal is restored and nothing is left half-done.
+fn spawn_signals(tx: mpsc::UnboundedSender<Msg>) {
+    #[cfg(unix)]
+    tokio::spawn(async move {
+        use tokio::signal::unix::{SignalKind, signal};
+        let (Ok(mut term), Ok(mut hup)) = (
+            signal(SignalKind::terminate()),
+            signal(SignalKind::hangup()),
+        ) else {
+            return;
+        };
+        tokio::select! {
+            _ = term.recv() => {}
+            _ = hup.recv() => {}
+        }
+        let _ = tx.send(Msg::Terminate);
+    });
+}

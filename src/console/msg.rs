@@ -1,0 +1,41 @@
+//! What reaches `update` (messages) and what it asks for in return (commands).
+use chrono::{DateTime, Utc};
+use crossterm::event::KeyEvent;
+
+use crate::feed::{FeedEvent, Request, WorkerEvent};
+
+// One message is moved through a channel at a time; boxing the large
+// variants would cost an allocation each for no gain.
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Msg {
+    Key(KeyEvent),
+    Paste(String),
+    Resize(u16, u16),
+    Feed(FeedEvent),
+    Worker(WorkerEvent),
+    /// The clock moved on; ages and staleness may read differently.
+    Tick(DateTime<Utc>),
+    /// SIGTERM, SIGHUP: leave cleanly.
+    Terminate,
+}
+
+impl From<FeedEvent> for Msg {
+    fn from(e: FeedEvent) -> Msg {
+        Msg::Feed(e)
+    }
+}
+
+impl From<WorkerEvent> for Msg {
+    fn from(e: WorkerEvent) -> Msg {
+        Msg::Worker(e)
+    }
+}
+
+/// Side effects `update` asks the runtime to carry out.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Command {
+    /// Send an action or fetch a detail (the feed worker).
+    Feed(Request),
+    Quit,
+}

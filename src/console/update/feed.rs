@@ -1,0 +1,128 @@
+//! What the feed and the worker report: merged into the model so the screen
+//! keeps the last good state whatever arrives.
+use super::super::model::Model;
+use super::super::msg::Command;
+use super::selection;
+use crate::feed::{FeedError, FeedEvent, WorkerEvent};
+use crate::incident::{Incident, level_name};
+
+pub fn on_feed(model: &mut Model, event: FeedEvent) -> Vec<Command> {
+    match event {
+        FeedEvent::Polled { incidents, full } => {
+            model.feed.last_ok = Some(model.now);
+            model.feed.last_error = None;
+            if full {
+                replace_open(model, incidents);
+            } else {
+                merge(model, incidents);
+            }
+            selection::rebuild(model);
+            model.dirty = true;
+        }
+        FeedEvent::Unchanged => {
+            let before = model.feed.health(model.now);
+            model.feed.last_ok = Some(model.now);
+            model.feed.last_error = None;
+            if model.feed.health(model.now) != before {
+                model.dirty = true;
+            }
+        }
+        FeedEvent::Failed { error, retry_in } => {
+            let reason = format!("{error}; retrying in {}s", retry_in.as_secs().max(1));
+            if model.feed.last_error.as_deref() != Some(reason.as_str()) {
+                model.feed.last_error = Some(reason);
+                model.dirty = true;
+            }
+        }
+    }
+    Vec::new()
+}
+
+/// A full list: every open incident. Resolved ones we already know stay (the
+/// responder saw them resolve this shift); open ones missing from the list
+/// were resolved or removed while we were not looking, so they go.
+fn replace_open(model: &mut Model, incidents: Vec<Incident>) {
+    model.incidents.retain(|i| !i.status.is_open());
+    let fresh: std::collections::HashSet<u64> = incidents.iter().map(|i| i.id).collect();
+    model.incidents.retain(|i| !fresh.contains(&i.id));
+    model.incidents.extend(incidents);
+}
+
+/// Takes each changed incident unless we already hold a newer version of it.
+/// One index of the list serves the whole batch, so a busy feed stays cheap.
+fn merge(model: &mut Model, changed: Vec<Incident>) {
+    let mut index: std::collections::HashMap<u64, usize> = model
+        .incidents
+        .iter()
+        .enumerate()
+        .map(|(i, inc)| (inc.id, i))
+        .collect();
+    for inc in changed {
+        match index.get(&inc.id) {
+            Some(&i) if model.incidents[i].version > inc.version => {}
+            Some(&i) => model.incidents[i] = inc,
+            None => {
+                index.insert(inc.id, model.incidents.len());
+                model.incidents.push(inc);
+            }
+        }
+    }
+}
+
+/// An incident with its timeline, from an action's answer or a fetch.
+fn store_detail(model: &mut Model, inc: Incident) {
+    if model
+        .details
+        .get(&inc.id)
+        .is_none_or(|d| d.version <= inc.version)
+    {
+        model.details.insert(inc.id, inc.clone());
+    }
+    let mut listed = inc;
+    listed.timeline.clear();
+    merge(model, vec![listed]);
+    selection::rebuild(model);
+}
+
+pub fn on_worker(model: &mut Model, event: WorkerEvent) -> Vec<Command> {
+    model.dirty = true;
+    match event {
+        WorkerEvent::Fetched { id, result } => match result {
+            Ok(inc) => store_detail(model, inc),
+            Err(e) => tracing::warn!("fetching #{id}: {e}"),
+        },
+        WorkerEvent::Acted { ticket, id, result } => {
+            let verb = model.pending.remove(&ticket).map_or("change", |p| p.verb);
+            match result {
+                Ok(inc) => {
+                    model.say(done_message(verb, &inc));
+                    store_detail(model, inc);
+                }
+                Err(FeedError::Rejected {
+                    message, incident, ..
+                }) => {
+                    model.warn(format!("Could not {verb} #{id}: {message}."));
+                    if let Some(current) = incident {
+                        store_detail(model, *current);
+                    }
+                }
+                Err(e) if e.is_transient() => {
+                    model.warn(format!("Could not {verb} #{id}: {e}. Nothing was changed; try again when the hub is back."));
+                }
+                Err(e) => model.warn(format!("Could not {verb} #{id}: {e}.")),
+            }
+        }
+    }
+    Vec::new()
+}
+
+fn done_message(verb: &str, inc: &Incident) -> String {
+    let id = inc.id;
+    match verb {
+        "acknowledge" => format!("Acknowledged #{id}: it is yours."),
+        "escalate" => format!("Escalated #{id} to {}.", level_name(inc.escalation_level)),
+        "resolve" => format!("Resolved #{id}."),
+        "note" => format!("Note added to #{id}."),
+        other => format!("Done: {other} #{id}."),
+    }
+}

@@ -1,0 +1,280 @@
+//! `update(&mut Model, Msg) -> Vec<Command>`: the console's whole behaviour,
+//! pure and testable without a terminal.
+mod feed;
+mod selection;
+
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind};
+
+use super::input::LineInput;
+use super::keys::{self, KeyAction};
+use super::model::{Focus, Mode, Model, Pending, PromptKind};
+use super::msg::{Command, Msg};
+use crate::feed::{Action, Request};
+use crate::incident::{DEFAULT_LEVELS, Status, level_name};
+
+pub use selection::shown_runbook_id;
+
+/// Informational messages fade after this long; errors stay until replaced.
+const MESSAGE_SECONDS: i64 = 10;
+
+pub fn update(model: &mut Model, msg: Msg) -> Vec<Command> {
+    let mut cmds = dispatch(model, msg);
+    cmds.extend(selection::sync(model));
+    cmds
+}
+
+fn dispatch(model: &mut Model, msg: Msg) -> Vec<Command> {
+    match msg {
+        Msg::Key(key) if key.kind == KeyEventKind::Release => Vec::new(),
+        Msg::Key(key) => {
+            model.dirty = true;
+            on_key(model, key)
+        }
+        Msg::Paste(text) => {
+            match &mut model.mode {
+                Mode::Filter(input) => {
+                    input.paste(&text);
+                    let filter = input.text().to_string();
+                    selection::set_filter(model, filter);
+                }
+                Mode::Prompt { input, .. } => input.paste(&text),
+                _ => {}
+            }
+            model.dirty = true;
+            Vec::new()
+        }
+        Msg::Resize(w, h) => {
+            model.size = (w, h);
+            model.dirty = true;
+            selection::keep_cursor_visible(model);
+            Vec::new()
+        }
+        Msg::Feed(event) => feed::on_feed(model, event),
+        Msg::Worker(event) => feed::on_worker(model, event),
+        Msg::Tick(now) => {
+            on_tick(model, now);
+            Vec::new()
+        }
+        Msg::Terminate => {
+            model.quit = true;
+            vec![Command::Quit]
+        }
+    }
+}
+
+fn on_tick(model: &mut Model, now: chrono::DateTime<chrono::Utc>) {
+    let before = (model.now.timestamp() / 60, model.feed.health(model.now));
+    model.now = now;
+    let after = (now.timestamp() / 60, model.feed.health(now));
+    if before != after {
+        model.dirty = true;
+    }
+    if let Some(m) = &model.message
+        && !m.error
+        && (now - m.at).num_seconds() >= MESSAGE_SECONDS
+    {
+        model.message = None;
+        model.dirty = true;
+    }
+}
+
+fn on_key(model: &mut Model, key: KeyEvent) -> Vec<Command> {
+    match std::mem::take(&mut model.mode) {
+        Mode::Normal => on_normal_key(model, key),
+        Mode::Help => Vec::new(), // any key closes help
+        Mode::Filter(mut input) => {
+            match key.code {
+                KeyCode::Enter => {}
+                KeyCode::Esc => selection::set_filter(model, String::new()),
+                _ => {
+                    input.handle(&key);
+                    let filter = input.text().to_string();
+                    selection::set_filter(model, filter);
+                    model.mode = Mode::Filter(input);
+                }
+            }
+            Vec::new()
+        }
+        Mode::Prompt {
+            kind,
+            id,
+            mut input,
+        } => match key.code {
+            KeyCode::Esc => {
+                model.say("Cancelled.");
+                Vec::new()
+            }
+            KeyCode::Enter => submit_prompt(model, kind, id, input.text().trim()),
+            _ => {
+                input.handle(&key);
+                model.mode = Mode::Prompt { kind, id, input };
+                Vec::new()
+            }
+        },
+        Mode::ConfirmEscalate { id, from } => match key.code {
+            KeyCode::Char('y') | KeyCode::Char('Y') | KeyCode::Enter => send(
+                model,
+                id,
+                Action::Escalate { note: None },
+                "escalate",
+                &format!("from {}", level_name(from)),
+            ),
+            _ => {
+                model.say("Escalation cancelled.");
+                Vec::new()
+            }
+        },
+    }
+}
+
+fn on_normal_key(model: &mut Model, key: KeyEvent) -> Vec<Command> {
+    if key.code == KeyCode::Esc {
+        model.message = None;
+        if !model.filter.is_empty() {
+            selection::set_filter(model, String::new());
+        }
+        return Vec::new();
+    }
+    let Some(action) = keys::lookup(&key) else {
+        return Vec::new();
+    };
+    match action {
+        KeyAction::Quit => {
+            model.quit = true;
+            return vec![Command::Quit];
+        }
+        KeyAction::Help => model.mode = Mode::Help,
+        KeyAction::Filter => model.mode = Mode::Filter(LineInput::with_text(&model.filter)),
+        KeyAction::SwitchFocus => {
+            model.focus = match model.focus {
+                Focus::List => Focus::Runbook,
+                Focus::Runbook => Focus::List,
+            }
+        }
+        KeyAction::Up
+        | KeyAction::Down
+        | KeyAction::PageUp
+        | KeyAction::PageDown
+        | KeyAction::Top
+        | KeyAction::Bottom => {
+            return selection::move_by(model, action);
+        }
+        KeyAction::PickRunbook(n) => selection::pick_runbook(model, usize::from(n)),
+        KeyAction::Acknowledge | KeyAction::Escalate | KeyAction::Resolve | KeyAction::Note => {
+            return on_incident_key(model, action);
+        }
+    }
+    Vec::new()
+}
+
+/// The keys that change an incident: checked here against what we know, so
+/// a refusal the hub would give anyway is said at once and in plain words.
+fn on_incident_key(model: &mut Model, action: KeyAction) -> Vec<Command> {
+    let Some(inc) = model.selected_incident() else {
+        model.warn("No incident selected.");
+        return Vec::new();
+    };
+    let (id, status, version, level, owner) = (
+        inc.id,
+        inc.status,
+        inc.version,
+        inc.escalation_level,
+        inc.owner.clone(),
+    );
+    match action {
+        KeyAction::Acknowledge => match status {
+            Status::Resolved => model.warn(format!("#{id} is resolved; nothing to acknowledge.")),
+            Status::Acknowledged if owner.as_deref() == Some(model.responder.as_str()) => {
+                model.say(format!("#{id} is already yours."));
+            }
+            _ => {
+                return send(
+                    model,
+                    id,
+                    Action::Acknowledge {
+                        version: Some(version),
+                    },
+                    "acknowledge",
+                    "",
+                );
+            }
+        },
+        KeyAction::Escalate => {
+            if status == Status::Resolved {
+                model.warn(format!("#{id} is resolved; nothing to escalate."));
+            } else if level >= DEFAULT_LEVELS {
+                model.warn(format!(
+                    "#{id} is already at {}, the last level.",
+                    level_name(level)
+                ));
+            } else {
+                model.mode = Mode::ConfirmEscalate { id, from: level };
+            }
+        }
+        KeyAction::Resolve => {
+            if status == Status::Resolved {
+                model.say(format!("#{id} is already resolved."));
+            } else {
+                model.mode = Mode::Prompt {
+                    kind: PromptKind::Resolve,
+                    id,
+                    input: LineInput::default(),
+                };
+            }
+        }
+        KeyAction::Note => {
+            model.mode = Mode::Prompt {
+                kind: PromptKind::Note,
+                id,
+                input: LineInput::default(),
+            }
+        }
+        _ => {}
+    }
+    Vec::new()
+}
+
+fn submit_prompt(model: &mut Model, kind: PromptKind, id: u64, text: &str) -> Vec<Command> {
+    match kind {
+        PromptKind::Note if text.is_empty() => {
+            model.warn("The note is empty; nothing sent.");
+            Vec::new()
+        }
+        PromptKind::Note => send(
+            model,
+            id,
+            Action::Note {
+                text: text.to_string(),
+            },
+            "note",
+            "",
+        ),
+        PromptKind::Resolve => {
+            let note = (!text.is_empty()).then(|| text.to_string());
+            send(model, id, Action::Resolve { note }, "resolve", "")
+        }
+    }
+}
+
+/// Hands an action to the worker and marks it pending until the hub answers.
+fn send(
+    model: &mut Model,
+    id: u64,
+    action: Action,
+    verb: &'static str,
+    detail: &str,
+) -> Vec<Command> {
+    let ticket = model.next_ticket;
+    model.next_ticket += 1;
+    model.pending.insert(ticket, Pending { id, verb });
+    let detail = if detail.is_empty() {
+        String::new()
+    } else {
+        format!(" {detail}")
+    };
+    model.say(format!("Sending {verb} for #{id}{detail}…"));
+    vec![Command::Feed(Request::Act { ticket, id, action })]
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,474 @@
+//! The console's behaviour, key by key, without a terminal.
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::{DateTime, TimeZone, Utc};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+use super::update;
+use crate::console::model::{FeedStatus, Focus, Health, Mode, Model};
+use crate::console::msg::{Command, Msg};
+use crate::feed::{Action, FeedError, FeedEvent, Request, WorkerEvent};
+use crate::incident::{Incident, Severity, Status};
+use crate::runbook::Library;
+
+fn t0() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 23, 3, 0, 0).unwrap()
+}
+
+fn inc(id: u64, severity: Severity, status: Status, title: &str, alert: &str) -> Incident {
+    let mut labels = BTreeMap::new();
+    if !alert.is_empty() {
+        labels.insert("alertname".to_string(), alert.to_string());
+    }
+    Incident {
+        id,
+        dedup_key: format!("k{id}"),
+        title: title.to_string(),
+        service: "api".to_string(),
+        severity,
+        status,
+        labels,
+        description: String::new(),
+        runbook: None,
+        runbook_url: None,
+        source: "test".to_string(),
+        created_at: t0() - chrono::Duration::minutes(id as i64),
+        updated_at: t0(),
+        owner: None,
+        escalation_level: 1,
+        occurrences: 1,
+        version: 1,
+        timeline: Vec::new(),
+    }
+}
+
+fn model() -> Model {
+    let feed = FeedStatus {
+        name: "hub".into(),
+        poll_interval: Duration::from_secs(2),
+        unavailable: None,
+        last_ok: None,
+        last_error: None,
+    };
+    Model::new("alex".into(), feed, Arc::new(Library::shipped()), t0())
+}
+
+/// A model that has polled: #1 warning, #2 critical (selected first), #3 resolved.
+fn polled() -> Model {
+    let mut m = model();
+    let cmds = update(
+        &mut m,
+        Msg::Feed(FeedEvent::Polled {
+            incidents: vec![
+                inc(
+                    1,
+                    Severity::Warning,
+                    Status::Triggered,
+                    "Disk /var filling",
+                    "NodeFilesystemSpaceFillingUp",
+                ),
+                inc(
+                    2,
+                    Severity::Critical,
+                    Status::Triggered,
+                    "Packet loss on edge-lb-1",
+                    "HostNetworkReceiveErrors",
+                ),
+                inc(
+                    3,
+                    Severity::Info,
+                    Status::Acknowledged,
+                    "Clock skew on worker-7",
+                    "NodeClockSkewDetected",
+                ),
+            ],
+            full: true,
+        }),
+    );
+    assert_eq!(cmds, vec![Command::Feed(Request::Fetch { id: 2 })]);
+    m
+}
+
+fn key(m: &mut Model, code: KeyCode) -> Vec<Command> {
+    update(m, Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)))
+}
+
+fn ch(m: &mut Model, c: char) -> Vec<Command> {
+    key(m, KeyCode::Char(c))
+}
+
+fn typed(m: &mut Model, text: &str) {
+    for c in text.chars() {
+        ch(m, c);
+    }
+}
+
+fn ids(m: &Model) -> Vec<u64> {
+    m.visible.iter().map(|&i| m.incidents[i].id).collect()
+}
+
+#[test]
+fn list_is_sorted_most_severe_first_and_selects_the_top() {
+    let m = polled();
+    assert_eq!(ids(&m), [2, 1, 3]);
+    assert_eq!(m.selected, Some(2));
+    assert_eq!(m.feed.health(m.now), Health::Live);
+}
+
+#[test]
+fn moving_selects_and_fetches_the_next_incident() {
+    let mut m = polled();
+    assert_eq!(
+        ch(&mut m, 'j'),
+        vec![Command::Feed(Request::Fetch { id: 1 })]
+    );
+    assert_eq!(m.selected, Some(1));
+    key(&mut m, KeyCode::Down);
+    assert_eq!(m.selected, Some(3));
+    key(&mut m, KeyCode::Down);
+    assert_eq!(m.selected, Some(3), "stops at the end");
+    ch(&mut m, 'g');
+    assert_eq!(m.selected, Some(2));
+    ch(&mut m, 'G');
+    assert_eq!(m.selected, Some(3));
+}
+
+#[test]
+fn acknowledge_sends_with_version_and_shows_pending_until_confirmed() {
+    let mut m = polled();
+    let cmds = ch(&mut m, 'a');
+    assert_eq!(
+        cmds,
+        vec![Command::Feed(Request::Act {
+            ticket: 1,
+            id: 2,
+            action: Action::Acknowledge { version: Some(1) }
+        })]
+    );
+    assert_eq!(m.pending_for(2).map(|p| p.verb), Some("acknowledge"));
+    let mut acked = inc(
+        2,
+        Severity::Critical,
+        Status::Acknowledged,
+        "Packet loss on edge-lb-1",
+        "HostNetworkReceiveErrors",
+    );
+    acked.owner = Some("alex".into());
+    acked.version = 2;
+    update(
+        &mut m,
+        Msg::Worker(WorkerEvent::Acted {
+            ticket: 1,
+            id: 2,
+            result: Ok(acked),
+        }),
+    );
+    assert!(m.pending_for(2).is_none());
+    let now = m.incident(2).unwrap();
+    assert_eq!(
+        (now.status, now.owner.as_deref()),
+        (Status::Acknowledged, Some("alex"))
+    );
+    assert!(m.message.as_ref().unwrap().text.contains("Acknowledged #2"));
+    // Already mine: no second request.
+    assert!(ch(&mut m, 'a').is_empty());
+}
+
+#[test]
+fn a_lost_race_shows_who_won_and_their_state() {
+    let mut m = polled();
+    ch(&mut m, 'a');
+    let mut theirs = inc(
+        2,
+        Severity::Critical,
+        Status::Acknowledged,
+        "Packet loss on edge-lb-1",
+        "",
+    );
+    theirs.owner = Some("sam".into());
+    theirs.version = 2;
+    let err = FeedError::Rejected {
+        status: 409,
+        code: "conflict".into(),
+        message: "already acknowledged by sam".into(),
+        incident: Some(Box::new(theirs)),
+    };
+    update(
+        &mut m,
+        Msg::Worker(WorkerEvent::Acted {
+            ticket: 1,
+            id: 2,
+            result: Err(err),
+        }),
+    );
+    let msg = m.message.clone().unwrap();
+    assert!(
+        msg.error && msg.text.contains("already acknowledged by sam"),
+        "{msg:?}"
+    );
+    assert_eq!(m.incident(2).unwrap().owner.as_deref(), Some("sam"));
+    assert!(m.pending.is_empty());
+}
+
+#[test]
+fn an_unreachable_hub_is_a_message_not_a_crash() {
+    let mut m = polled();
+    ch(&mut m, 'a');
+    update(
+        &mut m,
+        Msg::Worker(WorkerEvent::Acted {
+            ticket: 1,
+            id: 2,
+            result: Err(FeedError::Unreachable("http://hub".into())),
+        }),
+    );
+    let msg = m.message.clone().unwrap();
+    assert!(
+        msg.error && msg.text.contains("cannot reach http://hub"),
+        "{msg:?}"
+    );
+    assert_eq!(m.incident(2).unwrap().status, Status::Triggered);
+}
+
+#[test]
+fn escalate_asks_first_and_says_where_it_goes() {
+    let mut m = polled();
+    assert!(ch(&mut m, 'e').is_empty());
+    assert_eq!(m.mode, Mode::ConfirmEscalate { id: 2, from: 1 });
+    assert!(ch(&mut m, 'n').is_empty());
+    assert_eq!(m.mode, Mode::Normal);
+    ch(&mut m, 'e');
+    let cmds = ch(&mut m, 'y');
+    assert_eq!(
+        cmds,
+        vec![Command::Feed(Request::Act {
+            ticket: 1,
+            id: 2,
+            action: Action::Escalate { note: None }
+        })]
+    );
+}
+
+#[test]
+fn escalate_past_the_last_level_is_refused_locally() {
+    let mut m = polled();
+    let mut top = m.incident(2).unwrap().clone();
+    top.escalation_level = 3;
+    top.version = 5;
+    update(
+        &mut m,
+        Msg::Feed(FeedEvent::Polled {
+            incidents: vec![top],
+            full: false,
+        }),
+    );
+    assert!(ch(&mut m, 'e').is_empty());
+    assert_eq!(m.mode, Mode::Normal);
+    assert!(m.message.unwrap().text.contains("3rd line, the last level"));
+}
+
+#[test]
+fn resolve_takes_an_optional_note() {
+    let mut m = polled();
+    ch(&mut m, 'r');
+    typed(&mut m, "rolled back");
+    let cmds = key(&mut m, KeyCode::Enter);
+    assert_eq!(
+        cmds,
+        vec![Command::Feed(Request::Act {
+            ticket: 1,
+            id: 2,
+            action: Action::Resolve {
+                note: Some("rolled back".into())
+            }
+        })]
+    );
+    ch(&mut m, 'j');
+    ch(&mut m, 'r');
+    let cmds = key(&mut m, KeyCode::Enter);
+    assert_eq!(
+        cmds,
+        vec![Command::Feed(Request::Act {
+            ticket: 2,
+            id: 1,
+            action: Action::Resolve { note: None }
+        })]
+    );
+}
+
+#[test]
+fn notes_must_have_text_and_esc_cancels() {
+    let mut m = polled();
+    ch(&mut m, 'n');
+    assert!(key(&mut m, KeyCode::Enter).is_empty());
+    assert!(m.message.clone().unwrap().error);
+    ch(&mut m, 'n');
+    typed(&mut m, "q is text here, not quit");
+    assert!(!m.quit);
+    key(&mut m, KeyCode::Esc);
+    assert_eq!(m.mode, Mode::Normal);
+    ch(&mut m, 'n');
+    typed(&mut m, "vendor called back");
+    let cmds = key(&mut m, KeyCode::Enter);
+    assert_eq!(
+        cmds,
+        vec![Command::Feed(Request::Act {
+            ticket: 1,
+            id: 2,
+            action: Action::Note {
+                text: "vendor called back".into()
+            }
+        })]
+    );
+}
+
+#[test]
+fn filter_narrows_as_you_type_and_esc_clears() {
+    let mut m = polled();
+    ch(&mut m, '/');
+    typed(&mut m, "disk");
+    assert_eq!(ids(&m), [1]);
+    assert_eq!(m.selected, Some(1));
+    key(&mut m, KeyCode::Enter);
+    assert_eq!(ids(&m), [1], "Enter keeps the filter");
+    key(&mut m, KeyCode::Esc);
+    assert_eq!(ids(&m), [2, 1, 3]);
+    ch(&mut m, '/');
+    typed(&mut m, "nothing like this");
+    assert!(m.visible.is_empty());
+    assert_eq!(m.selected, None);
+    assert!(ch(&mut m, 'a').is_empty(), "typing goes to the filter");
+}
+
+#[test]
+fn help_opens_and_any_key_closes_it() {
+    let mut m = polled();
+    ch(&mut m, '?');
+    assert_eq!(m.mode, Mode::Help);
+    assert!(
+        ch(&mut m, 'q').is_empty(),
+        "q closes help, it does not quit"
+    );
+    assert_eq!(m.mode, Mode::Normal);
+    assert_eq!(ch(&mut m, 'q'), vec![Command::Quit]);
+}
+
+#[test]
+fn feed_failure_keeps_the_last_good_state_and_says_why() {
+    let mut m = polled();
+    m.now = t0() + chrono::Duration::seconds(30);
+    update(
+        &mut m,
+        Msg::Feed(FeedEvent::Failed {
+            error: FeedError::Timeout(10),
+            retry_in: Duration::from_secs(4),
+        }),
+    );
+    assert_eq!(ids(&m), [2, 1, 3]);
+    match m.feed.health(m.now) {
+        Health::Stale { secs: 30, reason } => {
+            assert!(reason.contains("no answer within 10s"), "{reason}")
+        }
+        other => panic!("{other:?}"),
+    }
+    update(&mut m, Msg::Feed(FeedEvent::Unchanged));
+    assert_eq!(m.feed.health(m.now), Health::Live);
+}
+
+#[test]
+fn nothing_changed_means_no_redraw() {
+    let mut m = polled();
+    m.take_dirty();
+    update(&mut m, Msg::Feed(FeedEvent::Unchanged));
+    assert!(!m.take_dirty());
+    update(&mut m, Msg::Tick(t0() + chrono::Duration::seconds(5)));
+    assert!(
+        !m.take_dirty(),
+        "same minute, feed live: nothing on screen changes"
+    );
+    update(&mut m, Msg::Tick(t0() + chrono::Duration::seconds(61)));
+    assert!(m.take_dirty(), "ages move on at the minute");
+}
+
+#[test]
+fn delta_polls_merge_and_keep_the_selection() {
+    let mut m = polled();
+    ch(&mut m, 'j');
+    assert_eq!(m.selected, Some(1));
+    let new = inc(
+        9,
+        Severity::Critical,
+        Status::Triggered,
+        "UPS on battery",
+        "UpsOnBattery",
+    );
+    let mut resolved = m.incident(2).unwrap().clone();
+    resolved.status = Status::Resolved;
+    resolved.version = 2;
+    update(
+        &mut m,
+        Msg::Feed(FeedEvent::Polled {
+            incidents: vec![new, resolved],
+            full: false,
+        }),
+    );
+    assert_eq!(ids(&m), [9, 1, 3, 2]);
+    assert_eq!(
+        m.selected,
+        Some(1),
+        "the cursor stays on the incident, not the row"
+    );
+    // An older version arriving late does not overwrite a newer one.
+    let stale = inc(
+        2,
+        Severity::Critical,
+        Status::Triggered,
+        "Packet loss on edge-lb-1",
+        "",
+    );
+    update(
+        &mut m,
+        Msg::Feed(FeedEvent::Polled {
+            incidents: vec![stale],
+            full: false,
+        }),
+    );
+    assert_eq!(m.incident(2).unwrap().status, Status::Resolved);
+}
+
+#[test]
+fn the_matched_runbook_follows_the_selection_and_digits_pick_others() {
+    let mut m = polled();
+    assert_eq!(m.matches[0].id, "network");
+    assert_eq!(m.runbook.as_ref().unwrap().id, "network");
+    ch(&mut m, 'j');
+    assert_eq!(m.runbook.as_ref().unwrap().id, "disk-full");
+    let n = m.matches.len();
+    if n >= 2 {
+        ch(&mut m, '2');
+        assert_eq!(m.runbook.as_ref().unwrap().id, m.matches[1].id);
+    }
+    ch(&mut m, '9');
+    assert!(m.message.clone().unwrap().error);
+}
+
+#[test]
+fn tab_moves_the_keys_to_the_runbook() {
+    let mut m = polled();
+    key(&mut m, KeyCode::Tab);
+    assert_eq!(m.focus, Focus::Runbook);
+    ch(&mut m, 'j');
+    ch(&mut m, 'j');
+    assert_eq!(m.runbook_scroll, 2);
+    assert_eq!(m.selected, Some(2), "the list did not move");
+    ch(&mut m, 'g');
+    assert_eq!(m.runbook_scroll, 0);
+}
+
+#[test]
+fn terminate_quits() {
+    let mut m = polled();
+    assert_eq!(update(&mut m, Msg::Terminate), vec![Command::Quit]);
+}

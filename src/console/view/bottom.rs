@@ -1,0 +1,96 @@
+//! The two bottom lines: what just happened (or what you are typing), and
+//! the keys that work here, from the key table.
+use ratatui::Frame;
+use ratatui::layout::{Position, Rect};
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+use unicode_width::UnicodeWidthStr;
+
+use super::theme;
+use crate::console::input::LineInput;
+use crate::console::keys::BINDINGS;
+use crate::console::model::{Mode, Model, PromptKind};
+use crate::incident::level_name;
+
+pub fn draw_message(model: &Model, frame: &mut Frame, area: Rect) {
+    let line = match &model.mode {
+        Mode::Filter(input) => return draw_input(frame, area, "filter: ", input),
+        Mode::Prompt { kind, id, input } => {
+            let label = match kind {
+                PromptKind::Note => format!("note for #{id}: "),
+                PromptKind::Resolve => format!("resolve #{id}, optional note: "),
+            };
+            return draw_input(frame, area, &label, input);
+        }
+        Mode::ConfirmEscalate { id, from } => {
+            let title = model.incident(*id).map_or("", |i| i.title.as_str());
+            Line::from(vec![
+                Span::styled(
+                    format!(
+                        "Escalate #{id} from {} to {}? ",
+                        level_name(*from),
+                        level_name(from + 1)
+                    ),
+                    Style::new().add_modifier(Modifier::BOLD),
+                ),
+                Span::styled(format!("({title}) "), theme::DIM),
+            ])
+        }
+        _ => match &model.message {
+            Some(m) if m.error => Line::styled(m.text.clone(), theme::ERROR),
+            Some(m) => Line::raw(m.text.clone()),
+            None if !model.filter.is_empty() => Line::styled(
+                format!("filter: {} (/ to change, Esc to clear)", model.filter),
+                theme::DIM,
+            ),
+            None => Line::default(),
+        },
+    };
+    frame.render_widget(Paragraph::new(line), area);
+}
+
+fn draw_input(frame: &mut Frame, area: Rect, label: &str, input: &LineInput) {
+    let text = input.text();
+    let before: String = text.chars().take(input.cursor()).collect();
+    let line = Line::from(vec![
+        Span::styled(label.to_string(), theme::KEY),
+        Span::raw(text.to_string()),
+    ]);
+    frame.render_widget(Paragraph::new(line), area);
+    let x = area.x
+        + (label.width() + before.width()).min(usize::from(area.width.saturating_sub(1))) as u16;
+    frame.set_cursor_position(Position::new(x, area.y));
+}
+
+pub fn draw_footer(model: &Model, frame: &mut Frame, area: Rect) {
+    let hints: Vec<(&str, &str)> = match &model.mode {
+        Mode::Normal => BINDINGS
+            .iter()
+            .filter_map(|b| b.footer.map(|f| (b.label, f)))
+            .collect(),
+        Mode::Help => vec![("any key", "close help")],
+        Mode::Filter(_) => vec![("Enter", "keep filter"), ("Esc", "clear filter")],
+        Mode::Prompt {
+            kind: PromptKind::Note,
+            ..
+        } => vec![("Enter", "send note"), ("Esc", "cancel")],
+        Mode::Prompt {
+            kind: PromptKind::Resolve,
+            ..
+        } => vec![("Enter", "resolve"), ("Esc", "cancel")],
+        Mode::ConfirmEscalate { .. } => vec![("y/Enter", "escalate"), ("n/Esc", "cancel")],
+    };
+    let mut spans = Vec::new();
+    let mut used = 0;
+    for (key, what) in hints {
+        let w = key.width() + what.width() + 3;
+        if used + w > usize::from(area.width) {
+            break;
+        }
+        used += w;
+        spans.push(Span::styled(format!(" {key}"), theme::KEY));
+        spans.push(Span::styled(format!(" {what} "), theme::DIM));
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}

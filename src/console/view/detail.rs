@@ -1,0 +1,126 @@
+//! The selected incident: what it is, where it stands, what happened to it.
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Paragraph, Wrap};
+
+use super::theme;
+use crate::console::model::{Model, age};
+use crate::incident::{Incident, level_name};
+
+pub fn draw(model: &Model, frame: &mut Frame, area: Rect) {
+    let Some(inc) = model.selected_incident() else {
+        let block = Block::bordered()
+            .title(" Incident ")
+            .border_style(theme::DIM);
+        frame.render_widget(
+            Paragraph::new(Line::styled("Select an incident.", theme::DIM)).block(block),
+            area,
+        );
+        return;
+    };
+    let title = Line::from(vec![
+        Span::raw(format!(" #{} ", inc.id)),
+        Span::styled(inc.severity.as_str(), theme::severity(inc.severity)),
+        Span::raw(" · "),
+        Span::styled(inc.status.as_str(), theme::status(inc.status)),
+        Span::raw(" "),
+    ]);
+    let block = Block::bordered().title(title).border_style(theme::DIM);
+    let lines = lines(model, inc);
+    frame.render_widget(
+        Paragraph::new(lines)
+            .block(block)
+            .wrap(Wrap { trim: false }),
+        area,
+    );
+}
+
+fn lines<'a>(model: &'a Model, inc: &'a Incident) -> Vec<Line<'a>> {
+    let mut out = vec![Line::styled(
+        inc.title.as_str(),
+        Style::new().add_modifier(Modifier::BOLD),
+    )];
+    let owner = match inc.owner.as_deref() {
+        Some(o) if o == model.responder => Span::styled(
+            format!("{o} (you)"),
+            theme::MINE.add_modifier(Modifier::BOLD),
+        ),
+        Some(o) => Span::raw(o.to_string()),
+        None => Span::styled("nobody", theme::status(crate::incident::Status::Triggered)),
+    };
+    let mut facts = vec![
+        Span::styled("owner ", theme::DIM),
+        owner,
+        Span::styled(" · ", theme::DIM),
+        Span::raw(level_name(inc.escalation_level)),
+        Span::styled(" · service ", theme::DIM),
+        Span::raw(inc.service.as_str()),
+        Span::styled(" · opened ", theme::DIM),
+        Span::raw(format!("{} ago", age(model.now, inc.created_at))),
+    ];
+    if inc.occurrences > 1 {
+        facts.push(Span::styled(" · ", theme::DIM));
+        facts.push(Span::styled(
+            format!("repeated ×{}", inc.occurrences),
+            Style::new().add_modifier(Modifier::BOLD),
+        ));
+    }
+    if let Some(p) = model.pending_for(inc.id) {
+        facts.push(Span::styled(
+            format!(" · {} pending…", p.verb),
+            theme::PENDING,
+        ));
+    }
+    out.push(Line::from(facts));
+    if !inc.labels.is_empty() {
+        let mut spans = vec![Span::styled("labels ", theme::DIM)];
+        for (k, v) in &inc.labels {
+            spans.push(Span::styled(format!("{k}="), theme::DIM));
+            spans.push(Span::raw(format!("{v} ")));
+        }
+        out.push(Line::from(spans));
+    }
+    if !inc.description.is_empty() {
+        out.push(Line::default());
+        out.extend(inc.description.lines().map(Line::raw));
+    }
+    out.push(Line::default());
+    out.push(Line::styled(
+        "Timeline",
+        Style::new().add_modifier(Modifier::BOLD),
+    ));
+    match model.selected_detail() {
+        Some(detail) => {
+            // Newest first: what happened last is what the responder needs.
+            for e in detail.timeline.iter().rev() {
+                let local = e.at.with_timezone(&model.tz).format("%H:%M");
+                let mut spans = vec![
+                    Span::styled(format!("{local} "), theme::DIM),
+                    Span::styled(
+                        format!("{} ", e.who),
+                        Style::new().add_modifier(Modifier::BOLD),
+                    ),
+                ];
+                let text = e.text.replace('\n', " ");
+                // The hub's own summaries already say what happened ("escalated from ...").
+                if text.starts_with(e.kind.as_str()) {
+                    spans.push(Span::raw(text));
+                } else {
+                    spans.push(Span::raw(e.kind.as_str()));
+                    if !text.is_empty() {
+                        spans.push(Span::styled(": ", theme::DIM));
+                        spans.push(Span::raw(text));
+                    }
+                }
+                out.push(Line::from(spans));
+            }
+            if detail.version < inc.version {
+                out.push(Line::styled("updating…", theme::PENDING));
+            }
+        }
+        None => out.push(Line::styled("loading…", theme::DIM)),
+    }
+    out
+}

@@ -1,0 +1,41 @@
+//! The `?` screen: every binding of the key table, with what it does.
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Clear, Paragraph};
+
+use super::theme;
+use crate::console::keys::BINDINGS;
+
+pub fn draw(frame: &mut Frame, area: Rect) {
+    let mut lines = vec![
+        Line::styled("Keys", Style::new().add_modifier(Modifier::BOLD)),
+        Line::default(),
+    ];
+    for b in BINDINGS {
+        lines.push(Line::from(vec![
+            Span::styled(format!("{:>8}  ", b.label), theme::KEY),
+            Span::raw(b.help),
+        ]));
+    }
+    lines.push(Line::default());
+    lines.push(Line::styled(
+        "In prompts: Enter confirms, Esc cancels. Esc in the list clears the filter.",
+        theme::DIM,
+    ));
+    lines.push(Line::styled("Press any key to close.", theme::DIM));
+    let width = (area.width.saturating_sub(4)).min(76);
+    let height = (lines.len() as u16 + 2).min(area.height);
+    let popup = Rect::new(
+        area.x + (area.width - width) / 2,
+        area.y + (area.height - height) / 2,
+        width,
+        height,
+    );
+    frame.render_widget(Clear, popup);
+    frame.render_widget(
+        Paragraph::new(lines).block(Block::bordered().title(" Help ").border_style(theme::KEY)),
+        popup,
+    );
+}

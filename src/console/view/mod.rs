@@ -1,0 +1,27 @@
+//! `view(&Model, &mut Frame)`: draws, and nothing else. Only the rows that
+//! fit on screen are built.
+mod bottom;
+mod detail;
+mod help;
+mod list;
+mod runbook;
+mod theme;
+mod top;
+
+use ratatui::Frame;
+
+use super::layout;
+use super::model::{Mode, Model};
+
+pub fn view(model: &Model, frame: &mut Frame) {
+    let a = layout::areas(frame.area());
+    top::draw(model, frame, a.top);
+    list::draw(model, frame, a.list);
+    detail::draw(model, frame, a.detail);
+    runbook::draw(model, frame, a.runbook);
+    bottom::draw_message(model, frame, a.message);
+    bottom::draw_footer(model, frame, a.footer);
+    if model.mode == Mode::Help {
+        help::draw(frame, frame.area());
+    }
+}

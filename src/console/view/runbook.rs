@@ -1,0 +1,89 @@
+//! The runbook pane: why it matched, then the rendered runbook from the
+//! scroll position, only the rows that fit.
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Paragraph};
+
+use super::theme;
+use crate::console::model::{Focus, Model};
+
+pub fn draw(model: &Model, frame: &mut Frame, area: Rect) {
+    let focused = model.focus == Focus::Runbook;
+    let Some(view) = &model.runbook else {
+        let block = Block::bordered()
+            .title(" Runbook ")
+            .border_style(theme::border(focused));
+        frame.render_widget(
+            Paragraph::new(Line::styled("No runbooks loaded.", theme::DIM)).block(block),
+            area,
+        );
+        return;
+    };
+    let count = model.matches.len();
+    let position = if count > 1 {
+        format!(" {}/{count}", model.runbook_choice + 1)
+    } else {
+        String::new()
+    };
+    let total = view.doc.lines.len();
+    let block = Block::bordered()
+        .title(format!(" Runbook{position}: {} ", view.id))
+        .title_bottom(
+            Line::styled(
+                scroll_hint(model.runbook_scroll, total, area.height),
+                theme::DIM,
+            )
+            .right_aligned(),
+        )
+        .border_style(theme::border(focused));
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let [why, text] = Layout::vertical([Constraint::Length(1), Constraint::Fill(1)]).areas(inner);
+    frame.render_widget(Paragraph::new(reason(model)), why);
+    let start = model.runbook_scroll.min(total);
+    let end = (start + usize::from(text.height)).min(total);
+    let lines: Vec<Line> = view.doc.lines[start..end].to_vec();
+    frame.render_widget(Paragraph::new(lines), text);
+}
+
+fn reason(model: &Model) -> Line<'static> {
+    let Some(m) = model.matches.get(model.runbook_choice) else {
+        return Line::styled(
+            "no runbook matches; start from first response",
+            theme::DIM.add_modifier(Modifier::ITALIC),
+        );
+    };
+    let mut spans = vec![
+        Span::styled("why: ", theme::DIM),
+        Span::styled(
+            m.reasons.first().cloned().unwrap_or_default(),
+            Style::new().add_modifier(Modifier::ITALIC),
+        ),
+    ];
+    let others: Vec<String> = model
+        .matches
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| *i != model.runbook_choice)
+        .take(8)
+        .map(|(i, m)| format!("{} {}", i + 1, m.id))
+        .collect();
+    if !others.is_empty() {
+        spans.push(Span::styled(
+            format!(" · also: {}", others.join(", ")),
+            theme::DIM,
+        ));
+    }
+    Line::from(spans)
+}
+
+fn scroll_hint(scroll: usize, total: usize, height: u16) -> String {
+    let shown = usize::from(height.saturating_sub(3));
+    if total <= shown {
+        return String::new();
+    }
+    let pct = ((scroll + shown).min(total) * 100) / total.max(1);
+    format!(" {pct}% ")
+}

@@ -1,0 +1,58 @@
+//! Colours and labels shared by the panes.
+use ratatui::style::{Color, Modifier, Style};
+
+use crate::incident::{Severity, Status};
+
+pub fn severity(s: Severity) -> Style {
+    match s {
+        Severity::Critical => Style::new().fg(Color::Red).add_modifier(Modifier::BOLD),
+        Severity::High => Style::new().fg(Color::LightRed),
+        Severity::Warning => Style::new().fg(Color::Yellow),
+        Severity::Info => Style::new().fg(Color::Blue),
+    }
+}
+
+pub fn severity_tag(s: Severity) -> &'static str {
+    match s {
+        Severity::Critical => "CRIT",
+        Severity::High => "HIGH",
+        Severity::Warning => "WARN",
+        Severity::Info => "INFO",
+    }
+}
+
+pub fn status(s: Status) -> Style {
+    match s {
+        Status::Triggered => Style::new()
+            .fg(Color::LightRed)
+            .add_modifier(Modifier::BOLD),
+        Status::Acknowledged => Style::new().fg(Color::Green),
+        Status::Resolved => Style::new().fg(Color::DarkGray),
+    }
+}
+
+/// One column in the list: needs someone, someone has it, done. The detail
+/// pane and the help say it in words.
+pub fn status_mark(s: Status) -> &'static str {
+    match s {
+        Status::Triggered => "!",
+        Status::Acknowledged => "✓",
+        Status::Resolved => "·",
+    }
+}
+
+pub const DIM: Style = Style::new().fg(Color::DarkGray);
+pub const PENDING: Style = Style::new()
+    .fg(Color::Magenta)
+    .add_modifier(Modifier::ITALIC);
+pub const KEY: Style = Style::new().fg(Color::Cyan).add_modifier(Modifier::BOLD);
+pub const ERROR: Style = Style::new().fg(Color::Red).add_modifier(Modifier::BOLD);
+pub const MINE: Style = Style::new().fg(Color::Cyan);
+
+pub fn border(focused: bool) -> Style {
+    if focused {
+        Style::new().fg(Color::Cyan)
+    } else {
+        DIM
+    }
+}

@@ -1,0 +1,313 @@
+//! `oncall --demo`: a hub started in-process on a temporary database, a
+//! stream of realistic incidents and teammates working them, and the console
+//! against it, so a newcomer sees everything at once with nothing to set up.
+mod scenario;
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::time::Duration;
+
+use anyhow::Context;
+use chrono::{DateTime, Utc};
+
+use crate::config::{HubConfig, ResponderConfig, Sha256Hex};
+use crate::console;
+use crate::feed::{Action, HubClient};
+use crate::hub::{self, Clock, HubSettings};
+use crate::runbook::Library;
+use scenario::{ARRIVALS, MONITORING, NOTES, OPENING, Scene, TEAMMATES, YOU};
+
+/// The demo's clock runs `offset` seconds in the past while the opening
+/// incidents are seeded, so their ages look like a real night, then real time.
+#[derive(Default)]
+struct DemoClock {
+    offset_secs: AtomicI64,
+}
+
+impl Clock for DemoClock {
+    fn now(&self) -> DateTime<Utc> {
+        Utc::now() - chrono::Duration::seconds(self.offset_secs.load(Ordering::Relaxed))
+    }
+}
+
+/// A running demo hub and a client per person in it.
+pub struct DemoHub {
+    pub hub: hub::RunningHub,
+    pub url: String,
+    pub tokens: BTreeMap<String, String>,
+    _dir: tempfile::TempDir,
+}
+
+impl DemoHub {
+    pub fn client(&self, who: &str) -> anyhow::Result<HubClient> {
+        let token = self
+            .tokens
+            .get(who)
+            .cloned()
+            .with_context(|| format!("no demo responder {who}"))?;
+        Ok(HubClient::new(
+            &self.url,
+            token,
+            "ONCALL_TOKEN",
+            Duration::from_secs(10),
+        )?)
+    }
+}
+
+/// Starts the hub on 127.0.0.1 with a temporary database and the opening
+/// incidents in it.
+pub async fn start_hub() -> anyhow::Result<DemoHub> {
+    let dir = tempfile::Builder::new()
+        .prefix("oncall-demo-")
+        .tempdir()
+        .context("cannot create a temporary directory for the demo")?;
+    let mut tokens = BTreeMap::new();
+    let mut responders = Vec::new();
+    for name in [YOU, MONITORING].iter().chain(TEAMMATES) {
+        let token = hub::token::new_token();
+        responders.push(ResponderConfig {
+            name: name.to_string(),
+            token_sha256: Sha256Hex::of(&token),
+        });
+        tokens.insert(name.to_string(), token);
+    }
+    let clock = Arc::new(DemoClock::default());
+    let settings = HubSettings {
+        db: dir.path().join("demo.db"),
+        config: HubConfig { responders },
+        clock: clock.clone(),
+    };
+    let hub = hub::start("127.0.0.1:0".parse()?, settings).await?;
+    let demo = DemoHub {
+        url: format!("http://{}", hub.addr),
+        hub,
+        tokens,
+        _dir: dir,
+    };
+    seed(&demo, &clock).await?;
+    Ok(demo)
+}
+
+async fn seed(demo: &DemoHub, clock: &DemoClock) -> anyhow::Result<()> {
+    let monitoring = demo.client(MONITORING)?;
+    let sam = demo.client(TEAMMATES[0])?;
+    let priya = demo.client(TEAMMATES[1])?;
+    let mut order: Vec<&Scene> = OPENING.iter().collect();
+    order.sort_by_key(|s| std::cmp::Reverse(s.minutes_ago));
+    let mut ids = BTreeMap::new();
+    for scene in order {
+        clock
+            .offset_secs
+            .store(scene.minutes_ago * 60, Ordering::Relaxed);
+        let opened = monitoring.open(&scene.to_new()).await?;
+        ids.insert(scene.key, opened.incident.id);
+    }
+    // Some history, as a team in the middle of a night would have.
+    clock.offset_secs.store(60 * 60, Ordering::Relaxed);
+    let id = |key: &str| ids.get(key).copied().unwrap_or(0);
+    sam.act(id("raid-db2"), &Action::Acknowledge { version: None })
+        .await?;
+    sam.act(
+        id("raid-db2"),
+        &Action::Note {
+            text: "Spare disk ordered; hot-swap booked for 09:00 with the DC.".into(),
+        },
+    )
+    .await?;
+    priya
+        .act(id("cert-api"), &Action::Acknowledge { version: None })
+        .await?;
+    priya
+        .act(
+            id("cert-api"),
+            &Action::Escalate {
+                note: Some("DNS API credentials expired; needs the platform team".into()),
+            },
+        )
+        .await?;
+    sam.act(id("ecc-hv4"), &Action::Acknowledge { version: None })
+        .await?;
+    clock.offset_secs.store(10 * 60, Ordering::Relaxed);
+    priya
+        .act(id("invoice-export"), &Action::Acknowledge { version: None })
+        .await?;
+    priya
+        .act(
+            id("clock-worker7"),
+            &Action::Resolve {
+                note: Some("chrony restarted, sources back.".into()),
+            },
+        )
+        .await?;
+    clock.offset_secs.store(2 * 60, Ordering::Relaxed);
+    for _ in 0..5 {
+        monitoring
+            .open(&scene_by_key("5xx-checkout").to_new())
+            .await?;
+    }
+    clock.offset_secs.store(0, Ordering::Relaxed);
+    Ok(())
+}
+
+fn scene_by_key(key: &str) -> &'static Scene {
+    OPENING
+        .iter()
+        .chain(ARRIVALS)
+        .find(|s| s.key == key)
+        .unwrap_or(&OPENING[0])
+}
+
+/// Keeps the night going: every few seconds an alert repeats (and folds), a
+/// new one arrives, or a teammate acknowledges, notes or resolves something.
+pub async fn keep_going(demo: &DemoHub, every: Duration) -> anyhow::Result<()> {
+    let monitoring = demo.client(MONITORING)?;
+    let mates: Vec<HubClient> = TEAMMATES
+        .iter()
+        .map(|t| demo.client(t))
+        .collect::<anyhow::Result<_>>()?;
+    let mut tick = tokio::time::interval(every);
+    tick.tick().await;
+    let mut step = 0usize;
+    loop {
+        tick.tick().await;
+        step += 1;
+        // A failed step is only a missed beat of the demo; carry on.
+        if let Err(e) = demo_step(&monitoring, &mates, step).await {
+            tracing::warn!("demo step {step}: {e}");
+        }
+    }
+}
+
+async fn demo_step(monitoring: &HubClient, mates: &[HubClient], step: usize) -> anyhow::Result<()> {
+    let mate = &mates[step % mates.len()];
+    match step % 4 {
+        // Noise: the same alerts again, folded into their incidents.
+        0 | 2 => {
+            let key = [
+                "5xx-checkout",
+                "net-loss-edge1",
+                "pg-conn-db1",
+                "nginx-web2-loop",
+            ][(step / 2) % 4];
+            monitoring.open(&scene_by_key(key).to_new()).await?;
+        }
+        1 => {
+            let scene = &ARRIVALS[(step / 4) % ARRIVALS.len()];
+            monitoring.open(&scene.to_new()).await?;
+        }
+        _ => teammate_acts(mate, monitoring, step).await?,
+    }
+    Ok(())
+}
+
+/// A teammate picks up an unowned incident, leaves a note, or resolves one
+/// of theirs, so the feed shows other people working too.
+async fn teammate_acts(
+    mate: &HubClient,
+    monitoring: &HubClient,
+    step: usize,
+) -> anyhow::Result<()> {
+    let list = match monitoring.list(None, None).await? {
+        crate::feed::ListOutcome::Changed { list, .. } => list.incidents,
+        crate::feed::ListOutcome::Unchanged => return Ok(()),
+    };
+    let open = list.len();
+    // Leave the critical ones to the responder watching the demo.
+    let unowned = list
+        .iter()
+        .filter(|i| i.owner.is_none() && i.severity != crate::incident::Severity::Critical)
+        .nth(step % 3);
+    let owned = list
+        .iter()
+        .filter(|i| i.owner.as_deref().is_some_and(|o| TEAMMATES.contains(&o)))
+        .nth(step % 2);
+    match (step / 4) % 3 {
+        0 if open > 14 => {
+            if let Some(inc) = owned.or(unowned) {
+                mate.act(
+                    inc.id,
+                    &Action::Resolve {
+                        note: Some("Fixed; monitoring for recurrence.".into()),
+                    },
+                )
+                .await?;
+            }
+        }
+        1 => {
+            if let Some(inc) = owned.or(list.first()) {
+                mate.act(
+                    inc.id,
+                    &Action::Note {
+                        text: NOTES[step % NOTES.len()].into(),
+                    },
+                )
+                .await?;
+            }
+        }
+        _ => {
+            if let Some(inc) = unowned {
+                mate.act(
+                    inc.id,
+                    &Action::Acknowledge {
+                        version: Some(inc.version),
+                    },
+                )
+                .await?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Runs the demo: hub, arrivals, and the console as the demo responder.
+pub async fn run() -> anyhow::Result<()> {
+    let demo = start_hub().await?;
+    let client = demo.client(YOU)?;
+    let every = std::env::var("ONCALL_DEMO_INTERVAL_MS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .map_or(Duration::from_secs(4), Duration::from_millis);
+    let settings = console::Settings {
+        responder: YOU.to_string(),
+        feed_name: "demo hub".to_string(),
+        client: Ok(client),
+        poll_interval: Duration::from_secs(2),
+        library: Arc::new(Library::shipped()),
+    };
+    let result = tokio::select! {
+        r = console::run(settings) => r,
+        r = keep_going(&demo, every) => r,
+    };
+    demo.hub.shutdown().await;
+    result
+}
+
+#[cfg(test)]
+mod tests {
+    use super::scenario::{ARRIVALS, OPENING};
+    use crate::runbook::{Library, Query, rank};
+
+    #[test]
+    fn every_demo_incident_has_a_runbook() {
+        let lib = Library::shipped();
+        for scene in OPENING.iter().chain(ARRIVALS) {
+            let inc = scene.to_new();
+            let q = Query {
+                title: &inc.title,
+                description: &inc.description,
+                service: &inc.service,
+                labels: Some(&inc.labels),
+                ..Query::default()
+            };
+            let ranked = rank(&lib, &q);
+            assert!(
+                ranked
+                    .first()
+                    .is_some_and(|m| m.reasons[0].starts_with("alert ")),
+                "{}: {ranked:?}",
+                scene.key
+            );
+        }
+    }
+}

@@ -1,0 +1,269 @@
+//! The console's HTTP client for the hub's API (PRODUCT.md, "The hub's HTTP
+//! API"). Every answer is checked and cleaned here, so the rest of the
+//! console only ever sees well-formed, inert incidents.
+use std::time::Duration;
+
+use reqwest::StatusCode;
+use reqwest::header::{AUTHORIZATION, ETAG, IF_NONE_MATCH};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use crate::incident::{
+    AckRequest, ErrorBody, EscalateRequest, Incident, IncidentList, NewIncident, NoteRequest,
+    Opened, ResolveRequest,
+};
+use crate::sanitize;
+
+/// Why a request to the feed did not give an answer we could use.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum FeedError {
+    #[error("cannot reach {0}")]
+    Unreachable(String),
+    #[error("no answer within {0}s")]
+    Timeout(u64),
+    #[error("the token was refused (401): check the token in ${0}")]
+    Unauthorized(String),
+    #[error("the hub failed ({status}): {message}")]
+    Server { status: u16, message: String },
+    #[error("the answer was not what the hub sends: {0}")]
+    Garbage(String),
+    /// The hub understood and said no (404, 409, 400...). `incident` is the
+    /// current state when the hub sends it (409).
+    #[error("{message}")]
+    Rejected {
+        status: u16,
+        code: String,
+        message: String,
+        incident: Option<Box<Incident>>,
+    },
+    #[error("{0}")]
+    NotConfigured(String),
+}
+
+impl FeedError {
+    /// Whether trying again later may work (the action should be kept).
+    pub fn is_transient(&self) -> bool {
+        matches!(
+            self,
+            FeedError::Unreachable(_) | FeedError::Timeout(_) | FeedError::Server { .. }
+        )
+    }
+}
+
+/// What a poll of the list found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ListOutcome {
+    /// 304: nothing changed since the ETag we sent.
+    Unchanged,
+    Changed {
+        list: IncidentList,
+        etag: Option<String>,
+    },
+}
+
+/// One change a responder asks of an incident.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Action {
+    Acknowledge { version: Option<u64> },
+    Escalate { note: Option<String> },
+    Resolve { note: Option<String> },
+    Note { text: String },
+}
+
+impl Action {
+    pub fn verb(&self) -> &'static str {
+        match self {
+            Action::Acknowledge { .. } => "acknowledge",
+            Action::Escalate { .. } => "escalate",
+            Action::Resolve { .. } => "resolve",
+            Action::Note { .. } => "note",
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct HubClient {
+    http: reqwest::Client,
+    base: String,
+    token: String,
+    token_env: String,
+    timeout: Duration,
+}
+
+impl HubClient {
+    /// `base` is the hub's URL (`http://host:port`); `token_env` only names
+    /// where the token came from, for error messages.
+    pub fn new(
+        base: &str,
+        token: String,
+        token_env: &str,
+        timeout: Duration,
+    ) -> Result<HubClient, FeedError> {
+        let http = reqwest::Client::builder()
+            .timeout(timeout)
+            .connect_timeout(timeout)
+            .user_agent(concat!("oncall/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|e| FeedError::NotConfigured(format!("cannot build an HTTP client: {e}")))?;
+        Ok(HubClient {
+            http,
+            base: base.trim_end_matches('/').to_string(),
+            token,
+            token_env: token_env.to_string(),
+            timeout,
+        })
+    }
+
+    pub fn base(&self) -> &str {
+        &self.base
+    }
+
+    /// `GET /api/v1/incidents`: everything open, or what changed since `since`
+    /// (resolved ones included, so the console learns of resolutions).
+    pub async fn list(
+        &self,
+        since: Option<u64>,
+        etag: Option<&str>,
+    ) -> Result<ListOutcome, FeedError> {
+        let url = match since {
+            Some(cursor) => format!("{}/api/v1/incidents?status=all&since={cursor}", self.base),
+            None => format!("{}/api/v1/incidents?status=open", self.base),
+        };
+        let mut req = self.http.get(&url).header(AUTHORIZATION, self.bearer());
+        if let Some(tag) = etag {
+            req = req.header(IF_NONE_MATCH, tag);
+        }
+        let resp = req.send().await.map_err(|e| self.transport(e))?;
+        if resp.status() == StatusCode::NOT_MODIFIED {
+            return Ok(ListOutcome::Unchanged);
+        }
+        let etag = resp
+            .headers()
+            .get(ETAG)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string);
+        let mut list: IncidentList = self.decode(resp).await?;
+        list.incidents.iter_mut().for_each(sanitize::incident);
+        Ok(ListOutcome::Changed { list, etag })
+    }
+
+    /// `GET /api/v1/incidents/{id}`, with its timeline.
+    pub async fn get(&self, id: u64) -> Result<Incident, FeedError> {
+        let resp = self
+            .http
+            .get(format!("{}/api/v1/incidents/{id}", self.base))
+            .header(AUTHORIZATION, self.bearer())
+            .send()
+            .await
+            .map_err(|e| self.transport(e))?;
+        let mut inc: Incident = self.decode(resp).await?;
+        sanitize::incident(&mut inc);
+        Ok(inc)
+    }
+
+    /// `POST /api/v1/incidents`.
+    pub async fn open(&self, new: &NewIncident) -> Result<Opened, FeedError> {
+        let mut opened: Opened = self.post("/api/v1/incidents", new).await?;
+        sanitize::incident(&mut opened.incident);
+        Ok(opened)
+    }
+
+    /// Sends one action; the answer is the incident as it is now.
+    pub async fn act(&self, id: u64, action: &Action) -> Result<Incident, FeedError> {
+        let mut inc: Incident = match action {
+            Action::Acknowledge { version } => {
+                let body = AckRequest {
+                    version: *version,
+                    note: None,
+                };
+                self.post(&format!("/api/v1/incidents/{id}/acknowledge"), &body)
+                    .await?
+            }
+            Action::Escalate { note } => {
+                let body = EscalateRequest { note: note.clone() };
+                self.post(&format!("/api/v1/incidents/{id}/escalate"), &body)
+                    .await?
+            }
+            Action::Resolve { note } => {
+                let body = ResolveRequest { note: note.clone() };
+                self.post(&format!("/api/v1/incidents/{id}/resolve"), &body)
+                    .await?
+            }
+            Action::Note { text } => {
+                let body = NoteRequest { text: text.clone() };
+                self.post(&format!("/api/v1/incidents/{id}/notes"), &body)
+                    .await?
+            }
+        };
+        sanitize::incident(&mut inc);
+        Ok(inc)
+    }
+
+    async fn post<B: Serialize, T: DeserializeOwned>(
+        &self,
+        path: &str,
+        body: &B,
+    ) -> Result<T, FeedError> {
+        let resp = self
+            .http
+            .post(format!("{}{path}", self.base))
+            .header(AUTHORIZATION, self.bearer())
+            .json(body)
+            .send()
+            .await
+            .map_err(|e| self.transport(e))?;
+        self.decode(resp).await
+    }
+
+    fn bearer(&self) -> String {
+        format!("Bearer {}", self.token)
+    }
+
+    fn transport(&self, e: reqwest::Error) -> FeedError {
+        if e.is_timeout() {
+            FeedError::Timeout(self.timeout.as_secs().max(1))
+        } else {
+            FeedError::Unreachable(self.base.clone())
+        }
+    }
+
+    async fn decode<T: DeserializeOwned>(&self, resp: reqwest::Response) -> Result<T, FeedError> {
+        let status = resp.status();
+        let bytes = resp.bytes().await.map_err(|e| self.transport(e))?;
+        if status.is_success() {
+            return serde_json::from_slice(&bytes).map_err(|e| FeedError::Garbage(e.to_string()));
+        }
+        let body: Option<ErrorBody> = serde_json::from_slice(&bytes).ok();
+        let message = body
+            .as_ref()
+            .map(|b| sanitize::line(&b.error))
+            .unwrap_or_else(|| {
+                sanitize::line(&String::from_utf8_lossy(&bytes[..bytes.len().min(200)]))
+            });
+        if status == StatusCode::UNAUTHORIZED {
+            return Err(FeedError::Unauthorized(self.token_env.clone()));
+        }
+        if status.is_server_error() {
+            return Err(FeedError::Server {
+                status: status.as_u16(),
+                message,
+            });
+        }
+        let (code, incident) = match body {
+            Some(b) => {
+                let incident = b.incident.map(|mut inc| {
+                    sanitize::incident(&mut inc);
+                    inc
+                });
+                (sanitize::line(&b.code), incident)
+            }
+            None => (String::new(), None),
+        };
+        Err(FeedError::Rejected {
+            status: status.as_u16(),
+            code,
+            message,
+            incident,
+        })
+    }
+}

@@ -1,0 +1,137 @@
+//! The background task that polls a feed and reports what it found. It owns
+//! its cursor and ETag; the console only receives events.
+use std::time::Duration;
+
+use tokio::sync::mpsc;
+
+use super::client::{FeedError, HubClient, ListOutcome};
+use crate::incident::Incident;
+
+/// What one poll found, as the console receives it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FeedEvent {
+    /// `full`: `incidents` is every open incident (replace what you have);
+    /// otherwise only the ones that changed (merge them).
+    Polled {
+        incidents: Vec<Incident>,
+        full: bool,
+    },
+    /// 304: the feed is as it was.
+    Unchanged,
+    /// Nothing usable this time; the next try is in `retry_in`.
+    Failed {
+        error: FeedError,
+        retry_in: Duration,
+    },
+}
+
+/// The longest wait between polls while the feed is failing.
+pub const MAX_BACKOFF: Duration = Duration::from_secs(60);
+
+/// Polls every `interval` while the feed answers, backing off (doubling,
+/// with jitter, capped) while it does not. A message on `wake` polls at once
+/// (after an action, so the responder sees its effect and others' soon).
+pub fn spawn<M>(
+    client: HubClient,
+    interval: Duration,
+    tx: mpsc::UnboundedSender<M>,
+    mut wake: mpsc::Receiver<()>,
+) where
+    M: From<FeedEvent> + Send + 'static,
+{
+    tokio::spawn(async move {
+        let mut state = PollState::default();
+        loop {
+            let event = state.poll(&client).await;
+            let wait = match &event {
+                FeedEvent::Failed { retry_in, .. } => *retry_in,
+                _ => interval,
+            };
+            if tx.send(M::from(event)).is_err() {
+                return; // the console is gone
+            }
+            tokio::select! {
+                _ = tokio::time::sleep(wait) => {}
+                woken = wake.recv() => if woken.is_none() { return },
+            }
+        }
+    });
+}
+
+#[derive(Debug, Default)]
+struct PollState {
+    cursor: Option<u64>,
+    etag: Option<String>,
+    failures: u32,
+}
+
+impl PollState {
+    async fn poll(&mut self, client: &HubClient) -> FeedEvent {
+        match self.try_poll(client).await {
+            Ok(event) => {
+                self.failures = 0;
+                event
+            }
+            Err(error) => {
+                self.failures = self.failures.saturating_add(1);
+                FeedEvent::Failed {
+                    error,
+                    retry_in: backoff(self.failures),
+                }
+            }
+        }
+    }
+
+    async fn try_poll(&mut self, client: &HubClient) -> Result<FeedEvent, FeedError> {
+        let since = self.cursor;
+        match client.list(since, self.etag.as_deref()).await? {
+            ListOutcome::Unchanged => Ok(FeedEvent::Unchanged),
+            ListOutcome::Changed { list, etag } => {
+                // A cursor that went backwards means the hub was reset (a new
+                // database): what we hold is no longer comparable, so start over.
+                if since.is_some_and(|s| list.cursor < s) {
+                    self.cursor = None;
+                    self.etag = None;
+                    return Box::pin(self.try_poll(client)).await;
+                }
+                self.cursor = Some(list.cursor);
+                self.etag = etag;
+                Ok(FeedEvent::Polled {
+                    incidents: list.incidents,
+                    full: since.is_none(),
+                })
+            }
+        }
+    }
+}
+
+/// 1s, 2s, 4s ... up to `MAX_BACKOFF`, each with up to 25% jitter so that a
+/// team's consoles do not all come back at the same instant.
+pub fn backoff(failures: u32) -> Duration {
+    let base = Duration::from_secs(1u64 << failures.saturating_sub(1).min(6)).min(MAX_BACKOFF);
+    let mut byte = [0u8; 1];
+    let jitter = if getrandom::fill(&mut byte).is_ok() {
+        u32::from(byte[0])
+    } else {
+        128
+    };
+    base + base.mul_f64(f64::from(jitter) / 255.0 / 4.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_grows_and_is_capped() {
+        assert!(backoff(1) >= Duration::from_secs(1) && backoff(1) <= Duration::from_millis(1250));
+        assert!(backoff(3) >= Duration::from_secs(4));
+        for n in [7, 20, u32::MAX] {
+            let b = backoff(n);
+            assert!(
+                b >= MAX_BACKOFF && b <= MAX_BACKOFF + MAX_BACKOFF / 4,
+                "{b:?}"
+            );
+        }
+    }
+}

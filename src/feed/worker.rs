@@ -1,0 +1,75 @@
+//! Sends the responder's actions to the hub, one at a time and in the order
+//! they were taken, and fetches incident details. Results come back to the
+//! console as events.
+use tokio::sync::mpsc;
+
+use super::client::{Action, FeedError, HubClient};
+use crate::incident::Incident;
+
+/// What the console asks of the worker.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Request {
+    /// `ticket` identifies the action so the console can clear "pending".
+    Act {
+        ticket: u64,
+        id: u64,
+        action: Action,
+    },
+    Fetch {
+        id: u64,
+    },
+}
+
+/// What the worker reports back.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum WorkerEvent {
+    Acted {
+        ticket: u64,
+        id: u64,
+        result: Result<Incident, FeedError>,
+    },
+    Fetched {
+        id: u64,
+        result: Result<Incident, FeedError>,
+    },
+}
+
+/// Starts the worker; drop the returned sender to stop it. `poll_now` is
+/// nudged after each action so the feed shows its effect at once.
+pub fn spawn<M>(
+    client: HubClient,
+    tx: mpsc::UnboundedSender<M>,
+    poll_now: mpsc::Sender<()>,
+) -> mpsc::UnboundedSender<Request>
+where
+    M: From<WorkerEvent> + Send + 'static,
+{
+    let (req_tx, mut req_rx) = mpsc::unbounded_channel::<Request>();
+    tokio::spawn(async move {
+        while let Some(req) = req_rx.recv().await {
+            match req {
+                Request::Act { ticket, id, action } => {
+                    let result = client.act(id, &action).await;
+                    if tx
+                        .send(M::from(WorkerEvent::Acted { ticket, id, result }))
+                        .is_err()
+                    {
+                        return;
+                    }
+                    // A full queue means a poll is already due; nothing to add.
+                    let _ = poll_now.try_send(());
+                }
+                Request::Fetch { id } => {
+                    // Details must not wait behind a slow action, nor hold the next one up.
+                    let client = client.clone();
+                    let tx = tx.clone();
+                    tokio::spawn(async move {
+                        let result = client.get(id).await;
+                        let _ = tx.send(M::from(WorkerEvent::Fetched { id, result }));
+                    });
+                }
+            }
+        }
+    });
+    req_tx
+}

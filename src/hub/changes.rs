@@ -1,0 +1,288 @@
+//! Every change to an incident, each run inside the writer's transaction: the
+//! incident row, its timeline entry and the hub's change counter move
+//! together or not at all.
+use chrono::{DateTime, Utc};
+use rusqlite::{OptionalExtension, Transaction, params};
+
+use crate::incident::{
+    AckRequest, DEFAULT_LEVELS, EventKind, Incident, NewIncident, Opened, Status, level_name,
+};
+
+use super::store::{StoreError, find, require, time_text, to_i64};
+
+/// Who makes a change, and when.
+#[derive(Debug, Clone, Copy)]
+pub struct Actor<'a> {
+    pub who: &'a str,
+    pub now: DateTime<Utc>,
+}
+
+/// The level an escalation goes to, or `None` past the last one. The one place
+/// that decides, so per-service policies can replace it.
+pub fn next_level(incident: &Incident) -> Option<u32> {
+    (incident.escalation_level < DEFAULT_LEVELS).then_some(incident.escalation_level + 1)
+}
+
+/// Opens `new`, or folds it into the open incident with the same dedup key.
+/// `new` must already be checked. Without a dedup key the incident gets a
+/// random one, so it never folds by accident.
+pub fn open_or_fold(
+    tx: &Transaction<'_>,
+    by: Actor<'_>,
+    new: &NewIncident,
+) -> Result<Opened, StoreError> {
+    if let Some(key) = &new.dedup_key {
+        let open: Option<i64> = tx
+            .query_row(
+                "SELECT id FROM incidents WHERE dedup_key = ?1 AND status <> 'resolved'",
+                [key],
+                |r| r.get(0),
+            )
+            .optional()?;
+        if let Some(id) = open {
+            let id = id as u64;
+            touch(tx, id, by)?;
+            tx.execute(
+                "UPDATE incidents SET occurrences = occurrences + 1 WHERE id = ?1",
+                [to_i64(id)],
+            )?;
+            let occurrences: i64 = tx.query_row(
+                "SELECT occurrences FROM incidents WHERE id = ?1",
+                [to_i64(id)],
+                |r| r.get(0),
+            )?;
+            let text = format!("repeated ({occurrences} times)");
+            append(tx, id, by, EventKind::Repeated, &text)?;
+            return Ok(Opened {
+                folded: true,
+                incident: require(tx, id)?,
+            });
+        }
+    }
+
+    let seq = next_seq(tx)?;
+    let now = time_text(by.now);
+    let labels = serde_json::to_string(&new.labels)
+        .map_err(|e| StoreError::Corrupt(format!("labels do not serialise: {e}")))?;
+    let source = new.source.as_deref().unwrap_or("api");
+    tx.execute(
+        "INSERT INTO incidents (dedup_key, title, service, severity, status, labels, description,
+             runbook, runbook_url, source, created_at, updated_at, owner,
+             escalation_level, occurrences, version, change_seq)
+         VALUES (COALESCE(?1, 'auto-' || lower(hex(randomblob(8)))), ?2, ?3, ?4, 'triggered', ?5, ?6, ?7, ?8, ?9, ?10, ?10, NULL, 1, 1, 1, ?11)",
+        params![
+            new.dedup_key,
+            new.title,
+            new.service,
+            new.severity.as_str(),
+            labels,
+            new.description,
+            new.runbook,
+            new.runbook_url,
+            source,
+            now,
+            seq,
+        ],
+    )?;
+    let id = tx.last_insert_rowid() as u64;
+    append(
+        tx,
+        id,
+        by,
+        EventKind::Opened,
+        &format!("opened via {source}"),
+    )?;
+    Ok(Opened {
+        folded: false,
+        incident: require(tx, id)?,
+    })
+}
+
+/// `by` takes the incident. Acknowledging again what one already holds
+/// changes nothing, so a retried request is harmless.
+pub fn acknowledge(
+    tx: &Transaction<'_>,
+    by: Actor<'_>,
+    id: u64,
+    req: &AckRequest,
+) -> Result<Incident, StoreError> {
+    let current = find(tx, id)?.ok_or(StoreError::NotFound(id))?;
+    if current.status == Status::Resolved {
+        return refuse_resolved(tx, id, "it cannot be acknowledged");
+    }
+    if let Some(seen) = req.version
+        && seen != current.version
+    {
+        return refuse(
+            tx,
+            id,
+            "conflict",
+            format!(
+                "incident #{id} changed since you saw it (version {seen}, now {}): look again before acknowledging",
+                current.version
+            ),
+        );
+    }
+    if current.status == Status::Acknowledged {
+        match current.owner.as_deref() {
+            Some(owner) if owner == by.who => return require(tx, id),
+            Some(owner) => {
+                return refuse(
+                    tx,
+                    id,
+                    "conflict",
+                    format!("incident #{id} is already acknowledged by {owner}"),
+                );
+            }
+            None => {}
+        }
+    }
+    touch(tx, id, by)?;
+    tx.execute(
+        "UPDATE incidents SET status = 'acknowledged', owner = ?2 WHERE id = ?1",
+        params![to_i64(id), by.who],
+    )?;
+    let note = req.note.as_deref().map(str::trim).unwrap_or("");
+    append(tx, id, by, EventKind::Acknowledged, note)?;
+    require(tx, id)
+}
+
+/// Hands the incident to the next level, which must acknowledge it afresh.
+pub fn escalate(
+    tx: &Transaction<'_>,
+    by: Actor<'_>,
+    id: u64,
+    note: Option<&str>,
+) -> Result<Incident, StoreError> {
+    let current = find(tx, id)?.ok_or(StoreError::NotFound(id))?;
+    if current.status == Status::Resolved {
+        return refuse_resolved(tx, id, "it cannot be escalated");
+    }
+    let Some(next) = next_level(&current) else {
+        return refuse(
+            tx,
+            id,
+            "last_level",
+            format!(
+                "incident #{id} is already at {}, the last level",
+                level_name(current.escalation_level)
+            ),
+        );
+    };
+    touch(tx, id, by)?;
+    // The previous owner was at the level we are leaving; until someone at
+    // the next level acknowledges, nobody holds it.
+    tx.execute(
+        "UPDATE incidents SET escalation_level = ?2, status = 'triggered', owner = NULL WHERE id = ?1",
+        params![to_i64(id), next],
+    )?;
+    let mut text = format!(
+        "escalated from {} to {}",
+        level_name(current.escalation_level),
+        level_name(next)
+    );
+    if let Some(note) = note.map(str::trim).filter(|n| !n.is_empty()) {
+        text.push_str(": ");
+        text.push_str(note);
+    }
+    append(tx, id, by, EventKind::Escalated, &text)?;
+    require(tx, id)
+}
+
+pub fn resolve(
+    tx: &Transaction<'_>,
+    by: Actor<'_>,
+    id: u64,
+    note: Option<&str>,
+) -> Result<Incident, StoreError> {
+    let current = find(tx, id)?.ok_or(StoreError::NotFound(id))?;
+    if current.status == Status::Resolved {
+        return refuse_resolved(tx, id, "nothing to do");
+    }
+    touch(tx, id, by)?;
+    tx.execute(
+        "UPDATE incidents SET status = 'resolved' WHERE id = ?1",
+        [to_i64(id)],
+    )?;
+    append(
+        tx,
+        id,
+        by,
+        EventKind::Resolved,
+        note.map(str::trim).unwrap_or(""),
+    )?;
+    require(tx, id)
+}
+
+/// Notes are history, so they are welcome on resolved incidents too.
+pub fn add_note(
+    tx: &Transaction<'_>,
+    by: Actor<'_>,
+    id: u64,
+    text: &str,
+) -> Result<Incident, StoreError> {
+    if find(tx, id)?.is_none() {
+        return Err(StoreError::NotFound(id));
+    }
+    touch(tx, id, by)?;
+    append(tx, id, by, EventKind::Note, text.trim())?;
+    require(tx, id)
+}
+
+/// The next number of the hub-wide change counter.
+fn next_seq(tx: &Transaction<'_>) -> Result<i64, StoreError> {
+    Ok(tx.query_row(
+        "UPDATE hub SET change_seq = change_seq + 1 WHERE id = 1 RETURNING change_seq",
+        [],
+        |r| r.get(0),
+    )?)
+}
+
+/// What every change does to the row: a new version, time and change number.
+fn touch(tx: &Transaction<'_>, id: u64, by: Actor<'_>) -> Result<(), StoreError> {
+    let seq = next_seq(tx)?;
+    tx.execute(
+        "UPDATE incidents SET version = version + 1, updated_at = ?2, change_seq = ?3 WHERE id = ?1",
+        params![to_i64(id), time_text(by.now), seq],
+    )?;
+    Ok(())
+}
+
+fn append(
+    tx: &Transaction<'_>,
+    id: u64,
+    by: Actor<'_>,
+    kind: EventKind,
+    text: &str,
+) -> Result<(), StoreError> {
+    tx.prepare_cached("INSERT INTO timeline (incident_id, at, who, kind, text) VALUES (COALESCE(?1, 'auto-' || lower(hex(randomblob(8)))), ?2, ?3, ?4, ?5)")?
+        .execute(params![to_i64(id), time_text(by.now), by.who, kind.as_str(), text])?;
+    Ok(())
+}
+
+fn refuse<T>(
+    tx: &Transaction<'_>,
+    id: u64,
+    code: &'static str,
+    message: String,
+) -> Result<T, StoreError> {
+    Err(StoreError::Refused {
+        code,
+        message,
+        incident: Box::new(require(tx, id)?),
+    })
+}
+
+fn refuse_resolved<T>(tx: &Transaction<'_>, id: u64, consequence: &str) -> Result<T, StoreError> {
+    refuse(
+        tx,
+        id,
+        "resolved",
+        format!(
+            "incident #{id} is already resolved, {consequence}; if the problem is back, open a new incident"
+        ),
+    )
+}
+
+#[cfg(test)]
+mod tests;

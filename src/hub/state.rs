@@ -1,0 +1,112 @@
+//! What every request handler shares: the store, who may come in, the clock
+//! and the cached lists.
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+
+use crate::incident::{NewIncident, Opened};
+
+use super::HubSettings;
+use super::auth::Responders;
+use super::changes::{self, Actor};
+use super::clock::Clock;
+use super::list::ListCache;
+use super::store::{Store, StoreError};
+use super::validate;
+
+/// The hub's shared state; cheap to clone.
+#[derive(Clone)]
+pub struct HubState {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    store: Store,
+    responders: Responders,
+    clock: Arc<dyn Clock>,
+    lists: ListCache,
+}
+
+impl HubState {
+    /// Opens (creating and migrating as needed) the database of `settings`.
+    /// Blocks on file I/O; from async code, call it on a blocking thread.
+    pub fn open(settings: HubSettings) -> anyhow::Result<HubState> {
+        let store = Store::open(&settings.db).map_err(|e| {
+            anyhow::anyhow!(
+                "cannot open the hub database {}: {e}",
+                settings.db.display()
+            )
+        })?;
+        Ok(HubState {
+            inner: Arc::new(Inner {
+                store,
+                responders: Responders::from_config(&settings.config.responders),
+                clock: settings.clock,
+                lists: ListCache::default(),
+            }),
+        })
+    }
+
+    /// The number of the last change; an `IncidentList::cursor`.
+    pub fn cursor(&self) -> u64 {
+        self.inner.store.current_seq()
+    }
+
+    /// Opens (or folds) each of `incidents` as `who` would by posting them,
+    /// each checked and each its own change, in one transaction. For filling a
+    /// hub in bulk (the demo, benchmarks) without a request per incident.
+    pub async fn open_incidents(
+        &self,
+        who: &str,
+        incidents: Vec<NewIncident>,
+    ) -> anyhow::Result<Vec<Opened>> {
+        let checked = incidents
+            .into_iter()
+            .map(validate::new_incident)
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+        let who = who.to_string();
+        let opened = self
+            .blocking(move |s| {
+                let by = Actor {
+                    who: &who,
+                    now: s.now(),
+                };
+                s.store().write(|tx| {
+                    checked
+                        .iter()
+                        .map(|new| changes::open_or_fold(tx, by, new))
+                        .collect()
+                })
+            })
+            .await?;
+        Ok(opened)
+    }
+
+    pub(crate) fn store(&self) -> &Store {
+        &self.inner.store
+    }
+
+    pub(crate) fn responders(&self) -> &Responders {
+        &self.inner.responders
+    }
+
+    pub(crate) fn lists(&self) -> &ListCache {
+        &self.inner.lists
+    }
+
+    pub(crate) fn now(&self) -> DateTime<Utc> {
+        self.inner.clock.now()
+    }
+
+    /// Runs blocking database work off the async runtime.
+    pub(crate) async fn blocking<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&HubState) -> Result<T, StoreError> + Send + 'static,
+    ) -> Result<T, StoreError> {
+        let state = self.clone();
+        tokio::task::spawn_blocking(move || f(&state))
+            .await
+            .map_err(|e| StoreError::Worker(e.to_string()))?
+    }
+}

@@ -1,0 +1,87 @@
+//! Responder tokens: made here (`oncall token new NAME`), kept by the
+//! responder, and known to the hub only by their SHA-256.
+use crate::config::Sha256Hex;
+
+/// Every token starts with this, so a leaked one is easy to recognise in a
+/// secret scanner or a paste.
+pub const PREFIX: &str = "oc_";
+
+/// A new token: 32 bytes from the operating system's random source, as hex.
+///
+/// Panics only if the operating system cannot give random bytes at all, in
+/// which case no safe token can be made.
+pub fn new_token() -> String {
+    try_new_token().unwrap_or_else(|e| panic!("no random bytes from the operating system: {e}"))
+}
+
+/// As [`new_token`], but reports a missing random source instead of panicking.
+pub fn try_new_token() -> Result<String, getrandom::Error> {
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes)?;
+    Ok(format!("{PREFIX}{}", hex::encode(bytes)))
+}
+
+/// The `[[hub.responders]]` entry that lets `name` in with `token`; the hub's
+/// config holds only the hash, so it can be shared without sharing the token.
+pub fn config_line(name: &str, token: &str) -> String {
+    let hash = Sha256Hex::of(token).to_hex();
+    // Written as TOML basic strings so any name round-trips.
+    let name = toml_string(name);
+    format!("[[hub.responders]]\nname = {name}\ntoken_sha256 = \"{hash}\"\n")
+}
+
+fn toml_string(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if c.is_control() => out.push_str(&format!("\\u{:04X}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::*;
+    use crate::config::Config;
+
+    #[test]
+    fn tokens_are_prefixed_hex_of_32_bytes_and_differ() {
+        let a = new_token();
+        let b = new_token();
+        assert_ne!(a, b);
+        let hex_part = a.strip_prefix(PREFIX).unwrap();
+        assert_eq!(hex_part.len(), 64);
+        assert!(hex_part.bytes().all(|b| b.is_ascii_hexdigit()));
+    }
+
+    #[test]
+    fn config_line_parses_and_its_hash_matches_the_token() {
+        let token = new_token();
+        let line = config_line("alice", &token);
+        let config = Config::parse(&line, Path::new("config.toml")).unwrap();
+        assert_eq!(config.hub.responders.len(), 1);
+        assert_eq!(config.hub.responders[0].name, "alice");
+        assert_eq!(config.hub.responders[0].token_sha256, Sha256Hex::of(&token));
+        assert_ne!(
+            config.hub.responders[0].token_sha256,
+            Sha256Hex::of("oc_other")
+        );
+    }
+
+    #[test]
+    fn config_line_quotes_awkward_names() {
+        let token = new_token();
+        let name = "o\"brien \\ \t";
+        let line = config_line(name, &token);
+        let config = Config::parse(&line, Path::new("config.toml")).unwrap();
+        assert_eq!(config.hub.responders[0].name, name);
+    }
+}

@@ -1,0 +1,193 @@
+//! The limits on what clients may send. Each refusal names the limit, so the
+//! sender can fix the request without reading our code.
+use crate::incident::NewIncident;
+
+use super::error::ApiError;
+
+pub const MAX_TITLE_CHARS: usize = 1_000;
+pub const MAX_SERVICE_CHARS: usize = 256;
+pub const MAX_DEDUP_KEY_CHARS: usize = 1_024;
+pub const MAX_DESCRIPTION_BYTES: usize = 64 * 1024;
+pub const MAX_LABELS: usize = 64;
+pub const MAX_LABEL_KEY_CHARS: usize = 256;
+pub const MAX_LABEL_VALUE_CHARS: usize = 1_024;
+pub const MAX_NOTE_BYTES: usize = 16 * 1024;
+
+/// Checks `new` and returns it tidied: title, service and dedup key trimmed,
+/// an empty dedup key treated as none.
+pub fn new_incident(mut new: NewIncident) -> Result<NewIncident, ApiError> {
+    new.title = required("title", &new.title, MAX_TITLE_CHARS)?;
+    new.service = required("service", &new.service, MAX_SERVICE_CHARS)?;
+    new.dedup_key = match new.dedup_key.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(key) => {
+            if key.chars().count() > MAX_DEDUP_KEY_CHARS {
+                return Err(ApiError::bad_request(format!(
+                    "dedup_key is longer than {MAX_DEDUP_KEY_CHARS} characters"
+                )));
+            }
+            Some(key.to_string())
+        }
+    };
+    if new.description.len() > MAX_DESCRIPTION_BYTES {
+        return Err(ApiError::bad_request(format!(
+            "description is longer than {} KiB",
+            MAX_DESCRIPTION_BYTES / 1024
+        )));
+    }
+    if new.labels.len() > MAX_LABELS {
+        return Err(ApiError::bad_request(format!(
+            "an incident may carry at most {MAX_LABELS} labels, this one has {}",
+            new.labels.len()
+        )));
+    }
+    for (key, value) in &new.labels {
+        if key.chars().count() > MAX_LABEL_KEY_CHARS {
+            return Err(ApiError::bad_request(format!(
+                "label names are at most {MAX_LABEL_KEY_CHARS} characters; '{}...' is longer",
+                key.chars().take(32).collect::<String>()
+            )));
+        }
+        if value.chars().count() > MAX_LABEL_VALUE_CHARS {
+            return Err(ApiError::bad_request(format!(
+                "label values are at most {MAX_LABEL_VALUE_CHARS} characters; the value of '{}' is longer",
+                key.chars().take(32).collect::<String>()
+            )));
+        }
+    }
+    Ok(new)
+}
+
+/// The text of a note: something to say, and not a book.
+pub fn note_text(text: &str) -> Result<&str, ApiError> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Err(ApiError::bad_request("a note needs some text"));
+    }
+    optional_note(Some(text)).map(|_| text)
+}
+
+/// The optional note of acknowledge, escalate and resolve.
+pub fn optional_note(note: Option<&str>) -> Result<(), ApiError> {
+    match note {
+        Some(n) if n.len() > MAX_NOTE_BYTES => Err(ApiError::bad_request(format!(
+            "a note is at most {} KiB",
+            MAX_NOTE_BYTES / 1024
+        ))),
+        _ => Ok(()),
+    }
+}
+
+fn required(field: &str, value: &str, max_chars: usize) -> Result<String, ApiError> {
+    let value = value.trim();
+    if value.is_empty() {
+        return Err(ApiError::bad_request(format!("{field} must not be empty")));
+    }
+    if value.chars().count() > max_chars {
+        return Err(ApiError::bad_request(format!(
+            "{field} is longer than {max_chars} characters"
+        )));
+    }
+    Ok(value.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn valid() -> NewIncident {
+        NewIncident {
+            title: "  disk full  ".into(),
+            service: " db ".into(),
+            dedup_key: Some("  ".into()),
+            ..NewIncident::default()
+        }
+    }
+
+    #[test]
+    fn tidies_a_valid_incident() {
+        let v = new_incident(valid()).unwrap();
+        assert_eq!(v.title, "disk full");
+        assert_eq!(v.service, "db");
+        assert_eq!(v.dedup_key, None);
+    }
+
+    #[test]
+    fn refuses_each_limit_by_name() {
+        let cases: Vec<(NewIncident, &str)> = vec![
+            (
+                NewIncident {
+                    title: " ".into(),
+                    ..valid()
+                },
+                "title",
+            ),
+            (
+                NewIncident {
+                    service: "".into(),
+                    ..valid()
+                },
+                "service",
+            ),
+            (
+                NewIncident {
+                    title: "x".repeat(1_001),
+                    ..valid()
+                },
+                "1000",
+            ),
+            (
+                NewIncident {
+                    description: "x".repeat(64 * 1024 + 1),
+                    ..valid()
+                },
+                "64 KiB",
+            ),
+            (
+                NewIncident {
+                    labels: (0..65).map(|i| (format!("k{i}"), "v".into())).collect(),
+                    ..valid()
+                },
+                "64 labels",
+            ),
+            (
+                NewIncident {
+                    labels: [("k".repeat(257), "v".into())].into(),
+                    ..valid()
+                },
+                "256",
+            ),
+            (
+                NewIncident {
+                    labels: [("k".into(), "v".repeat(1_025))].into(),
+                    ..valid()
+                },
+                "1024",
+            ),
+        ];
+        for (new, needle) in cases {
+            match new_incident(new) {
+                Err(ApiError::BadRequest(msg)) => assert!(msg.contains(needle), "{msg}"),
+                other => panic!("expected a 400 naming {needle}, got {other:?}"),
+            }
+        }
+        // Exactly at the limits is fine.
+        let at_limit = NewIncident {
+            title: "é".repeat(1_000),
+            description: "x".repeat(64 * 1024),
+            labels: (0..64)
+                .map(|i| (format!("k{i}"), "v".repeat(1_024)))
+                .collect(),
+            ..valid()
+        };
+        assert!(new_incident(at_limit).is_ok());
+    }
+
+    #[test]
+    fn notes_need_text_within_limits() {
+        assert!(note_text("  ").is_err());
+        assert_eq!(note_text(" checked the disk ").unwrap(), "checked the disk");
+        assert!(note_text(&"x".repeat(16 * 1024 + 1)).is_err());
+        assert!(optional_note(None).is_ok());
+    }
+}

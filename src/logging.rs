@@ -1,0 +1,34 @@
+//! Logs go to a file while the console runs (never to the terminal it draws
+//! on), and to stderr for the hub and one-shot commands.
+use std::path::Path;
+
+use anyhow::Context;
+use tracing_appender::non_blocking::WorkerGuard;
+use tracing_subscriber::EnvFilter;
+
+fn filter(default: &str) -> EnvFilter {
+    EnvFilter::try_from_env("ONCALL_LOG").unwrap_or_else(|_| EnvFilter::new(default))
+}
+
+/// Logs to `DIR/oncall.log`; keep the guard alive until exit so the last
+/// lines are written.
+pub fn to_file(dir: &Path) -> anyhow::Result<WorkerGuard> {
+    std::fs::create_dir_all(dir)
+        .with_context(|| format!("cannot create the data directory {}", dir.display()))?;
+    let appender = tracing_appender::rolling::never(dir, "oncall.log");
+    let (writer, guard) = tracing_appender::non_blocking(appender);
+    // A second init (tests, demo inside a test) keeps the first subscriber.
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter("info"))
+        .with_writer(writer)
+        .with_ansi(false)
+        .try_init();
+    Ok(guard)
+}
+
+pub fn to_stderr() {
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter("info"))
+        .with_writer(std::io::stderr)
+        .try_init();
+}

@@ -1,0 +1,515 @@
+//! Markdown to terminal lines, wrapped to the pane's width: headings, lists,
+//! checklists, code blocks, tables, quotes. Rendering is done once per
+//! runbook and width (the caller caches it); drawing then only slices the
+//! visible rows.
+use std::collections::BTreeSet;
+
+use pulldown_cmark::{Alignment, CodeBlockKind, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+
+/// A `- [ ]` item: where it is drawn and whether it is ticked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StepAnchor {
+    pub line: usize,
+    pub done: bool,
+    pub text: String,
+}
+
+/// A fenced or indented code block: its rows on screen and its text to copy.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CodeAnchor {
+    pub first_line: usize,
+    pub last_line: usize,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Rendered {
+    pub lines: Vec<Line<'static>>,
+    pub steps: Vec<StepAnchor>,
+    pub code_blocks: Vec<CodeAnchor>,
+}
+
+const HEADING: Color = Color::Cyan;
+const CODE: Color = Color::Yellow;
+
+/// Renders `markdown` for a pane `width` columns wide. `done` holds the
+/// indexes (in document order) of the checklist steps already ticked.
+pub fn render(markdown: &str, width: u16, done: &BTreeSet<usize>) -> Rendered {
+    let mut r = Renderer {
+        width: usize::from(width.max(10)),
+        done,
+        out: Rendered::default(),
+        inline: Vec::new(),
+        styles: Vec::new(),
+        lists: Vec::new(),
+        item_marker: None,
+        heading: None,
+        quote_depth: 0,
+        code: None,
+        table: None,
+        step_count: 0,
+    };
+    let options =
+        Options::ENABLE_TABLES | Options::ENABLE_TASKLISTS | Options::ENABLE_STRIKETHROUGH;
+    for event in Parser::new_ext(markdown, options) {
+        r.event(event);
+    }
+    r.flush_inline();
+    while r.out.lines.last().is_some_and(|l| l.width() == 0) {
+        r.out.lines.pop();
+    }
+    r.out
+}
+
+struct Renderer<'a> {
+    width: usize,
+    done: &'a BTreeSet<usize>,
+    out: Rendered,
+    /// Text of the block being built, with its styles.
+    inline: Vec<(String, Style)>,
+    styles: Vec<Style>,
+    /// One entry per open list: the next number for ordered lists.
+    lists: Vec<Option<u64>>,
+    /// The marker of the item whose first line is not drawn yet.
+    item_marker: Option<String>,
+    heading: Option<HeadingLevel>,
+    quote_depth: usize,
+    code: Option<String>,
+    table: Option<Table>,
+    step_count: usize,
+}
+
+#[derive(Default)]
+struct Table {
+    align: Vec<Alignment>,
+    rows: Vec<Vec<String>>,
+    header_rows: usize,
+    cell: String,
+}
+
+impl Renderer<'_> {
+    fn style(&self) -> Style {
+        self.styles.last().copied().unwrap_or_default()
+    }
+
+    fn push_style(&mut self, f: impl FnOnce(Style) -> Style) {
+        let s = f(self.style());
+        self.styles.push(s);
+    }
+
+    fn event(&mut self, event: Event) {
+        if let Some(table) = &mut self.table {
+            match event {
+                Event::Text(t) | Event::Code(t) => return table.cell.push_str(&t),
+                Event::SoftBreak | Event::HardBreak => return table.cell.push(' '),
+                Event::End(TagEnd::TableCell) => {
+                    let cell = std::mem::take(&mut table.cell);
+                    if let Some(row) = table.rows.last_mut() {
+                        row.push(cell.trim().to_string());
+                    }
+                    return;
+                }
+                Event::Start(Tag::TableHead | Tag::TableRow) => return table.rows.push(Vec::new()),
+                Event::End(TagEnd::TableHead) => {
+                    table.header_rows = table.rows.len();
+                    return;
+                }
+                Event::End(TagEnd::Table) => {}
+                _ => return,
+            }
+        }
+        match event {
+            Event::Start(tag) => self.start(tag),
+            Event::End(tag) => self.end(tag),
+            Event::Text(t) => {
+                if let Some(code) = &mut self.code {
+                    code.push_str(&t);
+                } else {
+                    let style = self.style();
+                    self.inline.push((t.into_string(), style));
+                }
+            }
+            Event::Code(t) => self.inline.push((t.into_string(), self.style().fg(CODE))),
+            Event::SoftBreak => self.inline.push((" ".into(), self.style())),
+            Event::HardBreak => self.flush_inline(),
+            Event::Rule => {
+                self.flush_inline();
+                let w = self.width;
+                self.out.lines.push(Line::styled(
+                    "─".repeat(w),
+                    Style::default().fg(Color::DarkGray),
+                ));
+                self.blank();
+            }
+            Event::TaskListMarker(checked) => {
+                let index = self.step_count;
+                self.step_count += 1;
+                let done = checked || self.done.contains(&index);
+                self.item_marker = Some(if done { "[x] " } else { "[ ] " }.to_string());
+                self.out.steps.push(StepAnchor {
+                    line: self.out.lines.len(),
+                    done,
+                    text: String::new(),
+                });
+            }
+            Event::Html(t) | Event::InlineHtml(t) => {
+                self.inline.push((t.into_string(), self.style()))
+            }
+            _ => {}
+        }
+    }
+
+    fn start(&mut self, tag: Tag) {
+        match tag {
+            Tag::Paragraph => {}
+            Tag::Heading { level, .. } => {
+                self.flush_inline();
+                self.heading = Some(level);
+                let style = match level {
+                    HeadingLevel::H1 => Style::new()
+                        .fg(HEADING)
+                        .add_modifier(Modifier::BOLD | Modifier::UNDERLINED),
+                    HeadingLevel::H2 => Style::new().fg(HEADING).add_modifier(Modifier::BOLD),
+                    _ => Style::new().add_modifier(Modifier::BOLD),
+                };
+                self.styles.push(style);
+            }
+            Tag::BlockQuote(_) => {
+                self.flush_inline();
+                self.quote_depth += 1;
+            }
+            Tag::CodeBlock(kind) => {
+                self.flush_inline();
+                if let CodeBlockKind::Fenced(lang) = kind
+                    && !lang.is_empty()
+                {
+                    self.out.lines.push(Line::styled(
+                        format!("  {lang}"),
+                        Style::new().fg(Color::DarkGray),
+                    ));
+                }
+                self.code = Some(String::new());
+            }
+            Tag::List(start) => {
+                self.flush_inline();
+                self.lists.push(start);
+            }
+            Tag::Item => {
+                self.flush_inline();
+                let marker = match self.lists.last_mut() {
+                    Some(Some(n)) => {
+                        let m = format!("{n}. ");
+                        *n += 1;
+                        m
+                    }
+                    _ => "• ".to_string(),
+                };
+                self.item_marker = Some(marker);
+            }
+            Tag::Emphasis => self.push_style(|s| s.add_modifier(Modifier::ITALIC)),
+            Tag::Strong => self.push_style(|s| s.add_modifier(Modifier::BOLD)),
+            Tag::Strikethrough => self.push_style(|s| s.add_modifier(Modifier::CROSSED_OUT)),
+            Tag::Link { .. } => self.push_style(|s| s.add_modifier(Modifier::UNDERLINED)),
+            Tag::Table(align) => {
+                self.flush_inline();
+                self.table = Some(Table {
+                    align,
+                    ..Table::default()
+                });
+            }
+            _ => {}
+        }
+    }
+
+    fn end(&mut self, tag: TagEnd) {
+        match tag {
+            TagEnd::Paragraph => {
+                self.flush_inline();
+                if self.lists.is_empty() {
+                    self.blank();
+                }
+            }
+            TagEnd::Heading(_) => {
+                self.flush_inline();
+                self.heading = None;
+                self.styles.pop();
+                self.blank();
+            }
+            TagEnd::BlockQuote(_) => {
+                self.flush_inline();
+                self.quote_depth = self.quote_depth.saturating_sub(1);
+                self.blank();
+            }
+            TagEnd::CodeBlock => self.code_block(),
+            TagEnd::List(_) => {
+                self.flush_inline();
+                self.lists.pop();
+                if self.lists.is_empty() {
+                    self.blank();
+                }
+            }
+            TagEnd::Item => self.flush_inline(),
+            TagEnd::Emphasis | TagEnd::Strong | TagEnd::Strikethrough | TagEnd::Link => {
+                self.styles.pop();
+            }
+            TagEnd::Table => {
+                if let Some(t) = self.table.take() {
+                    self.draw_table(t);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn blank(&mut self) {
+        if self.out.lines.last().is_some_and(|l| l.width() > 0) {
+            self.out.lines.push(Line::default());
+        }
+    }
+
+    fn indent(&self) -> usize {
+        self.lists.len().saturating_sub(1) * 3
+    }
+
+    /// Wraps the pending inline text into lines, with the list marker or
+    /// quote bar in front of the first line and an indent on the others.
+    fn flush_inline(&mut self) {
+        let marker = self.item_marker.take();
+        if self.inline.is_empty() && marker.is_none() {
+            return;
+        }
+        let segments = std::mem::take(&mut self.inline);
+        let quote = "│ ".repeat(self.quote_depth);
+        let indent = " ".repeat(self.indent());
+        let marker_text = marker.unwrap_or_default();
+        let first: Vec<Span<'static>> = vec![
+            Span::styled(quote.clone(), Style::new().fg(Color::DarkGray)),
+            Span::raw(indent.clone()),
+            Span::styled(marker_text.clone(), marker_style(&marker_text)),
+        ];
+        let cont = format!("{quote}{indent}{}", " ".repeat(marker_text.width()));
+        if let Some(step) = self.out.steps.last_mut()
+            && step.line == self.out.lines.len()
+            && step.text.is_empty()
+        {
+            step.text = segments
+                .iter()
+                .map(|(t, _)| t.as_str())
+                .collect::<String>()
+                .trim()
+                .to_string();
+        }
+        let lines = wrap(segments, first, &cont, self.width);
+        self.out.lines.extend(lines);
+    }
+
+    fn code_block(&mut self) {
+        let text = self.code.take().unwrap_or_default();
+        let first_line = self.out.lines.len();
+        let style = Style::new().fg(CODE);
+        let prefix = format!("{}  ", " ".repeat(self.indent()));
+        let room = self.width.saturating_sub(prefix.width()).max(4);
+        for raw in text.trim_end_matches('\n').split('\n') {
+            let mut rest = raw;
+            loop {
+                let (head, tail) = split_at_width(rest, room);
+                self.out.lines.push(Line::from(vec![
+                    Span::raw(prefix.clone()),
+                    Span::styled(head.to_string(), style),
+                ]));
+                if tail.is_empty() {
+                    break;
+                }
+                rest = tail;
+            }
+        }
+        let last_line = self.out.lines.len().saturating_sub(1);
+        self.out.code_blocks.push(CodeAnchor {
+            first_line,
+            last_line,
+            text,
+        });
+        self.blank();
+    }
+
+    fn draw_table(&mut self, t: Table) {
+        let cols = t.rows.iter().map(Vec::len).max().unwrap_or(0);
+        if cols == 0 {
+            return;
+        }
+        let mut widths = vec![0usize; cols];
+        for row in &t.rows {
+            for (i, cell) in row.iter().enumerate() {
+                widths[i] = widths[i].max(cell.width());
+            }
+        }
+        // Shrink the widest column until the table fits (3 columns of separators each).
+        let room = self.width.saturating_sub(cols.saturating_sub(1) * 3);
+        while widths.iter().sum::<usize>() > room {
+            let Some(widest) = widths.iter_mut().max() else {
+                break;
+            };
+            if *widest <= 3 {
+                break;
+            }
+            *widest -= 1;
+        }
+        let sep = Style::new().fg(Color::DarkGray);
+        for (r, row) in t.rows.iter().enumerate() {
+            let mut spans = Vec::new();
+            for (i, w) in widths.iter().enumerate() {
+                if i > 0 {
+                    spans.push(Span::styled(" │ ", sep));
+                }
+                let cell = row.get(i).map(String::as_str).unwrap_or("");
+                let text = fit(cell, *w, t.align.get(i).copied().unwrap_or(Alignment::None));
+                let style = if r < t.header_rows {
+                    Style::new().add_modifier(Modifier::BOLD)
+                } else {
+                    Style::new()
+                };
+                spans.push(Span::styled(text, style));
+            }
+            self.out.lines.push(Line::from(spans));
+            if r + 1 == t.header_rows {
+                let rule: Vec<String> = widths.iter().map(|w| "─".repeat(*w)).collect();
+                self.out.lines.push(Line::styled(rule.join("─┼─"), sep));
+            }
+        }
+        self.blank();
+    }
+}
+
+fn marker_style(marker: &str) -> Style {
+    match marker {
+        "[x] " => Style::new().fg(Color::Green),
+        "[ ] " => Style::new().fg(Color::Magenta),
+        _ => Style::new().fg(Color::DarkGray),
+    }
+}
+
+/// Pads or cuts `text` to exactly `width` columns.
+fn fit(text: &str, width: usize, align: Alignment) -> String {
+    let w = text.width();
+    if w > width {
+        let (head, _) = split_at_width(text, width.saturating_sub(1));
+        let mut s = head.to_string();
+        s.push('…');
+        let pad = width.saturating_sub(s.width());
+        return s + &" ".repeat(pad);
+    }
+    let pad = width - w;
+    match align {
+        Alignment::Right => format!("{}{text}", " ".repeat(pad)),
+        Alignment::Center => format!("{}{text}{}", " ".repeat(pad / 2), " ".repeat(pad - pad / 2)),
+        _ => format!("{text}{}", " ".repeat(pad)),
+    }
+}
+
+/// The longest prefix of `s` that fits in `width` columns, and the rest.
+fn split_at_width(s: &str, width: usize) -> (&str, &str) {
+    let mut used = 0;
+    for (i, c) in s.char_indices() {
+        let w = c.width().unwrap_or(0);
+        if used + w > width {
+            return s.split_at(i);
+        }
+        used += w;
+    }
+    (s, "")
+}
+
+/// A word may span several styles ("(" then `code` then ")"): it is kept
+/// together on one line all the same.
+struct Word {
+    pieces: Vec<(String, Style)>,
+    /// The style of the space before it, if there is one.
+    space: Option<Style>,
+}
+
+impl Word {
+    fn width(&self) -> usize {
+        self.pieces.iter().map(|(t, _)| t.width()).sum()
+    }
+}
+
+fn words(segments: Vec<(String, Style)>) -> Vec<Word> {
+    let mut out: Vec<Word> = Vec::new();
+    let mut space: Option<Style> = None;
+    let mut open = false;
+    for (text, style) in segments {
+        for (i, part) in text.split(' ').enumerate() {
+            if i > 0 {
+                space = Some(style);
+                open = false;
+            }
+            if part.is_empty() {
+                continue;
+            }
+            match out.last_mut() {
+                Some(w) if open => w.pieces.push((part.to_string(), style)),
+                _ => out.push(Word {
+                    pieces: vec![(part.to_string(), style)],
+                    space: space.take(),
+                }),
+            }
+            open = true;
+        }
+    }
+    out
+}
+
+/// Greedy word wrap of styled text. Words longer than a line are cut.
+fn wrap(
+    segments: Vec<(String, Style)>,
+    first: Vec<Span<'static>>,
+    cont: &str,
+    width: usize,
+) -> Vec<Line<'static>> {
+    let mut lines = Vec::new();
+    let mut used: usize = first.iter().map(|s| s.content.width()).sum();
+    let mut current: Vec<Span<'static>> = first;
+    let mut line_start = true;
+    for word in words(segments) {
+        let space = usize::from(word.space.is_some() && !line_start);
+        if !line_start && used + space + word.width() > width {
+            lines.push(Line::from(std::mem::take(&mut current)));
+            current.push(Span::raw(cont.to_string()));
+            used = cont.width();
+            line_start = true;
+        }
+        if let Some(style) = word.space
+            && !line_start
+        {
+            current.push(Span::styled(" ", style));
+            used += 1;
+        }
+        for (mut text, style) in word.pieces {
+            // A word wider than the whole line is cut where it must be.
+            while used + text.width() > width && cont.width() < width {
+                let (head, tail) = split_at_width(&text, width.saturating_sub(used));
+                if head.is_empty() && used == cont.width() {
+                    break; // not even one character fits on a fresh line
+                }
+                if !head.is_empty() {
+                    current.push(Span::styled(head.to_string(), style));
+                }
+                lines.push(Line::from(std::mem::take(&mut current)));
+                current.push(Span::raw(cont.to_string()));
+                used = cont.width();
+                text = tail.to_string();
+            }
+            used += text.width();
+            current.push(Span::styled(text, style));
+        }
+        line_start = false;
+    }
+    lines.push(Line::from(current));
+    lines
+}
+
+#[cfg(test)]
+mod tests;

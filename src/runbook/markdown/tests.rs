@@ -1,0 +1,123 @@
+use super::*;
+
+fn text(r: &Rendered) -> Vec<String> {
+    r.lines
+        .iter()
+        .map(|l| {
+            l.spans
+                .iter()
+                .map(|s| s.content.as_ref())
+                .collect::<String>()
+        })
+        .collect()
+}
+
+#[test]
+fn headings_lists_and_paragraphs() {
+    let r = render(
+        "# Title\n\nSome text here.\n\n- one\n- two\n\n1. first\n2. second\n",
+        40,
+        &BTreeSet::new(),
+    );
+    assert_eq!(
+        text(&r),
+        [
+            "Title",
+            "",
+            "Some text here.",
+            "",
+            "• one",
+            "• two",
+            "",
+            "1. first",
+            "2. second"
+        ]
+    );
+}
+
+#[test]
+fn checklist_steps_are_anchored_and_ticked_from_state() {
+    let md = "## Safe actions\n\n- [ ] look first\n- [ ] then act\n- [x] already done\n";
+    let done: BTreeSet<usize> = [1].into_iter().collect();
+    let r = render(md, 40, &done);
+    let t = text(&r);
+    assert_eq!(r.steps.len(), 3);
+    assert_eq!(t[r.steps[0].line], "[ ] look first");
+    assert_eq!(t[r.steps[1].line], "[x] then act");
+    assert!(r.steps[1].done && r.steps[2].done && !r.steps[0].done);
+    assert_eq!(r.steps[0].text, "look first");
+}
+
+#[test]
+fn code_blocks_keep_their_text() {
+    let md = "Run:\n\n```sh\ndf -h /var\ndu -xh /var | sort -h | tail\n```\n";
+    let r = render(md, 40, &BTreeSet::new());
+    assert_eq!(r.code_blocks.len(), 1);
+    assert_eq!(
+        r.code_blocks[0].text,
+        "df -h /var\ndu -xh /var | sort -h | tail\n"
+    );
+    let t = text(&r);
+    assert_eq!(t[r.code_blocks[0].first_line], "  df -h /var");
+    assert_eq!(
+        t[r.code_blocks[0].last_line],
+        "  du -xh /var | sort -h | tail"
+    );
+}
+
+#[test]
+fn long_lines_wrap_with_hanging_indent() {
+    let r = render(
+        "- a list item that is far too long for a narrow pane\n",
+        20,
+        &BTreeSet::new(),
+    );
+    let t = text(&r);
+    assert!(t.len() > 1, "{t:?}");
+    assert!(t.iter().all(|l| l.width() <= 20), "{t:?}");
+    assert!(t[1].starts_with("  "), "{t:?}");
+}
+
+#[test]
+fn tables_align_and_fit() {
+    let md = "| check | healthy |\n|---|---|\n| `df -h` | under 80% |\n| a very very long cell that must be cut | x |\n";
+    let r = render(md, 30, &BTreeSet::new());
+    let t = text(&r);
+    assert!(t[0].starts_with("check"), "{t:?}");
+    assert!(t[1].contains('┼'), "{t:?}");
+    assert!(t.iter().all(|l| l.width() <= 30), "{t:?}");
+    assert!(t[3].contains('…'), "{t:?}");
+}
+
+#[test]
+fn quotes_are_marked() {
+    let r = render("> careful: this cannot be undone\n", 40, &BTreeSet::new());
+    assert_eq!(text(&r)[0], "│ careful: this cannot be undone");
+}
+
+proptest::proptest! {
+    #[test]
+    fn any_markdown_renders_within_width(md in "[-#>*`|\\[\\] a-z0-9\n.]{0,400}", width in 10u16..120) {
+        let r = render(&md, width, &BTreeSet::new());
+        for l in &r.lines {
+            proptest::prop_assert!(l.width() <= usize::from(width), "{:?}", l);
+        }
+    }
+}
+
+#[test]
+fn a_word_made_of_several_styles_is_not_split() {
+    let r = render(
+        "see the runbook on certificates too (`tls-certificates`).\n",
+        40,
+        &BTreeSet::new(),
+    );
+    let t = text(&r);
+    assert!(t.iter().any(|l| l.contains("(tls-certificates).")), "{t:?}");
+}
+
+#[test]
+fn wide_characters_in_a_narrow_pane_do_not_hang() {
+    let r = render("- 漢字漢字漢字漢字漢字漢字漢字\n", 10, &BTreeSet::new());
+    assert!(!r.lines.is_empty());
+}

@@ -1,0 +1,291 @@
+//! Which runbooks answer an incident, strongest first, each with the reason a
+//! responder can check at a glance (PRODUCT.md, "Runbooks").
+use std::collections::BTreeMap;
+
+use super::library::{Library, Runbook};
+
+/// What the matcher looks at; built from an incident, or from the command
+/// line for `oncall runbooks match`.
+#[derive(Debug, Clone, Default)]
+pub struct Query<'a> {
+    pub title: &'a str,
+    pub description: &'a str,
+    pub service: &'a str,
+    pub labels: Option<&'a BTreeMap<String, String>>,
+    pub runbook: Option<&'a str>,
+    pub runbook_url: Option<&'a str>,
+}
+
+impl<'a> Query<'a> {
+    pub fn for_incident(inc: &'a crate::incident::Incident) -> Query<'a> {
+        Query {
+            title: &inc.title,
+            description: &inc.description,
+            service: &inc.service,
+            labels: Some(&inc.labels),
+            runbook: inc.runbook.as_deref(),
+            runbook_url: inc.runbook_url.as_deref(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Match {
+    pub id: String,
+    pub score: u32,
+    /// Why, strongest reason first: "alert HostOutOfMemory", "keyword 'dns' in title".
+    pub reasons: Vec<String>,
+}
+
+impl Match {
+    pub fn reason(&self) -> String {
+        self.reasons.join(", ")
+    }
+}
+
+// Tiers far enough apart that no number of weaker reasons outranks a stronger one.
+const EXPLICIT: u32 = 1_000_000;
+const RUNBOOK_URL: u32 = 500_000;
+const ALERT: u32 = 100_000;
+const LABEL: u32 = 10_000;
+const SERVICE: u32 = 1_000;
+const KEYWORD_TITLE: u32 = 20;
+const KEYWORD_DESCRIPTION: u32 = 5;
+const KEYWORD_CAP: u32 = 900;
+
+/// The runbooks that match, best first; ties go by id so the order is stable.
+pub fn rank(library: &Library, q: &Query) -> Vec<Match> {
+    let title = q.title.to_lowercase();
+    let description = q.description.to_lowercase();
+    let url_stem = q.runbook_url.map(url_file_stem);
+    let mut out: Vec<Match> = library
+        .all()
+        .iter()
+        .filter_map(|rb| score(rb, q, &title, &description, url_stem.as_deref()))
+        .collect();
+    out.sort_by(|a, b| b.score.cmp(&a.score).then_with(|| a.id.cmp(&b.id)));
+    out
+}
+
+fn score(
+    rb: &Runbook,
+    q: &Query,
+    title: &str,
+    description: &str,
+    url_stem: Option<&str>,
+) -> Option<Match> {
+    let mut score = 0;
+    let mut reasons = Vec::new();
+    if q.runbook.is_some_and(|r| r.eq_ignore_ascii_case(&rb.id)) {
+        score += EXPLICIT;
+        reasons.push("runbook set on the incident".to_string());
+    }
+    if let Some(stem) = url_stem {
+        let id_stem = rb.id.rsplit('/').next().unwrap_or(&rb.id);
+        if stem.eq_ignore_ascii_case(id_stem) {
+            score += RUNBOOK_URL;
+            reasons.push(format!("runbook_url names {stem}"));
+        }
+    }
+    if let Some(labels) = q.labels {
+        if let Some(alert) = labels.get("alertname")
+            && rb.alerts.iter().any(|a| a == alert)
+        {
+            score += ALERT;
+            reasons.push(format!("alert {alert}"));
+        }
+        for (k, v) in &rb.labels {
+            if labels
+                .get(k)
+                .is_some_and(|have| have.eq_ignore_ascii_case(v))
+            {
+                score += LABEL;
+                reasons.push(format!("label {k}={v}"));
+            }
+        }
+    }
+    if !q.service.is_empty()
+        && rb
+            .services
+            .iter()
+            .any(|s| s.eq_ignore_ascii_case(q.service))
+    {
+        score += SERVICE;
+        reasons.push(format!("service {}", q.service));
+    }
+    let mut keyword_score = 0;
+    for kw in &rb.keywords {
+        if contains_word(title, kw) {
+            keyword_score += KEYWORD_TITLE;
+            reasons.push(format!("keyword '{kw}' in title"));
+        } else if contains_word(description, kw) {
+            keyword_score += KEYWORD_DESCRIPTION;
+            reasons.push(format!("keyword '{kw}' in description"));
+        }
+    }
+    score += keyword_score.min(KEYWORD_CAP);
+    (score > 0).then(|| Match {
+        id: rb.id.clone(),
+        score,
+        reasons,
+    })
+}
+
+/// `https://wiki/runbooks/Disk-Full.md#x` -> `Disk-Full`.
+fn url_file_stem(url: &str) -> String {
+    let path = url.split(['?', '#']).next().unwrap_or(url);
+    let file = path
+        .trim_end_matches('/')
+        .rsplit('/')
+        .next()
+        .unwrap_or(path);
+    match file.rsplit_once('.') {
+        Some((stem, _)) if !stem.is_empty() => stem.to_string(),
+        _ => file.to_string(),
+    }
+}
+
+/// Whether `needle` occurs in `hay` (both lowercase) with no letter or digit
+/// either side, so "dns" does not match "dnsmasq" but "packet loss" matches
+/// "50% packet loss on eth0".
+pub fn contains_word(hay: &str, needle: &str) -> bool {
+    if needle.is_empty() {
+        return false;
+    }
+    let mut start = 0;
+    while let Some(pos) = hay[start..].find(needle) {
+        let at = start + pos;
+        let end = at + needle.len();
+        let before_ok = hay[..at]
+            .chars()
+            .next_back()
+            .is_none_or(|c| !c.is_alphanumeric());
+        let after_ok = hay[end..]
+            .chars()
+            .next()
+            .is_none_or(|c| !c.is_alphanumeric());
+        if before_ok && after_ok {
+            return true;
+        }
+        start = at + hay[at..].chars().next().map_or(1, char::len_utf8);
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::runbook::library::Origin;
+    use std::path::PathBuf;
+
+    fn rb(
+        id: &str,
+        services: &[&str],
+        keywords: &[&str],
+        labels: &[(&str, &str)],
+        alerts: &[&str],
+    ) -> Runbook {
+        Runbook {
+            id: id.into(),
+            title: id.into(),
+            services: services.iter().map(|s| s.to_string()).collect(),
+            keywords: keywords.iter().map(|s| s.to_string()).collect(),
+            labels: labels
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+            alerts: alerts.iter().map(|s| s.to_string()).collect(),
+            body: String::new(),
+            origin: Origin::File(PathBuf::from(format!("{id}.md"))),
+        }
+    }
+
+    fn lib() -> Library {
+        Library::from_runbooks(vec![
+            rb(
+                "network",
+                &["*"],
+                &["packet loss", "dns"],
+                &[("category", "network")],
+                &["HostNetworkReceiveErrors"],
+            ),
+            rb(
+                "database",
+                &["postgres", "db"],
+                &["replication"],
+                &[],
+                &["PostgresqlDown"],
+            ),
+            rb(
+                "disk-full",
+                &["*"],
+                &["disk full", "no space left"],
+                &[("category", "os")],
+                &["NodeFilesystemAlmostOutOfSpace"],
+            ),
+        ])
+    }
+
+    fn labels(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn word_boundaries() {
+        assert!(contains_word("50% packet loss on eth0", "packet loss"));
+        assert!(!contains_word("dnsmasq restarted", "dns"));
+        assert!(contains_word("dns: timeout", "dns"));
+        assert!(contains_word("ünïcode dns", "dns"));
+        assert!(!contains_word("", "dns"));
+    }
+
+    #[test]
+    fn stronger_reasons_win() {
+        let l = labels(&[("alertname", "NodeFilesystemAlmostOutOfSpace")]);
+        let q = Query {
+            title: "packet loss to db-3",
+            service: "postgres",
+            labels: Some(&l),
+            ..Default::default()
+        };
+        let ranked = rank(&lib(), &q);
+        let ids: Vec<_> = ranked.iter().map(|m| m.id.as_str()).collect();
+        assert_eq!(ids, ["disk-full", "database", "network"]);
+        assert_eq!(ranked[0].reason(), "alert NodeFilesystemAlmostOutOfSpace");
+        assert_eq!(ranked[1].reason(), "service postgres");
+        assert_eq!(ranked[2].reason(), "keyword 'packet loss' in title");
+    }
+
+    #[test]
+    fn explicit_and_url_beat_everything() {
+        let q = Query {
+            title: "dns",
+            runbook: Some("database"),
+            ..Default::default()
+        };
+        assert_eq!(rank(&lib(), &q)[0].id, "database");
+        let q = Query {
+            title: "dns",
+            runbook_url: Some("https://wiki/x/Disk-Full.md#top"),
+            ..Default::default()
+        };
+        assert_eq!(rank(&lib(), &q)[0].id, "disk-full");
+        assert_eq!(
+            rank(&lib(), &q)[0].reasons[0],
+            "runbook_url names Disk-Full"
+        );
+    }
+
+    #[test]
+    fn nothing_matches_nothing() {
+        let q = Query {
+            title: "weird",
+            service: "x",
+            ..Default::default()
+        };
+        assert!(rank(&lib(), &q).is_empty());
+    }
+}

@@ -1,0 +1,9 @@
+//! Runbooks: the library (shipped and the team's own), the matcher that picks
+//! the ones for an incident, and the markdown renderer for the reader pane.
+pub mod frontmatter;
+pub mod library;
+pub mod markdown;
+pub mod matcher;
+
+pub use library::{FileProblem, Library, Origin, Runbook};
+pub use matcher::{Match, Query, rank};

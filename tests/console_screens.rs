@@ -1,0 +1,258 @@
+//! The main screen as a responder sees it, at the design size and at the
+//! smallest supported size, drawn with ratatui's TestBackend.
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::{DateTime, FixedOffset, TimeZone, Utc};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use oncall::console::model::{FeedStatus, Model};
+use oncall::console::msg::Msg;
+use oncall::console::{update, view};
+use oncall::feed::{FeedEvent, WorkerEvent};
+use oncall::incident::{EventKind, Incident, Severity, Status, TimelineEntry};
+use oncall::runbook::Library;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+fn t0() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 23, 3, 0, 0).unwrap()
+}
+
+struct Spec {
+    id: u64,
+    severity: Severity,
+    status: Status,
+    service: &'static str,
+    title: &'static str,
+    alert: &'static str,
+    minutes: i64,
+    owner: Option<&'static str>,
+    occurrences: u64,
+}
+
+fn incident(s: &Spec) -> Incident {
+    let mut labels = BTreeMap::new();
+    labels.insert("alertname".to_string(), s.alert.to_string());
+    labels.insert("instance".to_string(), format!("{}-1:9100", s.service));
+    Incident {
+        id: s.id,
+        dedup_key: format!("k{}", s.id),
+        title: s.title.to_string(),
+        service: s.service.to_string(),
+        severity: s.severity,
+        status: s.status,
+        labels,
+        description: "rx_errors climbing on eno2 (bond0 member); probes from eu-west time out."
+            .to_string(),
+        runbook: None,
+        runbook_url: None,
+        source: "alertmanager".to_string(),
+        created_at: t0() - chrono::Duration::minutes(s.minutes),
+        updated_at: t0(),
+        owner: s.owner.map(str::to_string),
+        escalation_level: 1,
+        occurrences: s.occurrences,
+        version: 3,
+        timeline: Vec::new(),
+    }
+}
+
+fn specs() -> Vec<Spec> {
+    use Severity::*;
+    use Status::*;
+    vec![
+        Spec {
+            id: 14,
+            severity: Critical,
+            status: Triggered,
+            service: "edge-lb",
+            title: "Receive errors and 18% packet loss on edge-lb-1 bond0",
+            alert: "HostNetworkReceiveErrors",
+            minutes: 3,
+            owner: None,
+            occurrences: 4,
+        },
+        Spec {
+            id: 15,
+            severity: Critical,
+            status: Acknowledged,
+            service: "postgres",
+            title: "PostgreSQL primary db-1 refusing connections: too many clients",
+            alert: "PostgresqlTooManyConnections",
+            minutes: 4,
+            owner: Some("alex"),
+            occurrences: 1,
+        },
+        Spec {
+            id: 9,
+            severity: High,
+            status: Acknowledged,
+            service: "postgres",
+            title: "RAID array md0 degraded on db-2: /dev/sdb faulty",
+            alert: "NodeRAIDDegraded",
+            minutes: 95,
+            owner: Some("sam"),
+            occurrences: 1,
+        },
+        Spec {
+            id: 11,
+            severity: High,
+            status: Triggered,
+            service: "api",
+            title: "OOM killer ended java (pid 31544) on api-3",
+            alert: "HostOomKillDetected",
+            minutes: 41,
+            owner: None,
+            occurrences: 3,
+        },
+        Spec {
+            id: 7,
+            severity: Warning,
+            status: Triggered,
+            service: "backups",
+            title: "Filesystem /var on backup-1 at 93% and filling: full in ~3h",
+            alert: "NodeFilesystemSpaceFillingUp",
+            minutes: 130,
+            owner: None,
+            occurrences: 1,
+        },
+        Spec {
+            id: 12,
+            severity: Warning,
+            status: Triggered,
+            service: "web",
+            title: "HTTP 5xx rate 7.2% on checkout (threshold 2%)",
+            alert: "NginxHighHttp5xxErrorRate",
+            minutes: 6,
+            owner: None,
+            occurrences: 12,
+        },
+        Spec {
+            id: 3,
+            severity: Info,
+            status: Resolved,
+            service: "worker",
+            title: "Clock on worker-7 is 1.8s off NTP",
+            alert: "NodeClockSkewDetected",
+            minutes: 55,
+            owner: Some("priya"),
+            occurrences: 1,
+        },
+    ]
+}
+
+fn screen_model(width: u16, height: u16) -> Model {
+    let feed = FeedStatus {
+        name: "team hub".into(),
+        poll_interval: Duration::from_secs(2),
+        unavailable: None,
+        last_ok: None,
+        last_error: None,
+    };
+    let mut m = Model::new("alex".into(), feed, Arc::new(Library::shipped()), t0());
+    m.tz = FixedOffset::east_opt(0).unwrap();
+    update(&mut m, Msg::Resize(width, height));
+    let incidents = specs().iter().map(incident).collect();
+    update(
+        &mut m,
+        Msg::Feed(FeedEvent::Polled {
+            incidents,
+            full: true,
+        }),
+    );
+    let mut detail = incident(&specs()[0]);
+    let at = |min: i64| t0() - chrono::Duration::minutes(min);
+    detail.timeline = vec![
+        TimelineEntry {
+            at: at(3),
+            who: "alertmanager".into(),
+            kind: EventKind::Opened,
+            text: String::new(),
+        },
+        TimelineEntry {
+            at: at(2),
+            who: "alertmanager".into(),
+            kind: EventKind::Repeated,
+            text: "repeated (4 times)".into(),
+        },
+        TimelineEntry {
+            at: at(1),
+            who: "sam".into(),
+            kind: EventKind::Note,
+            text: "Switch port counters clean on core-sw-2.".into(),
+        },
+    ];
+    update(
+        &mut m,
+        Msg::Worker(WorkerEvent::Fetched {
+            id: 14,
+            result: Ok(detail),
+        }),
+    );
+    m
+}
+
+fn draw(m: &Model, width: u16, height: u16) -> Terminal<TestBackend> {
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
+    terminal.draw(|f| view(m, f)).unwrap();
+    terminal
+}
+
+#[test]
+fn main_screen_120x40() {
+    let m = screen_model(120, 40);
+    insta::assert_snapshot!(draw(&m, 120, 40).backend());
+}
+
+#[test]
+fn main_screen_80x24() {
+    let m = screen_model(80, 24);
+    insta::assert_snapshot!(draw(&m, 80, 24).backend());
+}
+
+#[test]
+fn escalate_confirm_line_120x40() {
+    let mut m = screen_model(120, 40);
+    update(
+        &mut m,
+        Msg::Key(KeyEvent::new(KeyCode::Char('e'), KeyModifiers::NONE)),
+    );
+    let t = draw(&m, 120, 40);
+    let text = format!("{}", t.backend());
+    assert!(
+        text.contains("Escalate #14 from 1st line to 2nd line?"),
+        "{text}"
+    );
+    assert!(text.contains("y/Enter escalate"), "{text}");
+}
+
+#[test]
+fn help_screen_lists_the_key_table() {
+    let mut m = screen_model(120, 40);
+    update(
+        &mut m,
+        Msg::Key(KeyEvent::new(KeyCode::Char('?'), KeyModifiers::NONE)),
+    );
+    let text = format!("{}", draw(&m, 120, 40).backend());
+    for b in oncall::console::keys::BINDINGS {
+        assert!(text.contains(b.help), "help lacks '{}'", b.help);
+    }
+}
+
+#[test]
+fn a_stale_feed_says_so_and_keeps_the_list() {
+    let mut m = screen_model(120, 40);
+    m.now = t0() + chrono::Duration::seconds(45);
+    update(
+        &mut m,
+        Msg::Feed(FeedEvent::Failed {
+            error: oncall::feed::FeedError::Unreachable("http://hub:8080".into()),
+            retry_in: Duration::from_secs(8),
+        }),
+    );
+    let text = format!("{}", draw(&m, 120, 40).backend());
+    assert!(text.contains("stale 45s"), "{text}");
+    assert!(text.contains("cannot reach http://hub:8080"), "{text}");
+    assert!(text.contains("Receive errors and 18%"), "{text}");
+}

@@ -1,0 +1,38 @@
+//! The real `oncall --demo` binary in a pseudo-terminal: live incidents and
+//! runbooks on screen, `a` acknowledges through the real in-process hub, and
+//! `q` gives the terminal back.
+#[path = "support/pty.rs"]
+mod pty;
+
+#[test]
+fn demo_acknowledges_an_incident_and_quits_cleanly() {
+    let data = tempfile::tempdir().unwrap();
+    let data_dir = data.path().to_str().unwrap();
+    let mut console = pty::Console::spawn(&["--demo"], &[("ONCALL_DATA_DIR", data_dir)], 120, 40);
+    console.wait_text("demo hub live");
+    console.wait_text("Runbook:");
+    // The top incident is a critical nobody owns yet.
+    console.wait_for("an unowned incident selected", |s| {
+        s.contains("owner nobody")
+    });
+    console.send("a");
+    console.wait_text("Acknowledged #");
+    console.wait_text("alex (you)");
+    console.wait_for("the acknowledged entry in the timeline", |s| {
+        s.contains("alex acknowledged")
+    });
+    console.send("q");
+    assert!(
+        console.wait_exit(),
+        "oncall exited with an error; screen:\n{}",
+        console.screen()
+    );
+    assert!(
+        !console.alternate_screen(),
+        "the terminal was left in the alternate screen"
+    );
+    assert!(
+        data.path().join("oncall.log").exists(),
+        "logs go to the data directory"
+    );
+}
