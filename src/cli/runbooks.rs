@@ -53,7 +53,7 @@ pub fn run(config: &Config, cmd: RunbooksCmd) -> anyhow::Result<ExitCode> {
                 let ids: Vec<&str> = lib.all().iter().map(|r| r.id.as_str()).collect();
                 bail!("no runbook '{id}'; there are: {}", ids.join(", "));
             };
-            print!("{}", rb.body);
+            print!("{}", rb.body.trim_start());
             Ok(ExitCode::SUCCESS)
         }
         RunbooksCmd::Match {

@@ -1,0 +1,319 @@
+//! The `oncall` binary's commands, run as a user would: each good path does
+//! its job, each bad input gets a message that says what and how to fix it.
+mod common;
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use common::{ALICE, TestHub};
+
+fn oncall(args: &[&str], env: &[(&str, &str)]) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_oncall"));
+    cmd.args(args).env_remove("ONCALL_TOKEN");
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    cmd.output().expect("run oncall")
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn write_config(dir: &Path, text: &str) -> String {
+    let path = dir.join("config.toml");
+    std::fs::write(&path, text).unwrap();
+    path.to_str().unwrap().to_string()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn page_opens_an_incident_and_prints_its_id() {
+    let hub = TestHub::start().await;
+    let out = tokio::task::spawn_blocking({
+        let base = hub.base.clone();
+        move || {
+            oncall(
+                &[
+                    "page",
+                    "--hub",
+                    &base,
+                    "--service",
+                    "postgres",
+                    "--severity",
+                    "critical",
+                    "--dedup-key",
+                    "pg-1",
+                    "--label",
+                    "team=db",
+                    "db-1 down",
+                ],
+                &[("ONCALL_TOKEN", ALICE)],
+            )
+        }
+    })
+    .await
+    .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let id: u64 = stdout(&out)
+        .trim()
+        .parse()
+        .unwrap_or_else(|_| panic!("stdout is not an id: {:?}", stdout(&out)));
+    let inc = hub.incident(id).await;
+    assert_eq!(
+        (
+            inc.title.as_str(),
+            inc.service.as_str(),
+            inc.source.as_str()
+        ),
+        ("db-1 down", "postgres", "page")
+    );
+    assert_eq!(inc.labels.get("team").map(String::as_str), Some("db"));
+    assert_eq!(inc.timeline[0].who, "alice");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn page_with_the_url_from_config_and_a_refused_token() {
+    let hub = TestHub::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let config = write_config(
+        dir.path(),
+        &format!(
+            "[[feeds]]\nurl = \"{}\"\ntoken_env = \"MY_TOKEN\"\n",
+            hub.base
+        ),
+    );
+    let out = tokio::task::spawn_blocking(move || {
+        oncall(
+            &["--config", &config, "page", "--service", "web", "x"],
+            &[("MY_TOKEN", "oc_wrong")],
+        )
+    })
+    .await
+    .unwrap();
+    assert!(!out.status.success());
+    assert!(
+        stderr(&out).contains("token was refused (401)") && stderr(&out).contains("$MY_TOKEN"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn page_without_a_token_says_which_variable() {
+    let out = oncall(
+        &[
+            "page",
+            "--hub",
+            "http://127.0.0.1:9",
+            "--service",
+            "web",
+            "x",
+        ],
+        &[],
+    );
+    assert!(!out.status.success());
+    assert!(
+        stderr(&out).contains("$ONCALL_TOKEN is not set"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn page_to_a_hub_that_is_down_says_so() {
+    let out = oncall(
+        &[
+            "page",
+            "--hub",
+            "http://127.0.0.1:9",
+            "--service",
+            "web",
+            "x",
+        ],
+        &[("ONCALL_TOKEN", "t")],
+    );
+    assert!(!out.status.success());
+    assert!(
+        stderr(&out).contains("cannot reach http://127.0.0.1:9"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn page_rejects_a_bad_severity_with_the_choices() {
+    let out = oncall(
+        &["page", "--service", "web", "--severity", "urgent", "x"],
+        &[],
+    );
+    assert!(!out.status.success());
+    assert!(
+        stderr(&out).contains("use critical, high, warning or info"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn token_new_prints_a_line_the_hub_config_accepts() {
+    let out = oncall(&["token", "new", "carol"], &[]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    let token = text
+        .lines()
+        .map(str::trim)
+        .find(|l| l.starts_with("oc_"))
+        .expect("a token line")
+        .to_string();
+    let snippet: String = text
+        .lines()
+        .skip_while(|l| !l.starts_with("[[hub.responders]]"))
+        .take(3)
+        .collect::<Vec<_>>()
+        .join("\n");
+    let config = oncall::config::Config::parse(&snippet, Path::new("hub.toml"))
+        .unwrap_or_else(|e| panic!("{e}\n{snippet}"));
+    assert_eq!(config.hub.responders[0].name, "carol");
+    assert_eq!(
+        config.hub.responders[0].token_sha256,
+        oncall::config::Sha256Hex::of(&token)
+    );
+}
+
+#[test]
+fn a_bad_config_names_file_line_and_fix() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = write_config(
+        dir.path(),
+        "responder = \"alice\"\n[[feeds]]\nurl = \"http://h:1\"\npoll_interval = \"often\"\n",
+    );
+    let out = oncall(&["--config", &config, "runbooks", "list"], &[]);
+    assert!(!out.status.success());
+    let err = stderr(&out);
+    assert!(err.contains(&format!("{config}:4:")), "{err}");
+    assert!(err.contains("fix:"), "{err}");
+}
+
+#[test]
+fn a_missing_named_config_is_an_error() {
+    let out = oncall(
+        &["--config", "/nonexistent/oncall.toml", "runbooks", "list"],
+        &[],
+    );
+    assert!(!out.status.success());
+    assert!(
+        stderr(&out).contains("cannot read the config file"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn serve_without_responders_refuses_to_start() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = write_config(dir.path(), "");
+    let db = dir.path().join("hub.db");
+    let out = oncall(
+        &[
+            "--config",
+            &config,
+            "serve",
+            "--listen",
+            "127.0.0.1:0",
+            "--db",
+            db.to_str().unwrap(),
+        ],
+        &[],
+    );
+    assert!(!out.status.success());
+    assert!(
+        stderr(&out).contains("oncall token new"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn runbooks_show_works_from_anywhere_offline() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_oncall"))
+        .args(["runbooks", "show", "network"])
+        .current_dir(dir.path())
+        .env("HOME", dir.path())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stdout(&out).starts_with("# Network faults"),
+        "{}",
+        stdout(&out)
+    );
+    let out = oncall(&["runbooks", "show", "nope"], &[]);
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("there are: "), "{}", stderr(&out));
+}
+
+#[test]
+fn runbooks_match_ranks_with_reasons() {
+    let out = oncall(
+        &[
+            "runbooks",
+            "match",
+            "--title",
+            "50% packet loss to db-3",
+            "--service",
+            "postgres",
+            "--label",
+            "alertname=NodeFilesystemAlmostOutOfSpace",
+        ],
+        &[],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    let lines: Vec<&str> = text.lines().collect();
+    assert!(lines[0].starts_with("1. disk-full"), "{text}");
+    assert!(
+        text.contains("because: alert NodeFilesystemAlmostOutOfSpace"),
+        "{text}"
+    );
+    assert!(text.contains("service postgres"), "{text}");
+    let out = oncall(
+        &["runbooks", "match", "--title", "packet loss", "--json"],
+        &[],
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json[0]["id"], "network");
+    assert_eq!(json[0]["reasons"][0], "keyword 'packet loss' in title");
+}
+
+#[test]
+fn runbooks_check_names_file_and_line() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("good.md"),
+        "+++\nid = \"good\"\ntitle = \"Good\"\n+++\n# Good\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("typo.md"),
+        "+++\nid = \"typo\"\ntitle = \"T\"\nkeyword = [\"x\"]\n+++\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("dup.md"),
+        "+++\nid = \"good\"\ntitle = \"Again\"\n+++\n",
+    )
+    .unwrap();
+    let out = oncall(&["runbooks", "check", dir.path().to_str().unwrap()], &[]);
+    assert!(!out.status.success());
+    let err = stderr(&out);
+    assert!(err.contains("typo.md:4: unknown field `keyword`"), "{err}");
+    assert!(err.contains("duplicate id 'good'"), "{err}");
+    let shipped = Path::new(env!("CARGO_MANIFEST_DIR")).join("runbooks");
+    let out = oncall(&["runbooks", "check", shipped.to_str().unwrap()], &[]);
+    assert!(out.status.success(), "{}", stderr(&out));
+}
