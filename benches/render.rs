@@ -58,6 +58,7 @@ fn incidents(n: u64) -> Vec<Incident> {
                 occurrences: id % 5 + 1,
                 version: 1,
                 timeline: Vec::new(),
+                steps: Default::default(),
             }
         })
         .collect()

@@ -2,7 +2,7 @@
 //! carries it, the console shows it. These types are also the JSON of the hub's
 //! HTTP API (PRODUCT.md, "The hub's HTTP API"), so renaming a field is a
 //! breaking change for every client.
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::str::FromStr;
 
@@ -163,6 +163,10 @@ pub struct Incident {
     pub version: u64,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub timeline: Vec<TimelineEntry>,
+    /// Runbook checklist steps ticked on this incident: runbook id -> step
+    /// indexes (in document order, from 0). Filled with the timeline.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub steps: BTreeMap<String, BTreeSet<u32>>,
 }
 
 /// `POST /api/v1/incidents`: open an incident, or fold a repeat into the open
@@ -233,6 +237,20 @@ pub struct ResolveRequest {
 #[serde(deny_unknown_fields)]
 pub struct NoteRequest {
     pub text: String,
+}
+
+/// `POST /api/v1/incidents/{id}/steps`: tick or untick one checklist step of
+/// a runbook, so the team and the next shift see the progress.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StepRequest {
+    pub runbook: String,
+    /// The step's index among the runbook's `- [ ]` items, from 0.
+    pub step: u32,
+    pub done: bool,
+    /// The step's words, for the timeline ("ticked 'df -h /var'").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
 }
 
 /// The answer to `POST /api/v1/incidents`.

@@ -55,6 +55,7 @@ fn incident(s: &Spec) -> Incident {
         occurrences: s.occurrences,
         version: 3,
         timeline: Vec::new(),
+        steps: Default::default(),
     }
 }
 

@@ -842,3 +842,91 @@ async fn simultaneous_repeats_open_one_incident_and_count_every_repeat() {
     assert_eq!(i.version, 10);
     hub.stop().await;
 }
+
+#[tokio::test]
+async fn runbook_steps_are_ticked_shared_and_idempotent() {
+    let hub = TestHub::start().await;
+    let id = hub.open(&incident("disk full")).await.id;
+    let path = format!("/api/v1/incidents/{id}/steps");
+    let i: Incident = expect(
+        hub.post(
+            ALICE,
+            &path,
+            &json!({"runbook": "disk-full", "step": 2, "done": true, "text": "df -h /var"}),
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(
+        i.steps
+            .get("disk-full")
+            .map(|s| s.iter().copied().collect::<Vec<_>>()),
+        Some(vec![2])
+    );
+    let last = i.timeline.last().unwrap();
+    assert_eq!(
+        (last.kind, last.who.as_str(), last.text.as_str()),
+        (
+            EventKind::Step,
+            "alice",
+            "ticked 'df -h /var' (step 3 of disk-full)"
+        )
+    );
+    let version = i.version;
+
+    // The same tick again changes nothing.
+    let again: Incident = expect(
+        hub.post(
+            BOB,
+            &path,
+            &json!({"runbook": "disk-full", "step": 2, "done": true}),
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(again.version, version);
+
+    // Bob sees it on the incident; then unticks it.
+    assert!(hub.incident(id).await.steps["disk-full"].contains(&2));
+    let un: Incident = expect(
+        hub.post(
+            BOB,
+            &path,
+            &json!({"runbook": "disk-full", "step": 2, "done": false}),
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert!(un.steps.is_empty());
+    assert_eq!(
+        un.timeline.last().unwrap().text,
+        "unticked step 3 of disk-full"
+    );
+
+    for bad in [
+        json!({"runbook": "", "step": 1, "done": true}),
+        json!({"runbook": "x", "step": -1, "done": true}),
+        json!({"runbook": "x", "done": true}),
+    ] {
+        expect_error(
+            hub.post(ALICE, &path, &bad).await,
+            StatusCode::BAD_REQUEST,
+            "bad_request",
+        )
+        .await;
+    }
+    expect_error(
+        hub.post(
+            ALICE,
+            "/api/v1/incidents/999/steps",
+            &json!({"runbook": "x", "step": 1, "done": true}),
+        )
+        .await,
+        StatusCode::NOT_FOUND,
+        "not_found",
+    )
+    .await;
+}

@@ -10,7 +10,7 @@ use serde::de::DeserializeOwned;
 
 use crate::incident::{
     AckRequest, ErrorBody, EscalateRequest, Incident, IncidentList, NewIncident, NoteRequest,
-    Opened, ResolveRequest,
+    Opened, ResolveRequest, StepRequest,
 };
 use crate::sanitize;
 
@@ -68,6 +68,7 @@ pub enum Action {
     Escalate { note: Option<String> },
     Resolve { note: Option<String> },
     Note { text: String },
+    Step { runbook: String, step: u32, done: bool, text: Option<String> },
 }
 
 impl Action {
@@ -77,6 +78,8 @@ impl Action {
             Action::Escalate { .. } => "escalate",
             Action::Resolve { .. } => "resolve",
             Action::Note { .. } => "note",
+            Action::Step { done: true, .. } => "tick",
+            Action::Step { done: false, .. } => "untick",
         }
     }
 }
@@ -192,6 +195,21 @@ impl HubClient {
             Action::Note { text } => {
                 let body = NoteRequest { text: text.clone() };
                 self.post(&format!("/api/v1/incidents/{id}/notes"), &body)
+                    .await?
+            }
+            Action::Step {
+                runbook,
+                step,
+                done,
+                text,
+            } => {
+                let body = StepRequest {
+                    runbook: runbook.clone(),
+                    step: *step,
+                    done: *done,
+                    text: text.clone(),
+                };
+                self.post(&format!("/api/v1/incidents/{id}/steps"), &body)
                     .await?
             }
         };

@@ -5,7 +5,8 @@ use chrono::{DateTime, Utc};
 use rusqlite::{OptionalExtension, Transaction, params};
 
 use crate::incident::{
-    AckRequest, DEFAULT_LEVELS, EventKind, Incident, NewIncident, Opened, Status, level_name,
+    AckRequest, DEFAULT_LEVELS, EventKind, Incident, NewIncident, Opened, Status, StepRequest,
+    level_name,
 };
 
 use super::store::{StoreError, find, require, time_text, to_i64};
@@ -229,6 +230,43 @@ pub fn add_note(
     require(tx, id)
 }
 
+/// Ticks or unticks a runbook step. Asking for the state it already has
+/// changes nothing, so a retried request is harmless.
+pub fn set_step(
+    tx: &Transaction<'_>,
+    by: Actor<'_>,
+    id: u64,
+    req: &StepRequest,
+) -> Result<Incident, StoreError> {
+    let current = require(tx, id)?;
+    let done_now = current
+        .steps
+        .get(&req.runbook)
+        .is_some_and(|s| s.contains(&req.step));
+    if done_now == req.done {
+        return Ok(current);
+    }
+    touch(tx, id, by)?;
+    if req.done {
+        tx.execute(
+            "INSERT INTO steps (incident_id, runbook, step) VALUES (?1, ?2, ?3)",
+            params![to_i64(id), req.runbook, req.step],
+        )?;
+    } else {
+        tx.execute(
+            "DELETE FROM steps WHERE incident_id = ?1 AND runbook = ?2 AND step = ?3",
+            params![to_i64(id), req.runbook, req.step],
+        )?;
+    }
+    let verb = if req.done { "ticked" } else { "unticked" };
+    let what = match req.text.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+        Some(t) => format!("{verb} '{t}' (step {} of {})", req.step + 1, req.runbook),
+        None => format!("{verb} step {} of {}", req.step + 1, req.runbook),
+    };
+    append(tx, id, by, EventKind::Step, &what)?;
+    require(tx, id)
+}
+
 /// The next number of the hub-wide change counter.
 fn next_seq(tx: &Transaction<'_>) -> Result<i64, StoreError> {
     Ok(tx.query_row(
@@ -255,8 +293,16 @@ fn append(
     kind: EventKind,
     text: &str,
 ) -> Result<(), StoreError> {
-    tx.prepare_cached("INSERT INTO timeline (incident_id, at, who, kind, text) VALUES (COALESCE(?1, 'auto-' || lower(hex(randomblob(8)))), ?2, ?3, ?4, ?5)")?
-        .execute(params![to_i64(id), time_text(by.now), by.who, kind.as_str(), text])?;
+    tx.prepare_cached(
+        "INSERT INTO timeline (incident_id, at, who, kind, text) VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?
+    .execute(params![
+        to_i64(id),
+        time_text(by.now),
+        by.who,
+        kind.as_str(),
+        text
+    ])?;
     Ok(())
 }
 

@@ -173,6 +173,7 @@ pub fn router(state: HubState) -> Router {
         .route("/incidents/{id}/escalate", post(routes::escalate))
         .route("/incidents/{id}/resolve", post(routes::resolve))
         .route("/incidents/{id}/notes", post(routes::add_note))
+        .route("/incidents/{id}/steps", post(routes::set_step))
         .method_not_allowed_fallback(routes::method_not_allowed)
         .route_layer(middleware::from_fn_with_state(
             state.clone(),

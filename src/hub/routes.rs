@@ -8,6 +8,7 @@ use axum::response::IntoResponse;
 
 use crate::incident::{
     AckRequest, EscalateRequest, Incident, NewIncident, NoteRequest, Opened, ResolveRequest,
+    StepRequest,
 };
 
 use super::HubState;
@@ -136,6 +137,25 @@ pub async fn add_note(
         })
         .await?;
     Ok((StatusCode::CREATED, JsonResponse(incident)))
+}
+
+pub async fn set_step(
+    State(state): State<HubState>,
+    Responder(who): Responder,
+    IncidentId(id): IncidentId,
+    Json(req): Json<StepRequest>,
+) -> Answer<Incident> {
+    let req = validate::step(req)?;
+    let incident = state
+        .blocking(move |s| {
+            let by = Actor {
+                who: &who,
+                now: s.now(),
+            };
+            s.store().write(|tx| changes::set_step(tx, by, id, &req))
+        })
+        .await?;
+    Ok((StatusCode::OK, JsonResponse(incident)))
 }
 
 pub async fn not_found(OriginalUri(uri): OriginalUri) -> ApiError {

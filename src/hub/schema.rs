@@ -58,6 +58,15 @@ const MIGRATIONS: &[&str] = &[
     INSERT INTO hub (id, change_seq, hub_id)
         VALUES (1, 0, lower(hex(randomblob(8))));
     "#,
+    // 1 -> 2: runbook checklist steps ticked on an incident.
+    r#"
+    CREATE TABLE steps (
+        incident_id INTEGER NOT NULL REFERENCES incidents (id),
+        runbook     TEXT    NOT NULL,
+        step        INTEGER NOT NULL CHECK (step >= 0),
+        PRIMARY KEY (incident_id, runbook, step)
+    );
+    "#,
 ];
 
 /// The schema version this build writes.

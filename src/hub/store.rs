@@ -208,6 +208,7 @@ fn incident_from_row(r: &Row<'_>) -> rusqlite::Result<Incident> {
         occurrences: get_u64(r, 15)?,
         version: get_u64(r, 16)?,
         timeline: Vec::new(),
+        steps: Default::default(),
     })
 }
 
@@ -235,6 +236,16 @@ pub fn require(conn: &Connection, id: u64) -> Result<Incident, StoreError> {
             })
         })?
         .collect::<Result<_, _>>()?;
+    let mut stmt = conn.prepare_cached(
+        "SELECT runbook, step FROM steps WHERE incident_id = ?1 ORDER BY runbook, step",
+    )?;
+    let rows = stmt.query_map([to_i64(id)], |r| {
+        Ok((r.get::<_, String>(0)?, r.get::<_, u32>(1)?))
+    })?;
+    for row in rows {
+        let (runbook, step) = row?;
+        incident.steps.entry(runbook).or_default().insert(step);
+    }
     Ok(incident)
 }
 

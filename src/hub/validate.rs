@@ -1,6 +1,6 @@
 //! The limits on what clients may send. Each refusal names the limit, so the
 //! sender can fix the request without reading our code.
-use crate::incident::NewIncident;
+use crate::incident::{NewIncident, StepRequest};
 
 use super::error::ApiError;
 
@@ -65,6 +65,23 @@ pub fn note_text(text: &str) -> Result<&str, ApiError> {
         return Err(ApiError::bad_request("a note needs some text"));
     }
     optional_note(Some(text)).map(|_| text)
+}
+
+/// A runbook step: a runbook id as the library names them, a step number a
+/// runbook could have.
+pub fn step(mut req: StepRequest) -> Result<StepRequest, ApiError> {
+    req.runbook = required("runbook", &req.runbook, 256)?;
+    if req.step >= 10_000 {
+        return Err(ApiError::bad_request("step must be below 10000"));
+    }
+    if let Some(t) = &req.text
+        && t.chars().count() > 1_000
+    {
+        return Err(ApiError::bad_request(
+            "a step's text is at most 1000 characters",
+        ));
+    }
+    Ok(req)
 }
 
 /// The optional note of acknowledge, escalate and resolve.

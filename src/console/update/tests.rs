@@ -41,6 +41,7 @@ fn inc(id: u64, severity: Severity, status: Status, title: &str, alert: &str) ->
         occurrences: 1,
         version: 1,
         timeline: Vec::new(),
+        steps: Default::default(),
     }
 }
 
