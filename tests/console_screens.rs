@@ -257,3 +257,36 @@ fn a_stale_feed_says_so_and_keeps_the_list() {
     assert!(text.contains("cannot reach http://hub:8080"), "{text}");
     assert!(text.contains("Receive errors and 18%"), "{text}");
 }
+
+#[test]
+fn help_fits_the_smallest_supported_terminal() {
+    let mut m = screen_model(80, 24);
+    update(
+        &mut m,
+        Msg::Key(KeyEvent::new(KeyCode::Char('?'), KeyModifiers::NONE)),
+    );
+    let text = format!("{}", draw(&m, 80, 24).backend());
+    for b in oncall::console::keys::BINDINGS {
+        assert!(text.contains(b.help), "help at 80x24 lacks '{}'", b.help);
+    }
+    assert!(text.contains("Press any key to close."), "{text}");
+}
+
+#[test]
+fn the_runbook_search_lists_matches_with_the_matching_line() {
+    let mut m = screen_model(120, 40);
+    update(
+        &mut m,
+        Msg::Key(KeyEvent::new(KeyCode::Char('b'), KeyModifiers::NONE)),
+    );
+    for c in "conntrack".chars() {
+        update(
+            &mut m,
+            Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)),
+        );
+    }
+    let text = format!("{}", draw(&m, 120, 40).backend());
+    assert!(text.contains("search: conntrack"), "{text}");
+    assert!(text.contains("(network)"), "{text}");
+    assert!(text.contains("Enter read"), "{text}");
+}

@@ -3,6 +3,7 @@
 //! Shape: `update(&mut Model, Msg) -> Vec<Command>` holds all behaviour and
 //! is tested without a terminal; `view` only draws; the feed poller and the
 //! action worker are tasks that own their data and send messages here.
+mod external;
 pub mod input;
 pub mod keys;
 pub mod layout;
@@ -71,13 +72,27 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
     let mut events = EventStream::new();
     let mut queue: Vec<Command> = first;
     loop {
-        for cmd in queue.drain(..) {
-            match cmd {
-                Command::Quit => return Ok(()),
-                Command::Feed(req) => {
-                    if let Some(w) = &worker {
-                        // A closed worker means the runtime is going down.
-                        let _ = w.send(req);
+        while !queue.is_empty() {
+            for cmd in std::mem::take(&mut queue) {
+                match cmd {
+                    Command::Quit => return Ok(()),
+                    Command::Feed(req) => {
+                        if let Some(w) = &worker {
+                            // A closed worker means the runtime is going down.
+                            let _ = w.send(req);
+                        }
+                    }
+                    Command::Copy(text) => {
+                        let outcome = external::copy(&text).map(|_| String::new());
+                        let outcome = outcome.map_err(|e| format!("Could not copy: {e}"));
+                        queue.extend(update(&mut model, Msg::External(outcome)));
+                    }
+                    Command::OpenRunbook { id, file, text } => {
+                        // The viewer reads the keyboard now: stop reading it here.
+                        drop(events);
+                        let outcome = open_runbook(&mut screen, &id, file.as_deref(), &text);
+                        events = EventStream::new();
+                        queue.extend(update(&mut model, Msg::External(outcome)));
                     }
                 }
             }
@@ -100,6 +115,44 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
         while let Ok(m) = rx.try_recv() {
             queue.extend(update(&mut model, m));
         }
+    }
+}
+
+/// Runs the responder's viewer on the runbook with the console suspended.
+/// Shipped runbooks have no file, so their text goes to a temporary one.
+fn open_runbook(
+    screen: &mut terminal::Screen,
+    id: &str,
+    file: Option<&std::path::Path>,
+    text: &str,
+) -> Result<String, String> {
+    let temp;
+    let path = match file {
+        Some(p) => p.to_path_buf(),
+        None => {
+            temp = tempfile::Builder::new()
+                .prefix(&format!("oncall-{id}-"))
+                .suffix(".md")
+                .tempfile()
+                .map_err(|e| format!("Could not write the runbook to a temporary file: {e}"))?;
+            std::fs::write(temp.path(), text)
+                .map_err(|e| format!("Could not write the runbook to a temporary file: {e}"))?;
+            temp.path().to_path_buf()
+        }
+    };
+    let viewer = external::viewer();
+    screen.suspend();
+    let status = tokio::task::block_in_place(|| external::open(&viewer, &path));
+    let resumed = screen.resume();
+    match (status, resumed) {
+        (_, Err(e)) => Err(format!("Could not take the terminal back: {e}")),
+        (Err(e), _) => Err(format!(
+            "Could not run `{viewer}`: {e}; set $PAGER to a program that can show text"
+        )),
+        (Ok(s), _) if !s.success() => Err(format!(
+            "`{viewer}` ended with {s}; set $PAGER to change the viewer"
+        )),
+        (Ok(_), _) => Ok(format!("Back from `{viewer}`.")),
     }
 }
 

@@ -6,8 +6,10 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 
+use crate::feed::Action;
 use crate::incident::{Incident, Status};
 use crate::runbook::markdown::Rendered;
+use crate::runbook::search::Hit;
 use crate::runbook::{Library, Match};
 
 use super::input::LineInput;
@@ -39,6 +41,12 @@ pub enum Mode {
         id: u64,
         from: u32,
     },
+    /// Searching all runbooks (`b`).
+    Browse {
+        input: LineInput,
+        hits: Vec<Hit>,
+        cursor: usize,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -59,7 +67,7 @@ pub struct Message {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Pending {
     pub id: u64,
-    pub verb: &'static str,
+    pub action: Action,
 }
 
 /// The feed as the top bar tells it.
@@ -146,13 +154,16 @@ pub struct Model {
     pub matches: Vec<Match>,
     /// Which of `matches` is shown (1..9 pick).
     pub runbook_choice: usize,
+    /// A runbook picked from the search (`b`), shown instead of the matches
+    /// until another incident is selected.
+    pub runbook_pick: Option<String>,
+    /// First line of the runbook on screen, and the line the cursor is on.
     pub runbook_scroll: usize,
+    pub runbook_cursor: usize,
     pub runbook: Option<RunbookView>,
     /// The (id, version) of the selected incident that matches and detail
     /// were last brought up to date for.
     pub synced: Option<(u64, u64)>,
-    /// Checklist steps ticked, per incident and runbook.
-    pub steps_done: HashMap<(u64, String), BTreeSet<usize>>,
     pub size: (u16, u16),
     pub now: DateTime<Utc>,
     /// Times in the timeline are shown in the responder's local time.
@@ -187,10 +198,11 @@ impl Model {
             library,
             matches: Vec::new(),
             runbook_choice: 0,
+            runbook_pick: None,
             runbook_scroll: 0,
+            runbook_cursor: 0,
             runbook: None,
             synced: None,
-            steps_done: HashMap::new(),
             size: (120, 40),
             now,
             tz: *chrono::Local::now().offset(),
@@ -216,6 +228,34 @@ impl Model {
 
     pub fn pending_for(&self, id: u64) -> Option<&Pending> {
         self.pending.values().find(|p| p.id == id)
+    }
+
+    /// The steps of `runbook` ticked on incident `id`: what the hub says,
+    /// with the ticks on their way to it already applied.
+    pub fn steps_done(&self, id: u64, runbook: &str) -> BTreeSet<usize> {
+        let mut done: BTreeSet<usize> = self
+            .details
+            .get(&id)
+            .and_then(|d| d.steps.get(runbook))
+            .map(|s| s.iter().map(|&n| n as usize).collect())
+            .unwrap_or_default();
+        for p in self.pending.values().filter(|p| p.id == id) {
+            if let Action::Step {
+                runbook: rb,
+                step,
+                done: tick,
+                ..
+            } = &p.action
+                && rb == runbook
+            {
+                if *tick {
+                    done.insert(*step as usize);
+                } else {
+                    done.remove(&(*step as usize));
+                }
+            }
+        }
+        done
     }
 
     /// Counts of open incidents by severity, most severe first.

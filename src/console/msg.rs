@@ -18,6 +18,8 @@ pub enum Msg {
     Tick(DateTime<Utc>),
     /// SIGTERM, SIGHUP: leave cleanly.
     Terminate,
+    /// How handing something to the terminal or another program went.
+    External(Result<String, String>),
 }
 
 impl From<FeedEvent> for Msg {
@@ -37,5 +39,14 @@ impl From<WorkerEvent> for Msg {
 pub enum Command {
     /// Send an action or fetch a detail (the feed worker).
     Feed(Request),
+    /// Put text on the clipboard through the terminal (OSC 52).
+    Copy(String),
+    /// Show a runbook in $PAGER/$EDITOR: its file, or its text when it is
+    /// compiled in.
+    OpenRunbook {
+        id: String,
+        file: Option<std::path::PathBuf>,
+        text: String,
+    },
     Quit,
 }

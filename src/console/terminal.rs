@@ -6,7 +6,7 @@ use std::io::{self, Stdout};
 use crossterm::event::{DisableBracketedPaste, EnableBracketedPaste};
 use crossterm::execute;
 use crossterm::terminal::{
-    EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
+    Clear, ClearType, EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
 };
 use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
@@ -29,6 +29,32 @@ impl Screen {
         }
         let terminal = Terminal::new(CrosstermBackend::new(stdout)).inspect_err(|_| restore())?;
         Ok(Screen { terminal })
+    }
+}
+
+impl Screen {
+    /// Gives the terminal to another program (a pager) until `resume`.
+    pub fn suspend(&mut self) {
+        let _ = self.terminal.show_cursor();
+        restore();
+    }
+
+    /// Takes the terminal back and forgets what was on it, so the next draw
+    /// paints everything.
+    pub fn resume(&mut self) -> io::Result<()> {
+        enable_raw_mode()?;
+        execute!(
+            io::stdout(),
+            EnterAlternateScreen,
+            EnableBracketedPaste,
+            Clear(ClearType::All)
+        )?;
+        // `Terminal::clear` would ask the terminal where its cursor is, and
+        // that answer can be lost while the keyboard reader restarts. Emptying
+        // both buffers is enough for the next draw to paint every cell.
+        self.terminal.swap_buffers();
+        self.terminal.swap_buffers();
+        Ok(())
     }
 }
 

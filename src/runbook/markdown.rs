@@ -9,10 +9,14 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
+use crate::sanitize;
+
 /// A `- [ ]` item: where it is drawn and whether it is ticked.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StepAnchor {
+    /// The first and last screen line of the step (it may wrap).
     pub line: usize,
+    pub last_line: usize,
     pub done: bool,
     pub text: String,
 }
@@ -129,10 +133,12 @@ impl Renderer<'_> {
                     code.push_str(&t);
                 } else {
                     let style = self.style();
-                    self.inline.push((t.into_string(), style));
+                    self.inline.push((sanitize::line(&t), style));
                 }
             }
-            Event::Code(t) => self.inline.push((t.into_string(), self.style().fg(CODE))),
+            Event::Code(t) => self
+                .inline
+                .push((sanitize::line(&t), self.style().fg(CODE))),
             Event::SoftBreak => self.inline.push((" ".into(), self.style())),
             Event::HardBreak => self.flush_inline(),
             Event::Rule => {
@@ -151,12 +157,13 @@ impl Renderer<'_> {
                 self.item_marker = Some(if done { "[x] " } else { "[ ] " }.to_string());
                 self.out.steps.push(StepAnchor {
                     line: self.out.lines.len(),
+                    last_line: self.out.lines.len(),
                     done,
                     text: String::new(),
                 });
             }
             Event::Html(t) | Event::InlineHtml(t) => {
-                self.inline.push((t.into_string(), self.style()))
+                self.inline.push((sanitize::line(&t), self.style()))
             }
             _ => {}
         }
@@ -291,19 +298,18 @@ impl Renderer<'_> {
             Span::styled(marker_text.clone(), marker_style(&marker_text)),
         ];
         let cont = format!("{quote}{indent}{}", " ".repeat(marker_text.width()));
-        if let Some(step) = self.out.steps.last_mut()
-            && step.line == self.out.lines.len()
-            && step.text.is_empty()
-        {
-            step.text = segments
-                .iter()
-                .map(|(t, _)| t.as_str())
-                .collect::<String>()
-                .trim()
-                .to_string();
-        }
+        let step_starts_here = self
+            .out
+            .steps
+            .last()
+            .is_some_and(|s| s.line == self.out.lines.len() && s.text.is_empty());
+        let text: String = segments.iter().map(|(t, _)| t.as_str()).collect();
         let lines = wrap(segments, first, &cont, self.width);
         self.out.lines.extend(lines);
+        if step_starts_here && let Some(step) = self.out.steps.last_mut() {
+            step.text = text.trim().to_string();
+            step.last_line = self.out.lines.len().saturating_sub(1);
+        }
     }
 
     fn code_block(&mut self) {
@@ -313,7 +319,9 @@ impl Renderer<'_> {
         let prefix = format!("{}  ", " ".repeat(self.indent()));
         let room = self.width.saturating_sub(prefix.width()).max(4);
         for raw in text.trim_end_matches('\n').split('\n') {
-            let mut rest = raw;
+            // A tab is one character but up to eight columns: lay it out as spaces.
+            let expanded = sanitize::line(&expand_tabs(raw));
+            let mut rest = expanded.as_str();
             loop {
                 let (head, tail) = split_at_width(rest, room);
                 self.out.lines.push(Line::from(vec![
@@ -381,6 +389,22 @@ impl Renderer<'_> {
         }
         self.blank();
     }
+}
+
+fn expand_tabs(line: &str) -> String {
+    if !line.contains('\t') {
+        return line.to_string();
+    }
+    let mut out = String::with_capacity(line.len() + 8);
+    for c in line.chars() {
+        if c == '\t' {
+            let pad = 4 - out.width() % 4;
+            out.extend(std::iter::repeat_n(' ', pad));
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 fn marker_style(marker: &str) -> Style {

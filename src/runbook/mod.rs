@@ -4,6 +4,7 @@ pub mod frontmatter;
 pub mod library;
 pub mod markdown;
 pub mod matcher;
+pub mod search;
 
 pub use library::{FileProblem, Library, Origin, Runbook};
 pub use matcher::{Match, Query, rank};

@@ -8,8 +8,31 @@ use std::time::{Duration, Instant};
 
 use portable_pty::{Child, CommandBuilder, MasterPty, PtySize, native_pty_system};
 
+/// What the program asked of the terminal besides drawing.
+#[derive(Default)]
+pub struct Seen {
+    /// Base64 payloads of OSC 52 clipboard writes.
+    pub clipboard: Vec<Vec<u8>>,
+    pub bells: usize,
+    pub titles: Vec<Vec<u8>>,
+}
+
+impl vt100::Callbacks for Seen {
+    fn audible_bell(&mut self, _: &mut vt100::Screen) {
+        self.bells += 1;
+    }
+
+    fn set_window_title(&mut self, _: &mut vt100::Screen, title: &[u8]) {
+        self.titles.push(title.to_vec());
+    }
+
+    fn copy_to_clipboard(&mut self, _: &mut vt100::Screen, _ty: &[u8], data: &[u8]) {
+        self.clipboard.push(data.to_vec());
+    }
+}
+
 pub struct Console {
-    parser: vt100::Parser,
+    parser: vt100::Parser<Seen>,
     output: Receiver<Vec<u8>>,
     writer: Box<dyn Write + Send>,
     child: Box<dyn Child + Send + Sync>,
@@ -53,7 +76,12 @@ impl Console {
             }
         });
         Console {
-            parser: vt100::Parser::new(nonzero(rows), nonzero(cols), 0),
+            parser: vt100::Parser::new_with_callbacks(
+                nonzero(rows),
+                nonzero(cols),
+                0,
+                Seen::default(),
+            ),
             output,
             writer,
             child,
@@ -63,6 +91,10 @@ impl Console {
 
     pub fn screen(&self) -> String {
         self.parser.screen().contents()
+    }
+
+    pub fn seen(&self) -> &Seen {
+        self.parser.callbacks()
     }
 
     pub fn alternate_screen(&self) -> bool {

@@ -92,7 +92,10 @@ pub fn on_worker(model: &mut Model, event: WorkerEvent) -> Vec<Command> {
             Err(e) => tracing::warn!("fetching #{id}: {e}"),
         },
         WorkerEvent::Acted { ticket, id, result } => {
-            let verb = model.pending.remove(&ticket).map_or("change", |p| p.verb);
+            let verb = model
+                .pending
+                .remove(&ticket)
+                .map_or("change", |p| p.action.verb());
             match result {
                 Ok(inc) => {
                     model.say(done_message(verb, &inc));
@@ -123,6 +126,8 @@ fn done_message(verb: &str, inc: &Incident) -> String {
         "escalate" => format!("Escalated #{id} to {}.", level_name(inc.escalation_level)),
         "resolve" => format!("Resolved #{id}."),
         "note" => format!("Note added to #{id}."),
+        "tick" => format!("Step ticked on #{id}; the team sees it."),
+        "untick" => format!("Step unticked on #{id}."),
         other => format!("Done: {other} #{id}."),
     }
 }

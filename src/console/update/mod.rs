@@ -1,9 +1,10 @@
 //! `update(&mut Model, Msg) -> Vec<Command>`: the console's whole behaviour,
 //! pure and testable without a terminal.
 mod feed;
+mod runbook;
 mod selection;
 
-use crossterm::event::{KeyCode, KeyEvent, KeyEventKind};
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 use super::input::LineInput;
 use super::keys::{self, KeyAction};
@@ -12,7 +13,7 @@ use super::msg::{Command, Msg};
 use crate::feed::{Action, Request};
 use crate::incident::{DEFAULT_LEVELS, Status, level_name};
 
-pub use selection::shown_runbook_id;
+pub use runbook::shown_runbook_id;
 
 /// Informational messages fade after this long; errors stay until replaced.
 const MESSAGE_SECONDS: i64 = 10;
@@ -38,6 +39,15 @@ fn dispatch(model: &mut Model, msg: Msg) -> Vec<Command> {
                     selection::set_filter(model, filter);
                 }
                 Mode::Prompt { input, .. } => input.paste(&text),
+                Mode::Browse {
+                    input,
+                    hits,
+                    cursor,
+                } => {
+                    input.paste(&text);
+                    *hits = crate::runbook::search::search(&model.library, input.text());
+                    *cursor = 0;
+                }
                 _ => {}
             }
             model.dirty = true;
@@ -53,6 +63,15 @@ fn dispatch(model: &mut Model, msg: Msg) -> Vec<Command> {
         Msg::Worker(event) => feed::on_worker(model, event),
         Msg::Tick(now) => {
             on_tick(model, now);
+            Vec::new()
+        }
+        Msg::External(outcome) => {
+            match outcome {
+                Ok(text) if text.is_empty() => {}
+                Ok(text) => model.say(text),
+                Err(text) => model.warn(text),
+            }
+            model.dirty = true;
             Vec::new()
         }
         Msg::Terminate => {
@@ -111,19 +130,50 @@ fn on_key(model: &mut Model, key: KeyEvent) -> Vec<Command> {
                 Vec::new()
             }
         },
-        Mode::ConfirmEscalate { id, from } => match key.code {
-            KeyCode::Char('y') | KeyCode::Char('Y') | KeyCode::Enter => send(
-                model,
-                id,
-                Action::Escalate { note: None },
-                "escalate",
-                &format!("from {}", level_name(from)),
-            ),
+        Mode::ConfirmEscalate { id, .. } => match key.code {
+            KeyCode::Char('y') | KeyCode::Char('Y') | KeyCode::Enter => {
+                send(model, id, Action::Escalate { note: None })
+            }
             _ => {
                 model.say("Escalation cancelled.");
                 Vec::new()
             }
         },
+        Mode::Browse {
+            mut input,
+            mut hits,
+            mut cursor,
+        } => {
+            match key.code {
+                KeyCode::Esc => return Vec::new(),
+                KeyCode::Enter => {
+                    if let Some(hit) = hits.get(cursor) {
+                        runbook::pick(model, hit.id.clone());
+                    }
+                    return Vec::new();
+                }
+                KeyCode::Up => cursor = cursor.saturating_sub(1),
+                KeyCode::Down => cursor = (cursor + 1).min(hits.len().saturating_sub(1)),
+                KeyCode::Char('p') if key.modifiers.contains(KeyModifiers::CONTROL) => {
+                    cursor = cursor.saturating_sub(1)
+                }
+                KeyCode::Char('n') if key.modifiers.contains(KeyModifiers::CONTROL) => {
+                    cursor = (cursor + 1).min(hits.len().saturating_sub(1))
+                }
+                _ => {
+                    if input.handle(&key) {
+                        hits = crate::runbook::search::search(&model.library, input.text());
+                        cursor = 0;
+                    }
+                }
+            }
+            model.mode = Mode::Browse {
+                input,
+                hits,
+                cursor,
+            };
+            Vec::new()
+        }
     }
 }
 
@@ -156,10 +206,15 @@ fn on_normal_key(model: &mut Model, key: KeyEvent) -> Vec<Command> {
         | KeyAction::PageUp
         | KeyAction::PageDown
         | KeyAction::Top
-        | KeyAction::Bottom => {
-            return selection::move_by(model, action);
-        }
-        KeyAction::PickRunbook(n) => selection::pick_runbook(model, usize::from(n)),
+        | KeyAction::Bottom => match model.focus {
+            Focus::List => selection::move_by(model, action),
+            Focus::Runbook => runbook::move_cursor(model, action),
+        },
+        KeyAction::PickRunbook(n) => runbook::pick_match(model, usize::from(n)),
+        KeyAction::Browse => runbook::start_browse(model),
+        KeyAction::TickStep => return runbook::tick(model),
+        KeyAction::Copy => return runbook::copy(model),
+        KeyAction::Open => return runbook::open(model),
         KeyAction::Acknowledge | KeyAction::Escalate | KeyAction::Resolve | KeyAction::Note => {
             return on_incident_key(model, action);
         }
@@ -194,8 +249,6 @@ fn on_incident_key(model: &mut Model, action: KeyAction) -> Vec<Command> {
                     Action::Acknowledge {
                         version: Some(version),
                     },
-                    "acknowledge",
-                    "",
                 );
             }
         },
@@ -246,33 +299,26 @@ fn submit_prompt(model: &mut Model, kind: PromptKind, id: u64, text: &str) -> Ve
             Action::Note {
                 text: text.to_string(),
             },
-            "note",
-            "",
         ),
         PromptKind::Resolve => {
             let note = (!text.is_empty()).then(|| text.to_string());
-            send(model, id, Action::Resolve { note }, "resolve", "")
+            send(model, id, Action::Resolve { note })
         }
     }
 }
 
 /// Hands an action to the worker and marks it pending until the hub answers.
-fn send(
-    model: &mut Model,
-    id: u64,
-    action: Action,
-    verb: &'static str,
-    detail: &str,
-) -> Vec<Command> {
+fn send(model: &mut Model, id: u64, action: Action) -> Vec<Command> {
     let ticket = model.next_ticket;
     model.next_ticket += 1;
-    model.pending.insert(ticket, Pending { id, verb });
-    let detail = if detail.is_empty() {
-        String::new()
-    } else {
-        format!(" {detail}")
-    };
-    model.say(format!("Sending {verb} for #{id}{detail}…"));
+    model.say(format!("Sending {} for #{id}…", action.verb()));
+    model.pending.insert(
+        ticket,
+        Pending {
+            id,
+            action: action.clone(),
+        },
+    );
     vec![Command::Feed(Request::Act { ticket, id, action })]
 }
 

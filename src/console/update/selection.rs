@@ -1,13 +1,11 @@
 //! The list's order, filter and selection, and what follows the selection:
 //! its matched runbooks, its rendered runbook, its detail fetch.
-use std::collections::BTreeSet;
-
 use super::super::keys::KeyAction;
 use super::super::layout;
-use super::super::model::{Focus, Model, RunbookView, passes, sort_key};
+use super::super::model::{Model, passes, sort_key};
 use super::super::msg::Command;
 use crate::feed::Request;
-use crate::runbook::{Query, markdown, rank};
+use crate::runbook::{Query, rank};
 
 /// Sorts, filters and puts the cursor back on the incident it was on.
 pub fn rebuild(model: &mut Model) {
@@ -44,11 +42,7 @@ pub fn set_filter(model: &mut Model, filter: String) {
     }
 }
 
-pub fn move_by(model: &mut Model, action: KeyAction) -> Vec<Command> {
-    if model.focus == Focus::Runbook {
-        scroll_runbook(model, action);
-        return Vec::new();
-    }
+pub fn move_by(model: &mut Model, action: KeyAction) {
     let last = model.visible.len().saturating_sub(1);
     let page = layout::list_rows(model.size).max(1);
     model.cursor = match action {
@@ -65,24 +59,6 @@ pub fn move_by(model: &mut Model, action: KeyAction) -> Vec<Command> {
         .get(model.cursor)
         .map(|&i| model.incidents[i].id);
     keep_cursor_visible(model);
-    Vec::new()
-}
-
-fn scroll_runbook(model: &mut Model, action: KeyAction) {
-    let (_, height) = layout::runbook_text(model.size);
-    let page = usize::from(height.max(1));
-    let lines = model.runbook.as_ref().map_or(0, |r| r.doc.lines.len());
-    let last = lines.saturating_sub(page);
-    model.runbook_scroll = match action {
-        KeyAction::Up => model.runbook_scroll.saturating_sub(1),
-        KeyAction::Down => model.runbook_scroll + 1,
-        KeyAction::PageUp => model.runbook_scroll.saturating_sub(page),
-        KeyAction::PageDown => model.runbook_scroll + page,
-        KeyAction::Top => 0,
-        KeyAction::Bottom => last,
-        _ => model.runbook_scroll,
-    }
-    .min(last);
 }
 
 /// Scrolls the list so the cursor's row is on screen.
@@ -97,22 +73,6 @@ pub fn keep_cursor_visible(model: &mut Model) {
     model.list_offset = model.list_offset.min(max_offset);
 }
 
-pub fn pick_runbook(model: &mut Model, n: usize) {
-    if n >= 1 && n <= model.matches.len() {
-        model.runbook_choice = n - 1;
-        model.runbook_scroll = 0;
-    } else if model.matches.is_empty() {
-        model.warn("No runbook matches this incident.");
-    } else {
-        let k = model.matches.len();
-        model.warn(format!(
-            "Only {k} runbook{} match{} this incident.",
-            if k == 1 { "" } else { "s" },
-            if k == 1 { "es" } else { "" }
-        ));
-    }
-}
-
 /// Brings everything that follows the selection up to date: the matched
 /// runbooks when the incident changed, and a fetch of its timeline when
 /// ours is older than the list's.
@@ -123,7 +83,8 @@ pub fn sync(model: &mut Model) -> Vec<Command> {
         let same_incident = now.map(|n| n.0) == model.synced.map(|s| s.0);
         if !same_incident {
             model.runbook_choice = 0;
-            model.runbook_scroll = 0;
+            model.runbook_pick = None;
+            super::runbook::reset_position(model);
         }
         model.matches = match model.selected_incident() {
             Some(inc) => rank(&model.library, &Query::for_incident(inc)),
@@ -141,49 +102,6 @@ pub fn sync(model: &mut Model) -> Vec<Command> {
         model.synced = now;
         model.dirty = true;
     }
-    refresh_runbook(model);
+    super::runbook::refresh(model);
     cmds
-}
-
-/// The runbook shown: the chosen match, or first response when nothing
-/// matches (a responder always has somewhere to start).
-pub fn shown_runbook_id(model: &Model) -> Option<String> {
-    match model.matches.get(model.runbook_choice) {
-        Some(m) => Some(m.id.clone()),
-        None => model.library.get("first-response").map(|r| r.id.clone()),
-    }
-}
-
-/// Re-renders the runbook pane when the runbook, the width or the ticked
-/// steps changed; drawing then only slices lines.
-pub fn refresh_runbook(model: &mut Model) {
-    let Some(id) = shown_runbook_id(model) else {
-        model.runbook = None;
-        return;
-    };
-    let (width, _) = layout::runbook_text(model.size);
-    let done = model
-        .selected
-        .and_then(|inc| model.steps_done.get(&(inc, id.clone())))
-        .cloned()
-        .unwrap_or_else(BTreeSet::new);
-    let fresh = model
-        .runbook
-        .as_ref()
-        .is_some_and(|r| r.id == id && r.width == width && r.done == done);
-    if fresh {
-        return;
-    }
-    let Some(rb) = model.library.get(&id) else {
-        model.runbook = None;
-        return;
-    };
-    let doc = markdown::render(&rb.body, width, &done);
-    model.runbook = Some(RunbookView {
-        id,
-        width,
-        done,
-        doc,
-    });
-    model.dirty = true;
 }

@@ -9,7 +9,7 @@ use unicode_width::UnicodeWidthStr;
 
 use super::theme;
 use crate::console::input::LineInput;
-use crate::console::keys::BINDINGS;
+use crate::console::keys::{BINDINGS, Binding, KeyAction};
 use crate::console::model::{Mode, Model, PromptKind};
 use crate::incident::level_name;
 
@@ -65,10 +65,29 @@ fn draw_input(frame: &mut Frame, area: Rect, label: &str, input: &LineInput) {
 
 pub fn draw_footer(model: &Model, frame: &mut Frame, area: Rect) {
     let hints: Vec<(&str, &str)> = match &model.mode {
-        Mode::Normal => BINDINGS
-            .iter()
-            .filter_map(|b| b.footer.map(|f| (b.label, f)))
-            .collect(),
+        Mode::Normal => {
+            // Help and quit always show; the rest fill what room is left.
+            let (last, first): (Vec<_>, Vec<_>) = BINDINGS
+                .iter()
+                .filter(|b| b.footer.is_some())
+                .partition(|b| matches!(b.action, KeyAction::Help | KeyAction::Quit));
+            let room = usize::from(area.width).saturating_sub(width(&last));
+            let mut shown = Vec::new();
+            let mut used = 0;
+            for b in first {
+                let w = hint_width(b);
+                if used + w > room {
+                    break;
+                }
+                used += w;
+                shown.push(b);
+            }
+            shown.extend(last);
+            shown
+                .iter()
+                .filter_map(|b| b.footer.map(|f| (b.label, f)))
+                .collect()
+        }
         Mode::Help => vec![("any key", "close help")],
         Mode::Filter(_) => vec![("Enter", "keep filter"), ("Esc", "clear filter")],
         Mode::Prompt {
@@ -80,6 +99,7 @@ pub fn draw_footer(model: &Model, frame: &mut Frame, area: Rect) {
             ..
         } => vec![("Enter", "resolve"), ("Esc", "cancel")],
         Mode::ConfirmEscalate { .. } => vec![("y/Enter", "escalate"), ("n/Esc", "cancel")],
+        Mode::Browse { .. } => vec![("↑/↓", "choose"), ("Enter", "read"), ("Esc", "close")],
     };
     let mut spans = Vec::new();
     let mut used = 0;
@@ -93,4 +113,12 @@ pub fn draw_footer(model: &Model, frame: &mut Frame, area: Rect) {
         spans.push(Span::styled(format!(" {what} "), theme::DIM));
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+fn hint_width(b: &Binding) -> usize {
+    b.label.width() + b.footer.map_or(0, UnicodeWidthStr::width) + 3
+}
+
+fn width(bindings: &[&Binding]) -> usize {
+    bindings.iter().map(|b| hint_width(b)).sum()
 }

@@ -69,7 +69,7 @@ fn lines<'a>(model: &'a Model, inc: &'a Incident) -> Vec<Line<'a>> {
     }
     if let Some(p) = model.pending_for(inc.id) {
         facts.push(Span::styled(
-            format!(" · {} pending…", p.verb),
+            format!(" · {} pending…", p.action.verb()),
             theme::PENDING,
         ));
     }

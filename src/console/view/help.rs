@@ -9,23 +9,31 @@ use super::theme;
 use crate::console::keys::BINDINGS;
 
 pub fn draw(frame: &mut Frame, area: Rect) {
-    let mut lines = vec![
-        Line::styled("Keys", Style::new().add_modifier(Modifier::BOLD)),
-        Line::default(),
-    ];
+    let mut lines = Vec::new();
+    // The title and spacing go first when the terminal is short (80x24).
+    let roomy = usize::from(area.height) >= BINDINGS.len() + 8;
+    if roomy {
+        lines.push(Line::styled(
+            "Keys",
+            Style::new().add_modifier(Modifier::BOLD),
+        ));
+        lines.push(Line::default());
+    }
     for b in BINDINGS {
         lines.push(Line::from(vec![
             Span::styled(format!("{:>8}  ", b.label), theme::KEY),
             Span::raw(b.help),
         ]));
     }
-    lines.push(Line::default());
+    if roomy {
+        lines.push(Line::default());
+    }
     lines.push(Line::styled(
         "In prompts: Enter confirms, Esc cancels. Esc in the list clears the filter.",
         theme::DIM,
     ));
     lines.push(Line::styled("Press any key to close.", theme::DIM));
-    let width = (area.width.saturating_sub(4)).min(76);
+    let width = (area.width.saturating_sub(2)).min(80);
     let height = (lines.len() as u16 + 2).min(area.height);
     let popup = Rect::new(
         area.x + (area.width - width) / 2,

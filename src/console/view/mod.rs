@@ -1,6 +1,7 @@
 //! `view(&Model, &mut Frame)`: draws, and nothing else. Only the rows that
 //! fit on screen are built.
 mod bottom;
+mod browse;
 mod detail;
 mod help;
 mod list;
@@ -21,7 +22,13 @@ pub fn view(model: &Model, frame: &mut Frame) {
     runbook::draw(model, frame, a.runbook);
     bottom::draw_message(model, frame, a.message);
     bottom::draw_footer(model, frame, a.footer);
-    if model.mode == Mode::Help {
-        help::draw(frame, frame.area());
+    match &model.mode {
+        Mode::Help => help::draw(frame, frame.area()),
+        Mode::Browse {
+            input,
+            hits,
+            cursor,
+        } => browse::draw(frame, frame.area(), input, hits, *cursor),
+        _ => {}
     }
 }

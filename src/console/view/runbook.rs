@@ -22,7 +22,9 @@ pub fn draw(model: &Model, frame: &mut Frame, area: Rect) {
         return;
     };
     let count = model.matches.len();
-    let position = if count > 1 {
+    let position = if model.runbook_pick.is_some() {
+        String::new()
+    } else if count > 1 {
         format!(" {}/{count}", model.runbook_choice + 1)
     } else {
         String::new()
@@ -44,11 +46,43 @@ pub fn draw(model: &Model, frame: &mut Frame, area: Rect) {
     frame.render_widget(Paragraph::new(reason(model)), why);
     let start = model.runbook_scroll.min(total);
     let end = (start + usize::from(text.height)).min(total);
-    let lines: Vec<Line> = view.doc.lines[start..end].to_vec();
+    let mut lines: Vec<Line> = view.doc.lines[start..end].to_vec();
+    if focused
+        && model.runbook_cursor >= start
+        && let Some(line) = lines.get_mut(model.runbook_cursor - start)
+    {
+        *line = line
+            .clone()
+            .patch_style(Style::new().add_modifier(Modifier::REVERSED));
+    }
     frame.render_widget(Paragraph::new(lines), text);
 }
 
 fn reason(model: &Model) -> Line<'static> {
+    let mut line = why(model);
+    if let Some(view) = &model.runbook {
+        let total = view.doc.steps.len();
+        if total > 0 {
+            let done = view.doc.steps.iter().filter(|s| s.done).count();
+            let style = if done == total {
+                Style::new().fg(ratatui::style::Color::Green)
+            } else {
+                theme::DIM
+            };
+            line.spans
+                .insert(0, Span::styled(format!("steps {done}/{total} · "), style));
+        }
+    }
+    line
+}
+
+fn why(model: &Model) -> Line<'static> {
+    if model.runbook_pick.is_some() {
+        return Line::styled(
+            "picked from the runbook search; 1 shows the matched runbooks again",
+            theme::DIM.add_modifier(Modifier::ITALIC),
+        );
+    }
     let Some(m) = model.matches.get(model.runbook_choice) else {
         return Line::styled(
             "no runbook matches; start from first response",

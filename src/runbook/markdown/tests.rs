@@ -121,3 +121,22 @@ fn wide_characters_in_a_narrow_pane_do_not_hang() {
     let r = render("- 漢字漢字漢字漢字漢字漢字漢字\n", 10, &BTreeSet::new());
     assert!(!r.lines.is_empty());
 }
+
+#[test]
+fn tabs_in_code_are_laid_out_as_spaces_and_copied_as_tabs() {
+    let r = render("```\n\tSpeed: 1000Mb/s\n```\n", 40, &BTreeSet::new());
+    assert_eq!(text(&r)[0], "      Speed: 1000Mb/s");
+    assert_eq!(r.code_blocks[0].text, "\tSpeed: 1000Mb/s\n");
+}
+
+#[test]
+fn control_characters_in_a_runbook_never_reach_the_screen() {
+    let r = render(
+        "# T\u{1b}[2J\n\nsee \u{1b}]0;x\u{7}this `a\u{1b}[1mb`\n\n```\nrm\u{1b}[31m -rf\n```\n",
+        40,
+        &BTreeSet::new(),
+    );
+    for l in text(&r) {
+        assert!(!l.chars().any(char::is_control), "{l:?}");
+    }
+}

@@ -1,0 +1,261 @@
+//! The runbook pane: which runbook is shown, its cursor and scroll, ticking
+//! its steps, copying its code blocks, opening it outside, and the search.
+use super::super::keys::KeyAction;
+use super::super::layout;
+use super::super::model::{Focus, Mode, Model, RunbookView};
+use super::super::msg::Command;
+use super::send;
+use crate::feed::Action;
+use crate::runbook::markdown;
+use crate::runbook::search;
+
+/// The runbook shown: one picked from the search, else the chosen match,
+/// else first response (a responder always has somewhere to start).
+pub fn shown_runbook_id(model: &Model) -> Option<String> {
+    if let Some(id) = &model.runbook_pick {
+        return Some(id.clone());
+    }
+    match model.matches.get(model.runbook_choice) {
+        Some(m) => Some(m.id.clone()),
+        None => model.library.get("first-response").map(|r| r.id.clone()),
+    }
+}
+
+/// Re-renders the pane when the runbook, the width or the ticked steps
+/// changed; drawing then only slices lines.
+pub fn refresh(model: &mut Model) {
+    let Some(id) = shown_runbook_id(model) else {
+        model.runbook = None;
+        return;
+    };
+    let (width, _) = layout::runbook_text(model.size);
+    let done = model
+        .selected
+        .map(|inc| model.steps_done(inc, &id))
+        .unwrap_or_default();
+    let fresh = model
+        .runbook
+        .as_ref()
+        .is_some_and(|r| r.id == id && r.width == width && r.done == done);
+    if fresh {
+        return;
+    }
+    let Some(rb) = model.library.get(&id) else {
+        model.runbook = None;
+        return;
+    };
+    let doc = markdown::render(&rb.body, width, &done);
+    let last = doc.lines.len().saturating_sub(1);
+    model.runbook_cursor = model.runbook_cursor.min(last);
+    model.runbook_scroll = model.runbook_scroll.min(last);
+    model.runbook = Some(RunbookView {
+        id,
+        width,
+        done,
+        doc,
+    });
+    model.dirty = true;
+}
+
+/// Back to the top of whatever runbook is shown next.
+pub fn reset_position(model: &mut Model) {
+    model.runbook_scroll = 0;
+    model.runbook_cursor = 0;
+}
+
+fn lines(model: &Model) -> usize {
+    model.runbook.as_ref().map_or(0, |r| r.doc.lines.len())
+}
+
+fn page(model: &Model) -> usize {
+    usize::from(layout::runbook_text(model.size).1.max(1))
+}
+
+/// Movement keys while the runbook has focus move its cursor; the view
+/// scrolls to keep the cursor on screen.
+pub fn move_cursor(model: &mut Model, action: KeyAction) {
+    let last = lines(model).saturating_sub(1);
+    let page = page(model);
+    model.runbook_cursor = match action {
+        KeyAction::Up => model.runbook_cursor.saturating_sub(1),
+        KeyAction::Down => model.runbook_cursor + 1,
+        KeyAction::PageUp => model.runbook_cursor.saturating_sub(page),
+        KeyAction::PageDown => model.runbook_cursor + page,
+        KeyAction::Top => 0,
+        KeyAction::Bottom => last,
+        _ => model.runbook_cursor,
+    }
+    .min(last);
+    show_cursor(model);
+}
+
+/// Scrolls so the cursor's line is on screen.
+fn show_cursor(model: &mut Model) {
+    let page = page(model);
+    if model.runbook_cursor < model.runbook_scroll {
+        model.runbook_scroll = model.runbook_cursor;
+    } else if model.runbook_cursor >= model.runbook_scroll + page {
+        model.runbook_scroll = model.runbook_cursor + 1 - page;
+    }
+}
+
+pub fn pick_match(model: &mut Model, n: usize) {
+    if n >= 1 && n <= model.matches.len() {
+        model.runbook_choice = n - 1;
+        model.runbook_pick = None;
+        reset_position(model);
+    } else if model.matches.is_empty() {
+        model.warn("No runbook matches this incident; b searches them all.");
+    } else {
+        let k = model.matches.len();
+        let s = if k == 1 {
+            "runbook matches"
+        } else {
+            "runbooks match"
+        };
+        model.warn(format!("Only {k} {s} this incident; b searches them all."));
+    }
+}
+
+/// `space`: with the runbook focused, ticks (or unticks) the step under the
+/// cursor, or moves the cursor to the next step; with the list focused,
+/// ticks the first step not done yet.
+pub fn tick(model: &mut Model) -> Vec<Command> {
+    let Some(inc) = model.selected else {
+        model.warn("Select an incident first: ticked steps are kept on the incident.");
+        return Vec::new();
+    };
+    let Some(view) = &model.runbook else {
+        return Vec::new();
+    };
+    let steps = &view.doc.steps;
+    if steps.is_empty() {
+        model.warn(format!("The {} runbook has no checklist steps.", view.id));
+        return Vec::new();
+    }
+    let cursor = model.runbook_cursor;
+    let index = if model.focus == Focus::Runbook {
+        match steps
+            .iter()
+            .position(|s| s.line <= cursor && cursor <= s.last_line)
+        {
+            Some(i) => i,
+            None => {
+                let next = steps.iter().position(|s| s.line > cursor).unwrap_or(0);
+                model.runbook_cursor = steps[next].line;
+                show_cursor(model);
+                model.say("Cursor on the next step: space ticks it.");
+                return Vec::new();
+            }
+        }
+    } else {
+        match steps.iter().position(|s| !s.done) {
+            Some(i) => i,
+            None => {
+                model.say(format!(
+                    "All {} steps of {} are done.",
+                    steps.len(),
+                    view.id
+                ));
+                return Vec::new();
+            }
+        }
+    };
+    let step = &steps[index];
+    let action = Action::Step {
+        runbook: view.id.clone(),
+        step: index as u32,
+        done: !step.done,
+        text: Some(step.text.clone()).filter(|t| !t.is_empty()),
+    };
+    model.runbook_cursor = step.line;
+    show_cursor(model);
+    send(model, inc, action)
+}
+
+/// `y`: copies the code block under the cursor (or, from the list, the first
+/// one on screen) through the terminal (OSC 52), which works over SSH.
+pub fn copy(model: &mut Model) -> Vec<Command> {
+    let Some(view) = &model.runbook else {
+        return Vec::new();
+    };
+    let blocks = &view.doc.code_blocks;
+    let at = if model.focus == Focus::Runbook {
+        model.runbook_cursor
+    } else {
+        model.runbook_scroll
+    };
+    let under = blocks
+        .iter()
+        .find(|b| b.first_line <= at && at <= b.last_line);
+    let block = match (under, model.focus) {
+        (Some(b), _) => b,
+        (None, Focus::List) => match blocks.iter().find(|b| b.first_line >= at) {
+            Some(b) => b,
+            None => {
+                model.warn("No code block on screen to copy.");
+                return Vec::new();
+            }
+        },
+        (None, Focus::Runbook) => {
+            match blocks.iter().find(|b| b.first_line > at).or(blocks.first()) {
+                Some(b) => {
+                    model.runbook_cursor = b.first_line;
+                    show_cursor(model);
+                    model.say("Cursor on the next code block: y copies it.");
+                }
+                None => model.warn(format!("The {} runbook has no code blocks.", view.id)),
+            }
+            return Vec::new();
+        }
+    };
+    let text = block.text.trim_end().to_string();
+    let first = text.lines().next().unwrap_or("").to_string();
+    let more = text.lines().count().saturating_sub(1);
+    let tail = if more > 0 {
+        format!(" (+{more} lines)")
+    } else {
+        String::new()
+    };
+    model.say(format!("Copied `{first}`{tail} to the clipboard (OSC 52)."));
+    vec![Command::Copy(text)]
+}
+
+/// `o`: the runbook in the responder's pager or editor.
+pub fn open(model: &mut Model) -> Vec<Command> {
+    let Some(id) = shown_runbook_id(model) else {
+        return Vec::new();
+    };
+    let Some(rb) = model.library.get(&id) else {
+        return Vec::new();
+    };
+    let file = match &rb.origin {
+        crate::runbook::Origin::File(path) => Some(path.clone()),
+        crate::runbook::Origin::Shipped(_) => None,
+    };
+    vec![Command::OpenRunbook {
+        id: rb.id.clone(),
+        file,
+        text: rb.body.clone(),
+    }]
+}
+
+/// `b`: the search over all runbooks.
+pub fn start_browse(model: &mut Model) {
+    let hits = search::search(&model.library, "");
+    model.mode = Mode::Browse {
+        input: Default::default(),
+        hits,
+        cursor: 0,
+    };
+}
+
+/// Shows the runbook picked in the search for the selected incident.
+pub fn pick(model: &mut Model, id: String) {
+    model.say(format!(
+        "Showing {id}; 1 goes back to the matched runbooks."
+    ));
+    model.runbook_pick = Some(id);
+    model.focus = Focus::Runbook;
+    reset_position(model);
+}

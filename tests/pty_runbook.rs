@@ -1,0 +1,132 @@
+//! The runbook pane of the real console against a real hub: a ticked step
+//! is stored on the incident and survives a restart of the console; `y`
+//! copies through the terminal; `o` hands the runbook to the pager and the
+//! console comes back.
+mod common;
+#[path = "support/pty.rs"]
+mod pty;
+
+use base64::Engine;
+use common::{ALICE, TestHub};
+use oncall::incident::NewIncident;
+
+fn config(dir: &std::path::Path, hub: &TestHub) -> String {
+    let path = dir.join("config.toml");
+    let text = format!(
+        "responder = \"alice\"\n[[feeds]]\nname = \"team hub\"\nurl = \"{}\"\ntoken_env = \"TEST_ONCALL_TOKEN\"\npoll_interval = \"1s\"\n",
+        hub.base
+    );
+    std::fs::write(&path, text).unwrap();
+    path.to_str().unwrap().to_string()
+}
+
+fn oom() -> NewIncident {
+    let mut new = common::incident("OOM killer ended java on api-3");
+    new.labels
+        .insert("alertname".into(), "HostOomKillDetected".into());
+    new
+}
+
+fn start(cfg: &str, data: &std::path::Path, extra: &[(&str, &str)]) -> pty::Console {
+    let mut env = vec![
+        ("TEST_ONCALL_TOKEN", ALICE),
+        ("ONCALL_DATA_DIR", data.to_str().unwrap()),
+    ];
+    env.extend_from_slice(extra);
+    let mut console = pty::Console::spawn(&["--config", cfg], &env, 120, 40);
+    console.wait_text("team hub live");
+    console.wait_for("the memory runbook", |s| {
+        s.contains("Runbook") && s.contains(": memory ")
+    });
+    console
+}
+
+fn steps_line(screen: &str) -> Option<(usize, usize)> {
+    let at = screen.find("steps ")?;
+    let rest = &screen[at + 6..];
+    let (done, rest) = rest.split_once('/')?;
+    let total: String = rest.chars().take_while(char::is_ascii_digit).collect();
+    Some((done.parse().ok()?, total.parse().ok()?))
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_ticked_step_survives_a_restart_of_the_console() {
+    let hub = TestHub::start().await;
+    let id = hub.open(&oom()).await.id;
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = config(dir.path(), &hub);
+
+    let mut console = start(&cfg, dir.path(), &[]);
+    console.wait_for("no step done", |s| {
+        steps_line(s).is_some_and(|(d, t)| d == 0 && t > 0)
+    });
+    console.send(" ");
+    console.wait_text("Step ticked on #");
+    console.wait_for("one step done", |s| {
+        steps_line(s).is_some_and(|(d, _)| d == 1)
+    });
+    console.send("q");
+    assert!(console.wait_exit());
+
+    // The hub has it, with who and which step.
+    let inc = hub.incident(id).await;
+    assert!(inc.steps["memory"].contains(&0), "{:?}", inc.steps);
+    assert!(
+        inc.timeline
+            .iter()
+            .any(|e| e.who == "alice" && e.text.contains("step 1 of memory"))
+    );
+
+    // A new console shows it ticked.
+    let mut console = start(&cfg, dir.path(), &[]);
+    console.wait_for("one step done after the restart", |s| {
+        steps_line(s).is_some_and(|(d, _)| d == 1)
+    });
+    console.send("\t ");
+    console.wait_text("[x] ");
+    console.send("q");
+    assert!(console.wait_exit());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn y_copies_a_command_and_o_opens_the_pager_and_comes_back() {
+    let hub = TestHub::start().await;
+    hub.open(&oom()).await;
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = config(dir.path(), &hub);
+    let paged = dir.path().join("paged.md");
+    let pager = format!("cat > {}", paged.display());
+
+    let mut console = start(&cfg, dir.path(), &[("PAGER", &pager)]);
+    console.send("\ty");
+    console.wait_text("y copies it");
+    console.send("y");
+    console.wait_text("to the clipboard (OSC 52)");
+    let copied = console
+        .seen()
+        .clipboard
+        .last()
+        .cloned()
+        .expect("an OSC 52 write");
+    let text = base64::engine::general_purpose::STANDARD
+        .decode(copied)
+        .unwrap();
+    assert!(!text.is_empty() && String::from_utf8(text).is_ok());
+
+    console.send("o");
+    console.wait_text("Back from `cat > ");
+    console.wait_for("the memory runbook", |s| {
+        s.contains("Runbook") && s.contains(": memory ")
+    });
+    let written = std::fs::read_to_string(&paged).unwrap();
+    assert!(
+        written.starts_with("\n# ") || written.starts_with("# "),
+        "{written}"
+    );
+    assert!(
+        console.alternate_screen(),
+        "the console took the screen back"
+    );
+    console.send("q");
+    assert!(console.wait_exit());
+}

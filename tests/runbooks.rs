@@ -1,0 +1,182 @@
+//! The shipped runbooks: each parses, renders and carries what a responder
+//! needs; and the matcher puts the right one first for a labelled set of
+//! realistic alerts.
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+use oncall::runbook::library::load_dir;
+use oncall::runbook::markdown::render;
+use oncall::runbook::{Library, Query, rank};
+use serde::Deserialize;
+
+#[test]
+fn every_shipped_runbook_parses_renders_and_is_compiled_in() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("runbooks");
+    let (from_disk, problems) = load_dir(&dir);
+    assert!(problems.is_empty(), "{problems:?}");
+    let shipped = Library::shipped();
+    assert_eq!(
+        shipped.len(),
+        from_disk.len(),
+        "every file in runbooks/ is compiled in"
+    );
+    for rb in &from_disk {
+        let compiled = shipped
+            .get(&rb.id)
+            .unwrap_or_else(|| panic!("{} is not compiled in", rb.id));
+        assert_eq!(compiled.body, rb.body, "{} differs from its file", rb.id);
+        for width in [40u16, 60, 100] {
+            let r = render(&rb.body, width, &BTreeSet::new());
+            assert!(r.lines.len() > 20, "{} renders to almost nothing", rb.id);
+            assert!(
+                r.lines.iter().all(|l| l.width() <= usize::from(width)),
+                "{} overflows {width}",
+                rb.id
+            );
+        }
+        let is_template = rb.services.is_empty();
+        if !is_template {
+            let r = render(&rb.body, 80, &BTreeSet::new());
+            assert!(
+                !r.steps.is_empty(),
+                "{} has no `- [ ]` steps to tick",
+                rb.id
+            );
+            assert!(!r.code_blocks.is_empty(), "{} has no commands", rb.id);
+            for section in [
+                "## Symptoms",
+                "## Checks",
+                "## Safe actions",
+                "## Escalate",
+                "## Roll back",
+            ] {
+                let found = rb.body.lines().any(|l| l.starts_with(section));
+                assert!(
+                    found || rb.id == "first-response",
+                    "{} lacks a '{section}' section",
+                    rb.id
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn the_runbooks_the_product_promises_ship() {
+    let lib = Library::shipped();
+    for id in [
+        "first-response",
+        "network",
+        "hardware",
+        "disk-full",
+        "memory",
+        "cpu-load",
+        "file-descriptors",
+        "clock",
+        "kernel",
+        "systemd",
+        "web",
+        "database",
+        "queue",
+        "batch-jobs",
+        "backups",
+        "hung-production",
+        "restarts",
+        "template",
+        "hosting",
+    ] {
+        assert!(lib.get(id).is_some(), "no shipped runbook '{id}'");
+    }
+}
+
+#[derive(Deserialize)]
+struct Cases {
+    case: Vec<Case>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Case {
+    title: String,
+    #[serde(default)]
+    service: String,
+    #[serde(default)]
+    labels: BTreeMap<String, String>,
+    #[serde(default)]
+    description: String,
+    expect: String,
+}
+
+#[test]
+fn labelled_alerts_get_the_right_runbook_first() {
+    let path: PathBuf =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/runbook_match_cases.toml");
+    let cases: Cases = toml::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    assert!(
+        cases.case.len() >= 40,
+        "the labelled set has {} cases",
+        cases.case.len()
+    );
+    let lib = Library::shipped();
+    let mut wrong = Vec::new();
+    for c in &cases.case {
+        let q = Query {
+            title: &c.title,
+            description: &c.description,
+            service: &c.service,
+            labels: Some(&c.labels),
+            ..Query::default()
+        };
+        let ranked = rank(&lib, &q);
+        let first = ranked.first().map(|m| m.id.as_str()).unwrap_or("(none)");
+        if first != c.expect {
+            wrong.push(format!(
+                "{:?}: expected {}, got {first} ({:?})",
+                c.title,
+                c.expect,
+                ranked.first().map(|m| m.reason())
+            ));
+        }
+        if let Some(m) = ranked.first() {
+            assert!(!m.reasons.is_empty(), "a match without a reason");
+        }
+    }
+    assert!(
+        wrong.is_empty(),
+        "{} of {} wrong:\n{}",
+        wrong.len(),
+        cases.case.len(),
+        wrong.join("\n")
+    );
+}
+
+#[test]
+fn a_team_folder_adds_and_overrides_by_id() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("net.md"),
+        "+++\nid = \"network\"\ntitle = \"Our network\"\nkeywords = [\"vpn\"]\n+++\n# Ours\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("payments.md"),
+        "+++\ntitle = \"Payments\"\nservices = [\"payments\"]\n+++\n# Payments\n",
+    )
+    .unwrap();
+    let (lib, problems) = Library::load(&[dir.path().to_path_buf()]);
+    assert!(problems.is_empty(), "{problems:?}");
+    assert_eq!(lib.get("network").unwrap().title, "Our network");
+    assert_eq!(
+        lib.get("payments").unwrap().title,
+        "Payments",
+        "the id defaults to the file name"
+    );
+    assert_eq!(lib.len(), Library::shipped().len() + 1);
+    let q = Query {
+        title: "vpn down",
+        service: "payments",
+        ..Query::default()
+    };
+    let ids: Vec<String> = rank(&lib, &q).into_iter().map(|m| m.id).collect();
+    assert_eq!(ids, ["payments", "network"]);
+}
