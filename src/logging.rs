@@ -26,9 +26,12 @@ pub fn to_file(dir: &Path) -> anyhow::Result<WorkerGuard> {
     Ok(guard)
 }
 
+/// Colours only when a person is reading; a pipe or a log file gets plain text.
 pub fn to_stderr() {
+    use std::io::IsTerminal;
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter("info"))
         .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
         .try_init();
 }

@@ -1,0 +1,209 @@
+//! No answered write is lost when the hub is killed with SIGKILL at any
+//! moment: the real `oncall serve` process takes a burst of writes from
+//! several clients, is killed mid-burst, and is started again on the same
+//! database; every write that got a 2xx must be there. Many rounds, each
+//! killed after a different number of answers.
+#![cfg(unix)]
+
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use oncall::config::Sha256Hex;
+use oncall::incident::{Incident, NewIncident, Opened};
+use tokio::sync::{Mutex, Notify};
+
+const TOKEN: &str = "oc_crash_test_token";
+const ROUNDS: usize = 12;
+const WRITERS: usize = 8;
+/// Bounds each wait so a broken hub fails the test instead of hanging it.
+const PATIENCE: std::time::Duration = std::time::Duration::from_secs(60);
+
+struct Hub {
+    child: Child,
+    base: String,
+}
+
+/// Starts `oncall serve` on a port of its own choosing and reads the address
+/// it reports (no port is guessed, no port can clash).
+fn start(dir: &Path) -> Hub {
+    let config = dir.join("hub.toml");
+    let db = dir.join("hub.db");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_oncall"))
+        .args([
+            "--config",
+            config.to_str().unwrap(),
+            "serve",
+            "--listen",
+            "127.0.0.1:0",
+            "--db",
+            db.to_str().unwrap(),
+        ])
+        .env("ONCALL_LOG", "info")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start oncall serve");
+    let stderr = child.stderr.take().expect("stderr");
+    let (tx, rx) = std::sync::mpsc::channel();
+    // Keep draining stderr so the hub never blocks on a full pipe.
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            if let Some(rest) = line.split("hub listening addr=").nth(1) {
+                let _ = tx.send(rest.split_whitespace().next().unwrap_or("").to_string());
+            }
+        }
+    });
+    let addr = rx
+        .recv_timeout(PATIENCE)
+        .expect("the hub did not say where it listens");
+    let base = format!("http://{addr}");
+    Hub { child, base }
+}
+
+/// One answered write: what must be found after the restart.
+#[derive(Debug, Clone)]
+enum Write {
+    Opened { id: u64, key: String },
+    Noted { id: u64, text: String },
+}
+
+async fn burst(
+    base: String,
+    answered: Arc<Mutex<Vec<Write>>>,
+    count: Arc<AtomicUsize>,
+    kill_at: usize,
+    kill: Arc<Notify>,
+    writer: usize,
+) {
+    let http = reqwest::Client::new();
+    for n in 0.. {
+        let key = format!("w{writer}-n{n}");
+        let new = NewIncident {
+            title: format!("crash test {key}"),
+            service: "db".into(),
+            dedup_key: Some(key.clone()),
+            ..NewIncident::default()
+        };
+        let Ok(resp) = http
+            .post(format!("{base}/api/v1/incidents"))
+            .bearer_auth(TOKEN)
+            .json(&new)
+            .send()
+            .await
+        else {
+            return;
+        };
+        if !resp.status().is_success() {
+            return;
+        }
+        let Ok(opened) = resp.json::<Opened>().await else {
+            return;
+        };
+        let id = opened.incident.id;
+        answered.lock().await.push(Write::Opened {
+            id,
+            key: key.clone(),
+        });
+        if count.fetch_add(1, Ordering::SeqCst) + 1 == kill_at {
+            kill.notify_one();
+        }
+        let text = format!("note for {key}");
+        let Ok(resp) = http
+            .post(format!("{base}/api/v1/incidents/{id}/notes"))
+            .bearer_auth(TOKEN)
+            .json(&serde_json::json!({"text": text}))
+            .send()
+            .await
+        else {
+            return;
+        };
+        if !resp.status().is_success() {
+            return;
+        }
+        // The answer is in; whatever happens next, this note must survive.
+        answered.lock().await.push(Write::Noted { id, text });
+        if count.fetch_add(1, Ordering::SeqCst) + 1 == kill_at {
+            kill.notify_one();
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn no_answered_write_is_lost_when_the_hub_is_killed() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("hub.toml"),
+        format!(
+            "[[hub.responders]]\nname = \"alice\"\ntoken_sha256 = \"{}\"\n",
+            Sha256Hex::of(TOKEN).to_hex()
+        ),
+    )
+    .unwrap();
+    let mut total = 0;
+    for round in 0..ROUNDS {
+        let mut hub = start(dir.path());
+        let answered = Arc::new(Mutex::new(Vec::new()));
+        let count = Arc::new(AtomicUsize::new(0));
+        let kill = Arc::new(Notify::new());
+        // Kill after a different number of answers each round, so the kill
+        // lands at different points of a write.
+        let kill_at = 20 + round * 17;
+        let writers: Vec<_> = (0..WRITERS)
+            .map(|w| {
+                tokio::spawn(burst(
+                    hub.base.clone(),
+                    answered.clone(),
+                    count.clone(),
+                    kill_at,
+                    kill.clone(),
+                    round * 100 + w,
+                ))
+            })
+            .collect();
+        tokio::time::timeout(PATIENCE, kill.notified())
+            .await
+            .unwrap_or_else(|_| {
+                panic!("round {round}: the hub answered fewer than {kill_at} writes")
+            });
+        hub.child.kill().expect("SIGKILL the hub");
+        hub.child.wait().expect("reap the hub");
+        for w in writers {
+            w.await.unwrap();
+        }
+        let answered = answered.lock().await.clone();
+        total += answered.len();
+
+        let hub = start(dir.path());
+        let http = reqwest::Client::new();
+        for write in &answered {
+            let id = match write {
+                Write::Opened { id, .. } | Write::Noted { id, .. } => *id,
+            };
+            let inc: Incident = http
+                .get(format!("{}/api/v1/incidents/{id}", hub.base))
+                .bearer_auth(TOKEN)
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap_or_else(|e| panic!("round {round}: answered write {write:?} is gone: {e}"));
+            match write {
+                Write::Opened { key, .. } => assert_eq!(&inc.dedup_key, key, "round {round}"),
+                Write::Noted { text, .. } => {
+                    assert!(
+                        inc.timeline.iter().any(|e| &e.text == text),
+                        "round {round}: lost {write:?}"
+                    )
+                }
+            }
+        }
+        let mut hub = hub;
+        hub.child.kill().unwrap();
+        hub.child.wait().unwrap();
+    }
+    println!("crash test: {ROUNDS} kills, {total} answered writes checked, 0 lost");
+}
