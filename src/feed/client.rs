@@ -64,11 +64,24 @@ pub enum ListOutcome {
 /// One change a responder asks of an incident.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Action {
-    Acknowledge { version: Option<u64> },
-    Escalate { note: Option<String> },
-    Resolve { note: Option<String> },
-    Note { text: String },
-    Step { runbook: String, step: u32, done: bool, text: Option<String> },
+    Acknowledge {
+        version: Option<u64>,
+    },
+    Escalate {
+        note: Option<String>,
+    },
+    Resolve {
+        note: Option<String>,
+    },
+    Note {
+        text: String,
+    },
+    Step {
+        runbook: String,
+        step: u32,
+        done: bool,
+        text: Option<String>,
+    },
 }
 
 impl Action {
