@@ -11,6 +11,7 @@ mod clock;
 mod error;
 mod extract;
 mod list;
+mod rota;
 mod routes;
 mod schema;
 mod state;
