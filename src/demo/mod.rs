@@ -80,6 +80,7 @@ pub async fn start_hub() -> anyhow::Result<DemoHub> {
             ..HubConfig::default()
         },
         clock: clock.clone(),
+        escalation_tick: Some(hub::ESCALATION_TICK),
     };
     let hub = hub::start("127.0.0.1:0".parse()?, settings).await?;
     let demo = DemoHub {
