@@ -64,6 +64,7 @@ pub fn record(
     note: &str,
     paging: &Paging,
 ) -> Result<Handoff, StoreError> {
+    let named = to.is_some();
     let to = match to {
         Some(to) => to.to_string(),
         None => {
@@ -78,8 +79,13 @@ pub fn record(
         }
     };
     if to == by.who {
+        let why = if named {
+            format!("{to} cannot hand off to themselves")
+        } else {
+            format!("the rota's next person is {to}, who is handing off")
+        };
         return Err(StoreError::Invalid(format!(
-            "{to} cannot hand off to themselves: say who takes over with \"to\""
+            "{why}: say who takes over with \"to\""
         )));
     }
     let until = paging.rota().map(|r| r.shift_end(by.now));

@@ -108,6 +108,16 @@ impl Paging {
         self.rota.as_ref()
     }
 
+    /// Whether any level escalates by itself; without, the timers have
+    /// nothing to do.
+    pub fn has_timers(&self) -> bool {
+        self.named
+            .iter()
+            .chain([&self.default])
+            .flat_map(|p| &p.levels)
+            .any(|l| l.after.is_some())
+    }
+
     /// The level `level` (from 1) of the policy of `service`, if it has one.
     pub fn level(&self, service: &str, level: u32) -> Option<&Level> {
         let index = usize::try_from(level.checked_sub(1)?).ok()?;

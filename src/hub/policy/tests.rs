@@ -41,6 +41,7 @@ fn without_policies_every_service_gets_three_on_call_levels() {
     // No rota: nobody to reach.
     assert_eq!(p.owner("web", 1, at("2026-11-23T09:00:00Z"), &[]), None);
     assert_eq!(p.policy_name("web"), "the default policy");
+    assert!(!p.has_timers());
 }
 
 #[test]
@@ -49,6 +50,7 @@ fn a_service_gets_its_own_policy_whatever_its_case() {
     assert_eq!(p.level_name("Postgres", 2), "DBAs");
     assert_eq!(p.next_level("postgres", 2), None);
     assert_eq!(p.policy_name("postgres"), "the postgres policy");
+    assert!(p.has_timers());
     assert_eq!(p.next_level("web", 2), Some(3));
     let nine = at("2026-11-23T09:00:00Z");
     assert_eq!(p.owner("db", 1, nine, &[]).as_deref(), Some("alice"));
