@@ -99,6 +99,9 @@ impl RunningHub {
     pub async fn shutdown(mut self) {
         if let Some(timers) = self.timers.take() {
             timers.abort();
+            // Cancelled, it ends at its next await; wait for that, so its
+            // share of the state is gone when this returns.
+            let _ = timers.await;
         }
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
