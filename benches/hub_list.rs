@@ -58,8 +58,10 @@ fn bench_list(c: &mut Criterion) {
                 name: "bench".to_string(),
                 token_sha256: Sha256Hex::of(TOKEN),
             }],
+            ..HubConfig::default()
         },
         clock: Arc::new(SystemClock),
+        escalation_tick: None,
     })
     .expect("the hub database opens");
     rt.block_on(state.open_incidents("bench", incidents()))

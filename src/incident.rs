@@ -9,6 +9,9 @@ use std::str::FromStr;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+mod oncall;
+pub use oncall::*;
+
 /// How bad it is. Ordered most severe first, so sorting puts critical on top.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -152,7 +155,8 @@ pub struct Incident {
     pub source: String,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
-    /// Who holds it. Set by acknowledge (and, later, by the rota).
+    /// Who holds it: at open, whom level 1 of the service's policy reaches;
+    /// then whoever acknowledges, the level escalated to, or a hand-off.
     #[serde(default)]
     pub owner: Option<String>,
     /// 1 is the first line.
@@ -279,8 +283,8 @@ pub struct ErrorBody {
     pub incident: Option<Box<Incident>>,
 }
 
-/// The highest escalation level until per-service policies exist: 1st, 2nd
-/// and 3rd line.
+/// The levels of the built-in default policy (the hub's, when its config
+/// names none): 1st, 2nd and 3rd line, each reaching the person on call.
 pub const DEFAULT_LEVELS: u32 = 3;
 
 /// The name of an escalation level as responders say it.

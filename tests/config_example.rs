@@ -3,6 +3,7 @@
 use std::path::Path;
 
 use oncall::config::{Config, FeedKind};
+use oncall::incident::Targets;
 
 #[test]
 fn config_example_parses() {
@@ -12,7 +13,22 @@ fn config_example_parses() {
     assert_eq!(config.feeds.len(), 1);
     assert_eq!(config.feeds[0].kind, FeedKind::Hub);
     assert_eq!(config.feeds[0].poll_interval.to_string(), "2s");
-    assert_eq!(config.hub.responders.len(), 2);
+    assert_eq!(config.hub.responders.len(), 5);
+    let rota = config.hub.rota.as_ref().expect("the example has a rota");
+    assert_eq!(rota.responders, ["alice", "bob", "carol"]);
+    assert_eq!(rota.shift.to_string(), "12h");
+    assert_eq!(rota.overrides.len(), 1);
+    let policies = &config.hub.policies;
+    assert_eq!(policies.len(), 2);
+    assert!(policies[0].is_default());
+    assert_eq!(policies[1].services, ["db", "postgres"]);
+    assert_eq!(policies[1].levels.len(), 3);
+    assert_eq!(policies[1].levels[0].who, Targets::OnCall);
+    assert_eq!(
+        policies[1].levels[1].who,
+        Targets::Named(vec!["dave".to_string()])
+    );
+    assert_eq!(policies[1].levels[2].after, None);
 }
 
 #[test]
@@ -34,6 +50,18 @@ fn config_example_documents_every_key() {
         "bell",
         "[[hub.responders]]",
         "token_sha256",
+        "[hub.rota]",
+        "responders",
+        "shift",
+        "start",
+        "[[hub.rota.overrides]]",
+        "end",
+        "responder",
+        "[[hub.policies]]",
+        "services",
+        "[[hub.policies.levels]]",
+        "who",
+        "after",
     ] {
         assert!(
             text.contains(key),

@@ -40,11 +40,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     config_path(&cli.config).display()
                 );
             }
-            let settings = hub::HubSettings {
-                db,
-                config: config.hub,
-                clock: Arc::new(hub::SystemClock),
-            };
+            let settings = hub::HubSettings::new(db, config.hub);
             runtime()?.block_on(hub::serve(listen, settings))?;
             Ok(ExitCode::SUCCESS)
         }

@@ -63,14 +63,7 @@ impl ConfigError {
 
     /// An error about the first `key = ...` line in the file.
     pub fn at_key(path: &Path, text: &str, key: &str, problem: &str, fix: &str) -> ConfigError {
-        let line = text
-            .lines()
-            .position(|l| {
-                let l = l.trim_start();
-                l.strip_prefix(key)
-                    .is_some_and(|rest| rest.trim_start().starts_with('='))
-            })
-            .map(|i| i + 1);
+        let line = text.lines().position(|l| is_key(l, key)).map(|i| i + 1);
         ConfigError {
             path: path.to_path_buf(),
             line,
@@ -96,6 +89,52 @@ impl ConfigError {
             fix: fix.to_string(),
         }
     }
+
+    /// An error about the `nth` (from 0) table with this `header` (like
+    /// `[[hub.policies]]`): at its `key = ...` line when it has one, else at
+    /// the header. Tables written inline, with no header line, get no line.
+    pub fn in_table(
+        path: &Path,
+        text: &str,
+        (header, nth): (&str, usize),
+        key: &str,
+        problem: &str,
+        fix: &str,
+    ) -> ConfigError {
+        let lines: Vec<&str> = text.lines().collect();
+        let line = lines
+            .iter()
+            .enumerate()
+            .filter(|(_, l)| is_header(l, header))
+            .nth(nth)
+            .map(|(start, _)| {
+                let body = lines.iter().skip(start + 1);
+                let at_key = body
+                    .take_while(|l| !l.trim_start().starts_with('['))
+                    .position(|l| is_key(l, key));
+                at_key.map_or(start, |k| start + 1 + k) + 1
+            });
+        ConfigError {
+            path: path.to_path_buf(),
+            line,
+            problem: problem.to_string(),
+            fix: fix.to_string(),
+        }
+    }
+}
+
+/// Whether `line` sets `key` (`key = ...`).
+fn is_key(line: &str, key: &str) -> bool {
+    line.trim_start()
+        .strip_prefix(key)
+        .is_some_and(|rest| rest.trim_start().starts_with('='))
+}
+
+/// Whether `line` is exactly the table header `header`, maybe with a comment.
+fn is_header(line: &str, header: &str) -> bool {
+    line.trim()
+        .strip_prefix(header)
+        .is_some_and(|rest| rest.trim_start().is_empty() || rest.trim_start().starts_with('#'))
 }
 
 /// 1-based line number of a byte offset.

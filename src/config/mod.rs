@@ -3,6 +3,8 @@
 //! unknown keys are rejected rather than silently ignored.
 mod duration;
 mod error;
+mod rota;
+mod rota_check;
 mod sha;
 
 use std::path::{Path, PathBuf};
@@ -11,6 +13,8 @@ use serde::Deserialize;
 
 pub use duration::HumanDuration;
 pub use error::ConfigError;
+pub(crate) use error::FIX_SEPARATOR;
+pub use rota::{ANY_SERVICE, LevelConfig, OverrideConfig, PolicyConfig, RotaConfig, Timestamp};
 pub use sha::Sha256Hex;
 
 /// Everything the config file can say. Each section has defaults, so an empty
@@ -121,6 +125,14 @@ fn yes() -> bool {
 pub struct HubConfig {
     #[serde(default)]
     pub responders: Vec<ResponderConfig>,
+    /// Who is on call when; without it nobody is, and incidents wait
+    /// unowned until someone acknowledges them.
+    #[serde(default)]
+    pub rota: Option<RotaConfig>,
+    /// Escalation policies by service; without a default (`"*"`) one, other
+    /// services get three levels that each reach the person on call.
+    #[serde(default)]
+    pub policies: Vec<PolicyConfig>,
 }
 
 /// A responder the hub accepts, known by the SHA-256 of their token.
@@ -193,7 +205,7 @@ impl Config {
                 ));
             }
         }
-        Ok(())
+        rota_check::check(&self.hub, text, path)
     }
 
     /// The responder's name: from the file, else the login name.

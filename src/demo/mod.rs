@@ -75,8 +75,12 @@ pub async fn start_hub() -> anyhow::Result<DemoHub> {
     let clock = Arc::new(DemoClock::default());
     let settings = HubSettings {
         db: dir.path().join("demo.db"),
-        config: HubConfig { responders },
+        config: HubConfig {
+            responders,
+            ..HubConfig::default()
+        },
         clock: clock.clone(),
+        escalation_tick: Some(hub::ESCALATION_TICK),
     };
     let hub = hub::start("127.0.0.1:0".parse()?, settings).await?;
     let demo = DemoHub {

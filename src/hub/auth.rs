@@ -33,6 +33,16 @@ impl Responders {
         }
     }
 
+    /// Whether `name` is a responder of this hub.
+    pub fn contains(&self, name: &str) -> bool {
+        self.entries.iter().any(|(n, _)| n == name)
+    }
+
+    /// Every responder's name, in config order.
+    pub fn names(&self) -> Vec<&str> {
+        self.entries.iter().map(|(n, _)| n.as_str()).collect()
+    }
+
     /// The responder whose token this is. Every configured hash is compared,
     /// and in constant time, so neither the answer's timing nor its position
     /// in the list tells an attacker how close a guess was.

@@ -4,11 +4,10 @@
 use chrono::{DateTime, Utc};
 use rusqlite::{OptionalExtension, Transaction, params};
 
-use crate::incident::{
-    AckRequest, DEFAULT_LEVELS, EventKind, Incident, NewIncident, Opened, Status, StepRequest,
-    level_name,
-};
+use crate::incident::{AckRequest, EventKind, Incident, NewIncident, Opened, Status, StepRequest};
 
+use super::handoff;
+use super::policy::Paging;
 use super::store::{StoreError, find, require, time_text, to_i64};
 
 /// Who makes a change, and when.
@@ -18,19 +17,15 @@ pub struct Actor<'a> {
     pub now: DateTime<Utc>,
 }
 
-/// The level an escalation goes to, or `None` past the last one. The one place
-/// that decides, so per-service policies can replace it.
-pub fn next_level(incident: &Incident) -> Option<u32> {
-    (incident.escalation_level < DEFAULT_LEVELS).then_some(incident.escalation_level + 1)
-}
-
 /// Opens `new`, or folds it into the open incident with the same dedup key.
 /// `new` must already be checked. Without a dedup key the incident gets a
-/// random one, so it never folds by accident.
+/// random one, so it never folds by accident. A new incident belongs to whom
+/// level 1 of its service's policy reaches now; a repeat keeps its owner.
 pub fn open_or_fold(
     tx: &Transaction<'_>,
     by: Actor<'_>,
     new: &NewIncident,
+    paging: &Paging,
 ) -> Result<Opened, StoreError> {
     if let Some(key) = &new.dedup_key {
         let open: Option<i64> = tx
@@ -66,11 +61,13 @@ pub fn open_or_fold(
     let labels = serde_json::to_string(&new.labels)
         .map_err(|e| StoreError::Corrupt(format!("labels do not serialise: {e}")))?;
     let source = new.source.as_deref().unwrap_or("api");
+    let handoffs = handoff::covers(tx, by.now, paging)?;
+    let owner = paging.owner(&new.service, 1, by.now, &handoffs);
     tx.execute(
         "INSERT INTO incidents (dedup_key, title, service, severity, status, labels, description,
              runbook, runbook_url, source, created_at, updated_at, owner,
-             escalation_level, occurrences, version, change_seq)
-         VALUES (COALESCE(?1, 'auto-' || lower(hex(randomblob(8)))), ?2, ?3, ?4, 'triggered', ?5, ?6, ?7, ?8, ?9, ?10, ?10, NULL, 1, 1, 1, ?11)",
+             escalation_level, occurrences, version, change_seq, level_since)
+         VALUES (COALESCE(?1, 'auto-' || lower(hex(randomblob(8)))), ?2, ?3, ?4, 'triggered', ?5, ?6, ?7, ?8, ?9, ?10, ?10, ?12, 1, 1, 1, ?11, ?10)",
         params![
             new.dedup_key,
             new.title,
@@ -83,16 +80,18 @@ pub fn open_or_fold(
             source,
             now,
             seq,
+            owner,
         ],
     )?;
     let id = tx.last_insert_rowid() as u64;
-    append(
-        tx,
-        id,
-        by,
-        EventKind::Opened,
-        &format!("opened via {source}"),
-    )?;
+    let mut text = format!("opened via {source}");
+    if let Some(owner) = &owner {
+        text.push_str(&format!(
+            ", owned by {owner} ({})",
+            paging.level_name(&new.service, 1)
+        ));
+    }
+    append(tx, id, by, EventKind::Opened, &text)?;
     Ok(Opened {
         folded: false,
         incident: require(tx, id)?,
@@ -145,48 +144,6 @@ pub fn acknowledge(
     )?;
     let note = req.note.as_deref().map(str::trim).unwrap_or("");
     append(tx, id, by, EventKind::Acknowledged, note)?;
-    require(tx, id)
-}
-
-/// Hands the incident to the next level, which must acknowledge it afresh.
-pub fn escalate(
-    tx: &Transaction<'_>,
-    by: Actor<'_>,
-    id: u64,
-    note: Option<&str>,
-) -> Result<Incident, StoreError> {
-    let current = find(tx, id)?.ok_or(StoreError::NotFound(id))?;
-    if current.status == Status::Resolved {
-        return refuse_resolved(tx, id, "it cannot be escalated");
-    }
-    let Some(next) = next_level(&current) else {
-        return refuse(
-            tx,
-            id,
-            "last_level",
-            format!(
-                "incident #{id} is already at {}, the last level",
-                level_name(current.escalation_level)
-            ),
-        );
-    };
-    touch(tx, id, by)?;
-    // The previous owner was at the level we are leaving; until someone at
-    // the next level acknowledges, nobody holds it.
-    tx.execute(
-        "UPDATE incidents SET escalation_level = ?2, status = 'triggered', owner = NULL WHERE id = ?1",
-        params![to_i64(id), next],
-    )?;
-    let mut text = format!(
-        "escalated from {} to {}",
-        level_name(current.escalation_level),
-        level_name(next)
-    );
-    if let Some(note) = note.map(str::trim).filter(|n| !n.is_empty()) {
-        text.push_str(": ");
-        text.push_str(note);
-    }
-    append(tx, id, by, EventKind::Escalated, &text)?;
     require(tx, id)
 }
 
@@ -277,7 +234,7 @@ fn next_seq(tx: &Transaction<'_>) -> Result<i64, StoreError> {
 }
 
 /// What every change does to the row: a new version, time and change number.
-fn touch(tx: &Transaction<'_>, id: u64, by: Actor<'_>) -> Result<(), StoreError> {
+pub(super) fn touch(tx: &Transaction<'_>, id: u64, by: Actor<'_>) -> Result<(), StoreError> {
     let seq = next_seq(tx)?;
     tx.execute(
         "UPDATE incidents SET version = version + 1, updated_at = ?2, change_seq = ?3 WHERE id = ?1",
@@ -286,7 +243,7 @@ fn touch(tx: &Transaction<'_>, id: u64, by: Actor<'_>) -> Result<(), StoreError>
     Ok(())
 }
 
-fn append(
+pub(super) fn append(
     tx: &Transaction<'_>,
     id: u64,
     by: Actor<'_>,
@@ -306,7 +263,7 @@ fn append(
     Ok(())
 }
 
-fn refuse<T>(
+pub(super) fn refuse<T>(
     tx: &Transaction<'_>,
     id: u64,
     code: &'static str,
@@ -319,7 +276,11 @@ fn refuse<T>(
     })
 }
 
-fn refuse_resolved<T>(tx: &Transaction<'_>, id: u64, consequence: &str) -> Result<T, StoreError> {
+pub(super) fn refuse_resolved<T>(
+    tx: &Transaction<'_>,
+    id: u64,
+    consequence: &str,
+) -> Result<T, StoreError> {
     refuse(
         tx,
         id,

@@ -70,6 +70,7 @@ impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> Self {
         match e {
             StoreError::NotFound(id) => ApiError::NotFound(format!("there is no incident #{id}")),
+            StoreError::Invalid(message) => ApiError::BadRequest(message),
             StoreError::Refused {
                 code,
                 message,

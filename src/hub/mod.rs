@@ -2,15 +2,23 @@
 //! over an embedded SQLite file; see PRODUCT.md, "The hub's HTTP API (v1)".
 //!
 //! - `store`, `schema`, `changes`: the database and every change to it.
-//! - `routes`, `list`: the handlers; `list` also caches the polled list.
+//! - `routes`, `list`, `oncall_routes`: the handlers; `list` also caches the
+//!   polled list.
+//! - `rota`, `policy`: who is on call when and whom each escalation level
+//!   reaches (pure); `escalation`, `handoff`: the changes they drive.
 //! - `auth`, `extract`, `validate`, `error`: what a request must be, and the
 //!   JSON errors when it is not.
 mod auth;
 mod changes;
 mod clock;
 mod error;
+mod escalation;
 mod extract;
+mod handoff;
 mod list;
+mod oncall_routes;
+mod policy;
+mod rota;
 mod routes;
 mod schema;
 mod state;
@@ -21,7 +29,7 @@ mod validate;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use anyhow::Context;
 use axum::Router;
@@ -34,9 +42,9 @@ use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
 pub use auth::Responder;
-pub use changes::next_level;
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use error::ApiError;
+pub use escalation::HUB_ACTOR;
 pub use extract::MAX_BODY;
 pub use state::HubState;
 
@@ -46,7 +54,15 @@ pub struct HubSettings {
     pub db: PathBuf,
     pub config: crate::config::HubConfig,
     pub clock: Arc<dyn Clock>,
+    /// How often the hub looks for incidents to escalate by itself; `None`
+    /// leaves it to whoever calls [`HubState::escalate_overdue`] (tests that
+    /// move a `ManualClock`).
+    pub escalation_tick: Option<Duration>,
 }
+
+/// How often a running hub checks the escalation timers. Levels wait
+/// minutes, so a few seconds late is on time.
+pub const ESCALATION_TICK: Duration = Duration::from_secs(5);
 
 impl HubSettings {
     /// Settings with the wall clock.
@@ -55,6 +71,7 @@ impl HubSettings {
             db: db.into(),
             config,
             clock: Arc::new(SystemClock),
+            escalation_tick: Some(ESCALATION_TICK),
         }
     }
 }
@@ -64,14 +81,28 @@ impl HubSettings {
 #[must_use = "dropping a RunningHub stops the hub"]
 pub struct RunningHub {
     pub addr: SocketAddr,
+    state: HubState,
     stop: Option<oneshot::Sender<()>>,
     task: JoinHandle<std::io::Result<()>>,
+    timers: Option<JoinHandle<()>>,
 }
 
 impl RunningHub {
+    /// The hub's state, for work beside the HTTP API (tests run the
+    /// escalation pass through it).
+    pub fn state(&self) -> &HubState {
+        &self.state
+    }
+
     /// Stops taking connections, lets requests in flight finish, and returns
     /// once the server task has ended (and with it the database connections).
     pub async fn shutdown(mut self) {
+        if let Some(timers) = self.timers.take() {
+            timers.abort();
+            // Cancelled, it ends at its next await; wait for that, so its
+            // share of the state is gone when this returns.
+            let _ = timers.await;
+        }
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
         }
@@ -85,6 +116,9 @@ impl RunningHub {
 
 impl Drop for RunningHub {
     fn drop(&mut self) {
+        if let Some(timers) = self.timers.take() {
+            timers.abort();
+        }
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
         }
@@ -95,6 +129,7 @@ impl Drop for RunningHub {
 /// port; see [`RunningHub::addr`]). Returns once the socket is listening.
 pub async fn start(listen: SocketAddr, settings: HubSettings) -> anyhow::Result<RunningHub> {
     let db = settings.db.clone();
+    let tick = settings.escalation_tick;
     let state = tokio::task::spawn_blocking(move || HubState::open(settings))
         .await
         .context("the task opening the hub database failed")??;
@@ -105,7 +140,8 @@ pub async fn start(listen: SocketAddr, settings: HubSettings) -> anyhow::Result<
         .local_addr()
         .context("the listening socket has no address")?;
     let (stop, stopped) = oneshot::channel::<()>();
-    let app = router(state);
+    let app = router(state.clone());
+    let timers = tick.map(|every| tokio::spawn(escalation_timers(state.clone(), every)));
     let task = tokio::spawn(async move {
         axum::serve(listener, app)
             .with_graceful_shutdown(async move {
@@ -117,9 +153,26 @@ pub async fn start(listen: SocketAddr, settings: HubSettings) -> anyhow::Result<
     tracing::info!(%addr, db = %db.display(), "hub listening");
     Ok(RunningHub {
         addr,
+        state,
         stop: Some(stop),
         task,
+        timers,
     })
+}
+
+/// Runs the escalation pass every `every` until the hub stops (the task is
+/// aborted then). A failed pass is logged and tried again next time.
+async fn escalation_timers(state: HubState, every: Duration) {
+    let mut ticks = tokio::time::interval(every);
+    ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        ticks.tick().await;
+        match state.escalate_overdue().await {
+            Ok(ids) if ids.is_empty() => {}
+            Ok(ids) => tracing::info!(?ids, "escalated unacknowledged incidents"),
+            Err(e) => tracing::warn!(error = %e, "the escalation pass failed"),
+        }
+    }
 }
 
 /// `oncall serve`: runs the hub until Ctrl-C or SIGTERM, then stops it
@@ -174,6 +227,9 @@ pub fn router(state: HubState) -> Router {
         .route("/incidents/{id}/resolve", post(routes::resolve))
         .route("/incidents/{id}/notes", post(routes::add_note))
         .route("/incidents/{id}/steps", post(routes::set_step))
+        .route("/oncall", get(oncall_routes::oncall))
+        .route("/handoff", post(oncall_routes::hand_off))
+        .route("/handoffs/latest", get(oncall_routes::latest_handoff))
         .method_not_allowed_fallback(routes::method_not_allowed)
         .route_layer(middleware::from_fn_with_state(
             state.clone(),

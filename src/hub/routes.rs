@@ -15,6 +15,7 @@ use super::HubState;
 use super::auth::Responder;
 use super::changes::{self, Actor};
 use super::error::ApiError;
+use super::escalation;
 use super::extract::{IncidentId, Json, OptionalJson};
 use super::validate;
 
@@ -45,7 +46,8 @@ pub async fn open_incident(
                 who: &who,
                 now: s.now(),
             };
-            s.store().write(|tx| changes::open_or_fold(tx, by, &new))
+            s.store()
+                .write(|tx| changes::open_or_fold(tx, by, &new, s.paging()))
         })
         .await?;
     let status = if opened.folded {
@@ -94,7 +96,7 @@ pub async fn escalate(
                 now: s.now(),
             };
             s.store()
-                .write(|tx| changes::escalate(tx, by, id, req.note.as_deref()))
+                .write(|tx| escalation::escalate(tx, by, id, req.note.as_deref(), s.paging()))
         })
         .await?;
     Ok((StatusCode::OK, JsonResponse(incident)))

@@ -67,6 +67,34 @@ const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (incident_id, runbook, step)
     );
     "#,
+    // 2 -> 3: escalation timers and hand-offs. `level_since` is when the
+    // incident reached its current level (opened or last escalated); older
+    // incidents take it from their history.
+    r#"
+    ALTER TABLE incidents ADD COLUMN level_since TEXT NOT NULL DEFAULT '';
+    UPDATE incidents SET level_since = COALESCE(
+        (SELECT at FROM timeline
+          WHERE timeline.incident_id = incidents.id AND kind = 'escalated'
+          ORDER BY id DESC LIMIT 1),
+        created_at);
+    -- The escalation pass looks only at unacknowledged incidents, a hand-off
+    -- only at the open ones someone holds.
+    CREATE INDEX incidents_triggered ON incidents (id) WHERE status = 'triggered';
+    CREATE INDEX incidents_open_owner ON incidents (owner) WHERE status <> 'resolved';
+
+    -- `until`: the end of the shift the hand-off was made in, the window in
+    -- which `to_who` is on call by it; NULL on a hub without a rota.
+    CREATE TABLE handoffs (
+        id       INTEGER PRIMARY KEY AUTOINCREMENT,
+        from_who TEXT    NOT NULL,
+        to_who   TEXT    NOT NULL,
+        at       TEXT    NOT NULL,
+        until    TEXT,
+        note     TEXT    NOT NULL,
+        moved    TEXT    NOT NULL DEFAULT '[]'
+    );
+    CREATE INDEX handoffs_to ON handoffs (to_who, id);
+    "#,
 ];
 
 /// The schema version this build writes.
@@ -123,6 +151,37 @@ mod tests {
             .query_row("PRAGMA user_version", [], |r| r.get(0))
             .unwrap();
         assert_eq!(v, current_version());
+    }
+
+    #[test]
+    fn older_incidents_get_the_time_they_reached_their_level() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        for step in &MIGRATIONS[..2] {
+            conn.execute_batch(step).unwrap();
+        }
+        conn.pragma_update(None, "user_version", 2).unwrap();
+        conn.execute_batch(
+            "INSERT INTO incidents (dedup_key, title, service, severity, status, source,
+                 created_at, updated_at, escalation_level, occurrences, version, change_seq)
+             VALUES ('a', 'a', 'db', 'high', 'triggered', 'api', '2026-11-23T08:00:00Z',
+                     '2026-11-23T08:20:00Z', 2, 1, 2, 2),
+                    ('b', 'b', 'db', 'high', 'triggered', 'api', '2026-11-23T09:00:00Z',
+                     '2026-11-23T09:00:00Z', 1, 1, 1, 3);
+             INSERT INTO timeline (incident_id, at, who, kind, text) VALUES
+                 (1, '2026-11-23T08:00:00Z', 'alice', 'opened', ''),
+                 (1, '2026-11-23T08:10:00Z', 'alice', 'escalated', ''),
+                 (1, '2026-11-23T08:20:00Z', 'bob', 'escalated', '');",
+        )
+        .unwrap();
+        migrate(&mut conn).unwrap();
+        let since: Vec<String> = conn
+            .prepare("SELECT level_since FROM incidents ORDER BY id")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        assert_eq!(since, ["2026-11-23T08:20:00Z", "2026-11-23T09:00:00Z"]);
     }
 
     #[test]

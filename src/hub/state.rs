@@ -10,7 +10,9 @@ use super::HubSettings;
 use super::auth::Responders;
 use super::changes::{self, Actor};
 use super::clock::Clock;
+use super::escalation;
 use super::list::ListCache;
+use super::policy::Paging;
 use super::store::{Store, StoreError};
 use super::validate;
 
@@ -23,6 +25,7 @@ pub struct HubState {
 struct Inner {
     store: Store,
     responders: Responders,
+    paging: Paging,
     clock: Arc<dyn Clock>,
     lists: ListCache,
 }
@@ -41,6 +44,7 @@ impl HubState {
             inner: Arc::new(Inner {
                 store,
                 responders: Responders::from_config(&settings.config.responders),
+                paging: Paging::from_config(&settings.config),
                 clock: settings.clock,
                 lists: ListCache::default(),
             }),
@@ -75,12 +79,31 @@ impl HubState {
                 s.store().write(|tx| {
                     checked
                         .iter()
-                        .map(|new| changes::open_or_fold(tx, by, new))
+                        .map(|new| changes::open_or_fold(tx, by, new, s.paging()))
                         .collect()
                 })
             })
             .await?;
         Ok(opened)
+    }
+
+    /// One pass of the escalation timers at the hub clock's now: every
+    /// unacknowledged incident that has waited at its level as long as the
+    /// level's `after` goes up a level. Returns the ids escalated. The running
+    /// hub calls this every few seconds; tests call it after moving a
+    /// `ManualClock`.
+    pub async fn escalate_overdue(&self) -> anyhow::Result<Vec<u64>> {
+        if !self.paging().has_timers() {
+            return Ok(Vec::new());
+        }
+        let escalated = self
+            .blocking(|s| {
+                let now = s.now();
+                s.store()
+                    .write(|tx| escalation::escalate_overdue(tx, now, s.paging()))
+            })
+            .await?;
+        Ok(escalated)
     }
 
     pub(crate) fn store(&self) -> &Store {
@@ -89,6 +112,10 @@ impl HubState {
 
     pub(crate) fn responders(&self) -> &Responders {
         &self.inner.responders
+    }
+
+    pub(crate) fn paging(&self) -> &Paging {
+        &self.inner.paging
     }
 
     pub(crate) fn lists(&self) -> &ListCache {

@@ -21,6 +21,10 @@ use super::schema;
 pub enum StoreError {
     #[error("there is no incident #{0}")]
     NotFound(u64),
+    /// The request cannot be carried out as asked (a hand-off to nobody); the
+    /// message says what to send instead.
+    #[error("{0}")]
+    Invalid(String),
     /// The incident's state does not allow the change; `code` is the wire code.
     #[error("{message}")]
     Refused {
@@ -253,7 +257,7 @@ pub fn time_text(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(SecondsFormat::AutoSi, true)
 }
 
-fn parse_time(s: &str) -> Result<DateTime<Utc>, String> {
+pub fn parse_time(s: &str) -> Result<DateTime<Utc>, String> {
     DateTime::parse_from_rfc3339(s)
         .map(|t| t.with_timezone(&Utc))
         .map_err(|e| format!("bad time '{s}': {e}"))

@@ -1,6 +1,6 @@
 //! The limits on what clients may send. Each refusal names the limit, so the
 //! sender can fix the request without reading our code.
-use crate::incident::{NewIncident, StepRequest};
+use crate::incident::{HandoffRequest, NewIncident, StepRequest};
 
 use super::error::ApiError;
 
@@ -12,6 +12,8 @@ pub const MAX_LABELS: usize = 64;
 pub const MAX_LABEL_KEY_CHARS: usize = 256;
 pub const MAX_LABEL_VALUE_CHARS: usize = 1_024;
 pub const MAX_NOTE_BYTES: usize = 16 * 1024;
+/// A hand-off note sums up a whole shift, so it may be longer than a note.
+pub const MAX_HANDOFF_NOTE_BYTES: usize = 64 * 1024;
 
 /// Checks `new` and returns it tidied: title, service and dedup key trimmed,
 /// an empty dedup key treated as none.
@@ -81,6 +83,24 @@ pub fn step(mut req: StepRequest) -> Result<StepRequest, ApiError> {
             "a step's text is at most 1000 characters",
         ));
     }
+    Ok(req)
+}
+
+/// A hand-off: a note within its limit, and a `to` that is a name or absent
+/// (blank counts as absent: the rota decides).
+pub fn handoff(mut req: HandoffRequest) -> Result<HandoffRequest, ApiError> {
+    if req.note.len() > MAX_HANDOFF_NOTE_BYTES {
+        return Err(ApiError::bad_request(format!(
+            "a hand-off note is at most {} KiB",
+            MAX_HANDOFF_NOTE_BYTES / 1024
+        )));
+    }
+    req.to = req
+        .to
+        .as_deref()
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .map(str::to_string);
     Ok(req)
 }
 

@@ -15,6 +15,9 @@ use tempfile::TempDir;
 
 pub const ALICE: &str = "oc_alice_test_token";
 pub const BOB: &str = "oc_bob_test_token";
+pub const CAROL: &str = "oc_carol_test_token";
+pub const DAVE: &str = "oc_dave_test_token";
+pub const ERIN: &str = "oc_erin_test_token";
 
 pub struct TestHub {
     pub dir: TempDir,
@@ -22,6 +25,7 @@ pub struct TestHub {
     pub clock: Arc<ManualClock>,
     pub client: reqwest::Client,
     pub base: String,
+    config: HubConfig,
     hub: Option<RunningHub>,
 }
 
@@ -31,28 +35,56 @@ pub fn start_time() -> DateTime<Utc> {
         .with_timezone(&Utc)
 }
 
-fn settings(db: PathBuf, clock: Arc<ManualClock>) -> HubSettings {
-    let responder = |name: &str, token: &str| ResponderConfig {
+pub fn responder(name: &str, token: &str) -> ResponderConfig {
+    ResponderConfig {
         name: name.to_string(),
         token_sha256: Sha256Hex::of(token),
-    };
+    }
+}
+
+/// alice and bob, with no rota and no policies: what `TestHub::start` runs.
+pub fn two_responders() -> HubConfig {
+    HubConfig {
+        responders: vec![responder("alice", ALICE), responder("bob", BOB)],
+        ..HubConfig::default()
+    }
+}
+
+/// alice, bob, carol, dave and erin, each with the token of that name.
+pub fn five_responders() -> Vec<ResponderConfig> {
+    vec![
+        responder("alice", ALICE),
+        responder("bob", BOB),
+        responder("carol", CAROL),
+        responder("dave", DAVE),
+        responder("erin", ERIN),
+    ]
+}
+
+// The escalation timers are left to the tests, which run a pass after moving
+// the clock, so that nothing escalates behind their back.
+fn settings(db: PathBuf, config: HubConfig, clock: Arc<ManualClock>) -> HubSettings {
     HubSettings {
         db,
-        config: HubConfig {
-            responders: vec![responder("alice", ALICE), responder("bob", BOB)],
-        },
+        config,
         clock,
+        escalation_tick: None,
     }
 }
 
 impl TestHub {
     pub async fn start() -> TestHub {
+        TestHub::with_config(two_responders()).await
+    }
+
+    /// A hub with `config`, its clock at `start_time()`.
+    pub async fn with_config(config: HubConfig) -> TestHub {
         let dir = TempDir::new().unwrap();
         let db = dir.path().join("hub.db");
         let clock = Arc::new(ManualClock::new(start_time()));
         let running = hub::start(
             "127.0.0.1:0".parse().unwrap(),
-            settings(db.clone(), clock.clone()),
+            settings(db.clone(), config.clone(), clock.clone()),
         )
         .await
         .unwrap();
@@ -62,8 +94,15 @@ impl TestHub {
             dir,
             db,
             clock,
+            config,
             client: reqwest::Client::new(),
         }
+    }
+
+    /// One pass of the hub's escalation timers at the clock's now.
+    pub async fn escalate_overdue(&self) -> Vec<u64> {
+        let running = self.hub.as_ref().expect("the hub is running");
+        running.state().escalate_overdue().await.unwrap()
     }
 
     /// Stops the hub and starts a new one on the same database file.
@@ -73,7 +112,7 @@ impl TestHub {
         }
         let running = hub::start(
             "127.0.0.1:0".parse().unwrap(),
-            settings(self.db.clone(), self.clock.clone()),
+            settings(self.db.clone(), self.config.clone(), self.clock.clone()),
         )
         .await
         .unwrap();
@@ -165,5 +204,92 @@ impl TestHub {
     pub fn clock_now(&self) -> DateTime<Utc> {
         use oncall::hub::Clock;
         self.clock.now()
+    }
+}
+
+/// The team of the rota tests, as a checked config file would give it:
+/// alice, bob and carol take 12h shifts from `start_time()` (alice 08-20,
+/// bob 20-08, carol 08-20 the next day, ...), dave covers 10:00-14:00 on the
+/// 24th; db and postgres escalate on-call (15m) -> dave (30m) -> erin,
+/// payments go to erin first, and everything else on-call -> carol.
+pub const ROTA_CONFIG: &str = r#"
+[hub.rota]
+responders = ["alice", "bob", "carol"]
+shift = "12h"
+start = "2026-11-23T08:00:00Z"
+
+[[hub.rota.overrides]]
+start = "2026-11-24T10:00:00Z"
+end = "2026-11-24T14:00:00Z"
+responder = "dave"
+
+[[hub.policies]]
+services = ["db", "postgres"]
+[[hub.policies.levels]]
+name = "1st line"
+who = "on-call"
+after = "15m"
+[[hub.policies.levels]]
+name = "2nd line"
+who = ["dave"]
+after = "30m"
+[[hub.policies.levels]]
+name = "3rd line"
+who = ["erin"]
+
+[[hub.policies]]
+services = ["payments"]
+[[hub.policies.levels]]
+who = ["erin", "dave"]
+[[hub.policies.levels]]
+who = "on-call"
+
+[[hub.policies]]
+services = ["*"]
+[[hub.policies.levels]]
+who = "on-call"
+[[hub.policies.levels]]
+who = ["carol"]
+"#;
+
+/// The five responders and `rest`, read and checked like a config file.
+pub fn hub_config(rest: &str) -> HubConfig {
+    let mut text = String::new();
+    for r in five_responders() {
+        text.push_str(&format!(
+            "[[hub.responders]]\nname = \"{}\"\ntoken_sha256 = \"{}\"\n",
+            r.name,
+            r.token_sha256.to_hex()
+        ));
+    }
+    text.push_str(rest);
+    match oncall::config::Config::parse(&text, std::path::Path::new("rota-test.toml")) {
+        Ok(config) => config.hub,
+        Err(e) => panic!("{e}"),
+    }
+}
+
+pub fn at(s: &str) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
+}
+
+impl TestHub {
+    /// Sets the hub's clock.
+    pub fn set_time(&self, s: &str) {
+        self.clock.set(at(s));
+    }
+
+    /// Opens an incident of `service` as alice.
+    pub async fn open_for(&self, service: &str, title: &str) -> Incident {
+        self.open(&NewIncident {
+            service: service.to_string(),
+            ..incident(title)
+        })
+        .await
+    }
+
+    /// `GET /api/v1/oncall`.
+    pub async fn oncall(&self) -> oncall::incident::OnCall {
+        expect(self.get(ALICE, "/api/v1/oncall").await, StatusCode::OK).await
     }
 }

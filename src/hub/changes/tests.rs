@@ -2,6 +2,8 @@ use chrono::{DateTime, TimeDelta, Utc};
 use tempfile::TempDir;
 
 use super::*;
+use crate::config::HubConfig;
+use crate::hub::escalation::escalate;
 use crate::hub::store::Store;
 use crate::incident::{EventKind, NewIncident, Severity, Status};
 
@@ -40,8 +42,15 @@ fn store() -> (TempDir, Store) {
     (dir, store)
 }
 
+/// The policies of a hub with no rota and no policies configured.
+fn paging() -> Paging {
+    Paging::from_config(&HubConfig::default())
+}
+
 fn open(store: &Store, n: NewIncident) -> Opened {
-    store.write(|tx| open_or_fold(tx, alice(), &n)).unwrap()
+    store
+        .write(|tx| open_or_fold(tx, alice(), &n, &paging()))
+        .unwrap()
 }
 
 #[test]
@@ -171,7 +180,7 @@ fn escalation_climbs_to_the_last_level_and_stops() {
         .write(|tx| acknowledge(tx, alice(), id, &AckRequest::default()))
         .unwrap();
     let up = store
-        .write(|tx| escalate(tx, bob(), id, Some("needs a DBA")))
+        .write(|tx| escalate(tx, bob(), id, Some("needs a DBA"), &paging()))
         .unwrap();
     assert_eq!(up.escalation_level, 2);
     assert_eq!(up.status, Status::Triggered);
@@ -180,10 +189,12 @@ fn escalation_climbs_to_the_last_level_and_stops() {
         up.timeline.last().unwrap().text,
         "escalated from 1st line to 2nd line: needs a DBA"
     );
-    let up = store.write(|tx| escalate(tx, bob(), id, None)).unwrap();
+    let up = store
+        .write(|tx| escalate(tx, bob(), id, None, &paging()))
+        .unwrap();
     assert_eq!(up.escalation_level, 3);
-    assert_eq!(next_level(&up), None);
-    match store.write(|tx| escalate(tx, bob(), id, None)) {
+    assert_eq!(paging().next_level(&up.service, up.escalation_level), None);
+    match store.write(|tx| escalate(tx, bob(), id, None, &paging())) {
         Err(StoreError::Refused {
             code,
             message,
@@ -234,7 +245,10 @@ fn the_list_is_in_feed_order_and_since_returns_only_later_changes() {
             who: "alice",
             now: t0() + TimeDelta::minutes(minutes),
         };
-        store.write(|tx| open_or_fold(tx, by, &n)).unwrap().incident
+        store
+            .write(|tx| open_or_fold(tx, by, &n, &paging()))
+            .unwrap()
+            .incident
     };
     let old_warning = mk("old warning", Severity::Warning, 0);
     let critical = mk("critical", Severity::Critical, 1);
