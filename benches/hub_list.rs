@@ -58,6 +58,7 @@ fn bench_list(c: &mut Criterion) {
                 name: "bench".to_string(),
                 token_sha256: Sha256Hex::of(TOKEN),
             }],
+            ..HubConfig::default()
         },
         clock: Arc::new(SystemClock),
     })

@@ -7,7 +7,7 @@ use std::time::Duration;
 use anyhow::{Context, bail};
 
 use super::{Cli, Cmd, TokenCmd};
-use crate::config::{self, Config};
+use crate::config::{self, Config, FeedConfig, FeedKind};
 use crate::console;
 use crate::feed::HubClient;
 use crate::hub;
@@ -113,10 +113,7 @@ pub fn console_settings(config: &Config) -> console::Settings {
     let feed = config.feeds.first();
     let client = match feed {
         None => Err("no feed configured: add [[feeds]] to the config (see config.example.toml), or try --demo".to_string()),
-        Some(f) => match std::env::var(&f.token_env) {
-            Ok(token) if !token.trim().is_empty() => HubClient::new(&f.url.0, token.trim().to_string(), &f.token_env, REQUEST_TIMEOUT).map_err(|e| e.to_string()),
-            _ => Err(format!("${} is not set: export the token `oncall token new` made for you", f.token_env)),
-        },
+        Some(f) => feed_client(config, f),
     };
     console::Settings {
         responder: config.responder_name(),
@@ -124,5 +121,27 @@ pub fn console_settings(config: &Config) -> console::Settings {
         client,
         poll_interval: feed.map_or(Duration::from_secs(2), |f| f.poll_interval.0),
         library: Arc::new(library),
+    }
+}
+
+/// The client for `feed`, by its kind, or why there is none.
+fn feed_client(_config: &Config, feed: &FeedConfig) -> Result<HubClient, String> {
+    let token_of = |env: &str| {
+        std::env::var(env)
+            .ok()
+            .map(|t| t.trim().to_string())
+            .filter(|t| !t.is_empty())
+    };
+    match feed.kind {
+        FeedKind::Hub => {
+            let env = feed.hub_token_env();
+            let token = token_of(&env).ok_or_else(|| {
+                format!("${env} is not set: export the token `oncall token new` made for you")
+            })?;
+            HubClient::new(&feed.url.0, token, &env, REQUEST_TIMEOUT).map_err(|e| e.to_string())
+        }
+        FeedKind::Alertmanager => Err(
+            "this console cannot poll an Alertmanager yet: point the Alertmanager's webhook at a hub".to_string(),
+        ),
     }
 }

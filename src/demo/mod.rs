@@ -75,7 +75,10 @@ pub async fn start_hub() -> anyhow::Result<DemoHub> {
     let clock = Arc::new(DemoClock::default());
     let settings = HubSettings {
         db: dir.path().join("demo.db"),
-        config: HubConfig { responders },
+        config: HubConfig {
+            responders,
+            ..HubConfig::default()
+        },
         clock: clock.clone(),
     };
     let hub = hub::start("127.0.0.1:0".parse()?, settings).await?;

@@ -3,8 +3,10 @@
 //!
 //! - `store`, `schema`, `changes`: the database and every change to it.
 //! - `routes`, `list`: the handlers; `list` also caches the polled list.
+//! - `alertmanager`: the Alertmanager webhook.
 //! - `auth`, `extract`, `validate`, `error`: what a request must be, and the
 //!   JSON errors when it is not.
+mod alertmanager;
 mod auth;
 mod changes;
 mod clock;
@@ -33,12 +35,14 @@ use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
+pub use alertmanager::{RESOLVED_TEXT, WebhookAlert, WebhookAnswer, WebhookPayload};
 pub use auth::Responder;
 pub use changes::next_level;
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use error::ApiError;
 pub use extract::MAX_BODY;
 pub use state::HubState;
+pub use validate::{MAX_DESCRIPTION_BYTES, MAX_TITLE_CHARS};
 
 /// What a hub needs to run.
 pub struct HubSettings {
@@ -174,6 +178,7 @@ pub fn router(state: HubState) -> Router {
         .route("/incidents/{id}/resolve", post(routes::resolve))
         .route("/incidents/{id}/notes", post(routes::add_note))
         .route("/incidents/{id}/steps", post(routes::set_step))
+        .route("/alertmanager", post(alertmanager::webhook))
         .method_not_allowed_fallback(routes::method_not_allowed)
         .route_layer(middleware::from_fn_with_state(
             state.clone(),

@@ -23,6 +23,7 @@ pub struct HubState {
 struct Inner {
     store: Store,
     responders: Responders,
+    alertmanager: crate::config::AlertmanagerConfig,
     clock: Arc<dyn Clock>,
     lists: ListCache,
 }
@@ -41,6 +42,7 @@ impl HubState {
             inner: Arc::new(Inner {
                 store,
                 responders: Responders::from_config(&settings.config.responders),
+                alertmanager: settings.config.alertmanager,
                 clock: settings.clock,
                 lists: ListCache::default(),
             }),
@@ -89,6 +91,11 @@ impl HubState {
 
     pub(crate) fn responders(&self) -> &Responders {
         &self.inner.responders
+    }
+
+    /// How Alertmanager's alerts become incidents.
+    pub(crate) fn alertmanager(&self) -> &crate::config::AlertmanagerConfig {
+        &self.inner.alertmanager
     }
 
     pub(crate) fn lists(&self) -> &ListCache {

@@ -15,6 +15,8 @@ use tempfile::TempDir;
 
 pub const ALICE: &str = "oc_alice_test_token";
 pub const BOB: &str = "oc_bob_test_token";
+/// The token an Alertmanager's webhook sends as its bearer credentials.
+pub const ALERTMANAGER: &str = "oc_alertmanager_test_token";
 
 pub struct TestHub {
     pub dir: TempDir,
@@ -39,7 +41,12 @@ fn settings(db: PathBuf, clock: Arc<ManualClock>) -> HubSettings {
     HubSettings {
         db,
         config: HubConfig {
-            responders: vec![responder("alice", ALICE), responder("bob", BOB)],
+            responders: vec![
+                responder("alice", ALICE),
+                responder("bob", BOB),
+                responder("alertmanager", ALERTMANAGER),
+            ],
+            ..HubConfig::default()
         },
         clock,
     }
