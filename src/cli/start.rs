@@ -9,7 +9,7 @@ use anyhow::{Context, bail};
 use super::{Cli, Cmd, TokenCmd};
 use crate::config::{self, Config, FeedConfig, FeedKind};
 use crate::console;
-use crate::feed::HubClient;
+use crate::feed::{AlertmanagerClient, AlertmanagerSettings, FeedClient, HubClient};
 use crate::hub;
 use crate::logging;
 use crate::runbook::Library;
@@ -125,7 +125,7 @@ pub fn console_settings(config: &Config) -> console::Settings {
 }
 
 /// The client for `feed`, by its kind, or why there is none.
-fn feed_client(_config: &Config, feed: &FeedConfig) -> Result<HubClient, String> {
+fn feed_client(config: &Config, feed: &FeedConfig) -> Result<FeedClient, String> {
     let token_of = |env: &str| {
         std::env::var(env)
             .ok()
@@ -138,10 +138,31 @@ fn feed_client(_config: &Config, feed: &FeedConfig) -> Result<HubClient, String>
             let token = token_of(&env).ok_or_else(|| {
                 format!("${env} is not set: export the token `oncall token new` made for you")
             })?;
-            HubClient::new(&feed.url.0, token, &env, REQUEST_TIMEOUT).map_err(|e| e.to_string())
+            HubClient::new(&feed.url.0, token, &env, REQUEST_TIMEOUT)
+                .map(FeedClient::from)
+                .map_err(|e| e.to_string())
         }
-        FeedKind::Alertmanager => Err(
-            "this console cannot poll an Alertmanager yet: point the Alertmanager's webhook at a hub".to_string(),
-        ),
+        FeedKind::Alertmanager => {
+            // No token unless the feed names one: an Alertmanager has no
+            // auth of its own, and a hub token must never go elsewhere.
+            let token = match &feed.token_env {
+                Some(env) => Some(token_of(env).ok_or_else(|| {
+                    format!("${env} is not set: export the token for this Alertmanager, or remove token_env")
+                })?),
+                None => None,
+            };
+            let settings = AlertmanagerSettings {
+                base: feed.url.0.clone(),
+                matchers: feed.matchers.iter().map(|m| m.0.clone()).collect(),
+                silence: feed.silence_duration().0,
+                responder: config.responder_name(),
+                token,
+                token_env: feed.token_env.clone(),
+                timeout: REQUEST_TIMEOUT,
+            };
+            AlertmanagerClient::new(settings)
+                .map(FeedClient::from)
+                .map_err(|e| e.to_string())
+        }
     }
 }
