@@ -13,6 +13,36 @@ fn config_example_parses() {
     assert_eq!(config.feeds[0].kind, FeedKind::Hub);
     assert_eq!(config.feeds[0].poll_interval.to_string(), "2s");
     assert_eq!(config.hub.responders.len(), 2);
+    assert_eq!(config.hub.alertmanager.service_label, "service");
+    assert_eq!(
+        config.hub.alertmanager.severity.severity_of(Some("page")),
+        oncall::incident::Severity::Critical
+    );
+}
+
+/// The commented Alertmanager feed parses once uncommented.
+#[test]
+fn config_example_alertmanager_feed_parses() {
+    let text =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("config.example.toml"))
+            .unwrap();
+    let start = text
+        .find("# [[feeds]]")
+        .expect("the commented Alertmanager feed");
+    let feed: String = text[start..]
+        .lines()
+        .take_while(|l| l.starts_with('#'))
+        .map(|l| l.strip_prefix("# ").unwrap_or(""))
+        .filter(|l| !l.starts_with('#'))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let config = Config::parse(&feed, Path::new("config.example.toml"))
+        .unwrap_or_else(|e| panic!("{e}\n{feed}"));
+    let am = &config.feeds[0];
+    assert_eq!(am.kind, FeedKind::Alertmanager);
+    assert_eq!(am.matchers.len(), 2);
+    assert_eq!(am.silence_duration().to_string(), "2h");
+    assert_eq!(am.token_env, None);
 }
 
 #[test]
@@ -34,6 +64,12 @@ fn config_example_documents_every_key() {
         "bell",
         "[[hub.responders]]",
         "token_sha256",
+        "matchers",
+        "silence",
+        "\"alertmanager\"",
+        "[hub.alertmanager]",
+        "service_label",
+        "[hub.alertmanager.severity]",
     ] {
         assert!(
             text.contains(key),

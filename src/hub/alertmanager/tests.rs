@@ -127,8 +127,10 @@ fn webhook_004_resolves_by_fingerprint() {
 
 #[test]
 fn configured_service_label_and_severity_words_are_used() {
-    let mut config = AlertmanagerConfig::default();
-    config.service_label = "env".into();
+    let mut config = AlertmanagerConfig {
+        service_label: "env".into(),
+        ..AlertmanagerConfig::default()
+    };
     config.severity.0.insert("critical".into(), Severity::High);
     let changes = check(fixture("webhook-001.json"), &config).unwrap();
     assert_eq!(fired(&changes[0]).service, "prod");
