@@ -166,3 +166,37 @@ fn feed_client(config: &Config, feed: &FeedConfig) -> Result<FeedClient, String>
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::*;
+
+    fn client_for(feed: &str) -> Result<FeedClient, String> {
+        let config = Config::parse(feed, Path::new("test.toml")).unwrap();
+        feed_client(&config, &config.feeds[0])
+    }
+
+    #[test]
+    fn an_alertmanager_feed_needs_no_token() {
+        let client = client_for(
+            "[[feeds]]\nkind = \"alertmanager\"\nurl = \"http://am:9093/\"\nsilence = \"30m\"\n",
+        );
+        match client {
+            Ok(FeedClient::Alertmanager(c)) => assert_eq!(c.base(), "http://am:9093"),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_named_token_that_is_not_set_is_said() {
+        for kind in ["hub", "alertmanager"] {
+            let err = client_for(&format!(
+                "[[feeds]]\nkind = \"{kind}\"\nurl = \"http://h:1\"\ntoken_env = \"ONCALL_TEST_NEVER_SET\"\n"
+            ))
+            .unwrap_err();
+            assert!(err.contains("$ONCALL_TEST_NEVER_SET is not set"), "{err}");
+        }
+    }
+}

@@ -9,12 +9,13 @@
 //! reported once more, resolved, and versions only ever go up.
 mod api;
 mod mapping;
+mod seen;
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use chrono::{DateTime, TimeDelta, Utc};
+use chrono::{TimeDelta, Utc};
 use reqwest::StatusCode;
 use reqwest::header::AUTHORIZATION;
 use serde::Serialize;
@@ -23,17 +24,15 @@ use serde::de::DeserializeOwned;
 pub use api::{Alert, Silence, SilenceMatcher};
 pub use mapping::{incident as alert_incident, silence_text};
 
+use self::seen::{Seen, lock};
 use super::client::{Action, FeedError, ListOutcome};
 use crate::alertmanager::incident_id;
 use crate::config::AlertmanagerConfig;
-use crate::incident::{Incident, IncidentList, Status};
+use crate::incident::{Incident, Status};
 use crate::sanitize;
 
 /// The comment of every silence an acknowledge creates.
 pub const ACK_COMMENT: &str = "acknowledged via oncall";
-
-/// How long an alert that left Alertmanager's list stays available to `get`.
-const ENDED_KEPT: TimeDelta = TimeDelta::hours(24);
 
 /// Where the Alertmanager is and how to act on it.
 #[derive(Debug, Clone)]
@@ -61,90 +60,6 @@ pub struct AlertmanagerClient {
     mapping: AlertmanagerConfig,
     /// Shared by the clones the poller and the worker hold.
     seen: Arc<Mutex<Seen>>,
-}
-
-/// What the client remembers between calls.
-#[derive(Debug, Default)]
-struct Seen {
-    polls: u64,
-    /// The alerts of the last list, as incidents with their timelines.
-    current: HashMap<u64, Incident>,
-    /// Alerts that left the list, resolved, for `get`.
-    ended: HashMap<u64, Incident>,
-    /// The last version given to each id.
-    versions: HashMap<u64, u64>,
-}
-
-impl Seen {
-    /// Takes a fresh answer from Alertmanager as the current state and says
-    /// what the console should list: every alert, and the ones that left
-    /// since the last answer, resolved, this once.
-    fn absorb(
-        &mut self,
-        mapping: &AlertmanagerConfig,
-        alerts: &[Alert],
-        silences: &HashMap<String, Silence>,
-        now: DateTime<Utc>,
-    ) -> IncidentList {
-        let mut current = HashMap::with_capacity(alerts.len());
-        for alert in alerts {
-            let inc = self.number(mapping::incident(mapping, alert, silences));
-            current.insert(inc.id, inc);
-        }
-        let gone: Vec<u64> = self
-            .current
-            .keys()
-            .filter(|id| !current.contains_key(id))
-            .copied()
-            .collect();
-        let mut incidents = Vec::with_capacity(current.len() + gone.len());
-        for id in gone {
-            if let Some(inc) = self.current.remove(&id) {
-                let ended = self.number(mapping::resolved(inc, now));
-                incidents.push(listed(&ended));
-                self.ended.insert(id, ended);
-            }
-        }
-        self.ended
-            .retain(|id, inc| !current.contains_key(id) && now - inc.updated_at < ENDED_KEPT);
-        incidents.extend(current.values().map(listed));
-        self.current = current;
-        self.polls += 1;
-        IncidentList {
-            cursor: self.polls,
-            incidents,
-        }
-    }
-
-    /// Gives `inc` the version it last had if nothing shown changed, the next
-    /// one otherwise.
-    fn number(&mut self, mut inc: Incident) -> Incident {
-        let last = self.versions.get(&inc.id).copied().unwrap_or(0);
-        inc.version = last;
-        let unchanged = self
-            .current
-            .get(&inc.id)
-            .or_else(|| self.ended.get(&inc.id))
-            .is_some_and(|prev| prev == &inc);
-        if !unchanged {
-            inc.version = last + 1;
-            self.versions.insert(inc.id, inc.version);
-        }
-        inc
-    }
-}
-
-// A panic while the lock was held left at worst a stale memory of the last
-// list, which the next list replaces.
-fn lock(m: &Mutex<Seen>) -> MutexGuard<'_, Seen> {
-    m.lock().unwrap_or_else(|e| e.into_inner())
-}
-
-/// The console lists incidents without their timelines, as the hub does.
-fn listed(inc: &Incident) -> Incident {
-    let mut out = inc.clone();
-    out.timeline.clear();
-    out
 }
 
 impl AlertmanagerClient {
@@ -228,7 +143,15 @@ impl AlertmanagerClient {
             }
         }
         let now = Utc::now();
-        let length = TimeDelta::from_std(self.settings.silence).unwrap_or(TimeDelta::hours(2));
+        let ends_at = TimeDelta::from_std(self.settings.silence)
+            .ok()
+            .and_then(|length| now.checked_add_signed(length))
+            .ok_or_else(|| {
+                FeedError::NotConfigured(format!(
+                    "a silence of {:?} is longer than Alertmanager can keep: set a shorter `silence` for this feed",
+                    self.settings.silence
+                ))
+            })?;
         let new = api::NewSilence {
             matchers: alert
                 .labels
@@ -241,7 +164,7 @@ impl AlertmanagerClient {
                 })
                 .collect(),
             starts_at: now,
-            ends_at: now + length,
+            ends_at,
             created_by: self.settings.responder.clone(),
             comment: ACK_COMMENT.to_string(),
         };
