@@ -114,9 +114,20 @@ fn an_inhibited_alert_is_still_nobodys() {
 
 #[test]
 fn the_silence_posted_and_its_answer_have_alertmanagers_shape() {
-    let created: api::SilenceCreated =
-        serde_json::from_str(r#"{"silenceID":"c556231e-6f2f-43ac-a3aa-74bbdfb22131"}"#).unwrap();
+    // The recorded answer to POST /api/v2/silences, headers then body.
+    let response = std::fs::read_to_string(format!(
+        "{}/tests/fixtures/alertmanager-0.25/post_silence.response.txt",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .unwrap();
+    let (_, body) = response.split_once("\r\n\r\n").unwrap();
+    let created: api::SilenceCreated = serde_json::from_str(body.trim()).unwrap();
     assert_eq!(created.silence_id, "c556231e-6f2f-43ac-a3aa-74bbdfb22131");
+    // The recorded silence's matchers read back; one left out isEqual,
+    // which Alertmanager takes as "equal".
+    let posted: serde_json::Value = fixture("post_silence.json");
+    let matchers: Vec<SilenceMatcher> = serde_json::from_value(posted["matchers"].clone()).unwrap();
+    assert!(matchers[1].is_regex && matchers[1].is_equal);
     let now = chrono::DateTime::parse_from_rfc3339("2026-11-22T01:33:44Z")
         .unwrap()
         .with_timezone(&Utc);
