@@ -1,11 +1,13 @@
 //! oncall: a terminal console for on-call responders, and the hub that is the
 //! team's shared incident feed.
 //!
+//! - `alertmanager`: what a Prometheus Alertmanager alert means as an incident.
 //! - `hub`: the HTTP server and its SQLite store (`oncall serve`).
 //! - `feed`: the console's side of the wire: polling feeds, sending actions.
 //! - `console`: the full-screen TUI, model / update / view.
 //! - `runbook`: the runbook library, matcher and markdown reader.
 //! - `demo`: a hub in-process with incidents that keep arriving (`oncall --demo`).
+pub mod alertmanager;
 pub mod cli;
 pub mod config;
 pub mod console;

@@ -29,6 +29,36 @@ fn config_example_parses() {
         Targets::Named(vec!["dave".to_string()])
     );
     assert_eq!(policies[1].levels[2].after, None);
+    assert_eq!(config.hub.alertmanager.service_label, "service");
+    assert_eq!(
+        config.hub.alertmanager.severity.severity_of(Some("page")),
+        oncall::incident::Severity::Critical
+    );
+}
+
+/// The commented Alertmanager feed parses once uncommented.
+#[test]
+fn config_example_alertmanager_feed_parses() {
+    let text =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("config.example.toml"))
+            .unwrap();
+    let start = text
+        .find("# [[feeds]]")
+        .expect("the commented Alertmanager feed");
+    let feed: String = text[start..]
+        .lines()
+        .take_while(|l| l.starts_with('#'))
+        .map(|l| l.strip_prefix("# ").unwrap_or(""))
+        .filter(|l| !l.starts_with('#'))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let config = Config::parse(&feed, Path::new("config.example.toml"))
+        .unwrap_or_else(|e| panic!("{e}\n{feed}"));
+    let am = &config.feeds[0];
+    assert_eq!(am.kind, FeedKind::Alertmanager);
+    assert_eq!(am.matchers.len(), 2);
+    assert_eq!(am.silence_duration().to_string(), "2h");
+    assert_eq!(am.token_env, None);
 }
 
 #[test]
@@ -62,6 +92,12 @@ fn config_example_documents_every_key() {
         "[[hub.policies.levels]]",
         "who",
         "after",
+        "matchers",
+        "silence",
+        "\"alertmanager\"",
+        "[hub.alertmanager]",
+        "service_label",
+        "[hub.alertmanager.severity]",
     ] {
         assert!(
             text.contains(key),

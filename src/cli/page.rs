@@ -5,7 +5,7 @@ use std::process::ExitCode;
 use anyhow::{Context, anyhow, bail};
 use clap::Args;
 
-use crate::config::{self, Config};
+use crate::config::{self, Config, FeedKind};
 use crate::feed::HubClient;
 use crate::incident::{NewIncident, Severity};
 
@@ -50,7 +50,8 @@ fn parse_label(s: &str) -> Result<(String, String), String> {
 }
 
 pub async fn run(config: &Config, args: PageArgs) -> anyhow::Result<ExitCode> {
-    let feed = config.feeds.first();
+    // An Alertmanager feed cannot take pages; the first hub feed can.
+    let feed = config.feeds.iter().find(|f| f.kind == FeedKind::Hub);
     let url = match (&args.hub, feed) {
         (Some(u), _) => u.trim_end_matches('/').to_string(),
         (None, Some(f)) => f.url.0.clone(),
@@ -61,7 +62,7 @@ pub async fn run(config: &Config, args: PageArgs) -> anyhow::Result<ExitCode> {
     let token_env = args
         .token_env
         .clone()
-        .or_else(|| feed.map(|f| f.token_env.clone()))
+        .or_else(|| feed.and_then(|f| f.token_env.clone()))
         .unwrap_or_else(config::default_token_env);
     let token = std::env::var(&token_env)
         .ok()

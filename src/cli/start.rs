@@ -7,9 +7,9 @@ use std::time::Duration;
 use anyhow::{Context, bail};
 
 use super::{Cli, Cmd, TokenCmd};
-use crate::config::{self, Config};
+use crate::config::{self, Config, FeedConfig, FeedKind};
 use crate::console;
-use crate::feed::HubClient;
+use crate::feed::{AlertmanagerClient, AlertmanagerSettings, FeedClient, HubClient};
 use crate::hub;
 use crate::logging;
 use crate::runbook::Library;
@@ -109,10 +109,7 @@ pub fn console_settings(config: &Config) -> console::Settings {
     let feed = config.feeds.first();
     let client = match feed {
         None => Err("no feed configured: add [[feeds]] to the config (see config.example.toml), or try --demo".to_string()),
-        Some(f) => match std::env::var(&f.token_env) {
-            Ok(token) if !token.trim().is_empty() => HubClient::new(&f.url.0, token.trim().to_string(), &f.token_env, REQUEST_TIMEOUT).map_err(|e| e.to_string()),
-            _ => Err(format!("${} is not set: export the token `oncall token new` made for you", f.token_env)),
-        },
+        Some(f) => feed_client(config, f),
     };
     console::Settings {
         responder: config.responder_name(),
@@ -120,5 +117,82 @@ pub fn console_settings(config: &Config) -> console::Settings {
         client,
         poll_interval: feed.map_or(Duration::from_secs(2), |f| f.poll_interval.0),
         library: Arc::new(library),
+    }
+}
+
+/// The client for `feed`, by its kind, or why there is none.
+fn feed_client(config: &Config, feed: &FeedConfig) -> Result<FeedClient, String> {
+    let token_of = |env: &str| {
+        std::env::var(env)
+            .ok()
+            .map(|t| t.trim().to_string())
+            .filter(|t| !t.is_empty())
+    };
+    match feed.kind {
+        FeedKind::Hub => {
+            let env = feed.hub_token_env();
+            let token = token_of(&env).ok_or_else(|| {
+                format!("${env} is not set: export the token `oncall token new` made for you")
+            })?;
+            HubClient::new(&feed.url.0, token, &env, REQUEST_TIMEOUT)
+                .map(FeedClient::from)
+                .map_err(|e| e.to_string())
+        }
+        FeedKind::Alertmanager => {
+            // No token unless the feed names one: an Alertmanager has no
+            // auth of its own, and a hub token must never go elsewhere.
+            let token = match &feed.token_env {
+                Some(env) => Some(token_of(env).ok_or_else(|| {
+                    format!("${env} is not set: export the token for this Alertmanager, or remove token_env")
+                })?),
+                None => None,
+            };
+            let settings = AlertmanagerSettings {
+                base: feed.url.0.clone(),
+                matchers: feed.matchers.iter().map(|m| m.0.clone()).collect(),
+                silence: feed.silence_duration().0,
+                responder: config.responder_name(),
+                token,
+                token_env: feed.token_env.clone(),
+                timeout: REQUEST_TIMEOUT,
+            };
+            AlertmanagerClient::new(settings)
+                .map(FeedClient::from)
+                .map_err(|e| e.to_string())
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::*;
+
+    fn client_for(feed: &str) -> Result<FeedClient, String> {
+        let config = Config::parse(feed, Path::new("test.toml")).unwrap();
+        feed_client(&config, &config.feeds[0])
+    }
+
+    #[test]
+    fn an_alertmanager_feed_needs_no_token() {
+        let client = client_for(
+            "[[feeds]]\nkind = \"alertmanager\"\nurl = \"http://am:9093/\"\nsilence = \"30m\"\n",
+        );
+        match client {
+            Ok(FeedClient::Alertmanager(c)) => assert_eq!(c.base(), "http://am:9093"),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_named_token_that_is_not_set_is_said() {
+        for kind in ["hub", "alertmanager"] {
+            let err = client_for(&format!(
+                "[[feeds]]\nkind = \"{kind}\"\nurl = \"http://h:1\"\ntoken_env = \"ONCALL_TEST_NEVER_SET\"\n"
+            ))
+            .unwrap_err();
+            assert!(err.contains("$ONCALL_TEST_NEVER_SET is not set"), "{err}");
+        }
     }
 }

@@ -1,6 +1,7 @@
 //! The one config file (PRODUCT.md, "Config"). Every value is checked while it
 //! is read, so a bad value is reported with the file and line it came from;
 //! unknown keys are rejected rather than silently ignored.
+mod alertmanager;
 mod duration;
 mod error;
 mod rota;
@@ -11,6 +12,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
+pub use alertmanager::{AlertmanagerConfig, Matcher, SeverityMap};
 pub use duration::HumanDuration;
 pub use error::ConfigError;
 pub(crate) use error::FIX_SEPARATOR;
@@ -41,6 +43,8 @@ pub struct Config {
 pub enum FeedKind {
     #[default]
     Hub,
+    /// A Prometheus Alertmanager, polled directly (API v2).
+    Alertmanager,
 }
 
 /// One incident feed the console polls.
@@ -52,12 +56,61 @@ pub struct FeedConfig {
     #[serde(default)]
     pub kind: FeedKind,
     pub url: FeedUrl,
-    /// The environment variable that holds this responder's token.
-    #[serde(default = "default_token_env")]
-    pub token_env: String,
+    /// The environment variable that holds this responder's token. A hub
+    /// feed defaults to `ONCALL_TOKEN`; an Alertmanager feed sends no token
+    /// unless one is named (for an Alertmanager behind an authenticating proxy).
+    #[serde(default)]
+    pub token_env: Option<String>,
     #[serde(default = "default_poll_interval")]
     pub poll_interval: HumanDuration,
+    /// Alertmanager feeds only: which alerts to show (the API's `filter`).
+    #[serde(default)]
+    pub matchers: Vec<Matcher>,
+    /// Alertmanager feeds only: how long the silence an acknowledge creates lasts.
+    #[serde(default)]
+    pub silence: Option<HumanDuration>,
 }
+
+impl FeedConfig {
+    /// `matchers` and `silence` mean something only to an Alertmanager feed;
+    /// on a hub feed they would be silently ignored, so they are refused.
+    fn check_kind(&self, text: &str, path: &Path) -> Result<(), ConfigError> {
+        if self.kind == FeedKind::Alertmanager {
+            return Ok(());
+        }
+        for (key, set) in [
+            ("matchers", !self.matchers.is_empty()),
+            ("silence", self.silence.is_some()),
+        ] {
+            if set {
+                return Err(ConfigError::at_key(
+                    path,
+                    text,
+                    key,
+                    &format!(
+                        "`{key}` is set on the hub feed '{}', but only Alertmanager feeds use it",
+                        self.name
+                    ),
+                    "remove it, or set kind = \"alertmanager\" if this feed is an Alertmanager",
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// The variable the hub token is read from.
+    pub fn hub_token_env(&self) -> String {
+        self.token_env.clone().unwrap_or_else(default_token_env)
+    }
+
+    /// How long an acknowledge silences an Alertmanager alert.
+    pub fn silence_duration(&self) -> HumanDuration {
+        self.silence.unwrap_or(DEFAULT_SILENCE)
+    }
+}
+
+/// An acknowledged alert stays silent for this long unless the feed says otherwise.
+pub const DEFAULT_SILENCE: HumanDuration = HumanDuration::from_secs(2 * 3600);
 
 fn default_feed_name() -> String {
     "hub".to_string()
@@ -133,6 +186,8 @@ pub struct HubConfig {
     /// services get three levels that each reach the person on call.
     #[serde(default)]
     pub policies: Vec<PolicyConfig>,
+    #[serde(default)]
+    pub alertmanager: AlertmanagerConfig,
 }
 
 /// A responder the hub accepts, known by the SHA-256 of their token.
@@ -204,6 +259,7 @@ impl Config {
                     "give each [[feeds]] entry its own name",
                 ));
             }
+            f.check_kind(text, path)?;
         }
         rota_check::check(&self.hub, text, path)
     }

@@ -1,4 +1,5 @@
 use super::*;
+use crate::incident::Severity;
 
 fn parse(text: &str) -> Result<Config, ConfigError> {
     Config::parse(text, Path::new("/etc/oncall/config.toml"))
@@ -85,4 +86,61 @@ fn missing_named_file_is_an_error_with_fix() {
     let err = Config::load_or_default(Path::new("/nonexistent/oncall.toml"), true).unwrap_err();
     assert!(err.fix.contains("--config"), "{err}");
     assert!(Config::load_or_default(Path::new("/nonexistent/oncall.toml"), false).is_ok());
+}
+
+#[test]
+fn alertmanager_feed_takes_matchers_and_silence() {
+    let c = parse(
+        "[[feeds]]\nkind = \"alertmanager\"\nurl = \"http://am:9093\"\nmatchers = [\"team=\\\"db\\\"\"]\nsilence = \"30m\"\n",
+    )
+    .unwrap();
+    let f = &c.feeds[0];
+    assert_eq!(f.kind, FeedKind::Alertmanager);
+    assert_eq!(f.matchers, [Matcher("team=\"db\"".into())]);
+    assert_eq!(f.silence_duration().0.as_secs(), 1800);
+    assert_eq!(f.token_env, None);
+    let plain = parse("[[feeds]]\nkind = \"alertmanager\"\nurl = \"http://am:9093\"\n").unwrap();
+    assert_eq!(plain.feeds[0].silence_duration(), DEFAULT_SILENCE);
+}
+
+#[test]
+fn alertmanager_keys_on_a_hub_feed_are_refused_at_their_line() {
+    let err = parse("[[feeds]]\nurl = \"http://h:1\"\n\nsilence = \"1h\"\n").unwrap_err();
+    assert_eq!(err.line, Some(4), "{err}");
+    assert!(err.fix.contains("alertmanager"), "{err}");
+    let err = parse("[[feeds]]\nurl = \"http://h:1\"\nmatchers = [\"a=\\\"b\\\"\"]\n").unwrap_err();
+    assert_eq!(err.line, Some(3), "{err}");
+}
+
+#[test]
+fn bad_matcher_names_its_line() {
+    let err = parse(
+        "[[feeds]]\nkind = \"alertmanager\"\nurl = \"http://am:9093\"\nmatchers = [\"team\"]\n",
+    )
+    .unwrap_err();
+    assert_eq!(err.line, Some(4), "{err}");
+    assert!(err.fix.contains("team="), "{err}");
+}
+
+#[test]
+fn hub_alertmanager_section_maps_severities_and_rejects_unknown_keys() {
+    let c = parse(
+        "[hub.alertmanager]\nservice_label = \"app\"\n[hub.alertmanager.severity]\nP1 = \"critical\"\nwarning = \"info\"\n",
+    )
+    .unwrap();
+    let am = &c.hub.alertmanager;
+    assert_eq!(am.service_label, "app");
+    assert_eq!(am.severity.severity_of(Some("p1")), Severity::Critical);
+    assert_eq!(am.severity.severity_of(Some("warning")), Severity::Info);
+    assert_eq!(am.severity.severity_of(Some("page")), Severity::Critical);
+    assert_eq!(parse("").unwrap().hub.alertmanager.service_label, "service");
+
+    let err = parse("[hub.alertmanager]\nservice_lable = \"app\"\n").unwrap_err();
+    assert_eq!(err.line, Some(2), "{err}");
+    assert!(err.fix.contains("service_label"), "{err}");
+    let err = parse("[hub.alertmanager.severity]\nurgent = \"panic\"\n").unwrap_err();
+    assert_eq!(err.line, Some(2), "{err}");
+    assert!(err.fix.contains("critical"), "{err}");
+    let err = parse("[hub.alertmanager]\nservice_label = \"my service\"\n").unwrap_err();
+    assert_eq!(err.line, Some(2), "{err}");
 }

@@ -21,7 +21,7 @@ use crossterm::event::{Event, EventStream};
 use futures::StreamExt;
 use tokio::sync::mpsc;
 
-use crate::feed::{self, HubClient};
+use crate::feed::{self, FeedClient};
 use crate::runbook::Library;
 use model::{FeedStatus, Model};
 use msg::{Command, Msg};
@@ -33,8 +33,8 @@ pub use view::view;
 pub struct Settings {
     pub responder: String,
     pub feed_name: String,
-    /// The hub to poll, or why there is none (the console opens anyway).
-    pub client: Result<HubClient, String>,
+    /// The feed to poll, or why there is none (the console opens anyway).
+    pub client: Result<FeedClient, String>,
     pub poll_interval: Duration,
     pub library: Arc<Library>,
 }

@@ -275,7 +275,7 @@ pub async fn run() -> anyhow::Result<()> {
     let settings = console::Settings {
         responder: YOU.to_string(),
         feed_name: "demo hub".to_string(),
-        client: Ok(client),
+        client: Ok(client.into()),
         poll_interval: Duration::from_secs(2),
         library: Arc::new(Library::shipped()),
     };

@@ -23,9 +23,9 @@ pub enum FeedError {
     Timeout(u64),
     #[error("the token was refused (401): check the token in ${0}")]
     Unauthorized(String),
-    #[error("the hub failed ({status}): {message}")]
+    #[error("the feed failed ({status}): {message}")]
     Server { status: u16, message: String },
-    #[error("the answer was not what the hub sends: {0}")]
+    #[error("the answer was not what the feed sends: {0}")]
     Garbage(String),
     /// The hub understood and said no (404, 409, 400...). `incident` is the
     /// current state when the hub sends it (409).
@@ -38,6 +38,10 @@ pub enum FeedError {
     },
     #[error("{0}")]
     NotConfigured(String),
+    /// The feed cannot do this at all (escalate on an Alertmanager feed);
+    /// the message says what would.
+    #[error("{0}")]
+    Unsupported(String),
 }
 
 impl FeedError {

@@ -4,7 +4,8 @@ use std::time::Duration;
 
 use tokio::sync::mpsc;
 
-use super::client::{FeedError, HubClient, ListOutcome};
+use super::FeedClient;
+use super::client::{FeedError, ListOutcome};
 use crate::incident::Incident;
 
 /// What one poll found, as the console receives it.
@@ -32,7 +33,7 @@ pub const MAX_BACKOFF: Duration = Duration::from_secs(60);
 /// with jitter, capped) while it does not. A message on `wake` polls at once
 /// (after an action, so the responder sees its effect and others' soon).
 pub fn spawn<M>(
-    client: HubClient,
+    client: FeedClient,
     interval: Duration,
     tx: mpsc::UnboundedSender<M>,
     mut wake: mpsc::Receiver<()>,
@@ -66,7 +67,7 @@ struct PollState {
 }
 
 impl PollState {
-    async fn poll(&mut self, client: &HubClient) -> FeedEvent {
+    async fn poll(&mut self, client: &FeedClient) -> FeedEvent {
         match self.try_poll(client).await {
             Ok(event) => {
                 self.failures = 0;
@@ -82,7 +83,7 @@ impl PollState {
         }
     }
 
-    async fn try_poll(&mut self, client: &HubClient) -> Result<FeedEvent, FeedError> {
+    async fn try_poll(&mut self, client: &FeedClient) -> Result<FeedEvent, FeedError> {
         let since = self.cursor;
         match client.list(since, self.etag.as_deref()).await? {
             ListOutcome::Unchanged => Ok(FeedEvent::Unchanged),
@@ -98,7 +99,7 @@ impl PollState {
                 self.etag = etag;
                 Ok(FeedEvent::Polled {
                     incidents: list.incidents,
-                    full: since.is_none(),
+                    full: since.is_none() || !client.incremental(),
                 })
             }
         }

@@ -1,9 +1,10 @@
-//! Sends the responder's actions to the hub, one at a time and in the order
+//! Sends the responder's actions to the feed, one at a time and in the order
 //! they were taken, and fetches incident details. Results come back to the
 //! console as events.
 use tokio::sync::mpsc;
 
-use super::client::{Action, FeedError, HubClient};
+use super::FeedClient;
+use super::client::{Action, FeedError};
 use crate::incident::Incident;
 
 /// What the console asks of the worker.
@@ -37,7 +38,7 @@ pub enum WorkerEvent {
 /// Starts the worker; drop the returned sender to stop it. `poll_now` is
 /// nudged after each action so the feed shows its effect at once.
 pub fn spawn<M>(
-    client: HubClient,
+    client: FeedClient,
     tx: mpsc::UnboundedSender<M>,
     poll_now: mpsc::Sender<()>,
 ) -> mpsc::UnboundedSender<Request>

@@ -6,8 +6,10 @@
 //!   polled list.
 //! - `rota`, `policy`: who is on call when and whom each escalation level
 //!   reaches (pure); `escalation`, `handoff`: the changes they drive.
+//! - `alertmanager`: the Alertmanager webhook.
 //! - `auth`, `extract`, `validate`, `error`: what a request must be, and the
 //!   JSON errors when it is not.
+mod alertmanager;
 mod auth;
 mod changes;
 mod clock;
@@ -41,12 +43,14 @@ use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
+pub use alertmanager::{RESOLVED_TEXT, WebhookAlert, WebhookAnswer, WebhookPayload};
 pub use auth::Responder;
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use error::ApiError;
 pub use escalation::HUB_ACTOR;
 pub use extract::MAX_BODY;
 pub use state::HubState;
+pub use validate::{MAX_DESCRIPTION_BYTES, MAX_TITLE_CHARS};
 
 /// What a hub needs to run.
 pub struct HubSettings {
@@ -230,6 +234,7 @@ pub fn router(state: HubState) -> Router {
         .route("/oncall", get(oncall_routes::oncall))
         .route("/handoff", post(oncall_routes::hand_off))
         .route("/handoffs/latest", get(oncall_routes::latest_handoff))
+        .route("/alertmanager", post(alertmanager::webhook))
         .method_not_allowed_fallback(routes::method_not_allowed)
         .route_layer(middleware::from_fn_with_state(
             state.clone(),

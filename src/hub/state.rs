@@ -26,6 +26,7 @@ struct Inner {
     store: Store,
     responders: Responders,
     paging: Paging,
+    alertmanager: crate::config::AlertmanagerConfig,
     clock: Arc<dyn Clock>,
     lists: ListCache,
 }
@@ -45,6 +46,7 @@ impl HubState {
                 store,
                 responders: Responders::from_config(&settings.config.responders),
                 paging: Paging::from_config(&settings.config),
+                alertmanager: settings.config.alertmanager,
                 clock: settings.clock,
                 lists: ListCache::default(),
             }),
@@ -116,6 +118,11 @@ impl HubState {
 
     pub(crate) fn paging(&self) -> &Paging {
         &self.inner.paging
+    }
+
+    /// How Alertmanager's alerts become incidents.
+    pub(crate) fn alertmanager(&self) -> &crate::config::AlertmanagerConfig {
+        &self.inner.alertmanager
     }
 
     pub(crate) fn lists(&self) -> &ListCache {

@@ -18,6 +18,8 @@ pub const BOB: &str = "oc_bob_test_token";
 pub const CAROL: &str = "oc_carol_test_token";
 pub const DAVE: &str = "oc_dave_test_token";
 pub const ERIN: &str = "oc_erin_test_token";
+/// The token an Alertmanager's webhook sends as its bearer credentials.
+pub const ALERTMANAGER: &str = "oc_alertmanager_test_token";
 
 pub struct TestHub {
     pub dir: TempDir,
@@ -42,10 +44,15 @@ pub fn responder(name: &str, token: &str) -> ResponderConfig {
     }
 }
 
-/// alice and bob, with no rota and no policies: what `TestHub::start` runs.
+/// alice and bob, and the token an Alertmanager's webhook sends, with no
+/// rota and no policies: what `TestHub::start` runs.
 pub fn two_responders() -> HubConfig {
     HubConfig {
-        responders: vec![responder("alice", ALICE), responder("bob", BOB)],
+        responders: vec![
+            responder("alice", ALICE),
+            responder("bob", BOB),
+            responder("alertmanager", ALERTMANAGER),
+        ],
         ..HubConfig::default()
     }
 }

@@ -1,0 +1,256 @@
+//! `POST /api/v1/alertmanager`: Prometheus Alertmanager's webhook (payload
+//! version "4"). Each firing alert opens an incident or folds into the open
+//! one with its fingerprint; each resolved alert resolves it. The payload is
+//! checked whole before anything is written, and written in one transaction,
+//! so a bad payload or a failure halfway leaves nothing half-stored.
+use std::collections::BTreeMap;
+
+use axum::Json as JsonResponse;
+use axum::extract::State;
+use axum::http::StatusCode;
+use chrono::DateTime;
+use rusqlite::{OptionalExtension, Transaction};
+use serde::{Deserialize, Serialize};
+
+use crate::alertmanager::{self, AlertText};
+use crate::config::AlertmanagerConfig;
+use crate::incident::NewIncident;
+
+use super::HubState;
+use super::auth::Responder;
+use super::changes::{self, Actor};
+use super::error::ApiError;
+use super::extract::Json;
+use super::store::StoreError;
+use super::validate;
+
+/// The only payload version there is (Alertmanager 0.x to today).
+pub const PAYLOAD_VERSION: &str = "4";
+
+/// What the timeline says when Alertmanager reports an alert over.
+pub const RESOLVED_TEXT: &str = "resolved by Alertmanager";
+
+/// The webhook body as Alertmanager sends it. Fields are optional here so a
+/// missing one is reported by name; fields Alertmanager may add later
+/// (`groupKey`, `truncatedAlerts`, ...) are accepted and unused.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct WebhookPayload {
+    pub version: Option<String>,
+    pub status: Option<String>,
+    pub receiver: Option<String>,
+    #[serde(default)]
+    pub group_labels: BTreeMap<String, String>,
+    #[serde(default)]
+    pub common_labels: BTreeMap<String, String>,
+    #[serde(default)]
+    pub common_annotations: BTreeMap<String, String>,
+    #[serde(rename = "externalURL", default)]
+    pub external_url: Option<String>,
+    pub alerts: Option<Vec<WebhookAlert>>,
+}
+
+/// One alert of a webhook payload.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct WebhookAlert {
+    pub status: Option<String>,
+    pub labels: Option<BTreeMap<String, String>>,
+    #[serde(default)]
+    pub annotations: BTreeMap<String, String>,
+    pub starts_at: Option<String>,
+    /// `0001-01-01T00:00:00Z` while firing.
+    pub ends_at: Option<String>,
+    #[serde(rename = "generatorURL", default)]
+    pub generator_url: Option<String>,
+    pub fingerprint: Option<String>,
+}
+
+/// What one alert asks of the hub, once checked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AlertChange {
+    /// Open, or fold into the open incident with the same dedup key.
+    Fire(NewIncident),
+    /// Resolve the open incident with this dedup key, if there is one.
+    Resolve { dedup_key: String },
+}
+
+/// The answer: the incidents each kind of change touched, by id.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WebhookAnswer {
+    pub opened: Vec<u64>,
+    pub folded: Vec<u64>,
+    pub resolved: Vec<u64>,
+}
+
+pub async fn webhook(
+    State(state): State<HubState>,
+    Responder(who): Responder,
+    Json(payload): Json<WebhookPayload>,
+) -> Result<(StatusCode, JsonResponse<WebhookAnswer>), ApiError> {
+    let receiver = payload.receiver.clone().unwrap_or_default();
+    let alerts = check(payload, state.alertmanager())?;
+    let answer = state
+        .blocking(move |s| {
+            let by = Actor {
+                who: &who,
+                now: s.now(),
+            };
+            s.store().write(|tx| apply(tx, by, &alerts, s.paging()))
+        })
+        .await?;
+    tracing::info!(
+        receiver = %crate::sanitize::line(&receiver),
+        opened = answer.opened.len(),
+        folded = answer.folded.len(),
+        resolved = answer.resolved.len(),
+        "alertmanager webhook"
+    );
+    Ok((StatusCode::OK, JsonResponse(answer)))
+}
+
+/// Checks the whole payload and turns each alert into its change; the first
+/// problem found is the 400 the sender reads.
+pub fn check(
+    payload: WebhookPayload,
+    config: &AlertmanagerConfig,
+) -> Result<Vec<AlertChange>, ApiError> {
+    match payload.version.as_deref() {
+        Some(PAYLOAD_VERSION) => {}
+        Some(other) => {
+            return Err(ApiError::bad_request(format!(
+                "webhook payload version \"{other}\" is not supported: this route takes Alertmanager's version \"{PAYLOAD_VERSION}\""
+            )));
+        }
+        None => {
+            return Err(ApiError::bad_request(format!(
+                "version is missing: this route takes Alertmanager's webhook (payload version \"{PAYLOAD_VERSION}\")"
+            )));
+        }
+    }
+    status("status", payload.status.as_deref())?;
+    let alerts = payload
+        .alerts
+        .ok_or_else(|| ApiError::bad_request("alerts is missing: send the alerts array"))?;
+    alerts
+        .into_iter()
+        .enumerate()
+        .map(|(i, alert)| check_alert(i, alert, config))
+        .collect()
+}
+
+fn check_alert(
+    i: usize,
+    alert: WebhookAlert,
+    config: &AlertmanagerConfig,
+) -> Result<AlertChange, ApiError> {
+    let at = |problem: &str| ApiError::bad_request(format!("alerts[{i}].{problem}"));
+    let firing = status(&format!("alerts[{i}].status"), alert.status.as_deref())? == Firing::Yes;
+    let fingerprint = alert
+        .fingerprint
+        .as_deref()
+        .map(str::trim)
+        .filter(|f| !f.is_empty())
+        .ok_or_else(|| at("fingerprint is missing: every alert needs its fingerprint"))?;
+    let labels = alert
+        .labels
+        .as_ref()
+        .ok_or_else(|| at("labels is missing"))?;
+    match alert.starts_at.as_deref() {
+        None => return Err(at("startsAt is missing")),
+        Some(t) => time(t).map_err(|e| at(&format!("startsAt {e}")))?,
+    }
+    if let Some(t) = alert.ends_at.as_deref() {
+        time(t).map_err(|e| at(&format!("endsAt {e}")))?;
+    }
+    if !firing {
+        return Ok(AlertChange::Resolve {
+            dedup_key: alertmanager::dedup_key(fingerprint),
+        });
+    }
+    let text = AlertText {
+        fingerprint,
+        labels,
+        annotations: &alert.annotations,
+    };
+    let new = validate::new_incident(alertmanager::new_incident(config, text))
+        .map_err(|e| at(&format!("fingerprint {fingerprint}: {e}")))?;
+    Ok(AlertChange::Fire(new))
+}
+
+#[derive(Debug, PartialEq, Eq)]
+enum Firing {
+    Yes,
+    No,
+}
+
+fn status(field: &str, value: Option<&str>) -> Result<Firing, ApiError> {
+    match value {
+        Some("firing") => Ok(Firing::Yes),
+        Some("resolved") => Ok(Firing::No),
+        Some(other) => Err(ApiError::bad_request(format!(
+            "{field} must be \"firing\" or \"resolved\", not \"{}\"",
+            crate::sanitize::line(other)
+        ))),
+        None => Err(ApiError::bad_request(format!(
+            "{field} is missing: it must be \"firing\" or \"resolved\""
+        ))),
+    }
+}
+
+fn time(text: &str) -> Result<(), String> {
+    DateTime::parse_from_rfc3339(text).map(|_| ()).map_err(|e| {
+        format!(
+            "is not an RFC 3339 time ('{}': {e})",
+            crate::sanitize::line(text)
+        )
+    })
+}
+
+/// Makes every change of one payload, in the caller's transaction: one
+/// payload, one commit.
+pub fn apply(
+    tx: &Transaction<'_>,
+    by: Actor<'_>,
+    alerts: &[AlertChange],
+    paging: &super::policy::Paging,
+) -> Result<WebhookAnswer, StoreError> {
+    let mut answer = WebhookAnswer::default();
+    for alert in alerts {
+        match alert {
+            AlertChange::Fire(new) => {
+                let opened = changes::open_or_fold(tx, by, new, paging)?;
+                let ids = if opened.folded {
+                    &mut answer.folded
+                } else {
+                    &mut answer.opened
+                };
+                ids.push(opened.incident.id);
+            }
+            AlertChange::Resolve { dedup_key } => {
+                // Resolved by a responder already, or never seen (the hub
+                // started after it fired): nothing to do, and no error, or
+                // Alertmanager would retry the whole group.
+                if let Some(id) = open_with_key(tx, dedup_key)? {
+                    changes::resolve(tx, by, id, Some(RESOLVED_TEXT))?;
+                    answer.resolved.push(id);
+                }
+            }
+        }
+    }
+    Ok(answer)
+}
+
+fn open_with_key(tx: &Transaction<'_>, key: &str) -> Result<Option<u64>, StoreError> {
+    let id: Option<i64> = tx
+        .query_row(
+            "SELECT id FROM incidents WHERE dedup_key = ?1 AND status <> 'resolved'",
+            [key],
+            |r| r.get(0),
+        )
+        .optional()?;
+    Ok(id.and_then(|id| u64::try_from(id).ok()))
+}
+
+#[cfg(test)]
+mod tests;

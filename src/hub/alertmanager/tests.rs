@@ -1,0 +1,298 @@
+//! The recorded Alertmanager 0.25 webhooks parse and map to the incidents
+//! they should, and a payload is stored whole or not at all.
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, TimeDelta, Utc};
+use tempfile::TempDir;
+
+use super::*;
+use crate::hub::store::Store;
+use crate::incident::{EventKind, Severity, Status};
+
+fn fixture(name: &str) -> WebhookPayload {
+    let path = format!(
+        "{}/tests/fixtures/alertmanager-0.25/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+fn changes_of(name: &str) -> Vec<AlertChange> {
+    check(fixture(name), &AlertmanagerConfig::default()).unwrap_or_else(|e| panic!("{name}: {e}"))
+}
+
+fn map(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+    pairs
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
+}
+
+fn fired(change: &AlertChange) -> &NewIncident {
+    match change {
+        AlertChange::Fire(new) => new,
+        other => panic!("expected a firing alert, got {other:?}"),
+    }
+}
+
+#[test]
+fn webhook_001_is_a_critical_checkout_alert_with_its_runbook() {
+    let payload = fixture("webhook-001.json");
+    assert_eq!(payload.receiver.as_deref(), Some("tui-webhook"));
+    assert_eq!(payload.group_labels.len(), 2);
+    assert_eq!(payload.common_labels["severity"], "critical");
+    assert_eq!(
+        payload.common_annotations["summary"],
+        "5xx rate above 5% on checkout"
+    );
+    assert_eq!(
+        payload.external_url.as_deref(),
+        Some("http://127.0.0.1:19093")
+    );
+    let alert = &payload.alerts.as_ref().unwrap()[0];
+    assert_eq!(alert.ends_at.as_deref(), Some("0001-01-01T00:00:00Z"));
+    assert_eq!(
+        alert.generator_url.as_deref(),
+        Some("http://prometheus.local/graph?g0.expr=foo")
+    );
+
+    let changes = changes_of("webhook-001.json");
+    assert_eq!(changes.len(), 1);
+    let expected = NewIncident {
+        title: "5xx rate above 5% on checkout".into(),
+        service: "checkout".into(),
+        severity: Severity::Critical,
+        dedup_key: Some("am:69c2e62f0b0aec37".into()),
+        labels: map(&[
+            ("alertname", "HighErrorRate"),
+            ("env", "prod"),
+            ("service", "checkout"),
+            ("severity", "critical"),
+        ]),
+        description: "Error ratio 0.07 over 5m".into(),
+        runbook: None,
+        runbook_url: Some("https://runbooks.example/checkout-5xx.md".into()),
+        source: Some("alertmanager".into()),
+    };
+    assert_eq!(fired(&changes[0]), &expected);
+}
+
+#[test]
+fn webhook_002_is_a_warning_about_a_disk() {
+    let changes = changes_of("webhook-002.json");
+    let expected = NewIncident {
+        title: "Disk / on db-1 will fill in 4h".into(),
+        service: "db".into(),
+        severity: Severity::Warning,
+        dedup_key: Some("am:24f7dbc6dcdad8cb".into()),
+        labels: map(&[
+            ("alertname", "DiskFilling"),
+            ("instance", "db-1:9100"),
+            ("service", "db"),
+            ("severity", "warning"),
+        ]),
+        description: String::new(),
+        runbook: None,
+        runbook_url: None,
+        source: Some("alertmanager".into()),
+    };
+    assert_eq!(changes, [AlertChange::Fire(expected)]);
+}
+
+#[test]
+fn webhook_003_keeps_its_escape_sequences_byte_for_byte() {
+    // The hub stores what it was sent; cleaning is the client's job, at the
+    // last moment before a screen.
+    let changes = changes_of("webhook-003.json");
+    let new = fired(&changes[0]);
+    assert_eq!(
+        new.title,
+        "evil \u{1b}]52;c;ZWNobyBwd25lZA==\u{7} title \u{1b}[31mRED\u{1b}[0m"
+    );
+    assert_eq!(new.severity, Severity::Info);
+    assert_eq!(new.service, "edge");
+    assert_eq!(new.dedup_key.as_deref(), Some("am:57f790acd99d8a37"));
+}
+
+#[test]
+fn webhook_004_resolves_by_fingerprint() {
+    assert_eq!(
+        changes_of("webhook-004.json"),
+        [AlertChange::Resolve {
+            dedup_key: "am:69c2e62f0b0aec37".into()
+        }]
+    );
+}
+
+#[test]
+fn configured_service_label_and_severity_words_are_used() {
+    let mut config = AlertmanagerConfig {
+        service_label: "env".into(),
+        ..AlertmanagerConfig::default()
+    };
+    config.severity.0.insert("critical".into(), Severity::High);
+    let changes = check(fixture("webhook-001.json"), &config).unwrap();
+    assert_eq!(fired(&changes[0]).service, "prod");
+    assert_eq!(fired(&changes[0]).severity, Severity::High);
+}
+
+fn refused(payload: WebhookPayload, needle: &str) {
+    match check(payload, &AlertmanagerConfig::default()) {
+        Err(ApiError::BadRequest(message)) => {
+            assert!(message.contains(needle), "'{message}' lacks '{needle}'")
+        }
+        other => panic!("expected a 400 naming {needle}, got {other:?}"),
+    }
+}
+
+#[test]
+fn bad_payloads_are_refused_by_what_is_wrong() {
+    let good = fixture("webhook-001.json");
+    let with_alert = |f: fn(&mut WebhookAlert)| {
+        let mut p = good.clone();
+        if let Some(alerts) = p.alerts.as_mut() {
+            f(&mut alerts[0]);
+        }
+        p
+    };
+    refused(
+        WebhookPayload {
+            version: Some("3".into()),
+            ..good.clone()
+        },
+        "version \"3\"",
+    );
+    refused(
+        WebhookPayload {
+            version: None,
+            ..good.clone()
+        },
+        "version is missing",
+    );
+    refused(
+        WebhookPayload {
+            status: Some("burning".into()),
+            ..good.clone()
+        },
+        "status must be",
+    );
+    refused(
+        WebhookPayload {
+            alerts: None,
+            ..good.clone()
+        },
+        "alerts is missing",
+    );
+    refused(
+        with_alert(|a| a.fingerprint = None),
+        "alerts[0].fingerprint is missing",
+    );
+    refused(
+        with_alert(|a| a.fingerprint = Some(" ".into())),
+        "alerts[0].fingerprint is missing",
+    );
+    refused(
+        with_alert(|a| a.labels = None),
+        "alerts[0].labels is missing",
+    );
+    refused(
+        with_alert(|a| a.status = Some("gone".into())),
+        "alerts[0].status",
+    );
+    refused(
+        with_alert(|a| a.starts_at = Some("yesterday".into())),
+        "alerts[0].startsAt is not an RFC 3339 time",
+    );
+    refused(
+        with_alert(|a| a.labels = Some((0..65).map(|i| (format!("l{i}"), "v".into())).collect())),
+        "64 labels",
+    );
+    // No alerts at all is a valid (if odd) payload.
+    let empty = WebhookPayload {
+        alerts: Some(Vec::new()),
+        ..good
+    };
+    assert_eq!(check(empty, &AlertmanagerConfig::default()).unwrap(), []);
+}
+
+fn t0() -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339("2026-11-22T01:33:30Z")
+        .unwrap()
+        .with_timezone(&Utc)
+}
+
+fn am(minutes: i64) -> Actor<'static> {
+    Actor {
+        who: "alertmanager",
+        now: t0() + TimeDelta::minutes(minutes),
+    }
+}
+
+fn store() -> (TempDir, Store) {
+    let dir = TempDir::new().unwrap();
+    let store = Store::open(&dir.path().join("hub.db")).unwrap();
+    (dir, store)
+}
+
+#[test]
+fn firing_opens_then_folds_and_resolved_resolves_once() {
+    let (_dir, store) = store();
+    let fire = changes_of("webhook-001.json");
+    let first = store
+        .write(|tx| apply(tx, am(0), &fire, &paging()))
+        .unwrap();
+    assert_eq!(first.opened.len(), 1);
+    let id = first.opened[0];
+    let again = store
+        .write(|tx| apply(tx, am(1), &fire, &paging()))
+        .unwrap();
+    assert_eq!(again.folded, [id]);
+    assert_eq!(store.get(id).unwrap().occurrences, 2);
+
+    let resolve = changes_of("webhook-004.json");
+    let done = store
+        .write(|tx| apply(tx, am(2), &resolve, &paging()))
+        .unwrap();
+    assert_eq!(done.resolved, [id]);
+    let inc = store.get(id).unwrap();
+    assert_eq!(inc.status, Status::Resolved);
+    let last = inc.timeline.last().unwrap();
+    assert_eq!(
+        (last.kind, last.who.as_str(), last.text.as_str()),
+        (EventKind::Resolved, "alertmanager", RESOLVED_TEXT)
+    );
+    // A second resolved notification finds nothing open: ignored, no error.
+    let seq = store.current_seq();
+    let twice = store
+        .write(|tx| apply(tx, am(3), &resolve, &paging()))
+        .unwrap();
+    assert_eq!(twice, WebhookAnswer::default());
+    assert_eq!(store.current_seq(), seq);
+    // Firing again after the resolve is a new incident.
+    let back = store
+        .write(|tx| apply(tx, am(4), &fire, &paging()))
+        .unwrap();
+    assert_eq!(back.opened.len(), 1);
+    assert_ne!(back.opened[0], id);
+}
+
+#[test]
+fn a_failure_halfway_leaves_nothing_stored() {
+    let (_dir, store) = store();
+    let mut alerts = changes_of("webhook-001.json");
+    alerts.extend(changes_of("webhook-002.json"));
+    // Two alerts applied, then the write fails: both must be taken back.
+    let written: Result<WebhookAnswer, StoreError> = store.write(|tx| {
+        let answer = apply(tx, am(0), &alerts, &paging())?;
+        assert_eq!(answer.opened.len(), 2);
+        Err(StoreError::Corrupt("the disk went away".into()))
+    });
+    assert!(written.is_err());
+    assert_eq!(store.current_seq(), 0);
+    assert!(store.list(false, 0).unwrap().1.is_empty());
+}
+
+fn paging() -> crate::hub::policy::Paging {
+    crate::hub::policy::Paging::from_config(&crate::config::HubConfig::default())
+}
