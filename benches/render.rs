@@ -65,13 +65,7 @@ fn incidents(n: u64) -> Vec<Incident> {
 }
 
 fn model(width: u16, height: u16, list: Vec<Incident>) -> Model {
-    let feed = FeedStatus {
-        name: "hub".into(),
-        poll_interval: Duration::from_secs(2),
-        unavailable: None,
-        last_ok: None,
-        last_error: None,
-    };
+    let feed = FeedStatus::new("hub", Duration::from_secs(2));
     let now = Utc.with_ymd_and_hms(2026, 11, 23, 3, 0, 0).unwrap();
     let mut m = Model::new("alex".into(), feed, Arc::new(Library::shipped()), now);
     update(&mut m, Msg::Resize(width, height));

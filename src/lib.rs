@@ -13,6 +13,7 @@ pub mod config;
 pub mod console;
 pub mod demo;
 pub mod feed;
+pub mod handoff;
 pub mod hub;
 pub mod incident;
 pub mod logging;

@@ -205,13 +205,7 @@ async fn the_webhook_needs_a_token_like_every_route() {
 }
 
 fn feed_status() -> FeedStatus {
-    FeedStatus {
-        name: "team hub".into(),
-        poll_interval: Duration::from_secs(2),
-        unavailable: None,
-        last_ok: None,
-        last_error: None,
-    }
+    FeedStatus::new("team hub", Duration::from_secs(2))
 }
 
 fn screen_text(terminal: &Terminal<TestBackend>) -> (String, Vec<String>) {

@@ -317,3 +317,31 @@ fn runbooks_check_names_file_and_line() {
     let out = oncall(&["runbooks", "check", shipped.to_str().unwrap()], &[]);
     assert!(out.status.success(), "{}", stderr(&out));
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn handoff_print_shows_the_note_h_would_send() {
+    let hub = TestHub::start().await;
+    let inc = hub.open(&common::incident("db-1 replication lag")).await;
+    let base = hub.base.clone();
+    let out = tokio::task::spawn_blocking(move || {
+        oncall(
+            &["handoff", "--print", "--hub", &base, "--to", "bob"],
+            &[("ONCALL_TOKEN", ALICE), ("USER", "alice")],
+        )
+    })
+    .await
+    .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let note = stdout(&out);
+    assert!(note.starts_with("# Hand-off from alice to bob"), "{note}");
+    assert!(
+        note.contains(&format!(
+            "- #{} [warning] db-1 replication lag (db)",
+            inc.id
+        )),
+        "{note}"
+    );
+    let out = oncall(&["handoff"], &[]);
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("--print"), "{}", stderr(&out));
+}

@@ -10,7 +10,9 @@ use oncall::console::model::{FeedStatus, Model};
 use oncall::console::msg::Msg;
 use oncall::console::{update, view};
 use oncall::feed::{FeedEvent, WorkerEvent};
-use oncall::incident::{EventKind, Incident, Severity, Status, TimelineEntry};
+use oncall::incident::{
+    EventKind, Incident, NextShift, OnCall, Severity, Shift, Status, TimelineEntry,
+};
 use oncall::runbook::Library;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -144,13 +146,7 @@ fn specs() -> Vec<Spec> {
 }
 
 fn screen_model(width: u16, height: u16) -> Model {
-    let feed = FeedStatus {
-        name: "team hub".into(),
-        poll_interval: Duration::from_secs(2),
-        unavailable: None,
-        last_ok: None,
-        last_error: None,
-    };
+    let feed = FeedStatus::new("team hub", Duration::from_secs(2));
     let mut m = Model::new("alex".into(), feed, Arc::new(Library::shipped()), t0());
     m.tz = FixedOffset::east_opt(0).unwrap();
     update(&mut m, Msg::Resize(width, height));
@@ -189,6 +185,26 @@ fn screen_model(width: u16, height: u16) -> Model {
         Msg::Worker(WorkerEvent::Fetched {
             id: 14,
             result: Ok(detail),
+        }),
+    );
+    let oncall = OnCall {
+        now: Some(Shift {
+            who: "alex".into(),
+            since: t0() - chrono::Duration::hours(11),
+            until: t0() + chrono::Duration::minutes(45),
+        }),
+        next: Some(NextShift {
+            who: "sam".into(),
+            from: t0() + chrono::Duration::minutes(45),
+        }),
+        shift: None,
+        policies: Vec::new(),
+    };
+    update(
+        &mut m,
+        Msg::Feed(FeedEvent::Rota {
+            oncall,
+            handoff: None,
         }),
     );
     m

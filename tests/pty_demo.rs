@@ -11,9 +11,11 @@ fn demo_acknowledges_an_incident_and_quits_cleanly() {
     let mut console = pty::Console::spawn(&["--demo"], &[("ONCALL_DATA_DIR", data_dir)], 120, 40);
     console.wait_text("demo hub live");
     console.wait_text("Runbook:");
-    // The top incident is a critical nobody owns yet.
-    console.wait_for("an unowned incident selected", |s| {
-        s.contains("owner nobody")
+    // The top incident is a critical that reached the demo responder, who is
+    // on call, and that nobody has acknowledged yet.
+    console.wait_text("on call alex (you)");
+    console.wait_for("a triggered incident selected", |s| {
+        s.contains("critical · triggered")
     });
     console.send("a");
     console.wait_text("Acknowledged #");

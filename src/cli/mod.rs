@@ -1,5 +1,6 @@
 //! The `oncall` command line: the console by default, and the subcommands of
 //! PRODUCT.md, "Commands".
+mod handoff;
 mod page;
 mod runbooks;
 mod start;
@@ -41,6 +42,8 @@ pub enum Cmd {
     },
     /// Open an incident on the hub and print its id.
     Page(page::PageArgs),
+    /// The shift hand-off note.
+    Handoff(handoff::HandoffArgs),
     /// Responder tokens for the hub.
     Token {
         #[command(subcommand)]

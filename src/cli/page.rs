@@ -49,19 +49,25 @@ fn parse_label(s: &str) -> Result<(String, String), String> {
     }
 }
 
-pub async fn run(config: &Config, args: PageArgs) -> anyhow::Result<ExitCode> {
-    // An Alertmanager feed cannot take pages; the first hub feed can.
+/// The client for the hub named with `--hub` (else the first hub feed in
+/// the config), with the token from `--token-env` (else the feed's, else
+/// `ONCALL_TOKEN`).
+pub fn hub_client(
+    config: &Config,
+    hub: Option<&str>,
+    token_env: Option<&str>,
+) -> anyhow::Result<HubClient> {
+    // An Alertmanager feed takes neither pages nor hand-offs; the first hub feed does.
     let feed = config.feeds.iter().find(|f| f.kind == FeedKind::Hub);
-    let url = match (&args.hub, feed) {
+    let url = match (hub, feed) {
         (Some(u), _) => u.trim_end_matches('/').to_string(),
         (None, Some(f)) => f.url.0.clone(),
-        (None, None) => bail!(
-            "no hub to page: pass --hub URL, or add a [[feeds]] entry with its url to the config"
-        ),
+        (None, None) => {
+            bail!("no hub: pass --hub URL, or add a [[feeds]] entry with its url to the config")
+        }
     };
-    let token_env = args
-        .token_env
-        .clone()
+    let token_env = token_env
+        .map(str::to_string)
         .or_else(|| feed.and_then(|f| f.token_env.clone()))
         .unwrap_or_else(config::default_token_env);
     let token = std::env::var(&token_env)
@@ -72,12 +78,17 @@ pub async fn run(config: &Config, args: PageArgs) -> anyhow::Result<ExitCode> {
                 "${token_env} is not set: export your hub token (from `oncall token new`) first"
             )
         })?;
-    let client = HubClient::new(
+    Ok(HubClient::new(
         &url,
         token.trim().to_string(),
         &token_env,
         super::start::REQUEST_TIMEOUT,
-    )?;
+    )?)
+}
+
+pub async fn run(config: &Config, args: PageArgs) -> anyhow::Result<ExitCode> {
+    let client = hub_client(config, args.hub.as_deref(), args.token_env.as_deref())?;
+    let url = client.base().to_string();
     let new = NewIncident {
         title: args.title,
         service: args.service,

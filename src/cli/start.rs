@@ -49,6 +49,11 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let config = load_config(&cli.config)?;
             runtime()?.block_on(super::page::run(&config, args))
         }
+        Some(Cmd::Handoff(args)) => {
+            logging::to_stderr();
+            let config = load_config(&cli.config)?;
+            runtime()?.block_on(super::handoff::run(&config, args))
+        }
         Some(Cmd::Token {
             command: TokenCmd::New { name },
         }) => {
@@ -113,6 +118,8 @@ pub fn console_settings(config: &Config) -> console::Settings {
     };
     console::Settings {
         responder: config.responder_name(),
+        bell: config.console.bell,
+        data_dir: crate::config::data_dir(),
         feed_name: feed.map_or_else(|| "feed".to_string(), |f| f.name.clone()),
         client,
         poll_interval: feed.map_or(Duration::from_secs(2), |f| f.poll_interval.0),

@@ -15,6 +15,13 @@ pub fn copy(text: &str) -> io::Result<()> {
     out.flush()
 }
 
+/// Rings the terminal bell once.
+pub fn bell() -> io::Result<()> {
+    let mut out = io::stdout().lock();
+    out.write_all(b"\x07")?;
+    out.flush()
+}
+
 /// The program to read a runbook with: `$PAGER`, else `$EDITOR`, else `less`.
 pub fn viewer() -> String {
     ["PAGER", "EDITOR"]

@@ -18,6 +18,7 @@ pub enum KeyAction {
     Note,
     Filter,
     Browse,
+    Handoff,
     TickStep,
     Copy,
     Open,
@@ -122,6 +123,13 @@ pub const BINDINGS: &[Binding] = &[
         action: KeyAction::Filter,
         footer: Some("filter"),
         help: "filter incidents by title, service, owner, status or label",
+    },
+    Binding {
+        keys: &[Char('H')],
+        label: "H",
+        action: KeyAction::Handoff,
+        footer: Some("hand off"),
+        help: "hand off the shift: the note is composed, Enter sends it",
     },
     Binding {
         keys: &[Char(' ')],

@@ -29,9 +29,17 @@ use msg::{Command, Msg};
 pub use update::update;
 pub use view::view;
 
+/// Where the id of the last hand-off note read is kept, so it is not shown
+/// again at the next start.
+const DISMISSED_FILE: &str = "handoff-dismissed";
+
 /// What the console needs to start.
 pub struct Settings {
     pub responder: String,
+    /// Ring the bell when something reaches this responder.
+    pub bell: bool,
+    /// Logs, hand-off notes and what the console remembers between runs.
+    pub data_dir: std::path::PathBuf,
     pub feed_name: String,
     /// The feed to poll, or why there is none (the console opens anyway).
     pub client: Result<FeedClient, String>,
@@ -43,16 +51,20 @@ pub struct Settings {
 pub async fn run(settings: Settings) -> anyhow::Result<()> {
     let (tx, mut rx) = mpsc::unbounded_channel::<Msg>();
     let feed_status = FeedStatus {
-        name: settings.feed_name.clone(),
-        poll_interval: settings.poll_interval,
         unavailable: settings.client.as_ref().err().cloned(),
-        last_ok: None,
-        last_error: None,
+        hub: settings.client.as_ref().is_ok_and(|c| c.supports_handoff()),
+        ..FeedStatus::new(settings.feed_name.clone(), settings.poll_interval)
     };
     let worker = match settings.client {
         Ok(client) => {
             let (wake_tx, wake_rx) = mpsc::channel(1);
-            feed::poller::spawn(client.clone(), settings.poll_interval, tx.clone(), wake_rx);
+            feed::poller::spawn(
+                client.clone(),
+                settings.responder.clone(),
+                settings.poll_interval,
+                tx.clone(),
+                wake_rx,
+            );
             Some(feed::worker::spawn(client, tx.clone(), wake_tx))
         }
         Err(_) => None,
@@ -80,6 +92,17 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
                         if let Some(w) = &worker {
                             // A closed worker means the runtime is going down.
                             let _ = w.send(req);
+                        }
+                    }
+                    Command::Bell => {
+                        let _ = external::bell();
+                    }
+                    Command::RememberDismissed(id) => {
+                        // Losing this only means seeing the note once more.
+                        if let Err(e) = std::fs::create_dir_all(&model.data_dir).and_then(|_| {
+                            std::fs::write(model.data_dir.join(DISMISSED_FILE), id.to_string())
+                        }) {
+                            tracing::warn!("cannot remember the dismissed hand-off: {e}");
                         }
                     }
                     Command::Copy(text) => {

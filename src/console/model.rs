@@ -7,7 +7,8 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 
 use crate::feed::Action;
-use crate::incident::{Incident, Status};
+use crate::handoff::Shift;
+use crate::incident::{Handoff, Incident, OnCall, Status, level_name};
 use crate::runbook::markdown::Rendered;
 use crate::runbook::search::Hit;
 use crate::runbook::{Library, Match};
@@ -40,6 +41,17 @@ pub enum Mode {
     ConfirmEscalate {
         id: u64,
         from: u32,
+    },
+    /// The hand-off note composed from the shift, waiting for Enter. When
+    /// the rota names nobody to take over, `to` is asked for first.
+    Handoff {
+        shift: Box<Shift>,
+        to: Option<LineInput>,
+        words: LineInput,
+    },
+    /// Reading the hand-off note addressed to us; Enter or Esc dismisses it.
+    ReadHandoff {
+        scroll: u16,
     },
     /// Searching all runbooks (`b`).
     Browse {
@@ -80,6 +92,9 @@ pub struct FeedStatus {
     pub unavailable: Option<String>,
     pub last_ok: Option<DateTime<Utc>>,
     pub last_error: Option<String>,
+    /// An oncall hub (escalation, notes, steps, hand-off) rather than an
+    /// Alertmanager polled directly (acknowledge only).
+    pub hub: bool,
 }
 
 /// What the top bar says about the feed.
@@ -92,6 +107,18 @@ pub enum Health {
 }
 
 impl FeedStatus {
+    /// A hub feed not polled yet.
+    pub fn new(name: impl Into<String>, poll_interval: Duration) -> FeedStatus {
+        FeedStatus {
+            name: name.into(),
+            poll_interval,
+            unavailable: None,
+            last_ok: None,
+            last_error: None,
+            hub: true,
+        }
+    }
+
     pub fn health(&self, now: DateTime<Utc>) -> Health {
         if let Some(reason) = &self.unavailable {
             return Health::Offline {
@@ -164,6 +191,18 @@ pub struct Model {
     /// The (id, version) of the selected incident that matches and detail
     /// were last brought up to date for.
     pub synced: Option<(u64, u64)>,
+    /// Who is on call, and whom each escalation level reaches (hub feeds).
+    pub oncall: Option<OnCall>,
+    /// The last hand-off addressed to this responder, and whether it was
+    /// read and dismissed.
+    pub handoff: Option<Handoff>,
+    pub handoff_dismissed: Option<u64>,
+    /// A hand-off note is being gathered from the hub.
+    pub handoff_preparing: bool,
+    /// Ring the bell when something reaches this responder.
+    pub bell: bool,
+    /// Where hand-off notes are written before they are sent.
+    pub data_dir: std::path::PathBuf,
     pub size: (u16, u16),
     pub now: DateTime<Utc>,
     /// Times in the timeline are shown in the responder's local time.
@@ -203,6 +242,12 @@ impl Model {
             runbook_cursor: 0,
             runbook: None,
             synced: None,
+            oncall: None,
+            handoff: None,
+            handoff_dismissed: None,
+            handoff_preparing: false,
+            bell: true,
+            data_dir: crate::config::data_dir(),
             size: (120, 40),
             now,
             tz: *chrono::Local::now().offset(),
@@ -267,6 +312,74 @@ impl Model {
         counts
     }
 
+    /// Where escalating `inc` goes: the next level of its service's policy
+    /// and whom it reaches now, or why it cannot go further.
+    pub fn escalation_target(&self, inc: &Incident) -> Result<EscalationTarget, String> {
+        let policies = self
+            .oncall
+            .as_ref()
+            .map_or(&[][..], |o| o.policies.as_slice());
+        let policy = policies
+            .iter()
+            .find(|p| {
+                p.services
+                    .iter()
+                    .any(|s| s.eq_ignore_ascii_case(&inc.service))
+            })
+            .or_else(|| {
+                policies
+                    .iter()
+                    .find(|p| p.services.iter().any(|s| s == crate::config::ANY_SERVICE))
+            });
+        let level = inc.escalation_level;
+        let Some(policy) = policy else {
+            // No policy known (yet): the hub's default of three lines.
+            return if level < crate::incident::DEFAULT_LEVELS {
+                Ok(EscalationTarget {
+                    from: level_name(level),
+                    to: level_name(level + 1),
+                    who: None,
+                })
+            } else {
+                Err(format!(
+                    "#{} is already at {}, the last level.",
+                    inc.id,
+                    level_name(level)
+                ))
+            };
+        };
+        let name = |n: u32| {
+            policy
+                .levels
+                .iter()
+                .find(|l| l.level == n)
+                .map_or_else(|| level_name(n), |l| l.name.clone())
+        };
+        match policy.levels.iter().find(|l| l.level == level + 1) {
+            Some(next) => Ok(EscalationTarget {
+                from: name(level),
+                to: next.name.clone(),
+                who: next.who.clone(),
+            }),
+            None => {
+                let default = policy
+                    .services
+                    .iter()
+                    .any(|s| s == crate::config::ANY_SERVICE);
+                let which = if default {
+                    "default".to_string()
+                } else {
+                    inc.service.clone()
+                };
+                Err(format!(
+                    "#{} is already at {}, the last level of the {which} policy.",
+                    inc.id,
+                    name(level)
+                ))
+            }
+        }
+    }
+
     pub fn take_dirty(&mut self) -> bool {
         std::mem::take(&mut self.dirty)
     }
@@ -286,6 +399,15 @@ impl Model {
             at: self.now,
         });
     }
+}
+
+/// Where an escalation goes, for the confirm line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EscalationTarget {
+    pub from: String,
+    pub to: String,
+    /// The person the next level reaches now, when the hub can say.
+    pub who: Option<String>,
 }
 
 /// Sort order of the list: what needs a human first.

@@ -48,5 +48,9 @@ pub enum Command {
         file: Option<std::path::PathBuf>,
         text: String,
     },
+    /// Remember that the hand-off note with this id was read.
+    RememberDismissed(u64),
+    /// Ring the terminal bell once.
+    Bell,
     Quit,
 }

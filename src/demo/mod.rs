@@ -11,10 +11,14 @@ use std::time::Duration;
 use anyhow::Context;
 use chrono::{DateTime, Utc};
 
-use crate::config::{HubConfig, ResponderConfig, Sha256Hex};
+use crate::config::{
+    HubConfig, HumanDuration, LevelConfig, PolicyConfig, ResponderConfig, RotaConfig, Sha256Hex,
+    Timestamp,
+};
 use crate::console;
 use crate::feed::{Action, HubClient};
 use crate::hub::{self, Clock, HubSettings};
+use crate::incident::Targets;
 use crate::runbook::Library;
 use scenario::{ARRIVALS, MONITORING, NOTES, OPENING, Scene, TEAMMATES, YOU};
 
@@ -40,6 +44,12 @@ pub struct DemoHub {
 }
 
 impl DemoHub {
+    /// The demo's temporary folder: its database, and the hand-off notes
+    /// written during the demo.
+    pub fn dir(&self) -> &std::path::Path {
+        self._dir.path()
+    }
+
     pub fn client(&self, who: &str) -> anyhow::Result<HubClient> {
         let token = self
             .tokens
@@ -77,6 +87,8 @@ pub async fn start_hub() -> anyhow::Result<DemoHub> {
         db: dir.path().join("demo.db"),
         config: HubConfig {
             responders,
+            rota: Some(rota(Utc::now())),
+            policies: vec![policy()],
             ..HubConfig::default()
         },
         clock: clock.clone(),
@@ -220,7 +232,10 @@ async fn teammate_acts(
     // Leave the critical ones to the responder watching the demo.
     let unowned = list
         .iter()
-        .filter(|i| i.owner.is_none() && i.severity != crate::incident::Severity::Critical)
+        .filter(|i| {
+            i.status == crate::incident::Status::Triggered
+                && i.severity != crate::incident::Severity::Critical
+        })
         .nth(step % 3);
     let owned = list
         .iter()
@@ -264,6 +279,45 @@ async fn teammate_acts(
     Ok(())
 }
 
+/// The demo's rota: the demo responder is on call, with two hours of the
+/// shift left, then the teammates in turn.
+fn rota(now: DateTime<Utc>) -> RotaConfig {
+    let mut people = vec![YOU.to_string()];
+    people.extend(TEAMMATES.iter().map(|t| t.to_string()));
+    RotaConfig {
+        responders: people,
+        shift: HumanDuration::from_secs(8 * 3600),
+        start: Timestamp(now - chrono::Duration::hours(6)),
+        overrides: Vec::new(),
+    }
+}
+
+/// One policy for every service: the person on call, then sam, then priya;
+/// left unacknowledged for 20 minutes, an incident climbs by itself.
+fn policy() -> PolicyConfig {
+    let level = |name: &str, who: Targets, after: Option<u64>| LevelConfig {
+        name: Some(name.to_string()),
+        who,
+        after: after.map(HumanDuration::from_secs),
+    };
+    PolicyConfig {
+        services: vec![crate::config::ANY_SERVICE.to_string()],
+        levels: vec![
+            level("1st line", Targets::OnCall, Some(20 * 60)),
+            level(
+                "2nd line",
+                Targets::Named(vec![TEAMMATES[0].to_string()]),
+                Some(30 * 60),
+            ),
+            level(
+                "3rd line",
+                Targets::Named(vec![TEAMMATES[1].to_string()]),
+                None,
+            ),
+        ],
+    }
+}
+
 /// Runs the demo: hub, arrivals, and the console as the demo responder.
 pub async fn run() -> anyhow::Result<()> {
     let demo = start_hub().await?;
@@ -274,6 +328,8 @@ pub async fn run() -> anyhow::Result<()> {
         .map_or(Duration::from_secs(4), Duration::from_millis);
     let settings = console::Settings {
         responder: YOU.to_string(),
+        bell: true,
+        data_dir: demo.dir().to_path_buf(),
         feed_name: "demo hub".to_string(),
         client: Ok(client.into()),
         poll_interval: Duration::from_secs(2),

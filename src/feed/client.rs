@@ -181,6 +181,27 @@ impl HubClient {
         Ok(inc)
     }
 
+    /// GETs `path` (from the base URL) and decodes the JSON answer.
+    pub(crate) async fn get_json<T: DeserializeOwned>(&self, path: &str) -> Result<T, FeedError> {
+        let resp = self
+            .http
+            .get(format!("{}{path}", self.base))
+            .header(AUTHORIZATION, self.bearer())
+            .send()
+            .await
+            .map_err(|e| self.transport(e))?;
+        self.decode(resp).await
+    }
+
+    /// POSTs `body` to `path` and decodes the JSON answer.
+    pub(crate) async fn post_json<B: Serialize, T: DeserializeOwned>(
+        &self,
+        path: &str,
+        body: &B,
+    ) -> Result<T, FeedError> {
+        self.post(path, body).await
+    }
+
     /// `POST /api/v1/incidents`.
     pub async fn open(&self, new: &NewIncident) -> Result<Opened, FeedError> {
         let mut opened: Opened = self.post("/api/v1/incidents", new).await?;

@@ -4,6 +4,7 @@
 pub mod alertmanager;
 pub mod client;
 pub mod poller;
+mod rota;
 pub mod worker;
 
 pub use alertmanager::{AlertmanagerClient, AlertmanagerSettings};

@@ -6,7 +6,7 @@ use tokio::sync::mpsc;
 
 use super::FeedClient;
 use super::client::{FeedError, ListOutcome};
-use crate::incident::Incident;
+use crate::incident::{Handoff, Incident, OnCall};
 
 /// What one poll found, as the console receives it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -24,7 +24,17 @@ pub enum FeedEvent {
         error: FeedError,
         retry_in: Duration,
     },
+    /// Who is on call, and the last hand-off addressed to this responder
+    /// (hub feeds only).
+    Rota {
+        oncall: OnCall,
+        handoff: Option<Handoff>,
+    },
 }
+
+/// How often the rota is read when the feed itself has not changed: shifts
+/// end on the clock, not on a change.
+const ROTA_EVERY: Duration = Duration::from_secs(30);
 
 /// The longest wait between polls while the feed is failing.
 pub const MAX_BACKOFF: Duration = Duration::from_secs(60);
@@ -34,6 +44,7 @@ pub const MAX_BACKOFF: Duration = Duration::from_secs(60);
 /// (after an action, so the responder sees its effect and others' soon).
 pub fn spawn<M>(
     client: FeedClient,
+    me: String,
     interval: Duration,
     tx: mpsc::UnboundedSender<M>,
     mut wake: mpsc::Receiver<()>,
@@ -42,14 +53,33 @@ pub fn spawn<M>(
 {
     tokio::spawn(async move {
         let mut state = PollState::default();
+        let mut rota_read: Option<tokio::time::Instant> = None;
         loop {
             let event = state.poll(&client).await;
             let wait = match &event {
                 FeedEvent::Failed { retry_in, .. } => *retry_in,
                 _ => interval,
             };
+            let changed = matches!(event, FeedEvent::Polled { .. });
+            let ok = !matches!(event, FeedEvent::Failed { .. });
             if tx.send(M::from(event)).is_err() {
                 return; // the console is gone
+            }
+            let due = rota_read.is_none_or(|t| t.elapsed() >= ROTA_EVERY);
+            if let FeedClient::Hub(hub) = &client
+                && ok
+                && (changed || due)
+            {
+                rota_read = Some(tokio::time::Instant::now());
+                // The rota is extra: a failure here shows at the next poll.
+                if let (Ok(oncall), Ok(handoff)) =
+                    (hub.oncall().await, hub.latest_handoff(&me).await)
+                    && tx
+                        .send(M::from(FeedEvent::Rota { oncall, handoff }))
+                        .is_err()
+                {
+                    return;
+                }
             }
             tokio::select! {
                 _ = tokio::time::sleep(wait) => {}

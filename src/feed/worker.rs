@@ -1,11 +1,15 @@
 //! Sends the responder's actions to the feed, one at a time and in the order
 //! they were taken, and fetches incident details. Results come back to the
 //! console as events.
+use std::path::PathBuf;
+
+use chrono::{DateTime, Utc};
 use tokio::sync::mpsc;
 
 use super::FeedClient;
 use super::client::{Action, FeedError};
-use crate::incident::Incident;
+use crate::handoff::{self, Shift};
+use crate::incident::{Handoff, HandoffRequest, Incident};
 
 /// What the console asks of the worker.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -18,6 +22,19 @@ pub enum Request {
     },
     Fetch {
         id: u64,
+    },
+    /// Gather the shift of `me` for the hand-off note.
+    PrepareHandoff {
+        me: String,
+        now: DateTime<Utc>,
+    },
+    /// Write the note into `dir`, then send the hand-off.
+    SendHandoff {
+        from: String,
+        to: Option<String>,
+        note: String,
+        dir: PathBuf,
+        now: DateTime<Utc>,
     },
 }
 
@@ -33,6 +50,17 @@ pub enum WorkerEvent {
         id: u64,
         result: Result<Incident, FeedError>,
     },
+    HandoffReady(Result<Shift, FeedError>),
+    /// Where the note was saved (or why it could not be), and how the hub
+    /// took the hand-off.
+    HandedOff {
+        saved: Result<PathBuf, String>,
+        result: Result<Handoff, FeedError>,
+    },
+}
+
+fn no_handoff() -> FeedError {
+    FeedError::Unsupported("hand-off needs the oncall hub; this feed is Alertmanager".to_string())
 }
 
 /// Starts the worker; drop the returned sender to stop it. `poll_now` is
@@ -58,6 +86,37 @@ where
                         return;
                     }
                     // A full queue means a poll is already due; nothing to add.
+                    let _ = poll_now.try_send(());
+                }
+                Request::PrepareHandoff { me, now } => {
+                    let result = match &client {
+                        FeedClient::Hub(hub) => handoff::gather(hub, &me, now).await,
+                        FeedClient::Alertmanager(_) => Err(no_handoff()),
+                    };
+                    if tx.send(M::from(WorkerEvent::HandoffReady(result))).is_err() {
+                        return;
+                    }
+                }
+                Request::SendHandoff {
+                    from,
+                    to,
+                    note,
+                    dir,
+                    now,
+                } => {
+                    // On disk first: the note must outlive a hub that is down.
+                    let saved = handoff::save(&dir, &from, to.as_deref(), now, &note)
+                        .map_err(|e| format!("{}: {e}", dir.display()));
+                    let result = match &client {
+                        FeedClient::Hub(hub) => hub.hand_off(&HandoffRequest { to, note }).await,
+                        FeedClient::Alertmanager(_) => Err(no_handoff()),
+                    };
+                    if tx
+                        .send(M::from(WorkerEvent::HandedOff { saved, result }))
+                        .is_err()
+                    {
+                        return;
+                    }
                     let _ = poll_now.try_send(());
                 }
                 Request::Fetch { id } => {

@@ -9,6 +9,8 @@ use crate::incident::{Incident, level_name};
 pub fn on_feed(model: &mut Model, event: FeedEvent) -> Vec<Command> {
     match event {
         FeedEvent::Polled { incidents, full } => {
+            // What was already there when the console started rings nothing.
+            let ring = model.bell && model.feed.last_ok.is_some() && reaches_me(model, &incidents);
             model.feed.last_ok = Some(model.now);
             model.feed.last_error = None;
             if full {
@@ -18,6 +20,9 @@ pub fn on_feed(model: &mut Model, event: FeedEvent) -> Vec<Command> {
             }
             selection::rebuild(model);
             model.dirty = true;
+            if ring {
+                return vec![Command::Bell];
+            }
         }
         FeedEvent::Unchanged => {
             let before = model.feed.health(model.now);
@@ -26,6 +31,13 @@ pub fn on_feed(model: &mut Model, event: FeedEvent) -> Vec<Command> {
             if model.feed.health(model.now) != before {
                 model.dirty = true;
             }
+        }
+        FeedEvent::Rota { oncall, handoff } => {
+            if model.oncall.as_ref() != Some(&oncall) {
+                model.oncall = Some(oncall);
+                model.dirty = true;
+            }
+            super::handoff::received(model, handoff);
         }
         FeedEvent::Failed { error, retry_in } => {
             let reason = format!("{error}; retrying in {}s", retry_in.as_secs().max(1));
@@ -36,6 +48,21 @@ pub fn on_feed(model: &mut Model, event: FeedEvent) -> Vec<Command> {
         }
     }
     Vec::new()
+}
+
+/// Whether any of `incoming` newly needs this responder: a new incident,
+/// or one escalated or handed to them, that nobody has acknowledged.
+fn reaches_me(model: &Model, incoming: &[Incident]) -> bool {
+    let me = model.responder.as_str();
+    let known: std::collections::HashMap<u64, &Incident> =
+        model.incidents.iter().map(|i| (i.id, i)).collect();
+    incoming.iter().any(|inc| {
+        inc.owner.as_deref() == Some(me)
+            && inc.status == crate::incident::Status::Triggered
+            && known.get(&inc.id).is_none_or(|prev| {
+                prev.owner.as_deref() != Some(me) || prev.escalation_level != inc.escalation_level
+            })
+    })
 }
 
 /// A full list: every open incident. Resolved ones we already know stay (the
@@ -87,6 +114,10 @@ fn store_detail(model: &mut Model, inc: Incident) {
 pub fn on_worker(model: &mut Model, event: WorkerEvent) -> Vec<Command> {
     model.dirty = true;
     match event {
+        WorkerEvent::HandoffReady(result) => super::handoff::ready(model, result),
+        WorkerEvent::HandedOff { saved, result } => {
+            super::handoff::handed_off(model, saved, result)
+        }
         WorkerEvent::Fetched { id, result } => match result {
             Ok(inc) => store_detail(model, inc),
             Err(e) => tracing::warn!("fetching #{id}: {e}"),

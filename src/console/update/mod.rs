@@ -1,6 +1,7 @@
 //! `update(&mut Model, Msg) -> Vec<Command>`: the console's whole behaviour,
 //! pure and testable without a terminal.
 mod feed;
+mod handoff;
 mod runbook;
 mod selection;
 
@@ -11,7 +12,7 @@ use super::keys::{self, KeyAction};
 use super::model::{Focus, Mode, Model, Pending, PromptKind};
 use super::msg::{Command, Msg};
 use crate::feed::{Action, Request};
-use crate::incident::{DEFAULT_LEVELS, Status, level_name};
+use crate::incident::Status;
 
 pub use runbook::shown_runbook_id;
 
@@ -21,6 +22,7 @@ const MESSAGE_SECONDS: i64 = 10;
 pub fn update(model: &mut Model, msg: Msg) -> Vec<Command> {
     let mut cmds = dispatch(model, msg);
     cmds.extend(selection::sync(model));
+    handoff::open_if_idle(model);
     cmds
 }
 
@@ -139,6 +141,8 @@ fn on_key(model: &mut Model, key: KeyEvent) -> Vec<Command> {
                 Vec::new()
             }
         },
+        Mode::Handoff { shift, to, words } => handoff::key(model, shift, to, words, key),
+        Mode::ReadHandoff { scroll } => handoff::read_key(model, scroll, key),
         Mode::Browse {
             mut input,
             mut hits,
@@ -212,6 +216,7 @@ fn on_normal_key(model: &mut Model, key: KeyEvent) -> Vec<Command> {
         },
         KeyAction::PickRunbook(n) => runbook::pick_match(model, usize::from(n)),
         KeyAction::Browse => runbook::start_browse(model),
+        KeyAction::Handoff => return handoff::start(model),
         KeyAction::TickStep => return runbook::tick(model),
         KeyAction::Copy => return runbook::copy(model),
         KeyAction::Open => return runbook::open(model),
@@ -255,14 +260,24 @@ fn on_incident_key(model: &mut Model, action: KeyAction) -> Vec<Command> {
         KeyAction::Escalate => {
             if status == Status::Resolved {
                 model.warn(format!("#{id} is resolved; nothing to escalate."));
-            } else if level >= DEFAULT_LEVELS {
-                model.warn(format!(
-                    "#{id} is already at {}, the last level.",
-                    level_name(level)
-                ));
+            } else if !model.feed.hub {
+                model.warn("Escalation needs the oncall hub; this feed is Alertmanager.");
             } else {
-                model.mode = Mode::ConfirmEscalate { id, from: level };
+                match model.incident(id).map(|inc| model.escalation_target(inc)) {
+                    Some(Err(why)) => model.warn(why),
+                    _ => model.mode = Mode::ConfirmEscalate { id, from: level },
+                }
             }
+        }
+        KeyAction::Resolve | KeyAction::Note if !model.feed.hub => {
+            let action = if action == KeyAction::Note {
+                Action::Note {
+                    text: String::new(),
+                }
+            } else {
+                Action::Resolve { note: None }
+            };
+            model.warn(crate::feed::alertmanager::unsupported(&action));
         }
         KeyAction::Resolve => {
             if status == Status::Resolved {
@@ -308,7 +323,13 @@ fn submit_prompt(model: &mut Model, kind: PromptKind, id: u64, text: &str) -> Ve
 }
 
 /// Hands an action to the worker and marks it pending until the hub answers.
+/// An Alertmanager feed takes acknowledgements only: the rest are refused
+/// here, in words, rather than failing on the wire.
 fn send(model: &mut Model, id: u64, action: Action) -> Vec<Command> {
+    if !model.feed.hub && !matches!(action, Action::Acknowledge { .. }) {
+        model.warn(crate::feed::alertmanager::unsupported(&action));
+        return Vec::new();
+    }
     let ticket = model.next_ticket;
     model.next_ticket += 1;
     model.say(format!("Sending {} for #{id}…", action.verb()));

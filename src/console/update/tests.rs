@@ -46,13 +46,7 @@ fn inc(id: u64, severity: Severity, status: Status, title: &str, alert: &str) ->
 }
 
 fn model() -> Model {
-    let feed = FeedStatus {
-        name: "hub".into(),
-        poll_interval: Duration::from_secs(2),
-        unavailable: None,
-        last_ok: None,
-        last_error: None,
-    };
+    let feed = FeedStatus::new("hub", Duration::from_secs(2));
     Model::new("alex".into(), feed, Arc::new(Library::shipped()), t0())
 }
 
@@ -673,4 +667,355 @@ fn b_searches_all_runbooks_and_shows_the_pick_until_another_incident() {
     ch(&mut m, 'b');
     key(&mut m, KeyCode::Esc);
     assert_eq!(m.mode, Mode::Normal);
+}
+
+fn oncall_alex_then_sam() -> crate::incident::OnCall {
+    use crate::incident::{LevelView, NextShift, OnCall, PolicyView, Shift, Targets};
+    let level = |n: u32, name: &str, who: Option<&str>, targets: Targets| LevelView {
+        level: n,
+        name: name.into(),
+        who: who.map(str::to_string),
+        targets,
+        after: None,
+    };
+    OnCall {
+        now: Some(Shift {
+            who: "alex".into(),
+            since: t0() - chrono::Duration::hours(6),
+            until: t0() + chrono::Duration::minutes(30),
+        }),
+        next: Some(NextShift {
+            who: "sam".into(),
+            from: t0() + chrono::Duration::minutes(30),
+        }),
+        shift: None,
+        policies: vec![
+            PolicyView {
+                services: vec!["api".into()],
+                levels: vec![
+                    level(1, "1st line", Some("alex"), Targets::OnCall),
+                    level(
+                        2,
+                        "app team",
+                        Some("dave"),
+                        Targets::Named(vec!["dave".into()]),
+                    ),
+                ],
+            },
+            PolicyView {
+                services: vec!["*".into()],
+                levels: vec![level(1, "1st line", Some("alex"), Targets::OnCall)],
+            },
+        ],
+    }
+}
+
+fn with_rota(m: &mut Model) {
+    update(
+        m,
+        Msg::Feed(FeedEvent::Rota {
+            oncall: oncall_alex_then_sam(),
+            handoff: None,
+        }),
+    );
+}
+
+#[test]
+fn escalation_says_which_level_and_person_it_reaches_and_stops_at_the_policys_last() {
+    let mut m = polled();
+    with_rota(&mut m);
+    let inc = m.incident(2).unwrap().clone();
+    let t = m.escalation_target(&inc).unwrap();
+    assert_eq!(
+        (t.from.as_str(), t.to.as_str(), t.who.as_deref()),
+        ("1st line", "app team", Some("dave"))
+    );
+    let mut top = inc;
+    top.escalation_level = 2;
+    top.version = 9;
+    update(
+        &mut m,
+        Msg::Feed(FeedEvent::Polled {
+            incidents: vec![top],
+            full: false,
+        }),
+    );
+    assert!(ch(&mut m, 'e').is_empty());
+    assert_eq!(m.mode, Mode::Normal);
+    assert_eq!(
+        m.message.clone().unwrap().text,
+        "#2 is already at app team, the last level of the api policy."
+    );
+}
+
+#[test]
+fn the_bell_rings_once_when_something_new_reaches_me_but_not_at_start() {
+    let mut m = model();
+    let mut mine = inc(1, Severity::High, Status::Triggered, "first", "");
+    mine.owner = Some("alex".into());
+    assert!(
+        update(
+            &mut m,
+            Msg::Feed(FeedEvent::Polled {
+                incidents: vec![mine.clone()],
+                full: true
+            })
+        )
+        .iter()
+        .all(|c| *c != Command::Bell),
+        "not for what was there at start"
+    );
+    let mut new = inc(7, Severity::High, Status::Triggered, "new", "");
+    new.owner = Some("alex".into());
+    let cmds = update(
+        &mut m,
+        Msg::Feed(FeedEvent::Polled {
+            incidents: vec![new.clone()],
+            full: false,
+        }),
+    );
+    assert!(cmds.contains(&Command::Bell), "{cmds:?}");
+    // Polled again, unchanged owner: no second ring.
+    new.version = 2;
+    let cmds = update(
+        &mut m,
+        Msg::Feed(FeedEvent::Polled {
+            incidents: vec![new],
+            full: false,
+        }),
+    );
+    assert!(!cmds.contains(&Command::Bell), "{cmds:?}");
+    // Someone else's new incident: no ring.
+    let mut theirs = inc(8, Severity::High, Status::Triggered, "theirs", "");
+    theirs.owner = Some("sam".into());
+    assert!(
+        !update(
+            &mut m,
+            Msg::Feed(FeedEvent::Polled {
+                incidents: vec![theirs],
+                full: false
+            })
+        )
+        .contains(&Command::Bell)
+    );
+    // bell = false in the config: never.
+    m.bell = false;
+    let mut other = inc(9, Severity::High, Status::Triggered, "quiet", "");
+    other.owner = Some("alex".into());
+    assert!(
+        !update(
+            &mut m,
+            Msg::Feed(FeedEvent::Polled {
+                incidents: vec![other],
+                full: false
+            })
+        )
+        .contains(&Command::Bell)
+    );
+}
+
+fn shift_for_alex(to: Option<&str>) -> crate::handoff::Shift {
+    crate::handoff::Shift {
+        from: "alex".into(),
+        to: to.map(str::to_string),
+        since: t0() - chrono::Duration::hours(8),
+        now: t0(),
+        incidents: Vec::new(),
+    }
+}
+
+#[test]
+fn h_gathers_the_shift_then_enter_saves_and_sends_the_note() {
+    let mut m = polled();
+    assert_eq!(
+        ch(&mut m, 'H'),
+        vec![Command::Feed(Request::PrepareHandoff {
+            me: "alex".into(),
+            now: t0()
+        })]
+    );
+    assert!(ch(&mut m, 'H').is_empty(), "one at a time");
+    update(
+        &mut m,
+        Msg::Worker(WorkerEvent::HandoffReady(Ok(shift_for_alex(Some("sam"))))),
+    );
+    assert!(
+        matches!(m.mode, Mode::Handoff { to: None, .. }),
+        "{:?}",
+        m.mode
+    );
+    typed(&mut m, "db-1 is fragile");
+    let cmds = key(&mut m, KeyCode::Enter);
+    match &cmds[..] {
+        [
+            Command::Feed(Request::SendHandoff {
+                from,
+                to,
+                note,
+                dir,
+                ..
+            }),
+        ] => {
+            assert_eq!((from.as_str(), to.as_deref()), ("alex", Some("sam")));
+            assert!(
+                note.starts_with("# Hand-off from alex to sam")
+                    && note.ends_with("db-1 is fragile\n"),
+                "{note}"
+            );
+            assert!(dir.ends_with("handoffs"));
+        }
+        other => panic!("{other:?}"),
+    }
+    let done = crate::incident::Handoff {
+        id: 3,
+        from: "alex".into(),
+        to: "sam".into(),
+        at: t0(),
+        note: String::new(),
+        moved: vec![2, 1],
+        until: None,
+    };
+    update(
+        &mut m,
+        Msg::Worker(WorkerEvent::HandedOff {
+            saved: Ok("/data/handoffs/n.md".into()),
+            result: Ok(done),
+        }),
+    );
+    assert_eq!(
+        m.message.clone().unwrap().text,
+        "Handed over to sam: 2 incidents moved; the note is in /data/handoffs/n.md."
+    );
+}
+
+#[test]
+fn a_hand_off_the_hub_did_not_take_says_where_the_note_is() {
+    let mut m = polled();
+    ch(&mut m, 'H');
+    update(
+        &mut m,
+        Msg::Worker(WorkerEvent::HandoffReady(Ok(shift_for_alex(None)))),
+    );
+    assert!(
+        matches!(m.mode, Mode::Handoff { to: Some(_), .. }),
+        "no rota: asks who first"
+    );
+    key(&mut m, KeyCode::Enter);
+    assert!(m.message.clone().unwrap().error, "a name is needed");
+    typed(&mut m, "priya");
+    key(&mut m, KeyCode::Enter);
+    let cmds = key(&mut m, KeyCode::Enter);
+    assert!(
+        matches!(&cmds[..], [Command::Feed(Request::SendHandoff { to: Some(t), .. })] if t == "priya"),
+        "{cmds:?}"
+    );
+    update(
+        &mut m,
+        Msg::Worker(WorkerEvent::HandedOff {
+            saved: Ok("/d/n.md".into()),
+            result: Err(FeedError::Unreachable("http://hub".into())),
+        }),
+    );
+    let msg = m.message.clone().unwrap();
+    assert!(
+        msg.error
+            && msg
+                .text
+                .contains("Hand-off not sent: cannot reach http://hub; the note is in /d/n.md"),
+        "{msg:?}"
+    );
+    // Esc cancels without sending.
+    ch(&mut m, 'H');
+    update(
+        &mut m,
+        Msg::Worker(WorkerEvent::HandoffReady(Ok(shift_for_alex(Some("sam"))))),
+    );
+    assert!(key(&mut m, KeyCode::Esc).is_empty());
+    assert_eq!(m.mode, Mode::Normal);
+}
+
+#[test]
+fn a_hand_off_to_me_opens_until_dismissed_and_stays_dismissed() {
+    let mut m = polled();
+    let note = crate::incident::Handoff {
+        id: 4,
+        from: "sam".into(),
+        to: "alex".into(),
+        at: t0(),
+        note: "# Hand-off\n\nall quiet".into(),
+        moved: vec![],
+        until: Some(t0() + chrono::Duration::hours(8)),
+    };
+    update(
+        &mut m,
+        Msg::Feed(FeedEvent::Rota {
+            oncall: oncall_alex_then_sam(),
+            handoff: Some(note.clone()),
+        }),
+    );
+    assert_eq!(m.mode, Mode::ReadHandoff { scroll: 0 });
+    ch(&mut m, 'j');
+    assert_eq!(m.mode, Mode::ReadHandoff { scroll: 1 });
+    assert_eq!(
+        key(&mut m, KeyCode::Enter),
+        vec![Command::RememberDismissed(4)]
+    );
+    assert_eq!(m.mode, Mode::Normal);
+    update(
+        &mut m,
+        Msg::Feed(FeedEvent::Rota {
+            oncall: oncall_alex_then_sam(),
+            handoff: Some(note.clone()),
+        }),
+    );
+    assert_eq!(m.mode, Mode::Normal, "dismissed stays dismissed");
+    // One for someone else, or from a shift long over, does not open.
+    let mut old = note.clone();
+    old.id = 5;
+    old.until = Some(t0() - chrono::Duration::hours(1));
+    update(
+        &mut m,
+        Msg::Feed(FeedEvent::Rota {
+            oncall: oncall_alex_then_sam(),
+            handoff: Some(old),
+        }),
+    );
+    assert_eq!(m.mode, Mode::Normal);
+    // Arriving while typing a note waits for the prompt to close.
+    let mut fresh = note;
+    fresh.id = 6;
+    ch(&mut m, 'n');
+    update(
+        &mut m,
+        Msg::Feed(FeedEvent::Rota {
+            oncall: oncall_alex_then_sam(),
+            handoff: Some(fresh),
+        }),
+    );
+    assert!(matches!(m.mode, Mode::Prompt { .. }));
+    key(&mut m, KeyCode::Esc);
+    assert_eq!(m.mode, Mode::ReadHandoff { scroll: 0 });
+}
+
+#[test]
+fn an_alertmanager_feed_says_what_it_cannot_do() {
+    let mut m = polled();
+    m.feed.hub = false;
+    for (c, words) in [
+        ('e', "Escalation needs the oncall hub"),
+        ('r', "resolving needs the oncall hub"),
+        ('n', "notes need the oncall hub"),
+        ('H', "Hand-off needs the oncall hub"),
+        (' ', "shared runbook steps need the oncall hub"),
+    ] {
+        assert!(ch(&mut m, c).is_empty(), "{c}");
+        assert_eq!(m.mode, Mode::Normal, "{c}");
+        let msg = m.message.clone().unwrap();
+        assert!(msg.error && msg.text.contains(words), "{c}: {msg:?}");
+    }
+    assert_eq!(
+        ch(&mut m, 'a').len(),
+        1,
+        "acknowledge still works: it becomes a silence"
+    );
 }

@@ -11,7 +11,6 @@ use super::theme;
 use crate::console::input::LineInput;
 use crate::console::keys::{BINDINGS, Binding, KeyAction};
 use crate::console::model::{Mode, Model, PromptKind};
-use crate::incident::level_name;
 
 pub fn draw_message(model: &Model, frame: &mut Frame, area: Rect) {
     let line = match &model.mode {
@@ -23,23 +22,42 @@ pub fn draw_message(model: &Model, frame: &mut Frame, area: Rect) {
             };
             return draw_input(frame, area, &label, input);
         }
-        Mode::ConfirmEscalate { id, from } => {
-            let title = model.incident(*id).map_or("", |i| i.title.as_str());
+        Mode::ConfirmEscalate { id, .. } => {
+            let Some(inc) = model.incident(*id) else {
+                return;
+            };
+            let question = match model.escalation_target(inc) {
+                Ok(t) => {
+                    let who = t.who.map(|w| format!(", reaching {w}")).unwrap_or_default();
+                    format!("Escalate #{id} from {} to {}{who}? ", t.from, t.to)
+                }
+                Err(why) => why,
+            };
             Line::from(vec![
-                Span::styled(
-                    format!(
-                        "Escalate #{id} from {} to {}? ",
-                        level_name(*from),
-                        level_name(from + 1)
-                    ),
-                    Style::new().add_modifier(Modifier::BOLD),
-                ),
-                Span::styled(format!("({title}) "), theme::DIM),
+                Span::styled(question, Style::new().add_modifier(Modifier::BOLD)),
+                Span::styled(format!("({}) ", inc.title), theme::DIM),
             ])
         }
         _ => match &model.message {
             Some(m) if m.error => Line::styled(m.text.clone(), theme::ERROR),
             Some(m) => Line::raw(m.text.clone()),
+            None if !matches!(
+                model.feed.health(model.now),
+                crate::console::model::Health::Live | crate::console::model::Health::Connecting
+            ) =>
+            {
+                // The top bar may be too narrow for the reason; it goes here.
+                let why = model
+                    .feed
+                    .last_error
+                    .clone()
+                    .or_else(|| model.feed.unavailable.clone())
+                    .unwrap_or_else(|| "no answer yet".into());
+                Line::styled(
+                    format!("{}: {why}", model.feed.name),
+                    Style::new().fg(ratatui::style::Color::Yellow),
+                )
+            }
             None if !model.filter.is_empty() => Line::styled(
                 format!("filter: {} (/ to change, Esc to clear)", model.filter),
                 theme::DIM,
@@ -100,6 +118,9 @@ pub fn draw_footer(model: &Model, frame: &mut Frame, area: Rect) {
         } => vec![("Enter", "resolve"), ("Esc", "cancel")],
         Mode::ConfirmEscalate { .. } => vec![("y/Enter", "escalate"), ("n/Esc", "cancel")],
         Mode::Browse { .. } => vec![("↑/↓", "choose"), ("Enter", "read"), ("Esc", "close")],
+        Mode::Handoff { to: Some(_), .. } => vec![("Enter", "next"), ("Esc", "cancel")],
+        Mode::Handoff { .. } => vec![("Enter", "save and send the hand-off"), ("Esc", "cancel")],
+        Mode::ReadHandoff { .. } => vec![("Enter/Esc", "dismiss"), ("j/k", "scroll")],
     };
     let mut spans = Vec::new();
     let mut used = 0;

@@ -3,6 +3,7 @@
 mod bottom;
 mod browse;
 mod detail;
+mod handoff;
 mod help;
 mod list;
 mod runbook;
@@ -24,6 +25,14 @@ pub fn view(model: &Model, frame: &mut Frame) {
     bottom::draw_footer(model, frame, a.footer);
     match &model.mode {
         Mode::Help => help::draw(frame, frame.area()),
+        Mode::Handoff { shift, to, words } => {
+            handoff::draw_compose(model, frame, frame.area(), shift, to.as_ref(), words)
+        }
+        Mode::ReadHandoff { scroll } => {
+            if let Some(h) = &model.handoff {
+                handoff::draw_read(frame, frame.area(), h, *scroll)
+            }
+        }
         Mode::Browse {
             input,
             hits,

@@ -1,4 +1,6 @@
-//! The top bar: who you are, how the feed is, what is open.
+//! The top bar: who you are, who is on call, how the feed is, what is open.
+//! Each part has a long and a short form; the short ones are used, most
+//! expendable first, until the bar fits the terminal.
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
@@ -9,7 +11,25 @@ use super::theme;
 use crate::console::model::{Health, Model};
 use crate::incident::Severity;
 
+type Spans = Vec<Span<'static>>;
+
 pub fn draw(model: &Model, frame: &mut Frame, area: Rect) {
+    let parts = [rota(model), health(model), counts(model)];
+    // Try all long, then shorten the counts, then the rota, then the feed
+    // (its reason matters most when it is failing).
+    let mut short = [false; 3];
+    let mut spans = assemble(model, &parts, short);
+    for i in [2, 0, 1] {
+        if width(&spans) <= usize::from(area.width) {
+            break;
+        }
+        short[i] = true;
+        spans = assemble(model, &parts, short);
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+fn assemble(model: &Model, parts: &[(Spans, Spans); 3], short: [bool; 3]) -> Spans {
     let mut spans = vec![
         Span::styled(
             " oncall ",
@@ -23,50 +43,152 @@ pub fn draw(model: &Model, frame: &mut Frame, area: Rect) {
             model.responder.clone(),
             Style::new().add_modifier(Modifier::BOLD),
         ),
-        Span::styled(" │ ", theme::DIM),
     ];
-    spans.extend(health(model));
-    spans.push(Span::styled(" │ ", theme::DIM));
-    let counts = model.open_counts();
-    let total: usize = counts.iter().sum();
-    if total == 0 {
-        spans.push(Span::styled("nothing open", Style::new().fg(Color::Green)));
-    } else {
-        for (sev, n) in Severity::ALL.iter().zip(counts) {
-            if n > 0 {
-                spans.push(Span::styled(
-                    format!("{n} {} ", sev.as_str()),
-                    theme::severity(*sev),
-                ));
-            }
+    for (i, (long, brief)) in parts.iter().enumerate() {
+        let part = if short[i] { brief } else { long };
+        if !part.is_empty() {
+            spans.push(Span::styled(" │ ", theme::DIM));
+            spans.extend(part.iter().cloned());
         }
     }
-    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+    spans
 }
 
-fn health(model: &Model) -> Vec<Span<'static>> {
+fn width(spans: &Spans) -> usize {
+    spans.iter().map(|s| s.width()).sum()
+}
+
+/// Who carries the pager and until when; the end counts down in its last hour.
+fn rota(model: &Model) -> (Spans, Spans) {
+    let Some(oncall) = &model.oncall else {
+        return (Vec::new(), Vec::new());
+    };
+    let Some(shift) = &oncall.now else {
+        let s = Span::styled("nobody on call", Style::new().fg(Color::Yellow));
+        return (vec![s.clone()], vec![s]);
+    };
+    let mine = shift.who == model.responder;
+    let who_style = if mine {
+        theme::MINE.add_modifier(Modifier::BOLD)
+    } else {
+        Style::new().add_modifier(Modifier::BOLD)
+    };
+    let until = shift
+        .until
+        .with_timezone(&model.tz)
+        .format("%H:%M")
+        .to_string();
+    let left = shift.until - model.now;
+    let ending = left <= chrono::Duration::hours(1);
+    let mins = left.num_minutes().max(0);
+    let when_style = if ending {
+        Style::new().fg(Color::Yellow).add_modifier(Modifier::BOLD)
+    } else {
+        theme::DIM
+    };
+    let next = oncall.next.as_ref().map(|n| n.who.clone());
+
+    let mut long = vec![
+        Span::styled("on call ", theme::DIM),
+        Span::styled(
+            if mine {
+                format!("{} (you)", shift.who)
+            } else {
+                shift.who.clone()
+            },
+            who_style,
+        ),
+        Span::styled(
+            if ending {
+                format!(" until {until}, {mins}m left")
+            } else {
+                format!(" until {until}")
+            },
+            when_style,
+        ),
+    ];
+    let mut brief = vec![
+        Span::styled(
+            if mine {
+                "you".to_string()
+            } else {
+                shift.who.clone()
+            },
+            who_style,
+        ),
+        Span::styled(
+            if ending {
+                format!(" →{until} ({mins}m)")
+            } else {
+                format!(" →{until}")
+            },
+            when_style,
+        ),
+    ];
+    if let Some(next) = next {
+        long.push(Span::styled(format!(" · next {next}"), theme::DIM));
+        brief.push(Span::styled(format!(", then {next}"), theme::DIM));
+    }
+    (long, brief)
+}
+
+fn health(model: &Model) -> (Spans, Spans) {
     let name = model.feed.name.clone();
     match model.feed.health(model.now) {
-        Health::Connecting => vec![Span::styled(
-            format!("◌ {name}: connecting…"),
-            Style::new().fg(Color::Yellow),
-        )],
-        Health::Live => vec![Span::styled(
-            format!("● {name} live"),
-            Style::new().fg(Color::Green),
-        )],
-        Health::Stale { secs, reason } => vec![
-            Span::styled(
-                format!("◐ {name} stale {}", short_secs(secs)),
-                Style::new().fg(Color::Yellow).add_modifier(Modifier::BOLD),
-            ),
-            Span::styled(format!(" ({reason})"), Style::new().fg(Color::Yellow)),
-        ],
-        Health::Offline { reason } => vec![
-            Span::styled(format!("○ {name} offline"), theme::ERROR),
-            Span::styled(format!(" ({reason})"), Style::new().fg(Color::Red)),
-        ],
+        Health::Connecting => {
+            let style = Style::new().fg(Color::Yellow);
+            (
+                vec![Span::styled(format!("◌ {name}: connecting…"), style)],
+                vec![Span::styled("◌ connecting", style)],
+            )
+        }
+        Health::Live => {
+            let style = Style::new().fg(Color::Green);
+            (
+                vec![Span::styled(format!("● {name} live"), style)],
+                vec![Span::styled("● live", style)],
+            )
+        }
+        Health::Stale { secs, reason } => {
+            let bold = Style::new().fg(Color::Yellow).add_modifier(Modifier::BOLD);
+            let age = short_secs(secs);
+            (
+                vec![
+                    Span::styled(format!("◐ {name} stale {age}"), bold),
+                    Span::styled(format!(" ({reason})"), Style::new().fg(Color::Yellow)),
+                ],
+                vec![Span::styled(format!("◐ stale {age}"), bold)],
+            )
+        }
+        Health::Offline { reason } => (
+            vec![
+                Span::styled(format!("○ {name} offline"), theme::ERROR),
+                Span::styled(format!(" ({reason})"), Style::new().fg(Color::Red)),
+            ],
+            vec![Span::styled("○ offline", theme::ERROR)],
+        ),
     }
+}
+
+fn counts(model: &Model) -> (Spans, Spans) {
+    let counts = model.open_counts();
+    if counts.iter().sum::<usize>() == 0 {
+        let s = Span::styled("nothing open", Style::new().fg(Color::Green));
+        return (vec![s.clone()], vec![s]);
+    }
+    let mut long = Vec::new();
+    let mut brief = Vec::new();
+    for (sev, n) in Severity::ALL.iter().zip(counts).filter(|(_, n)| *n > 0) {
+        long.push(Span::styled(
+            format!("{n} {} ", sev.as_str()),
+            theme::severity(*sev),
+        ));
+        brief.push(Span::styled(
+            format!("{n}{} ", &sev.as_str()[..1].to_uppercase()),
+            theme::severity(*sev),
+        ));
+    }
+    (long, brief)
 }
 
 fn short_secs(secs: i64) -> String {

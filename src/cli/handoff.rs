@@ -1,0 +1,43 @@
+//! `oncall handoff --print`: the note `H` would send, from the shift as the
+//! hub knows it now.
+use std::process::ExitCode;
+
+use anyhow::{Context, bail};
+use clap::Args;
+
+use crate::config::Config;
+use crate::handoff::{compose, gather};
+use crate::runbook::Library;
+
+#[derive(Debug, Args)]
+pub struct HandoffArgs {
+    /// Print the note (nothing is sent: hand off with H in the console).
+    #[arg(long)]
+    pub print: bool,
+    /// Who takes over, when the rota does not say.
+    #[arg(long, value_name = "NAME")]
+    pub to: Option<String>,
+    /// The hub's URL (default: the first hub feed in the config).
+    #[arg(long, value_name = "URL")]
+    pub hub: Option<String>,
+    /// The environment variable holding your token.
+    #[arg(long, value_name = "VAR")]
+    pub token_env: Option<String>,
+}
+
+pub async fn run(config: &Config, args: HandoffArgs) -> anyhow::Result<ExitCode> {
+    if !args.print {
+        bail!("say --print to see the note; the hand-off itself is sent from the console with H");
+    }
+    let client = super::page::hub_client(config, args.hub.as_deref(), args.token_env.as_deref())?;
+    let me = config.responder_name();
+    let mut shift = gather(&client, &me, chrono::Utc::now())
+        .await
+        .with_context(|| format!("reading the shift from {}", client.base()))?;
+    if args.to.is_some() {
+        shift.to = args.to;
+    }
+    let (library, _) = Library::load(&config.runbooks.dirs);
+    print!("{}", compose(&shift, &library, ""));
+    Ok(ExitCode::SUCCESS)
+}

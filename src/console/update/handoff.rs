@@ -1,0 +1,192 @@
+//! `H`: the shift hand-off composed from the shift, confirmed with Enter;
+//! and the note handed to this responder, shown until dismissed.
+use chrono::Duration;
+use crossterm::event::{KeyCode, KeyEvent};
+
+use super::super::input::LineInput;
+use super::super::model::{Mode, Model};
+use super::super::msg::Command;
+use crate::feed::{FeedError, Request};
+use crate::handoff::{self, Shift};
+use crate::incident::Handoff;
+
+/// `H`: asks the worker to gather the shift; the note opens when it is ready.
+pub fn start(model: &mut Model) -> Vec<Command> {
+    if let Some(why) = &model.feed.unavailable {
+        model.warn(format!("No hand-off without a feed: {why}."));
+        return Vec::new();
+    }
+    if !model.feed.hub {
+        model.warn("Hand-off needs the oncall hub; this feed is Alertmanager.");
+        return Vec::new();
+    }
+    if model.handoff_preparing {
+        model.say("Still composing the hand-off…");
+        return Vec::new();
+    }
+    model.handoff_preparing = true;
+    model.say("Composing the hand-off from your shift…");
+    vec![Command::Feed(Request::PrepareHandoff {
+        me: model.responder.clone(),
+        now: model.now,
+    })]
+}
+
+pub fn ready(model: &mut Model, result: Result<Shift, FeedError>) {
+    model.handoff_preparing = false;
+    match result {
+        Ok(shift) => {
+            let to = shift.to.is_none().then(LineInput::default);
+            model.message = None;
+            model.mode = Mode::Handoff {
+                shift: Box::new(shift),
+                to,
+                words: LineInput::default(),
+            };
+        }
+        Err(e) => model.warn(format!(
+            "Could not gather the shift: {e}. Nothing was sent; try H again when the hub answers."
+        )),
+    }
+}
+
+/// Keys while the composed note is open.
+pub fn key(
+    model: &mut Model,
+    mut shift: Box<Shift>,
+    to: Option<LineInput>,
+    mut words: LineInput,
+    key: KeyEvent,
+) -> Vec<Command> {
+    if key.code == KeyCode::Esc {
+        model.say("Hand-off cancelled; nothing was sent.");
+        return Vec::new();
+    }
+    if let Some(mut input) = to {
+        if key.code == KeyCode::Enter {
+            let name = input.text().trim().to_string();
+            if name.is_empty() {
+                model.warn("Say who takes over: the rota names nobody.");
+                model.mode = Mode::Handoff {
+                    shift,
+                    to: Some(input),
+                    words,
+                };
+            } else {
+                shift.to = Some(name);
+                model.message = None;
+                model.mode = Mode::Handoff {
+                    shift,
+                    to: None,
+                    words,
+                };
+            }
+        } else {
+            input.handle(&key);
+            model.mode = Mode::Handoff {
+                shift,
+                to: Some(input),
+                words,
+            };
+        }
+        return Vec::new();
+    }
+    if key.code != KeyCode::Enter {
+        words.handle(&key);
+        model.mode = Mode::Handoff {
+            shift,
+            to: None,
+            words,
+        };
+        return Vec::new();
+    }
+    let note = handoff::compose(&shift, &model.library, words.text());
+    model.say("Saving the note, then handing over…");
+    vec![Command::Feed(Request::SendHandoff {
+        from: model.responder.clone(),
+        to: shift.to.clone(),
+        note,
+        dir: model.data_dir.join("handoffs"),
+        now: model.now,
+    })]
+}
+
+pub fn handed_off(
+    model: &mut Model,
+    saved: Result<std::path::PathBuf, String>,
+    result: Result<Handoff, FeedError>,
+) {
+    let where_ = match &saved {
+        Ok(path) => format!("the note is in {}", path.display()),
+        Err(e) => format!("the note could not be saved ({e})"),
+    };
+    match result {
+        Ok(h) => {
+            let n = h.moved.len();
+            let s = if n == 1 { "" } else { "s" };
+            let note = format!("Handed over to {}: {n} incident{s} moved; {where_}.", h.to);
+            if saved.is_ok() {
+                model.say(note)
+            } else {
+                model.warn(note)
+            }
+        }
+        Err(e) => model.warn(format!(
+            "Hand-off not sent: {e}; {where_}. Press H again when the hub answers."
+        )),
+    }
+}
+
+/// A hand-off addressed to this responder: shown at once unless it was
+/// dismissed, or belongs to a shift that is over.
+pub fn received(model: &mut Model, handoff: Option<Handoff>) {
+    let Some(h) = handoff else { return };
+    if h.to != model.responder || model.handoff_dismissed == Some(h.id) {
+        return;
+    }
+    let current = h
+        .until
+        .map_or(model.now - h.at < Duration::hours(24), |until| {
+            model.now < until
+        });
+    let new = model.handoff.as_ref().is_none_or(|old| old.id != h.id);
+    if new && current {
+        model.handoff = Some(h);
+        model.dirty = true;
+        open_if_idle(model);
+    }
+}
+
+/// Opens the unread note when the keyboard is free (not mid-prompt).
+pub fn open_if_idle(model: &mut Model) {
+    let unread = model
+        .handoff
+        .as_ref()
+        .is_some_and(|h| model.handoff_dismissed != Some(h.id));
+    if unread && model.mode == Mode::Normal {
+        model.mode = Mode::ReadHandoff { scroll: 0 };
+        model.dirty = true;
+    }
+}
+
+/// Keys while reading the note: scroll, or dismiss with Enter/Esc/q.
+pub fn read_key(model: &mut Model, scroll: u16, key: KeyEvent) -> Vec<Command> {
+    let scroll = match key.code {
+        KeyCode::Enter | KeyCode::Esc | KeyCode::Char('q') => {
+            let id = model.handoff.as_ref().map(|h| h.id);
+            model.handoff_dismissed = id;
+            model.say("Hand-off note dismissed.");
+            return id
+                .map(|id| vec![Command::RememberDismissed(id)])
+                .unwrap_or_default();
+        }
+        KeyCode::Char('j') | KeyCode::Down => scroll.saturating_add(1),
+        KeyCode::Char('k') | KeyCode::Up => scroll.saturating_sub(1),
+        KeyCode::PageDown | KeyCode::Char(' ') => scroll.saturating_add(10),
+        KeyCode::PageUp => scroll.saturating_sub(10),
+        KeyCode::Char('g') => 0,
+        _ => scroll,
+    };
+    model.mode = Mode::ReadHandoff { scroll };
+    Vec::new()
+}

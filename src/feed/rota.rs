@@ -1,0 +1,61 @@
+//! The hub's rota and hand-offs, as the console reads and sends them.
+use super::client::{FeedError, HubClient};
+use crate::incident::{Handoff, HandoffRequest, IncidentList, OnCall};
+use crate::sanitize;
+
+impl HubClient {
+    /// `GET /api/v1/oncall`: who is on call now and next, and whom each
+    /// escalation level reaches.
+    pub async fn oncall(&self) -> Result<OnCall, FeedError> {
+        let mut oncall: OnCall = self.get_json("/api/v1/oncall").await?;
+        if let Some(now) = &mut oncall.now {
+            now.who = sanitize::line(&now.who);
+        }
+        if let Some(next) = &mut oncall.next {
+            next.who = sanitize::line(&next.who);
+        }
+        for policy in &mut oncall.policies {
+            policy
+                .services
+                .iter_mut()
+                .for_each(|s| *s = sanitize::line(s));
+            for level in &mut policy.levels {
+                level.name = sanitize::line(&level.name);
+                level.who = level.who.as_deref().map(sanitize::line);
+            }
+        }
+        Ok(oncall)
+    }
+
+    /// `GET /api/v1/handoffs/latest?to=NAME`: the last hand-off to `to`, or
+    /// `None` when there has been none.
+    pub async fn latest_handoff(&self, to: &str) -> Result<Option<Handoff>, FeedError> {
+        let to: String = form_urlencoded::byte_serialize(to.as_bytes()).collect();
+        let path = format!("/api/v1/handoffs/latest?to={to}");
+        match self.get_json::<Handoff>(&path).await {
+            Ok(h) => Ok(Some(clean(h))),
+            Err(FeedError::Rejected { status: 404, .. }) => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// `POST /api/v1/handoff`.
+    pub async fn hand_off(&self, req: &HandoffRequest) -> Result<Handoff, FeedError> {
+        let h: Handoff = self.post_json("/api/v1/handoff", req).await?;
+        Ok(clean(h))
+    }
+
+    /// Every incident the hub holds, resolved ones too (for the hand-off note).
+    pub async fn list_all(&self) -> Result<IncidentList, FeedError> {
+        let mut list: IncidentList = self.get_json("/api/v1/incidents?status=all").await?;
+        list.incidents.iter_mut().for_each(sanitize::incident);
+        Ok(list)
+    }
+}
+
+fn clean(mut h: Handoff) -> Handoff {
+    h.from = sanitize::line(&h.from);
+    h.to = sanitize::line(&h.to);
+    h.note = sanitize::clean(&h.note, true);
+    h
+}
