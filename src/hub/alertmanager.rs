@@ -5,7 +5,6 @@
 //! so a bad payload or a failure halfway leaves nothing half-stored.
 use std::collections::BTreeMap;
 
-use axum::Json as JsonResponse;
 use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::DateTime;
@@ -21,6 +20,8 @@ use super::auth::Responder;
 use super::changes::{self, Actor};
 use super::error::ApiError;
 use super::extract::Json;
+use super::idempotency::IdempotencyKey;
+use super::routes::{Changed, request_name};
 use super::store::StoreError;
 use super::validate;
 
@@ -33,7 +34,7 @@ pub const RESOLVED_TEXT: &str = "resolved by Alertmanager";
 /// The webhook body as Alertmanager sends it. Fields are optional here so a
 /// missing one is reported by name; fields Alertmanager may add later
 /// (`groupKey`, `truncatedAlerts`, ...) are accepted and unused.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WebhookPayload {
     pub version: Option<String>,
@@ -51,7 +52,7 @@ pub struct WebhookPayload {
 }
 
 /// One alert of a webhook payload.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WebhookAlert {
     pub status: Option<String>,
@@ -86,27 +87,25 @@ pub struct WebhookAnswer {
 pub async fn webhook(
     State(state): State<HubState>,
     Responder(who): Responder,
+    key: IdempotencyKey,
     Json(payload): Json<WebhookPayload>,
-) -> Result<(StatusCode, JsonResponse<WebhookAnswer>), ApiError> {
-    let receiver = payload.receiver.clone().unwrap_or_default();
+) -> Changed {
+    let receiver = crate::sanitize::line(&payload.receiver.clone().unwrap_or_default());
+    let request = request_name("alertmanager", None, &payload);
     let alerts = check(payload, state.alertmanager())?;
-    let answer = state
-        .blocking(move |s| {
-            let by = Actor {
-                who: &who,
-                now: s.now(),
-            };
-            s.store().write(|tx| apply(tx, by, &alerts, s.paging()))
+    state
+        .change(who, key, request, move |tx, by, paging| {
+            let answer = apply(tx, by, &alerts, paging)?;
+            tracing::info!(
+                receiver = %receiver,
+                opened = answer.opened.len(),
+                folded = answer.folded.len(),
+                resolved = answer.resolved.len(),
+                "alertmanager webhook"
+            );
+            Ok((StatusCode::OK, answer))
         })
-        .await?;
-    tracing::info!(
-        receiver = %crate::sanitize::line(&receiver),
-        opened = answer.opened.len(),
-        folded = answer.folded.len(),
-        resolved = answer.resolved.len(),
-        "alertmanager webhook"
-    );
-    Ok((StatusCode::OK, JsonResponse(answer)))
+        .await
 }
 
 /// Checks the whole payload and turns each alert into its change; the first

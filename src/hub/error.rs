@@ -94,22 +94,27 @@ impl From<StoreError> for ApiError {
     }
 }
 
-impl IntoResponse for ApiError {
-    fn into_response(self) -> Response {
-        let status = self.status();
-        let code = self.code().to_string();
+impl ApiError {
+    /// The JSON the client gets.
+    pub fn body(&self) -> ErrorBody {
         let (error, incident) = match self {
             ApiError::Refused {
                 message, incident, ..
-            } => (message, Some(incident)),
+            } => (message.clone(), Some(incident.clone())),
             other => (other.to_string(), None),
         };
-        let body = ErrorBody {
+        ErrorBody {
             error,
-            code,
+            code: self.code().to_string(),
             incident,
-        };
-        let mut response = (status, axum::Json(body)).into_response();
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let status = self.status();
+        let mut response = (status, axum::Json(self.body())).into_response();
         if status == StatusCode::UNAUTHORIZED {
             response.headers_mut().insert(
                 header::WWW_AUTHENTICATE,

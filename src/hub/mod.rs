@@ -17,6 +17,7 @@ mod error;
 mod escalation;
 mod extract;
 mod handoff;
+mod idempotency;
 mod list;
 mod oncall_routes;
 mod policy;

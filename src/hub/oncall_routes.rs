@@ -11,10 +11,11 @@ use crate::incident::{Handoff, HandoffRequest, OnCall};
 
 use super::HubState;
 use super::auth::Responder;
-use super::changes::Actor;
 use super::error::ApiError;
 use super::extract::Json;
 use super::handoff;
+use super::idempotency::IdempotencyKey;
+use super::routes::{Changed, request_name};
 use super::validate;
 
 type Answer<T> = Result<(StatusCode, JsonResponse<T>), ApiError>;
@@ -33,8 +34,9 @@ pub async fn oncall(State(state): State<HubState>, _who: Responder) -> Answer<On
 pub async fn hand_off(
     State(state): State<HubState>,
     Responder(who): Responder,
+    key: IdempotencyKey,
     Json(req): Json<HandoffRequest>,
-) -> Answer<Handoff> {
+) -> Changed {
     let req = validate::handoff(req)?;
     if let Some(to) = &req.to
         && !state.responders().contains(to)
@@ -44,23 +46,19 @@ pub async fn hand_off(
             state.responders().names().join(", ")
         )));
     }
-    let recorded = state
-        .blocking(move |s| {
-            let by = Actor {
-                who: &who,
-                now: s.now(),
-            };
-            s.store()
-                .write(|tx| handoff::record(tx, by, req.to.as_deref(), &req.note, s.paging()))
+    let request = request_name("handoff", None, &req);
+    state
+        .change(who, key, request, move |tx, by, paging| {
+            let recorded = handoff::record(tx, by, req.to.as_deref(), &req.note, paging)?;
+            tracing::info!(
+                from = %recorded.from,
+                to = %recorded.to,
+                moved = recorded.moved.len(),
+                "shift handed off"
+            );
+            Ok((StatusCode::CREATED, recorded))
         })
-        .await?;
-    tracing::info!(
-        from = %recorded.from,
-        to = %recorded.to,
-        moved = recorded.moved.len(),
-        "shift handed off"
-    );
-    Ok((StatusCode::CREATED, JsonResponse(recorded)))
+        .await
 }
 
 #[derive(Debug, Default, Deserialize)]

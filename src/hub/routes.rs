@@ -7,19 +7,23 @@ use axum::http::{Method, StatusCode};
 use axum::response::IntoResponse;
 
 use crate::incident::{
-    AckRequest, EscalateRequest, Incident, NewIncident, NoteRequest, Opened, ResolveRequest,
-    StepRequest,
+    AckRequest, EscalateRequest, Incident, NewIncident, NoteRequest, ResolveRequest, StepRequest,
 };
 
 use super::HubState;
 use super::auth::Responder;
-use super::changes::{self, Actor};
+use super::changes;
 use super::error::ApiError;
 use super::escalation;
 use super::extract::{IncidentId, Json, OptionalJson};
+use super::idempotency::{Answer as IdemAnswer, IdempotencyKey};
 use super::validate;
 
 type Answer<T> = Result<(StatusCode, JsonResponse<T>), ApiError>;
+
+/// The answer to a change: the stored one, when it repeats an earlier
+/// request with the same Idempotency-Key.
+pub type Changed = Result<IdemAnswer, ApiError>;
 
 pub async fn healthz() -> impl IntoResponse {
     JsonResponse(serde_json::json!({ "status": "ok" }))
@@ -37,127 +41,121 @@ pub async fn get_incident(
 pub async fn open_incident(
     State(state): State<HubState>,
     Responder(who): Responder,
+    key: IdempotencyKey,
     Json(new): Json<NewIncident>,
-) -> Answer<Opened> {
+) -> Changed {
     let new = validate::new_incident(new)?;
-    let opened = state
-        .blocking(move |s| {
-            let by = Actor {
-                who: &who,
-                now: s.now(),
+    let request = request_name("open", None, &new);
+    state
+        .change(who, key, request, move |tx, by, paging| {
+            let opened = changes::open_or_fold(tx, by, &new, paging)?;
+            tracing::debug!(
+                id = opened.incident.id,
+                folded = opened.folded,
+                "incident opened"
+            );
+            let status = if opened.folded {
+                StatusCode::OK
+            } else {
+                StatusCode::CREATED
             };
-            s.store()
-                .write(|tx| changes::open_or_fold(tx, by, &new, s.paging()))
+            Ok((status, opened))
         })
-        .await?;
-    let status = if opened.folded {
-        StatusCode::OK
-    } else {
-        StatusCode::CREATED
-    };
-    tracing::debug!(
-        id = opened.incident.id,
-        folded = opened.folded,
-        "incident opened"
-    );
-    Ok((status, JsonResponse(opened)))
+        .await
 }
 
 pub async fn acknowledge(
     State(state): State<HubState>,
     Responder(who): Responder,
     IncidentId(id): IncidentId,
+    key: IdempotencyKey,
     OptionalJson(req): OptionalJson<AckRequest>,
-) -> Answer<Incident> {
+) -> Changed {
     validate::optional_note(req.note.as_deref())?;
-    let incident = state
-        .blocking(move |s| {
-            let by = Actor {
-                who: &who,
-                now: s.now(),
-            };
-            s.store().write(|tx| changes::acknowledge(tx, by, id, &req))
+    let request = request_name("acknowledge", Some(id), &req);
+    state
+        .change(who, key, request, move |tx, by, _| {
+            Ok((StatusCode::OK, changes::acknowledge(tx, by, id, &req)?))
         })
-        .await?;
-    Ok((StatusCode::OK, JsonResponse(incident)))
+        .await
 }
 
 pub async fn escalate(
     State(state): State<HubState>,
     Responder(who): Responder,
     IncidentId(id): IncidentId,
+    key: IdempotencyKey,
     OptionalJson(req): OptionalJson<EscalateRequest>,
-) -> Answer<Incident> {
+) -> Changed {
     validate::optional_note(req.note.as_deref())?;
-    let incident = state
-        .blocking(move |s| {
-            let by = Actor {
-                who: &who,
-                now: s.now(),
-            };
-            s.store()
-                .write(|tx| escalation::escalate(tx, by, id, req.note.as_deref(), s.paging()))
+    let request = request_name("escalate", Some(id), &req);
+    state
+        .change(who, key, request, move |tx, by, paging| {
+            let inc = escalation::escalate(tx, by, id, req.note.as_deref(), paging)?;
+            Ok((StatusCode::OK, inc))
         })
-        .await?;
-    Ok((StatusCode::OK, JsonResponse(incident)))
+        .await
 }
 
 pub async fn resolve(
     State(state): State<HubState>,
     Responder(who): Responder,
     IncidentId(id): IncidentId,
+    key: IdempotencyKey,
     OptionalJson(req): OptionalJson<ResolveRequest>,
-) -> Answer<Incident> {
+) -> Changed {
     validate::optional_note(req.note.as_deref())?;
-    let incident = state
-        .blocking(move |s| {
-            let by = Actor {
-                who: &who,
-                now: s.now(),
-            };
-            s.store()
-                .write(|tx| changes::resolve(tx, by, id, req.note.as_deref()))
+    let request = request_name("resolve", Some(id), &req);
+    state
+        .change(who, key, request, move |tx, by, _| {
+            Ok((
+                StatusCode::OK,
+                changes::resolve(tx, by, id, req.note.as_deref())?,
+            ))
         })
-        .await?;
-    Ok((StatusCode::OK, JsonResponse(incident)))
+        .await
 }
 
 pub async fn add_note(
     State(state): State<HubState>,
     Responder(who): Responder,
     IncidentId(id): IncidentId,
+    key: IdempotencyKey,
     Json(req): Json<NoteRequest>,
-) -> Answer<Incident> {
+) -> Changed {
     let text = validate::note_text(&req.text)?.to_string();
-    let incident = state
-        .blocking(move |s| {
-            let by = Actor {
-                who: &who,
-                now: s.now(),
-            };
-            s.store().write(|tx| changes::add_note(tx, by, id, &text))
+    let request = request_name("note", Some(id), &req);
+    state
+        .change(who, key, request, move |tx, by, _| {
+            Ok((StatusCode::CREATED, changes::add_note(tx, by, id, &text)?))
         })
-        .await?;
-    Ok((StatusCode::CREATED, JsonResponse(incident)))
+        .await
 }
 
 pub async fn set_step(
     State(state): State<HubState>,
     Responder(who): Responder,
     IncidentId(id): IncidentId,
+    key: IdempotencyKey,
     Json(req): Json<StepRequest>,
-) -> Answer<Incident> {
+) -> Changed {
     let req = validate::step(req)?;
-    let incident = state
-        .blocking(move |s| {
-            let by = Actor {
-                who: &who,
-                now: s.now(),
-            };
-            s.store().write(|tx| changes::set_step(tx, by, id, &req))
+    let request = request_name("step", Some(id), &req);
+    state
+        .change(who, key, request, move |tx, by, _| {
+            Ok((StatusCode::OK, changes::set_step(tx, by, id, &req)?))
         })
-        .await?;
-    Ok((StatusCode::OK, JsonResponse(incident)))
+        .await
+}
+
+/// What a request asked for, to tell a repeat (same key, same request) from
+/// a key reused for something else.
+pub fn request_name<B: serde::Serialize>(what: &str, id: Option<u64>, body: &B) -> String {
+    let body = serde_json::to_string(body).unwrap_or_default();
+    match id {
+        Some(id) => format!("{what} #{id} {body}"),
+        None => format!("{what} {body}"),
+    }
 }
 
 pub async fn not_found(OriginalUri(uri): OriginalUri) -> ApiError {

@@ -95,6 +95,19 @@ const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX handoffs_to ON handoffs (to_who, id);
     "#,
+    // 3 -> 4: answers remembered by Idempotency-Key, per responder.
+    r#"
+    CREATE TABLE idempotency (
+        who     TEXT    NOT NULL,
+        key     TEXT    NOT NULL,
+        request TEXT    NOT NULL,
+        status  INTEGER NOT NULL,
+        body    BLOB    NOT NULL,
+        at      TEXT    NOT NULL,
+        PRIMARY KEY (who, key)
+    );
+    CREATE INDEX idempotency_at ON idempotency (at);
+    "#,
 ];
 
 /// The schema version this build writes.

@@ -6,11 +6,15 @@ use chrono::{DateTime, Utc};
 
 use crate::incident::{NewIncident, Opened};
 
+use axum::http::StatusCode;
+
 use super::HubSettings;
 use super::auth::Responders;
 use super::changes::{self, Actor};
 use super::clock::Clock;
+use super::error::ApiError;
 use super::escalation;
+use super::idempotency::{self, Answer, IdempotencyKey};
 use super::list::ListCache;
 use super::policy::Paging;
 use super::store::{Store, StoreError};
@@ -131,6 +135,36 @@ impl HubState {
 
     pub(crate) fn now(&self) -> DateTime<Utc> {
         self.inner.clock.now()
+    }
+
+    /// Runs one change as `who` in one durable transaction, off the async
+    /// runtime. `request` names the request (route, target, body) so a
+    /// repeat with the same Idempotency-Key gets the first answer back and
+    /// changes nothing.
+    pub(crate) async fn change<T: serde::Serialize>(
+        &self,
+        who: String,
+        key: IdempotencyKey,
+        request: String,
+        f: impl FnOnce(
+            &rusqlite::Transaction<'_>,
+            Actor<'_>,
+            &Paging,
+        ) -> Result<(StatusCode, T), StoreError>
+        + Send
+        + 'static,
+    ) -> Result<Answer, ApiError> {
+        let answer = self
+            .blocking(move |s| {
+                let now = s.now();
+                let by = Actor { who: &who, now };
+                idempotency::run(s.store(), &who, key.0.as_deref(), &request, now, |tx| {
+                    let (status, value) = f(tx, by, s.paging())?;
+                    Answer::json(status, &value)
+                })
+            })
+            .await?;
+        Ok(answer)
     }
 
     /// Runs blocking database work off the async runtime.
