@@ -170,6 +170,30 @@ mod tests {
     }
 
     proptest::proptest! {
+        /// A feed's list, however broken, is read or refused; what is read
+        /// is inert once cleaned.
+        #[test]
+        fn any_feed_list_is_read_or_refused_and_cleaned(
+            bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..300),
+            title in "[\\x00-\\x7f\\u{9b}\\u{202e}]{0,60}",
+        ) {
+            let _ = serde_json::from_slice::<crate::incident::IncidentList>(&bytes);
+            let json = serde_json::json!({"cursor": 1, "incidents": [{
+                "id": 1, "dedup_key": title, "title": title, "service": title, "severity": "info",
+                "status": "triggered", "labels": {"k": title}, "description": title, "source": title,
+                "created_at": "2026-11-23T03:00:00Z", "updated_at": "2026-11-23T03:00:00Z",
+                "owner": title, "escalation_level": 1, "occurrences": 1, "version": 1,
+                "timeline": [{"at": "2026-11-23T03:00:00Z", "who": title, "kind": "note", "text": title}]
+            }]});
+            let mut list: crate::incident::IncidentList = serde_json::from_value(json).unwrap();
+            let inc = &mut list.incidents[0];
+            incident(inc);
+            let ok = |s: &str| s.chars().all(|c| !c.is_control() && !is_bidi(c));
+            proptest::prop_assert!(ok(&inc.title) && ok(&inc.service) && ok(inc.owner.as_deref().unwrap_or("")));
+            proptest::prop_assert!(inc.labels.values().all(|v| ok(v)) && ok(&inc.timeline[0].who));
+            proptest::prop_assert!(inc.timeline[0].text.chars().all(|c| c == '\n' || !c.is_control()));
+        }
+
         #[test]
         fn output_never_holds_escape_or_control(s in "\\PC*|[\\x00-\\x7f\\u{80}-\\u{9f}\\u{202a}-\\u{202e}]*") {
             let out = clean(&s, true);

@@ -345,3 +345,34 @@ async fn handoff_print_shows_the_note_h_would_send() {
     assert!(!out.status.success());
     assert!(stderr(&out).contains("--print"), "{}", stderr(&out));
 }
+
+#[cfg(unix)]
+#[test]
+fn serve_refuses_token_hashes_other_users_can_read() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let hash = oncall::config::Sha256Hex::of("t").to_hex();
+    let config = write_config(
+        dir.path(),
+        &format!("[[hub.responders]]\nname = \"alice\"\ntoken_sha256 = \"{hash}\"\n"),
+    );
+    std::fs::set_permissions(&config, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let db = dir.path().join("hub.db");
+    let out = oncall(
+        &[
+            "--config",
+            &config,
+            "serve",
+            "--listen",
+            "127.0.0.1:0",
+            "--db",
+            db.to_str().unwrap(),
+        ],
+        &[],
+    );
+    assert!(!out.status.success());
+    let err = stderr(&out);
+    assert!(err.contains("other users can read it (mode 644)"), "{err}");
+    assert!(err.contains(&format!("fix: chmod 600 {config}")), "{err}");
+    assert!(!db.exists(), "refused before touching the database");
+}

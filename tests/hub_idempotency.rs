@@ -8,8 +8,19 @@ use oncall::incident::{EventKind, Incident, Opened};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
-async fn post_with_key(hub: &TestHub, token: &str, path: &str, key: &str, body: &Value) -> reqwest::Response {
-    hub.request(Method::POST, token, path).header("Idempotency-Key", key).json(body).send().await.unwrap()
+async fn post_with_key(
+    hub: &TestHub,
+    token: &str,
+    path: &str,
+    key: &str,
+    body: &Value,
+) -> reqwest::Response {
+    hub.request(Method::POST, token, path)
+        .header("Idempotency-Key", key)
+        .json(body)
+        .send()
+        .await
+        .unwrap()
 }
 
 #[tokio::test]
@@ -23,9 +34,20 @@ async fn a_repeated_note_is_added_once_and_answered_the_same() {
     let first_body = first.text().await.unwrap();
     let again = post_with_key(&hub, ALICE, &path, "note-1", &json!({"text": "looking"})).await;
     assert_eq!(again.status(), StatusCode::CREATED);
-    assert_eq!(again.headers().get("idempotent-replayed").map(|v| v.to_str().unwrap()), Some("true"));
+    assert_eq!(
+        again
+            .headers()
+            .get("idempotent-replayed")
+            .map(|v| v.to_str().unwrap()),
+        Some("true")
+    );
     assert_eq!(again.text().await.unwrap(), first_body);
-    let notes = |i: &Incident| i.timeline.iter().filter(|e| e.kind == EventKind::Note).count();
+    let notes = |i: &Incident| {
+        i.timeline
+            .iter()
+            .filter(|e| e.kind == EventKind::Note)
+            .count()
+    };
     assert_eq!(notes(&hub.incident(id).await), 1);
 
     // Still so after a restart: the key is in the database, not in memory.
@@ -41,12 +63,22 @@ async fn a_refusal_is_remembered_too() {
     let inc = hub.open(&incident("db down")).await;
     let ack = format!("/api/v1/incidents/{}/acknowledge", inc.id);
     expect::<Incident>(hub.post(BOB, &ack, &json!({})).await, StatusCode::OK).await;
-    let refused = expect_error(post_with_key(&hub, ALICE, &ack, "ack-1", &json!({})).await, StatusCode::CONFLICT, "conflict").await;
+    let refused = expect_error(
+        post_with_key(&hub, ALICE, &ack, "ack-1", &json!({})).await,
+        StatusCode::CONFLICT,
+        "conflict",
+    )
+    .await;
     assert!(refused.error.contains("bob"));
     // bob resolves; alice's retry of the same request still gets the first answer.
     let resolve = format!("/api/v1/incidents/{}/resolve", inc.id);
     expect::<Incident>(hub.post(BOB, &resolve, &json!({})).await, StatusCode::OK).await;
-    let again = expect_error(post_with_key(&hub, ALICE, &ack, "ack-1", &json!({})).await, StatusCode::CONFLICT, "conflict").await;
+    let again = expect_error(
+        post_with_key(&hub, ALICE, &ack, "ack-1", &json!({})).await,
+        StatusCode::CONFLICT,
+        "conflict",
+    )
+    .await;
     assert_eq!(again, refused);
 }
 
@@ -54,13 +86,26 @@ async fn a_refusal_is_remembered_too() {
 async fn opening_twice_with_one_key_opens_one_incident() {
     let hub = TestHub::start().await;
     let body = serde_json::to_value(incident("no dedup key here")).unwrap();
-    let first: Opened = expect(post_with_key(&hub, ALICE, "/api/v1/incidents", "open-1", &body).await, StatusCode::CREATED).await;
-    let again: Opened = expect(post_with_key(&hub, ALICE, "/api/v1/incidents", "open-1", &body).await, StatusCode::CREATED).await;
+    let first: Opened = expect(
+        post_with_key(&hub, ALICE, "/api/v1/incidents", "open-1", &body).await,
+        StatusCode::CREATED,
+    )
+    .await;
+    let again: Opened = expect(
+        post_with_key(&hub, ALICE, "/api/v1/incidents", "open-1", &body).await,
+        StatusCode::CREATED,
+    )
+    .await;
     assert_eq!(first, again);
-    let list: oncall::incident::IncidentList = expect(hub.get(ALICE, "/api/v1/incidents").await, StatusCode::OK).await;
+    let list: oncall::incident::IncidentList =
+        expect(hub.get(ALICE, "/api/v1/incidents").await, StatusCode::OK).await;
     assert_eq!(list.incidents.len(), 1);
     // Another responder's key of the same name is theirs alone.
-    let bobs: Opened = expect(post_with_key(&hub, BOB, "/api/v1/incidents", "open-1", &body).await, StatusCode::CREATED).await;
+    let bobs: Opened = expect(
+        post_with_key(&hub, BOB, "/api/v1/incidents", "open-1", &body).await,
+        StatusCode::CREATED,
+    )
+    .await;
     assert_ne!(bobs.incident.id, first.incident.id);
 }
 
@@ -70,15 +115,34 @@ async fn a_key_reused_for_another_request_is_refused() {
     let id = hub.open(&incident("x")).await.id;
     let path = format!("/api/v1/incidents/{id}/notes");
     post_with_key(&hub, ALICE, &path, "k", &json!({"text": "one"})).await;
-    let e = expect_error(post_with_key(&hub, ALICE, &path, "k", &json!({"text": "two"})).await, StatusCode::BAD_REQUEST, "bad_request").await;
-    assert!(e.error.contains("already used for another request"), "{e:?}");
+    let e = expect_error(
+        post_with_key(&hub, ALICE, &path, "k", &json!({"text": "two"})).await,
+        StatusCode::BAD_REQUEST,
+        "bad_request",
+    )
+    .await;
+    assert!(
+        e.error.contains("already used for another request"),
+        "{e:?}"
+    );
     for bad in ["", &"k".repeat(201), "with space", "ünïcode"] {
-        let resp = hub.request(Method::POST, ALICE, &path).header("Idempotency-Key", bad).json(&json!({"text": "x"})).send().await;
+        let resp = hub
+            .request(Method::POST, ALICE, &path)
+            .header("Idempotency-Key", bad)
+            .json(&json!({"text": "x"}))
+            .send()
+            .await;
         // Some of these cannot even be sent as a header value; those that can are refused.
         if let Ok(resp) = resp {
             expect_error(resp, StatusCode::BAD_REQUEST, "bad_request").await;
         }
     }
-    let notes = hub.incident(id).await.timeline.iter().filter(|e| e.kind == EventKind::Note).count();
+    let notes = hub
+        .incident(id)
+        .await
+        .timeline
+        .iter()
+        .filter(|e| e.kind == EventKind::Note)
+        .count();
     assert_eq!(notes, 1);
 }

@@ -38,3 +38,24 @@ fn demo_acknowledges_an_incident_and_quits_cleanly() {
         "logs go to the data directory"
     );
 }
+
+#[test]
+fn sigterm_and_sighup_give_the_terminal_back() {
+    for sig in ["TERM", "HUP"] {
+        let data = tempfile::tempdir().unwrap();
+        let mut console = pty::Console::spawn(
+            &["--demo"],
+            &[("ONCALL_DATA_DIR", data.path().to_str().unwrap())],
+            100,
+            30,
+        );
+        console.wait_text("demo hub live");
+        assert!(console.alternate_screen());
+        console.signal(sig);
+        console.wait_exit();
+        assert!(
+            !console.alternate_screen(),
+            "SIG{sig} left the terminal in the alternate screen"
+        );
+    }
+}

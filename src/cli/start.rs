@@ -40,6 +40,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     config_path(&cli.config).display()
                 );
             }
+            crate::config::check_private(&config_path(&cli.config))?;
             let settings = hub::HubSettings::new(db, config.hub);
             runtime()?.block_on(hub::serve(listen, settings))?;
             Ok(ExitCode::SUCCESS)

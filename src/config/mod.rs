@@ -274,6 +274,26 @@ impl Config {
     }
 }
 
+/// A file holding token hashes must not be readable by other users: with a
+/// hash, a weak token can be guessed offline. Refused, with the fix.
+pub fn check_private(path: &Path) -> Result<(), ConfigError> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let meta = std::fs::metadata(path).map_err(|e| ConfigError::unreadable(path, &e))?;
+        let mode = meta.permissions().mode() & 0o777;
+        if mode & 0o077 != 0 {
+            return Err(ConfigError {
+                path: path.to_path_buf(),
+                line: None,
+                problem: format!("holds token hashes but other users can read it (mode {mode:o})"),
+                fix: format!("chmod 600 {}", path.display()),
+            });
+        }
+    }
+    Ok(())
+}
+
 /// Where the config file is by default (`~/.config/oncall/config.toml` on Linux).
 pub fn default_path() -> Option<PathBuf> {
     directories::ProjectDirs::from("", "", "oncall").map(|d| d.config_dir().join("config.toml"))

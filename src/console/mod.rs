@@ -55,6 +55,11 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
         hub: settings.client.as_ref().is_ok_and(|c| c.supports_handoff()),
         ..FeedStatus::new(settings.feed_name.clone(), settings.poll_interval)
     };
+    let cache_path = settings
+        .client
+        .as_ref()
+        .ok()
+        .map(|c| feed::cache::path(&settings.data_dir, c.base()));
     let worker = match settings.client {
         Ok(client) => {
             let (wake_tx, wake_rx) = mpsc::channel(1);
@@ -65,7 +70,8 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
                 tx.clone(),
                 wake_rx,
             );
-            Some(feed::worker::spawn(client, tx.clone(), wake_tx))
+            let outbox = open_outbox(&settings.data_dir, &client);
+            Some(feed::worker::spawn(client, outbox, tx.clone(), wake_tx))
         }
         Err(_) => None,
     };
@@ -78,6 +84,14 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
         settings.library,
         Utc::now(),
     );
+    model.bell = settings.bell;
+    model.handoff_dismissed = std::fs::read_to_string(settings.data_dir.join(DISMISSED_FILE))
+        .ok()
+        .and_then(|s| s.trim().parse().ok());
+    model.data_dir = settings.data_dir;
+    if let Some(cached) = cache_path.as_deref().and_then(feed::cache::load) {
+        update::restore(&mut model, cached);
+    }
     let mut screen = terminal::Screen::enter()?;
     let size = screen.terminal.size()?;
     let first = update(&mut model, Msg::Resize(size.width, size.height));
@@ -87,7 +101,25 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
         while !queue.is_empty() {
             for cmd in std::mem::take(&mut queue) {
                 match cmd {
-                    Command::Quit => return Ok(()),
+                    Command::Quit => {
+                        if model.cache_due
+                            && let Some(path) = &cache_path
+                            && let Err(e) = feed::cache::save(path, &model.snapshot())
+                        {
+                            tracing::warn!("cannot write the feed cache: {e}");
+                        }
+                        return Ok(());
+                    }
+                    Command::SaveCache(snapshot) => {
+                        if let Some(path) = cache_path.clone() {
+                            // Off the event loop: a slow disk must not stall the keys.
+                            tokio::task::spawn_blocking(move || {
+                                if let Err(e) = feed::cache::save(&path, &snapshot) {
+                                    tracing::warn!("cannot write the feed cache: {e}");
+                                }
+                            });
+                        }
+                    }
                     Command::Feed(req) => {
                         if let Some(w) = &worker {
                             // A closed worker means the runtime is going down.
@@ -139,6 +171,34 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
             queue.extend(update(&mut model, m));
         }
     }
+}
+
+/// The outbox of a hub feed, one file per hub so that changes meant for one
+/// never go to another. Without it the console still works, but cannot keep
+/// changes while the hub is unreachable: the log says why.
+fn open_outbox(
+    data_dir: &std::path::Path,
+    client: &feed::FeedClient,
+) -> Option<feed::outbox::Outbox> {
+    let feed::FeedClient::Hub(hub) = client else {
+        return None;
+    };
+    let path = outbox_path(data_dir, hub.base());
+    match feed::outbox::Outbox::open(&path) {
+        Ok(outbox) => Some(outbox),
+        Err(e) => {
+            tracing::error!("cannot open the outbox {}: {e}", path.display());
+            None
+        }
+    }
+}
+
+/// `DATA/outbox/<hash of the hub's URL>.jsonl`.
+pub fn outbox_path(data_dir: &std::path::Path, hub_url: &str) -> std::path::PathBuf {
+    let hash = crate::config::Sha256Hex::of(hub_url).to_hex();
+    data_dir
+        .join("outbox")
+        .join(format!("{}.jsonl", &hash[..16]))
 }
 
 /// Runs the responder's viewer on the runbook with the console suspended.

@@ -80,6 +80,8 @@ pub struct Message {
 pub struct Pending {
     pub id: u64,
     pub action: Action,
+    /// The hub could not be reached: it waits in the outbox.
+    pub queued: bool,
 }
 
 /// The feed as the top bar tells it.
@@ -172,6 +174,12 @@ pub struct Model {
     /// Incidents with their timelines, fetched when selected.
     pub details: HashMap<u64, Incident>,
     pub pending: BTreeMap<u64, Pending>,
+    /// Changes waiting in the outbox for the hub to be reachable.
+    pub waiting: usize,
+    /// The feed changed since the on-disk cache was last written, and when
+    /// that was (writes are spaced out: a busy feed is not a busy disk).
+    pub cache_due: bool,
+    pub cache_saved: Option<DateTime<Utc>>,
     pub next_ticket: u64,
     pub message: Option<Message>,
     pub mode: Mode,
@@ -230,6 +238,9 @@ impl Model {
             list_offset: 0,
             details: HashMap::new(),
             pending: BTreeMap::new(),
+            waiting: 0,
+            cache_due: false,
+            cache_saved: None,
             next_ticket: 1,
             message: None,
             mode: Mode::Normal,
@@ -378,6 +389,25 @@ impl Model {
                 ))
             }
         }
+    }
+
+    /// What goes in the on-disk cache.
+    pub fn snapshot(&self) -> crate::feed::cache::CachedFeed {
+        crate::feed::cache::CachedFeed {
+            saved_at: self.feed.last_ok.unwrap_or(self.now),
+            incidents: self.incidents.clone(),
+            oncall: self.oncall.clone(),
+        }
+    }
+
+    /// Starts from the cache: shown at once, stale with its age, until the
+    /// feed answers.
+    pub fn restore(&mut self, cached: crate::feed::cache::CachedFeed) {
+        self.incidents = cached.incidents;
+        self.oncall = cached.oncall;
+        self.feed.last_ok = Some(cached.saved_at);
+        self.feed.last_error = Some("the copy saved then; waiting for the feed".to_string());
+        self.dirty = true;
     }
 
     pub fn take_dirty(&mut self) -> bool {

@@ -52,5 +52,7 @@ pub enum Command {
     RememberDismissed(u64),
     /// Ring the terminal bell once.
     Bell,
+    /// Write the on-disk cache of the feed.
+    SaveCache(Box<crate::feed::cache::CachedFeed>),
     Quit,
 }

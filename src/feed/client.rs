@@ -66,7 +66,8 @@ pub enum ListOutcome {
 }
 
 /// One change a responder asks of an incident.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Action {
     Acknowledge {
         version: Option<u64>,
@@ -193,15 +194,6 @@ impl HubClient {
         self.decode(resp).await
     }
 
-    /// POSTs `body` to `path` and decodes the JSON answer.
-    pub(crate) async fn post_json<B: Serialize, T: DeserializeOwned>(
-        &self,
-        path: &str,
-        body: &B,
-    ) -> Result<T, FeedError> {
-        self.post(path, body).await
-    }
-
     /// `POST /api/v1/incidents`.
     pub async fn open(&self, new: &NewIncident) -> Result<Opened, FeedError> {
         let mut opened: Opened = self.post("/api/v1/incidents", new).await?;
@@ -211,28 +203,39 @@ impl HubClient {
 
     /// Sends one action; the answer is the incident as it is now.
     pub async fn act(&self, id: u64, action: &Action) -> Result<Incident, FeedError> {
+        self.act_keyed(id, action, None).await
+    }
+
+    /// Sends one action with an `Idempotency-Key`: sent again with the same
+    /// key, the hub answers as the first time and changes nothing.
+    pub async fn act_keyed(
+        &self,
+        id: u64,
+        action: &Action,
+        key: Option<&str>,
+    ) -> Result<Incident, FeedError> {
         let mut inc: Incident = match action {
             Action::Acknowledge { version } => {
                 let body = AckRequest {
                     version: *version,
                     note: None,
                 };
-                self.post(&format!("/api/v1/incidents/{id}/acknowledge"), &body)
+                self.post_keyed(&format!("/api/v1/incidents/{id}/acknowledge"), &body, key)
                     .await?
             }
             Action::Escalate { note } => {
                 let body = EscalateRequest { note: note.clone() };
-                self.post(&format!("/api/v1/incidents/{id}/escalate"), &body)
+                self.post_keyed(&format!("/api/v1/incidents/{id}/escalate"), &body, key)
                     .await?
             }
             Action::Resolve { note } => {
                 let body = ResolveRequest { note: note.clone() };
-                self.post(&format!("/api/v1/incidents/{id}/resolve"), &body)
+                self.post_keyed(&format!("/api/v1/incidents/{id}/resolve"), &body, key)
                     .await?
             }
             Action::Note { text } => {
                 let body = NoteRequest { text: text.clone() };
-                self.post(&format!("/api/v1/incidents/{id}/notes"), &body)
+                self.post_keyed(&format!("/api/v1/incidents/{id}/notes"), &body, key)
                     .await?
             }
             Action::Step {
@@ -247,7 +250,7 @@ impl HubClient {
                     done: *done,
                     text: text.clone(),
                 };
-                self.post(&format!("/api/v1/incidents/{id}/steps"), &body)
+                self.post_keyed(&format!("/api/v1/incidents/{id}/steps"), &body, key)
                     .await?
             }
         };
@@ -260,14 +263,24 @@ impl HubClient {
         path: &str,
         body: &B,
     ) -> Result<T, FeedError> {
-        let resp = self
+        self.post_keyed(path, body, None).await
+    }
+
+    pub(crate) async fn post_keyed<B: Serialize, T: DeserializeOwned>(
+        &self,
+        path: &str,
+        body: &B,
+        key: Option<&str>,
+    ) -> Result<T, FeedError> {
+        let mut req = self
             .http
             .post(format!("{}{path}", self.base))
             .header(AUTHORIZATION, self.bearer())
-            .json(body)
-            .send()
-            .await
-            .map_err(|e| self.transport(e))?;
+            .json(body);
+        if let Some(key) = key {
+            req = req.header("Idempotency-Key", key);
+        }
+        let resp = req.send().await.map_err(|e| self.transport(e))?;
         self.decode(resp).await
     }
 

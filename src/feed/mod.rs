@@ -2,7 +2,9 @@
 //! Alertmanager polled directly), the task that polls it, and the task that
 //! sends actions.
 pub mod alertmanager;
+pub mod cache;
 pub mod client;
+pub mod outbox;
 pub mod poller;
 mod rota;
 pub mod worker;
@@ -70,6 +72,14 @@ impl FeedClient {
     /// Why this feed cannot do `action`, or `None` when it can.
     pub fn unsupported_reason(&self, action: &Action) -> Option<String> {
         (!self.supports(action)).then(|| alertmanager::unsupported(action))
+    }
+
+    /// The feed's base URL.
+    pub fn base(&self) -> &str {
+        match self {
+            FeedClient::Hub(c) => c.base(),
+            FeedClient::Alertmanager(c) => c.base(),
+        }
     }
 
     /// Whether the feed takes a shift hand-off (only the hub keeps them).

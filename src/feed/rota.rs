@@ -39,9 +39,14 @@ impl HubClient {
         }
     }
 
-    /// `POST /api/v1/handoff`.
-    pub async fn hand_off(&self, req: &HandoffRequest) -> Result<Handoff, FeedError> {
-        let h: Handoff = self.post_json("/api/v1/handoff", req).await?;
+    /// `POST /api/v1/handoff`, with an `Idempotency-Key` when it may be
+    /// sent again (from the outbox).
+    pub async fn hand_off(
+        &self,
+        req: &HandoffRequest,
+        key: Option<&str>,
+    ) -> Result<Handoff, FeedError> {
+        let h: Handoff = self.post_keyed("/api/v1/handoff", req, key).await?;
         Ok(clean(h))
     }
 

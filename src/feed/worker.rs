@@ -1,13 +1,20 @@
-//! Sends the responder's actions to the feed, one at a time and in the order
-//! they were taken, and fetches incident details. Results come back to the
-//! console as events.
+//! Sends the responder's changes to the feed, one at a time and in the
+//! order they were made, through the outbox: written down first, sent with
+//! an Idempotency-Key, taken out once the hub answered. While the hub cannot
+//! be reached they wait, and go out in order when it is back. Also fetches
+//! incident details and gathers the shift for the hand-off. Results come
+//! back to the console as events.
+use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
+use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use tokio::sync::mpsc;
 
 use super::FeedClient;
 use super::client::{Action, FeedError};
+use super::outbox::{Entry, Op, Outbox};
+use super::poller::backoff;
 use crate::handoff::{self, Shift};
 use crate::incident::{Handoff, HandoffRequest, Incident};
 
@@ -41,6 +48,7 @@ pub enum Request {
 /// What the worker reports back.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum WorkerEvent {
+    /// The answer to an action of this session.
     Acted {
         ticket: u64,
         id: u64,
@@ -51,22 +59,33 @@ pub enum WorkerEvent {
         result: Result<Incident, FeedError>,
     },
     HandoffReady(Result<Shift, FeedError>),
-    /// Where the note was saved (or why it could not be), and how the hub
-    /// took the hand-off.
+    /// How the hub took a hand-off, and where its note was saved (`None`
+    /// for one composed before the console restarted).
     HandedOff {
-        saved: Result<PathBuf, String>,
+        saved: Option<Result<PathBuf, String>>,
         result: Result<Handoff, FeedError>,
+    },
+    /// The change could not be sent now; it waits in the outbox.
+    Queued {
+        ticket: Option<u64>,
+        what: String,
+    },
+    /// How many changes wait in the outbox.
+    Waiting(usize),
+    /// A change kept from before the console restarted got its answer.
+    Replayed {
+        what: String,
+        result: Result<(), FeedError>,
     },
 }
 
-fn no_handoff() -> FeedError {
-    FeedError::Unsupported("hand-off needs the oncall hub; this feed is Alertmanager".to_string())
-}
-
-/// Starts the worker; drop the returned sender to stop it. `poll_now` is
-/// nudged after each action so the feed shows its effect at once.
+/// Starts the worker; drop the returned sender to stop it. `outbox` keeps
+/// changes across failures and restarts (hub feeds); without one, a change
+/// that cannot be sent is reported as failed. `poll_now` is nudged after
+/// each change so the feed shows its effect at once.
 pub fn spawn<M>(
     client: FeedClient,
+    outbox: Option<Outbox>,
     tx: mpsc::UnboundedSender<M>,
     poll_now: mpsc::Sender<()>,
 ) -> mpsc::UnboundedSender<Request>
@@ -75,61 +94,265 @@ where
 {
     let (req_tx, mut req_rx) = mpsc::unbounded_channel::<Request>();
     tokio::spawn(async move {
-        while let Some(req) = req_rx.recv().await {
-            match req {
-                Request::Act { ticket, id, action } => {
-                    let result = client.act(id, &action).await;
-                    if tx
-                        .send(M::from(WorkerEvent::Acted { ticket, id, result }))
-                        .is_err()
-                    {
-                        return;
-                    }
-                    // A full queue means a poll is already due; nothing to add.
-                    let _ = poll_now.try_send(());
-                }
-                Request::PrepareHandoff { me, now } => {
-                    let result = match &client {
-                        FeedClient::Hub(hub) => handoff::gather(hub, &me, now).await,
-                        FeedClient::Alertmanager(_) => Err(no_handoff()),
-                    };
-                    if tx.send(M::from(WorkerEvent::HandoffReady(result))).is_err() {
-                        return;
-                    }
-                }
-                Request::SendHandoff {
-                    from,
-                    to,
-                    note,
-                    dir,
-                    now,
-                } => {
-                    // On disk first: the note must outlive a hub that is down.
-                    let saved = handoff::save(&dir, &from, to.as_deref(), now, &note)
-                        .map_err(|e| format!("{}: {e}", dir.display()));
-                    let result = match &client {
-                        FeedClient::Hub(hub) => hub.hand_off(&HandoffRequest { to, note }).await,
-                        FeedClient::Alertmanager(_) => Err(no_handoff()),
-                    };
-                    if tx
-                        .send(M::from(WorkerEvent::HandedOff { saved, result }))
-                        .is_err()
-                    {
-                        return;
-                    }
-                    let _ = poll_now.try_send(());
-                }
-                Request::Fetch { id } => {
-                    // Details must not wait behind a slow action, nor hold the next one up.
-                    let client = client.clone();
-                    let tx = tx.clone();
-                    tokio::spawn(async move {
-                        let result = client.get(id).await;
-                        let _ = tx.send(M::from(WorkerEvent::Fetched { id, result }));
-                    });
+        let mut w = Worker {
+            client,
+            outbox,
+            tickets: HashMap::new(),
+            saved: HashMap::new(),
+            told_queued: HashSet::new(),
+            failures: 0,
+            tx,
+            poll_now,
+        };
+        if !w.report(WorkerEvent::Waiting(w.waiting())) {
+            return;
+        }
+        w.drain().await;
+        loop {
+            let retry = (w.waiting() > 0).then(|| backoff(w.failures).min(MAX_RETRY));
+            tokio::select! {
+                req = req_rx.recv() => match req {
+                    Some(req) => if !w.handle(req).await { return },
+                    None => return,
+                },
+                _ = tokio::time::sleep(retry.unwrap_or(Duration::MAX)), if retry.is_some() => {
+                    if !w.drain().await { return }
                 }
             }
         }
     });
     req_tx
+}
+
+/// The longest wait between tries of a waiting change.
+const MAX_RETRY: Duration = Duration::from_secs(15);
+
+struct Worker<M> {
+    client: FeedClient,
+    outbox: Option<Outbox>,
+    /// Outbox key -> the console's ticket, for the changes of this session.
+    tickets: HashMap<String, u64>,
+    /// Outbox key -> where the hand-off's note was saved.
+    saved: HashMap<String, Result<PathBuf, String>>,
+    told_queued: HashSet<String>,
+    failures: u32,
+    tx: mpsc::UnboundedSender<M>,
+    poll_now: mpsc::Sender<()>,
+}
+
+impl<M: From<WorkerEvent> + Send + 'static> Worker<M> {
+    /// False when the console is gone.
+    fn report(&self, event: WorkerEvent) -> bool {
+        self.tx.send(M::from(event)).is_ok()
+    }
+
+    fn waiting(&self) -> usize {
+        self.outbox.as_ref().map_or(0, Outbox::len)
+    }
+
+    async fn handle(&mut self, req: Request) -> bool {
+        match req {
+            Request::Act { ticket, id, action } => {
+                let entry = Entry::new(Op::Incident { id, action }, Utc::now());
+                self.tickets.insert(entry.key.clone(), ticket);
+                self.enqueue(entry).await
+            }
+            Request::SendHandoff {
+                from,
+                to,
+                note,
+                dir,
+                now,
+            } => {
+                // On disk first: the note must outlive a hub that is down.
+                let saved = handoff::save(&dir, &from, to.as_deref(), now, &note)
+                    .map_err(|e| format!("{}: {e}", dir.display()));
+                let entry = Entry::new(
+                    Op::Handoff {
+                        request: HandoffRequest { to, note },
+                    },
+                    now,
+                );
+                self.saved.insert(entry.key.clone(), saved);
+                self.enqueue(entry).await
+            }
+            Request::PrepareHandoff { me, now } => {
+                let result = match &self.client {
+                    FeedClient::Hub(hub) => handoff::gather(hub, &me, now).await,
+                    FeedClient::Alertmanager(_) => Err(no_handoff()),
+                };
+                self.report(WorkerEvent::HandoffReady(result))
+            }
+            Request::Fetch { id } => {
+                // Details must not wait behind a slow change, nor hold the next one up.
+                let client = self.client.clone();
+                let tx = self.tx.clone();
+                tokio::spawn(async move {
+                    let result = client.get(id).await;
+                    let _ = tx.send(M::from(WorkerEvent::Fetched { id, result }));
+                });
+                true
+            }
+        }
+    }
+
+    /// Writes `entry` down (when there is an outbox), then sends what waits.
+    async fn enqueue(&mut self, entry: Entry) -> bool {
+        match &mut self.outbox {
+            Some(outbox) => {
+                if let Err(e) = outbox.push(entry.clone()) {
+                    // Not kept: send it once, and say so if that fails too.
+                    tracing::error!("cannot write the outbox: {e}");
+                    let result = self.send(&entry).await;
+                    return self.finish(&entry, result.map_err(|err| unkept(err, &e)));
+                }
+                self.report(WorkerEvent::Waiting(self.waiting())) && self.drain().await
+            }
+            None => {
+                let result = self.send(&entry).await;
+                self.finish(&entry, result)
+            }
+        }
+    }
+
+    /// Sends waiting changes, oldest first, until one cannot go now.
+    async fn drain(&mut self) -> bool {
+        while let Some(entry) = self.outbox.as_ref().and_then(|o| o.front().cloned()) {
+            let result = self.send(&entry).await;
+            if let Err(e) = &result
+                && e.is_transient()
+            {
+                self.failures = self.failures.saturating_add(1);
+                return self.tell_queued();
+            }
+            self.failures = 0;
+            if let Some(outbox) = &mut self.outbox
+                && let Err(e) = outbox.remove(&entry.key)
+            {
+                // It stays on disk and goes again, which the key makes harmless.
+                tracing::error!("cannot update the outbox: {e}");
+            }
+            if !self.finish(&entry, result) || !self.report(WorkerEvent::Waiting(self.waiting())) {
+                return false;
+            }
+        }
+        true
+    }
+
+    /// Tells the console about each change that now waits, once.
+    fn tell_queued(&mut self) -> bool {
+        let new: Vec<Entry> = match &self.outbox {
+            Some(o) => o
+                .entries()
+                .filter(|e| !self.told_queued.contains(&e.key))
+                .cloned()
+                .collect(),
+            None => Vec::new(),
+        };
+        for e in new {
+            self.told_queued.insert(e.key.clone());
+            let ticket = self.tickets.get(&e.key).copied();
+            if !self.report(WorkerEvent::Queued {
+                ticket,
+                what: describe(&e.op),
+            }) {
+                return false;
+            }
+        }
+        true
+    }
+
+    async fn send(&self, entry: &Entry) -> Result<Answer, FeedError> {
+        let key = Some(entry.key.as_str());
+        match (&entry.op, &self.client) {
+            (Op::Incident { id, action }, FeedClient::Hub(hub)) => {
+                hub.act_keyed(*id, action, key).await.map(Answer::Incident)
+            }
+            (Op::Incident { id, action }, client) => {
+                client.act(*id, action).await.map(Answer::Incident)
+            }
+            (Op::Handoff { request }, FeedClient::Hub(hub)) => {
+                hub.hand_off(request, key).await.map(Answer::Handoff)
+            }
+            (Op::Handoff { .. }, FeedClient::Alertmanager(_)) => Err(no_handoff()),
+        }
+    }
+
+    /// Reports the hub's answer to `entry` to whoever is waiting for it.
+    fn finish(&mut self, entry: &Entry, result: Result<Answer, FeedError>) -> bool {
+        self.told_queued.remove(&entry.key);
+        let ticket = self.tickets.remove(&entry.key);
+        let saved = self.saved.remove(&entry.key);
+        let ok = match (&entry.op, ticket, result) {
+            (Op::Incident { id, .. }, Some(ticket), result) => {
+                let result = result.and_then(|a| a.incident());
+                self.report(WorkerEvent::Acted {
+                    ticket,
+                    id: *id,
+                    result,
+                })
+            }
+            (Op::Handoff { .. }, _, result) => {
+                let result = result.and_then(|a| a.handoff());
+                self.report(WorkerEvent::HandedOff { saved, result })
+            }
+            (op, _, result) => self.report(WorkerEvent::Replayed {
+                what: describe(op),
+                result: result.map(|_| ()),
+            }),
+        };
+        let _ = self.poll_now.try_send(());
+        ok
+    }
+}
+
+/// What the hub answered to one change.
+enum Answer {
+    Incident(Incident),
+    Handoff(Handoff),
+}
+
+impl Answer {
+    fn incident(self) -> Result<Incident, FeedError> {
+        match self {
+            Answer::Incident(i) => Ok(i),
+            Answer::Handoff(_) => Err(FeedError::Garbage(
+                "a hand-off where an incident was expected".into(),
+            )),
+        }
+    }
+
+    fn handoff(self) -> Result<Handoff, FeedError> {
+        match self {
+            Answer::Handoff(h) => Ok(h),
+            Answer::Incident(_) => Err(FeedError::Garbage(
+                "an incident where a hand-off was expected".into(),
+            )),
+        }
+    }
+}
+
+/// "acknowledge #12", "hand-off to bob": for messages.
+pub fn describe(op: &Op) -> String {
+    match op {
+        Op::Incident { id, action } => format!("{} #{id}", action.verb()),
+        Op::Handoff { request } => match &request.to {
+            Some(to) => format!("hand-off to {to}"),
+            None => "hand-off".to_string(),
+        },
+    }
+}
+
+fn no_handoff() -> FeedError {
+    FeedError::Unsupported("hand-off needs the oncall hub; this feed is Alertmanager".to_string())
+}
+
+fn unkept(err: FeedError, io: &std::io::Error) -> FeedError {
+    if err.is_transient() {
+        FeedError::NotConfigured(format!(
+            "{err}, and it could not be kept for later (the outbox cannot be written: {io})"
+        ))
+    } else {
+        err
+    }
 }

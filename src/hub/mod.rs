@@ -130,6 +130,20 @@ impl Drop for RunningHub {
     }
 }
 
+/// A listening socket that can take the address back at once after a
+/// restart (SO_REUSEADDR), while connections of the last run linger.
+fn bind(listen: SocketAddr) -> std::io::Result<TcpListener> {
+    let socket = if listen.is_ipv4() {
+        tokio::net::TcpSocket::new_v4()?
+    } else {
+        tokio::net::TcpSocket::new_v6()?
+    };
+    #[cfg(unix)]
+    socket.set_reuseaddr(true)?;
+    socket.bind(listen)?;
+    socket.listen(1024)
+}
+
 /// Opens the database and starts serving on `listen` (port 0 picks a free
 /// port; see [`RunningHub::addr`]). Returns once the socket is listening.
 pub async fn start(listen: SocketAddr, settings: HubSettings) -> anyhow::Result<RunningHub> {
@@ -138,9 +152,7 @@ pub async fn start(listen: SocketAddr, settings: HubSettings) -> anyhow::Result<
     let state = tokio::task::spawn_blocking(move || HubState::open(settings))
         .await
         .context("the task opening the hub database failed")??;
-    let listener = TcpListener::bind(listen)
-        .await
-        .with_context(|| format!("cannot listen on {listen}"))?;
+    let listener = bind(listen).with_context(|| format!("cannot listen on {listen}"))?;
     let addr = listener
         .local_addr()
         .context("the listening socket has no address")?;

@@ -128,6 +128,25 @@ impl TestHub {
         self.hub = Some(running);
     }
 
+    /// Stops the hub, keeping its address and database for `resume`.
+    pub async fn pause(&mut self) {
+        if let Some(running) = self.hub.take() {
+            running.shutdown().await;
+        }
+    }
+
+    /// Starts the hub again on the same address and database.
+    pub async fn resume(&mut self) {
+        let addr: std::net::SocketAddr = self.base.trim_start_matches("http://").parse().unwrap();
+        let running = hub::start(
+            addr,
+            settings(self.db.clone(), self.config.clone(), self.clock.clone()),
+        )
+        .await
+        .unwrap();
+        self.hub = Some(running);
+    }
+
     pub async fn stop(mut self) {
         if let Some(running) = self.hub.take() {
             running.shutdown().await;

@@ -133,6 +133,17 @@ impl Console {
         self.wait_for(&format!("'{text}'"), move |s| s.contains(&t));
     }
 
+    /// Sends a signal to the program, as `kill -SIG` would.
+    pub fn signal(&self, sig: &str) {
+        let pid = self.child.process_id().expect("a process id");
+        let ok = std::process::Command::new("kill")
+            .arg(format!("-{sig}"))
+            .arg(pid.to_string())
+            .status()
+            .expect("run kill");
+        assert!(ok.success(), "kill -{sig} {pid} failed");
+    }
+
     pub fn send(&mut self, keys: &str) {
         self.writer
             .write_all(keys.as_bytes())

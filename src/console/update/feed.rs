@@ -20,6 +20,7 @@ pub fn on_feed(model: &mut Model, event: FeedEvent) -> Vec<Command> {
             }
             selection::rebuild(model);
             model.dirty = true;
+            model.cache_due = true;
             if ring {
                 return vec![Command::Bell];
             }
@@ -36,6 +37,7 @@ pub fn on_feed(model: &mut Model, event: FeedEvent) -> Vec<Command> {
             if model.oncall.as_ref() != Some(&oncall) {
                 model.oncall = Some(oncall);
                 model.dirty = true;
+                model.cache_due = true;
             }
             super::handoff::received(model, handoff);
         }
@@ -121,6 +123,17 @@ pub fn on_worker(model: &mut Model, event: WorkerEvent) -> Vec<Command> {
         WorkerEvent::Fetched { id, result } => match result {
             Ok(inc) => store_detail(model, inc),
             Err(e) => tracing::warn!("fetching #{id}: {e}"),
+        },
+        WorkerEvent::Queued { ticket, what } => {
+            if let Some(p) = ticket.and_then(|t| model.pending.get_mut(&t)) {
+                p.queued = true;
+            }
+            model.warn(format!("Queued {what}: the hub cannot be reached; it goes out by itself, in order, once the hub answers."));
+        }
+        WorkerEvent::Waiting(n) => model.waiting = n,
+        WorkerEvent::Replayed { what, result } => match result {
+            Ok(()) => model.say(format!("Sent {what}, kept from before.")),
+            Err(e) => model.warn(format!("The hub refused {what}, kept from before: {e}.")),
         },
         WorkerEvent::Acted { ticket, id, result } => {
             let verb = model

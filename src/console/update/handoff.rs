@@ -44,9 +44,54 @@ pub fn ready(model: &mut Model, result: Result<Shift, FeedError>) {
                 words: LineInput::default(),
             };
         }
+        Err(e) if e.is_transient() => {
+            // The hub is down, which is no reason to lose the hand-off: compose
+            // it from what this console saw; it is saved and sent later.
+            let shift = from_console(model);
+            let to = shift.to.is_none().then(LineInput::default);
+            model.warn(format!(
+                "{e}: the note comes from what this console saw; Enter saves it and sends it once the hub answers."
+            ));
+            model.mode = Mode::Handoff {
+                shift: Box::new(shift),
+                to,
+                words: LineInput::default(),
+            };
+        }
         Err(e) => model.warn(format!(
-            "Could not gather the shift: {e}. Nothing was sent; try H again when the hub answers."
+            "Could not gather the shift: {e}. Nothing was sent."
         )),
+    }
+}
+
+/// The shift as this console knows it: the incidents it holds (with the
+/// timelines it fetched) and the rota it last read.
+fn from_console(model: &Model) -> Shift {
+    let me = model.responder.clone();
+    let oncall = model.oncall.as_ref();
+    let since = oncall
+        .and_then(|o| o.now.as_ref())
+        .filter(|s| s.who == me)
+        .map_or(model.now - Duration::hours(12), |s| s.since);
+    let to = oncall
+        .and_then(|o| o.next.as_ref())
+        .map(|n| n.who.clone())
+        .filter(|who| *who != me);
+    let incidents = model
+        .incidents
+        .iter()
+        .filter(|i| i.status.is_open() || i.updated_at >= since)
+        .map(|i| match model.details.get(&i.id) {
+            Some(d) if d.version >= i.version => d.clone(),
+            _ => i.clone(),
+        })
+        .collect();
+    Shift {
+        from: me,
+        to,
+        since,
+        now: model.now,
+        incidents,
     }
 }
 
@@ -113,27 +158,26 @@ pub fn key(
 
 pub fn handed_off(
     model: &mut Model,
-    saved: Result<std::path::PathBuf, String>,
+    saved: Option<Result<std::path::PathBuf, String>>,
     result: Result<Handoff, FeedError>,
 ) {
     let where_ = match &saved {
-        Ok(path) => format!("the note is in {}", path.display()),
-        Err(e) => format!("the note could not be saved ({e})"),
+        Some(Ok(path)) => format!("the note is in {}", path.display()),
+        Some(Err(e)) => format!("the note could not be saved ({e})"),
+        None => "its note was saved when it was written".to_string(),
     };
     match result {
         Ok(h) => {
             let n = h.moved.len();
             let s = if n == 1 { "" } else { "s" };
-            let note = format!("Handed over to {}: {n} incident{s} moved; {where_}.", h.to);
-            if saved.is_ok() {
-                model.say(note)
+            let text = format!("Handed over to {}: {n} incident{s} moved; {where_}.", h.to);
+            if matches!(saved, Some(Err(_))) {
+                model.warn(text)
             } else {
-                model.warn(note)
+                model.say(text)
             }
         }
-        Err(e) => model.warn(format!(
-            "Hand-off not sent: {e}; {where_}. Press H again when the hub answers."
-        )),
+        Err(e) => model.warn(format!("The hub refused the hand-off: {e}; {where_}.")),
     }
 }
 

@@ -19,6 +19,12 @@ pub use runbook::shown_runbook_id;
 /// Informational messages fade after this long; errors stay until replaced.
 const MESSAGE_SECONDS: i64 = 10;
 
+/// Starts from the on-disk cache: its incidents, stale with their age.
+pub fn restore(model: &mut Model, cached: crate::feed::cache::CachedFeed) {
+    model.restore(cached);
+    selection::rebuild(model);
+}
+
 pub fn update(model: &mut Model, msg: Msg) -> Vec<Command> {
     let mut cmds = dispatch(model, msg);
     cmds.extend(selection::sync(model));
@@ -63,10 +69,7 @@ fn dispatch(model: &mut Model, msg: Msg) -> Vec<Command> {
         }
         Msg::Feed(event) => feed::on_feed(model, event),
         Msg::Worker(event) => feed::on_worker(model, event),
-        Msg::Tick(now) => {
-            on_tick(model, now);
-            Vec::new()
-        }
+        Msg::Tick(now) => on_tick(model, now),
         Msg::External(outcome) => {
             match outcome {
                 Ok(text) if text.is_empty() => {}
@@ -83,7 +86,10 @@ fn dispatch(model: &mut Model, msg: Msg) -> Vec<Command> {
     }
 }
 
-fn on_tick(model: &mut Model, now: chrono::DateTime<chrono::Utc>) {
+/// The cache is written at most this often.
+const CACHE_EVERY_SECONDS: i64 = 5;
+
+fn on_tick(model: &mut Model, now: chrono::DateTime<chrono::Utc>) -> Vec<Command> {
     let before = (model.now.timestamp() / 60, model.feed.health(model.now));
     model.now = now;
     let after = (now.timestamp() / 60, model.feed.health(now));
@@ -97,6 +103,15 @@ fn on_tick(model: &mut Model, now: chrono::DateTime<chrono::Utc>) {
         model.message = None;
         model.dirty = true;
     }
+    let spaced = model
+        .cache_saved
+        .is_none_or(|t| (now - t).num_seconds() >= CACHE_EVERY_SECONDS);
+    if model.cache_due && spaced {
+        model.cache_due = false;
+        model.cache_saved = Some(now);
+        return vec![Command::SaveCache(Box::new(model.snapshot()))];
+    }
+    Vec::new()
 }
 
 fn on_key(model: &mut Model, key: KeyEvent) -> Vec<Command> {
@@ -338,6 +353,7 @@ fn send(model: &mut Model, id: u64, action: Action) -> Vec<Command> {
         Pending {
             id,
             action: action.clone(),
+            queued: false,
         },
     );
     vec![Command::Feed(Request::Act { ticket, id, action })]

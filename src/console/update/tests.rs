@@ -878,7 +878,7 @@ fn h_gathers_the_shift_then_enter_saves_and_sends_the_note() {
     update(
         &mut m,
         Msg::Worker(WorkerEvent::HandedOff {
-            saved: Ok("/data/handoffs/n.md".into()),
+            saved: Some(Ok("/data/handoffs/n.md".into())),
             result: Ok(done),
         }),
     );
@@ -909,21 +909,35 @@ fn a_hand_off_the_hub_did_not_take_says_where_the_note_is() {
         matches!(&cmds[..], [Command::Feed(Request::SendHandoff { to: Some(t), .. })] if t == "priya"),
         "{cmds:?}"
     );
+    // The hub is down: the note is on disk, the hand-off waits in the outbox.
     update(
         &mut m,
-        Msg::Worker(WorkerEvent::HandedOff {
-            saved: Ok("/d/n.md".into()),
-            result: Err(FeedError::Unreachable("http://hub".into())),
+        Msg::Worker(WorkerEvent::Queued {
+            ticket: None,
+            what: "hand-off to priya".into(),
         }),
     );
     let msg = m.message.clone().unwrap();
     assert!(
-        msg.error
-            && msg
-                .text
-                .contains("Hand-off not sent: cannot reach http://hub; the note is in /d/n.md"),
+        msg.text
+            .starts_with("Queued hand-off to priya: the hub cannot be reached"),
         "{msg:?}"
     );
+    // The hub refuses it when it is back: said, with where the note is.
+    update(
+        &mut m,
+        Msg::Worker(WorkerEvent::HandedOff {
+            saved: Some(Ok("/d/n.md".into())),
+            result: Err(FeedError::Rejected {
+                status: 400,
+                code: "bad_request".into(),
+                message: "'priya' is not a responder of this hub".into(),
+                incident: None,
+            }),
+        }),
+    );
+    let msg = m.message.clone().unwrap();
+    assert!(msg.error && msg.text.contains("The hub refused the hand-off: 'priya' is not a responder of this hub; the note is in /d/n.md"), "{msg:?}");
     // Esc cancels without sending.
     ch(&mut m, 'H');
     update(
@@ -1017,5 +1031,108 @@ fn an_alertmanager_feed_says_what_it_cannot_do() {
         ch(&mut m, 'a').len(),
         1,
         "acknowledge still works: it becomes a silence"
+    );
+}
+
+#[test]
+fn a_change_that_cannot_be_sent_waits_in_the_outbox_and_says_so() {
+    let mut m = polled();
+    ch(&mut m, 'a');
+    update(&mut m, Msg::Worker(WorkerEvent::Waiting(1)));
+    update(
+        &mut m,
+        Msg::Worker(WorkerEvent::Queued {
+            ticket: Some(1),
+            what: "acknowledge #2".into(),
+        }),
+    );
+    assert!(m.pending_for(2).unwrap().queued);
+    assert_eq!(m.waiting, 1);
+    let msg = m.message.clone().unwrap();
+    assert!(
+        msg.text
+            .starts_with("Queued acknowledge #2: the hub cannot be reached"),
+        "{msg:?}"
+    );
+    // The hub is back: the answer clears it.
+    let mut acked = m.incident(2).unwrap().clone();
+    acked.status = Status::Acknowledged;
+    acked.owner = Some("alex".into());
+    acked.version = 2;
+    update(
+        &mut m,
+        Msg::Worker(WorkerEvent::Acted {
+            ticket: 1,
+            id: 2,
+            result: Ok(acked),
+        }),
+    );
+    update(&mut m, Msg::Worker(WorkerEvent::Waiting(0)));
+    assert!(m.pending.is_empty() && m.waiting == 0);
+    // One kept from an earlier run, refused now: reported, once.
+    update(
+        &mut m,
+        Msg::Worker(WorkerEvent::Replayed {
+            what: "note #3".into(),
+            result: Err(FeedError::Rejected {
+                status: 404,
+                code: "not_found".into(),
+                message: "there is no incident #3".into(),
+                incident: None,
+            }),
+        }),
+    );
+    assert_eq!(
+        m.message.clone().unwrap().text,
+        "The hub refused note #3, kept from before: there is no incident #3."
+    );
+}
+
+#[test]
+fn the_console_starts_from_its_cache_marked_stale() {
+    let mut m = model();
+    let cached = crate::feed::cache::CachedFeed {
+        saved_at: t0() - chrono::Duration::minutes(20),
+        incidents: vec![inc(4, Severity::High, Status::Triggered, "Cached one", "")],
+        oncall: Some(oncall_alex_then_sam()),
+    };
+    super::restore(&mut m, cached);
+    update(&mut m, Msg::Resize(120, 40));
+    assert_eq!(ids(&m), [4]);
+    assert_eq!(m.selected, Some(4));
+    assert!(
+        matches!(m.feed.health(m.now), Health::Stale { secs: 1200, .. }),
+        "{:?}",
+        m.feed.health(m.now)
+    );
+    assert!(m.oncall.is_some());
+    // Polling writes the cache again, but no more than every few seconds.
+    update(
+        &mut m,
+        Msg::Feed(FeedEvent::Polled {
+            incidents: vec![inc(5, Severity::Info, Status::Triggered, "new", "")],
+            full: true,
+        }),
+    );
+    assert!(m.cache_due);
+    let cmds = update(&mut m, Msg::Tick(t0() + chrono::Duration::seconds(1)));
+    assert!(
+        matches!(&cmds[..], [Command::SaveCache(c)] if c.incidents.len() == 1),
+        "{cmds:?}"
+    );
+    update(
+        &mut m,
+        Msg::Feed(FeedEvent::Polled {
+            incidents: vec![],
+            full: false,
+        }),
+    );
+    assert!(
+        update(&mut m, Msg::Tick(t0() + chrono::Duration::seconds(2))).is_empty(),
+        "spaced out"
+    );
+    assert_eq!(
+        update(&mut m, Msg::Tick(t0() + chrono::Duration::seconds(7))).len(),
+        1
     );
 }

@@ -69,7 +69,11 @@ fn lines<'a>(model: &'a Model, inc: &'a Incident) -> Vec<Line<'a>> {
     }
     if let Some(p) = model.pending_for(inc.id) {
         facts.push(Span::styled(
-            format!(" · {} pending…", p.action.verb()),
+            if p.queued {
+                format!(" · {} queued until the hub answers", p.action.verb())
+            } else {
+                format!(" · {} pending…", p.action.verb())
+            },
             theme::PENDING,
         ));
     }

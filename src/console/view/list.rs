@@ -85,7 +85,10 @@ fn row<'a>(
     selected: bool,
 ) -> Row<'a> {
     let status = match model.pending_for(inc.id) {
-        Some(_) => Cell::from(Span::styled("…", theme::PENDING)),
+        Some(p) => Cell::from(Span::styled(
+            if p.queued { "⧗" } else { "…" },
+            theme::PENDING,
+        )),
         None => Cell::from(Span::styled(
             theme::status_mark(inc.status),
             theme::status(inc.status),

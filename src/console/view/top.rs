@@ -133,6 +133,19 @@ fn rota(model: &Model) -> (Spans, Spans) {
 }
 
 fn health(model: &Model) -> (Spans, Spans) {
+    let (mut long, mut brief) = feed_health(model);
+    if model.waiting > 0 {
+        let waiting = Span::styled(
+            format!(" ⧗ {} queued", model.waiting),
+            theme::PENDING.add_modifier(Modifier::BOLD),
+        );
+        long.push(waiting.clone());
+        brief.push(waiting);
+    }
+    (long, brief)
+}
+
+fn feed_health(model: &Model) -> (Spans, Spans) {
     let name = model.feed.name.clone();
     match model.feed.health(model.now) {
         Health::Connecting => {

@@ -232,3 +232,31 @@ fn error_bodies_become_one_clean_line() {
     );
     assert_eq!(error_text(b"plain\ntext"), "plain text");
 }
+
+proptest::proptest! {
+    /// Whatever an Alertmanager (or something pretending) answers, the feed
+    /// reads it or refuses it; what it reads is inert on screen.
+    #[test]
+    fn any_alert_list_is_read_or_refused_and_read_text_is_inert(
+        fingerprint in "\\PC{0,20}",
+        name in "\\PC{0,40}|[\\x00-\\x1f\\u{1b}\\u{9b}\\u{202e}a-z\\[\\]]{0,40}",
+        summary in "\\PC{0,60}|[\\x00-\\x1f\\u{1b}\\u{9b}a-z;\\]]{0,60}",
+        state in "active|suppressed|unprocessed|\\PC{0,8}",
+        bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..200),
+    ) {
+        let _ = serde_json::from_slice::<Vec<Alert>>(&bytes);
+        let json = serde_json::json!([{
+            "fingerprint": fingerprint,
+            "labels": {"alertname": name, "instance": name},
+            "annotations": {"summary": summary, "description": summary},
+            "startsAt": "2026-11-23T03:00:00Z",
+            "status": {"state": state, "silencedBy": [], "inhibitedBy": []},
+        }]);
+        if let Ok(alerts) = serde_json::from_value::<Vec<Alert>>(json) {
+            let inc = mapping::incident(&crate::config::AlertmanagerConfig::default(), &alerts[0], &HashMap::new());
+            let clean = |s: &str| !s.chars().any(|c| c.is_control() || ('\u{202a}'..='\u{202e}').contains(&c));
+            proptest::prop_assert!(clean(&inc.title) && inc.labels.values().all(|v| clean(v)), "{inc:?}");
+            proptest::prop_assert!(inc.description.chars().all(|c| c == '\n' || !c.is_control()));
+        }
+    }
+}

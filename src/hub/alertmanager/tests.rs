@@ -296,3 +296,53 @@ fn a_failure_halfway_leaves_nothing_stored() {
 fn paging() -> crate::hub::policy::Paging {
     crate::hub::policy::Paging::from_config(&crate::config::HubConfig::default())
 }
+
+fn arbitrary_json() -> impl proptest::strategy::Strategy<Value = serde_json::Value> {
+    use proptest::prelude::*;
+    let leaf = prop_oneof![
+        Just(serde_json::Value::Null),
+        any::<bool>().prop_map(serde_json::Value::from),
+        any::<i64>().prop_map(serde_json::Value::from),
+        "\\PC{0,30}".prop_map(serde_json::Value::from),
+        prop_oneof![
+            Just("4"),
+            Just("firing"),
+            Just("resolved"),
+            Just("0001-01-01T00:00:00Z"),
+            Just("2026-11-23T03:00:00Z")
+        ]
+        .prop_map(serde_json::Value::from),
+    ];
+    leaf.prop_recursive(3, 48, 6, |inner| {
+        let keys = prop_oneof![
+            Just("version"),
+            Just("status"),
+            Just("alerts"),
+            Just("labels"),
+            Just("annotations"),
+            Just("fingerprint"),
+            Just("startsAt"),
+            Just("endsAt"),
+            Just("alertname"),
+            Just("summary"),
+            Just("severity"),
+        ];
+        prop_oneof![
+            proptest::collection::vec(inner.clone(), 0..5).prop_map(serde_json::Value::from),
+            proptest::collection::btree_map(keys.prop_map(str::to_string), inner, 0..6)
+                .prop_map(|m| serde_json::Value::Object(m.into_iter().collect())),
+        ]
+    })
+}
+
+proptest::proptest! {
+    /// Whatever arrives, reading the webhook answers a value or a 400, never a panic.
+    #[test]
+    fn any_webhook_payload_is_read_or_refused_without_panicking(v in arbitrary_json()) {
+        if let Ok(payload) = serde_json::from_value::<WebhookPayload>(v)
+            && let Err(e) = check(payload, &AlertmanagerConfig::default())
+        {
+            proptest::prop_assert_eq!(e.status().as_u16(), 400);
+        }
+    }
+}

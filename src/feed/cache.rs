@@ -1,0 +1,80 @@
+//! The last good state of the feed, on disk, so the console starts with
+//! something to show (marked stale with its age) even when the hub is down,
+//! and a restart never opens on an empty screen.
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::incident::{Incident, OnCall};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CachedFeed {
+    pub saved_at: DateTime<Utc>,
+    pub incidents: Vec<Incident>,
+    #[serde(default)]
+    pub oncall: Option<OnCall>,
+}
+
+/// `DATA/cache/<hash of the feed's URL>.json`: one per feed, so a console
+/// pointed at another hub never shows this one's incidents.
+pub fn path(data_dir: &Path, feed_url: &str) -> PathBuf {
+    let hash = crate::config::Sha256Hex::of(feed_url).to_hex();
+    data_dir.join("cache").join(format!("{}.json", &hash[..16]))
+}
+
+/// The cached feed, or `None` when there is none or it cannot be read (a
+/// cache is a convenience: the feed itself is the truth).
+pub fn load(path: &Path) -> Option<CachedFeed> {
+    let bytes = std::fs::read(path).ok()?;
+    match serde_json::from_slice::<CachedFeed>(&bytes) {
+        Ok(mut cached) => {
+            // The file is ours, but text in it came from the feed.
+            cached
+                .incidents
+                .iter_mut()
+                .for_each(crate::sanitize::incident);
+            Some(cached)
+        }
+        Err(e) => {
+            tracing::warn!("ignoring the unreadable feed cache {}: {e}", path.display());
+            None
+        }
+    }
+}
+
+/// Writes the cache atomically: a crash leaves the old one or the new one.
+pub fn save(path: &Path, cached: &CachedFeed) -> std::io::Result<()> {
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    let tmp = path.with_extension("tmp");
+    let mut file = std::fs::File::create(&tmp)?;
+    serde_json::to_writer(&mut file, cached).map_err(std::io::Error::other)?;
+    file.flush()?;
+    file.sync_all()?;
+    std::fs::rename(&tmp, path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trip_and_garbage_is_ignored() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = path(dir.path(), "http://hub:8080");
+        assert_eq!(load(&p), None);
+        let cached = CachedFeed {
+            saved_at: Utc::now(),
+            incidents: Vec::new(),
+            oncall: None,
+        };
+        save(&p, &cached).unwrap();
+        assert_eq!(load(&p), Some(cached));
+        std::fs::write(&p, b"{not json").unwrap();
+        assert_eq!(load(&p), None);
+        assert_ne!(p, path(dir.path(), "http://other:8080"));
+    }
+}

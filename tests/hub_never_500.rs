@@ -1,0 +1,131 @@
+//! The hub never answers 500 for bad input: arbitrary bodies, as bytes and
+//! as JSON of every shape, on every route that takes one, get a 4xx (or a
+//! 2xx when they happen to be valid), never a 5xx.
+mod common;
+
+use axum::body::Body;
+use axum::http::{Request, header};
+use common::{ALICE, two_responders};
+use oncall::hub::{HubSettings, HubState, ManualClock, router};
+use proptest::prelude::*;
+use proptest::test_runner::{Config, TestRunner};
+use std::sync::Arc;
+use tower::ServiceExt;
+
+const ROUTES: &[&str] = &[
+    "/api/v1/incidents",
+    "/api/v1/incidents/1/acknowledge",
+    "/api/v1/incidents/1/escalate",
+    "/api/v1/incidents/1/resolve",
+    "/api/v1/incidents/1/notes",
+    "/api/v1/incidents/1/steps",
+    "/api/v1/handoff",
+    "/api/v1/alertmanager",
+    "/api/v1/incidents/18446744073709551615/notes",
+    "/api/v1/incidents/-1/notes",
+];
+
+/// JSON values of every shape, nested a little, with long strings now and then.
+fn json() -> impl Strategy<Value = serde_json::Value> {
+    let leaf = prop_oneof![
+        Just(serde_json::Value::Null),
+        any::<bool>().prop_map(serde_json::Value::from),
+        any::<i64>().prop_map(serde_json::Value::from),
+        any::<f64>().prop_map(|f| serde_json::json!(f)),
+        ".{0,40}".prop_map(serde_json::Value::from),
+        (0usize..200_000).prop_map(|n| serde_json::Value::from("x".repeat(n))),
+    ];
+    leaf.prop_recursive(3, 64, 8, |inner| {
+        prop_oneof![
+            prop::collection::vec(inner.clone(), 0..8).prop_map(serde_json::Value::from),
+            prop::collection::btree_map(
+                prop_oneof![
+                    Just("title".to_string()),
+                    Just("service".to_string()),
+                    Just("labels".to_string()),
+                    Just("text".to_string()),
+                    Just("version".to_string()),
+                    Just("runbook".to_string()),
+                    Just("step".to_string()),
+                    Just("done".to_string()),
+                    Just("alerts".to_string()),
+                    Just("status".to_string()),
+                    Just("to".to_string()),
+                    Just("note".to_string()),
+                    "[a-z]{1,8}",
+                ],
+                inner,
+                0..8
+            )
+            .prop_map(|m| serde_json::Value::Object(m.into_iter().collect())),
+        ]
+    })
+}
+
+fn body() -> impl Strategy<Value = Vec<u8>> {
+    prop_oneof![
+        prop::collection::vec(any::<u8>(), 0..512),
+        json().prop_map(|v| serde_json::to_vec(&v).unwrap_or_default()),
+        // Many labels at once.
+        (0usize..300).prop_map(|n| {
+            let labels: serde_json::Map<String, serde_json::Value> = (0..n)
+                .map(|i| (format!("k{i}"), serde_json::Value::from("v")))
+                .collect();
+            serde_json::to_vec(&serde_json::json!({"title": "t", "service": "s", "labels": labels}))
+                .unwrap_or_default()
+        }),
+    ]
+}
+
+#[test]
+fn arbitrary_bodies_never_get_a_5xx() {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let settings = HubSettings {
+        db: dir.path().join("hub.db"),
+        config: two_responders(),
+        clock: Arc::new(ManualClock::new(common::start_time())),
+        escalation_tick: None,
+    };
+    let app = router(HubState::open(settings).unwrap());
+    // Something for the incident routes to act on.
+    let seed = Request::post("/api/v1/incidents")
+        .header(header::AUTHORIZATION, format!("Bearer {ALICE}"))
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from(r#"{"title":"t","service":"s"}"#))
+        .unwrap();
+    assert!(
+        rt.block_on(app.clone().oneshot(seed))
+            .unwrap()
+            .status()
+            .is_success()
+    );
+
+    let mut runner = TestRunner::new(Config {
+        cases: 400,
+        failure_persistence: None,
+        ..Config::default()
+    });
+    runner
+        .run(
+            &(0..ROUTES.len(), body(), any::<bool>()),
+            |(route, body, json_type)| {
+                let mut req = Request::post(ROUTES[route])
+                    .header(header::AUTHORIZATION, format!("Bearer {ALICE}"));
+                if json_type {
+                    req = req.header(header::CONTENT_TYPE, "application/json");
+                }
+                let req = req.body(Body::from(body.clone())).unwrap();
+                let resp = rt.block_on(app.clone().oneshot(req)).unwrap();
+                prop_assert!(
+                    resp.status().as_u16() < 500,
+                    "{} {} for {:?}",
+                    ROUTES[route],
+                    resp.status(),
+                    String::from_utf8_lossy(&body[..body.len().min(300)])
+                );
+                Ok(())
+            },
+        )
+        .unwrap();
+}

@@ -1,0 +1,158 @@
+//! The answer to a change is lost on the way back (the hub applied it, the
+//! console never heard): the change waits in the outbox, goes again with the
+//! same Idempotency-Key, and the hub applies it once.
+mod common;
+
+use std::time::Duration;
+
+use common::{ALICE, TestHub, incident};
+use oncall::feed::outbox::Outbox;
+use oncall::feed::{Action, FeedClient, HubClient, Request, WorkerEvent};
+use oncall::incident::EventKind;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::mpsc;
+
+/// Forwards connections to `to`; the first one's answer is swallowed: the
+/// client's connection closes the moment the hub starts answering.
+async fn lossy_proxy(to: String) -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        let mut first = true;
+        while let Ok((mut client, _)) = listener.accept().await {
+            let mut hub = TcpStream::connect(&to).await.unwrap();
+            if std::mem::take(&mut first) {
+                tokio::spawn(async move {
+                    let (mut client_read, _client_write) = client.split();
+                    let (mut hub_read, mut hub_write) = hub.split();
+                    let mut buf = vec![0u8; 64 * 1024];
+                    let forward = async {
+                        loop {
+                            let n = client_read.read(&mut buf).await.unwrap_or(0);
+                            if n == 0 || hub_write.write_all(&buf[..n]).await.is_err() {
+                                break;
+                            }
+                        }
+                    };
+                    let mut answer = [0u8; 1];
+                    tokio::select! {
+                        _ = forward => {}
+                        // The hub has answered, so it has applied the change.
+                        _ = hub_read.read(&mut answer) => {}
+                    }
+                    // Both dropped here: the answer never reaches the client.
+                });
+            } else {
+                tokio::spawn(async move {
+                    let _ = tokio::io::copy_bidirectional(&mut client, &mut hub).await;
+                });
+            }
+        }
+    });
+    format!("http://{addr}")
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_change_whose_answer_was_lost_is_applied_once() {
+    let hub = TestHub::start().await;
+    let id = hub.open(&incident("disk full")).await.id;
+    let proxy = lossy_proxy(hub.base.trim_start_matches("http://").to_string()).await;
+    let dir = tempfile::tempdir().unwrap();
+    let outbox = Outbox::open(&dir.path().join("outbox.jsonl")).unwrap();
+    let client =
+        HubClient::new(&proxy, ALICE.into(), "ONCALL_TOKEN", Duration::from_secs(5)).unwrap();
+    let (tx, mut rx) = mpsc::unbounded_channel::<WorkerEvent>();
+    let (poll_now, _polls) = mpsc::channel(8);
+    let worker = oncall::feed::worker::spawn(FeedClient::Hub(client), Some(outbox), tx, poll_now);
+    worker
+        .send(Request::Act {
+            ticket: 7,
+            id,
+            action: Action::Note {
+                text: "freed 20G in /var/log".into(),
+            },
+        })
+        .unwrap();
+
+    let mut queued = false;
+    let acted = loop {
+        match rx.recv().await.expect("the worker reports") {
+            WorkerEvent::Queued {
+                ticket: Some(7), ..
+            } => queued = true,
+            WorkerEvent::Acted {
+                ticket: 7, result, ..
+            } => break result,
+            _ => {}
+        }
+    };
+    assert!(queued, "the lost answer put the note in the outbox");
+    let inc = acted.expect("the replay got the hub's first answer");
+    let notes = |i: &oncall::incident::Incident| {
+        i.timeline
+            .iter()
+            .filter(|e| e.kind == EventKind::Note)
+            .count()
+    };
+    assert_eq!(notes(&inc), 1);
+    assert_eq!(notes(&hub.incident(id).await), 1, "applied exactly once");
+    assert!(
+        Outbox::open(&dir.path().join("outbox.jsonl"))
+            .unwrap()
+            .is_empty()
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_replay_the_hub_refuses_is_reported_not_retried_forever() {
+    let hub = TestHub::start().await;
+    let id = hub.open(&incident("disk full")).await.id;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("outbox.jsonl");
+    // Left from an earlier run: an acknowledge of a version long gone.
+    let mut outbox = Outbox::open(&path).unwrap();
+    let stale = oncall::feed::outbox::Entry::new(
+        oncall::feed::outbox::Op::Incident {
+            id,
+            action: Action::Acknowledge { version: Some(99) },
+        },
+        chrono::Utc::now(),
+    );
+    outbox.push(stale).unwrap();
+    let client = HubClient::new(
+        &hub.base,
+        ALICE.into(),
+        "ONCALL_TOKEN",
+        Duration::from_secs(5),
+    )
+    .unwrap();
+    let (tx, mut rx) = mpsc::unbounded_channel::<WorkerEvent>();
+    let (poll_now, _polls) = mpsc::channel(8);
+    let _worker = oncall::feed::worker::spawn(
+        FeedClient::Hub(client),
+        Some(Outbox::open(&path).unwrap()),
+        tx,
+        poll_now,
+    );
+    let result = loop {
+        if let WorkerEvent::Replayed { what, result } = rx.recv().await.unwrap() {
+            assert_eq!(what, format!("acknowledge #{id}"));
+            break result;
+        }
+    };
+    assert!(
+        matches!(
+            result,
+            Err(oncall::feed::FeedError::Rejected { status: 409, .. })
+        ),
+        "{result:?}"
+    );
+    loop {
+        if let WorkerEvent::Waiting(n) = rx.recv().await.unwrap() {
+            assert_eq!(n, 0);
+            break;
+        }
+    }
+    assert!(Outbox::open(&path).unwrap().is_empty());
+}

@@ -1,0 +1,88 @@
+//! The console with the hub stopped under it: the last good state stays on
+//! screen, marked stale; actions go into the outbox (and survive quitting);
+//! the console restarts from its cache; when the hub is back, the queued
+//! actions arrive, in order, exactly once.
+mod common;
+#[path = "support/pty.rs"]
+mod pty;
+
+use common::{ALICE, TestHub};
+use oncall::incident::EventKind;
+
+fn config(dir: &std::path::Path, hub: &TestHub) -> String {
+    let path = dir.join("config.toml");
+    let text = format!(
+        "responder = \"alice\"\n[[feeds]]\nname = \"team hub\"\nurl = \"{}\"\ntoken_env = \"TEST_ONCALL_TOKEN\"\npoll_interval = \"1s\"\n",
+        hub.base
+    );
+    std::fs::write(&path, text).unwrap();
+    path.to_str().unwrap().to_string()
+}
+
+fn start(cfg: &str, data: &std::path::Path) -> pty::Console {
+    pty::Console::spawn(
+        &["--config", cfg],
+        &[
+            ("TEST_ONCALL_TOKEN", ALICE),
+            ("ONCALL_DATA_DIR", data.to_str().unwrap()),
+        ],
+        120,
+        40,
+    )
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn actions_taken_while_the_hub_is_down_arrive_once_when_it_is_back() {
+    let mut hub = TestHub::start().await;
+    let id = hub
+        .open(&common::incident("replication lag on db-2"))
+        .await
+        .id;
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = config(dir.path(), &hub);
+
+    let mut console = start(&cfg, dir.path());
+    console.wait_text("team hub live");
+    console.wait_text("replication lag on db-2");
+
+    hub.pause().await;
+    console.wait_text("cannot reach");
+    console.wait_text("replication lag on db-2");
+    console.send("a");
+    console.wait_text("Queued acknowledge #");
+    console.wait_text("⧗ 1 queued");
+    console.send("n");
+    console.send("checked from the train\r");
+    console.wait_text("⧗ 2 queued");
+    console.send("q");
+    assert!(console.wait_exit());
+
+    // Back, with the hub still down: the cached incident, stale, and the queue.
+    let mut console = start(&cfg, dir.path());
+    console.wait_text("replication lag on db-2");
+    console.wait_text("stale");
+    console.wait_text("⧗ 2 queued");
+
+    hub.resume().await;
+    console.wait_text("team hub live");
+    console.wait_for("the queue emptied", |s| !s.contains("queued"));
+    console.wait_text("alice (you)");
+
+    let inc = hub.incident(id).await;
+    let count = |k: EventKind| inc.timeline.iter().filter(|e| e.kind == k).count();
+    assert_eq!(count(EventKind::Acknowledged), 1, "{:?}", inc.timeline);
+    assert_eq!(count(EventKind::Note), 1, "{:?}", inc.timeline);
+    let order: Vec<EventKind> = inc
+        .timeline
+        .iter()
+        .map(|e| e.kind)
+        .filter(|k| matches!(k, EventKind::Acknowledged | EventKind::Note))
+        .collect();
+    assert_eq!(
+        order,
+        [EventKind::Acknowledged, EventKind::Note],
+        "in the order they were taken"
+    );
+    console.send("q");
+    assert!(console.wait_exit());
+}
