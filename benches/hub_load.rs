@@ -1,0 +1,284 @@
+//! Load for a real `oncall serve` over loopback, as a program rather than a
+//! criterion bench, because what it measures is the whole process: sockets,
+//! threads, fsyncs and resident memory.
+//!
+//! `cargo bench --bench hub_load -- MODE`:
+//! - `writes` (the default): starts a hub on a temporary database, opens
+//!   `--incidents` incidents, then `--writers` clients acknowledge them one
+//!   each (and add notes once none is left to acknowledge) for `--seconds`;
+//!   prints p50/p95/p99 and writes per second. Every write is answered only
+//!   after its commit is on disk.
+//! - `memory`: starts a hub, opens `--incidents` incidents, reads every list
+//!   once (plain and gzip) so the caches are full, and prints the resident
+//!   memory of the hub process.
+//! - `fill`: posts the same open alerts to a running Alertmanager
+//!   (`POST /api/v2/alerts`) and to a running hub (its Alertmanager webhook);
+//!   what `benches/hub_vs_alertmanager.sh` loads both with.
+#[path = "hub_load/alerts.rs"]
+mod alerts;
+#[path = "hub_load/spawn.rs"]
+mod spawn;
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, bail};
+use clap::{Parser, Subcommand};
+use oncall::incident::{IncidentList, Status};
+
+#[derive(Parser)]
+#[command(about = "Load for a real oncall hub over loopback")]
+struct Args {
+    #[command(subcommand)]
+    mode: Option<Mode>,
+}
+
+#[derive(Subcommand)]
+enum Mode {
+    /// Acknowledge latency under concurrent writers.
+    Writes {
+        #[arg(long, default_value_t = 10_000)]
+        incidents: usize,
+        #[arg(long, default_value_t = 64)]
+        writers: usize,
+        #[arg(long, default_value_t = 10)]
+        seconds: u64,
+    },
+    /// Resident memory of a hub holding this many open incidents.
+    Memory {
+        #[arg(long, default_value_t = 100_000)]
+        incidents: usize,
+    },
+    /// The same open alerts into an Alertmanager and a hub.
+    Fill {
+        #[arg(long)]
+        alertmanager: Option<String>,
+        #[arg(long)]
+        hub: Option<String>,
+        /// The environment variable holding the hub token.
+        #[arg(long, default_value = "ONCALL_BENCH_TOKEN")]
+        token_env: String,
+        #[arg(long, default_value_t = 10_000)]
+        alerts: usize,
+    },
+}
+
+fn main() -> anyhow::Result<()> {
+    // `cargo bench` passes `--bench` to every bench program.
+    let args = Args::parse_from(std::env::args().filter(|a| a != "--bench"));
+    let mode = args.mode.unwrap_or(Mode::Writes {
+        incidents: 10_000,
+        writers: 64,
+        seconds: 10,
+    });
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()?;
+    rt.block_on(async move {
+        match mode {
+            Mode::Writes {
+                incidents,
+                writers,
+                seconds,
+            } => writes(incidents, writers, Duration::from_secs(seconds)).await,
+            Mode::Memory { incidents } => memory(incidents).await,
+            Mode::Fill {
+                alertmanager,
+                hub,
+                token_env,
+                alerts,
+            } => {
+                let token = std::env::var(&token_env).unwrap_or_default();
+                fill(alertmanager, hub, &token, alerts).await
+            }
+        }
+    })
+}
+
+async fn fill(
+    alertmanager: Option<String>,
+    hub: Option<String>,
+    token: &str,
+    count: usize,
+) -> anyhow::Result<()> {
+    let set = alerts::AlertSet::new(count);
+    let http = reqwest::Client::new();
+    if let Some(url) = alertmanager {
+        let took = set.post_to_alertmanager(&http, &url).await?;
+        println!("alertmanager: {count} alerts posted in {took:.2?}");
+    }
+    if let Some(url) = hub {
+        if token.is_empty() {
+            bail!("the hub needs a token: put it in the variable named by --token-env");
+        }
+        let took = set.post_to_hub(&http, &url, token).await?;
+        println!("hub: {count} alerts posted as webhooks in {took:.2?}");
+    }
+    Ok(())
+}
+
+async fn memory(count: usize) -> anyhow::Result<()> {
+    let hub = spawn::Hub::start()?;
+    let http = reqwest::Client::new();
+    let took = alerts::AlertSet::new(count)
+        .post_to_hub(&http, &hub.base, spawn::TOKEN)
+        .await?;
+    println!("hub: {count} incidents opened in {took:.2?}");
+    let loaded = hub.rss_kib()?;
+    for path in ["?status=open", "?status=all"] {
+        for gzip in [false, true] {
+            let mut req = http
+                .get(format!("{}/api/v1/incidents{path}", hub.base))
+                .bearer_auth(spawn::TOKEN);
+            if gzip {
+                req = req.header("accept-encoding", "gzip");
+            }
+            let resp = req.send().await?.error_for_status()?;
+            let bytes = resp.bytes().await?;
+            println!(
+                "GET /api/v1/incidents{path}{}: {} KiB",
+                if gzip { " (gzip)" } else { "" },
+                bytes.len() / 1024
+            );
+        }
+    }
+    // Let freed buffers go back before reading the figure.
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let served = hub.rss_kib()?;
+    println!(
+        "hub memory with {count} open incidents: {:.1} MiB resident after loading, \
+         {:.1} MiB after serving every list, peak {:.1} MiB; database {:.1} MiB",
+        loaded.0 as f64 / 1024.0,
+        served.0 as f64 / 1024.0,
+        served.1 as f64 / 1024.0,
+        hub.db_bytes() as f64 / 1024.0 / 1024.0
+    );
+    Ok(())
+}
+
+/// One answered write: how long it took, and whether it was an acknowledge.
+struct Sample {
+    took: Duration,
+    ack: bool,
+}
+
+async fn writes(count: usize, writers: usize, run_for: Duration) -> anyhow::Result<()> {
+    let hub = spawn::Hub::start()?;
+    let http = reqwest::Client::builder()
+        .pool_max_idle_per_host(writers)
+        .build()?;
+    let took = alerts::AlertSet::new(count)
+        .post_to_hub(&http, &hub.base, spawn::TOKEN)
+        .await?;
+    println!("hub: {count} incidents opened in {took:.2?}");
+    let list: IncidentList = http
+        .get(format!("{}/api/v1/incidents?status=open", hub.base))
+        .bearer_auth(spawn::TOKEN)
+        .send()
+        .await?
+        .error_for_status()?
+        .json()
+        .await?;
+    let ids: Arc<Vec<u64>> = Arc::new(
+        list.incidents
+            .iter()
+            .filter(|i| i.status == Status::Triggered)
+            .map(|i| i.id)
+            .collect(),
+    );
+    if ids.is_empty() {
+        bail!("the hub has no incident to acknowledge");
+    }
+    let next = Arc::new(AtomicUsize::new(0));
+    let started = Instant::now();
+    let deadline = started + run_for;
+    let tasks: Vec<_> = (0..writers)
+        .map(|_| {
+            let (http, base, ids, next) = (http.clone(), hub.base.clone(), ids.clone(), next.clone());
+            tokio::spawn(async move { writer(http, base, ids, next, deadline).await })
+        })
+        .collect();
+    let mut samples = Vec::new();
+    for task in tasks {
+        samples.extend(task.await.context("a writer task failed")??);
+    }
+    let elapsed = started.elapsed();
+    report(&samples, writers, elapsed);
+    Ok(())
+}
+
+/// Writes until `deadline`: each write takes the next number; the first
+/// `ids.len()` acknowledge an incident each, the rest add a note.
+async fn writer(
+    http: reqwest::Client,
+    base: String,
+    ids: Arc<Vec<u64>>,
+    next: Arc<AtomicUsize>,
+    deadline: Instant,
+) -> anyhow::Result<Vec<Sample>> {
+    let mut samples = Vec::new();
+    while Instant::now() < deadline {
+        let n = next.fetch_add(1, Ordering::Relaxed);
+        let ack = n < ids.len();
+        let id = ids[n % ids.len()];
+        let req = if ack {
+            http.post(format!("{base}/api/v1/incidents/{id}/acknowledge"))
+                .json(&serde_json::json!({ "note": "on it" }))
+        } else {
+            http.post(format!("{base}/api/v1/incidents/{id}/notes"))
+                .json(&serde_json::json!({ "text": format!("still looking ({n})") }))
+        };
+        let sent = Instant::now();
+        let resp = req
+            .bearer_auth(spawn::TOKEN)
+            .header("idempotency-key", format!("bench-{n}"))
+            .send()
+            .await?;
+        let status = resp.status();
+        resp.bytes().await?;
+        let took = sent.elapsed();
+        if !status.is_success() {
+            bail!("write {n} was answered {status}");
+        }
+        samples.push(Sample { took, ack });
+    }
+    Ok(samples)
+}
+
+fn report(samples: &[Sample], writers: usize, elapsed: Duration) {
+    let line = |what: &str, mut took: Vec<Duration>| {
+        if took.is_empty() {
+            return;
+        }
+        took.sort();
+        let at = |q: f64| {
+            let i = ((q * took.len() as f64).ceil() as usize).clamp(1, took.len()) - 1;
+            took[i].as_secs_f64() * 1000.0
+        };
+        println!(
+            "{what}: {} answered, p50 {:.1} ms, p95 {:.1} ms, p99 {:.1} ms, max {:.1} ms",
+            took.len(),
+            at(0.50),
+            at(0.95),
+            at(0.99),
+            at(1.0)
+        );
+    };
+    println!(
+        "{writers} concurrent writers for {:.1} s: {} writes, {:.0} writes/s, every one answered 2xx after its commit",
+        elapsed.as_secs_f64(),
+        samples.len(),
+        samples.len() as f64 / elapsed.as_secs_f64()
+    );
+    line("all writes", samples.iter().map(|s| s.took).collect());
+    line(
+        "acknowledge",
+        samples.iter().filter(|s| s.ack).map(|s| s.took).collect(),
+    );
+    line(
+        "note",
+        samples.iter().filter(|s| !s.ack).map(|s| s.took).collect(),
+    );
+}
