@@ -196,7 +196,8 @@ async fn writes(count: usize, writers: usize, run_for: Duration) -> anyhow::Resu
     let deadline = started + run_for;
     let tasks: Vec<_> = (0..writers)
         .map(|_| {
-            let (http, base, ids, next) = (http.clone(), hub.base.clone(), ids.clone(), next.clone());
+            let (http, base, ids, next) =
+                (http.clone(), hub.base.clone(), ids.clone(), next.clone());
             tokio::spawn(async move { writer(http, base, ids, next, deadline).await })
         })
         .collect();

@@ -52,7 +52,9 @@ impl AlertSet {
                     ("summary", format!("{name} on {instance}")),
                     (
                         "description",
-                        format!("{name} has been firing on {instance} for 5 minutes; see the dashboard."),
+                        format!(
+                            "{name} has been firing on {instance} for 5 minutes; see the dashboard."
+                        ),
                     ),
                     (
                         "runbook_url",

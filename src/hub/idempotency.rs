@@ -12,7 +12,7 @@ use rusqlite::{OptionalExtension, Transaction, params};
 use serde::Serialize;
 
 use super::error::ApiError;
-use super::store::{Store, StoreError, time_text};
+use super::store::{StoreError, time_text};
 
 pub const HEADER: &str = "idempotency-key";
 
@@ -91,45 +91,43 @@ impl IntoResponse for Answer {
     }
 }
 
-/// Runs `change` in one write transaction. With a key already used by `who`
-/// for this same `request`, the stored answer comes back and nothing runs;
-/// for another request, the key is refused. Answers the client caused (4xx)
-/// are remembered like successes; failures of ours (5xx) are not, so a retry
-/// can still succeed.
-pub fn run(
-    store: &Store,
+/// Runs `change` in the caller's write transaction. With a key already used
+/// by `who` for this same `request`, the stored answer comes back and nothing
+/// runs; for another request, the key is refused. Answers the client caused
+/// (4xx) are remembered like successes; failures of ours (5xx) are not, so a
+/// retry can still succeed.
+pub fn apply(
+    tx: &Transaction<'_>,
     who: &str,
     key: Option<&str>,
     request: &str,
     now: DateTime<Utc>,
     change: impl FnOnce(&Transaction<'_>) -> Result<Answer, StoreError>,
 ) -> Result<Answer, StoreError> {
-    store.write(|tx| {
-        if let Some(key) = key
-            && let Some(stored) = recall(tx, who, key, request)?
-        {
-            return Ok(stored);
+    if let Some(key) = key
+        && let Some(stored) = recall(tx, who, key, request)?
+    {
+        return Ok(stored);
+    }
+    // A refusal must leave nothing behind but its record.
+    tx.execute_batch("SAVEPOINT change")?;
+    let answer = match change(tx) {
+        Ok(answer) => {
+            tx.execute_batch("RELEASE change")?;
+            answer
         }
-        // A refusal must leave nothing behind but its record.
-        tx.execute_batch("SAVEPOINT change")?;
-        let answer = match change(tx) {
-            Ok(answer) => {
-                tx.execute_batch("RELEASE change")?;
-                answer
-            }
-            Err(
-                e @ (StoreError::NotFound(_) | StoreError::Refused { .. } | StoreError::Invalid(_)),
-            ) => {
-                tx.execute_batch("ROLLBACK TO change; RELEASE change")?;
-                Answer::error(&ApiError::from(e))?
-            }
-            Err(e) => return Err(e),
-        };
-        if let Some(key) = key {
-            remember(tx, who, key, request, now, &answer)?;
+        Err(
+            e @ (StoreError::NotFound(_) | StoreError::Refused { .. } | StoreError::Invalid(_)),
+        ) => {
+            tx.execute_batch("ROLLBACK TO change; RELEASE change")?;
+            Answer::error(&ApiError::from(e))?
         }
-        Ok(answer)
-    })
+        Err(e) => return Err(e),
+    };
+    if let Some(key) = key {
+        remember(tx, who, key, request, now, &answer)?;
+    }
+    Ok(answer)
 }
 
 fn recall(
@@ -139,11 +137,10 @@ fn recall(
     request: &str,
 ) -> Result<Option<Answer>, StoreError> {
     let row: Option<(String, u16, Vec<u8>)> = tx
-        .query_row(
+        .prepare_cached(
             "SELECT request, status, body FROM idempotency WHERE who = ?1 AND key = ?2",
-            params![who, key],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-        )
+        )?
+        .query_row(params![who, key], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
         .optional()?;
     let Some((stored_request, status, body)) = row else {
         return Ok(None);

@@ -1,19 +1,20 @@
 //! `GET /api/v1/incidents`: the answer every console polls every few seconds.
-//! It changes far less often than it is read, so the full list is serialised
-//! once per change and reused, and "nothing changed" (304) is answered from
-//! the in-memory change counter without touching the database.
-use axum::body::{Body, Bytes};
+//! It changes far less often than it is read, so the full list is built once
+//! per change, plain and gzip, and reused (`list_body`); "nothing changed"
+//! (304) is answered from the in-memory change counter without touching the
+//! database.
+use axum::body::Body;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use serde::Deserialize;
-use tokio::sync::Mutex;
 
 use crate::incident::IncidentList;
 
 use super::HubState;
 use super::error::ApiError;
+use super::list_body::full_list;
 use super::store::StoreError;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -60,23 +61,6 @@ impl ListParams {
     }
 }
 
-/// The serialised full lists, one per filter, each tagged with the change
-/// number it shows.
-#[derive(Default)]
-pub struct ListCache {
-    open: Mutex<Option<(u64, Bytes)>>,
-    all: Mutex<Option<(u64, Bytes)>>,
-}
-
-impl ListCache {
-    fn slot(&self, filter: Filter) -> &Mutex<Option<(u64, Bytes)>> {
-        match filter {
-            Filter::Open => &self.open,
-            Filter::All => &self.all,
-        }
-    }
-}
-
 /// Names exactly what an answer shows: this database, the change it was
 /// taken at, and the question asked.
 pub fn etag(hub_id: &str, seq: u64, filter: Filter, since: u64) -> String {
@@ -85,7 +69,9 @@ pub fn etag(hub_id: &str, seq: u64, filter: Filter, since: u64) -> String {
 
 /// Whether `If-None-Match` names `tag`, compared weakly (RFC 9110 13.1.2).
 pub fn if_none_match(headers: &HeaderMap, tag: &str) -> bool {
-    let opaque = |t: &str| t.trim().trim_start_matches("W/").to_string();
+    fn opaque(t: &str) -> &str {
+        t.trim().trim_start_matches("W/")
+    }
     let wanted = opaque(tag);
     headers
         .get_all(header::IF_NONE_MATCH)
@@ -103,66 +89,83 @@ pub async fn list_incidents(
 ) -> Result<Response, ApiError> {
     let Query(params) = query.map_err(|e| ApiError::bad_request(e.body_text()))?;
     let (filter, since) = params.parse()?;
-    let hub_id = state.store().hub_id().to_string();
+    let hub_id = state.store().hub_id();
 
-    let now_seq = state.store().current_seq();
-    let tag = etag(&hub_id, now_seq, filter, since);
+    // The unchanged feed: answered from the in-memory change number alone.
+    let tag = etag(hub_id, state.store().current_seq(), filter, since);
     if if_none_match(&headers, &tag) {
-        return Ok(with_etag(StatusCode::NOT_MODIFIED.into_response(), &tag));
+        return Ok(answer(StatusCode::NOT_MODIFIED, &tag, None, Body::empty()));
     }
+    let gzip = accepts_gzip(&headers);
 
-    let (seq, body) = if since == 0 {
-        full_list(&state, filter).await?
-    } else {
-        let (seq, incidents) = state
-            .blocking(move |s| s.store().list(filter == Filter::Open, since))
-            .await?;
-        (seq, serialise(seq, incidents)?)
-    };
-    let mut response = (
-        [
-            (
-                header::CONTENT_TYPE,
-                HeaderValue::from_static("application/json"),
-            ),
-            (header::CACHE_CONTROL, HeaderValue::from_static("no-cache")),
-        ],
-        Body::from(body),
-    )
-        .into_response();
-    *response.status_mut() = StatusCode::OK;
-    Ok(with_etag(response, &etag(&hub_id, seq, filter, since)))
-}
-
-/// The full list for `filter`, from the cache when it is current. The slot's
-/// lock is held while rebuilding, so a burst of polls after a change rebuilds
-/// once, not once per poll.
-async fn full_list(state: &HubState, filter: Filter) -> Result<(u64, Bytes), ApiError> {
-    let mut slot = state.lists().slot(filter).lock().await;
-    if let Some((seq, body)) = slot.as_ref()
-        && *seq >= state.store().current_seq()
-    {
-        return Ok((*seq, body.clone()));
+    if since == 0 {
+        let list = full_list(&state, filter).await?;
+        let tag = etag(hub_id, list.seq, filter, since);
+        return Ok(if gzip {
+            answer(
+                StatusCode::OK,
+                &tag,
+                Some("gzip"),
+                Body::from(list.gzip.clone()),
+            )
+        } else {
+            answer(StatusCode::OK, &tag, None, list.plain_body())
+        });
     }
-    let (seq, body) = state
-        .blocking(move |s| {
-            let (seq, incidents) = s.store().list(filter == Filter::Open, 0)?;
-            Ok((seq, serialise(seq, incidents)?))
-        })
+    // What changed since the client's cursor: few incidents, read and sent
+    // as they are, at a cost that follows the changes, not the feed's size.
+    let (seq, incidents) = state
+        .blocking(move |s| s.store().list(filter == Filter::Open, since))
         .await?;
-    *slot = Some((seq, body.clone()));
-    Ok((seq, body))
+    let body = serde_json::to_vec(&IncidentList {
+        cursor: seq,
+        incidents,
+    })
+    .map_err(|e| StoreError::Corrupt(format!("incident list does not serialise: {e}")))?;
+    let tag = etag(hub_id, seq, filter, since);
+    Ok(answer(StatusCode::OK, &tag, None, Body::from(body)))
 }
 
-fn serialise(cursor: u64, incidents: Vec<crate::incident::Incident>) -> Result<Bytes, StoreError> {
-    serde_json::to_vec(&IncidentList { cursor, incidents })
-        .map(Bytes::from)
-        .map_err(|e| StoreError::Corrupt(format!("incident list does not serialise: {e}")))
+/// Whether the client takes gzip (`Accept-Encoding`, RFC 9110 12.5.3): named
+/// with a weight above zero. `*` is not taken as gzip: plain is always fine.
+pub fn accepts_gzip(headers: &HeaderMap) -> bool {
+    headers
+        .get_all(header::ACCEPT_ENCODING)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .any(|coding| {
+            let mut parts = coding.split(';');
+            let name = parts.next().unwrap_or("").trim();
+            let refused = parts.any(|p| {
+                p.trim()
+                    .strip_prefix("q=")
+                    .and_then(|q| q.trim().parse::<f32>().ok())
+                    .is_some_and(|q| q <= 0.0)
+            });
+            (name.eq_ignore_ascii_case("gzip") || name.eq_ignore_ascii_case("x-gzip")) && !refused
+        })
 }
 
-fn with_etag(mut response: Response, tag: &str) -> Response {
+/// A list answer: its ETag, and `Vary` because the same URL answers gzip
+/// to some clients and plain JSON to others.
+fn answer(status: StatusCode, tag: &str, encoding: Option<&'static str>, body: Body) -> Response {
+    let mut response = Response::new(body);
+    *response.status_mut() = status;
+    let headers = response.headers_mut();
+    if status == StatusCode::OK {
+        headers.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        );
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    }
+    if let Some(encoding) = encoding {
+        headers.insert(header::CONTENT_ENCODING, HeaderValue::from_static(encoding));
+    }
+    headers.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
     if let Ok(v) = HeaderValue::from_str(tag) {
-        response.headers_mut().insert(header::ETAG, v);
+        headers.insert(header::ETAG, v);
     }
     response
 }

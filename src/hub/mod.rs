@@ -19,6 +19,7 @@ mod extract;
 mod handoff;
 mod idempotency;
 mod list;
+mod list_body;
 mod oncall_routes;
 mod policy;
 mod rota;

@@ -15,7 +15,7 @@ use super::clock::Clock;
 use super::error::ApiError;
 use super::escalation;
 use super::idempotency::{self, Answer, IdempotencyKey};
-use super::list::ListCache;
+use super::list_body::ListCache;
 use super::policy::Paging;
 use super::store::{Store, StoreError};
 use super::validate;
@@ -137,10 +137,11 @@ impl HubState {
         self.inner.clock.now()
     }
 
-    /// Runs one change as `who` in one durable transaction, off the async
-    /// runtime. `request` names the request (route, target, body) so a
-    /// repeat with the same Idempotency-Key gets the first answer back and
-    /// changes nothing.
+    /// Runs one change as `who`, durably: it joins the changes waiting for
+    /// the group commit (see `store`), and its answer comes back once that
+    /// commit is on disk. `request` names the request (route, target, body)
+    /// so a repeat with the same Idempotency-Key gets the first answer back
+    /// and changes nothing. Every mutating route goes through here.
     pub(crate) async fn change<T: serde::Serialize>(
         &self,
         who: String,
@@ -154,12 +155,15 @@ impl HubState {
         + Send
         + 'static,
     ) -> Result<Answer, ApiError> {
+        let state = self.clone();
         let answer = self
-            .blocking(move |s| {
-                let now = s.now();
+            .store()
+            .submit(move |tx| {
+                // The time of the change is when it is made, not queued.
+                let now = state.now();
                 let by = Actor { who: &who, now };
-                idempotency::run(s.store(), &who, key.0.as_deref(), &request, now, |tx| {
-                    let (status, value) = f(tx, by, s.paging())?;
+                idempotency::apply(tx, &who, key.0.as_deref(), &request, now, |tx| {
+                    let (status, value) = f(tx, by, state.paging())?;
                     Answer::json(status, &value)
                 })
             })

@@ -1,21 +1,36 @@
 //! The hub's SQLite file: opening it, reading incidents back, and running
-//! each change as one durable transaction.
+//! each change as a durable transaction.
 //!
-//! Two connections: one writer, so changes are serialised and a
-//! check-then-update (like acknowledge's version check) cannot interleave with
-//! another change, and one reader, which WAL lets run beside the writer.
-//! Both are plain blocking calls; the HTTP side runs them on
+//! One writing connection, so changes are serialised and a check-then-update
+//! (like acknowledge's version check) cannot interleave with another change.
+//! Changes from requests reach it through the group-commit thread
+//! ([`Store::submit`], see `batch`); [`Store::write`] runs one transaction on
+//! the caller's thread (bulk loads, the timers, tests). Readers take a
+//! connection from a small pool, which WAL lets run beside the writer and
+//! beside each other, so rebuilding a long list does not hold up a poll.
+//! Reads and [`Store::write`] block; the HTTP side runs them on
 //! `spawn_blocking` threads.
-use std::path::Path;
+mod batch;
+mod rows;
+
+use std::future::Future;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard, mpsc};
+use std::thread::JoinHandle;
 
-use chrono::{DateTime, SecondsFormat, Utc};
-use rusqlite::{Connection, ErrorCode, OptionalExtension, Row, Transaction, TransactionBehavior};
+use rusqlite::{Connection, ErrorCode, Transaction, TransactionBehavior};
 
-use crate::incident::{EventKind, Incident, Severity, Status, TimelineEntry};
+use crate::incident::Incident;
 
 use super::schema;
+
+use rows::{FEED_ORDER, INCIDENT_COLUMNS, incident_from_row, to_u64};
+pub use rows::{find, parse_time, require, seq_in, time_text, to_i64};
+
+/// Idle reader connections kept for the next read; more are opened when
+/// more reads run at once, and closed after.
+const IDLE_READERS: usize = 4;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -57,16 +72,20 @@ impl From<rusqlite::Error> for StoreError {
 }
 
 pub struct Store {
-    writer: Mutex<Connection>,
-    reader: Mutex<Connection>,
+    path: PathBuf,
+    writer: Arc<Mutex<Connection>>,
+    readers: Mutex<Vec<Connection>>,
     /// The last committed change number, kept here so "has anything changed?"
     /// (ETags, list caches) never needs the database.
-    seq: AtomicU64,
+    seq: Arc<AtomicU64>,
     hub_id: String,
+    jobs: Option<mpsc::Sender<batch::Job>>,
+    batcher: Option<JoinHandle<()>>,
 }
 
 impl Store {
-    /// Opens (creating if needed) and migrates the database at `path`.
+    /// Opens (creating if needed) and migrates the database at `path`, and
+    /// starts its group-commit thread.
     pub fn open(path: &Path) -> Result<Store, StoreError> {
         let mut writer = connect(path)?;
         schema::migrate(&mut writer)?;
@@ -75,11 +94,24 @@ impl Store {
                 Ok((r.get(0)?, r.get(1)?))
             })?;
         let reader = connect(path)?;
+        let writer = Arc::new(Mutex::new(writer));
+        let seq = Arc::new(AtomicU64::new(to_u64(seq, "change_seq")?));
+        let (jobs, queued) = mpsc::channel();
+        let batcher = std::thread::Builder::new()
+            .name("hub-writer".to_string())
+            .spawn({
+                let (writer, seq) = (writer.clone(), seq.clone());
+                move || batch::run(writer, queued, seq)
+            })
+            .map_err(|e| StoreError::Worker(format!("cannot start the writer thread: {e}")))?;
         Ok(Store {
-            writer: Mutex::new(writer),
-            reader: Mutex::new(reader),
-            seq: AtomicU64::new(to_u64(seq, "change_seq")?),
+            path: path.to_path_buf(),
+            writer,
+            readers: Mutex::new(vec![reader]),
+            seq,
             hub_id,
+            jobs: Some(jobs),
+            batcher: Some(batcher),
         })
     }
 
@@ -103,11 +135,38 @@ impl Store {
         let out = f(&tx)?;
         tx.commit()?;
         // Still under the writer lock, so the published number only grows.
-        let seq: i64 =
-            conn.query_row("SELECT change_seq FROM hub WHERE id = 1", [], |r| r.get(0))?;
-        self.seq
-            .fetch_max(to_u64(seq, "change_seq")?, Ordering::AcqRel);
+        self.seq.fetch_max(seq_in(&conn)?, Ordering::AcqRel);
         Ok(out)
+    }
+
+    /// Queues `change` for the group-commit thread: it runs in a savepoint of
+    /// its own inside a transaction shared with the other changes waiting,
+    /// and its result comes back once that transaction is on disk. An error
+    /// rolls back this change alone. Nothing blocks: await the answer.
+    pub fn submit<T, F>(&self, change: F) -> impl Future<Output = Result<T, StoreError>> + use<T, F>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Transaction<'_>) -> Result<T, StoreError> + Send + 'static,
+    {
+        let (answer, answered) = tokio::sync::oneshot::channel();
+        let reply: batch::Reply<T> = Box::new(move |result| {
+            // The client may have gone; the change stands all the same.
+            let _ = answer.send(result);
+        });
+        let queued = self.jobs.as_ref().is_some_and(|jobs| {
+            jobs.send(Box::new(batch::Pending::new(change, reply)))
+                .is_ok()
+        });
+        async move {
+            if !queued {
+                return Err(StoreError::Worker(
+                    "the writer thread has stopped".to_string(),
+                ));
+            }
+            answered.await.map_err(|_| {
+                StoreError::Worker("the writer thread stopped before answering".to_string())
+            })?
+        }
     }
 
     /// Runs `f` in one read transaction, so everything it reads is one
@@ -116,9 +175,20 @@ impl Store {
         &self,
         f: impl FnOnce(&Transaction<'_>) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {
-        let mut conn = lock(&self.reader);
-        let tx = conn.transaction()?;
-        f(&tx)
+        let idle = lock(&self.readers).pop();
+        let mut conn = match idle {
+            Some(conn) => conn,
+            None => connect(&self.path)?,
+        };
+        let result = conn
+            .transaction()
+            .map_err(StoreError::from)
+            .and_then(|tx| f(&tx));
+        let mut idle = lock(&self.readers);
+        if idle.len() < IDLE_READERS {
+            idle.push(conn);
+        }
+        result
     }
 
     /// The incident with its timeline.
@@ -129,35 +199,55 @@ impl Store {
     /// The change number the snapshot was taken at, and the incidents (without
     /// timelines) whose last change came after `since`, in feed order.
     pub fn list(&self, open_only: bool, since: u64) -> Result<(u64, Vec<Incident>), StoreError> {
+        let mut incidents = Vec::new();
+        let seq = self.feed(open_only, since, |_, incident| {
+            incidents.push(incident);
+            Ok(())
+        })?;
+        Ok((seq, incidents))
+    }
+
+    /// As [`Store::list`], one incident at a time: a long list is never
+    /// held whole, only what `each` makes of it. `each` gets the snapshot's
+    /// change number with every incident; it is also returned.
+    pub fn feed(
+        &self,
+        open_only: bool,
+        since: u64,
+        mut each: impl FnMut(u64, Incident) -> Result<(), StoreError>,
+    ) -> Result<u64, StoreError> {
         self.read(|tx| {
             let seq = seq_in(tx)?;
             let sql = format!(
-                "SELECT {INCIDENT_COLUMNS} FROM incidents WHERE change_seq > ?1 {}",
+                "SELECT {INCIDENT_COLUMNS} FROM incidents WHERE change_seq > ?1 {} {FEED_ORDER}",
                 if open_only {
                     "AND status <> 'resolved'"
                 } else {
                     ""
                 }
             );
-            let mut stmt = tx.prepare(&sql)?;
-            let mut incidents = stmt
-                .query_map([to_i64(since)], incident_from_row)?
-                .collect::<Result<Vec<_>, _>>()?;
-            sort_for_feed(&mut incidents);
-            Ok((seq, incidents))
+            let mut stmt = tx.prepare_cached(&sql)?;
+            let mut rows = stmt.query([to_i64(since)])?;
+            while let Some(row) = rows.next()? {
+                each(seq, incident_from_row(row)?)?;
+            }
+            Ok(seq)
         })
     }
 }
 
-/// Open before resolved, then most severe, then newest: what needs a human
-/// now is at the top.
-pub fn sort_for_feed(incidents: &mut [Incident]) {
-    incidents.sort_by(|a, b| {
-        (!a.status.is_open(), a.severity)
-            .cmp(&(!b.status.is_open(), b.severity))
-            .then_with(|| b.created_at.cmp(&a.created_at))
-            .then_with(|| b.id.cmp(&a.id))
-    });
+impl Drop for Store {
+    fn drop(&mut self) {
+        // No sender, no more jobs: the thread finishes what it holds and ends.
+        self.jobs = None;
+        if let Some(batcher) = self.batcher.take()
+            && batcher.thread().id() != std::thread::current().id()
+        {
+            // Waited for, so the file is closed once the store is gone (a
+            // restart on the same file finds it free).
+            let _ = batcher.join();
+        }
+    }
 }
 
 fn connect(path: &Path) -> Result<Connection, StoreError> {
@@ -178,133 +268,6 @@ fn connect(path: &Path) -> Result<Connection, StoreError> {
 
 // A panic while a connection was locked unwound through its Transaction,
 // which rolled back; the connection itself is still sound.
-fn lock(m: &Mutex<Connection>) -> MutexGuard<'_, Connection> {
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|e| e.into_inner())
-}
-
-pub fn seq_in(conn: &Connection) -> Result<u64, StoreError> {
-    let seq: i64 = conn.query_row("SELECT change_seq FROM hub WHERE id = 1", [], |r| r.get(0))?;
-    to_u64(seq, "change_seq")
-}
-
-pub const INCIDENT_COLUMNS: &str = "id, dedup_key, title, service, severity, status, labels, \
-     description, runbook, runbook_url, source, created_at, updated_at, owner, \
-     escalation_level, occurrences, version";
-
-fn incident_from_row(r: &Row<'_>) -> rusqlite::Result<Incident> {
-    let labels: String = r.get(6)?;
-    Ok(Incident {
-        id: get_u64(r, 0)?,
-        dedup_key: r.get(1)?,
-        title: r.get(2)?,
-        service: r.get(3)?,
-        severity: parse_col(r, 4, |s| s.parse::<Severity>())?,
-        status: parse_col(r, 5, parse_status)?,
-        labels: serde_json::from_str(&labels).map_err(|e| conversion(6, e))?,
-        description: r.get(7)?,
-        runbook: r.get(8)?,
-        runbook_url: r.get(9)?,
-        source: r.get(10)?,
-        created_at: parse_col(r, 11, parse_time)?,
-        updated_at: parse_col(r, 12, parse_time)?,
-        owner: r.get(13)?,
-        escalation_level: r.get(14)?,
-        occurrences: get_u64(r, 15)?,
-        version: get_u64(r, 16)?,
-        timeline: Vec::new(),
-        steps: Default::default(),
-    })
-}
-
-/// The incident, without its timeline, if it exists.
-pub fn find(conn: &Connection, id: u64) -> Result<Option<Incident>, StoreError> {
-    let sql = format!("SELECT {INCIDENT_COLUMNS} FROM incidents WHERE id = ?1");
-    Ok(conn
-        .query_row(&sql, [to_i64(id)], incident_from_row)
-        .optional()?)
-}
-
-/// The incident with its timeline, oldest entry first.
-pub fn require(conn: &Connection, id: u64) -> Result<Incident, StoreError> {
-    let mut incident = find(conn, id)?.ok_or(StoreError::NotFound(id))?;
-    let mut stmt = conn.prepare_cached(
-        "SELECT at, who, kind, text FROM timeline WHERE incident_id = ?1 ORDER BY id",
-    )?;
-    incident.timeline = stmt
-        .query_map([to_i64(id)], |r| {
-            Ok(TimelineEntry {
-                at: parse_col(r, 0, parse_time)?,
-                who: r.get(1)?,
-                kind: parse_col(r, 2, parse_kind)?,
-                text: r.get(3)?,
-            })
-        })?
-        .collect::<Result<_, _>>()?;
-    let mut stmt = conn.prepare_cached(
-        "SELECT runbook, step FROM steps WHERE incident_id = ?1 ORDER BY runbook, step",
-    )?;
-    let rows = stmt.query_map([to_i64(id)], |r| {
-        Ok((r.get::<_, String>(0)?, r.get::<_, u32>(1)?))
-    })?;
-    for row in rows {
-        let (runbook, step) = row?;
-        incident.steps.entry(runbook).or_default().insert(step);
-    }
-    Ok(incident)
-}
-
-pub fn time_text(t: DateTime<Utc>) -> String {
-    t.to_rfc3339_opts(SecondsFormat::AutoSi, true)
-}
-
-pub fn parse_time(s: &str) -> Result<DateTime<Utc>, String> {
-    DateTime::parse_from_rfc3339(s)
-        .map(|t| t.with_timezone(&Utc))
-        .map_err(|e| format!("bad time '{s}': {e}"))
-}
-
-fn parse_status(s: &str) -> Result<Status, String> {
-    match s {
-        "triggered" => Ok(Status::Triggered),
-        "acknowledged" => Ok(Status::Acknowledged),
-        "resolved" => Ok(Status::Resolved),
-        other => Err(format!("unknown status '{other}'")),
-    }
-}
-
-fn parse_kind(s: &str) -> Result<EventKind, String> {
-    serde_json::from_value(serde_json::Value::String(s.to_string()))
-        .map_err(|_| format!("unknown timeline kind '{s}'"))
-}
-
-fn parse_col<T, E: std::fmt::Display>(
-    r: &Row<'_>,
-    idx: usize,
-    parse: impl FnOnce(&str) -> Result<T, E>,
-) -> rusqlite::Result<T> {
-    let s: String = r.get(idx)?;
-    parse(&s).map_err(|e| conversion(idx, e))
-}
-
-fn get_u64(r: &Row<'_>, idx: usize) -> rusqlite::Result<u64> {
-    let v: i64 = r.get(idx)?;
-    u64::try_from(v).map_err(|_| rusqlite::Error::IntegralValueOutOfRange(idx, v))
-}
-
-fn conversion(idx: usize, e: impl std::fmt::Display) -> rusqlite::Error {
-    rusqlite::Error::FromSqlConversionFailure(
-        idx,
-        rusqlite::types::Type::Text,
-        Box::new(std::io::Error::other(e.to_string())),
-    )
-}
-
-fn to_u64(v: i64, what: &str) -> Result<u64, StoreError> {
-    u64::try_from(v).map_err(|_| StoreError::Corrupt(format!("{what} is negative ({v})")))
-}
-
-/// Ids and counters beyond i64 cannot exist in SQLite; such a value from a
-/// client simply matches nothing.
-pub fn to_i64(v: u64) -> i64 {
-    i64::try_from(v).unwrap_or(i64::MAX)
 }

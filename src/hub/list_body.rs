@@ -1,0 +1,228 @@
+//! The full lists as they go out, built once per change and kept until the
+//! next one: every console and script polling the list between two changes
+//! gets the same bytes, so they are made once, not per request.
+//!
+//! A body is written straight from the database in feed order, one incident
+//! at a time, as JSON and as gzip at once; the incidents are never held as a
+//! whole. The gzip copy is always kept (about a tenth of the JSON). The plain
+//! copy is kept only while it is small ([`PLAIN_KEEP`]): a hub with a very
+//! long list keeps its memory, and a client that does not take gzip gets the
+//! gzip copy inflated as it is sent.
+use std::io::{Read, Write};
+use std::sync::{Arc, Mutex};
+
+use axum::body::{Body, Bytes};
+use flate2::Compression;
+use flate2::read::GzDecoder;
+use flate2::write::GzEncoder;
+
+use crate::incident::Incident;
+
+use super::HubState;
+use super::list::Filter;
+use super::store::{Store, StoreError};
+
+/// The largest plain body kept beside its gzip copy: 10,000 open incidents
+/// are about 6 MiB of JSON, 100,000 about 60 MiB.
+pub const PLAIN_KEEP: usize = 16 * 1024 * 1024;
+
+/// Built once per change and read by every poll until the next, so a
+/// stronger (slower) level pays for itself in bytes sent.
+const LEVEL: u32 = 6;
+
+/// Bytes gathered before they go to the encoder.
+const CHUNK: usize = 64 * 1024;
+
+/// One full list, as of change `seq`.
+pub struct ListBody {
+    pub seq: u64,
+    pub plain: Option<Bytes>,
+    pub gzip: Bytes,
+}
+
+impl ListBody {
+    /// The plain JSON: the kept copy, or the gzip copy inflated as it is sent.
+    pub fn plain_body(&self) -> Body {
+        match &self.plain {
+            Some(plain) => Body::from(plain.clone()),
+            None => inflated(self.gzip.clone()),
+        }
+    }
+}
+
+#[derive(Default)]
+struct Slot {
+    body: Mutex<Option<Arc<ListBody>>>,
+    /// Held while rebuilding, so a burst of polls after a change rebuilds
+    /// once, not once per poll.
+    rebuilding: tokio::sync::Mutex<()>,
+}
+
+/// The last built body of each full list.
+#[derive(Default)]
+pub struct ListCache {
+    open: Slot,
+    all: Slot,
+}
+
+impl ListCache {
+    fn slot(&self, filter: Filter) -> &Slot {
+        match filter {
+            Filter::Open => &self.open,
+            Filter::All => &self.all,
+        }
+    }
+}
+
+fn fresh(slot: &Slot, seq: u64) -> Option<Arc<ListBody>> {
+    let body = slot.body.lock().unwrap_or_else(|e| e.into_inner());
+    body.as_ref().filter(|b| b.seq >= seq).cloned()
+}
+
+/// The full list for `filter` as of now at the latest, from the cache when
+/// it is current.
+pub async fn full_list(state: &HubState, filter: Filter) -> Result<Arc<ListBody>, StoreError> {
+    let slot = state.lists().slot(filter);
+    if let Some(body) = fresh(slot, state.store().current_seq()) {
+        return Ok(body);
+    }
+    let _rebuilding = slot.rebuilding.lock().await;
+    // Someone else may have rebuilt it while this poll waited.
+    if let Some(body) = fresh(slot, state.store().current_seq()) {
+        return Ok(body);
+    }
+    let body = Arc::new(
+        state
+            .blocking(move |s| build(s.store(), filter, PLAIN_KEEP))
+            .await?,
+    );
+    *slot.body.lock().unwrap_or_else(|e| e.into_inner()) = Some(body.clone());
+    Ok(body)
+}
+
+/// Writes the list for `filter` from one snapshot of the database: the JSON
+/// of `IncidentList { cursor, incidents }`, byte for byte.
+pub fn build(store: &Store, filter: Filter, plain_keep: usize) -> Result<ListBody, StoreError> {
+    let mut out = Writer {
+        plain: Some(Vec::new()),
+        plain_keep,
+        gzip: GzEncoder::new(Vec::new(), Compression::new(LEVEL)),
+        pending: Vec::with_capacity(CHUNK),
+        begun: false,
+        first: true,
+    };
+    let seq = store.feed(filter == Filter::Open, 0, |seq, incident| {
+        out.begin(seq);
+        out.incident(&incident)
+    })?;
+    out.begin(seq);
+    out.finish(seq)
+}
+
+struct Writer {
+    plain: Option<Vec<u8>>,
+    plain_keep: usize,
+    gzip: GzEncoder<Vec<u8>>,
+    pending: Vec<u8>,
+    begun: bool,
+    first: bool,
+}
+
+impl Writer {
+    fn begin(&mut self, seq: u64) {
+        if !self.begun {
+            self.begun = true;
+            self.pending
+                .extend_from_slice(format!("{{\"cursor\":{seq},\"incidents\":[").as_bytes());
+        }
+    }
+
+    fn incident(&mut self, incident: &Incident) -> Result<(), StoreError> {
+        if !self.first {
+            self.pending.push(b',');
+        }
+        self.first = false;
+        serde_json::to_writer(&mut self.pending, incident)
+            .map_err(|e| StoreError::Corrupt(format!("incident does not serialise: {e}")))?;
+        if self.pending.len() >= CHUNK {
+            self.flush()?;
+        }
+        Ok(())
+    }
+
+    fn flush(&mut self) -> Result<(), StoreError> {
+        if let Some(plain) = &mut self.plain {
+            plain.extend_from_slice(&self.pending);
+            if plain.len() > self.plain_keep {
+                self.plain = None;
+            }
+        }
+        self.gzip
+            .write_all(&self.pending)
+            .map_err(|e| StoreError::Corrupt(format!("cannot compress the list: {e}")))?;
+        self.pending.clear();
+        Ok(())
+    }
+
+    fn finish(mut self, seq: u64) -> Result<ListBody, StoreError> {
+        self.pending.extend_from_slice(b"]}");
+        self.flush()?;
+        let mut gzip = self
+            .gzip
+            .finish()
+            .map_err(|e| StoreError::Corrupt(format!("cannot compress the list: {e}")))?;
+        // Kept until the next change: give back what growing left spare.
+        gzip.shrink_to_fit();
+        let plain = self.plain.map(|mut p| {
+            p.shrink_to_fit();
+            Bytes::from(p)
+        });
+        Ok(ListBody {
+            seq,
+            plain,
+            gzip: Bytes::from(gzip),
+        })
+    }
+}
+
+/// A body that inflates `gzip` a chunk at a time on a blocking thread, as
+/// fast as the client reads it: never the whole plain list in memory.
+fn inflated(gzip: Bytes) -> Body {
+    let (chunks, received) = tokio::sync::mpsc::channel::<std::io::Result<Bytes>>(4);
+    tokio::task::spawn_blocking(move || {
+        let mut decoder = GzDecoder::new(&gzip[..]);
+        loop {
+            let mut chunk = vec![0u8; CHUNK];
+            let read = fill(&mut decoder, &mut chunk);
+            let done = !matches!(read, Ok(n) if n == CHUNK);
+            let item = read.map(|n| {
+                chunk.truncate(n);
+                Bytes::from(chunk)
+            });
+            // A closed channel is a client that went away: stop.
+            if chunks.blocking_send(item).is_err() || done {
+                return;
+            }
+        }
+    });
+    Body::from_stream(futures::stream::unfold(received, |mut rx| async move {
+        rx.recv().await.map(|item| (item, rx))
+    }))
+}
+
+/// Reads until `buf` is full or the input ends; the count read.
+fn fill(from: &mut impl Read, buf: &mut [u8]) -> std::io::Result<usize> {
+    let mut n = 0;
+    while n < buf.len() {
+        match from.read(&mut buf[n..]) {
+            Ok(0) => break,
+            Ok(k) => n += k,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(n)
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,225 @@
+//! Rows to incidents and back: the columns, the feed order in SQL, and the
+//! text forms of times, statuses and kinds as the database keeps them.
+use chrono::{DateTime, SecondsFormat, Utc};
+use rusqlite::{Connection, OptionalExtension, Row};
+
+use crate::incident::{EventKind, Incident, Severity, Status, TimelineEntry};
+
+use super::StoreError;
+
+pub const INCIDENT_COLUMNS: &str = "id, dedup_key, title, service, severity, status, labels, \
+     description, runbook, runbook_url, source, created_at, updated_at, owner, \
+     escalation_level, occurrences, version";
+
+/// The feed order (open before resolved, then most severe, then newest, then
+/// highest id), so lists stream out of SQLite already sorted instead of being
+/// gathered and sorted in memory. `created_at` is RFC 3339 in UTC with 0, 3, 6
+/// or 9 fractional digits ([`time_text`]); the whole seconds compare as text,
+/// and the fraction is padded to nine digits so "…00Z" sorts before "…00.5Z".
+pub const FEED_ORDER: &str = "ORDER BY status = 'resolved', \
+     CASE severity WHEN 'critical' THEN 0 WHEN 'high' THEN 1 WHEN 'warning' THEN 2 ELSE 3 END, \
+     substr(created_at, 1, 19) DESC, \
+     substr(CASE WHEN substr(created_at, 20, 1) = '.' \
+                 THEN substr(created_at, 21, length(created_at) - 21) ELSE '' END \
+            || '000000000', 1, 9) DESC, \
+     id DESC";
+
+pub fn incident_from_row(r: &Row<'_>) -> rusqlite::Result<Incident> {
+    let labels: String = r.get(6)?;
+    Ok(Incident {
+        id: get_u64(r, 0)?,
+        dedup_key: r.get(1)?,
+        title: r.get(2)?,
+        service: r.get(3)?,
+        severity: parse_col(r, 4, |s| s.parse::<Severity>())?,
+        status: parse_col(r, 5, parse_status)?,
+        labels: serde_json::from_str(&labels).map_err(|e| conversion(6, e))?,
+        description: r.get(7)?,
+        runbook: r.get(8)?,
+        runbook_url: r.get(9)?,
+        source: r.get(10)?,
+        created_at: parse_col(r, 11, parse_time)?,
+        updated_at: parse_col(r, 12, parse_time)?,
+        owner: r.get(13)?,
+        escalation_level: r.get(14)?,
+        occurrences: get_u64(r, 15)?,
+        version: get_u64(r, 16)?,
+        timeline: Vec::new(),
+        steps: Default::default(),
+    })
+}
+
+pub fn seq_in(conn: &Connection) -> Result<u64, StoreError> {
+    let seq: i64 = conn.query_row("SELECT change_seq FROM hub WHERE id = 1", [], |r| r.get(0))?;
+    to_u64(seq, "change_seq")
+}
+
+/// The incident, without its timeline, if it exists.
+pub fn find(conn: &Connection, id: u64) -> Result<Option<Incident>, StoreError> {
+    let sql = format!("SELECT {INCIDENT_COLUMNS} FROM incidents WHERE id = ?1");
+    Ok(conn
+        .prepare_cached(&sql)?
+        .query_row([to_i64(id)], incident_from_row)
+        .optional()?)
+}
+
+/// The incident with its timeline, oldest entry first.
+pub fn require(conn: &Connection, id: u64) -> Result<Incident, StoreError> {
+    let mut incident = find(conn, id)?.ok_or(StoreError::NotFound(id))?;
+    let mut stmt = conn.prepare_cached(
+        "SELECT at, who, kind, text FROM timeline WHERE incident_id = ?1 ORDER BY id",
+    )?;
+    incident.timeline = stmt
+        .query_map([to_i64(id)], |r| {
+            Ok(TimelineEntry {
+                at: parse_col(r, 0, parse_time)?,
+                who: r.get(1)?,
+                kind: parse_col(r, 2, parse_kind)?,
+                text: r.get(3)?,
+            })
+        })?
+        .collect::<Result<_, _>>()?;
+    let mut stmt = conn.prepare_cached(
+        "SELECT runbook, step FROM steps WHERE incident_id = ?1 ORDER BY runbook, step",
+    )?;
+    let rows = stmt.query_map([to_i64(id)], |r| {
+        Ok((r.get::<_, String>(0)?, r.get::<_, u32>(1)?))
+    })?;
+    for row in rows {
+        let (runbook, step) = row?;
+        incident.steps.entry(runbook).or_default().insert(step);
+    }
+    Ok(incident)
+}
+
+pub fn time_text(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::AutoSi, true)
+}
+
+pub fn parse_time(s: &str) -> Result<DateTime<Utc>, String> {
+    DateTime::parse_from_rfc3339(s)
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|e| format!("bad time '{s}': {e}"))
+}
+
+fn parse_status(s: &str) -> Result<Status, String> {
+    match s {
+        "triggered" => Ok(Status::Triggered),
+        "acknowledged" => Ok(Status::Acknowledged),
+        "resolved" => Ok(Status::Resolved),
+        other => Err(format!("unknown status '{other}'")),
+    }
+}
+
+fn parse_kind(s: &str) -> Result<EventKind, String> {
+    serde_json::from_value(serde_json::Value::String(s.to_string()))
+        .map_err(|_| format!("unknown timeline kind '{s}'"))
+}
+
+fn parse_col<T, E: std::fmt::Display>(
+    r: &Row<'_>,
+    idx: usize,
+    parse: impl FnOnce(&str) -> Result<T, E>,
+) -> rusqlite::Result<T> {
+    let s: String = r.get(idx)?;
+    parse(&s).map_err(|e| conversion(idx, e))
+}
+
+fn get_u64(r: &Row<'_>, idx: usize) -> rusqlite::Result<u64> {
+    let v: i64 = r.get(idx)?;
+    u64::try_from(v).map_err(|_| rusqlite::Error::IntegralValueOutOfRange(idx, v))
+}
+
+fn conversion(idx: usize, e: impl std::fmt::Display) -> rusqlite::Error {
+    rusqlite::Error::FromSqlConversionFailure(
+        idx,
+        rusqlite::types::Type::Text,
+        Box::new(std::io::Error::other(e.to_string())),
+    )
+}
+
+pub fn to_u64(v: i64, what: &str) -> Result<u64, StoreError> {
+    u64::try_from(v).map_err(|_| StoreError::Corrupt(format!("{what} is negative ({v})")))
+}
+
+/// Ids and counters beyond i64 cannot exist in SQLite; such a value from a
+/// client simply matches nothing.
+pub fn to_i64(v: u64) -> i64 {
+    i64::try_from(v).unwrap_or(i64::MAX)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What the feed order means, in Rust: the SQL must agree with it.
+    fn sort_for_feed(incidents: &mut [(Status, Severity, DateTime<Utc>, i64)]) {
+        incidents.sort_by(|a, b| {
+            (!a.0.is_open(), a.1)
+                .cmp(&(!b.0.is_open(), b.1))
+                .then_with(|| b.2.cmp(&a.2))
+                .then_with(|| b.3.cmp(&a.3))
+        });
+    }
+
+    #[test]
+    fn the_sql_feed_order_is_the_feed_order() {
+        let conn = Connection::open_in_memory().unwrap();
+        conn.execute_batch(
+            "CREATE TABLE incidents (id INTEGER PRIMARY KEY, status TEXT, severity TEXT, created_at TEXT)",
+        )
+        .unwrap();
+        let t = |s: &str| parse_time(s).unwrap();
+        // Same second with every fraction width; a later second; ties by id.
+        let times = [
+            "2026-11-23T08:00:00Z",
+            "2026-11-23T08:00:00.500Z",
+            "2026-11-23T08:00:00.500001Z",
+            "2026-11-23T08:00:00.000000001Z",
+            "2026-11-23T08:00:00.499999999Z",
+            "2026-11-23T08:00:01Z",
+            "2026-11-24T07:59:59.900Z",
+        ];
+        let mut expected = Vec::new();
+        let mut id: i64 = 0;
+        for status in [Status::Resolved, Status::Triggered, Status::Acknowledged] {
+            for severity in [Severity::Info, Severity::Critical, Severity::Warning] {
+                for time in times.iter().chain(&times[..2]) {
+                    id += 1;
+                    let status_text = match status {
+                        Status::Triggered => "triggered",
+                        Status::Acknowledged => "acknowledged",
+                        Status::Resolved => "resolved",
+                    };
+                    conn.execute(
+                        "INSERT INTO incidents VALUES (?1, ?2, ?3, ?4)",
+                        rusqlite::params![id, status_text, severity.as_str(), time],
+                    )
+                    .unwrap();
+                    expected.push((status, severity, t(time), id));
+                }
+            }
+        }
+        sort_for_feed(&mut expected);
+        let got: Vec<i64> = conn
+            .prepare(&format!("SELECT id FROM incidents {FEED_ORDER}"))
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        let want: Vec<i64> = expected.iter().map(|e| e.3).collect();
+        assert_eq!(got, want);
+    }
+
+    #[test]
+    fn stored_times_have_the_shape_the_feed_order_reads() {
+        for nanos in [0, 500_000_000, 500_000, 1] {
+            let t = DateTime::from_timestamp(1_795_420_800, nanos).unwrap();
+            let text = time_text(t);
+            assert!(text.ends_with('Z'), "{text}");
+            assert_eq!(&text[10..11], "T");
+            assert!(text.len() == 20 || &text[19..20] == ".", "{text}");
+        }
+    }
+}
