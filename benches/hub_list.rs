@@ -44,6 +44,14 @@ fn get(uri: &str, etag: Option<&str>) -> Request<Body> {
     req.body(Body::empty()).expect("a valid request")
 }
 
+fn get_gzip(uri: &str) -> Request<Body> {
+    Request::get(uri)
+        .header(header::AUTHORIZATION, format!("Bearer {TOKEN}"))
+        .header(header::ACCEPT_ENCODING, "gzip")
+        .body(Body::empty())
+        .expect("a valid request")
+}
+
 fn bench_list(c: &mut Criterion) {
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -79,6 +87,9 @@ fn bench_list(c: &mut Criterion) {
     let body = rt
         .block_on(axum::body::to_bytes(first.into_body(), usize::MAX))
         .expect("the body");
+    let cursor = serde_json::from_slice::<oncall::incident::IncidentList>(&body)
+        .expect("a list")
+        .cursor;
     eprintln!(
         "list of {INCIDENTS} open incidents: {} KiB of JSON",
         body.len() / 1024
@@ -91,6 +102,35 @@ fn bench_list(c: &mut Criterion) {
                 let resp = app
                     .clone()
                     .oneshot(get(LIST, None))
+                    .await
+                    .expect("an answer");
+                assert_eq!(resp.status(), StatusCode::OK);
+                black_box(axum::body::to_bytes(resp.into_body(), usize::MAX).await)
+            })
+        })
+    });
+    group.bench_function("200_cached_gzip", |b| {
+        b.iter(|| {
+            rt.block_on(async {
+                let resp = app
+                    .clone()
+                    .oneshot(get_gzip(LIST))
+                    .await
+                    .expect("an answer");
+                assert_eq!(resp.status(), StatusCode::OK);
+                black_box(axum::body::to_bytes(resp.into_body(), usize::MAX).await)
+            })
+        })
+    });
+    // The console's usual poll on a busy feed: the 100 incidents that
+    // changed since its cursor, read from SQLite per request.
+    let since = format!("/api/v1/incidents?status=all&since={}", cursor - 100);
+    group.bench_function("200_since_100_changes", |b| {
+        b.iter(|| {
+            rt.block_on(async {
+                let resp = app
+                    .clone()
+                    .oneshot(get(&since, None))
                     .await
                     .expect("an answer");
                 assert_eq!(resp.status(), StatusCode::OK);
@@ -111,8 +151,9 @@ fn bench_list(c: &mut Criterion) {
             })
         })
     });
-    // After a change the list is read from SQLite and serialised again; this
-    // is what the first poll after each change pays (plus the change itself).
+    // After a change the list is read from SQLite and written again, plain
+    // and gzip; this is what the first poll after each change pays (plus the
+    // change itself, and its fsync).
     group.sample_size(10);
     group.bench_function("200_after_a_change", |b| {
         b.iter(|| {

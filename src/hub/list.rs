@@ -14,8 +14,12 @@ use crate::incident::IncidentList;
 
 use super::HubState;
 use super::error::ApiError;
-use super::list_body::full_list;
+use super::list_body::{self, full_list};
 use super::store::StoreError;
+
+/// Answers to "what changed since" smaller than this go plain: compressing
+/// them saves less than it costs.
+const GZIP_FROM: usize = 8 * 1024;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Filter {
@@ -112,18 +116,26 @@ pub async fn list_incidents(
             answer(StatusCode::OK, &tag, None, list.plain_body())
         });
     }
-    // What changed since the client's cursor: few incidents, read and sent
-    // as they are, at a cost that follows the changes, not the feed's size.
-    let (seq, incidents) = state
-        .blocking(move |s| s.store().list(filter == Filter::Open, since))
+    // What changed since the client's cursor: few incidents, read per poll
+    // at a cost that follows the changes, not the feed's size.
+    let (seq, body, gzipped) = state
+        .blocking(move |s| {
+            let (seq, incidents) = s.store().list(filter == Filter::Open, since)?;
+            let json = serde_json::to_vec(&IncidentList {
+                cursor: seq,
+                incidents,
+            })
+            .map_err(|e| StoreError::Corrupt(format!("incident list does not serialise: {e}")))?;
+            if gzip && json.len() >= GZIP_FROM {
+                Ok((seq, list_body::gzip(&json, list_body::FAST)?, true))
+            } else {
+                Ok((seq, json, false))
+            }
+        })
         .await?;
-    let body = serde_json::to_vec(&IncidentList {
-        cursor: seq,
-        incidents,
-    })
-    .map_err(|e| StoreError::Corrupt(format!("incident list does not serialise: {e}")))?;
     let tag = etag(hub_id, seq, filter, since);
-    Ok(answer(StatusCode::OK, &tag, None, Body::from(body)))
+    let encoding = gzipped.then_some("gzip");
+    Ok(answer(StatusCode::OK, &tag, encoding, Body::from(body)))
 }
 
 /// Whether the client takes gzip (`Accept-Encoding`, RFC 9110 12.5.3): named
