@@ -112,5 +112,42 @@ fn bench_apply_poll(c: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, bench_draw, bench_apply_poll);
+/// What a changed feed costs the console: the JSON as the hub sends it,
+/// parsed, cleaned (as the feed client does) and applied to the model.
+fn bench_parse_and_apply(c: &mut Criterion) {
+    let body = serde_json::to_vec(&oncall::incident::IncidentList {
+        cursor: 1,
+        incidents: incidents(10_000),
+    })
+    .expect("serialise");
+    c.bench_function(
+        &format!(
+            "parse, clean and apply a changed feed of 10k incidents ({} KiB)",
+            body.len() / 1024
+        ),
+        |b| {
+            b.iter_batched(
+                || model(200, 60, Vec::new()),
+                |mut m| {
+                    let mut list: oncall::incident::IncidentList =
+                        serde_json::from_slice(black_box(&body)).expect("parse");
+                    list.incidents
+                        .iter_mut()
+                        .for_each(oncall::sanitize::incident);
+                    update(
+                        &mut m,
+                        Msg::Feed(FeedEvent::Polled {
+                            incidents: list.incidents,
+                            full: true,
+                        }),
+                    );
+                    m
+                },
+                criterion::BatchSize::LargeInput,
+            )
+        },
+    );
+}
+
+criterion_group!(benches, bench_draw, bench_apply_poll, bench_parse_and_apply);
 criterion_main!(benches);

@@ -144,7 +144,7 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
                     }
                     Command::OpenRunbook { id, file, text } => {
                         // The viewer reads the keyboard now: stop reading it here.
-                        drop(events);
+                        stop_reading(events);
                         let outcome = open_runbook(&mut screen, &id, file.as_deref(), &text);
                         events = EventStream::new();
                         queue.extend(update(&mut model, Msg::External(outcome)));
@@ -237,6 +237,16 @@ fn open_runbook(
         )),
         (Ok(_), _) => Ok(format!("Back from `{viewer}`.")),
     }
+}
+
+/// Stops reading the keyboard so that another program can. Dropping the
+/// stream wakes its reader thread through crossterm's shared poller; when that
+/// thread was idle, the wake-up stays pending and would come back beside the
+/// first key pressed after the console resumes, and crossterm drops a key that
+/// arrives with a wake-up. Taking the wake-up now keeps that key.
+fn stop_reading(events: EventStream) {
+    drop(events);
+    let _ = crossterm::event::poll(Duration::ZERO);
 }
 
 fn event_to_msg(ev: Event) -> Option<Msg> {

@@ -2,18 +2,25 @@
 //! draws it; nothing else does either.
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
-use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 
 use crate::feed::Action;
 use crate::handoff::Shift;
-use crate::incident::{Handoff, Incident, OnCall, Status, level_name};
+use crate::incident::{Handoff, Incident, OnCall};
 use crate::runbook::markdown::Rendered;
 use crate::runbook::search::Hit;
 use crate::runbook::{Library, Match};
 
 use super::input::LineInput;
+
+mod escalation;
+mod feed;
+mod list;
+
+pub use escalation::EscalationTarget;
+pub use feed::{FeedStatus, Health};
+pub use list::{age, passes, sort_key};
 
 /// Which pane the movement keys drive.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -82,71 +89,6 @@ pub struct Pending {
     pub action: Action,
     /// The hub could not be reached: it waits in the outbox.
     pub queued: bool,
-}
-
-/// The feed as the top bar tells it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FeedStatus {
-    pub name: String,
-    pub poll_interval: Duration,
-    /// Why there is no feed at all (no config, no token); the console still
-    /// opens, for the runbooks.
-    pub unavailable: Option<String>,
-    pub last_ok: Option<DateTime<Utc>>,
-    pub last_error: Option<String>,
-    /// An oncall hub (escalation, notes, steps, hand-off) rather than an
-    /// Alertmanager polled directly (acknowledge only).
-    pub hub: bool,
-}
-
-/// What the top bar says about the feed.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Health {
-    Connecting,
-    Live,
-    Stale { secs: i64, reason: String },
-    Offline { reason: String },
-}
-
-impl FeedStatus {
-    /// A hub feed not polled yet.
-    pub fn new(name: impl Into<String>, poll_interval: Duration) -> FeedStatus {
-        FeedStatus {
-            name: name.into(),
-            poll_interval,
-            unavailable: None,
-            last_ok: None,
-            last_error: None,
-            hub: true,
-        }
-    }
-
-    pub fn health(&self, now: DateTime<Utc>) -> Health {
-        if let Some(reason) = &self.unavailable {
-            return Health::Offline {
-                reason: reason.clone(),
-            };
-        }
-        let limit = self.poll_interval.as_secs().max(1) as i64 * 3 + 2;
-        match (&self.last_ok, &self.last_error) {
-            (None, None) => Health::Connecting,
-            (None, Some(e)) => Health::Offline { reason: e.clone() },
-            (Some(ok), err) => {
-                let secs = (now - *ok).num_seconds().max(0);
-                match err {
-                    Some(e) => Health::Stale {
-                        secs,
-                        reason: e.clone(),
-                    },
-                    None if secs > limit => Health::Stale {
-                        secs,
-                        reason: "no answer yet".into(),
-                    },
-                    None => Health::Live,
-                }
-            }
-        }
-    }
 }
 
 /// The runbook pane's content, rendered for the pane's width.
@@ -323,74 +265,6 @@ impl Model {
         counts
     }
 
-    /// Where escalating `inc` goes: the next level of its service's policy
-    /// and whom it reaches now, or why it cannot go further.
-    pub fn escalation_target(&self, inc: &Incident) -> Result<EscalationTarget, String> {
-        let policies = self
-            .oncall
-            .as_ref()
-            .map_or(&[][..], |o| o.policies.as_slice());
-        let policy = policies
-            .iter()
-            .find(|p| {
-                p.services
-                    .iter()
-                    .any(|s| s.eq_ignore_ascii_case(&inc.service))
-            })
-            .or_else(|| {
-                policies
-                    .iter()
-                    .find(|p| p.services.iter().any(|s| s == crate::config::ANY_SERVICE))
-            });
-        let level = inc.escalation_level;
-        let Some(policy) = policy else {
-            // No policy known (yet): the hub's default of three lines.
-            return if level < crate::incident::DEFAULT_LEVELS {
-                Ok(EscalationTarget {
-                    from: level_name(level),
-                    to: level_name(level + 1),
-                    who: None,
-                })
-            } else {
-                Err(format!(
-                    "#{} is already at {}, the last level.",
-                    inc.id,
-                    level_name(level)
-                ))
-            };
-        };
-        let name = |n: u32| {
-            policy
-                .levels
-                .iter()
-                .find(|l| l.level == n)
-                .map_or_else(|| level_name(n), |l| l.name.clone())
-        };
-        match policy.levels.iter().find(|l| l.level == level + 1) {
-            Some(next) => Ok(EscalationTarget {
-                from: name(level),
-                to: next.name.clone(),
-                who: next.who.clone(),
-            }),
-            None => {
-                let default = policy
-                    .services
-                    .iter()
-                    .any(|s| s == crate::config::ANY_SERVICE);
-                let which = if default {
-                    "default".to_string()
-                } else {
-                    inc.service.clone()
-                };
-                Err(format!(
-                    "#{} is already at {}, the last level of the {which} policy.",
-                    inc.id,
-                    name(level)
-                ))
-            }
-        }
-    }
-
     /// What goes in the on-disk cache.
     pub fn snapshot(&self) -> crate::feed::cache::CachedFeed {
         crate::feed::cache::CachedFeed {
@@ -428,71 +302,5 @@ impl Model {
             error: true,
             at: self.now,
         });
-    }
-}
-
-/// Where an escalation goes, for the confirm line.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct EscalationTarget {
-    pub from: String,
-    pub to: String,
-    /// The person the next level reaches now, when the hub can say.
-    pub who: Option<String>,
-}
-
-/// Sort order of the list: what needs a human first.
-pub fn sort_key(
-    inc: &Incident,
-) -> (
-    bool,
-    crate::incident::Severity,
-    std::cmp::Reverse<DateTime<Utc>>,
-    u64,
-) {
-    (
-        inc.status == Status::Resolved,
-        inc.severity,
-        std::cmp::Reverse(inc.created_at),
-        inc.id,
-    )
-}
-
-/// Whether an incident passes the filter: every word must appear somewhere
-/// in its title, service, owner, status, severity, labels or `#id`.
-pub fn passes(inc: &Incident, filter: &str) -> bool {
-    if filter.trim().is_empty() {
-        return true;
-    }
-    let mut hay = format!(
-        "#{} {} {} {} {} {}",
-        inc.id,
-        inc.title,
-        inc.service,
-        inc.owner.as_deref().unwrap_or(""),
-        inc.status,
-        inc.severity
-    );
-    for (k, v) in &inc.labels {
-        hay.push(' ');
-        hay.push_str(k);
-        hay.push('=');
-        hay.push_str(v);
-    }
-    let hay = hay.to_lowercase();
-    filter
-        .to_lowercase()
-        .split_whitespace()
-        .all(|w| hay.contains(w))
-}
-
-/// "now", "12m", "3h", "2d": minutes are the finest grain, so the list only
-/// needs redrawing once a minute.
-pub fn age(now: DateTime<Utc>, then: DateTime<Utc>) -> String {
-    let mins = (now - then).num_minutes().max(0);
-    match mins {
-        0 => "<1m".to_string(),
-        m if m < 60 => format!("{m}m"),
-        m if m < 60 * 48 => format!("{}h", m / 60),
-        m => format!("{}d", m / 1440),
     }
 }

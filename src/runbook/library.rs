@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use include_dir::{Dir, include_dir};
 
 use super::frontmatter::{self, Problem};
+use super::index::MatchIndex;
 
 static SHIPPED: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/runbooks");
 
@@ -56,6 +57,7 @@ impl std::fmt::Display for FileProblem {
 #[derive(Debug, Clone, Default)]
 pub struct Library {
     runbooks: Vec<Runbook>,
+    index: MatchIndex,
 }
 
 impl Library {
@@ -89,7 +91,12 @@ impl Library {
 
     pub fn from_runbooks(mut runbooks: Vec<Runbook>) -> Library {
         runbooks.sort_by(|a, b| a.id.cmp(&b.id));
-        Library { runbooks }
+        let index = MatchIndex::build(&runbooks);
+        Library { runbooks, index }
+    }
+
+    pub fn index(&self) -> &MatchIndex {
+        &self.index
     }
 
     pub fn all(&self) -> &[Runbook] {

@@ -58,9 +58,12 @@ pub fn rank(library: &Library, q: &Query) -> Vec<Match> {
     let title = q.title.to_lowercase();
     let description = q.description.to_lowercase();
     let url_stem = q.runbook_url.map(url_file_stem);
+    let all = library.all();
     let mut out: Vec<Match> = library
-        .all()
-        .iter()
+        .index()
+        .candidates(all, q, &title, &description)
+        .into_iter()
+        .filter_map(|i| all.get(i))
         .filter_map(|rb| score(rb, q, &title, &description, url_stem.as_deref()))
         .collect();
     out.sort_by(|a, b| b.score.cmp(&a.score).then_with(|| a.id.cmp(&b.id)));
@@ -277,6 +280,37 @@ mod tests {
             rank(&lib(), &q)[0].reasons[0],
             "runbook_url names Disk-Full"
         );
+    }
+
+    /// Every runbook scored, no index: what the index must agree with.
+    fn rank_everything(library: &Library, q: &Query) -> Vec<Match> {
+        let title = q.title.to_lowercase();
+        let description = q.description.to_lowercase();
+        let url_stem = q.runbook_url.map(url_file_stem);
+        let mut out: Vec<Match> = library
+            .all()
+            .iter()
+            .filter_map(|rb| score(rb, q, &title, &description, url_stem.as_deref()))
+            .collect();
+        out.sort_by(|a, b| b.score.cmp(&a.score).then_with(|| a.id.cmp(&b.id)));
+        out
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn the_index_finds_what_scoring_everything_finds(
+            title in "(disk|full|packet loss|dns|oom|raid|Replication|lag|tls|certificate|backup| |[a-z]{1,6}){0,8}",
+            description in "(no space left|conntrack|hung|slow query|[a-z]{1,6}| ){0,6}",
+            service in "postgres|web|api|batch|rabbitmq|db|[a-z]{1,5}",
+            alert in "HostOutOfMemory|NodeFilesystemAlmostOutOfSpace|BlackboxProbeFailed|[A-Za-z]{1,12}",
+            category in "network|os|hardware|database|[a-z]{1,6}",
+        ) {
+            let lib = Library::shipped();
+            let labels: BTreeMap<String, String> =
+                [("alertname".to_string(), alert), ("category".to_string(), category)].into_iter().collect();
+            let q = Query { title: &title, description: &description, service: &service, labels: Some(&labels), ..Default::default() };
+            proptest::prop_assert_eq!(rank(&lib, &q), rank_everything(&lib, &q));
+        }
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! Runbooks: the library (shipped and the team's own), the matcher that picks
 //! the ones for an incident, and the markdown renderer for the reader pane.
 pub mod frontmatter;
+mod index;
 pub mod library;
 pub mod markdown;
 pub mod matcher;

@@ -1,9 +1,10 @@
 //! The incident list: one row per incident, only the rows on screen built.
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Rect};
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
-use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Cell, Paragraph, Row, Table};
+use ratatui::text::Line;
+use ratatui::widgets::{Block, Paragraph};
 
 use super::theme;
 use crate::console::model::{Focus, Model, age};
@@ -38,102 +39,139 @@ pub fn draw(model: &Model, frame: &mut Frame, area: Rect) {
         frame.render_widget(Paragraph::new(Line::styled(text, theme::DIM)), inner);
         return;
     }
-    let show_owner = inner.width >= 60;
-    let show_id = inner.width >= 90;
+    let columns = Columns::for_width(inner.width);
+    let buf = frame.buffer_mut();
+    columns.header(buf, inner);
+    // Only the rows on screen, written straight into the buffer: this runs
+    // on every redraw, whatever the length of the list.
     let rows = usize::from(inner.height.saturating_sub(1));
     let end = (model.list_offset + rows).min(model.visible.len());
-    let shown = model.visible[model.list_offset.min(end)..end]
-        .iter()
-        .enumerate()
-        .map(|(n, &i)| {
-            let inc = &model.incidents[i];
-            let selected = model.list_offset + n == model.cursor;
-            row(model, inc, show_id, show_owner, selected)
-        });
-    let mut widths = vec![
-        Constraint::Length(4),
-        Constraint::Length(1),
-        Constraint::Length(3),
-    ];
-    let mut header = vec!["SEV", "S", "AGE"];
-    if show_id {
-        widths.push(Constraint::Length(5));
-        header.push("ID");
+    let start = model.list_offset.min(end);
+    for (n, &i) in model.visible[start..end].iter().enumerate() {
+        let y = inner.y + 1 + n as u16;
+        let selected = start + n == model.cursor;
+        columns.row(
+            buf,
+            Rect::new(inner.x, y, inner.width, 1),
+            model,
+            &model.incidents[i],
+            selected,
+        );
     }
-    widths.extend([
-        Constraint::Length(if show_id { 11 } else { 8 }),
-        Constraint::Fill(1),
-    ]);
-    header.extend(["SERVICE", "TITLE"]);
-    if show_owner {
-        widths.push(Constraint::Length(7));
-        header.push("OWNER");
-    }
-    widths.push(Constraint::Length(4));
-    header.push("   ×");
-    let table = Table::new(shown, widths)
-        .header(Row::new(header).style(theme::DIM.add_modifier(Modifier::BOLD)))
-        .column_spacing(1);
-    frame.render_widget(table, inner);
 }
 
-fn row<'a>(
-    model: &Model,
-    inc: &'a Incident,
-    show_id: bool,
-    show_owner: bool,
-    selected: bool,
-) -> Row<'a> {
-    let status = match model.pending_for(inc.id) {
-        Some(p) => Cell::from(Span::styled(
-            if p.queued { "⧗" } else { "…" },
-            theme::PENDING,
-        )),
-        None => Cell::from(Span::styled(
-            theme::status_mark(inc.status),
-            theme::status(inc.status),
-        )),
-    };
-    let mine = inc.owner.as_deref() == Some(model.responder.as_str());
-    let mut cells = vec![
-        Cell::from(Span::styled(
-            theme::severity_tag(inc.severity),
-            theme::severity(inc.severity),
-        )),
-        status,
-        Cell::from(age(model.now, inc.created_at)),
-    ];
-    if show_id {
-        cells.push(Cell::from(Span::styled(format!("#{}", inc.id), theme::DIM)));
+/// The list's columns for a width: fixed ones, and the title taking the rest.
+struct Columns {
+    id: bool,
+    owner: bool,
+    service: u16,
+    title: u16,
+}
+
+const SPACING: u16 = 1;
+
+impl Columns {
+    fn for_width(width: u16) -> Columns {
+        let id = width >= 90;
+        let owner = width >= 60;
+        let service = if id { 11 } else { 8 };
+        // SEV, S, AGE, [ID], SERVICE, [OWNER], ×, and a space after each.
+        let fixed = 4 + 1 + 3 + if id { 5 } else { 0 } + service + if owner { 7 } else { 0 } + 4;
+        let gaps = SPACING * (if id { 7 } else { 6 } + u16::from(owner) - 1);
+        Columns {
+            id,
+            owner,
+            service,
+            title: width.saturating_sub(fixed + gaps),
+        }
     }
-    cells.push(Cell::from(inc.service.as_str()));
-    cells.push(Cell::from(inc.title.as_str()));
-    if show_owner {
-        let owner = inc.owner.as_deref().unwrap_or("—");
-        let style = if mine {
-            theme::MINE.add_modifier(Modifier::BOLD)
-        } else {
-            Style::new()
+
+    fn header(&self, buf: &mut Buffer, area: Rect) {
+        let style = theme::DIM.add_modifier(Modifier::BOLD);
+        let mut cells: Vec<(&str, u16)> = vec![("SEV", 4), ("S", 1), ("AGE", 3)];
+        if self.id {
+            cells.push(("ID", 5));
+        }
+        cells.extend([("SERVICE", self.service), ("TITLE", self.title)]);
+        if self.owner {
+            cells.push(("OWNER", 7));
+        }
+        cells.push(("   ×", 4));
+        let mut x = area.x;
+        for (text, width) in cells {
+            x = put(buf, x, area, text, width, style);
+        }
+    }
+
+    fn row(&self, buf: &mut Buffer, area: Rect, model: &Model, inc: &Incident, selected: bool) {
+        let (mark, mark_style) = match model.pending_for(inc.id) {
+            Some(p) => (if p.queued { "⧗" } else { "…" }, theme::PENDING),
+            None => (theme::status_mark(inc.status), theme::status(inc.status)),
         };
-        cells.push(Cell::from(Span::styled(owner, style)));
+        let mut x = area.x;
+        x = put(
+            buf,
+            x,
+            area,
+            theme::severity_tag(inc.severity),
+            4,
+            theme::severity(inc.severity),
+        );
+        x = put(buf, x, area, mark, 1, mark_style);
+        x = put(
+            buf,
+            x,
+            area,
+            &age(model.now, inc.created_at),
+            3,
+            Style::new(),
+        );
+        if self.id {
+            x = put(buf, x, area, &format!("#{}", inc.id), 5, theme::DIM);
+        }
+        x = put(buf, x, area, &inc.service, self.service, Style::new());
+        x = put(buf, x, area, &inc.title, self.title, Style::new());
+        if self.owner {
+            let mine = inc.owner.as_deref() == Some(model.responder.as_str());
+            let style = if mine {
+                theme::MINE.add_modifier(Modifier::BOLD)
+            } else {
+                Style::new()
+            };
+            x = put(buf, x, area, inc.owner.as_deref().unwrap_or("—"), 7, style);
+        }
+        if inc.occurrences > 1 {
+            let count = format!("{:>4}", format!("×{}", compact(inc.occurrences)));
+            put(
+                buf,
+                x,
+                area,
+                &count,
+                4,
+                Style::new().add_modifier(Modifier::BOLD),
+            );
+        }
+        let mut row_style = Style::new();
+        if inc.status == crate::incident::Status::Resolved {
+            row_style = row_style.add_modifier(Modifier::DIM);
+        }
+        if selected {
+            row_style = row_style.add_modifier(Modifier::REVERSED);
+        }
+        if row_style != Style::new() {
+            buf.set_style(area, row_style);
+        }
     }
-    let count = if inc.occurrences > 1 {
-        format!("{:>4}", format!("×{}", compact(inc.occurrences)))
-    } else {
-        String::new()
-    };
-    cells.push(Cell::from(Line::styled(
-        count,
-        Style::new().add_modifier(Modifier::BOLD),
-    )));
-    let mut style = Style::new();
-    if inc.status == crate::incident::Status::Resolved {
-        style = style.add_modifier(Modifier::DIM);
+}
+
+/// Writes `text` cut to `width` columns at `x`; returns where the next
+/// column starts.
+fn put(buf: &mut Buffer, x: u16, area: Rect, text: &str, width: u16, style: Style) -> u16 {
+    let room = area.right().saturating_sub(x).min(width);
+    if room > 0 {
+        buf.set_stringn(x, area.y, text, usize::from(room), style);
     }
-    if selected {
-        style = style.add_modifier(Modifier::REVERSED);
-    }
-    Row::new(cells).style(style)
+    x.saturating_add(width + SPACING)
 }
 
 fn compact(n: u64) -> String {

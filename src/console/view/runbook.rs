@@ -46,16 +46,19 @@ pub fn draw(model: &Model, frame: &mut Frame, area: Rect) {
     frame.render_widget(Paragraph::new(reason(model)), why);
     let start = model.runbook_scroll.min(total);
     let end = (start + usize::from(text.height)).min(total);
-    let mut lines: Vec<Line> = view.doc.lines[start..end].to_vec();
-    if focused
-        && model.runbook_cursor >= start
-        && let Some(line) = lines.get_mut(model.runbook_cursor - start)
-    {
-        *line = line
-            .clone()
-            .patch_style(Style::new().add_modifier(Modifier::REVERSED));
+    // Straight into the buffer: the rendered lines are the model's, and a
+    // long runbook must not be copied every frame.
+    let buf = frame.buffer_mut();
+    for (row, line) in view.doc.lines[start..end].iter().enumerate() {
+        let y = text.y + row as u16;
+        buf.set_line(text.x, y, line, text.width);
+        if focused && start + row == model.runbook_cursor {
+            buf.set_style(
+                Rect::new(text.x, y, text.width, 1),
+                Style::new().add_modifier(Modifier::REVERSED),
+            );
+        }
     }
-    frame.render_widget(Paragraph::new(lines), text);
 }
 
 fn reason(model: &Model) -> Line<'static> {
