@@ -50,9 +50,12 @@ pub fn save(path: &Path, cached: &CachedFeed) -> std::io::Result<()> {
         std::fs::create_dir_all(dir)?;
     }
     let tmp = path.with_extension("tmp");
-    let mut file = std::fs::File::create(&tmp)?;
-    serde_json::to_writer(&mut file, cached).map_err(std::io::Error::other)?;
-    file.flush()?;
+    // Buffered: the serialiser writes a token at a time, and 10,000
+    // incidents unbuffered are a hundred thousand system calls.
+    let mut out = std::io::BufWriter::with_capacity(256 * 1024, std::fs::File::create(&tmp)?);
+    serde_json::to_writer(&mut out, cached).map_err(std::io::Error::other)?;
+    out.flush()?;
+    let file = out.into_inner().map_err(|e| e.into_error())?;
     file.sync_all()?;
     std::fs::rename(&tmp, path)
 }
