@@ -14,10 +14,12 @@ use crate::runbook::{Library, Match};
 
 use super::input::LineInput;
 
+mod clock;
 mod escalation;
 mod feed;
 mod list;
 
+pub use clock::ClockFace;
 pub use escalation::EscalationTarget;
 pub use feed::{FeedStatus, Health};
 pub use list::{age, passes, sort_key};

@@ -90,10 +90,9 @@ fn dispatch(model: &mut Model, msg: Msg) -> Vec<Command> {
 const CACHE_EVERY_SECONDS: i64 = 5;
 
 fn on_tick(model: &mut Model, now: chrono::DateTime<chrono::Utc>) -> Vec<Command> {
-    let before = (model.now.timestamp() / 60, model.feed.health(model.now));
+    let before = model.clock_face(model.now);
     model.now = now;
-    let after = (now.timestamp() / 60, model.feed.health(now));
-    if before != after {
+    if model.clock_face(now) != before {
         model.dirty = true;
     }
     if let Some(m) = &model.message

@@ -1136,3 +1136,53 @@ fn the_console_starts_from_its_cache_marked_stale() {
         1
     );
 }
+
+#[test]
+fn the_clock_redraws_only_when_an_age_on_screen_changes() {
+    // Opened half a minute off the minute: ages turn at :30, not at :00.
+    let mut m = polled();
+    for inc in &mut m.incidents {
+        inc.created_at -= chrono::Duration::seconds(30);
+    }
+    live_at(&mut m, 15);
+    assert!(!live_at(&mut m, 28), "no age has turned yet");
+    assert!(live_at(&mut m, 31), "ages turned at :30 past");
+    assert!(
+        !live_at(&mut m, 61),
+        "the wall-clock minute alone changes nothing on screen"
+    );
+}
+
+#[test]
+fn the_clock_ignores_ages_of_rows_scrolled_out_of_view() {
+    let mut m = polled();
+    m.size = (120, 12);
+    let rows = crate::console::layout::list_rows(m.size);
+    // Rows in view opened on the minute; one far below opened at :30.
+    let mut many: Vec<Incident> = (1..=rows as u64 + 5)
+        .map(|id| inc(id, Severity::Warning, Status::Triggered, "disk", ""))
+        .collect();
+    let last = many.len() - 1;
+    many[last].created_at -= chrono::Duration::seconds(30);
+    update(
+        &mut m,
+        Msg::Feed(FeedEvent::Polled {
+            incidents: many,
+            full: true,
+        }),
+    );
+    live_at(&mut m, 15);
+    assert!(!live_at(&mut m, 31), "only an unseen row's age turned");
+    assert!(live_at(&mut m, 61), "rows in view turned");
+}
+
+/// The clock at `secs` past t0 with the feed answering as usual (an
+/// unchanged poll two seconds before); whether the screen needs drawing again.
+fn live_at(m: &mut Model, secs: i64) -> bool {
+    update(m, Msg::Tick(t0() + chrono::Duration::seconds(secs - 2)));
+    update(m, Msg::Feed(FeedEvent::Unchanged));
+    m.take_dirty();
+    update(m, Msg::Tick(t0() + chrono::Duration::seconds(secs)));
+    update(m, Msg::Feed(FeedEvent::Unchanged));
+    m.take_dirty()
+}

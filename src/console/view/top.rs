@@ -78,9 +78,9 @@ fn rota(model: &Model) -> (Spans, Spans) {
         .with_timezone(&model.tz)
         .format("%H:%M")
         .to_string();
-    let left = shift.until - model.now;
-    let ending = left <= chrono::Duration::hours(1);
-    let mins = left.num_minutes().max(0);
+    let countdown = model.shift_countdown(model.now);
+    let ending = countdown.is_some();
+    let mins = countdown.unwrap_or_default();
     let when_style = if ending {
         Style::new().fg(Color::Yellow).add_modifier(Modifier::BOLD)
     } else {

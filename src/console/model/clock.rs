@@ -1,0 +1,48 @@
+//! Everything on screen that moves with the clock alone: the ages of the
+//! rows in view and of the selected incident, the countdown to the end of
+//! the shift, and the feed's health. The clock tick compares this before and
+//! after, so the screen is redrawn only when one of these texts changes,
+//! never on a fixed beat (and never as an empty frame at each minute).
+use chrono::{DateTime, Utc};
+
+use super::{Health, Model, age};
+use crate::console::layout;
+
+/// The clock-driven texts as they would be drawn at one instant.
+#[derive(Debug, PartialEq, Eq)]
+pub struct ClockFace {
+    health: Health,
+    shift_left: Option<i64>,
+    ages: Vec<String>,
+}
+
+impl Model {
+    /// What the clock alone would change on screen at `now`.
+    pub fn clock_face(&self, now: DateTime<Utc>) -> ClockFace {
+        let rows = layout::list_rows(self.size);
+        let end = (self.list_offset + rows).min(self.visible.len());
+        let start = self.list_offset.min(end);
+        let mut ages: Vec<String> = self.visible[start..end]
+            .iter()
+            .filter_map(|&i| self.incidents.get(i))
+            .map(|inc| age(now, inc.created_at))
+            .collect();
+        // The detail pane says "opened … ago" of the selection, which the
+        // list may have scrolled past.
+        if let Some(inc) = self.selected_incident() {
+            ages.push(age(now, inc.created_at));
+        }
+        ClockFace {
+            health: self.feed.health(now),
+            shift_left: self.shift_countdown(now),
+            ages,
+        }
+    }
+
+    /// Minutes left in the shift, shown only in its last hour.
+    pub fn shift_countdown(&self, now: DateTime<Utc>) -> Option<i64> {
+        let shift = self.oncall.as_ref()?.now.as_ref()?;
+        let left = shift.until - now;
+        (left <= chrono::Duration::hours(1)).then(|| left.num_minutes().max(0))
+    }
+}
