@@ -130,7 +130,7 @@ fn bench_parse_and_apply(c: &mut Criterion) {
                 || model(200, 60, Vec::new()),
                 |mut m| {
                     let mut list: oncall::incident::IncidentList =
-                        serde_json::from_slice(black_box(&body)).expect("parse");
+                        oncall::feed::client::parse_json(black_box(&body)).expect("parse");
                     list.incidents
                         .iter_mut()
                         .for_each(oncall::sanitize::incident);

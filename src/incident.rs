@@ -10,6 +10,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 mod oncall;
+mod timestamp;
 pub use oncall::*;
 
 /// How bad it is. Ordered most severe first, so sorting puts critical on top.
@@ -122,6 +123,7 @@ impl EventKind {
 /// One line of an incident's history: who did what, when.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TimelineEntry {
+    #[serde(deserialize_with = "timestamp::deserialize")]
     pub at: DateTime<Utc>,
     /// The responder (from their token), or the source for machine events.
     pub who: String,
@@ -153,7 +155,9 @@ pub struct Incident {
     /// What opened it: "page", "api", "alertmanager", "demo", ...
     #[serde(default)]
     pub source: String,
+    #[serde(deserialize_with = "timestamp::deserialize")]
     pub created_at: DateTime<Utc>,
+    #[serde(deserialize_with = "timestamp::deserialize")]
     pub updated_at: DateTime<Utc>,
     /// Who holds it: at open, whom level 1 of the service's policy reaches;
     /// then whoever acknowledges, the level escalated to, or a hand-off.

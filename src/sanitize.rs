@@ -9,7 +9,7 @@ use crate::incident::Incident;
 /// and notes have lines; titles and labels are one line).
 pub fn clean(text: &str, keep_newlines: bool) -> String {
     // Fast path: most text has nothing to remove.
-    if !text.chars().any(|c| is_suspect(c, keep_newlines)) {
+    if !needs_cleaning(text, keep_newlines) {
         return text.to_string();
     }
     let mut out = String::with_capacity(text.len());
@@ -33,6 +33,16 @@ pub fn clean(text: &str, keep_newlines: bool) -> String {
 /// One line: newlines and tabs become spaces.
 pub fn line(text: &str) -> String {
     clean(&text.replace(['\n', '\r'], " "), false)
+}
+
+/// Whether `text` holds anything `clean` would remove. Printable ASCII is
+/// checked a byte at a time (nearly all text is); anything else char by char.
+fn needs_cleaning(text: &str, keep_newlines: bool) -> bool {
+    let plain = |b: u8| (0x20..0x7f).contains(&b) || (keep_newlines && b == b'\n');
+    if text.bytes().all(plain) {
+        return false;
+    }
+    text.chars().any(|c| is_suspect(c, keep_newlines))
 }
 
 fn is_suspect(c: char, keep_newlines: bool) -> bool {
@@ -119,11 +129,7 @@ pub fn incident(inc: &mut Incident) {
     }
     clean_in_place(&mut inc.description, true);
     // Label keys are the map's order: rebuild it only when a key must change.
-    if inc
-        .labels
-        .keys()
-        .any(|k| k.chars().any(|c| is_suspect(c, false)))
-    {
+    if inc.labels.keys().any(|k| needs_cleaning(k, false)) {
         inc.labels = std::mem::take(&mut inc.labels)
             .into_iter()
             .map(|(k, v)| (line(&k), v))
@@ -141,13 +147,13 @@ pub fn incident(inc: &mut Incident) {
 /// `line`, without a new string when there is nothing to clean (nearly always:
 /// a changed feed of 10,000 incidents is cleaned on every poll).
 fn line_in_place(text: &mut String) {
-    if text.chars().any(|c| is_suspect(c, false)) {
+    if needs_cleaning(text, false) {
         *text = line(text);
     }
 }
 
 fn clean_in_place(text: &mut String, keep_newlines: bool) {
-    if text.chars().any(|c| is_suspect(c, keep_newlines)) {
+    if needs_cleaning(text, keep_newlines) {
         *text = clean(text, keep_newlines);
     }
 }

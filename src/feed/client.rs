@@ -300,7 +300,7 @@ impl HubClient {
         let status = resp.status();
         let bytes = resp.bytes().await.map_err(|e| self.transport(e))?;
         if status.is_success() {
-            return serde_json::from_slice(&bytes).map_err(|e| FeedError::Garbage(e.to_string()));
+            return parse_json(&bytes);
         }
         let body: Option<ErrorBody> = serde_json::from_slice(&bytes).ok();
         let message = body
@@ -335,4 +335,11 @@ impl HubClient {
             incident,
         })
     }
+}
+
+/// A JSON answer: its UTF-8 checked once for the whole body, rather than
+/// string by string as it is parsed (a full feed is megabytes of strings).
+pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, FeedError> {
+    let text = std::str::from_utf8(bytes).map_err(|e| FeedError::Garbage(e.to_string()))?;
+    serde_json::from_str(text).map_err(|e| FeedError::Garbage(e.to_string()))
 }
