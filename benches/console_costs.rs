@@ -94,6 +94,7 @@ fn main() {
     let bytes = console.count_output(idle());
     let cpu = cpu_seconds(console.pid) - cpu_before;
     let rss_idle = rss_kib(console.pid);
+    let where_rss = resident_by_kind(console.pid);
     console.quit();
 
     // Second run: the first frame comes from the cache.
@@ -112,6 +113,7 @@ fn main() {
         "  resident memory after the idle span:     {:.1} MiB",
         rss_idle as f64 / 1024.0
     );
+    println!("  of which (after the idle span): {where_rss}");
     println!(
         "  CPU over {}s idle (feed unchanged):       {cpu:.3} s ({:.2}% of a core)",
         idle().as_secs(),
@@ -229,6 +231,44 @@ fn rss_kib(pid: u32) -> u64 {
         .and_then(|v| v.split_whitespace().next())
         .and_then(|v| v.parse().ok())
         .expect("VmRSS")
+}
+
+/// Resident memory by kind, from /proc/PID/smaps: the binary's own pages
+/// (code and read-only data, shared with the file), the heap and other
+/// anonymous memory, and everything else (libraries, stacks).
+fn resident_by_kind(pid: u32) -> String {
+    let Ok(smaps) = std::fs::read_to_string(format!("/proc/{pid}/smaps")) else {
+        return "unknown (no /proc/PID/smaps)".into();
+    };
+    let (mut binary, mut anon, mut other) = (0u64, 0u64, 0u64);
+    let mut kind = 0;
+    for line in smaps.lines() {
+        let mut words = line.split_whitespace();
+        let first = words.next().unwrap_or("");
+        if first.contains('-') && !first.ends_with(':') {
+            let path = line.split_whitespace().nth(5).unwrap_or("");
+            kind = if path.ends_with("/oncall") {
+                0
+            } else if path.is_empty() || path == "[heap]" {
+                1
+            } else {
+                2
+            };
+        } else if first == "Rss:" {
+            let kib: u64 = words.next().and_then(|v| v.parse().ok()).unwrap_or(0);
+            match kind {
+                0 => binary += kib,
+                1 => anon += kib,
+                _ => other += kib,
+            }
+        }
+    }
+    format!(
+        "binary {:.1} MiB, heap and anonymous {:.1} MiB, other {:.1} MiB",
+        binary as f64 / 1024.0,
+        anon as f64 / 1024.0,
+        other as f64 / 1024.0
+    )
 }
 
 /// User plus system CPU time of `pid`, in seconds (clock ticks of 1/100 s,

@@ -106,7 +106,9 @@ pub struct Model {
     pub responder: String,
     pub feed: FeedStatus,
     /// Every incident known, sorted: open before resolved, most severe, newest.
-    pub incidents: Vec<Incident>,
+    /// Shared with a cache write in progress (which then holds the list as
+    /// it was); a change while one runs copies it, otherwise nothing does.
+    pub incidents: Arc<Vec<Incident>>,
     /// Indexes into `incidents` that pass the filter, in order.
     pub visible: Vec<usize>,
     pub filter: String,
@@ -174,7 +176,7 @@ impl Model {
         Model {
             responder,
             feed,
-            incidents: Vec::new(),
+            incidents: Arc::default(),
             visible: Vec::new(),
             filter: String::new(),
             cursor: 0,
@@ -271,7 +273,7 @@ impl Model {
     pub fn snapshot(&self) -> crate::feed::cache::CachedFeed {
         crate::feed::cache::CachedFeed {
             saved_at: self.feed.last_ok.unwrap_or(self.now),
-            incidents: self.incidents.clone(),
+            incidents: Arc::clone(&self.incidents),
             oncall: self.oncall.clone(),
         }
     }

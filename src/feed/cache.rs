@@ -3,6 +3,7 @@
 //! and a restart never opens on an empty screen.
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -12,7 +13,8 @@ use crate::incident::{Incident, OnCall};
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CachedFeed {
     pub saved_at: DateTime<Utc>,
-    pub incidents: Vec<Incident>,
+    /// Shared with the console's model: saving takes no copy of the list.
+    pub incidents: Arc<Vec<Incident>>,
     #[serde(default)]
     pub oncall: Option<OnCall>,
 }
@@ -31,8 +33,8 @@ pub fn load(path: &Path) -> Option<CachedFeed> {
     match serde_json::from_slice::<CachedFeed>(&bytes) {
         Ok(mut cached) => {
             // The file is ours, but text in it came from the feed.
-            cached
-                .incidents
+            // Just read, so not shared: no copy is made.
+            Arc::make_mut(&mut cached.incidents)
                 .iter_mut()
                 .for_each(crate::sanitize::incident);
             Some(cached)
@@ -71,7 +73,7 @@ mod tests {
         assert_eq!(load(&p), None);
         let cached = CachedFeed {
             saved_at: Utc::now(),
-            incidents: Vec::new(),
+            incidents: Arc::default(),
             oncall: None,
         };
         save(&p, &cached).unwrap();

@@ -1,5 +1,7 @@
 //! What the feed and the worker report: merged into the model so the screen
 //! keeps the last good state whatever arrives.
+use std::sync::Arc;
+
 use super::super::model::Model;
 use super::super::msg::Command;
 use super::selection;
@@ -71,28 +73,36 @@ fn reaches_me(model: &Model, incoming: &[Incident]) -> bool {
 /// responder saw them resolve this shift); open ones missing from the list
 /// were resolved or removed while we were not looking, so they go.
 fn replace_open(model: &mut Model, incidents: Vec<Incident>) {
-    model.incidents.retain(|i| !i.status.is_open());
     let fresh: std::collections::HashSet<u64> = incidents.iter().map(|i| i.id).collect();
-    model.incidents.retain(|i| !fresh.contains(&i.id));
-    model.incidents.extend(incidents);
+    let keep = |i: &Incident| !i.status.is_open() && !fresh.contains(&i.id);
+    // When a cache write still holds the old list, only what stays is copied.
+    let mut list = match Arc::try_unwrap(std::mem::take(&mut model.incidents)) {
+        Ok(mut own) => {
+            own.retain(keep);
+            own
+        }
+        Err(shared) => shared.iter().filter(|i| keep(i)).cloned().collect(),
+    };
+    list.extend(incidents);
+    model.incidents = Arc::new(list);
 }
 
 /// Takes each changed incident unless we already hold a newer version of it.
 /// One index of the list serves the whole batch, so a busy feed stays cheap.
 fn merge(model: &mut Model, changed: Vec<Incident>) {
-    let mut index: std::collections::HashMap<u64, usize> = model
-        .incidents
+    let list = Arc::make_mut(&mut model.incidents);
+    let mut index: std::collections::HashMap<u64, usize> = list
         .iter()
         .enumerate()
         .map(|(i, inc)| (inc.id, i))
         .collect();
     for inc in changed {
         match index.get(&inc.id) {
-            Some(&i) if model.incidents[i].version > inc.version => {}
-            Some(&i) => model.incidents[i] = inc,
+            Some(&i) if list[i].version > inc.version => {}
+            Some(&i) => list[i] = inc,
             None => {
-                index.insert(inc.id, model.incidents.len());
-                model.incidents.push(inc);
+                index.insert(inc.id, list.len());
+                list.push(inc);
             }
         }
     }

@@ -1093,7 +1093,7 @@ fn the_console_starts_from_its_cache_marked_stale() {
     let mut m = model();
     let cached = crate::feed::cache::CachedFeed {
         saved_at: t0() - chrono::Duration::minutes(20),
-        incidents: vec![inc(4, Severity::High, Status::Triggered, "Cached one", "")],
+        incidents: vec![inc(4, Severity::High, Status::Triggered, "Cached one", "")].into(),
         oncall: Some(oncall_alex_then_sam()),
     };
     super::restore(&mut m, cached);
@@ -1120,6 +1120,12 @@ fn the_console_starts_from_its_cache_marked_stale() {
         matches!(&cmds[..], [Command::SaveCache(c)] if c.incidents.len() == 1),
         "{cmds:?}"
     );
+    if let [Command::SaveCache(c)] = &cmds[..] {
+        assert!(
+            Arc::ptr_eq(&c.incidents, &m.incidents),
+            "the cache is written from the list itself, not a copy of it"
+        );
+    }
     update(
         &mut m,
         Msg::Feed(FeedEvent::Polled {
@@ -1141,7 +1147,7 @@ fn the_console_starts_from_its_cache_marked_stale() {
 fn the_clock_redraws_only_when_an_age_on_screen_changes() {
     // Opened half a minute off the minute: ages turn at :30, not at :00.
     let mut m = polled();
-    for inc in &mut m.incidents {
+    for inc in Arc::make_mut(&mut m.incidents) {
         inc.created_at -= chrono::Duration::seconds(30);
     }
     live_at(&mut m, 15);
