@@ -1,6 +1,5 @@
 //! Matching 10,000 incidents against 200 runbooks (the shipped ones plus
 //! generated team runbooks), as the console would for a busy feed.
-use std::collections::BTreeMap;
 use std::hint::black_box;
 use std::path::PathBuf;
 
@@ -36,7 +35,7 @@ struct Incident {
     title: String,
     description: String,
     service: String,
-    labels: BTreeMap<String, String>,
+    labels: oncall::incident::Labels,
 }
 
 fn incidents() -> Vec<Incident> {

@@ -46,7 +46,7 @@ fn incidents(n: u64) -> Vec<Incident> {
                 } else {
                     Status::Triggered
                 },
-                labels,
+                labels: labels.into(),
                 description: "Something realistic happened here.".to_string(),
                 runbook: None,
                 runbook_url: None,

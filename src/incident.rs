@@ -9,8 +9,10 @@ use std::str::FromStr;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+mod labels;
 mod oncall;
 mod timestamp;
+pub use labels::Labels;
 pub use oncall::*;
 
 /// How bad it is. Ordered most severe first, so sorting puts critical on top.
@@ -144,7 +146,7 @@ pub struct Incident {
     pub severity: Severity,
     pub status: Status,
     #[serde(default)]
-    pub labels: BTreeMap<String, String>,
+    pub labels: Labels,
     #[serde(default)]
     pub description: String,
     /// Explicit runbook id chosen by whoever opened the incident.

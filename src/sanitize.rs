@@ -128,15 +128,13 @@ pub fn incident(inc: &mut Incident) {
         line_in_place(field);
     }
     clean_in_place(&mut inc.description, true);
-    // Label keys are the map's order: rebuild it only when a key must change.
-    if inc.labels.keys().any(|k| needs_cleaning(k, false)) {
-        inc.labels = std::mem::take(&mut inc.labels)
-            .into_iter()
-            .map(|(k, v)| (line(&k), v))
-            .collect();
-    }
-    for v in inc.labels.values_mut() {
-        line_in_place(v);
+    // Rebuilt only when something must change (names are the map's order).
+    if inc
+        .labels
+        .iter()
+        .any(|(k, v)| needs_cleaning(k, false) || needs_cleaning(v, false))
+    {
+        inc.labels = inc.labels.iter().map(|(k, v)| (line(k), line(v))).collect();
     }
     for entry in &mut inc.timeline {
         line_in_place(&mut entry.who);
@@ -220,7 +218,7 @@ mod tests {
             incident(inc);
             let ok = |s: &str| s.chars().all(|c| !c.is_control() && !is_bidi(c));
             proptest::prop_assert!(ok(&inc.title) && ok(&inc.service) && ok(inc.owner.as_deref().unwrap_or("")));
-            proptest::prop_assert!(inc.labels.values().all(|v| ok(v)) && ok(&inc.timeline[0].who));
+            proptest::prop_assert!(inc.labels.values().all(&ok) && ok(&inc.timeline[0].who));
             proptest::prop_assert!(inc.timeline[0].text.chars().all(|c| c == '\n' || !c.is_control()));
         }
 

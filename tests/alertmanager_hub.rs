@@ -104,7 +104,7 @@ async fn each_recorded_webhook_opens_its_incident() {
         .iter()
         .find(|i| i.service == "checkout")
         .expect("the checkout incident");
-    assert_eq!(checkout.labels["env"], "prod");
+    assert_eq!(checkout.labels.get("env"), Some("prod"));
     assert_eq!(checkout.description, "Error ratio 0.07 over 5m");
     assert_eq!(
         checkout.runbook_url.as_deref(),

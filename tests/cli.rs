@@ -71,7 +71,7 @@ async fn page_opens_an_incident_and_prints_its_id() {
         ),
         ("db-1 down", "postgres", "page")
     );
-    assert_eq!(inc.labels.get("team").map(String::as_str), Some("db"));
+    assert_eq!(inc.labels.get("team"), Some("db"));
     assert_eq!(inc.timeline[0].who, "alice");
 }
 

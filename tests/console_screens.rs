@@ -44,7 +44,7 @@ fn incident(s: &Spec) -> Incident {
         service: s.service.to_string(),
         severity: s.severity,
         status: s.status,
-        labels,
+        labels: labels.into(),
         description: "rx_errors climbing on eno2 (bond0 member); probes from eu-west time out."
             .to_string(),
         runbook: None,

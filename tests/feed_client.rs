@@ -40,7 +40,7 @@ async fn escape_sequences_arrive_inert() {
     let inc = &list.incidents[0];
     assert_eq!(inc.title, "disk full");
     assert_eq!(inc.description, "line one\nred");
-    assert_eq!(inc.labels.get("host").map(String::as_str), Some("db-1"));
+    assert_eq!(inc.labels.get("host"), Some("db-1"));
     let detail = c.get(id).await.unwrap();
     assert_eq!(detail.timeline.last().unwrap().text, "see this");
 }

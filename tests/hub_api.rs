@@ -79,7 +79,7 @@ async fn an_incident_opens_with_its_starting_state() {
     assert_eq!(i.owner, None);
     assert_eq!(i.source, "api");
     assert_eq!(i.created_at, common::start_time());
-    assert_eq!(i.labels["host"], "db-1");
+    assert_eq!(i.labels.get("host"), Some("db-1"));
     assert_eq!(i.runbook.as_deref(), Some("os-faults"));
     assert!(!i.dedup_key.is_empty());
     assert_eq!(i.timeline.len(), 1);

@@ -71,7 +71,7 @@ fn ended(alertname: &str) -> Value {
 fn with_alertname<'a>(incidents: &'a [Incident], name: &str) -> Option<&'a Incident> {
     incidents
         .iter()
-        .find(|i| i.labels.get("alertname").map(String::as_str) == Some(name))
+        .find(|i| i.labels.get("alertname") == Some(name))
 }
 
 /// The hub's incident for the alert `name`, with its timeline, if any.
@@ -235,10 +235,7 @@ async fn the_direct_feed_lists_alerts_and_acknowledges_with_a_silence() {
     assert_eq!(matchers.len(), checkout.labels.len());
     for m in matchers {
         let name = m["name"].as_str().unwrap();
-        assert_eq!(
-            m["value"].as_str(),
-            checkout.labels.get(name).map(String::as_str)
-        );
+        assert_eq!(m["value"].as_str(), checkout.labels.get(name));
         assert_eq!(
             (m["isRegex"].as_bool(), m["isEqual"].as_bool()),
             (Some(false), Some(true))

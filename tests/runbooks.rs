@@ -124,7 +124,7 @@ fn labelled_alerts_get_the_right_runbook_first() {
             title: &c.title,
             description: &c.description,
             service: &c.service,
-            labels: Some(&c.labels),
+            labels: Some(&c.labels.clone().into()),
             ..Query::default()
         };
         let ranked = rank(&lib, &q);

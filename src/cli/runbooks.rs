@@ -1,5 +1,4 @@
 //! `oncall runbooks list | show | check | match`.
-use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -63,12 +62,12 @@ pub fn run(config: &Config, cmd: RunbooksCmd) -> anyhow::Result<ExitCode> {
             labels,
             json,
         } => {
-            let mut map = BTreeMap::new();
+            let mut map = crate::incident::Labels::new();
             for l in &labels {
                 let Some((k, v)) = l.split_once('=') else {
                     bail!("--label '{l}' is not KEY=VALUE");
                 };
-                map.insert(k.to_string(), v.to_string());
+                map.insert(k, v);
             }
             let lib = load(config);
             let q = Query {

@@ -357,7 +357,7 @@ mod tests {
                 title: &inc.title,
                 description: &inc.description,
                 service: &inc.service,
-                labels: Some(&inc.labels),
+                labels: Some(&inc.labels.clone().into()),
                 ..Query::default()
             };
             let ranked = rank(&lib, &q);

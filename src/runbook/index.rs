@@ -76,7 +76,7 @@ impl MatchIndex {
                 out.extend(hits);
             }
             for (k, v) in labels {
-                if let Some(hits) = self.labels.get(&(k.clone(), v.to_lowercase())) {
+                if let Some(hits) = self.labels.get(&(k.to_string(), v.to_lowercase())) {
                     out.extend(hits);
                 }
             }

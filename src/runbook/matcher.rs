@@ -1,7 +1,5 @@
 //! Which runbooks answer an incident, strongest first, each with the reason a
 //! responder can check at a glance (PRODUCT.md, "Runbooks").
-use std::collections::BTreeMap;
-
 use super::library::{Library, Runbook};
 
 /// What the matcher looks at; built from an incident, or from the command
@@ -11,7 +9,7 @@ pub struct Query<'a> {
     pub title: &'a str,
     pub description: &'a str,
     pub service: &'a str,
-    pub labels: Option<&'a BTreeMap<String, String>>,
+    pub labels: Option<&'a crate::incident::Labels>,
     pub runbook: Option<&'a str>,
     pub runbook_url: Option<&'a str>,
 }
@@ -229,7 +227,7 @@ mod tests {
         ])
     }
 
-    fn labels(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+    fn labels(pairs: &[(&str, &str)]) -> crate::incident::Labels {
         pairs
             .iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))
@@ -306,7 +304,7 @@ mod tests {
             category in "network|os|hardware|database|[a-z]{1,6}",
         ) {
             let lib = Library::shipped();
-            let labels: BTreeMap<String, String> =
+            let labels: crate::incident::Labels =
                 [("alertname".to_string(), alert), ("category".to_string(), category)].into_iter().collect();
             let q = Query { title: &title, description: &description, service: &service, labels: Some(&labels), ..Default::default() };
             proptest::prop_assert_eq!(rank(&lib, &q), rank_everything(&lib, &q));

@@ -29,7 +29,7 @@ fn inc(id: u64, severity: Severity, status: Status, title: &str, alert: &str) ->
         service: "api".to_string(),
         severity,
         status,
-        labels,
+        labels: labels.into(),
         description: String::new(),
         runbook: None,
         runbook_url: None,

@@ -76,7 +76,7 @@ pub fn incident(
         service: new.service,
         severity: new.severity,
         status,
-        labels: new.labels,
+        labels: new.labels.into(),
         description,
         runbook: None,
         runbook_url: new.runbook_url,

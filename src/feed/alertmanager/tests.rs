@@ -25,7 +25,7 @@ fn silences() -> HashMap<String, Silence> {
 fn by_name<'a>(incidents: &'a [Incident], alertname: &str) -> &'a Incident {
     incidents
         .iter()
-        .find(|i| i.labels.get("alertname").map(String::as_str) == Some(alertname))
+        .find(|i| i.labels.get("alertname") == Some(alertname))
         .unwrap_or_else(|| panic!("no {alertname} in {incidents:?}"))
 }
 
@@ -255,7 +255,7 @@ proptest::proptest! {
         if let Ok(alerts) = serde_json::from_value::<Vec<Alert>>(json) {
             let inc = mapping::incident(&crate::config::AlertmanagerConfig::default(), &alerts[0], &HashMap::new());
             let clean = |s: &str| !s.chars().any(|c| c.is_control() || ('\u{202a}'..='\u{202e}').contains(&c));
-            proptest::prop_assert!(clean(&inc.title) && inc.labels.values().all(|v| clean(v)), "{inc:?}");
+            proptest::prop_assert!(clean(&inc.title) && inc.labels.values().all(clean), "{inc:?}");
             proptest::prop_assert!(inc.description.chars().all(|c| c == '\n' || !c.is_control()));
         }
     }

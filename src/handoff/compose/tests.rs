@@ -34,7 +34,7 @@ fn incident(
         service: "db".into(),
         severity,
         status,
-        labels: BTreeMap::new(),
+        labels: Default::default(),
         description: String::new(),
         runbook: None,
         runbook_url: None,
