@@ -76,14 +76,17 @@ fn replace_open(model: &mut Model, incidents: Vec<Incident>) {
     let fresh: std::collections::HashSet<u64> = incidents.iter().map(|i| i.id).collect();
     let keep = |i: &Incident| !i.status.is_open() && !fresh.contains(&i.id);
     // When a cache write still holds the old list, only what stays is copied.
-    let mut list = match Arc::try_unwrap(std::mem::take(&mut model.incidents)) {
+    let kept: Vec<Incident> = match Arc::try_unwrap(std::mem::take(&mut model.incidents)) {
         Ok(mut own) => {
             own.retain(keep);
             own
         }
         Err(shared) => shared.iter().filter(|i| keep(i)).cloned().collect(),
     };
-    list.extend(incidents);
+    // The few kept join the many arrived, not the other way round: the new
+    // list is the one just parsed, never a copy of it.
+    let mut list = incidents;
+    list.extend(kept);
     model.incidents = Arc::new(list);
 }
 
