@@ -30,7 +30,7 @@ pub fn path(data_dir: &Path, feed_url: &str) -> PathBuf {
 /// cache is a convenience: the feed itself is the truth).
 pub fn load(path: &Path) -> Option<CachedFeed> {
     let bytes = std::fs::read(path).ok()?;
-    match serde_json::from_slice::<CachedFeed>(&bytes) {
+    match crate::feed::client::parse_json::<CachedFeed>(&bytes) {
         Ok(mut cached) => {
             // The file is ours, but text in it came from the feed.
             // Just read, so not shared: no copy is made.
