@@ -105,12 +105,16 @@ pub struct RunbookView {
 pub struct Model {
     pub responder: String,
     pub feed: FeedStatus,
-    /// Every incident known, sorted: open before resolved, most severe, newest.
+    /// Every incident known, in no particular order (`visible` is sorted).
     /// Shared with a cache write in progress (which then holds the list as
     /// it was); a change while one runs copies it, otherwise nothing does.
     pub incidents: Arc<Vec<Incident>>,
-    /// Indexes into `incidents` that pass the filter, in order.
+    /// Indexes into `incidents` that pass the filter, in order: open before
+    /// resolved, most severe, newest.
     pub visible: Vec<usize>,
+    /// Open incidents by severity, most severe first; counted when the list
+    /// changes, not on every frame.
+    pub open_counts: [usize; 4],
     pub filter: String,
     /// Position in `visible`, and the incident there (kept when the list moves).
     pub cursor: usize,
@@ -178,6 +182,7 @@ impl Model {
             feed,
             incidents: Arc::default(),
             visible: Vec::new(),
+            open_counts: [0; 4],
             filter: String::new(),
             cursor: 0,
             selected: None,
@@ -213,9 +218,15 @@ impl Model {
         }
     }
 
+    /// Found through the cursor, which is where the selection is; a search
+    /// of the whole list is only the fallback (this runs on every frame).
     pub fn selected_incident(&self) -> Option<&Incident> {
         let id = self.selected?;
-        self.incidents.iter().find(|i| i.id == id)
+        self.visible
+            .get(self.cursor)
+            .and_then(|&i| self.incidents.get(i))
+            .filter(|inc| inc.id == id)
+            .or_else(|| self.incident(id))
     }
 
     pub fn incident(&self, id: u64) -> Option<&Incident> {
@@ -261,7 +272,7 @@ impl Model {
     }
 
     /// Counts of open incidents by severity, most severe first.
-    pub fn open_counts(&self) -> [usize; 4] {
+    pub fn count_open(&self) -> [usize; 4] {
         let mut counts = [0; 4];
         for inc in self.incidents.iter().filter(|i| i.status.is_open()) {
             counts[inc.severity as usize] += 1;

@@ -18,6 +18,7 @@ pub fn rebuild(model: &mut Model) {
     // Ids are unique, so the key is total and an unstable sort is exact.
     visible.sort_unstable_by_key(|&i| sort_key(&incidents[i]));
     model.visible = visible;
+    model.open_counts = model.count_open();
     let keep = model.selected;
     let found = keep.and_then(|id| {
         model

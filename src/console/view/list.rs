@@ -169,7 +169,17 @@ impl Columns {
 fn put(buf: &mut Buffer, x: u16, area: Rect, text: &str, width: u16, style: Style) -> u16 {
     let room = area.right().saturating_sub(x).min(width);
     if room > 0 {
-        buf.set_stringn(x, area.y, text, usize::from(room), style);
+        if text.is_ascii() {
+            // One column a byte (text is cleaned of control characters on
+            // arrival): no grapheme segmentation, which was most of a frame.
+            for (i, b) in text.bytes().take(usize::from(room)).enumerate() {
+                buf[(x + i as u16, area.y)]
+                    .set_char(char::from(b))
+                    .set_style(style);
+            }
+        } else {
+            buf.set_stringn(x, area.y, text, usize::from(room), style);
+        }
     }
     x.saturating_add(width + SPACING)
 }

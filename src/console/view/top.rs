@@ -184,7 +184,7 @@ fn feed_health(model: &Model) -> (Spans, Spans) {
 }
 
 fn counts(model: &Model) -> (Spans, Spans) {
-    let counts = model.open_counts();
+    let counts = model.open_counts;
     if counts.iter().sum::<usize>() == 0 {
         let s = Span::styled("nothing open", Style::new().fg(Color::Green));
         return (vec![s.clone()], vec![s]);
