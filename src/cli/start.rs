@@ -28,7 +28,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         None => {
             let config = load_config(&cli.config)?;
             let _log = logging::to_file(&config::data_dir())?;
-            runtime()?.block_on(console::run(console_settings(&config)))?;
+            console_runtime()?.block_on(console::run(console_settings(&config)))?;
             Ok(ExitCode::SUCCESS)
         }
         Some(Cmd::Serve { listen, db }) => {
@@ -82,6 +82,17 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             super::runbooks::run(&config, command)
         }
     }
+}
+
+/// The console's work is one screen, one poller and one sender: two workers
+/// are plenty, and on a machine with many cores each further worker would
+/// only bring its own allocator arena, which is resident memory for nothing.
+fn console_runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")
 }
 
 fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {

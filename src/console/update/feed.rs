@@ -73,6 +73,10 @@ fn reaches_me(model: &Model, incoming: &[Incident]) -> bool {
 /// responder saw them resolve this shift); open ones missing from the list
 /// were resolved or removed while we were not looking, so they go.
 fn replace_open(model: &mut Model, incidents: Vec<Incident>) {
+    if model.incidents.is_empty() {
+        model.incidents = Arc::new(incidents);
+        return;
+    }
     let fresh: std::collections::HashSet<u64> = incidents.iter().map(|i| i.id).collect();
     let keep = |i: &Incident| !i.status.is_open() && !fresh.contains(&i.id);
     // When a cache write still holds the old list, only what stays is copied.

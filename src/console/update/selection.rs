@@ -15,8 +15,9 @@ pub fn rebuild(model: &mut Model) {
     let mut visible: Vec<usize> = (0..incidents.len())
         .filter(|&i| passes(&incidents[i], &model.filter))
         .collect();
-    // Ids are unique, so the key is total and an unstable sort is exact.
-    visible.sort_unstable_by_key(|&i| sort_key(&incidents[i]));
+    // Keys side by side rather than looked up in the incidents at every
+    // comparison; ids are unique, so the key is total and any sort exact.
+    visible.sort_by_cached_key(|&i| sort_key(&incidents[i]));
     model.visible = visible;
     model.open_counts = model.count_open();
     let keep = model.selected;
