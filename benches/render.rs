@@ -149,5 +149,30 @@ fn bench_parse_and_apply(c: &mut Criterion) {
     );
 }
 
-criterion_group!(benches, bench_draw, bench_apply_poll, bench_parse_and_apply);
+/// The parse alone, to tell its share from the rest.
+fn bench_parse(c: &mut Criterion) {
+    let body = serde_json::to_vec(&oncall::incident::IncidentList {
+        cursor: 1,
+        incidents: incidents(10_000),
+    })
+    .expect("serialise");
+    c.bench_function("parse only, 10k incidents", |b| {
+        b.iter_batched(
+            || (),
+            |()| {
+                oncall::feed::client::parse_json::<oncall::incident::IncidentList>(black_box(&body))
+                    .expect("parse")
+            },
+            criterion::BatchSize::LargeInput,
+        )
+    });
+}
+
+criterion_group!(
+    benches,
+    bench_draw,
+    bench_apply_poll,
+    bench_parse,
+    bench_parse_and_apply
+);
 criterion_main!(benches);
