@@ -113,7 +113,8 @@ pub struct Model {
     /// resolved, most severe, newest.
     pub visible: Vec<usize>,
     /// Open incidents by severity, most severe first; counted when the list
-    /// changes, not on every frame.
+    /// changes (in `selection::rebuild`, which every change of `incidents`
+    /// goes through), not on every frame.
     pub open_counts: [usize; 4],
     pub filter: String,
     /// Position in `visible`, and the incident there (kept when the list moves).

@@ -196,10 +196,16 @@ impl Renderer<'_> {
                 if let CodeBlockKind::Fenced(lang) = kind
                     && !lang.is_empty()
                 {
-                    self.out.lines.push(Line::styled(
-                        format!("  {lang}"),
-                        Style::new().fg(Color::DarkGray),
-                    ));
+                    // The info string is one line; a long one is cut, not wrapped.
+                    let label = format!("  {lang}");
+                    let label = if label.width() > self.width {
+                        fit(&label, self.width, Alignment::Left)
+                    } else {
+                        label
+                    };
+                    self.out
+                        .lines
+                        .push(Line::styled(label, Style::new().fg(Color::DarkGray)));
                 }
                 self.code = Some(String::new());
             }

@@ -77,7 +77,7 @@ fn from_console(model: &Model) -> Shift {
         .and_then(|o| o.next.as_ref())
         .map(|n| n.who.clone())
         .filter(|who| *who != me);
-    let incidents = model
+    let mut incidents = model
         .incidents
         .iter()
         .filter(|i| i.status.is_open() || i.updated_at >= since)
@@ -85,7 +85,9 @@ fn from_console(model: &Model) -> Shift {
             Some(d) if d.version >= i.version => d.clone(),
             _ => i.clone(),
         })
-        .collect();
+        .collect::<Vec<_>>();
+    // The list is held in arrival order; the note reads in the list's order.
+    incidents.sort_by_key(crate::console::model::sort_key);
     Shift {
         from: me,
         to,

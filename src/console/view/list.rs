@@ -169,9 +169,10 @@ impl Columns {
 fn put(buf: &mut Buffer, x: u16, area: Rect, text: &str, width: u16, style: Style) -> u16 {
     let room = area.right().saturating_sub(x).min(width);
     if room > 0 {
-        if text.is_ascii() {
-            // One column a byte (text is cleaned of control characters on
-            // arrival): no grapheme segmentation, which was most of a frame.
+        if text.bytes().all(|b| (0x20..0x7f).contains(&b)) {
+            // Printable ASCII is one column a byte: no grapheme segmentation,
+            // which was most of a frame. Anything else (controls included,
+            // should one ever get past the feed's cleaning) goes the long way.
             for (i, b) in text.bytes().take(usize::from(room)).enumerate() {
                 buf[(x + i as u16, area.y)]
                     .set_char(char::from(b))

@@ -140,3 +140,10 @@ fn control_characters_in_a_runbook_never_reach_the_screen() {
         assert!(!l.chars().any(char::is_control), "{l:?}");
     }
 }
+
+#[test]
+fn a_long_code_fence_label_is_cut_to_the_pane() {
+    let r = render("```#aa0 [* aa]\n", 10, &BTreeSet::new());
+    assert!(r.lines.iter().all(|l| l.width() <= 10), "{:?}", text(&r));
+    assert!(text(&r)[0].starts_with("  #aa0"), "{:?}", text(&r));
+}
