@@ -121,6 +121,23 @@ fn feed_body() -> Vec<u8> {
     .expect("serialise")
 }
 
+/// A poll's answer as the console takes it: parsed, cleaned (as the feed
+/// client does) and applied to the model.
+fn take_poll(m: &mut Model, body: &[u8], full: bool) {
+    let mut list: oncall::incident::IncidentList =
+        oncall::feed::client::parse_json(body).expect("parse");
+    list.incidents
+        .iter_mut()
+        .for_each(oncall::sanitize::incident);
+    update(
+        m,
+        Msg::Feed(FeedEvent::Polled {
+            incidents: list.incidents,
+            full,
+        }),
+    );
+}
+
 /// What a changed feed costs the console: the JSON as the hub sends it,
 /// parsed, cleaned (as the feed client does) and applied to the model.
 fn bench_parse_and_apply(c: &mut Criterion) {
@@ -134,18 +151,44 @@ fn bench_parse_and_apply(c: &mut Criterion) {
             b.iter_batched(
                 || model(200, 60, Vec::new()),
                 |mut m| {
-                    let mut list: oncall::incident::IncidentList =
-                        oncall::feed::client::parse_json(black_box(&body)).expect("parse");
-                    list.incidents
-                        .iter_mut()
-                        .for_each(oncall::sanitize::incident);
-                    update(
-                        &mut m,
-                        Msg::Feed(FeedEvent::Polled {
-                            incidents: list.incidents,
-                            full: true,
-                        }),
-                    );
+                    take_poll(&mut m, black_box(&body), true);
+                    m
+                },
+                criterion::BatchSize::LargeInput,
+            )
+        },
+    );
+}
+
+/// The normal path of a changed feed: the console asks only for what
+/// changed since its cursor. Here 100 of the 10,000 incidents it holds
+/// changed (acknowledged, escalated, repeated); parsed, cleaned and merged.
+fn bench_apply_changes(c: &mut Criterion) {
+    let list = incidents(10_000);
+    let changed: Vec<Incident> = list
+        .iter()
+        .step_by(100)
+        .map(|inc| Incident {
+            status: Status::Acknowledged,
+            owner: Some("alex".to_string()),
+            escalation_level: 2,
+            occurrences: inc.occurrences + 1,
+            version: inc.version + 1,
+            ..inc.clone()
+        })
+        .collect();
+    let body = serde_json::to_vec(&oncall::incident::IncidentList {
+        cursor: 2,
+        incidents: changed,
+    })
+    .expect("serialise");
+    c.bench_function(
+        "parse, clean and merge 100 changes into 10k incidents (since-cursor poll)",
+        |b| {
+            b.iter_batched(
+                || model(200, 60, list.clone()),
+                |mut m| {
+                    take_poll(&mut m, black_box(&body), false);
                     m
                 },
                 criterion::BatchSize::LargeInput,
@@ -174,6 +217,7 @@ criterion_group!(
     bench_draw,
     bench_apply_poll,
     bench_parse,
-    bench_parse_and_apply
+    bench_parse_and_apply,
+    bench_apply_changes
 );
 criterion_main!(benches);
