@@ -272,15 +272,6 @@ impl Model {
         done
     }
 
-    /// Counts of open incidents by severity, most severe first.
-    pub fn count_open(&self) -> [usize; 4] {
-        let mut counts = [0; 4];
-        for inc in self.incidents.iter().filter(|i| i.status.is_open()) {
-            counts[inc.severity as usize] += 1;
-        }
-        counts
-    }
-
     /// What goes in the on-disk cache.
     pub fn snapshot(&self) -> crate::feed::cache::CachedFeed {
         crate::feed::cache::CachedFeed {

@@ -7,6 +7,16 @@ use super::super::msg::Command;
 use crate::feed::Request;
 use crate::runbook::{Query, rank};
 
+/// Open incidents by severity, most severe first: kept with the list, so a
+/// frame never counts them.
+fn count_open(incidents: &[crate::incident::Incident]) -> [usize; 4] {
+    let mut counts = [0; 4];
+    for inc in incidents.iter().filter(|i| i.status.is_open()) {
+        counts[inc.severity as usize] += 1;
+    }
+    counts
+}
+
 /// Sorts, filters and puts the cursor back on the incident it was on.
 pub fn rebuild(model: &mut Model) {
     // The incidents stay where they are; only their indices are sorted.
@@ -18,8 +28,8 @@ pub fn rebuild(model: &mut Model) {
     // Keys side by side rather than looked up in the incidents at every
     // comparison; ids are unique, so the key is total and any sort exact.
     visible.sort_by_cached_key(|&i| sort_key(&incidents[i]));
+    model.open_counts = count_open(incidents);
     model.visible = visible;
-    model.open_counts = model.count_open();
     let keep = model.selected;
     let found = keep.and_then(|id| {
         model
