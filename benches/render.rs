@@ -74,6 +74,7 @@ fn model(width: u16, height: u16, list: Vec<Incident>) -> Model {
         Msg::Feed(FeedEvent::Polled {
             incidents: list,
             full: true,
+            resume: None,
         }),
     );
     m
@@ -103,6 +104,7 @@ fn bench_apply_poll(c: &mut Criterion) {
                     Msg::Feed(FeedEvent::Polled {
                         incidents: list,
                         full: true,
+                        resume: None,
                     }),
                 );
                 m
@@ -134,6 +136,7 @@ fn take_poll(m: &mut Model, body: &[u8], full: bool) {
         Msg::Feed(FeedEvent::Polled {
             incidents: list.incidents,
             full,
+            resume: None,
         }),
     );
 }

@@ -257,6 +257,7 @@ async fn an_escape_sequence_in_an_annotation_arrives_inert_on_the_screen() {
         Msg::Feed(FeedEvent::Polled {
             incidents: list.incidents,
             full: true,
+            resume: None,
         }),
     );
     update(

@@ -156,6 +156,7 @@ fn screen_model(width: u16, height: u16) -> Model {
         Msg::Feed(FeedEvent::Polled {
             incidents,
             full: true,
+            resume: None,
         }),
     );
     let mut detail = incident(&specs()[0]);

@@ -5,7 +5,7 @@ mod common;
 use std::time::Duration;
 
 use common::{ALICE, BOB, TestHub, incident};
-use oncall::feed::{Action, FeedError, HubClient, ListOutcome};
+use oncall::feed::{Action, FeedClient, FeedError, FeedEvent, HubClient, ListOutcome, Resume};
 
 fn client(hub: &TestHub, token: &str) -> HubClient {
     HubClient::new(
@@ -50,9 +50,20 @@ async fn an_unchanged_feed_is_a_304_and_a_change_is_seen_by_cursor() {
     let hub = TestHub::start().await;
     hub.open(&incident("one")).await;
     let c = client(&hub, ALICE);
-    let ListOutcome::Changed { list, etag } = c.list(None, None).await.unwrap() else {
+    let ListOutcome::Changed {
+        list,
+        etag,
+        hub: database,
+    } = c.list(None, None).await.unwrap()
+    else {
         panic!()
     };
+    // The answer names the database its cursor belongs to.
+    let named = database.expect("the hub names its database");
+    assert!(
+        !named.is_empty() && named.bytes().all(|b| b.is_ascii_hexdigit()),
+        "{named}"
+    );
     assert_eq!(
         c.list(None, etag.as_deref()).await.unwrap(),
         ListOutcome::Unchanged
@@ -115,4 +126,76 @@ async fn errors_say_what_happened() {
     let down = HubClient::new(&base, ALICE.into(), "ONCALL_TOKEN", Duration::from_secs(2)).unwrap();
     let err = down.list(None, None).await.unwrap_err();
     assert!(err.is_transient(), "{err:?}");
+}
+
+/// The first event of a poller started from `resume`.
+async fn first_poll(hub: &TestHub, resume: Resume) -> FeedEvent {
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<FeedEvent>();
+    let (_wake, wake_rx) = tokio::sync::mpsc::channel(1);
+    oncall::feed::poller::spawn(
+        FeedClient::Hub(client(hub, ALICE)),
+        "alice".into(),
+        Duration::from_secs(3600),
+        Some(resume),
+        tx,
+        wake_rx,
+    );
+    rx.recv().await.expect("the poller reports")
+}
+
+#[tokio::test]
+async fn a_saved_cursor_resumes_only_in_the_database_that_gave_it() {
+    let first = TestHub::start().await;
+    for title in ["one", "two", "three"] {
+        first.open(&incident(title)).await;
+    }
+    let ListOutcome::Changed { list, hub, .. } =
+        client(&first, ALICE).list(None, None).await.unwrap()
+    else {
+        panic!("expected a list")
+    };
+    let saved = Resume {
+        cursor: list.cursor,
+        hub: hub.expect("the hub names its database"),
+    };
+    let four = first.open(&incident("four")).await;
+
+    // The same database: only what changed since the saved cursor.
+    let FeedEvent::Polled {
+        incidents,
+        full,
+        resume,
+    } = first_poll(&first, saved.clone()).await
+    else {
+        panic!("expected a poll")
+    };
+    assert!(!full, "resumed, not started over");
+    assert_eq!(
+        incidents.iter().map(|i| i.id).collect::<Vec<_>>(),
+        [four.id]
+    );
+    let resume = resume.expect("a hub feed can resume");
+    assert_eq!(resume.hub, saved.hub);
+    assert!(resume.cursor > saved.cursor);
+
+    // Another database that has already seen more changes than the saved
+    // cursor: the cursor does not go backwards, yet it means nothing here.
+    let other = TestHub::start().await;
+    for n in 0..6 {
+        other.open(&incident(&format!("elsewhere {n}"))).await;
+    }
+    let FeedEvent::Polled {
+        incidents,
+        full,
+        resume,
+    } = first_poll(&other, saved.clone()).await
+    else {
+        panic!("expected a poll")
+    };
+    assert!(
+        full,
+        "another database: the whole list, to replace what is held"
+    );
+    assert_eq!(incidents.len(), 6);
+    assert_ne!(resume.expect("named").hub, saved.hub);
 }

@@ -96,6 +96,7 @@ async fn every_kind_of_failure_keeps_the_last_good_state_and_says_which() {
         FeedClient::Hub(client),
         "alice".into(),
         Duration::from_secs(3600),
+        None,
         tx,
         wake_rx,
     );
@@ -162,6 +163,7 @@ async fn a_feed_that_is_not_there_says_so() {
         FeedClient::Hub(client),
         "alice".into(),
         Duration::from_secs(3600),
+        None,
         tx,
         wake_rx,
     );

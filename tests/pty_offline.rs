@@ -1,7 +1,8 @@
 //! The console with the hub stopped under it: the last good state stays on
 //! screen, marked stale; actions go into the outbox (and survive quitting);
 //! the console restarts from its cache; when the hub is back, the queued
-//! actions arrive, in order, exactly once.
+//! actions arrive, in order, exactly once. A hub back on another database is
+//! taken as a new feed, not merged into what the console held.
 mod common;
 #[path = "support/pty.rs"]
 mod pty;
@@ -83,6 +84,37 @@ async fn actions_taken_while_the_hub_is_down_arrive_once_when_it_is_back() {
         [EventKind::Acknowledged, EventKind::Note],
         "in the order they were taken"
     );
+    console.send("q");
+    assert!(console.wait_exit());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_hub_back_on_another_database_replaces_what_the_console_held() {
+    let mut hub = TestHub::start().await;
+    hub.open(&common::incident("only in the old database"))
+        .await;
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = config(dir.path(), &hub);
+    let mut console = start(&cfg, dir.path());
+    console.wait_text("team hub live");
+    console.wait_text("only in the old database");
+
+    // Its cursor is past the console's: only the database's name tells.
+    hub.replace_database(&["new database one", "new database two", "new database three"])
+        .await;
+    console.wait_text("new database three");
+    console.wait_for("the old database's incident gone", |s| {
+        !s.contains("only in the old database")
+    });
+    console.send("q");
+    assert!(console.wait_exit());
+
+    // Started again from its cache: the cursor saved with it is resumed
+    // (nothing changed since, so the same three and nothing else).
+    let mut console = start(&cfg, dir.path());
+    console.wait_text("team hub live");
+    console.wait_text("new database three");
+    assert!(!console.screen().contains("only in the old database"));
     console.send("q");
     assert!(console.wait_exit());
 }

@@ -60,6 +60,8 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
         .as_ref()
         .ok()
         .map(|c| feed::cache::path(&settings.data_dir, c.base()));
+    // Read before the poller starts: it resumes from where the cache was.
+    let cached = cache_path.as_deref().and_then(feed::cache::load);
     let worker = match settings.client {
         Ok(client) => {
             let (wake_tx, wake_rx) = mpsc::channel(1);
@@ -67,6 +69,7 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
                 client.clone(),
                 settings.responder.clone(),
                 settings.poll_interval,
+                cached.as_ref().and_then(|c| c.resume.clone()),
                 tx.clone(),
                 wake_rx,
             );
@@ -89,7 +92,7 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
         .ok()
         .and_then(|s| s.trim().parse().ok());
     model.data_dir = settings.data_dir;
-    if let Some(cached) = cache_path.as_deref().and_then(feed::cache::load) {
+    if let Some(cached) = cached {
         update::restore(&mut model, cached);
     }
     let mut screen = terminal::Screen::enter()?;

@@ -116,6 +116,8 @@ pub struct Model {
     /// changes (in `selection::rebuild`, which every change of `incidents`
     /// goes through), not on every frame.
     pub open_counts: [usize; 4],
+    /// The feed's cursor that `incidents` are as of (see `feed::Resume`).
+    pub resume: Option<crate::feed::Resume>,
     pub filter: String,
     /// Position in `visible`, and the incident there (kept when the list moves).
     pub cursor: usize,
@@ -184,6 +186,7 @@ impl Model {
             incidents: Arc::default(),
             visible: Vec::new(),
             open_counts: [0; 4],
+            resume: None,
             filter: String::new(),
             cursor: 0,
             selected: None,
@@ -278,6 +281,7 @@ impl Model {
             saved_at: self.feed.last_ok.unwrap_or(self.now),
             incidents: Arc::clone(&self.incidents),
             oncall: self.oncall.clone(),
+            resume: self.resume.clone(),
         }
     }
 
@@ -286,6 +290,7 @@ impl Model {
     pub fn restore(&mut self, cached: crate::feed::cache::CachedFeed) {
         self.incidents = cached.incidents;
         self.oncall = cached.oncall;
+        self.resume = cached.resume;
         self.feed.last_ok = Some(cached.saved_at);
         self.feed.last_error = Some("the copy saved then; waiting for the feed".to_string());
         self.dirty = true;

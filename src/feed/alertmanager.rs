@@ -88,7 +88,11 @@ impl AlertmanagerClient {
     pub async fn list(&self) -> Result<ListOutcome, FeedError> {
         let (alerts, silences) = self.snapshot().await?;
         let list = lock(&self.seen).absorb(&self.mapping, &alerts, &silences, Utc::now());
-        Ok(ListOutcome::Changed { list, etag: None })
+        Ok(ListOutcome::Changed {
+            list,
+            etag: None,
+            hub: None,
+        })
     }
 
     /// The incident as the last list saw it, with a timeline made from the

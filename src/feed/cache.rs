@@ -17,6 +17,10 @@ pub struct CachedFeed {
     pub incidents: Arc<Vec<Incident>>,
     #[serde(default)]
     pub oncall: Option<OnCall>,
+    /// Where the feed stood when `incidents` were as saved; absent in caches
+    /// written before it was kept, and for feeds that cannot resume.
+    #[serde(default)]
+    pub resume: Option<crate::feed::Resume>,
 }
 
 /// `DATA/cache/<hash of the feed's URL>.json`: one per feed, so a console
@@ -75,9 +79,17 @@ mod tests {
             saved_at: Utc::now(),
             incidents: Arc::default(),
             oncall: None,
+            resume: Some(crate::feed::Resume {
+                cursor: 42,
+                hub: "0123abcd".into(),
+            }),
         };
         save(&p, &cached).unwrap();
         assert_eq!(load(&p), Some(cached));
+        // A cache from before the cursor was kept still loads, without one.
+        let old = r#"{"saved_at":"2026-11-23T03:00:00Z","incidents":[]}"#;
+        std::fs::write(&p, old).unwrap();
+        assert_eq!(load(&p).map(|c| c.resume), Some(None));
         std::fs::write(&p, b"{not json").unwrap();
         assert_eq!(load(&p), None);
         assert_ne!(p, path(dir.path(), "http://other:8080"));

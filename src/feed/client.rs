@@ -62,6 +62,9 @@ pub enum ListOutcome {
     Changed {
         list: IncidentList,
         etag: Option<String>,
+        /// The hub's database, when the feed names it: its cursor means
+        /// something only there.
+        hub: Option<String>,
     },
 }
 
@@ -158,14 +161,17 @@ impl HubClient {
         if resp.status() == StatusCode::NOT_MODIFIED {
             return Ok(ListOutcome::Unchanged);
         }
-        let etag = resp
-            .headers()
-            .get(ETAG)
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_string);
+        let header = |name| {
+            resp.headers()
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_string)
+        };
+        let etag = header(ETAG.as_str());
+        let hub = header(crate::hub::HUB_ID_HEADER);
         let mut list: IncidentList = self.decode(resp).await?;
         list.incidents.iter_mut().for_each(sanitize::incident);
-        Ok(ListOutcome::Changed { list, etag })
+        Ok(ListOutcome::Changed { list, etag, hub })
     }
 
     /// `GET /api/v1/incidents/{id}`, with its timeline.

@@ -11,7 +11,7 @@ pub mod worker;
 
 pub use alertmanager::{AlertmanagerClient, AlertmanagerSettings};
 pub use client::{Action, FeedError, HubClient, ListOutcome};
-pub use poller::FeedEvent;
+pub use poller::{FeedEvent, Resume};
 pub use worker::{Request, WorkerEvent};
 
 use crate::incident::Incident;

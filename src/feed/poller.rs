@@ -2,6 +2,7 @@
 //! its cursor and ETag; the console only receives events.
 use std::time::Duration;
 
+use serde::{Deserialize, Serialize};
 use tokio::sync::mpsc;
 
 use super::FeedClient;
@@ -16,6 +17,10 @@ pub enum FeedEvent {
     Polled {
         incidents: Vec<Incident>,
         full: bool,
+        /// Where this poll leaves the feed, when the feed can resume from
+        /// it (a hub that names its database): saved with the incidents, so
+        /// the next start asks only for what changed since.
+        resume: Option<Resume>,
     },
     /// 304: the feed is as it was.
     Unchanged,
@@ -32,6 +37,15 @@ pub enum FeedEvent {
     },
 }
 
+/// A cursor and the database it belongs to. Kept with the incidents it
+/// brought the console up to, never apart from them: resuming from a cursor
+/// newer than the incidents held would skip what changed in between.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Resume {
+    pub cursor: u64,
+    pub hub: String,
+}
+
 /// How often the rota is read when the feed itself has not changed: shifts
 /// end on the clock, not on a change.
 const ROTA_EVERY: Duration = Duration::from_secs(30);
@@ -42,10 +56,13 @@ pub const MAX_BACKOFF: Duration = Duration::from_secs(60);
 /// Polls every `interval` while the feed answers, backing off (doubling,
 /// with jitter, capped) while it does not. A message on `wake` polls at once
 /// (after an action, so the responder sees its effect and others' soon).
+/// With `resume` (from the cache), the first poll asks only for what changed
+/// since, if the hub's database is still the one that gave the cursor.
 pub fn spawn<M>(
     client: FeedClient,
     me: String,
     interval: Duration,
+    resume: Option<Resume>,
     tx: mpsc::UnboundedSender<M>,
     mut wake: mpsc::Receiver<()>,
 ) where
@@ -53,6 +70,10 @@ pub fn spawn<M>(
 {
     tokio::spawn(async move {
         let mut state = PollState::default();
+        if let Some(resume) = resume.filter(|_| client.incremental()) {
+            state.cursor = Some(resume.cursor);
+            state.hub = Some(resume.hub);
+        }
         let mut rota_read: Option<tokio::time::Instant> = None;
         loop {
             let event = state.poll(&client).await;
@@ -93,6 +114,8 @@ pub fn spawn<M>(
 struct PollState {
     cursor: Option<u64>,
     etag: Option<String>,
+    /// The database `cursor` belongs to, as the hub names it.
+    hub: Option<String>,
     failures: u32,
 }
 
@@ -117,19 +140,29 @@ impl PollState {
         let since = self.cursor;
         match client.list(since, self.etag.as_deref()).await? {
             ListOutcome::Unchanged => Ok(FeedEvent::Unchanged),
-            ListOutcome::Changed { list, etag } => {
-                // A cursor that went backwards means the hub was reset (a new
-                // database): what we hold is no longer comparable, so start over.
-                if since.is_some_and(|s| list.cursor < s) {
+            ListOutcome::Changed { list, etag, hub } => {
+                // A cursor means something only in the database that gave
+                // it. One that went backwards (an older copy restored) or an
+                // answer from another database altogether (replaced, even if
+                // its cursor is further on) means what we hold is not
+                // comparable: start over with the whole list.
+                let other_database = self.hub.is_some() && hub != self.hub;
+                if since.is_some_and(|s| list.cursor < s || other_database) {
                     self.cursor = None;
                     self.etag = None;
+                    self.hub = None;
                     return Box::pin(self.try_poll(client)).await;
                 }
                 self.cursor = Some(list.cursor);
                 self.etag = etag;
+                self.hub = hub;
                 Ok(FeedEvent::Polled {
                     incidents: list.incidents,
                     full: since.is_none() || !client.incremental(),
+                    resume: self.hub.clone().map(|hub| Resume {
+                        cursor: list.cursor,
+                        hub,
+                    }),
                 })
             }
         }

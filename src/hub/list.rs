@@ -17,6 +17,12 @@ use super::error::ApiError;
 use super::list_body::{self, full_list};
 use super::store::StoreError;
 
+/// Names the hub's database on every list answer. A cursor means something
+/// only in the database that gave it: a client resuming from a saved cursor
+/// compares this first, and starts over when the database is another one
+/// (replaced or restored), whatever its cursor says.
+pub const HUB_ID_HEADER: &str = "oncall-hub";
+
 /// Answers to "what changed since" smaller than this go plain: compressing
 /// them saves less than it costs.
 const GZIP_FROM: usize = 8 * 1024;
@@ -98,7 +104,13 @@ pub async fn list_incidents(
     // The unchanged feed: answered from the in-memory change number alone.
     let tag = etag(hub_id, state.store().current_seq(), filter, since);
     if if_none_match(&headers, &tag) {
-        return Ok(answer(StatusCode::NOT_MODIFIED, &tag, None, Body::empty()));
+        return Ok(answer(
+            StatusCode::NOT_MODIFIED,
+            hub_id,
+            &tag,
+            None,
+            Body::empty(),
+        ));
     }
     let gzip = accepts_gzip(&headers);
 
@@ -108,12 +120,13 @@ pub async fn list_incidents(
         return Ok(if gzip {
             answer(
                 StatusCode::OK,
+                hub_id,
                 &tag,
                 Some("gzip"),
                 Body::from(list.gzip.clone()),
             )
         } else {
-            answer(StatusCode::OK, &tag, None, list.plain_body())
+            answer(StatusCode::OK, hub_id, &tag, None, list.plain_body())
         });
     }
     // What changed since the client's cursor: few incidents, read per poll
@@ -135,7 +148,13 @@ pub async fn list_incidents(
         .await?;
     let tag = etag(hub_id, seq, filter, since);
     let encoding = gzipped.then_some("gzip");
-    Ok(answer(StatusCode::OK, &tag, encoding, Body::from(body)))
+    Ok(answer(
+        StatusCode::OK,
+        hub_id,
+        &tag,
+        encoding,
+        Body::from(body),
+    ))
 }
 
 /// Whether the client takes gzip (`Accept-Encoding`, RFC 9110 12.5.3): named
@@ -159,9 +178,15 @@ pub fn accepts_gzip(headers: &HeaderMap) -> bool {
         })
 }
 
-/// A list answer: its ETag, and `Vary` because the same URL answers gzip
-/// to some clients and plain JSON to others.
-fn answer(status: StatusCode, tag: &str, encoding: Option<&'static str>, body: Body) -> Response {
+/// A list answer: its database, its ETag, and `Vary` because the same URL
+/// answers gzip to some clients and plain JSON to others.
+fn answer(
+    status: StatusCode,
+    hub_id: &str,
+    tag: &str,
+    encoding: Option<&'static str>,
+    body: Body,
+) -> Response {
     let mut response = Response::new(body);
     *response.status_mut() = status;
     let headers = response.headers_mut();
@@ -178,6 +203,9 @@ fn answer(status: StatusCode, tag: &str, encoding: Option<&'static str>, body: B
     headers.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
     if let Ok(v) = HeaderValue::from_str(tag) {
         headers.insert(header::ETAG, v);
+    }
+    if let Ok(v) = HeaderValue::from_str(hub_id) {
+        headers.insert(HUB_ID_HEADER, v);
     }
     response
 }

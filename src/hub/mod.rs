@@ -51,6 +51,7 @@ pub use clock::{Clock, ManualClock, SystemClock};
 pub use error::ApiError;
 pub use escalation::HUB_ACTOR;
 pub use extract::MAX_BODY;
+pub use list::HUB_ID_HEADER;
 pub use state::HubState;
 pub use validate::{MAX_DESCRIPTION_BYTES, MAX_TITLE_CHARS};
 

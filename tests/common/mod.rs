@@ -147,6 +147,24 @@ impl TestHub {
         self.hub = Some(running);
     }
 
+    /// Stops the hub and starts it again at the same address on a new
+    /// database in which `titles` were opened first: another database put in
+    /// place while it was down, its cursor already past the old one's.
+    pub async fn replace_database(&mut self, titles: &[&str]) {
+        self.pause().await;
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", self.db.display()));
+        }
+        let address = self.base.clone();
+        self.restart().await;
+        for title in titles {
+            self.open(&incident(title)).await;
+        }
+        self.pause().await;
+        self.base = address;
+        self.resume().await;
+    }
+
     pub async fn stop(mut self) {
         if let Some(running) = self.hub.take() {
             running.shutdown().await;

@@ -10,7 +10,11 @@ use crate::incident::{Incident, level_name};
 
 pub fn on_feed(model: &mut Model, event: FeedEvent) -> Vec<Command> {
     match event {
-        FeedEvent::Polled { incidents, full } => {
+        FeedEvent::Polled {
+            incidents,
+            full,
+            resume,
+        } => {
             // What was already there when the console started rings nothing.
             let ring = model.bell && model.feed.last_ok.is_some() && reaches_me(model, &incidents);
             model.feed.last_ok = Some(model.now);
@@ -20,6 +24,8 @@ pub fn on_feed(model: &mut Model, event: FeedEvent) -> Vec<Command> {
             } else {
                 merge(model, incidents);
             }
+            // The list is now as of this cursor: the two are saved together.
+            model.resume = resume;
             selection::rebuild(model);
             model.dirty = true;
             model.cache_due = true;

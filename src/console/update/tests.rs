@@ -80,6 +80,7 @@ fn polled() -> Model {
                 ),
             ],
             full: true,
+            resume: None,
         }),
     );
     assert_eq!(cmds, vec![Command::Feed(Request::Fetch { id: 2 })]);
@@ -260,6 +261,7 @@ fn escalate_past_the_last_level_is_refused_locally() {
         Msg::Feed(FeedEvent::Polled {
             incidents: vec![top],
             full: false,
+            resume: None,
         }),
     );
     assert!(ch(&mut m, 'e').is_empty());
@@ -410,6 +412,7 @@ fn delta_polls_merge_and_keep_the_selection() {
         Msg::Feed(FeedEvent::Polled {
             incidents: vec![new, resolved],
             full: false,
+            resume: None,
         }),
     );
     assert_eq!(ids(&m), [9, 1, 3, 2]);
@@ -431,6 +434,7 @@ fn delta_polls_merge_and_keep_the_selection() {
         Msg::Feed(FeedEvent::Polled {
             incidents: vec![stale],
             full: false,
+            resume: None,
         }),
     );
     assert_eq!(m.incident(2).unwrap().status, Status::Resolved);
@@ -738,6 +742,7 @@ fn escalation_says_which_level_and_person_it_reaches_and_stops_at_the_policys_la
         Msg::Feed(FeedEvent::Polled {
             incidents: vec![top],
             full: false,
+            resume: None,
         }),
     );
     assert!(ch(&mut m, 'e').is_empty());
@@ -758,7 +763,8 @@ fn the_bell_rings_once_when_something_new_reaches_me_but_not_at_start() {
             &mut m,
             Msg::Feed(FeedEvent::Polled {
                 incidents: vec![mine.clone()],
-                full: true
+                full: true,
+                resume: None,
             })
         )
         .iter()
@@ -772,6 +778,7 @@ fn the_bell_rings_once_when_something_new_reaches_me_but_not_at_start() {
         Msg::Feed(FeedEvent::Polled {
             incidents: vec![new.clone()],
             full: false,
+            resume: None,
         }),
     );
     assert!(cmds.contains(&Command::Bell), "{cmds:?}");
@@ -782,6 +789,7 @@ fn the_bell_rings_once_when_something_new_reaches_me_but_not_at_start() {
         Msg::Feed(FeedEvent::Polled {
             incidents: vec![new],
             full: false,
+            resume: None,
         }),
     );
     assert!(!cmds.contains(&Command::Bell), "{cmds:?}");
@@ -793,7 +801,8 @@ fn the_bell_rings_once_when_something_new_reaches_me_but_not_at_start() {
             &mut m,
             Msg::Feed(FeedEvent::Polled {
                 incidents: vec![theirs],
-                full: false
+                full: false,
+                resume: None,
             })
         )
         .contains(&Command::Bell)
@@ -807,7 +816,8 @@ fn the_bell_rings_once_when_something_new_reaches_me_but_not_at_start() {
             &mut m,
             Msg::Feed(FeedEvent::Polled {
                 incidents: vec![other],
-                full: false
+                full: false,
+                resume: None,
             })
         )
         .contains(&Command::Bell)
@@ -1095,8 +1105,13 @@ fn the_console_starts_from_its_cache_marked_stale() {
         saved_at: t0() - chrono::Duration::minutes(20),
         incidents: vec![inc(4, Severity::High, Status::Triggered, "Cached one", "")].into(),
         oncall: Some(oncall_alex_then_sam()),
+        resume: Some(crate::feed::Resume {
+            cursor: 3,
+            hub: "h1".into(),
+        }),
     };
     super::restore(&mut m, cached);
+    assert_eq!(m.resume.as_ref().map(|r| r.cursor), Some(3));
     update(&mut m, Msg::Resize(120, 40));
     assert_eq!(ids(&m), [4]);
     assert_eq!(m.selected, Some(4));
@@ -1112,12 +1127,18 @@ fn the_console_starts_from_its_cache_marked_stale() {
         Msg::Feed(FeedEvent::Polled {
             incidents: vec![inc(5, Severity::Info, Status::Triggered, "new", "")],
             full: true,
+            resume: Some(crate::feed::Resume {
+                cursor: 7,
+                hub: "h1".into(),
+            }),
         }),
     );
     assert!(m.cache_due);
     let cmds = update(&mut m, Msg::Tick(t0() + chrono::Duration::seconds(1)));
+    // The incidents and the cursor they are as of are saved together.
     assert!(
-        matches!(&cmds[..], [Command::SaveCache(c)] if c.incidents.len() == 1),
+        matches!(&cmds[..], [Command::SaveCache(c)]
+            if c.incidents.len() == 1 && c.resume.as_ref().map(|r| r.cursor) == Some(7)),
         "{cmds:?}"
     );
     if let [Command::SaveCache(c)] = &cmds[..] {
@@ -1131,6 +1152,7 @@ fn the_console_starts_from_its_cache_marked_stale() {
         Msg::Feed(FeedEvent::Polled {
             incidents: vec![],
             full: false,
+            resume: None,
         }),
     );
     assert!(
@@ -1175,6 +1197,7 @@ fn the_clock_ignores_ages_of_rows_scrolled_out_of_view() {
         Msg::Feed(FeedEvent::Polled {
             incidents: many,
             full: true,
+            resume: None,
         }),
     );
     live_at(&mut m, 15);
