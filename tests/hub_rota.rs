@@ -243,7 +243,7 @@ async fn an_unacknowledged_incident_escalates_by_itself_when_its_level_times_out
     let last = i.timeline.last().unwrap();
     assert_eq!(
         (last.kind, last.who.as_str()),
-        (EventKind::Escalated, "oncall")
+        (EventKind::Escalated, "the hub")
     );
     assert_eq!(
         last.text,

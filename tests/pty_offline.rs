@@ -57,6 +57,14 @@ async fn actions_taken_while_the_hub_is_down_arrive_once_when_it_is_back() {
     console.wait_text("⧗ 2 queued");
     console.send("q");
     assert!(console.wait_exit());
+    // Said on the restored screen, where it stays: not lost, not sent yet.
+    assert!(!console.alternate_screen());
+    let parting = console.screen();
+    assert!(
+        parting.contains("2 actions are still queued for the hub")
+            && parting.contains("when the console starts next"),
+        "{parting}"
+    );
 
     // Back, with the hub still down: the cached incident, stale, and the queue.
     let mut console = start(&cfg, dir.path());

@@ -3,6 +3,7 @@
 mod handoff;
 mod page;
 mod runbooks;
+mod shell;
 mod start;
 
 use std::net::SocketAddr;
@@ -54,6 +55,14 @@ pub enum Cmd {
         #[command(subcommand)]
         command: runbooks::RunbooksCmd,
     },
+    /// Print the completion script for a shell, e.g.
+    /// `oncall completions bash > ~/.local/share/bash-completion/completions/oncall`.
+    Completions {
+        #[arg(value_enum)]
+        shell: shell::Shell,
+    },
+    /// Print the man page (roff), e.g. `oncall man > ~/.local/share/man/man1/oncall.1`.
+    Man,
 }
 
 #[derive(Debug, Subcommand)]

@@ -19,16 +19,31 @@ pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
 
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     if cli.demo {
+        require_terminal()?;
         let _log = logging::to_file(&config::data_dir())?;
         return runtime()?
             .block_on(crate::demo::run())
             .map(|_| ExitCode::SUCCESS);
     }
     match cli.command {
+        Some(Cmd::Completions { shell }) => {
+            super::shell::completions(shell, &mut std::io::stdout().lock());
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(Cmd::Man) => {
+            super::shell::man_page(&mut std::io::stdout().lock())
+                .context("cannot write the man page")?;
+            Ok(ExitCode::SUCCESS)
+        }
         None => {
+            require_terminal()?;
             let config = load_config(&cli.config)?;
             let _log = logging::to_file(&config::data_dir())?;
-            console_runtime()?.block_on(console::run(console_settings(&config)))?;
+            let parting = console_runtime()?.block_on(console::run(console_settings(&config)))?;
+            // The terminal is restored by now: this stays on the screen.
+            if let Some(words) = parting {
+                println!("{words}");
+            }
             Ok(ExitCode::SUCCESS)
         }
         Some(Cmd::Serve { listen, db }) => {
@@ -82,6 +97,25 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             super::runbooks::run(&config, command)
         }
     }
+}
+
+/// The console draws a full screen and reads keys: without a terminal on
+/// both ends it could do neither, and crossterm's own error says nothing a
+/// person could act on.
+fn require_terminal() -> anyhow::Result<()> {
+    use std::io::IsTerminal;
+    let missing = match (
+        std::io::stdin().is_terminal(),
+        std::io::stdout().is_terminal(),
+    ) {
+        (true, true) => return Ok(()),
+        (false, false) => "neither its input nor its output is a terminal",
+        (false, true) => "its input is not a terminal",
+        (true, false) => "its output is not a terminal",
+    };
+    bail!(
+        "the console needs a terminal, and {missing}\n  fix: run `oncall` in a terminal window; from a script use `oncall page`, `oncall handoff --print` or `oncall runbooks`"
+    )
 }
 
 /// The console's work is one screen, one poller and one sender: two workers

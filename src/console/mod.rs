@@ -47,8 +47,9 @@ pub struct Settings {
     pub library: Arc<Library>,
 }
 
-/// Runs the console until the responder quits.
-pub async fn run(settings: Settings) -> anyhow::Result<()> {
+/// Runs the console until the responder quits. Returns what to tell them
+/// once the terminal is theirs again (actions still queued), if anything.
+pub async fn run(settings: Settings) -> anyhow::Result<Option<String>> {
     let (tx, mut rx) = mpsc::unbounded_channel::<Msg>();
     let feed_status = FeedStatus {
         unavailable: settings.client.as_ref().err().cloned(),
@@ -111,7 +112,7 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
                         {
                             tracing::warn!("cannot write the feed cache: {e}");
                         }
-                        return Ok(());
+                        return Ok(parting_words(model.waiting));
                     }
                     Command::SaveCache(snapshot) => {
                         if let Some(path) = cache_path.clone() {
@@ -162,7 +163,7 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
             ev = events.next() => match ev {
                 Some(Ok(ev)) => event_to_msg(ev),
                 Some(Err(e)) => return Err(e.into()),
-                None => return Ok(()),
+                None => return Ok(parting_words(model.waiting)),
             },
             Some(m) = rx.recv() => Some(m),
         };
@@ -173,6 +174,21 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
         while let Ok(m) = rx.try_recv() {
             queue.extend(update(&mut model, m));
         }
+    }
+}
+
+/// What a responder who quits with changes still in the outbox must know:
+/// they are not lost, and not sent either until the console runs again.
+fn parting_words(queued: usize) -> Option<String> {
+    match queued {
+        0 => None,
+        1 => Some(
+            "1 action is still queued for the hub: it will be sent when the console starts next."
+                .to_string(),
+        ),
+        n => Some(format!(
+            "{n} actions are still queued for the hub: they will be sent, in order, when the console starts next."
+        )),
     }
 }
 
@@ -294,4 +310,22 @@ fn spawn_signals(tx: mpsc::UnboundedSender<Msg>) {
         }
         let _ = tx.send(Msg::Terminate);
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parting_words;
+
+    #[test]
+    fn quitting_with_queued_actions_says_how_many_and_when_they_go() {
+        assert_eq!(parting_words(0), None);
+        assert!(
+            parting_words(1)
+                .unwrap()
+                .starts_with("1 action is still queued")
+        );
+        let three = parting_words(3).unwrap();
+        assert!(three.starts_with("3 actions are still queued"), "{three}");
+        assert!(three.contains("when the console starts next"), "{three}");
+    }
 }

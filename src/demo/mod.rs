@@ -336,7 +336,7 @@ pub async fn run() -> anyhow::Result<()> {
         library: Arc::new(Library::shipped()),
     };
     let result = tokio::select! {
-        r = console::run(settings) => r,
+        r = console::run(settings) => r.map(|_| ()),
         r = keep_going(&demo, every) => r,
     };
     demo.hub.shutdown().await;

@@ -13,8 +13,9 @@ use super::policy::Paging;
 use super::rota::Cover;
 use super::store::{StoreError, find, parse_time, require, time_text, to_i64};
 
-/// The name the hub's own changes go by in timelines.
-pub const HUB_ACTOR: &str = "oncall";
+/// The name the hub's own changes (automatic escalation) go by in
+/// timelines: a responder reads "the hub escalated", never a person's name.
+pub const HUB_ACTOR: &str = "the hub";
 
 /// Hands the incident to the next level, which must acknowledge it afresh.
 pub fn escalate(

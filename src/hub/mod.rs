@@ -151,10 +151,14 @@ fn bind(listen: SocketAddr) -> std::io::Result<TcpListener> {
 pub async fn start(listen: SocketAddr, settings: HubSettings) -> anyhow::Result<RunningHub> {
     let db = settings.db.clone();
     let tick = settings.escalation_tick;
+    // The socket first: a hub that cannot listen (the port is taken) must
+    // not create, migrate or lock a database it will never serve.
+    let listener = bind(listen).with_context(|| {
+        format!("cannot listen on {listen}: is another hub (or program) using that port?")
+    })?;
     let state = tokio::task::spawn_blocking(move || HubState::open(settings))
         .await
         .context("the task opening the hub database failed")??;
-    let listener = bind(listen).with_context(|| format!("cannot listen on {listen}"))?;
     let addr = listener
         .local_addr()
         .context("the listening socket has no address")?;
