@@ -11,11 +11,16 @@
 //! - `memory`: starts a hub, opens `--incidents` incidents, reads every list
 //!   once (plain and gzip) so the caches are full, and prints the resident
 //!   memory of the hub process.
+//! - `polls`: `--writers` write back to back while `--pollers` ask for the
+//!   whole open list with the ETag of their last answer; prints the polls'
+//!   p50/p95/p99 (`hub_load/polls.rs`).
 //! - `fill`: posts the same open alerts to a running Alertmanager
 //!   (`POST /api/v2/alerts`) and to a running hub (its Alertmanager webhook);
 //!   what `benches/hub_vs_alertmanager.sh` loads both with.
 #[path = "hub_load/alerts.rs"]
 mod alerts;
+#[path = "hub_load/polls.rs"]
+mod polls;
 #[path = "hub_load/spawn.rs"]
 mod spawn;
 
@@ -42,6 +47,20 @@ enum Mode {
         incidents: usize,
         #[arg(long, default_value_t = 64)]
         writers: usize,
+        #[arg(long, default_value_t = 10)]
+        seconds: u64,
+    },
+    /// Full-list poll latency while writes flow.
+    Polls {
+        #[arg(long, default_value_t = 10_000)]
+        incidents: usize,
+        #[arg(long, default_value_t = 16)]
+        writers: usize,
+        #[arg(long, default_value_t = 20)]
+        pollers: usize,
+        /// Each poller's interval in milliseconds (0: back to back).
+        #[arg(long, default_value_t = 0)]
+        every_ms: u64,
         #[arg(long, default_value_t = 10)]
         seconds: u64,
     },
@@ -83,6 +102,22 @@ fn main() -> anyhow::Result<()> {
                 writers,
                 seconds,
             } => writes(incidents, writers, Duration::from_secs(seconds)).await,
+            Mode::Polls {
+                incidents,
+                writers,
+                pollers,
+                every_ms,
+                seconds,
+            } => {
+                polls::polls(
+                    incidents,
+                    writers,
+                    pollers,
+                    Duration::from_millis(every_ms),
+                    Duration::from_secs(seconds),
+                )
+                .await
+            }
             Mode::Memory { incidents } => memory(incidents).await,
             Mode::Fill {
                 alertmanager,

@@ -36,7 +36,11 @@ impl Hub {
             use std::os::unix::fs::PermissionsExt;
             std::fs::set_permissions(&config, std::fs::Permissions::from_mode(0o600))?;
         }
-        let mut child = Command::new(env!("CARGO_BIN_EXE_oncall"))
+        // Another build of oncall to load, to compare two versions on one
+        // machine in one sitting (the one built with this bench otherwise).
+        let binary = std::env::var_os("ONCALL_BENCH_HUB")
+            .map_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_oncall")), PathBuf::from);
+        let mut child = Command::new(binary)
             .arg("--config")
             .arg(&config)
             .args(["serve", "--listen", "127.0.0.1:0", "--db"])

@@ -14,7 +14,8 @@ use crate::incident::IncidentList;
 
 use super::HubState;
 use super::error::ApiError;
-use super::list_body::{self, full_list};
+use super::list_body;
+use super::list_cache::full_list;
 use super::store::StoreError;
 
 /// Names the hub's database on every list answer. A cursor means something

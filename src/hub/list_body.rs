@@ -1,6 +1,7 @@
 //! The full lists as they go out, built once per change and kept until the
 //! next one: every console and script polling the list between two changes
-//! gets the same bytes, so they are made once, not per request.
+//! gets the same bytes, so they are made once, not per request
+//! (`list_cache` decides when).
 //!
 //! A body is written straight from the database in feed order, one incident
 //! at a time, as JSON and as gzip at once; the incidents are never held as a
@@ -9,8 +10,6 @@
 //! long list keeps its memory, and a client that does not take gzip gets the
 //! gzip copy inflated as it is sent.
 use std::io::{Read, Write};
-use std::sync::{Arc, Mutex};
-
 use axum::body::{Body, Bytes};
 use flate2::Compression;
 use flate2::read::GzDecoder;
@@ -18,7 +17,6 @@ use flate2::write::GzEncoder;
 
 use crate::incident::Incident;
 
-use super::HubState;
 use super::list::Filter;
 use super::store::{Store, StoreError};
 
@@ -52,65 +50,6 @@ impl ListBody {
             None => inflated(self.gzip.clone()),
         }
     }
-}
-
-#[derive(Default)]
-struct Slot {
-    body: Mutex<Option<Arc<ListBody>>>,
-    /// Held while rebuilding, so a burst of polls after a change rebuilds
-    /// once, not once per poll.
-    rebuilding: tokio::sync::Mutex<()>,
-}
-
-/// The last built body of each full list.
-#[derive(Default)]
-pub struct ListCache {
-    open: Slot,
-    all: Slot,
-}
-
-impl ListCache {
-    fn slot(&self, filter: Filter) -> &Slot {
-        match filter {
-            Filter::Open => &self.open,
-            Filter::All => &self.all,
-        }
-    }
-}
-
-fn fresh(slot: &Slot, seq: u64) -> Option<Arc<ListBody>> {
-    let body = slot.body.lock().unwrap_or_else(|e| e.into_inner());
-    body.as_ref().filter(|b| b.seq >= seq).cloned()
-}
-
-/// The full list for `filter` as of now at the latest, from the cache when
-/// it is current.
-pub async fn full_list(state: &HubState, filter: Filter) -> Result<Arc<ListBody>, StoreError> {
-    let slot = state.lists().slot(filter);
-    if let Some(body) = fresh(slot, state.store().current_seq()) {
-        return Ok(body);
-    }
-    let _rebuilding = slot.rebuilding.lock().await;
-    // Someone else may have rebuilt it while this poll waited.
-    if let Some(body) = fresh(slot, state.store().current_seq()) {
-        return Ok(body);
-    }
-    let started = std::time::Instant::now();
-    let body = Arc::new(
-        state
-            .blocking(move |s| build(s.store(), filter, PLAIN_KEEP))
-            .await?,
-    );
-    tracing::debug!(
-        ?filter,
-        seq = body.seq,
-        plain = body.plain.as_ref().map(Bytes::len),
-        gzip = body.gzip.len(),
-        millis = started.elapsed().as_millis(),
-        "list rebuilt"
-    );
-    *slot.body.lock().unwrap_or_else(|e| e.into_inner()) = Some(body.clone());
-    Ok(body)
 }
 
 /// Writes the list for `filter` from one snapshot of the database: the JSON

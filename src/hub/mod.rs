@@ -20,6 +20,7 @@ mod handoff;
 mod idempotency;
 mod list;
 mod list_body;
+mod list_cache;
 mod oncall_routes;
 mod policy;
 mod rota;

@@ -15,7 +15,7 @@ use super::clock::Clock;
 use super::error::ApiError;
 use super::escalation;
 use super::idempotency::{self, Answer, IdempotencyKey};
-use super::list_body::ListCache;
+use super::list_cache::ListCache;
 use super::policy::Paging;
 use super::store::{Store, StoreError};
 use super::validate;
