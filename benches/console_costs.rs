@@ -38,10 +38,7 @@ fn main() {
     let settings = HubSettings {
         db: dir.path().join("hub.db"),
         config: HubConfig {
-            responders: vec![ResponderConfig {
-                name: "alex".into(),
-                token_sha256: Sha256Hex::of(TOKEN),
-            }],
+            responders: vec![ResponderConfig::new("alex", Sha256Hex::of(TOKEN))],
             ..HubConfig::default()
         },
         clock: clock.clone(),

@@ -62,10 +62,7 @@ fn bench_list(c: &mut Criterion) {
     let state = HubState::open(HubSettings {
         db: dir.path().join("hub.db"),
         config: HubConfig {
-            responders: vec![ResponderConfig {
-                name: "bench".to_string(),
-                token_sha256: Sha256Hex::of(TOKEN),
-            }],
+            responders: vec![ResponderConfig::new("bench", Sha256Hex::of(TOKEN))],
             ..HubConfig::default()
         },
         clock: Arc::new(SystemClock),

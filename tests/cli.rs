@@ -2,27 +2,14 @@
 //! its job, each bad input gets a message that says what and how to fix it.
 mod common;
 
+#[path = "support/cli.rs"]
+mod cli;
+
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Command;
 
+use cli::{oncall, stderr, stdout};
 use common::{ALICE, TestHub};
-
-fn oncall(args: &[&str], env: &[(&str, &str)]) -> Output {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_oncall"));
-    cmd.args(args).env_remove("ONCALL_TOKEN");
-    for (k, v) in env {
-        cmd.env(k, v);
-    }
-    cmd.output().expect("run oncall")
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
 
 fn write_config(dir: &Path, text: &str) -> String {
     let path = dir.join("config.toml");

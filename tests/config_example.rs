@@ -2,7 +2,7 @@
 //! must show every key the config accepts.
 use std::path::Path;
 
-use oncall::config::{Config, FeedKind};
+use oncall::config::{Config, FeedKind, Role};
 use oncall::incident::Targets;
 
 #[test]
@@ -13,7 +13,23 @@ fn config_example_parses() {
     assert_eq!(config.feeds.len(), 1);
     assert_eq!(config.feeds[0].kind, FeedKind::Hub);
     assert_eq!(config.feeds[0].poll_interval.to_string(), "2s");
-    assert_eq!(config.hub.responders.len(), 5);
+    let roles: Vec<(&str, Role)> = config
+        .hub
+        .responders
+        .iter()
+        .map(|r| (r.name.as_str(), r.role))
+        .collect();
+    assert_eq!(
+        roles,
+        [
+            ("alice", Role::Responder),
+            ("bob", Role::Responder),
+            ("carol", Role::Responder),
+            ("dave", Role::Responder),
+            ("erin", Role::Lead),
+            ("alertmanager", Role::Integration),
+        ]
+    );
     let rota = config.hub.rota.as_ref().expect("the example has a rota");
     assert_eq!(rota.responders, ["alice", "bob", "carol"]);
     assert_eq!(rota.shift.to_string(), "12h");
@@ -80,6 +96,9 @@ fn config_example_documents_every_key() {
         "bell",
         "[[hub.responders]]",
         "token_sha256",
+        "role",
+        "\"lead\"",
+        "\"integration\"",
         "[hub.rota]",
         "responders",
         "shift",

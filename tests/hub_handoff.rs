@@ -190,14 +190,10 @@ async fn hand_offs_that_cannot_be_carried_out_are_refused() {
         let e = expect_error(resp, StatusCode::BAD_REQUEST, "bad_request").await;
         assert!(e.error.contains(needle), "{body}: {}", e.error);
     }
-    // bob is the rota's next person, so bob must say whom he hands to.
+    // bob is not on call, so he may not hand off at all.
     let resp = hub.post(BOB, "/api/v1/handoff", &json!({"note": ""})).await;
-    let e = expect_error(resp, StatusCode::BAD_REQUEST, "bad_request").await;
-    assert!(
-        e.error.contains("the rota's next person is bob"),
-        "{}",
-        e.error
-    );
+    let e = expect_error(resp, StatusCode::FORBIDDEN, "forbidden").await;
+    assert!(e.error.starts_with("alice is on call now"), "{}", e.error);
     // Nothing was recorded or moved.
     expect_error(
         hub.get(ALICE, "/api/v1/handoffs/latest").await,

@@ -20,6 +20,7 @@ const ROUTES: &[&str] = &[
     "/api/v1/incidents/1/notes",
     "/api/v1/incidents/1/steps",
     "/api/v1/handoff",
+    "/api/v1/handoff?dry_run=true",
     "/api/v1/alertmanager",
     "/api/v1/incidents/18446744073709551615/notes",
     "/api/v1/incidents/-1/notes",

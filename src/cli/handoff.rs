@@ -30,6 +30,12 @@ pub async fn run(config: &Config, args: HandoffArgs) -> anyhow::Result<ExitCode>
         bail!("say --print to see the note; the hand-off itself is sent from the console with H");
     }
     let client = super::page::hub_client(config, args.hub.as_deref(), args.token_env.as_deref())?;
+    // The hub decides who may hand off to whom: no note for a hand-off it
+    // would refuse.
+    client
+        .check_hand_off(args.to.as_deref())
+        .await
+        .with_context(|| format!("checking the hand-off with {}", client.base()))?;
     let me = config.responder_name();
     let mut shift = gather(&client, &me, chrono::Utc::now())
         .await

@@ -68,7 +68,14 @@ pub enum Cmd {
 #[derive(Debug, Subcommand)]
 pub enum TokenCmd {
     /// Make a new token for NAME and print the line for the hub's config.
-    New { name: String },
+    New {
+        name: String,
+        /// responder (a person), lead (a person who may also hand off a
+        /// shift someone else holds) or integration (Alertmanager, scripts:
+        /// may only send events).
+        #[arg(long, default_value = "responder", value_name = "ROLE")]
+        role: crate::config::Role,
+    },
 }
 
 pub fn main() -> ExitCode {

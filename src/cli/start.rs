@@ -7,7 +7,7 @@ use std::time::Duration;
 use anyhow::{Context, bail};
 
 use super::{Cli, Cmd, TokenCmd};
-use crate::config::{self, Config, FeedConfig, FeedKind};
+use crate::config::{self, Config, FeedConfig, FeedKind, Role};
 use crate::console;
 use crate::feed::{AlertmanagerClient, AlertmanagerSettings, FeedClient, HubClient};
 use crate::hub;
@@ -71,7 +71,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             runtime()?.block_on(super::handoff::run(&config, args))
         }
         Some(Cmd::Token {
-            command: TokenCmd::New { name },
+            command: TokenCmd::New { name, role },
         }) => {
             let name = name.trim();
             if name.is_empty() || name.chars().any(|c| c.is_control() || c == '"') {
@@ -85,10 +85,16 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             );
             println!("    {token}\n");
             println!("Add this to the hub's config file:\n");
-            println!("{}", hub::token::config_line(name, &token));
-            println!(
-                "\n{name} puts the token in the environment variable their config names (default ONCALL_TOKEN)."
-            );
+            println!("{}", hub::token::config_line(name, &token, role));
+            if role == Role::Integration {
+                println!(
+                    "\n{name} sends the token as its bearer credentials; it may only send events (POST /api/v1/incidents, POST /api/v1/alertmanager)."
+                );
+            } else {
+                println!(
+                    "\n{name} puts the token in the environment variable their config names (default ONCALL_TOKEN)."
+                );
+            }
             Ok(ExitCode::SUCCESS)
         }
         Some(Cmd::Runbooks { command }) => {

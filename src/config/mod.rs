@@ -190,12 +190,84 @@ pub struct HubConfig {
     pub alertmanager: AlertmanagerConfig,
 }
 
+impl HubConfig {
+    /// The names of the responders with `role = "integration"`, which are
+    /// never on call nor an owner.
+    pub fn integrations(&self) -> impl Iterator<Item = &str> {
+        self.responders
+            .iter()
+            .filter(|r| r.role == Role::Integration)
+            .map(|r| r.name.as_str())
+    }
+}
+
 /// A responder the hub accepts, known by the SHA-256 of their token.
 #[derive(Debug, Clone, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct ResponderConfig {
     pub name: String,
     pub token_sha256: Sha256Hex,
+    #[serde(default)]
+    pub role: Role,
+}
+
+impl ResponderConfig {
+    /// A person with the default role.
+    pub fn new(name: impl Into<String>, token_sha256: Sha256Hex) -> Self {
+        ResponderConfig {
+            name: name.into(),
+            token_sha256,
+            role: Role::default(),
+        }
+    }
+}
+
+/// What a token may do on the hub (PRODUCT.md, "Who may do what").
+#[derive(Debug, Clone, Copy, Default, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    /// A person: works incidents, and hands off the shift they hold.
+    #[default]
+    Responder,
+    /// A person who may also hand off a shift someone else holds.
+    Lead,
+    /// Alertmanager, scripts, cron jobs: may only send events, and is never
+    /// on call, an owner or a hand-off target.
+    Integration,
+}
+
+impl Role {
+    pub const NAMES: [&str; 3] = ["responder", "lead", "integration"];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Responder => "responder",
+            Role::Lead => "lead",
+            Role::Integration => "integration",
+        }
+    }
+}
+
+impl std::fmt::Display for Role {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for Role {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Role, String> {
+        match s.trim() {
+            "responder" => Ok(Role::Responder),
+            "lead" => Ok(Role::Lead),
+            "integration" => Ok(Role::Integration),
+            other => Err(format!(
+                "'{other}' is not a role: use {}",
+                Role::NAMES.join(", ")
+            )),
+        }
+    }
 }
 
 impl Config {

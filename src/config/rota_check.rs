@@ -1,6 +1,7 @@
 //! The checks of `[hub.rota]` and `[[hub.policies]]` that look across values:
-//! every name must be a configured responder, every service in one policy,
-//! every window the right way round. Each error points at the line to change
+//! every name must be a configured person (an integration is never on call
+//! nor an owner), every service in one policy, every window the right way
+//! round. Each error points at the line to change
 //! and says how.
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -17,6 +18,7 @@ pub fn check(hub: &HubConfig, text: &str, path: &Path) -> Result<(), ConfigError
         path,
         text,
         known: hub.responders.iter().map(|r| r.name.as_str()).collect(),
+        integrations: hub.integrations().collect(),
     };
     if let Some(rota) = &hub.rota {
         c.rota(rota)?;
@@ -28,6 +30,7 @@ struct Checker<'a> {
     path: &'a Path,
     text: &'a str,
     known: BTreeSet<&'a str>,
+    integrations: BTreeSet<&'a str>,
 }
 
 impl Checker<'_> {
@@ -41,10 +44,11 @@ impl Checker<'_> {
             ));
         }
         for name in &rota.responders {
-            self.responder(name, "the rota")?;
+            self.person(name, "the rota", (ROTA, "responders"))?;
         }
         for (i, o) in rota.overrides.iter().enumerate() {
-            self.responder(&o.responder, "an override")?;
+            let at = (("[[hub.rota.overrides]]", i), "responder");
+            self.person(&o.responder, "an override", at)?;
             if o.end <= o.start {
                 return Err(self.in_table(
                     ("[[hub.rota.overrides]]", i),
@@ -136,7 +140,7 @@ impl Checker<'_> {
                     }
                     Targets::Named(names) => {
                         for n in names {
-                            self.responder(n, &format!("{name} of {what}"))?;
+                            self.person(n, &format!("{name} of {what}"), (at, "who"))?;
                         }
                     }
                 }
@@ -206,7 +210,28 @@ impl Checker<'_> {
         Ok(())
     }
 
-    fn responder(&self, name: &str, place: &str) -> Result<(), ConfigError> {
+    /// `name`, found in `place` at `at` (a table and its key), must be a
+    /// configured responder who is a person.
+    fn person(
+        &self,
+        name: &str,
+        place: &str,
+        (table, key): ((&str, usize), &str),
+    ) -> Result<(), ConfigError> {
+        if self.integrations.contains(name) {
+            // The name is also in [[hub.responders]], so point at the key
+            // here rather than at the last place the name is quoted.
+            return Err(self.in_table(
+                table,
+                key,
+                &format!(
+                    "'{name}' is in {place}, but it is an integration (role = \"integration\"): integrations only send events and are never on call or an owner"
+                ),
+                &format!(
+                    "name a person here instead of '{name}', or, if '{name}' is a person, remove role = \"integration\" from their [[hub.responders]] entry"
+                ),
+            ));
+        }
         if self.known.contains(name) {
             return Ok(());
         }

@@ -144,3 +144,20 @@ fn hub_alertmanager_section_maps_severities_and_rejects_unknown_keys() {
     let err = parse("[hub.alertmanager]\nservice_label = \"my service\"\n").unwrap_err();
     assert_eq!(err.line, Some(2), "{err}");
 }
+
+#[test]
+fn an_unknown_role_names_line_and_the_roles() {
+    let err = parse(
+        "[[hub.responders]]\nname = \"alice\"\ntoken_sha256 = \"9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08\"\nrole = \"admin\"\n",
+    )
+    .unwrap_err();
+    assert_eq!(err.line, Some(4), "{err}");
+    assert!(err.fix.contains("responder, lead, integration"), "{err}");
+    assert_eq!("lead".parse::<Role>(), Ok(Role::Lead));
+    assert!(
+        "admin"
+            .parse::<Role>()
+            .unwrap_err()
+            .contains("responder, lead, integration")
+    );
+}

@@ -12,8 +12,8 @@ use anyhow::Context;
 use chrono::{DateTime, Utc};
 
 use crate::config::{
-    HubConfig, HumanDuration, LevelConfig, PolicyConfig, ResponderConfig, RotaConfig, Sha256Hex,
-    Timestamp,
+    HubConfig, HumanDuration, LevelConfig, PolicyConfig, ResponderConfig, Role, RotaConfig,
+    Sha256Hex, Timestamp,
 };
 use crate::console;
 use crate::feed::{Action, HubClient};
@@ -76,9 +76,14 @@ pub async fn start_hub() -> anyhow::Result<DemoHub> {
     let mut responders = Vec::new();
     for name in [YOU, MONITORING].iter().chain(TEAMMATES) {
         let token = hub::token::new_token();
+        let role = if *name == MONITORING {
+            Role::Integration
+        } else {
+            Role::Responder
+        };
         responders.push(ResponderConfig {
-            name: name.to_string(),
-            token_sha256: Sha256Hex::of(&token),
+            role,
+            ..ResponderConfig::new(*name, Sha256Hex::of(&token))
         });
         tokens.insert(name.to_string(), token);
     }
@@ -212,19 +217,16 @@ async fn demo_step(monitoring: &HubClient, mates: &[HubClient], step: usize) -> 
             let scene = &ARRIVALS[(step / 4) % ARRIVALS.len()];
             monitoring.open(&scene.to_new()).await?;
         }
-        _ => teammate_acts(mate, monitoring, step).await?,
+        _ => teammate_acts(mate, step).await?,
     }
     Ok(())
 }
 
 /// A teammate picks up an unowned incident, leaves a note, or resolves one
 /// of theirs, so the feed shows other people working too.
-async fn teammate_acts(
-    mate: &HubClient,
-    monitoring: &HubClient,
-    step: usize,
-) -> anyhow::Result<()> {
-    let list = match monitoring.list(None, None).await? {
+async fn teammate_acts(mate: &HubClient, step: usize) -> anyhow::Result<()> {
+    // Monitoring is an integration: it may only send events, not read them.
+    let list = match mate.list(None, None).await? {
         crate::feed::ListOutcome::Changed { list, .. } => list.incidents,
         crate::feed::ListOutcome::Unchanged => return Ok(()),
     };

@@ -1,6 +1,6 @@
 //! The hub's rota and hand-offs, as the console reads and sends them.
 use super::client::{FeedError, HubClient};
-use crate::incident::{Handoff, HandoffRequest, IncidentList, OnCall};
+use crate::incident::{Handoff, HandoffPlan, HandoffRequest, IncidentList, OnCall};
 use crate::sanitize;
 
 impl HubClient {
@@ -48,6 +48,23 @@ impl HubClient {
     ) -> Result<Handoff, FeedError> {
         let h: Handoff = self.post_keyed("/api/v1/handoff", req, key).await?;
         Ok(clean(h))
+    }
+
+    /// `POST /api/v1/handoff?dry_run=true`: what handing off to `to` (the
+    /// rota's next person when `None`) would do now, or, as
+    /// [`FeedError::Rejected`], the hub's reason it would refuse. Records
+    /// nothing.
+    pub async fn check_hand_off(&self, to: Option<&str>) -> Result<HandoffPlan, FeedError> {
+        let req = HandoffRequest {
+            to: to.map(str::to_string),
+            note: String::new(),
+        };
+        let mut plan: HandoffPlan = self
+            .post_keyed("/api/v1/handoff?dry_run=true", &req, None)
+            .await?;
+        plan.from = sanitize::line(&plan.from);
+        plan.to = sanitize::line(&plan.to);
+        Ok(plan)
     }
 
     /// Every incident the hub holds, resolved ones too (for the hand-off note).

@@ -13,6 +13,10 @@ pub enum ApiError {
     BadRequest(String),
     #[error("{0}")]
     Unauthorized(&'static str),
+    /// The token is known, but its responder may not do this; the message
+    /// says why (PRODUCT.md, "Who may do what").
+    #[error("{0}")]
+    Forbidden(String),
     #[error("{0}")]
     NotFound(String),
     #[error("{0}")]
@@ -44,6 +48,7 @@ impl ApiError {
         match self {
             ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
             ApiError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
+            ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
             ApiError::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
@@ -57,6 +62,7 @@ impl ApiError {
         match self {
             ApiError::BadRequest(_) => "bad_request",
             ApiError::Unauthorized(_) => "unauthorized",
+            ApiError::Forbidden(_) => "forbidden",
             ApiError::NotFound(_) => "not_found",
             ApiError::MethodNotAllowed(_) => "method_not_allowed",
             ApiError::TooLarge(_) => "too_large",
@@ -71,6 +77,7 @@ impl From<StoreError> for ApiError {
         match e {
             StoreError::NotFound(id) => ApiError::NotFound(format!("there is no incident #{id}")),
             StoreError::Invalid(message) => ApiError::BadRequest(message),
+            StoreError::Forbidden(message) => ApiError::Forbidden(message),
             StoreError::Refused {
                 code,
                 message,

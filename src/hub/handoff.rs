@@ -1,12 +1,13 @@
-//! Hand-offs: the end of a shift recorded on the hub. One transaction records
+//! Hand-offs: the end of a shift recorded on the hub. One transaction checks
+//! that the sender may hand off (the responder on call, or a lead), records
 //! it, passes every open incident the outgoing responder holds to the
 //! incoming one, and makes the incoming one on call to the end of the shift
 //! (the stored hand-off is read back as a cover of the rota, so it survives
-//! restarts).
+//! restarts). A dry run answers with the same checks and records nothing.
 use chrono::{DateTime, TimeDelta, Utc};
 use rusqlite::{Connection, OptionalExtension, Row, Transaction, params};
 
-use crate::incident::{EventKind, Handoff};
+use crate::incident::{EventKind, Handoff, HandoffPlan};
 
 use super::changes::{Actor, append, touch};
 use super::policy::Paging;
@@ -46,6 +47,11 @@ pub fn covers(
     let mut covers = Vec::new();
     for row in rows {
         let (who, start, end) = row?;
+        // An integration is never on call, even if a hand-off recorded
+        // before it was one says so.
+        if paging.is_integration(&who) {
+            continue;
+        }
         covers.push(Cover {
             who,
             start: parse_time(&start).map_err(StoreError::Corrupt)?,
@@ -55,20 +61,23 @@ pub fn covers(
     Ok(covers)
 }
 
-/// `by` hands the shift to `to`, or to the rota's next person when `to` is
-/// `None`. `to`, when given, must already be a known responder.
-pub fn record(
-    tx: &Transaction<'_>,
+/// What `by` handing the shift to `to` (the rota's next person when `None`)
+/// would do, or why it may not. Only the responder on call now may hand off,
+/// or a lead (`lead`), who hands off the shift of whoever holds it. `to`,
+/// when given, must already be a person of this hub.
+pub fn plan(
+    conn: &Connection,
     by: Actor<'_>,
+    lead: bool,
     to: Option<&str>,
-    note: &str,
     paging: &Paging,
-) -> Result<Handoff, StoreError> {
+) -> Result<HandoffPlan, StoreError> {
+    let handoffs = covers(conn, by.now, paging)?;
+    let from = outgoing(by, lead, paging, &handoffs)?;
     let named = to.is_some();
     let to = match to {
         Some(to) => to.to_string(),
         None => {
-            let handoffs = covers(tx, by.now, paging)?;
             let no_rota = || {
                 StoreError::Invalid(
                     "no rota: say who takes over, like {\"to\": \"bob\", \"note\": \"...\"}"
@@ -78,45 +87,96 @@ pub fn record(
             paging.next_on_call(by.now, &handoffs).ok_or_else(no_rota)?
         }
     };
-    if to == by.who {
-        let why = if named {
-            format!("{to} cannot hand off to themselves")
-        } else {
-            format!("the rota's next person is {to}, who is handing off")
+    if to == from {
+        let why = match (named, from == by.who) {
+            (true, true) => format!("{to} cannot hand off to themselves"),
+            (true, false) => format!("{to} is on call already"),
+            (false, true) => format!("the rota's next person is {to}, who is handing off"),
+            (false, false) => format!("the rota's next person is {to}, who is on call already"),
         };
         return Err(StoreError::Invalid(format!(
             "{why}: say who takes over with \"to\""
         )));
     }
-    let until = paging.rota().map(|r| r.shift_end(by.now));
-
-    let ids: Vec<i64> = tx
+    let moves = conn
         .prepare_cached(
             "SELECT id FROM incidents WHERE owner = ?1 AND status <> 'resolved' ORDER BY id",
         )?
-        .query_map([by.who], |r| r.get(0))?
+        .query_map([&from], |r| r.get::<_, i64>(0))?
+        .map(|id| {
+            let id = id?;
+            u64::try_from(id)
+                .map_err(|_| StoreError::Corrupt(format!("incident id {id} is negative")))
+        })
         .collect::<Result<_, _>>()?;
-    let text = format!("handed over from {} to {to}", by.who);
-    let mut moved = Vec::with_capacity(ids.len());
-    for id in ids {
-        let id = u64::try_from(id)
-            .map_err(|_| StoreError::Corrupt(format!("incident id {id} is negative")))?;
+    Ok(HandoffPlan {
+        from,
+        to,
+        until: paging.rota().map(|r| r.shift_end(by.now)),
+        moves,
+    })
+}
+
+/// Whose shift a hand-off by `by` passes on, or the refusal naming who is
+/// on call. Without a rota nobody holds the pager: the sender passes on only
+/// what they hold.
+fn outgoing(
+    by: Actor<'_>,
+    lead: bool,
+    paging: &Paging,
+    handoffs: &[Cover],
+) -> Result<String, StoreError> {
+    let Some(rota) = paging.rota() else {
+        return Ok(by.who.to_string());
+    };
+    match rota.who_at(by.now, handoffs) {
+        Some(on_call) if on_call == by.who || lead => Ok(on_call.to_string()),
+        Some(on_call) => Err(StoreError::Forbidden(format!(
+            "{on_call} is on call now: only {on_call} or a lead may hand off the shift"
+        ))),
+        None if lead => Ok(by.who.to_string()),
+        None => Err(StoreError::Forbidden(
+            "nobody is on call now: only a lead may hand off the shift".to_string(),
+        )),
+    }
+}
+
+/// Carries out what [`plan`] decides: records the hand-off and passes the
+/// outgoing responder's open incidents on, all in `tx`.
+pub fn record(
+    tx: &Transaction<'_>,
+    by: Actor<'_>,
+    lead: bool,
+    to: Option<&str>,
+    note: &str,
+    paging: &Paging,
+) -> Result<Handoff, StoreError> {
+    let HandoffPlan {
+        from,
+        to,
+        until,
+        moves,
+    } = plan(tx, by, lead, to, paging)?;
+    let mut text = format!("handed over from {from} to {to}");
+    if from != by.who {
+        text.push_str(&format!(" by {}", by.who));
+    }
+    for &id in &moves {
         touch(tx, id, by)?;
         tx.execute(
             "UPDATE incidents SET owner = ?2 WHERE id = ?1",
             params![to_i64(id), to],
         )?;
         append(tx, id, by, EventKind::Reassigned, &text)?;
-        moved.push(id);
     }
 
-    let moved_json = serde_json::to_string(&moved)
+    let moved_json = serde_json::to_string(&moves)
         .map_err(|e| StoreError::Corrupt(format!("moved ids do not serialise: {e}")))?;
     let id: i64 = tx.query_row(
         "INSERT INTO handoffs (from_who, to_who, at, until, note, moved)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6) RETURNING id",
         params![
-            by.who,
+            from,
             to,
             time_text(by.now),
             until.map(time_text),
@@ -128,11 +188,11 @@ pub fn record(
     Ok(Handoff {
         id: u64::try_from(id)
             .map_err(|_| StoreError::Corrupt(format!("hand-off id {id} is negative")))?,
-        from: by.who.to_string(),
+        from,
         to,
         at: by.now,
         note: note.to_string(),
-        moved,
+        moved: moves,
         until,
     })
 }

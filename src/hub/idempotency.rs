@@ -117,7 +117,10 @@ pub fn apply(
             answer
         }
         Err(
-            e @ (StoreError::NotFound(_) | StoreError::Refused { .. } | StoreError::Invalid(_)),
+            e @ (StoreError::NotFound(_)
+            | StoreError::Refused { .. }
+            | StoreError::Invalid(_)
+            | StoreError::Forbidden(_)),
         ) => {
             tx.execute_batch("ROLLBACK TO change; RELEASE change")?;
             Answer::error(&ApiError::from(e))?

@@ -3,6 +3,8 @@
 //! decides, for opening, escalating (by hand or by timer), hand-offs and
 //! `GET /api/v1/oncall`. Pure like the rota: times and hand-offs come in as
 //! arguments.
+use std::collections::BTreeSet;
+
 use chrono::{DateTime, Utc};
 
 use crate::config::{ANY_SERVICE, HubConfig, HumanDuration, PolicyConfig};
@@ -82,6 +84,8 @@ pub struct Paging {
     /// `/oncall` lists them in the order the team wrote them.
     default_at: usize,
     rota: Option<Rota>,
+    /// The responders with `role = "integration"`: never on call.
+    integrations: BTreeSet<String>,
 }
 
 impl Paging {
@@ -101,7 +105,14 @@ impl Paging {
             named,
             default_at,
             rota: config.rota.as_ref().and_then(Rota::from_config),
+            integrations: config.integrations().map(str::to_string).collect(),
         }
+    }
+
+    /// Whether `name` is an integration, which is never on call (the config
+    /// check keeps them out of the rota and the policies).
+    pub fn is_integration(&self, name: &str) -> bool {
+        self.integrations.contains(name)
     }
 
     pub fn rota(&self) -> Option<&Rota> {

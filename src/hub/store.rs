@@ -40,6 +40,10 @@ pub enum StoreError {
     /// message says what to send instead.
     #[error("{0}")]
     Invalid(String),
+    /// The one asking may not make this change (a hand-off by someone who
+    /// is not on call); the message says who may.
+    #[error("{0}")]
+    Forbidden(String),
     /// The incident's state does not allow the change; `code` is the wire code.
     #[error("{message}")]
     Refused {

@@ -1,6 +1,6 @@
 //! Responder tokens: made here (`oncall token new NAME`), kept by the
 //! responder, and known to the hub only by their SHA-256.
-use crate::config::Sha256Hex;
+use crate::config::{Role, Sha256Hex};
 
 /// Every token starts with this, so a leaked one is easy to recognise in a
 /// secret scanner or a paste.
@@ -21,13 +21,18 @@ pub fn try_new_token() -> Result<String, getrandom::Error> {
     Ok(format!("{PREFIX}{}", hex::encode(bytes)))
 }
 
-/// The `[[hub.responders]]` entry that lets `name` in with `token`; the hub's
-/// config holds only the hash, so it can be shared without sharing the token.
-pub fn config_line(name: &str, token: &str) -> String {
+/// The `[[hub.responders]]` entry that lets `name` in with `token` as
+/// `role` (the default role goes unsaid); the hub's config holds only the
+/// hash, so it can be shared without sharing the token.
+pub fn config_line(name: &str, token: &str, role: Role) -> String {
     let hash = Sha256Hex::of(token).to_hex();
     // Written as TOML basic strings so any name round-trips.
     let name = toml_string(name);
-    format!("[[hub.responders]]\nname = {name}\ntoken_sha256 = \"{hash}\"\n")
+    let mut entry = format!("[[hub.responders]]\nname = {name}\ntoken_sha256 = \"{hash}\"\n");
+    if role != Role::default() {
+        entry.push_str(&format!("role = \"{role}\"\n"));
+    }
+    entry
 }
 
 fn toml_string(s: &str) -> String {
@@ -65,10 +70,12 @@ mod tests {
     #[test]
     fn config_line_parses_and_its_hash_matches_the_token() {
         let token = new_token();
-        let line = config_line("alice", &token);
+        let line = config_line("alice", &token, Role::Responder);
+        assert!(!line.contains("role"), "{line}");
         let config = Config::parse(&line, Path::new("config.toml")).unwrap();
         assert_eq!(config.hub.responders.len(), 1);
         assert_eq!(config.hub.responders[0].name, "alice");
+        assert_eq!(config.hub.responders[0].role, Role::Responder);
         assert_eq!(config.hub.responders[0].token_sha256, Sha256Hex::of(&token));
         assert_ne!(
             config.hub.responders[0].token_sha256,
@@ -80,8 +87,18 @@ mod tests {
     fn config_line_quotes_awkward_names() {
         let token = new_token();
         let name = "o\"brien \\ \t";
-        let line = config_line(name, &token);
+        let line = config_line(name, &token, Role::Responder);
         let config = Config::parse(&line, Path::new("config.toml")).unwrap();
         assert_eq!(config.hub.responders[0].name, name);
+    }
+
+    #[test]
+    fn config_line_says_any_other_role() {
+        let token = new_token();
+        for role in [Role::Lead, Role::Integration] {
+            let line = config_line("am", &token, role);
+            let config = Config::parse(&line, Path::new("config.toml")).unwrap();
+            assert_eq!(config.hub.responders[0].role, role, "{line}");
+        }
     }
 }

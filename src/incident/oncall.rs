@@ -129,6 +129,22 @@ pub struct HandoffRequest {
     pub note: String,
 }
 
+/// What a hand-off would do now, recording nothing: the answer to
+/// `POST /api/v1/handoff?dry_run=true`, decided by the same checks as the
+/// hand-off itself.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HandoffPlan {
+    /// Whose shift passes on: the person on call now (without a rota, the
+    /// sender).
+    pub from: String,
+    /// Who would take over.
+    pub to: String,
+    /// Until when `to` would be on call; `None` when the hub has no rota.
+    pub until: Option<DateTime<Utc>>,
+    /// The open incidents that would pass from `from` to `to`.
+    pub moves: Vec<u64>,
+}
+
 /// A hand-off as the hub recorded it: the answer to `POST /api/v1/handoff`
 /// and to `GET /api/v1/handoffs/latest`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
-use oncall::config::{HubConfig, ResponderConfig, Sha256Hex};
+use oncall::config::{HubConfig, ResponderConfig, Role, Sha256Hex};
 use oncall::hub::{self, HubSettings, ManualClock, RunningHub};
 use oncall::incident::{ErrorBody, Incident, NewIncident, Opened};
 use reqwest::{Method, RequestBuilder, Response, StatusCode};
@@ -38,20 +38,25 @@ pub fn start_time() -> DateTime<Utc> {
 }
 
 pub fn responder(name: &str, token: &str) -> ResponderConfig {
+    ResponderConfig::new(name, Sha256Hex::of(token))
+}
+
+/// A token that may only send events (`role = "integration"`).
+pub fn integration(name: &str, token: &str) -> ResponderConfig {
     ResponderConfig {
-        name: name.to_string(),
-        token_sha256: Sha256Hex::of(token),
+        role: Role::Integration,
+        ..responder(name, token)
     }
 }
 
-/// alice and bob, and the token an Alertmanager's webhook sends, with no
-/// rota and no policies: what `TestHub::start` runs.
+/// alice and bob, and the integration token an Alertmanager's webhook
+/// sends, with no rota and no policies: what `TestHub::start` runs.
 pub fn two_responders() -> HubConfig {
     HubConfig {
         responders: vec![
             responder("alice", ALICE),
             responder("bob", BOB),
-            responder("alertmanager", ALERTMANAGER),
+            integration("alertmanager", ALERTMANAGER),
         ],
         ..HubConfig::default()
     }
@@ -126,6 +131,13 @@ impl TestHub {
         self.base = format!("http://{}", running.addr);
         self.client = reqwest::Client::new();
         self.hub = Some(running);
+    }
+
+    /// Stops the hub and starts a new one on the same database file with
+    /// `config` (a config changed between runs).
+    pub async fn restart_with(&mut self, config: HubConfig) {
+        self.config = config;
+        self.restart().await;
     }
 
     /// Stops the hub, keeping its address and database for `resume`.

@@ -1,6 +1,6 @@
 use std::path::Path;
 
-use super::super::{Config, ConfigError};
+use super::super::{Config, ConfigError, Role};
 use super::*;
 
 const HASH: &str = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
@@ -127,6 +127,63 @@ fn an_unknown_name_in_an_override_or_a_level_is_reported() {
     assert!(
         err.problem.contains("2nd line of the policy for db"),
         "{err}"
+    );
+}
+
+/// An integration's entry, put after the rest so that the name's last
+/// quoted place is here, not where it is misused.
+fn integration_am() -> String {
+    format!(
+        "[[hub.responders]]\nname = \"am\"\ntoken_sha256 = \"{HASH}\"\nrole = \"integration\"\n"
+    )
+}
+
+#[test]
+fn an_integration_in_the_rota_an_override_or_a_level_is_refused_where_it_is_named() {
+    let am = integration_am();
+    let err = error(&format!(
+        "[hub.rota]\nresponders = [\"alice\", \"am\"]\nshift = \"12h\"\nstart = \"2026-11-23T08:00:00Z\"\n{am}"
+    ));
+    assert_eq!(err.line, Some(11), "{err}");
+    assert!(
+        err.problem
+            .contains("'am' is in the rota, but it is an integration"),
+        "{err}"
+    );
+    assert!(
+        err.fix.contains("name a person here instead of 'am'"),
+        "{err}"
+    );
+    let err = error(&format!(
+        "{ROTA}[[hub.rota.overrides]]\nstart = \"2026-11-24T08:00:00Z\"\nend = \"2026-11-24T20:00:00Z\"\nresponder = \"am\"\n{am}"
+    ));
+    assert_eq!(err.line, Some(17), "{err}");
+    assert!(err.problem.contains("in an override"), "{err}");
+    let err = error(&format!(
+        "{ROTA}[[hub.policies]]\nservices = [\"db\"]\n[[hub.policies.levels]]\nwho = [\"dave\", \"am\"]\n{am}"
+    ));
+    assert_eq!(err.line, Some(17), "{err}");
+    assert!(
+        err.problem.contains("1st line of the policy for db"),
+        "{err}"
+    );
+    // Leads and responders are people: both may be on call.
+    let lead =
+        format!("[[hub.responders]]\nname = \"lee\"\ntoken_sha256 = \"{HASH}\"\nrole = \"lead\"\n");
+    let text = with_responders(&format!(
+        "{lead}{am}[hub.rota]\nresponders = [\"alice\", \"lee\"]\nshift = \"12h\"\nstart = \"2026-11-23T08:00:00Z\"\n"
+    ));
+    let hub = parse(&text).unwrap_or_else(|e| panic!("{e}")).hub;
+    let roles: Vec<Role> = hub.responders.iter().map(|r| r.role).collect();
+    assert_eq!(
+        roles,
+        [
+            Role::Responder,
+            Role::Responder,
+            Role::Responder,
+            Role::Lead,
+            Role::Integration
+        ]
     );
 }
 
