@@ -93,8 +93,14 @@ async fn a_damaged_outbox_sends_what_it_can_keeps_new_changes_and_says_so() {
     let (tx, mut rx) = mpsc::unbounded_channel::<Msg>();
     let (poll_now, _polls) = mpsc::channel(8);
     let worker = oncall::feed::worker::spawn(client, kept.outbox, tx, poll_now);
+    // Taken up once the replay at start is done, so its answer comes after
+    // everything the start had to say.
+    worker.send(Request::Fetch { id: acked }).unwrap();
     let mut m = model();
-    run_until(&mut m, &mut rx, |e| matches!(e, WorkerEvent::SetAside(_))).await;
+    run_until(&mut m, &mut rx, |e| {
+        matches!(e, WorkerEvent::Fetched { .. })
+    })
+    .await;
 
     // The good changes reached the hub.
     let inc = hub.incident(acked).await;

@@ -36,19 +36,24 @@ async fn a_new_database_and_its_wal_are_owner_only() {
 fn the_library_refuses_a_file_that_is_not_a_database() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("hub.db");
-    let csv = b"hostname,ip\nweb-1,10.0.0.1\n";
-    std::fs::write(&db, csv).unwrap();
-    let err = match HubState::open(HubSettings::new(&db, two_responders())) {
-        Err(e) => e.to_string(),
-        Ok(_) => panic!("a CSV file was taken for a database"),
-    };
-    assert!(err.contains(&db.display().to_string()), "{err}");
-    assert!(
-        err.contains("does not start with the SQLite header"),
-        "{err}"
-    );
-    assert!(err.contains("point --db at"), "{err}");
-    assert_eq!(std::fs::read(&db).unwrap(), csv, "left as it was");
+    for (content, why) in [
+        (&b""[..], "is empty (0 bytes)"),
+        (
+            b"hostname,ip\nweb-1,10.0.0.1\n",
+            "does not start with the SQLite header",
+        ),
+    ] {
+        std::fs::write(&db, content).unwrap();
+        let err = match HubState::open(HubSettings::new(&db, two_responders())) {
+            Err(e) => e.to_string(),
+            Ok(_) => panic!("{content:?} was taken for a database"),
+        };
+        assert!(err.contains(&db.display().to_string()), "{err}");
+        assert!(err.contains(why), "{err}");
+        assert!(err.contains("move it away"), "{err}");
+        assert!(err.contains("point --db at"), "{err}");
+        assert_eq!(std::fs::read(&db).unwrap(), content, "left as it was");
+    }
 
     // Nothing there: a new hub, as always.
     let new = dir.path().join("new.db");
