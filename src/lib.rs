@@ -6,6 +6,7 @@
 //! - `feed`: the console's side of the wire: polling feeds, sending actions.
 //! - `console`: the full-screen TUI, model / update / view.
 //! - `runbook`: the runbook library, matcher and markdown reader.
+//! - `files`: the files and directories it writes, owner-only and replaced whole.
 //! - `demo`: a hub in-process with incidents that keep arriving (`oncall --demo`).
 pub mod alertmanager;
 pub mod cli;
@@ -13,6 +14,7 @@ pub mod config;
 pub mod console;
 pub mod demo;
 pub mod feed;
+pub mod files;
 pub mod handoff;
 pub mod hub;
 pub mod incident;

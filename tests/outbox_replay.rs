@@ -120,13 +120,7 @@ async fn a_replay_the_hub_refuses_is_reported_not_retried_forever() {
         chrono::Utc::now(),
     );
     outbox.push(stale).unwrap();
-    let client = HubClient::new(
-        &hub.base,
-        ALICE.into(),
-        "ONCALL_TOKEN",
-        Duration::from_secs(5),
-    )
-    .unwrap();
+    let client = hub.hub_client(ALICE);
     let (tx, mut rx) = mpsc::unbounded_channel::<WorkerEvent>();
     let (poll_now, _polls) = mpsc::channel(8);
     let _worker = oncall::feed::worker::spawn(

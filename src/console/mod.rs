@@ -4,6 +4,7 @@
 //! is tested without a terminal; `view` only draws; the feed poller and the
 //! action worker are tasks that own their data and send messages here.
 mod external;
+pub mod files;
 pub mod input;
 pub mod keys;
 pub mod layout;
@@ -29,10 +30,6 @@ use msg::{Command, Msg};
 pub use update::update;
 pub use view::view;
 
-/// Where the id of the last hand-off note read is kept, so it is not shown
-/// again at the next start.
-const DISMISSED_FILE: &str = "handoff-dismissed";
-
 /// What the console needs to start.
 pub struct Settings {
     pub responder: String,
@@ -56,13 +53,18 @@ pub async fn run(settings: Settings) -> anyhow::Result<Option<String>> {
         hub: settings.client.as_ref().is_ok_and(|c| c.supports_handoff()),
         ..FeedStatus::new(settings.feed_name.clone(), settings.poll_interval)
     };
-    let cache_path = settings
-        .client
-        .as_ref()
-        .ok()
-        .map(|c| feed::cache::path(&settings.data_dir, c.base()));
     // Read before the poller starts: it resumes from where the cache was.
-    let cached = cache_path.as_deref().and_then(feed::cache::load);
+    let files::Kept {
+        cache_path,
+        cached,
+        outbox,
+        dismissed,
+        problems,
+    } = files::read_back(
+        &settings.data_dir,
+        settings.client.as_ref().ok(),
+        Utc::now(),
+    );
     let worker = match settings.client {
         Ok(client) => {
             let (wake_tx, wake_rx) = mpsc::channel(1);
@@ -74,7 +76,6 @@ pub async fn run(settings: Settings) -> anyhow::Result<Option<String>> {
                 tx.clone(),
                 wake_rx,
             );
-            let outbox = open_outbox(&settings.data_dir, &client);
             Some(feed::worker::spawn(client, outbox, tx.clone(), wake_tx))
         }
         Err(_) => None,
@@ -89,18 +90,18 @@ pub async fn run(settings: Settings) -> anyhow::Result<Option<String>> {
         Utc::now(),
     );
     model.bell = settings.bell;
-    model.handoff_dismissed = std::fs::read_to_string(settings.data_dir.join(DISMISSED_FILE))
-        .ok()
-        .and_then(|s| s.trim().parse().ok());
+    model.handoff_dismissed = dismissed;
     model.data_dir = settings.data_dir;
     if let Some(cached) = cached {
         update::restore(&mut model, cached);
     }
     let mut screen = terminal::Screen::enter()?;
     let size = screen.terminal.size()?;
-    let first = update(&mut model, Msg::Resize(size.width, size.height));
+    let mut queue = update(&mut model, Msg::Resize(size.width, size.height));
+    for problem in problems {
+        queue.extend(update(&mut model, Msg::Problem(problem)));
+    }
     let mut events = EventStream::new();
-    let mut queue: Vec<Command> = first;
     loop {
         while !queue.is_empty() {
             for cmd in std::mem::take(&mut queue) {
@@ -135,9 +136,7 @@ pub async fn run(settings: Settings) -> anyhow::Result<Option<String>> {
                     }
                     Command::RememberDismissed(id) => {
                         // Losing this only means seeing the note once more.
-                        if let Err(e) = std::fs::create_dir_all(&model.data_dir).and_then(|_| {
-                            std::fs::write(model.data_dir.join(DISMISSED_FILE), id.to_string())
-                        }) {
+                        if let Err(e) = files::remember_dismissed(&model.data_dir, id) {
                             tracing::warn!("cannot remember the dismissed hand-off: {e}");
                         }
                     }
@@ -190,34 +189,6 @@ fn parting_words(queued: usize) -> Option<String> {
             "{n} actions are still queued for the hub: they will be sent, in order, when the console starts next."
         )),
     }
-}
-
-/// The outbox of a hub feed, one file per hub so that changes meant for one
-/// never go to another. Without it the console still works, but cannot keep
-/// changes while the hub is unreachable: the log says why.
-fn open_outbox(
-    data_dir: &std::path::Path,
-    client: &feed::FeedClient,
-) -> Option<feed::outbox::Outbox> {
-    let feed::FeedClient::Hub(hub) = client else {
-        return None;
-    };
-    let path = outbox_path(data_dir, hub.base());
-    match feed::outbox::Outbox::open(&path) {
-        Ok(outbox) => Some(outbox),
-        Err(e) => {
-            tracing::error!("cannot open the outbox {}: {e}", path.display());
-            None
-        }
-    }
-}
-
-/// `DATA/outbox/<hash of the hub's URL>.jsonl`.
-pub fn outbox_path(data_dir: &std::path::Path, hub_url: &str) -> std::path::PathBuf {
-    let hash = crate::config::Sha256Hex::of(hub_url).to_hex();
-    data_dir
-        .join("outbox")
-        .join(format!("{}.jsonl", &hash[..16]))
 }
 
 /// Runs the responder's viewer on the runbook with the console suspended.

@@ -20,6 +20,9 @@ pub enum Msg {
     Terminate,
     /// How handing something to the terminal or another program went.
     External(Result<String, String>),
+    /// Something the console found wrong outside the screen (a file of its
+    /// own it could not read back), for the responder to know.
+    Problem(String),
 }
 
 impl From<FeedEvent> for Msg {

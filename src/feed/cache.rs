@@ -1,7 +1,6 @@
 //! The last good state of the feed, on disk, so the console starts with
 //! something to show (marked stale with its age) even when the hub is down,
 //! and a restart never opens on an empty screen.
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -30,40 +29,49 @@ pub fn path(data_dir: &Path, feed_url: &str) -> PathBuf {
     data_dir.join("cache").join(format!("{}.json", &hash[..16]))
 }
 
-/// The cached feed, or `None` when there is none or it cannot be read (a
-/// cache is a convenience: the feed itself is the truth).
-pub fn load(path: &Path) -> Option<CachedFeed> {
-    let bytes = std::fs::read(path).ok()?;
-    match crate::feed::client::parse_json::<CachedFeed>(&bytes) {
+/// The cached feed, or `None` when there is none. One that cannot be read
+/// is moved aside (`PATH.bad-<time>`) so the next save does not hide what
+/// went wrong; the error says so, for the screen. A cache is a convenience:
+/// the feed itself is the truth, and the console starts without it.
+pub fn load(path: &Path, now: DateTime<Utc>) -> Result<Option<CachedFeed>, String> {
+    let parsed = match std::fs::read(path) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => Err(e.to_string()),
+        Ok(bytes) => {
+            crate::feed::client::parse_json::<CachedFeed>(&bytes).map_err(|e| e.to_string())
+        }
+    };
+    match parsed {
         Ok(mut cached) => {
             // The file is ours, but text in it came from the feed.
             // Just read, so not shared: no copy is made.
             Arc::make_mut(&mut cached.incidents)
                 .iter_mut()
                 .for_each(crate::sanitize::incident);
-            Some(cached)
+            Ok(Some(cached))
         }
         Err(e) => {
-            tracing::warn!("ignoring the unreadable feed cache {}: {e}", path.display());
-            None
+            tracing::warn!("the feed cache {} is unreadable: {e}", path.display());
+            let aside = crate::files::set_aside_path(path, now);
+            Err(match std::fs::rename(path, &aside) {
+                Ok(()) => format!(
+                    "The saved copy of the feed could not be read ({e}); it was moved to {} and the console starts without it.",
+                    aside.display()
+                ),
+                Err(moving) => format!(
+                    "The saved copy of the feed {} could not be read ({e}) nor moved aside ({moving}); the console starts without it.",
+                    path.display()
+                ),
+            })
         }
     }
 }
 
 /// Writes the cache atomically: a crash leaves the old one or the new one.
 pub fn save(path: &Path, cached: &CachedFeed) -> std::io::Result<()> {
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir)?;
-    }
-    let tmp = path.with_extension("tmp");
-    // Buffered: the serialiser writes a token at a time, and 10,000
-    // incidents unbuffered are a hundred thousand system calls.
-    let mut out = std::io::BufWriter::with_capacity(256 * 1024, std::fs::File::create(&tmp)?);
-    serde_json::to_writer(&mut out, cached).map_err(std::io::Error::other)?;
-    out.flush()?;
-    let file = out.into_inner().map_err(|e| e.into_error())?;
-    file.sync_all()?;
-    std::fs::rename(&tmp, path)
+    crate::files::write_atomic(path, |out| {
+        serde_json::to_writer(out, cached).map_err(std::io::Error::other)
+    })
 }
 
 #[cfg(test)]
@@ -71,10 +79,11 @@ mod tests {
     use super::*;
 
     #[test]
-    fn round_trip_and_garbage_is_ignored() {
+    fn round_trip_and_garbage_is_moved_aside() {
         let dir = tempfile::tempdir().unwrap();
+        let now = Utc::now();
         let p = path(dir.path(), "http://hub:8080");
-        assert_eq!(load(&p), None);
+        assert_eq!(load(&p, now), Ok(None));
         let cached = CachedFeed {
             saved_at: Utc::now(),
             incidents: Arc::default(),
@@ -85,13 +94,34 @@ mod tests {
             }),
         };
         save(&p, &cached).unwrap();
-        assert_eq!(load(&p), Some(cached));
+        assert_eq!(load(&p, now), Ok(Some(cached)));
         // A cache from before the cursor was kept still loads, without one.
         let old = r#"{"saved_at":"2026-11-23T03:00:00Z","incidents":[]}"#;
         std::fs::write(&p, old).unwrap();
-        assert_eq!(load(&p).map(|c| c.resume), Some(None));
-        std::fs::write(&p, b"{not json").unwrap();
-        assert_eq!(load(&p), None);
+        assert_eq!(load(&p, now).map(|c| c.map(|c| c.resume)), Ok(Some(None)));
         assert_ne!(p, path(dir.path(), "http://other:8080"));
+    }
+
+    #[test]
+    fn an_unreadable_cache_is_moved_aside_and_said() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = path(dir.path(), "http://hub:8080");
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        for garbage in [&b"{not json"[..], b"{\"saved_at\":\"caf\xC3"] {
+            std::fs::write(&p, garbage).unwrap();
+            let said = load(&p, Utc::now()).unwrap_err();
+            assert!(!p.exists(), "moved out of the way");
+            assert!(said.contains("moved to"), "{said}");
+            assert!(said.contains("starts without it"), "{said}");
+            let moved: Vec<_> = std::fs::read_dir(p.parent().unwrap())
+                .unwrap()
+                .map(|e| e.unwrap().path())
+                .collect();
+            assert_eq!(moved.len(), 1, "{moved:?}");
+            assert!(said.contains(&moved[0].display().to_string()), "{said}");
+            assert_eq!(std::fs::read(&moved[0]).unwrap(), garbage);
+            assert!(moved[0].to_string_lossy().contains(".json.bad-"));
+            std::fs::remove_file(&moved[0]).unwrap();
+        }
     }
 }

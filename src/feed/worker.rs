@@ -13,7 +13,7 @@ use tokio::sync::mpsc;
 
 use super::FeedClient;
 use super::client::{Action, FeedError};
-use super::outbox::{Entry, Op, Outbox};
+use super::outbox::{Entry, Op, Outbox, SetAside};
 use super::poller::backoff;
 use crate::handoff::{self, Shift};
 use crate::incident::{Handoff, HandoffRequest, Incident};
@@ -77,6 +77,8 @@ pub enum WorkerEvent {
         what: String,
         result: Result<(), FeedError>,
     },
+    /// Lines of the outbox that could not be read back were set aside.
+    SetAside(SetAside),
 }
 
 /// Starts the worker; drop the returned sender to stop it. `outbox` keeps
@@ -107,7 +109,16 @@ where
         if !w.report(WorkerEvent::Waiting(w.waiting())) {
             return;
         }
-        w.drain().await;
+        if !w.drain().await {
+            return;
+        }
+        // Told after the first replay, whose messages would hide it.
+        let aside = w.outbox.as_ref().and_then(Outbox::set_aside).cloned();
+        if let Some(aside) = aside
+            && !w.report(WorkerEvent::SetAside(aside))
+        {
+            return;
+        }
         loop {
             let retry = (w.waiting() > 0).then(|| backoff(w.failures).min(MAX_RETRY));
             tokio::select! {

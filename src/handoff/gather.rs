@@ -56,7 +56,7 @@ pub fn save(
     at: DateTime<Utc>,
     note: &str,
 ) -> std::io::Result<PathBuf> {
-    std::fs::create_dir_all(dir)?;
+    crate::files::create_dir_all(dir)?;
     let to = to.unwrap_or("next");
     let name = format!(
         "{}-{}-to-{}.md",
@@ -65,13 +65,16 @@ pub fn save(
         safe(to)
     );
     let path = dir.join(name);
-    let mut file = std::fs::File::create(&path)?;
+    // Owner-only: the note speaks of the team's incidents.
+    let mut file = crate::files::options()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .open(&path)?;
     file.write_all(note.as_bytes())?;
     file.sync_all()?;
-    if let Ok(d) = std::fs::File::open(dir) {
-        // The new name must survive a crash too.
-        let _ = d.sync_all();
-    }
+    // The new name must survive a crash too.
+    crate::files::sync_dir(dir);
     Ok(path)
 }
 

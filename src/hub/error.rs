@@ -31,6 +31,11 @@ pub enum ApiError {
         message: String,
         incident: Box<Incident>,
     },
+    /// The incident's stored row cannot be read back. Not the client's doing,
+    /// but not worth a retry either (a console's outbox would retry a 5xx
+    /// forever): a 409 that says so.
+    #[error("{0}")]
+    Unreadable(String),
     /// The database is busy for longer than we are willing to wait; worth a retry.
     #[error("{0}")]
     Unavailable(String),
@@ -52,7 +57,7 @@ impl ApiError {
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
             ApiError::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
-            ApiError::Refused { .. } => StatusCode::CONFLICT,
+            ApiError::Refused { .. } | ApiError::Unreadable(_) => StatusCode::CONFLICT,
             ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -67,6 +72,7 @@ impl ApiError {
             ApiError::MethodNotAllowed(_) => "method_not_allowed",
             ApiError::TooLarge(_) => "too_large",
             ApiError::Refused { code, .. } => code,
+            ApiError::Unreadable(_) => "unreadable",
             ApiError::Unavailable(_) | ApiError::Internal(_) => "internal",
         }
     }
@@ -87,6 +93,12 @@ impl From<StoreError> for ApiError {
                 message,
                 incident,
             },
+            StoreError::Unreadable { id, detail } => {
+                tracing::error!(id, %detail, "incident #{id} cannot be read from the database");
+                ApiError::Unreadable(format!(
+                    "incident #{id} is stored in a form this hub cannot read, so it can be neither shown nor changed; the hub's log says what is wrong with it"
+                ))
+            }
             StoreError::Busy(detail) => {
                 tracing::warn!(error = %detail, "database busy");
                 ApiError::Unavailable(

@@ -71,9 +71,18 @@ pub fn escalate_overdue(
     for (id, since) in waiting {
         let id = u64::try_from(id)
             .map_err(|_| StoreError::Corrupt(format!("incident id {id} is negative")))?;
-        let since = parse_time(&since).map_err(StoreError::Corrupt)?;
-        let Some(current) = find(tx, id)? else {
-            continue;
+        // One incident that cannot be read must not stop the others climbing.
+        let read = parse_time(&since)
+            .map_err(|detail| StoreError::Unreadable { id, detail })
+            .and_then(|since| Ok((since, find(tx, id)?)));
+        let (since, current) = match read {
+            Ok((since, Some(current))) => (since, current),
+            Ok((_, None)) => continue,
+            Err(e @ StoreError::Unreadable { .. }) => {
+                tracing::warn!(id, error = %e, "incident #{id} left out of the escalation pass");
+                continue;
+            }
+            Err(e) => return Err(e),
         };
         let service = &current.service;
         let Some(after) = paging

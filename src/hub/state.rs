@@ -39,11 +39,13 @@ impl HubState {
     /// Opens (creating and migrating as needed) the database of `settings`.
     /// Blocks on file I/O; from async code, call it on a blocking thread.
     pub fn open(settings: HubSettings) -> anyhow::Result<HubState> {
-        let store = Store::open(&settings.db).map_err(|e| {
-            anyhow::anyhow!(
+        let store = Store::open(&settings.db).map_err(|e| match e {
+            // Names the file already, and what to do about it.
+            StoreError::NotADatabase { .. } => anyhow::anyhow!("{e}"),
+            e => anyhow::anyhow!(
                 "cannot open the hub database {}: {e}",
                 settings.db.display()
-            )
+            ),
         })?;
         Ok(HubState {
             inner: Arc::new(Inner {

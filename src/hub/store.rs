@@ -11,6 +11,7 @@
 //! Reads and [`Store::write`] block; the HTTP side runs them on
 //! `spawn_blocking` threads.
 mod batch;
+mod file;
 mod rows;
 
 use std::future::Future;
@@ -25,7 +26,7 @@ use crate::incident::Incident;
 
 use super::schema;
 
-use rows::{FEED_ORDER, INCIDENT_COLUMNS, incident_from_row, to_u64};
+use rows::{FEED_ORDER, INCIDENT_COLUMNS, incident_from_row, is_bad_value, to_u64};
 pub use rows::{find, parse_time, require, seq_in, time_text, to_i64};
 
 /// Idle reader connections kept for the next read; more are opened when
@@ -62,6 +63,20 @@ pub enum StoreError {
     TooNew { found: i64, known: i64 },
     #[error("stored data is unreadable: {0}")]
     Corrupt(String),
+    /// One incident's row holds what this hub cannot read back (edited by
+    /// hand, a damaged page): the other incidents are unaffected.
+    #[error("incident #{id} is stored in a form this hub cannot read: {detail}")]
+    Unreadable { id: u64, detail: String },
+    /// The file at the database's path is something else: SQLite would
+    /// take it for a new database and the hub would start over on it.
+    #[error(
+        "{} {why}, so it is not an oncall hub database, and the hub will not start a new one over it: \
+         move it away to start a new hub at this path, or point --db at the hub's database file",
+        path.display()
+    )]
+    NotADatabase { path: PathBuf, why: String },
+    #[error("{0}")]
+    File(String),
     #[error("database worker stopped: {0}")]
     Worker(String),
 }
@@ -88,9 +103,11 @@ pub struct Store {
 }
 
 impl Store {
-    /// Opens (creating if needed) and migrates the database at `path`, and
-    /// starts its group-commit thread.
+    /// Opens (creating if needed, owner-only) and migrates the database at
+    /// `path`, and starts its group-commit thread. A file there that is not
+    /// a database is refused ([`StoreError::NotADatabase`]).
     pub fn open(path: &Path) -> Result<Store, StoreError> {
+        file::prepare(path)?;
         let mut writer = connect(path)?;
         schema::migrate(&mut writer)?;
         let (seq, hub_id): (i64, String) =
@@ -213,7 +230,9 @@ impl Store {
 
     /// As [`Store::list`], one incident at a time: a long list is never
     /// held whole, only what `each` makes of it. `each` gets the snapshot's
-    /// change number with every incident; it is also returned.
+    /// change number with every incident; it is also returned. A row that
+    /// cannot be read back is left out and logged with its id: one bad row
+    /// must not take the whole feed away from every console.
     pub fn feed(
         &self,
         open_only: bool,
@@ -233,7 +252,14 @@ impl Store {
             let mut stmt = tx.prepare_cached(&sql)?;
             let mut rows = stmt.query([to_i64(since)])?;
             while let Some(row) = rows.next()? {
-                each(seq, incident_from_row(row)?)?;
+                match incident_from_row(row) {
+                    Ok(incident) => each(seq, incident)?,
+                    Err(e) if is_bad_value(&e) => {
+                        let id: i64 = row.get(0)?;
+                        tracing::warn!(id, error = %e, "incident #{id} left out of the list: its row cannot be read");
+                    }
+                    Err(e) => return Err(e.into()),
+                }
             }
             Ok(seq)
         })

@@ -213,6 +213,12 @@ impl TestHub {
         opened.incident
     }
 
+    /// The client a console of `token`'s responder talks to this hub with.
+    pub fn hub_client(&self, token: &str) -> oncall::feed::HubClient {
+        let timeout = std::time::Duration::from_secs(5);
+        oncall::feed::HubClient::new(&self.base, token.into(), "ONCALL_TOKEN", timeout).unwrap()
+    }
+
     pub async fn incident(&self, id: u64) -> Incident {
         expect(
             self.get(ALICE, &format!("/api/v1/incidents/{id}")).await,

@@ -158,6 +158,7 @@ pub fn on_worker(model: &mut Model, event: WorkerEvent) -> Vec<Command> {
             Ok(()) => model.say(format!("Sent {what}, kept from before.")),
             Err(e) => model.warn(format!("The hub refused {what}, kept from before: {e}.")),
         },
+        WorkerEvent::SetAside(aside) => model.warn(aside.to_string()),
         WorkerEvent::Acted { ticket, id, result } => {
             let verb = model
                 .pending

@@ -79,6 +79,11 @@ fn dispatch(model: &mut Model, msg: Msg) -> Vec<Command> {
             model.dirty = true;
             Vec::new()
         }
+        Msg::Problem(text) => {
+            model.warn(text);
+            model.dirty = true;
+            Vec::new()
+        }
         Msg::Terminate => {
             model.quit = true;
             vec![Command::Quit]

@@ -54,13 +54,39 @@ pub fn seq_in(conn: &Connection) -> Result<u64, StoreError> {
     to_u64(seq, "change_seq")
 }
 
+/// Whether `e` is a value in a row that this hub cannot read back (text
+/// where a time belongs, a negative count, bad JSON), rather than the
+/// database failing: the problem of that row alone.
+pub fn is_bad_value(e: &rusqlite::Error) -> bool {
+    matches!(
+        e,
+        rusqlite::Error::FromSqlConversionFailure(..)
+            | rusqlite::Error::IntegralValueOutOfRange(..)
+            | rusqlite::Error::Utf8Error(..)
+            | rusqlite::Error::InvalidColumnType(..)
+    )
+}
+
+/// A failure reading incident `id`: [`StoreError::Unreadable`] when it is
+/// the row, not the database.
+fn reading(id: u64, e: rusqlite::Error) -> StoreError {
+    if is_bad_value(&e) {
+        StoreError::Unreadable {
+            id,
+            detail: e.to_string(),
+        }
+    } else {
+        e.into()
+    }
+}
+
 /// The incident, without its timeline, if it exists.
 pub fn find(conn: &Connection, id: u64) -> Result<Option<Incident>, StoreError> {
     let sql = format!("SELECT {INCIDENT_COLUMNS} FROM incidents WHERE id = ?1");
-    Ok(conn
-        .prepare_cached(&sql)?
+    conn.prepare_cached(&sql)?
         .query_row([to_i64(id)], incident_from_row)
-        .optional()?)
+        .optional()
+        .map_err(|e| reading(id, e))
 }
 
 /// The incident with its timeline, oldest entry first.
@@ -78,7 +104,8 @@ pub fn require(conn: &Connection, id: u64) -> Result<Incident, StoreError> {
                 text: r.get(3)?,
             })
         })?
-        .collect::<Result<_, _>>()?;
+        .collect::<Result<_, _>>()
+        .map_err(|e| reading(id, e))?;
     let mut stmt = conn.prepare_cached(
         "SELECT runbook, step FROM steps WHERE incident_id = ?1 ORDER BY runbook, step",
     )?;
@@ -86,7 +113,7 @@ pub fn require(conn: &Connection, id: u64) -> Result<Incident, StoreError> {
         Ok((r.get::<_, String>(0)?, r.get::<_, u32>(1)?))
     })?;
     for row in rows {
-        let (runbook, step) = row?;
+        let (runbook, step) = row.map_err(|e| reading(id, e))?;
         incident.steps.entry(runbook).or_default().insert(step);
     }
     Ok(incident)
