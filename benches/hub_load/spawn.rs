@@ -38,8 +38,10 @@ impl Hub {
         }
         // Another build of oncall to load, to compare two versions on one
         // machine in one sitting (the one built with this bench otherwise).
-        let binary = std::env::var_os("ONCALL_BENCH_HUB")
-            .map_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_oncall")), PathBuf::from);
+        let binary = std::env::var_os("ONCALL_BENCH_HUB").map_or_else(
+            || PathBuf::from(env!("CARGO_BIN_EXE_oncall")),
+            PathBuf::from,
+        );
         let mut child = Command::new(binary)
             .arg("--config")
             .arg(&config)

@@ -9,11 +9,11 @@
 //! copy is kept only while it is small ([`PLAIN_KEEP`]): a hub with a very
 //! long list keeps its memory, and a client that does not take gzip gets the
 //! gzip copy inflated as it is sent.
-use std::io::{Read, Write};
 use axum::body::{Body, Bytes};
 use flate2::Compression;
 use flate2::read::GzDecoder;
 use flate2::write::GzEncoder;
+use std::io::{Read, Write};
 
 use crate::incident::Incident;
 

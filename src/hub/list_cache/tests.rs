@@ -30,7 +30,10 @@ fn slot(state: &HubState) -> &Slot {
 async fn on_a_quiet_hub_a_poll_reads_the_write_before_it() {
     let (_dir, state) = hub();
     open(&state, "one").await;
-    assert_eq!(full_list(&state, Filter::Open).await.unwrap().seq, state.cursor());
+    assert_eq!(
+        full_list(&state, Filter::Open).await.unwrap().seq,
+        state.cursor()
+    );
     let after = open(&state, "two").await;
     assert_eq!(full_list(&state, Filter::Open).await.unwrap().seq, after);
 }
@@ -47,7 +50,10 @@ async fn while_a_build_is_under_way_a_poll_gets_the_last_list_at_once() {
         .now_or_never()
         .expect("answered without waiting for the build")
         .unwrap();
-    assert_eq!(answer.seq, first, "the last list built, named by its own change");
+    assert_eq!(
+        answer.seq, first,
+        "the last list built, named by its own change"
+    );
     assert!(slot(&state).wanted.load(Ordering::Acquire));
     drop(building);
 }
@@ -58,7 +64,10 @@ async fn with_nothing_built_a_poll_waits_for_the_build_under_way() {
     let seq = open(&state, "one").await;
     let building = slot(&state).building.clone().lock_owned().await;
     let mut poll = Box::pin(full_list(&state, Filter::Open));
-    assert!((&mut poll).now_or_never().is_none(), "nothing to answer with yet");
+    assert!(
+        (&mut poll).now_or_never().is_none(),
+        "nothing to answer with yet"
+    );
     drop(building);
     assert_eq!(poll.await.unwrap().seq, seq);
 }
