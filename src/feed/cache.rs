@@ -41,6 +41,9 @@ pub fn load(path: &Path) -> Option<CachedFeed> {
             Arc::make_mut(&mut cached.incidents)
                 .iter_mut()
                 .for_each(crate::sanitize::incident);
+            if let Some(oncall) = &mut cached.oncall {
+                crate::sanitize::oncall(oncall);
+            }
             Some(cached)
         }
         Err(e) => {
