@@ -88,6 +88,7 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
         Utc::now(),
     );
     model.bell = settings.bell;
+    update::announce_problems(&mut model);
     model.handoff_dismissed = std::fs::read_to_string(settings.data_dir.join(DISMISSED_FILE))
         .ok()
         .and_then(|s| s.trim().parse().ok());

@@ -21,6 +21,17 @@ pub const ERIN: &str = "oc_erin_test_token";
 /// The token an Alertmanager's webhook sends as its bearer credentials.
 pub const ALERTMANAGER: &str = "oc_alertmanager_test_token";
 
+/// Runs the real `oncall` binary with `args`, without the token of whoever
+/// runs the tests, and with `env` set.
+pub fn oncall(args: &[&str], env: &[(&str, &str)]) -> std::process::Output {
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_oncall"));
+    cmd.args(args).env_remove("ONCALL_TOKEN");
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    cmd.output().expect("run oncall")
+}
+
 pub struct TestHub {
     pub dir: TempDir,
     pub db: PathBuf,
