@@ -7,6 +7,7 @@ use sha2::{Digest, Sha256};
 
 use crate::config::AlertmanagerConfig;
 use crate::incident::NewIncident;
+use crate::sanitize;
 
 /// The `source` of incidents that came from Alertmanager.
 pub const SOURCE: &str = "alertmanager";
@@ -49,7 +50,9 @@ pub fn incident_id(fingerprint: &str) -> u64 {
     u64::from_be_bytes(bytes)
 }
 
-/// The incident an alert opens (or folds into, by its dedup key).
+/// The incident an alert opens (or folds into, by its dedup key). The
+/// fields the hub takes as names (service, label names, runbook URL) are
+/// cleaned here rather than refused: a refused webhook is retried forever.
 pub fn new_incident(config: &AlertmanagerConfig, alert: AlertText<'_>) -> NewIncident {
     let label = |name: &str| non_empty(alert.labels.get(name));
     let annotation = |name: &str| non_empty(alert.annotations.get(name));
@@ -66,18 +69,24 @@ pub fn new_incident(config: &AlertmanagerConfig, alert: AlertText<'_>) -> NewInc
         .unwrap_or_default();
     NewIncident {
         title: clip_chars(&title, TITLE_CHARS),
-        service: label(&config.service_label)
-            .or_else(|| label("job"))
-            .unwrap_or("unknown")
-            .to_string(),
+        service: [label(&config.service_label), label("job")]
+            .into_iter()
+            .flatten()
+            .map(sanitize::line)
+            .find(|s| !s.trim().is_empty())
+            .unwrap_or_else(|| "unknown".to_string()),
         severity: config.severity.severity_of(label("severity")),
         dedup_key: Some(dedup_key(alert.fingerprint)),
-        labels: alert.labels.clone(),
+        labels: alert
+            .labels
+            .iter()
+            .map(|(k, v)| (sanitize::line(k), v.clone()))
+            .collect(),
         description: clip_bytes(description, DESCRIPTION_BYTES),
         runbook: None,
         runbook_url: annotation("runbook_url")
             .or_else(|| annotation("runbook"))
-            .map(str::to_string),
+            .map(sanitize::line),
         source: Some(SOURCE.to_string()),
     }
 }
@@ -156,6 +165,34 @@ mod tests {
         assert_eq!(new.title, "Alert ab");
         assert_eq!(new.service, "unknown");
         assert_eq!(new.severity, Severity::Warning);
+    }
+
+    #[test]
+    fn names_taken_from_an_alert_are_cleaned_not_refused() {
+        let labels = map(&[
+            ("service", "\u{1b}]0;x\u{7}\u{202e}"),
+            ("job", "api\u{1b}[2J"),
+            ("team\u{9b}2J", "db"),
+        ]);
+        let annotations = map(&[("runbook_url", "http://r/\u{1b}]8;;x\u{7}disk")]);
+        let alert = AlertText {
+            fingerprint: "ab",
+            labels: &labels,
+            annotations: &annotations,
+        };
+        let new = new_incident(&AlertmanagerConfig::default(), alert);
+        assert_eq!(
+            new.service, "api",
+            "a service that cleans to nothing falls back"
+        );
+        assert_eq!(new.runbook_url.as_deref(), Some("http://r/disk"));
+        assert!(new.labels.contains_key("team"), "{:?}", new.labels);
+        let names = [&new.service].into_iter().chain(new.labels.keys());
+        assert!(
+            names
+                .into_iter()
+                .all(|n| sanitize::first_unsafe(n).is_none())
+        );
     }
 
     #[test]

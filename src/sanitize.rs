@@ -1,15 +1,77 @@
 //! Text from feeds is untrusted: monitoring systems and other people write it,
 //! and a terminal obeys escape sequences. Everything that reaches the screen
 //! passes through here once, when it arrives.
-use crate::incident::Incident;
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::incident::{Handoff, Incident, OnCall, Targets};
 
 /// Removes escape sequences (CSI, OSC, DCS, SOS, PM, APC and two-byte ESC
 /// forms), C0 and C1 control characters and bidirectional overrides. Tabs
 /// become a space; newlines are kept only when `keep_newlines` (descriptions
 /// and notes have lines; titles and labels are one line).
 pub fn clean(text: &str, keep_newlines: bool) -> String {
+    strip(
+        text,
+        Keep {
+            newlines: keep_newlines,
+            tabs: false,
+        },
+    )
+}
+
+/// One line: newlines and tabs become spaces.
+pub fn line(text: &str) -> String {
+    clean(&text.replace(['\n', '\r'], " "), false)
+}
+
+/// A document whose layout means something (a runbook's markdown): as
+/// `clean` with newlines, but tabs are kept, for code blocks to expand them.
+pub fn document(text: &str) -> String {
+    strip(
+        text,
+        Keep {
+            newlines: true,
+            tabs: true,
+        },
+    )
+}
+
+/// The first character of `text` that `clean` would remove (escape,
+/// control, bidi), tabs and newlines included: an identifier has none.
+pub fn first_unsafe(text: &str) -> Option<char> {
+    text.chars().find(|&c| is_control(c) || is_bidi(c))
+}
+
+/// The first character of `text` a terminal would obey or that would
+/// reorder it: as `first_unsafe`, but tabs and newlines are fine (free text
+/// and documents have them).
+pub fn first_obeyed(text: &str) -> Option<char> {
+    text.chars()
+        .find(|&c| c != '\t' && c != '\n' && (is_control(c) || is_bidi(c)))
+}
+
+/// What `c` (a character `first_unsafe` found) is, in words a sender can act
+/// on: "an escape (U+001B)".
+pub fn describe(c: char) -> String {
+    let what = match c {
+        '\u{1b}' => "an escape",
+        '\u{80}'..='\u{9f}' => "a C1 control character",
+        c if is_bidi(c) => "a bidirectional override",
+        _ => "a control character",
+    };
+    format!("{what} (U+{:04X})", u32::from(c))
+}
+
+/// What a cleaning keeps that it otherwise would not.
+#[derive(Debug, Clone, Copy)]
+struct Keep {
+    newlines: bool,
+    tabs: bool,
+}
+
+fn strip(text: &str, keep: Keep) -> String {
     // Fast path: most text has nothing to remove.
-    if !needs_cleaning(text, keep_newlines) {
+    if !needs_stripping(text, keep) {
         return text.to_string();
     }
     let mut out = String::with_capacity(text.len());
@@ -20,8 +82,9 @@ pub fn clean(text: &str, keep_newlines: bool) -> String {
             // C1 introducers: CSI, OSC, DCS, SOS, PM, APC as single code points.
             '\u{9b}' => skip_csi(&mut chars),
             '\u{9d}' | '\u{90}' | '\u{98}' | '\u{9e}' | '\u{9f}' => skip_string(&mut chars),
-            '\n' if keep_newlines => out.push('\n'),
-            '\r' if keep_newlines => {}
+            '\n' if keep.newlines => out.push('\n'),
+            '\r' if keep.newlines => {}
+            '\t' if keep.tabs => out.push('\t'),
             '\t' => out.push(' '),
             c if is_control(c) || is_bidi(c) => {}
             c => out.push(c),
@@ -30,15 +93,22 @@ pub fn clean(text: &str, keep_newlines: bool) -> String {
     out
 }
 
-/// One line: newlines and tabs become spaces.
-pub fn line(text: &str) -> String {
-    clean(&text.replace(['\n', '\r'], " "), false)
+fn needs_cleaning(text: &str, keep_newlines: bool) -> bool {
+    needs_stripping(
+        text,
+        Keep {
+            newlines: keep_newlines,
+            tabs: false,
+        },
+    )
 }
 
-/// Whether `text` holds anything `clean` would remove. Printable ASCII is
+/// Whether `text` holds anything `strip` would remove. Printable ASCII is
 /// checked a byte at a time (nearly all text is); anything else char by char.
-fn needs_cleaning(text: &str, keep_newlines: bool) -> bool {
-    let plain = |b: u8| (0x20..0x7f).contains(&b) || (keep_newlines && b == b'\n');
+fn needs_stripping(text: &str, keep: Keep) -> bool {
+    let plain = |b: u8| {
+        (0x20..0x7f).contains(&b) || (keep.newlines && b == b'\n') || (keep.tabs && b == b'\t')
+    };
     // In blocks, without stopping early inside one, so the check vectorises.
     if text
         .as_bytes()
@@ -47,11 +117,11 @@ fn needs_cleaning(text: &str, keep_newlines: bool) -> bool {
     {
         return false;
     }
-    text.chars().any(|c| is_suspect(c, keep_newlines))
+    text.chars().any(|c| is_suspect(c, keep))
 }
 
-fn is_suspect(c: char, keep_newlines: bool) -> bool {
-    if c == '\n' && keep_newlines {
+fn is_suspect(c: char, keep: Keep) -> bool {
+    if (c == '\n' && keep.newlines) || (c == '\t' && keep.tabs) {
         return false;
     }
     is_control(c) || is_bidi(c)
@@ -63,7 +133,7 @@ fn is_control(c: char) -> bool {
 
 /// Bidirectional embeddings, overrides and isolates can make text display in
 /// an order other than the one it is read in ("Trojan Source").
-fn is_bidi(c: char) -> bool {
+pub fn is_bidi(c: char) -> bool {
     matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}' | '\u{061c}')
 }
 
@@ -145,6 +215,41 @@ pub fn incident(inc: &mut Incident) {
         line_in_place(&mut entry.who);
         clean_in_place(&mut entry.text, true);
     }
+    // Runbook ids are keys here; two that clean to the same id merge.
+    if inc.steps.keys().any(|k| needs_cleaning(k, false)) {
+        let mut steps: BTreeMap<String, BTreeSet<u32>> = BTreeMap::new();
+        for (runbook, done) in std::mem::take(&mut inc.steps) {
+            steps.entry(line(&runbook)).or_default().extend(done);
+        }
+        inc.steps = steps;
+    }
+}
+
+/// Cleans every text of who is on call and of the escalation policies.
+pub fn oncall(oncall: &mut OnCall) {
+    if let Some(now) = &mut oncall.now {
+        line_in_place(&mut now.who);
+    }
+    if let Some(next) = &mut oncall.next {
+        line_in_place(&mut next.who);
+    }
+    for policy in &mut oncall.policies {
+        policy.services.iter_mut().for_each(line_in_place);
+        for level in &mut policy.levels {
+            line_in_place(&mut level.name);
+            level.who.iter_mut().for_each(line_in_place);
+            if let Targets::Named(names) = &mut level.targets {
+                names.iter_mut().for_each(line_in_place);
+            }
+        }
+    }
+}
+
+/// Cleans the names and the note of a hand-off.
+pub fn handoff(h: &mut Handoff) {
+    line_in_place(&mut h.from);
+    line_in_place(&mut h.to);
+    clean_in_place(&mut h.note, true);
 }
 
 /// `line`, without a new string when there is nothing to clean (nearly always:
@@ -162,75 +267,4 @@ fn clean_in_place(text: &mut String, keep_newlines: bool) {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn plain_text_is_untouched() {
-        assert_eq!(
-            clean("disk /var 95% full — db-3", false),
-            "disk /var 95% full — db-3"
-        );
-    }
-
-    #[test]
-    fn csi_and_osc_are_removed() {
-        assert_eq!(clean("\u{1b}[31mred\u{1b}[0m", false), "red");
-        assert_eq!(clean("a\u{1b}]0;pwned\u{7}b", false), "ab");
-        assert_eq!(
-            clean("a\u{1b}]8;;http://x\u{1b}\\link\u{1b}]8;;\u{1b}\\b", false),
-            "alinkb"
-        );
-        assert_eq!(clean("a\u{1b}P+q\u{1b}\\b", false), "ab");
-        assert_eq!(clean("a\u{9b}2Jb", false), "ab");
-        assert_eq!(clean("a\u{1b}(Bb", false), "ab");
-        assert_eq!(clean("a\u{1b}cb", false), "ab");
-    }
-
-    #[test]
-    fn controls_and_bidi_are_removed() {
-        assert_eq!(clean("a\u{7}\u{8}\u{0}b\u{202e}c\u{2066}d", false), "abcd");
-        assert_eq!(clean("a\tb", false), "a b");
-        assert_eq!(clean("a\r\nb", true), "a\nb");
-        assert_eq!(line("a\nb"), "a b");
-    }
-
-    #[test]
-    fn unterminated_sequences_do_not_swallow_the_world_forever() {
-        assert_eq!(clean("a\u{1b}[", false), "a");
-        assert_eq!(clean("a\u{1b}]title without end", false), "a");
-        assert_eq!(clean("a\u{1b}", false), "a");
-    }
-
-    proptest::proptest! {
-        /// A feed's list, however broken, is read or refused; what is read
-        /// is inert once cleaned.
-        #[test]
-        fn any_feed_list_is_read_or_refused_and_cleaned(
-            bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..300),
-            title in "[\\x00-\\x7f\\u{9b}\\u{202e}]{0,60}",
-        ) {
-            let _ = serde_json::from_slice::<crate::incident::IncidentList>(&bytes);
-            let json = serde_json::json!({"cursor": 1, "incidents": [{
-                "id": 1, "dedup_key": title, "title": title, "service": title, "severity": "info",
-                "status": "triggered", "labels": {"k": title}, "description": title, "source": title,
-                "created_at": "2026-11-23T03:00:00Z", "updated_at": "2026-11-23T03:00:00Z",
-                "owner": title, "escalation_level": 1, "occurrences": 1, "version": 1,
-                "timeline": [{"at": "2026-11-23T03:00:00Z", "who": title, "kind": "note", "text": title}]
-            }]});
-            let mut list: crate::incident::IncidentList = serde_json::from_value(json).unwrap();
-            let inc = &mut list.incidents[0];
-            incident(inc);
-            let ok = |s: &str| s.chars().all(|c| !c.is_control() && !is_bidi(c));
-            proptest::prop_assert!(ok(&inc.title) && ok(&inc.service) && ok(inc.owner.as_deref().unwrap_or("")));
-            proptest::prop_assert!(inc.labels.values().all(&ok) && ok(&inc.timeline[0].who));
-            proptest::prop_assert!(inc.timeline[0].text.chars().all(|c| c == '\n' || !c.is_control()));
-        }
-
-        #[test]
-        fn output_never_holds_escape_or_control(s in "\\PC*|[\\x00-\\x7f\\u{80}-\\u{9f}\\u{202a}-\\u{202e}]*") {
-            let out = clean(&s, true);
-            proptest::prop_assert!(out.chars().all(|c| c == '\n' || (!c.is_control() && !is_bidi(c))));
-        }
-    }
-}
+mod tests;

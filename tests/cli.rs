@@ -305,6 +305,66 @@ fn runbooks_check_names_file_and_line() {
     assert!(out.status.success(), "{}", stderr(&out));
 }
 
+#[test]
+fn runbooks_check_names_every_override_and_passes() {
+    let dir = tempfile::tempdir().unwrap();
+    let team = dir.path().join("team");
+    let later = dir.path().join("later");
+    for d in [&team, &later] {
+        std::fs::create_dir_all(d).unwrap();
+    }
+    std::fs::write(
+        team.join("net.md"),
+        "+++\nid = \"network\"\ntitle = \"Our network\"\n+++\n# Ours\n",
+    )
+    .unwrap();
+    std::fs::write(
+        team.join("pay.md"),
+        "+++\nid = \"payments\"\ntitle = \"Payments\"\n+++\n# Pay\n",
+    )
+    .unwrap();
+    // A word-for-word copy of a shipped runbook changes nothing: not named.
+    let shipped = Path::new(env!("CARGO_MANIFEST_DIR")).join("runbooks/disk-full.md");
+    std::fs::copy(shipped, team.join("disk-full.md")).unwrap();
+    let out = oncall(&["runbooks", "check", team.to_str().unwrap()], &[]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(stdout(&out), "3 runbooks OK\n");
+    assert_eq!(
+        stderr(&out),
+        format!(
+            "warning: {}: overrides the shipped runbook 'network' ((shipped) runbooks/network.md)\n",
+            team.join("net.md").display()
+        )
+    );
+
+    // The config's folders: a later one overriding an earlier one is named too.
+    std::fs::write(
+        later.join("payments.md"),
+        "+++\ntitle = \"Payments, again\"\n+++\n# Pay\n",
+    )
+    .unwrap();
+    let config = write_config(
+        dir.path(),
+        &format!(
+            "[runbooks]\ndirs = [\"{}\", \"{}\"]\n",
+            team.display(),
+            later.display()
+        ),
+    );
+    let out = oncall(&["--config", &config, "runbooks", "check"], &[]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains(&format!(
+            "warning: {}: overrides the runbook 'payments' ({})\n",
+            later.join("payments.md").display(),
+            team.join("pay.md").display()
+        )),
+        "{err}"
+    );
+    assert!(err.contains("'network'"), "{err}");
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn handoff_print_shows_the_note_h_would_send() {
     let hub = TestHub::start().await;

@@ -163,8 +163,15 @@ fn a_team_folder_adds_and_overrides_by_id() {
         "+++\ntitle = \"Payments\"\nservices = [\"payments\"]\n+++\n# Payments\n",
     )
     .unwrap();
-    let (lib, problems) = Library::load(&[dir.path().to_path_buf()]);
-    assert!(problems.is_empty(), "{problems:?}");
+    let lib = Library::load(&[dir.path().to_path_buf()]);
+    let problems: Vec<String> = lib.problems().iter().map(|p| p.to_string()).collect();
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert!(
+        problems[0].ends_with(
+            "net.md: overrides the shipped runbook 'network' ((shipped) runbooks/network.md)"
+        ),
+        "{problems:?}"
+    );
     assert_eq!(lib.get("network").unwrap().title, "Our network");
     assert_eq!(
         lib.get("payments").unwrap().title,
@@ -179,4 +186,49 @@ fn a_team_folder_adds_and_overrides_by_id() {
     };
     let ids: Vec<String> = rank(&lib, &q).into_iter().map(|m| m.id).collect();
     assert_eq!(ids, ["payments", "network"]);
+}
+
+#[test]
+fn a_team_runbook_with_escapes_loads_clean_and_each_line_is_named() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("pay.md"),
+        "+++\nid = \"pay\"\ntitle = \"Pay\\u001b]0;owned\\u0007ments\"\nkeywords = [\"card\u{202e}\"]\n+++\n# Pay\n\n```\nls\t--color\n\u{1b}[31mred\u{1b}[0m\n```\n",
+    )
+    .unwrap();
+    let lib = Library::load(&[dir.path().to_path_buf()]);
+    let rb = lib.get("pay").unwrap();
+    assert_eq!(rb.title, "Payments");
+    assert_eq!(rb.keywords, ["card"]);
+    assert!(rb.body.contains("ls\t--color\nred\n"), "{:?}", rb.body);
+    let problems: Vec<String> = lib.problems().iter().map(|p| p.to_string()).collect();
+    let file = dir.path().join("pay.md").display().to_string();
+    assert_eq!(problems.len(), 3, "{problems:?}");
+    for (p, line) in problems.iter().zip([3, 4, 10]) {
+        assert!(p.starts_with(&format!("{file}:{line}: ")), "{p}");
+        assert!(p.contains("holds ") && p.ends_with("remove it"), "{p}");
+    }
+    assert!(lib.problems().iter().all(|p| p.kind.is_error()));
+}
+
+#[test]
+fn a_copy_of_a_shipped_runbook_is_no_override_and_a_broken_one_is_said() {
+    let dir = tempfile::tempdir().unwrap();
+    let shipped = Path::new(env!("CARGO_MANIFEST_DIR")).join("runbooks/network.md");
+    std::fs::copy(shipped, dir.path().join("network.md")).unwrap();
+    std::fs::write(
+        dir.path().join("broken.md"),
+        "+++\ntitle = \"Broken\"\nkeyword = [\"x\"]\n+++\n",
+    )
+    .unwrap();
+    let lib = Library::load(&[dir.path().to_path_buf()]);
+    let problems: Vec<String> = lib.problems().iter().map(|p| p.headline()).collect();
+    let file = dir.path().join("broken.md").display().to_string();
+    assert_eq!(
+        problems,
+        [format!(
+            "{file} could not be read: line 3: unknown field `keyword`, expected one of `id`, `title`, `services`, `keywords`, `labels`, `alerts`"
+        )]
+    );
+    assert_eq!(lib.len(), Library::shipped().len());
 }

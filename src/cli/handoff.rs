@@ -43,7 +43,7 @@ pub async fn run(config: &Config, args: HandoffArgs) -> anyhow::Result<ExitCode>
     if args.to.is_some() {
         shift.to = args.to;
     }
-    let (library, _) = Library::load(&config.runbooks.dirs);
-    print!("{}", compose(&shift, &library, ""));
+    let library = Library::load(&config.runbooks.dirs);
+    super::print_clean(&compose(&shift, &library, ""));
     Ok(ExitCode::SUCCESS)
 }

@@ -83,8 +83,16 @@ pub fn main() -> ExitCode {
     match start::run(cli) {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("error: {e:#}");
+            // Errors may quote what a hub or a file said.
+            eprintln!("error: {}", crate::sanitize::document(&format!("{e:#}")));
             ExitCode::from(1)
         }
     }
+}
+
+/// Prints text that came from a hub or a runbook file: whatever it held, no
+/// escape sequence, control character (but tabs and newlines) or bidi
+/// override reaches the terminal.
+fn print_clean(text: &str) {
+    print!("{}", crate::sanitize::document(text));
 }

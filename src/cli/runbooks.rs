@@ -1,4 +1,5 @@
 //! `oncall runbooks list | show | check | match`.
+use std::fmt::Write as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -6,7 +7,7 @@ use anyhow::bail;
 use clap::Subcommand;
 
 use crate::config::Config;
-use crate::runbook::{Library, Query, library, rank};
+use crate::runbook::{FileProblem, Library, Origin, Query, rank};
 
 #[derive(Debug, Subcommand)]
 pub enum RunbooksCmd {
@@ -41,9 +42,17 @@ pub fn run(config: &Config, cmd: RunbooksCmd) -> anyhow::Result<ExitCode> {
         RunbooksCmd::List => {
             let lib = load(config);
             let width = lib.all().iter().map(|r| r.id.len()).max().unwrap_or(0);
+            let mut out = String::new();
             for rb in lib.all() {
-                println!("{:width$}  {}  [{}]", rb.id, rb.title, rb.origin.display());
+                let _ = writeln!(
+                    out,
+                    "{:width$}  {}  [{}]",
+                    rb.id,
+                    rb.title,
+                    rb.origin.display()
+                );
             }
+            super::print_clean(&out);
             Ok(ExitCode::SUCCESS)
         }
         RunbooksCmd::Show { id } => {
@@ -52,7 +61,7 @@ pub fn run(config: &Config, cmd: RunbooksCmd) -> anyhow::Result<ExitCode> {
                 let ids: Vec<&str> = lib.all().iter().map(|r| r.id.as_str()).collect();
                 bail!("no runbook '{id}'; there are: {}", ids.join(", "));
             };
-            print!("{}", rb.body.trim_start());
+            super::print_clean(rb.body.trim_start());
             Ok(ExitCode::SUCCESS)
         }
         RunbooksCmd::Match {
@@ -78,55 +87,77 @@ pub fn run(config: &Config, cmd: RunbooksCmd) -> anyhow::Result<ExitCode> {
                 ..Query::default()
             };
             let ranked = rank(&lib, &q);
+            let mut out = String::new();
             if json {
-                let out: Vec<serde_json::Value> = ranked
+                let list: Vec<serde_json::Value> = ranked
                     .iter()
                     .map(|m| serde_json::json!({"id": m.id, "title": lib.get(&m.id).map(|r| r.title.clone()), "score": m.score, "reasons": m.reasons}))
                     .collect();
-                println!("{}", serde_json::to_string_pretty(&out)?);
+                let _ = writeln!(out, "{}", serde_json::to_string_pretty(&list)?);
             } else if ranked.is_empty() {
-                println!("no runbook matches; start from first-response");
+                let _ = writeln!(out, "no runbook matches; start from first-response");
             } else {
                 for (i, m) in ranked.iter().enumerate() {
                     let title = lib.get(&m.id).map_or("", |r| r.title.as_str());
-                    println!("{}. {}  {}\n   because: {}", i + 1, m.id, title, m.reason());
+                    let _ = writeln!(
+                        out,
+                        "{}. {}  {}\n   because: {}",
+                        i + 1,
+                        m.id,
+                        title,
+                        m.reason()
+                    );
                 }
             }
+            super::print_clean(&out);
             Ok(ExitCode::SUCCESS)
         }
     }
 }
 
+/// The library, with what keeps a team runbook from working said on stderr
+/// (overrides are only for `check` to name).
 fn load(config: &Config) -> Library {
-    let (lib, problems) = Library::load(&config.runbooks.dirs);
-    for p in problems {
+    let lib = Library::load(&config.runbooks.dirs);
+    for p in lib.problems().iter().filter(|p| p.kind.is_error()) {
         eprintln!("warning: {p}");
     }
     lib
 }
 
+/// `check [DIR]`: DIR (or the config's folders) over the shipped runbooks,
+/// as the console would load them. Every problem fails the check but an
+/// override, which is named as a warning: replacing a shipped runbook is
+/// what team folders are for, yet nobody should do it unknowingly.
 fn check(config: &Config, dir: Option<PathBuf>) -> ExitCode {
-    let (count, problems) = match &dir {
-        Some(d) => {
-            let (found, problems) = library::load_dir(d);
-            (found.len(), problems)
-        }
-        None => {
-            let (lib, problems) = Library::load(&config.runbooks.dirs);
-            (lib.len(), problems)
-        }
+    let dirs = dir
+        .clone()
+        .map_or_else(|| config.runbooks.dirs.clone(), |d| vec![d]);
+    let lib = Library::load(&dirs);
+    let count = match dir {
+        Some(_) => lib
+            .all()
+            .iter()
+            .filter(|r| matches!(r.origin, Origin::File(_)))
+            .count(),
+        None => lib.len(),
     };
-    for p in &problems {
+    let (errors, notes): (Vec<&FileProblem>, Vec<&FileProblem>) =
+        lib.problems().iter().partition(|p| p.kind.is_error());
+    for p in &errors {
         eprintln!("{p}");
     }
-    if problems.is_empty() {
+    for p in &notes {
+        eprintln!("warning: {p}");
+    }
+    if errors.is_empty() {
         println!("{count} runbooks OK");
         ExitCode::SUCCESS
     } else {
         eprintln!(
             "{} problem{} in runbooks",
-            problems.len(),
-            if problems.len() == 1 { "" } else { "s" }
+            errors.len(),
+            if errors.len() == 1 { "" } else { "s" }
         );
         ExitCode::from(1)
     }

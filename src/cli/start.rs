@@ -159,8 +159,9 @@ pub fn load_config(named: &Option<PathBuf>) -> anyhow::Result<Config> {
 /// from the environment. A missing feed or token is shown in the console,
 /// which still opens for the runbooks.
 pub fn console_settings(config: &Config) -> console::Settings {
-    let (library, problems) = Library::load(&config.runbooks.dirs);
-    for p in &problems {
+    // The console shows them too (`update::announce_problems`).
+    let library = Library::load(&config.runbooks.dirs);
+    for p in library.problems() {
         tracing::warn!("runbook: {p}");
     }
     let feed = config.feeds.first();

@@ -297,7 +297,19 @@ impl Config {
     /// Checks that span more than one value (duplicates and the like).
     fn check(&self, text: &str, path: &Path) -> Result<(), ConfigError> {
         let mut seen = std::collections::BTreeSet::new();
-        for r in &self.hub.responders {
+        for (i, r) in self.hub.responders.iter().enumerate() {
+            if let Some(c) = crate::sanitize::first_unsafe(&r.name) {
+                // Names are shown bare everywhere; the hub refuses such
+                // characters in every name it is sent, so none is configured.
+                return Err(ConfigError::in_table(
+                    path,
+                    text,
+                    ("[[hub.responders]]", i),
+                    "name",
+                    &format!("a responder's name holds {}", crate::sanitize::describe(c)),
+                    "use letters, digits, dots or dashes, like name = \"alice\"",
+                ));
+            }
             if r.name.trim().is_empty() {
                 return Err(ConfigError::at_key(
                     path,

@@ -161,3 +161,14 @@ fn an_unknown_role_names_line_and_the_roles() {
             .contains("responder, lead, integration")
     );
 }
+
+#[test]
+fn a_responder_name_with_an_escape_names_its_line() {
+    let hash = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
+    let err = parse(&format!(
+        "[[hub.responders]]\nname = \"alice\"\ntoken_sha256 = \"{hash}\"\n\n[[hub.responders]]\nname = \"bob\\u001b]0;x\\u0007\"\ntoken_sha256 = \"{hash}\"\n"
+    ))
+    .unwrap_err();
+    assert_eq!(err.line, Some(6), "{err}");
+    assert!(err.problem.contains("an escape (U+001B)"), "{err}");
+}

@@ -90,6 +90,7 @@ pub async fn run(settings: Settings) -> anyhow::Result<Option<String>> {
         Utc::now(),
     );
     model.bell = settings.bell;
+    update::announce_problems(&mut model);
     model.handoff_dismissed = dismissed;
     model.data_dir = settings.data_dir;
     if let Some(cached) = cached {

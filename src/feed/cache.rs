@@ -48,6 +48,9 @@ pub fn load(path: &Path, now: DateTime<Utc>) -> Result<Option<CachedFeed>, Strin
             Arc::make_mut(&mut cached.incidents)
                 .iter_mut()
                 .for_each(crate::sanitize::incident);
+            if let Some(oncall) = &mut cached.oncall {
+                crate::sanitize::oncall(oncall);
+            }
             Ok(Some(cached))
         }
         Err(e) => {

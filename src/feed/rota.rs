@@ -8,22 +8,7 @@ impl HubClient {
     /// escalation level reaches.
     pub async fn oncall(&self) -> Result<OnCall, FeedError> {
         let mut oncall: OnCall = self.get_json("/api/v1/oncall").await?;
-        if let Some(now) = &mut oncall.now {
-            now.who = sanitize::line(&now.who);
-        }
-        if let Some(next) = &mut oncall.next {
-            next.who = sanitize::line(&next.who);
-        }
-        for policy in &mut oncall.policies {
-            policy
-                .services
-                .iter_mut()
-                .for_each(|s| *s = sanitize::line(s));
-            for level in &mut policy.levels {
-                level.name = sanitize::line(&level.name);
-                level.who = level.who.as_deref().map(sanitize::line);
-            }
-        }
+        sanitize::oncall(&mut oncall);
         Ok(oncall)
     }
 
@@ -76,8 +61,6 @@ impl HubClient {
 }
 
 fn clean(mut h: Handoff) -> Handoff {
-    h.from = sanitize::line(&h.from);
-    h.to = sanitize::line(&h.to);
-    h.note = sanitize::clean(&h.note, true);
+    sanitize::handoff(&mut h);
     h
 }

@@ -32,8 +32,15 @@ pub struct Shift {
     pub incidents: Vec<Incident>,
 }
 
-/// The note in markdown. `words` is the responder's own line, if any.
+/// The note in markdown. `words` is the responder's own line, if any. The
+/// note is printed, shown, saved and sent as it is, so it is cleaned whole:
+/// whatever its parts held, no escape sequence, control character (but the
+/// newlines) or bidi override is in it.
 pub fn compose(shift: &Shift, library: &Library, words: &str) -> String {
+    crate::sanitize::clean(&write(shift, library, words), true)
+}
+
+fn write(shift: &Shift, library: &Library, words: &str) -> String {
     let mut out = String::new();
     let to = shift.to.as_deref().unwrap_or("the next responder");
     let _ = writeln!(out, "# Hand-off from {} to {to}", shift.from);

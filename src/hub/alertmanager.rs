@@ -151,6 +151,7 @@ fn check_alert(
         .map(str::trim)
         .filter(|f| !f.is_empty())
         .ok_or_else(|| at("fingerprint is missing: every alert needs its fingerprint"))?;
+    validate::identifier(&format!("alerts[{i}].fingerprint"), fingerprint)?;
     let labels = alert
         .labels
         .as_ref()

@@ -117,7 +117,7 @@ pub async fn latest_handoff(
     query: Result<Query<LatestParams>, QueryRejection>,
 ) -> Answer<Handoff> {
     let Query(params) = query.map_err(|e| ApiError::bad_request(e.body_text()))?;
-    let to = params.to.filter(|t| !t.trim().is_empty());
+    let to = validate::name("to", params.to.as_deref())?;
     let wanted = to.clone();
     let found = state
         .blocking(move |s| s.store().read(|tx| handoff::latest(tx, wanted.as_deref())))

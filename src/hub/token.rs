@@ -86,7 +86,7 @@ mod tests {
     #[test]
     fn config_line_quotes_awkward_names() {
         let token = new_token();
-        let name = "o\"brien \\ \t";
+        let name = "o\"brien \\ é";
         let line = config_line(name, &token, Role::Responder);
         let config = Config::parse(&line, Path::new("config.toml")).unwrap();
         assert_eq!(config.hub.responders[0].name, name);

@@ -1,5 +1,11 @@
 //! The limits on what clients may send. Each refusal names the limit, so the
 //! sender can fix the request without reading our code.
+//!
+//! Free text (titles, descriptions, label values, notes) is stored as sent
+//! and cleaned wherever it is shown. Identifiers and names (service, dedup
+//! key, label names, runbook ids, responder names) are compared, used as keys
+//! and printed bare, so a control character, an escape sequence or a bidi
+//! override in one is refused.
 use crate::incident::{HandoffRequest, NewIncident, StepRequest};
 
 use super::error::ApiError;
@@ -20,6 +26,7 @@ pub const MAX_HANDOFF_NOTE_BYTES: usize = 64 * 1024;
 pub fn new_incident(mut new: NewIncident) -> Result<NewIncident, ApiError> {
     new.title = required("title", &new.title, MAX_TITLE_CHARS)?;
     new.service = required("service", &new.service, MAX_SERVICE_CHARS)?;
+    identifier("service", &new.service)?;
     new.dedup_key = match new.dedup_key.as_deref().map(str::trim) {
         None | Some("") => None,
         Some(key) => {
@@ -28,9 +35,19 @@ pub fn new_incident(mut new: NewIncident) -> Result<NewIncident, ApiError> {
                     "dedup_key is longer than {MAX_DEDUP_KEY_CHARS} characters"
                 )));
             }
+            identifier("dedup_key", key)?;
             Some(key.to_string())
         }
     };
+    for (field, value) in [
+        ("runbook", &new.runbook),
+        ("runbook_url", &new.runbook_url),
+        ("source", &new.source),
+    ] {
+        if let Some(value) = value {
+            identifier(field, value)?;
+        }
+    }
     if new.description.len() > MAX_DESCRIPTION_BYTES {
         return Err(ApiError::bad_request(format!(
             "description is longer than {} KiB",
@@ -44,6 +61,7 @@ pub fn new_incident(mut new: NewIncident) -> Result<NewIncident, ApiError> {
         )));
     }
     for (key, value) in &new.labels {
+        identifier("a label name", key)?;
         if key.chars().count() > MAX_LABEL_KEY_CHARS {
             return Err(ApiError::bad_request(format!(
                 "label names are at most {MAX_LABEL_KEY_CHARS} characters; '{}...' is longer",
@@ -73,6 +91,7 @@ pub fn note_text(text: &str) -> Result<&str, ApiError> {
 /// runbook could have.
 pub fn step(mut req: StepRequest) -> Result<StepRequest, ApiError> {
     req.runbook = required("runbook", &req.runbook, 256)?;
+    identifier("runbook", &req.runbook)?;
     if req.step >= 10_000 {
         return Err(ApiError::bad_request("step must be below 10000"));
     }
@@ -95,13 +114,33 @@ pub fn handoff(mut req: HandoffRequest) -> Result<HandoffRequest, ApiError> {
             MAX_HANDOFF_NOTE_BYTES / 1024
         )));
     }
-    req.to = req
-        .to
-        .as_deref()
-        .map(str::trim)
-        .filter(|t| !t.is_empty())
-        .map(str::to_string);
+    req.to = name("to", req.to.as_deref())?;
     Ok(req)
+}
+
+/// A responder's name given as a filter or a target (`?to=`, `"to"`): blank
+/// is none; anything else must be fit to be a name.
+pub fn name(field: &str, value: Option<&str>) -> Result<Option<String>, ApiError> {
+    match value.map(str::trim).filter(|v| !v.is_empty()) {
+        None => Ok(None),
+        Some(v) => {
+            identifier(field, v)?;
+            Ok(Some(v.to_string()))
+        }
+    }
+}
+
+/// Refuses an identifier or name holding anything a terminal would obey or
+/// that would read in another order: control characters (escape sequences
+/// start with one) and bidi overrides. The value itself is not echoed back.
+pub fn identifier(field: &str, value: &str) -> Result<(), ApiError> {
+    match crate::sanitize::first_unsafe(value) {
+        None => Ok(()),
+        Some(c) => Err(ApiError::bad_request(format!(
+            "{field} holds {}: names and ids may not hold control characters, escape sequences or bidi overrides",
+            crate::sanitize::describe(c)
+        ))),
+    }
 }
 
 /// The optional note of acknowledge, escalate and resolve.
@@ -218,6 +257,90 @@ mod tests {
             ..valid()
         };
         assert!(new_incident(at_limit).is_ok());
+    }
+
+    #[test]
+    fn identifiers_with_escapes_are_refused_by_field_free_text_is_not() {
+        let evil = "db\u{1b}]52;c;eA==\u{7}";
+        let cases: Vec<(NewIncident, &str)> = vec![
+            (
+                NewIncident {
+                    service: evil.into(),
+                    ..valid()
+                },
+                "service holds an escape (U+001B)",
+            ),
+            (
+                NewIncident {
+                    dedup_key: Some("k\u{202e}1".into()),
+                    ..valid()
+                },
+                "dedup_key holds a bidirectional override",
+            ),
+            (
+                NewIncident {
+                    labels: [(evil.into(), "v".into())].into(),
+                    ..valid()
+                },
+                "a label name holds",
+            ),
+            (
+                NewIncident {
+                    runbook: Some(evil.into()),
+                    ..valid()
+                },
+                "runbook holds",
+            ),
+            (
+                NewIncident {
+                    runbook_url: Some("http://x/\u{9b}2J".into()),
+                    ..valid()
+                },
+                "runbook_url holds a C1 control character",
+            ),
+            (
+                NewIncident {
+                    source: Some(evil.into()),
+                    ..valid()
+                },
+                "source holds",
+            ),
+        ];
+        for (new, needle) in cases {
+            match new_incident(new) {
+                Err(ApiError::BadRequest(msg)) => {
+                    assert!(msg.contains(needle), "{msg}");
+                    assert!(!msg.contains('\u{1b}'), "the value is not echoed: {msg}");
+                }
+                other => panic!("expected a 400 naming {needle}, got {other:?}"),
+            }
+        }
+        let free = NewIncident {
+            title: evil.into(),
+            description: evil.into(),
+            labels: [("k".into(), evil.into())].into(),
+            ..valid()
+        };
+        assert!(new_incident(free).is_ok(), "free text is stored as sent");
+
+        let tick = StepRequest {
+            runbook: evil.into(),
+            step: 0,
+            done: true,
+            text: Some(evil.into()),
+        };
+        assert!(
+            matches!(step(tick), Err(ApiError::BadRequest(m)) if m.starts_with("runbook holds"))
+        );
+        let to_bidi = HandoffRequest {
+            to: Some("bob\u{202e}".into()),
+            note: evil.into(),
+        };
+        assert!(
+            matches!(handoff(to_bidi), Err(ApiError::BadRequest(m)) if m.starts_with("to holds"))
+        );
+        assert_eq!(name("to", Some("  ")).unwrap(), None);
+        assert_eq!(name("to", Some(" bob ")).unwrap().as_deref(), Some("bob"));
     }
 
     #[test]

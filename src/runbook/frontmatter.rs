@@ -95,6 +95,23 @@ pub fn parse(text: &str) -> Result<Parsed, Problem> {
     })
 }
 
+/// The line (1-based) of the front matter that sets `key` (`key = ...` or a
+/// `[key]` table), or 2, the front matter's first line, when none does.
+pub fn key_line(text: &str, key: &str) -> usize {
+    text.lines()
+        .enumerate()
+        .skip(1)
+        .take_while(|(_, l)| l.trim_end() != FENCE)
+        .find(|(_, l)| {
+            let l = l.trim();
+            let assigned = l
+                .strip_prefix(key)
+                .is_some_and(|rest| rest.trim_start().starts_with(['=', '.']));
+            assigned || l == format!("[{key}]")
+        })
+        .map_or(2, |(i, _)| i + 1)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

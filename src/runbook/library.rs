@@ -8,6 +8,8 @@ use include_dir::{Dir, include_dir};
 
 use super::frontmatter::{self, Problem};
 use super::index::MatchIndex;
+use super::problems::{self, FileProblem, ProblemKind};
+use crate::sanitize;
 
 static SHIPPED: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/runbooks");
 
@@ -40,24 +42,13 @@ pub struct Runbook {
     pub origin: Origin,
 }
 
-/// A problem with one runbook file: `FILE:LINE: message`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FileProblem {
-    pub file: String,
-    pub line: usize,
-    pub message: String,
-}
-
-impl std::fmt::Display for FileProblem {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}:{}: {}", self.file, self.line, self.message)
-    }
-}
-
 #[derive(Debug, Clone, Default)]
 pub struct Library {
     runbooks: Vec<Runbook>,
     index: MatchIndex,
+    /// What was wrong with the files it was loaded from, for the console to
+    /// show and `runbooks check` to print.
+    problems: Vec<FileProblem>,
 }
 
 impl Library {
@@ -72,27 +63,43 @@ impl Library {
         Library::from_runbooks(runbooks)
     }
 
-    /// The shipped runbooks plus the team's folders (later folders win).
-    /// Problems are returned for the caller to show; good files still load.
-    pub fn load(dirs: &[PathBuf]) -> (Library, Vec<FileProblem>) {
+    /// The shipped runbooks plus the team's folders (later folders win, and
+    /// each such override is noted). Good files load whatever is wrong with
+    /// the others; `problems` says what was.
+    pub fn load(dirs: &[PathBuf]) -> Library {
         let (mut runbooks, mut problems) = load_shipped();
         for dir in dirs {
             let (found, dir_problems) = load_dir(dir);
             problems.extend(dir_problems);
             for rb in found {
                 match runbooks.iter_mut().find(|r| r.id == rb.id) {
-                    Some(existing) => *existing = rb,
+                    Some(existing) => {
+                        problems.extend(problems::overrides(&rb, existing));
+                        *existing = rb;
+                    }
                     None => runbooks.push(rb),
                 }
             }
         }
-        (Library::from_runbooks(runbooks), problems)
+        Library {
+            problems,
+            ..Library::from_runbooks(runbooks)
+        }
+    }
+
+    /// The problems found while loading, in file order.
+    pub fn problems(&self) -> &[FileProblem] {
+        &self.problems
     }
 
     pub fn from_runbooks(mut runbooks: Vec<Runbook>) -> Library {
         runbooks.sort_by(|a, b| a.id.cmp(&b.id));
         let index = MatchIndex::build(&runbooks);
-        Library { runbooks, index }
+        Library {
+            runbooks,
+            index,
+            problems: Vec::new(),
+        }
     }
 
     pub fn index(&self) -> &MatchIndex {
@@ -117,23 +124,14 @@ impl Library {
 }
 
 fn load_shipped() -> (Vec<Runbook>, Vec<FileProblem>) {
-    let mut runbooks = Vec::new();
-    let mut problems = Vec::new();
+    let mut loaded = Loaded::default();
     let mut files = Vec::new();
     collect_embedded(&SHIPPED, &mut files);
     for (rel, text) in files {
         let name = format!("runbooks/{}", rel.display());
-        match runbook_from_text(&text, &rel, Origin::Shipped(rel.clone())) {
-            Ok(rb) => runbooks.push(rb),
-            Err(p) => problems.push(FileProblem {
-                file: name,
-                line: p.line,
-                message: p.message,
-            }),
-        }
+        loaded.read(&text, &rel, Origin::Shipped(rel.clone()), &name);
     }
-    problems.extend(duplicate_ids(&runbooks));
-    (runbooks, problems)
+    loaded.done()
 }
 
 fn collect_embedded(dir: &Dir<'static>, out: &mut Vec<(PathBuf, String)>) {
@@ -151,52 +149,68 @@ fn collect_embedded(dir: &Dir<'static>, out: &mut Vec<(PathBuf, String)>) {
 /// Loads every `*.md` under `dir` (recursively). Used for the team's folders
 /// and by `oncall runbooks check DIR`.
 pub fn load_dir(dir: &Path) -> (Vec<Runbook>, Vec<FileProblem>) {
-    let mut runbooks = Vec::new();
-    let mut problems = Vec::new();
+    let mut loaded = Loaded::default();
     let mut files = Vec::new();
     if let Err(e) = walk(dir, &mut files) {
-        problems.push(FileProblem {
-            file: dir.display().to_string(),
-            line: 0,
-            message: format!("cannot read the runbook folder: {e}"),
-        });
+        let message = format!("cannot read the runbook folder: {e}");
+        loaded.unreadable(dir.display().to_string(), 0, message);
     }
     files.sort();
     for path in files {
         let rel = path.strip_prefix(dir).unwrap_or(&path).to_path_buf();
         let shown = path.display().to_string();
-        let text = match std::fs::read(&path) {
-            Ok(bytes) => match String::from_utf8(bytes) {
-                Ok(t) => t,
-                Err(_) => {
-                    problems.push(FileProblem {
-                        file: shown,
-                        line: 1,
-                        message: "not UTF-8 text".into(),
-                    });
-                    continue;
-                }
-            },
-            Err(e) => {
-                problems.push(FileProblem {
-                    file: shown,
-                    line: 0,
-                    message: format!("cannot read: {e}"),
-                });
-                continue;
-            }
-        };
-        match runbook_from_text(&text, &rel, Origin::File(path.clone())) {
-            Ok(rb) => runbooks.push(rb),
-            Err(p) => problems.push(FileProblem {
-                file: shown,
-                line: p.line,
-                message: p.message,
-            }),
+        match std::fs::read(&path).map(String::from_utf8) {
+            Ok(Ok(text)) => loaded.read(&text, &rel, Origin::File(path.clone()), &shown),
+            Ok(Err(_)) => loaded.unreadable(shown, 1, "not UTF-8 text".into()),
+            Err(e) => loaded.unreadable(shown, 0, format!("cannot read: {e}")),
         }
     }
-    problems.extend(duplicate_ids(&runbooks));
-    (runbooks, problems)
+    loaded.done()
+}
+
+/// The runbooks of one folder as they are read, and what was wrong with
+/// its files.
+#[derive(Default)]
+struct Loaded {
+    runbooks: Vec<Runbook>,
+    problems: Vec<FileProblem>,
+}
+
+impl Loaded {
+    /// One file's text: its runbook, or why there is none, and the lines
+    /// that hold what a terminal would obey.
+    fn read(&mut self, text: &str, rel: &Path, origin: Origin, shown: &str) {
+        let mut unsafe_text = problems::unsafe_lines(text);
+        match runbook_from_text(text, rel, origin) {
+            Ok((rb, in_values)) => {
+                let named: Vec<usize> = unsafe_text.iter().map(|p| p.line).collect();
+                unsafe_text.extend(in_values.into_iter().filter(|p| !named.contains(&p.line)));
+                unsafe_text.sort_by_key(|p| (p.line == 0, p.line));
+                self.runbooks.push(rb);
+            }
+            Err(p) => self
+                .problems
+                .push(FileProblem::new(shown, p, ProblemKind::Unreadable)),
+        }
+        self.problems.extend(
+            unsafe_text
+                .into_iter()
+                .map(|p| FileProblem::new(shown, p, ProblemKind::UnsafeText)),
+        );
+    }
+
+    fn unreadable(&mut self, file: String, line: usize, message: String) {
+        let at = Problem { line, message };
+        self.problems
+            .push(FileProblem::new(file, at, ProblemKind::Unreadable));
+    }
+
+    /// The runbooks, and the problems with duplicate ids added.
+    fn done(mut self) -> (Vec<Runbook>, Vec<FileProblem>) {
+        self.problems
+            .extend(problems::duplicate_ids(&self.runbooks));
+        (self.runbooks, self.problems)
+    }
 }
 
 fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
@@ -211,41 +225,38 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
     Ok(())
 }
 
-fn duplicate_ids(runbooks: &[Runbook]) -> Vec<FileProblem> {
-    let mut first: BTreeMap<&str, &Runbook> = BTreeMap::new();
-    let mut problems = Vec::new();
-    for rb in runbooks {
-        if let Some(prev) = first.get(rb.id.as_str()) {
-            problems.push(FileProblem {
-                file: rb.origin.display(),
-                line: 2,
-                message: format!(
-                    "duplicate id '{}': also used by {}",
-                    rb.id,
-                    prev.origin.display()
-                ),
-            });
-        } else {
-            first.insert(&rb.id, rb);
-        }
-    }
-    problems
-}
-
 /// Builds a runbook from a file's text; `rel` (the path within its folder)
-/// gives the default id.
-pub fn runbook_from_text(text: &str, rel: &Path, origin: Origin) -> Result<Runbook, Problem> {
+/// gives the default id. Its text is cleaned here, where it arrives: the
+/// title and the lists to one clean line each, the body of escapes and
+/// controls (tabs and newlines kept), so nothing shows or prints it raw.
+/// With it come the front matter values that held such characters (spelled
+/// as TOML escapes), for `runbooks check` to name.
+pub fn runbook_from_text(
+    text: &str,
+    rel: &Path,
+    origin: Origin,
+) -> Result<(Runbook, Vec<Problem>), Problem> {
     let parsed = frontmatter::parse(text)?;
+    let in_values = problems::unsafe_values(&parsed.front, text);
     let front = parsed.front;
     let default_id = rel.with_extension("").to_string_lossy().replace('\\', "/");
     let id = front.id.unwrap_or(default_id);
-    if id.trim().is_empty() || id.chars().any(|c| c.is_whitespace() || c.is_control()) {
+    if id.trim().is_empty() || id.chars().any(char::is_whitespace) {
         return Err(Problem {
             line: 2,
             message: format!("id '{id}' must be non-empty with no spaces"),
         });
     }
-    let title = match front.title {
+    if let Some(c) = sanitize::first_unsafe(&id) {
+        return Err(Problem {
+            line: frontmatter::key_line(text, "id"),
+            message: format!(
+                "id '{id}' holds {}: use letters, digits, dashes",
+                sanitize::describe(c)
+            ),
+        });
+    }
+    let title = match front.title.as_deref().map(sanitize::line) {
         Some(t) if !t.trim().is_empty() => t,
         _ => {
             return Err(Problem {
@@ -254,18 +265,24 @@ pub fn runbook_from_text(text: &str, rel: &Path, origin: Origin) -> Result<Runbo
             });
         }
     };
-    Ok(Runbook {
+    let lines = |list: Vec<String>| list.iter().map(|s| sanitize::line(s)).collect::<Vec<_>>();
+    let rb = Runbook {
         id,
         title,
-        services: front.services,
+        services: lines(front.services),
         keywords: front
             .keywords
-            .into_iter()
-            .map(|k| k.to_lowercase())
+            .iter()
+            .map(|k| sanitize::line(k).to_lowercase())
             .collect(),
-        labels: front.labels,
-        alerts: front.alerts,
-        body: parsed.body,
+        labels: front
+            .labels
+            .iter()
+            .map(|(k, v)| (sanitize::line(k), sanitize::line(v)))
+            .collect(),
+        alerts: lines(front.alerts),
+        body: sanitize::document(&parsed.body),
         origin,
-    })
+    };
+    Ok((rb, in_values))
 }

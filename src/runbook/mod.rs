@@ -5,7 +5,9 @@ mod index;
 pub mod library;
 pub mod markdown;
 pub mod matcher;
+pub mod problems;
 pub mod search;
 
-pub use library::{FileProblem, Library, Origin, Runbook};
+pub use library::{Library, Origin, Runbook};
 pub use matcher::{Match, Query, rank};
+pub use problems::{FileProblem, ProblemKind};

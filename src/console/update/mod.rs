@@ -14,7 +14,7 @@ use super::msg::{Command, Msg};
 use crate::feed::{Action, Request};
 use crate::incident::Status;
 
-pub use runbook::shown_runbook_id;
+pub use runbook::{announce_problems, shown_runbook_id};
 
 /// Informational messages fade after this long; errors stay until replaced.
 const MESSAGE_SECONDS: i64 = 10;

@@ -259,3 +259,26 @@ pub fn pick(model: &mut Model, id: String) {
     model.focus = Focus::Runbook;
     reset_position(model);
 }
+
+/// At start: how many runbook problems matter (a team file left out, a
+/// duplicate id, escapes in a file) and the first of them, said until
+/// another message replaces it; `b` lists them all.
+pub fn announce_problems(model: &mut Model) {
+    let problems: Vec<_> = model
+        .library
+        .problems()
+        .iter()
+        .filter(|p| p.kind.is_error())
+        .collect();
+    let Some(first) = problems.first() else {
+        return;
+    };
+    let count = match problems.len() {
+        1 => "1 problem".to_string(),
+        n => format!("{n} problems"),
+    };
+    model.warn(format!(
+        "Runbooks: {count} (b lists them): {}",
+        first.headline()
+    ));
+}

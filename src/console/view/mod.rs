@@ -37,7 +37,14 @@ pub fn view(model: &Model, frame: &mut Frame) {
             input,
             hits,
             cursor,
-        } => browse::draw(frame, frame.area(), input, hits, *cursor),
+        } => browse::draw(
+            frame,
+            frame.area(),
+            input,
+            hits,
+            *cursor,
+            model.library.problems(),
+        ),
         _ => {}
     }
 }

@@ -277,3 +277,26 @@ fn the_responders_own_words_close_the_note() {
     assert!(quiet.contains("## Open (0)\n\nNone."), "{quiet}");
     assert!(quiet.ends_with("(nothing added)\n"), "{quiet}");
 }
+
+#[test]
+fn the_note_is_clean_whatever_the_shift_held() {
+    // A shift read past the console's cleaning (an older client, a test):
+    // raw sequences in a ticked runbook's id, names, notes and words.
+    let evil = "\u{1b}]52;c;eA==\u{7}\u{1b}]0;t\u{7}\u{1b}[2J\u{1b}[?1049l\u{1b}P+q\u{1b}\\\u{9b}2J\u{9d}0;t\u{9c}\u{202e}";
+    let mut raw = shift();
+    raw.from = format!("alice{evil}");
+    raw.to = Some(format!("bob{evil}"));
+    let db = &mut raw.incidents[0];
+    db.steps.insert(format!("disk{evil}"), BTreeSet::from([1]));
+    db.title = format!("db-1 {evil}down");
+    db.timeline
+        .push(entry(at(19, 50), evil, EventKind::Note, evil));
+    let note = compose(&raw, &Library::shipped(), evil);
+    let bad: Vec<char> = note
+        .chars()
+        .filter(|&c| c != '\n' && (c.is_control() || crate::sanitize::is_bidi(c)))
+        .collect();
+    assert!(bad.is_empty(), "{bad:?} in {note}");
+    assert!(note.contains("  - runbook disk: steps 2 done"), "{note}");
+    assert!(note.starts_with("# Hand-off from alice to bob\n"), "{note}");
+}
