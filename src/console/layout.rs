@@ -67,3 +67,22 @@ pub fn runbook_text(size: (u16, u16)) -> (u16, u16) {
         a.runbook.height.saturating_sub(3),
     )
 }
+
+/// The hand-off popups: most of the screen, centred, at most 100 wide.
+pub fn popup(area: Rect) -> Rect {
+    let width = area.width.saturating_sub(4).min(100);
+    let height = area.height.saturating_sub(2);
+    Rect::new(
+        area.x + (area.width - width) / 2,
+        area.y + (area.height - height) / 2,
+        width,
+        height,
+    )
+}
+
+/// Width and height of the note in the hand-off popup (inside the border,
+/// above the rule and the line being written).
+pub fn handoff_note(size: (u16, u16)) -> (u16, u16) {
+    let p = popup(Rect::new(0, 0, size.0, size.1));
+    (p.width.saturating_sub(2), p.height.saturating_sub(4))
+}

@@ -52,11 +52,13 @@ pub enum Mode {
         from: u32,
     },
     /// The hand-off note composed from the shift, waiting for Enter. When
-    /// the rota names nobody to take over, `to` is asked for first.
+    /// the rota names nobody to take over, `to` is asked for first. `scroll`
+    /// is the note's first line on screen.
     Handoff {
         shift: Box<Shift>,
         to: Option<LineInput>,
         words: LineInput,
+        scroll: u16,
     },
     /// Reading the hand-off note addressed to us; Enter or Esc dismisses it.
     ReadHandoff {

@@ -155,7 +155,21 @@ fn on_key(model: &mut Model, key: KeyEvent) -> Vec<Command> {
                 Vec::new()
             }
         },
-        Mode::Handoff { shift, to, words } => handoff::key(model, shift, to, words, key),
+        Mode::Handoff {
+            shift,
+            to,
+            words,
+            scroll,
+        } => handoff::key(
+            model,
+            handoff::Draft {
+                shift,
+                to,
+                words,
+                scroll,
+            },
+            key,
+        ),
         Mode::ReadHandoff { scroll } => handoff::read_key(model, scroll, key),
         Mode::Browse {
             mut input,

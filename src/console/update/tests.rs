@@ -1,4 +1,5 @@
 //! The console's behaviour, key by key, without a terminal.
+mod handoff;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Duration;

@@ -1,11 +1,10 @@
 //! The runbook search (`b`): what you typed, and the runbooks that match,
 //! with the line that matched.
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout, Position, Rect};
+use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Modifier, Style};
-use ratatui::text::{Line, Span};
+use ratatui::text::Line;
 use ratatui::widgets::{Block, Clear, Paragraph};
-use unicode_width::UnicodeWidthStr;
 
 use super::theme;
 use crate::console::input::LineInput;
@@ -27,18 +26,7 @@ pub fn draw(frame: &mut Frame, area: Rect, input: &LineInput, hits: &[Hit], curs
     let inner = block.inner(popup);
     frame.render_widget(block, popup);
     let [query, list] = Layout::vertical([Constraint::Length(2), Constraint::Fill(1)]).areas(inner);
-    let label = "search: ";
-    frame.render_widget(
-        Paragraph::new(Line::from(vec![
-            Span::styled(label, theme::KEY),
-            Span::raw(input.text().to_string()),
-        ])),
-        query,
-    );
-    let before: String = input.text().chars().take(input.cursor()).collect();
-    let x = query.x
-        + (label.width() + before.width()).min(usize::from(query.width.saturating_sub(1))) as u16;
-    frame.set_cursor_position(Position::new(x, query.y));
+    super::bottom::draw_input(frame, query, "search: ", input);
 
     // Two rows a hit: the title, then the line that matched (or the id).
     let per_page = usize::from(list.height / 2).max(1);

@@ -21,7 +21,7 @@ pub fn draw(frame: &mut Frame, area: Rect) {
     }
     for b in BINDINGS {
         lines.push(Line::from(vec![
-            Span::styled(format!("{:>8}  ", b.label), theme::KEY),
+            Span::styled(format!("{:>9}  ", b.label), theme::KEY),
             Span::raw(b.help),
         ]));
     }

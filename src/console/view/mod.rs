@@ -25,9 +25,20 @@ pub fn view(model: &Model, frame: &mut Frame) {
     bottom::draw_footer(model, frame, a.footer);
     match &model.mode {
         Mode::Help => help::draw(frame, frame.area()),
-        Mode::Handoff { shift, to, words } => {
-            handoff::draw_compose(model, frame, frame.area(), shift, to.as_ref(), words)
-        }
+        Mode::Handoff {
+            shift,
+            to,
+            words,
+            scroll,
+        } => handoff::draw_compose(
+            model,
+            frame,
+            frame.area(),
+            shift,
+            to.as_ref(),
+            words,
+            *scroll,
+        ),
         Mode::ReadHandoff { scroll } => {
             if let Some(h) = &model.handoff {
                 handoff::draw_read(frame, frame.area(), h, *scroll)
