@@ -10,6 +10,8 @@ macro_rules! snapshot {
     };
 }
 
+#[path = "console_screens/list.rs"]
+mod list;
 #[path = "console_screens/prompts.rs"]
 mod prompts;
 use std::collections::BTreeMap;
@@ -260,6 +262,12 @@ fn draw(m: &Model, width: u16, height: u16) -> Terminal<TestBackend> {
 fn main_screen_120x40() {
     let m = screen_model(120, 40);
     insta::assert_snapshot!(draw(&m, 120, 40).backend());
+}
+
+#[test]
+fn main_screen_100x30() {
+    let m = screen_model(100, 30);
+    insta::assert_snapshot!(draw(&m, 100, 30).backend());
 }
 
 #[test]

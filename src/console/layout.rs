@@ -12,8 +12,12 @@ pub struct Areas {
     pub footer: Rect,
 }
 
-/// Wide terminals put the list beside the detail and runbook; narrow ones
-/// (under 100 columns) put the list on top.
+/// From this width the list goes beside the detail and runbook: narrower,
+/// beside them, its titles would be cut shorter than on top of them.
+pub const SIDE_BY_SIDE: u16 = 120;
+
+/// Wide terminals put the list beside the detail and runbook (the list
+/// taking the larger part, for its titles); narrower ones put it on top.
 pub fn areas(area: Rect) -> Areas {
     let [top, main, message, footer] = Layout::vertical([
         Constraint::Length(1),
@@ -22,9 +26,9 @@ pub fn areas(area: Rect) -> Areas {
         Constraint::Length(1),
     ])
     .areas(area);
-    if area.width >= 100 {
+    if area.width >= SIDE_BY_SIDE {
         let [list, right] =
-            Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)])
+            Layout::horizontal([Constraint::Percentage(60), Constraint::Percentage(40)])
                 .areas(main);
         let [detail, runbook] =
             Layout::vertical([Constraint::Percentage(45), Constraint::Percentage(55)]).areas(right);

@@ -22,7 +22,7 @@ mod list;
 pub use clock::ClockFace;
 pub use escalation::EscalationTarget;
 pub use feed::{FeedStatus, Health};
-pub use list::{age, passes, sort_key};
+pub use list::{Widest, age, passes, sort_key};
 
 /// Which pane the movement keys drive.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -118,6 +118,9 @@ pub struct Model {
     /// changes (in `selection::rebuild`, which every change of `incidents`
     /// goes through), not on every frame.
     pub open_counts: [usize; 4],
+    /// How wide the list's id, service and owner columns need to be; also
+    /// measured where the list is rebuilt.
+    pub widest: Widest,
     /// The feed's cursor that `incidents` are as of (see `feed::Resume`).
     pub resume: Option<crate::feed::Resume>,
     pub filter: String,
@@ -188,6 +191,7 @@ impl Model {
             incidents: Arc::default(),
             visible: Vec::new(),
             open_counts: [0; 4],
+            widest: Widest::default(),
             resume: None,
             filter: String::new(),
             cursor: 0,

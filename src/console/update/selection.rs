@@ -2,7 +2,7 @@
 //! its matched runbooks, its rendered runbook, its detail fetch.
 use super::super::keys::KeyAction;
 use super::super::layout;
-use super::super::model::{Model, passes, sort_key};
+use super::super::model::{Model, Widest, passes, sort_key};
 use super::super::msg::Command;
 use crate::feed::Request;
 use crate::runbook::{Query, rank};
@@ -29,6 +29,7 @@ pub fn rebuild(model: &mut Model) {
     // comparison; ids are unique, so the key is total and any sort exact.
     visible.sort_by_cached_key(|&i| sort_key(&incidents[i]));
     model.open_counts = count_open(incidents);
+    model.widest = Widest::of(visible.iter().map(|&i| &incidents[i]));
     model.visible = visible;
     let keep = model.selected;
     let found = keep.and_then(|id| {

@@ -1,5 +1,6 @@
 //! The console's behaviour, key by key, without a terminal.
 mod handoff;
+mod list;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Duration;
