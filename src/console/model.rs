@@ -21,7 +21,7 @@ mod list;
 
 pub use clock::ClockFace;
 pub use escalation::EscalationTarget;
-pub use feed::{FeedStatus, Health};
+pub use feed::{ALARM_SECONDS, FeedStatus, Health, stale_for};
 pub use list::{Widest, age, passes, sort_key};
 
 /// Which pane the movement keys drive.
@@ -299,6 +299,9 @@ impl Model {
         self.resume = cached.resume;
         self.feed.last_ok = Some(cached.saved_at);
         self.feed.last_error = Some("the copy saved then; waiting for the feed".to_string());
+        // Old as it may be, the copy is what the responder just opened: no
+        // bell for it, but a word when the feed answers.
+        self.feed.alarmed = true;
         self.dirty = true;
     }
 

@@ -1,6 +1,7 @@
 //! Everything on screen that moves with the clock alone: the ages of the
 //! rows in view and of the selected incident, the countdown to the end of
-//! the shift, and the feed's health. The clock tick compares this before and
+//! the shift, and the feed's health (to the second only while the top bar
+//! counts seconds). The clock tick compares this before and
 //! after, so the screen is redrawn only when one of these texts changes,
 //! never on a fixed beat (and never as an empty frame at each minute).
 use chrono::{DateTime, Utc};
@@ -33,7 +34,7 @@ impl Model {
             ages.push(age(now, inc.created_at));
         }
         ClockFace {
-            health: self.feed.health(now),
+            health: self.feed.health(now).rounded(),
             shift_left: self.shift_countdown(now),
             ages,
         }

@@ -27,6 +27,7 @@ pub fn restore(model: &mut Model, cached: crate::feed::cache::CachedFeed) {
 
 pub fn update(model: &mut Model, msg: Msg) -> Vec<Command> {
     let mut cmds = dispatch(model, msg);
+    cmds.extend(feed::watch(model));
     cmds.extend(selection::sync(model));
     handoff::open_if_idle(model);
     cmds

@@ -1,4 +1,5 @@
 //! The console's behaviour, key by key, without a terminal.
+mod feed_health;
 mod handoff;
 mod list;
 use std::collections::BTreeMap;

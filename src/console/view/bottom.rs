@@ -2,7 +2,7 @@
 //! the keys that work here, from the key table.
 use ratatui::Frame;
 use ratatui::layout::{Position, Rect};
-use ratatui::style::{Modifier, Style};
+use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use unicode_width::UnicodeWidthStr;
@@ -10,9 +10,10 @@ use unicode_width::UnicodeWidthStr;
 use super::theme;
 use crate::console::input::LineInput;
 use crate::console::keys::{BINDINGS, Binding, Context, KeyAction};
-use crate::console::model::{Mode, Model, PromptKind};
+use crate::console::model::{Health, Mode, Model, PromptKind};
 
 pub fn draw_message(model: &Model, frame: &mut Frame, area: Rect) {
+    let health = model.feed.health(model.now);
     let line = match &model.mode {
         Mode::Filter(input) => return draw_input(frame, area, "filter: ", input),
         Mode::Prompt { kind, id, input } => {
@@ -41,11 +42,7 @@ pub fn draw_message(model: &Model, frame: &mut Frame, area: Rect) {
         _ => match &model.message {
             Some(m) if m.error => Line::styled(m.text.clone(), theme::ERROR),
             Some(m) => Line::raw(m.text.clone()),
-            None if !matches!(
-                model.feed.health(model.now),
-                crate::console::model::Health::Live | crate::console::model::Health::Connecting
-            ) =>
-            {
+            None if !matches!(health, Health::Live | Health::Connecting) => {
                 // The top bar may be too narrow for the reason; it goes here.
                 let why = model
                     .feed
@@ -53,9 +50,14 @@ pub fn draw_message(model: &Model, frame: &mut Frame, area: Rect) {
                     .clone()
                     .or_else(|| model.feed.unavailable.clone())
                     .unwrap_or_else(|| "no answer yet".into());
+                let colour = if health.alarming() {
+                    Color::Red
+                } else {
+                    Color::Yellow
+                };
                 Line::styled(
                     format!("{}: {why}", model.feed.name),
-                    Style::new().fg(ratatui::style::Color::Yellow),
+                    Style::new().fg(colour),
                 )
             }
             None if !model.filter.is_empty() => Line::styled(

@@ -11,7 +11,9 @@ use crate::console::model::{Focus, Model, Widest, age};
 use crate::incident::Incident;
 
 pub fn draw(model: &Model, frame: &mut Frame, area: Rect) {
-    let title = if model.filter.is_empty() {
+    let title = if !model.feed.known() {
+        " Incidents ".to_string()
+    } else if model.filter.is_empty() {
         format!(" Incidents ({}) ", model.visible.len())
     } else {
         format!(
@@ -28,10 +30,13 @@ pub fn draw(model: &Model, frame: &mut Frame, area: Rect) {
     frame.render_widget(block, area);
     if model.visible.is_empty() {
         let text = if model.incidents.is_empty() {
-            match &model.feed.unavailable {
-                Some(_) => "No feed: see the top bar. Runbooks still work (Tab to read).",
-                None if model.feed.last_ok.is_none() => "Waiting for the feed…",
-                None => "Nothing open. Quiet shift so far.",
+            match (&model.feed.unavailable, &model.feed.last_error) {
+                (Some(_), _) => "No feed: see the top bar. Runbooks still work (Tab to read).",
+                (None, Some(_)) if !model.feed.known() => {
+                    "Nothing known: the feed has not answered yet, and there is no saved copy."
+                }
+                (None, None) if !model.feed.known() => "Waiting for the feed…",
+                _ => "Nothing open. Quiet shift so far.",
             }
         } else {
             "No incident matches the filter (Esc clears it)."
