@@ -14,6 +14,8 @@ macro_rules! snapshot {
 mod feed;
 #[path = "console_screens/list.rs"]
 mod list;
+#[path = "console_screens/panes.rs"]
+mod panes;
 #[path = "console_screens/prompts.rs"]
 mod prompts;
 use std::collections::BTreeMap;

@@ -12,6 +12,9 @@ pub enum KeyAction {
     Top,
     Bottom,
     SwitchFocus,
+    Zoom,
+    TimelineDown,
+    TimelineUp,
     Acknowledge,
     Escalate,
     Resolve,
@@ -115,6 +118,12 @@ pub const BINDINGS: &[Binding] = &[
         "first / last incident (top / end of the runbook)",
     ),
     normal(
+        &[(Char('J'), A::TimelineDown), (Char('K'), A::TimelineUp)],
+        "J/K",
+        None,
+        "scroll the incident's timeline to older / newer entries",
+    ),
+    normal(
         &[(Char('a'), A::Acknowledge)],
         "a",
         Some("ack"),
@@ -194,6 +203,12 @@ pub const BINDINGS: &[Binding] = &[
         "Tab",
         Some("focus"),
         "switch focus between the incident list and the runbook",
+    ),
+    normal(
+        &[(Char('z'), A::Zoom)],
+        "z",
+        Some("zoom"),
+        "zoom the focused pane to the whole screen (z again: back)",
     ),
     normal(
         &[
@@ -295,5 +310,7 @@ mod tests {
             Some(KeyAction::PageDown)
         );
         assert_eq!(lookup_in(Context::Handoff, &key('j')), None);
+        assert_eq!(lookup(&key('J')), Some(KeyAction::TimelineDown));
+        assert_eq!(lookup(&key('z')), Some(KeyAction::Zoom));
     }
 }

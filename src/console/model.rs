@@ -142,6 +142,13 @@ pub struct Model {
     pub message: Option<Message>,
     pub mode: Mode,
     pub focus: Focus,
+    /// The focused pane fills the screen (`z`): a runbook's code blocks are
+    /// read at full width.
+    pub zoomed: bool,
+    /// How far the selected incident's pane is scrolled into its timeline
+    /// (`J`/`K`): 0 shows it from the top; from 1 on the title stays and
+    /// the timeline starts at its `timeline_scroll`th newest entry.
+    pub timeline_scroll: usize,
     pub library: Arc<Library>,
     /// Runbooks that match the selected incident, best first.
     pub matches: Vec<Match>,
@@ -206,6 +213,8 @@ impl Model {
             message: None,
             mode: Mode::Normal,
             focus: Focus::List,
+            zoomed: false,
+            timeline_scroll: 0,
             library,
             matches: Vec::new(),
             runbook_choice: 0,
@@ -303,6 +312,18 @@ impl Model {
         // bell for it, but a word when the feed answers.
         self.feed.alarmed = true;
         self.dirty = true;
+    }
+
+    /// The pane that fills the screen, if one does.
+    pub fn zoom(&self) -> Option<Focus> {
+        self.zoomed.then_some(self.focus)
+    }
+
+    /// The zoom as it bears on `pane`'s size: `pane` zoomed, or laid out as
+    /// usual. A pane hidden behind another keeps the size it comes back at,
+    /// so its page and wrapping do not change while it is out of sight.
+    pub fn zoom_of(&self, pane: Focus) -> Option<Focus> {
+        self.zoom().filter(|z| *z == pane)
     }
 
     pub fn take_dirty(&mut self) -> bool {

@@ -40,7 +40,7 @@ fn every_width_shows_the_id_and_owner_and_the_title_gets_the_rest() {
 fn a_list_longer_than_its_pane_says_how_many_rows_are_out_of_sight() {
     for (w, h) in SIZES {
         let mut m = screen_model(w, h);
-        let rows = oncall::console::layout::list_rows((w, h));
+        let rows = oncall::console::layout::list_rows((w, h), None);
         let more: Vec<Incident> = (100..100 + rows as u64)
             .map(|id| {
                 let mut inc = incident(&specs()[4]);

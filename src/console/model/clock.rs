@@ -20,7 +20,7 @@ pub struct ClockFace {
 impl Model {
     /// What the clock alone would change on screen at `now`.
     pub fn clock_face(&self, now: DateTime<Utc>) -> ClockFace {
-        let rows = layout::list_rows(self.size);
+        let rows = layout::list_rows(self.size, self.zoom());
         let end = (self.list_offset + rows).min(self.visible.len());
         let start = self.list_offset.min(end);
         let mut ages: Vec<String> = self.visible[start..end]
@@ -29,8 +29,10 @@ impl Model {
             .map(|inc| age(now, inc.created_at))
             .collect();
         // The detail pane says "opened … ago" of the selection, which the
-        // list may have scrolled past.
-        if let Some(inc) = self.selected_incident() {
+        // list may have scrolled past (and a zoomed pane hides).
+        if self.zoom().is_none()
+            && let Some(inc) = self.selected_incident()
+        {
             ages.push(age(now, inc.created_at));
         }
         ClockFace {

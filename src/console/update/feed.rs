@@ -189,25 +189,33 @@ pub fn on_worker(model: &mut Model, event: WorkerEvent) -> Vec<Command> {
         WorkerEvent::Acted { ticket, id, result } => {
             let verb = model
                 .pending
-                .remove(&ticket)
+                .get(&ticket)
                 .map_or("change", |p| p.action.verb());
             match result {
                 Ok(inc) => {
                     model.say(done_message(verb, &inc));
+                    // Still pending while the list moves: a resolve sent from
+                    // here leaves the cursor where it was (see `rebuild`).
                     store_detail(model, inc);
+                    model.pending.remove(&ticket);
                 }
                 Err(FeedError::Rejected {
                     message, incident, ..
                 }) => {
+                    model.pending.remove(&ticket);
                     model.warn(format!("Could not {verb} #{id}: {message}."));
                     if let Some(current) = incident {
                         store_detail(model, *current);
                     }
                 }
                 Err(e) if e.is_transient() => {
+                    model.pending.remove(&ticket);
                     model.warn(format!("Could not {verb} #{id}: {e}. Nothing was changed; try again when the hub is back."));
                 }
-                Err(e) => model.warn(format!("Could not {verb} #{id}: {e}.")),
+                Err(e) => {
+                    model.pending.remove(&ticket);
+                    model.warn(format!("Could not {verb} #{id}: {e}."));
+                }
             }
         }
     }

@@ -12,20 +12,22 @@ use crate::incident::Incident;
 
 pub fn draw(model: &Model, frame: &mut Frame, area: Rect) {
     let title = if !model.feed.known() {
-        " Incidents ".to_string()
+        "Incidents".to_string()
     } else if model.filter.is_empty() {
-        format!(" Incidents ({}) ", model.visible.len())
+        format!("Incidents ({})", model.visible.len())
     } else {
         format!(
-            " Incidents ({} of {}) · filter: {} ",
+            "Incidents ({} of {}) · filter: {}",
             model.visible.len(),
             model.incidents.len(),
             model.filter
         )
     };
+    let focused = model.focus == Focus::List;
     let block = Block::bordered()
-        .title(title)
-        .border_style(theme::border(model.focus == Focus::List));
+        .title(theme::pane_title(&title, focused))
+        .border_style(theme::border(focused));
+    let block = theme::zoomed(block, model.zoomed);
     let inner = block.inner(area);
     frame.render_widget(block, area);
     if model.visible.is_empty() {
