@@ -79,13 +79,15 @@ pub fn runbook_text(size: (u16, u16), zoom: Option<Focus>) -> (u16, u16) {
     )
 }
 
-/// The hand-off popups: most of the screen, centred, at most 100 wide.
+/// The hand-off popups: between the top bar and the message line (what
+/// happened, such as the hub being down while the note is written, stays
+/// in sight), centred, at most 100 wide.
 pub fn popup(area: Rect) -> Rect {
     let width = area.width.saturating_sub(4).min(100);
-    let height = area.height.saturating_sub(2);
+    let height = area.height.saturating_sub(3);
     Rect::new(
         area.x + (area.width - width) / 2,
-        area.y + (area.height - height) / 2,
+        area.y + area.height.min(1),
         width,
         height,
     )

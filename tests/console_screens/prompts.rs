@@ -107,3 +107,24 @@ fn message_line(m: &Model, w: u16, h: u16) -> (String, ratatui::layout::Position
         .to_string();
     (row, t.get_cursor_position().unwrap())
 }
+
+#[test]
+fn a_hand_off_written_while_the_hub_is_down_says_so_beside_the_note() {
+    for (w, h) in SIZES {
+        let mut m = screen_model(w, h);
+        press(&mut m, KeyCode::Char('H'));
+        update(
+            &mut m,
+            Msg::Worker(WorkerEvent::HandoffReady(Err(
+                oncall::feed::FeedError::Unreachable("http://hub:8080".into()),
+            ))),
+        );
+        let screen = text(&draw(&m, w, h));
+        assert!(screen.contains("Hand off to sam"), "{w}x{h}:\n{screen}");
+        let message = screen.lines().nth(usize::from(h) - 2).unwrap();
+        assert!(
+            message.contains("cannot reach http://hub:8080"),
+            "{w}x{h}:\n{screen}"
+        );
+    }
+}
