@@ -1,5 +1,23 @@
 //! The main screen as a responder sees it, at the design size and at the
 //! smallest supported size, drawn with ratatui's TestBackend.
+/// A snapshot kept with the others in tests/snapshots, whichever file of
+/// these tests takes it.
+macro_rules! snapshot {
+    ($name:expr, $value:expr) => {
+        insta::with_settings!({ snapshot_path => concat!(env!("CARGO_MANIFEST_DIR"), "/tests/snapshots") }, {
+            insta::assert_snapshot!($name, $value)
+        })
+    };
+}
+
+#[path = "console_screens/feed.rs"]
+mod feed;
+#[path = "console_screens/list.rs"]
+mod list;
+#[path = "console_screens/panes.rs"]
+mod panes;
+#[path = "console_screens/prompts.rs"]
+mod prompts;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Duration;
@@ -211,6 +229,33 @@ fn screen_model(width: u16, height: u16) -> Model {
     m
 }
 
+/// The sizes every screen is checked at: the smallest supported, the
+/// narrowest side by side would once take, and the design size.
+const SIZES: [(u16, u16); 3] = [(80, 24), (100, 30), (120, 40)];
+
+fn press(m: &mut Model, code: KeyCode) {
+    update(m, Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)));
+}
+
+fn typed(m: &mut Model, text: &str) {
+    for c in text.chars() {
+        press(m, KeyCode::Char(c));
+    }
+}
+
+/// The screen as text, one line a row.
+fn text(t: &Terminal<TestBackend>) -> String {
+    let buf = t.backend().buffer();
+    (0..buf.area.height)
+        .map(|y| {
+            (0..buf.area.width)
+                .map(|x| buf[(x, y)].symbol())
+                .collect::<String>()
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 fn draw(m: &Model, width: u16, height: u16) -> Terminal<TestBackend> {
     let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
     terminal.draw(|f| view(m, f)).unwrap();
@@ -221,6 +266,12 @@ fn draw(m: &Model, width: u16, height: u16) -> Terminal<TestBackend> {
 fn main_screen_120x40() {
     let m = screen_model(120, 40);
     insta::assert_snapshot!(draw(&m, 120, 40).backend());
+}
+
+#[test]
+fn main_screen_100x30() {
+    let m = screen_model(100, 30);
+    insta::assert_snapshot!(draw(&m, 100, 30).backend());
 }
 
 #[test]

@@ -21,8 +21,8 @@ mod list;
 
 pub use clock::ClockFace;
 pub use escalation::EscalationTarget;
-pub use feed::{FeedStatus, Health};
-pub use list::{age, passes, sort_key};
+pub use feed::{ALARM_SECONDS, FeedStatus, Health, stale_for};
+pub use list::{Widest, age, passes, sort_key};
 
 /// Which pane the movement keys drive.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -52,11 +52,13 @@ pub enum Mode {
         from: u32,
     },
     /// The hand-off note composed from the shift, waiting for Enter. When
-    /// the rota names nobody to take over, `to` is asked for first.
+    /// the rota names nobody to take over, `to` is asked for first. `scroll`
+    /// is the note's first line on screen.
     Handoff {
         shift: Box<Shift>,
         to: Option<LineInput>,
         words: LineInput,
+        scroll: u16,
     },
     /// Reading the hand-off note addressed to us; Enter or Esc dismisses it.
     ReadHandoff {
@@ -116,6 +118,9 @@ pub struct Model {
     /// changes (in `selection::rebuild`, which every change of `incidents`
     /// goes through), not on every frame.
     pub open_counts: [usize; 4],
+    /// How wide the list's id, service and owner columns need to be; also
+    /// measured where the list is rebuilt.
+    pub widest: Widest,
     /// The feed's cursor that `incidents` are as of (see `feed::Resume`).
     pub resume: Option<crate::feed::Resume>,
     pub filter: String,
@@ -137,6 +142,13 @@ pub struct Model {
     pub message: Option<Message>,
     pub mode: Mode,
     pub focus: Focus,
+    /// The focused pane fills the screen (`z`): a runbook's code blocks are
+    /// read at full width.
+    pub zoomed: bool,
+    /// How far the selected incident's pane is scrolled into its timeline
+    /// (`J`/`K`): 0 shows it from the top; from 1 on the title stays and
+    /// the timeline starts at its `timeline_scroll`th newest entry.
+    pub timeline_scroll: usize,
     pub library: Arc<Library>,
     /// Runbooks that match the selected incident, best first.
     pub matches: Vec<Match>,
@@ -186,6 +198,7 @@ impl Model {
             incidents: Arc::default(),
             visible: Vec::new(),
             open_counts: [0; 4],
+            widest: Widest::default(),
             resume: None,
             filter: String::new(),
             cursor: 0,
@@ -200,6 +213,8 @@ impl Model {
             message: None,
             mode: Mode::Normal,
             focus: Focus::List,
+            zoomed: false,
+            timeline_scroll: 0,
             library,
             matches: Vec::new(),
             runbook_choice: 0,
@@ -293,7 +308,22 @@ impl Model {
         self.resume = cached.resume;
         self.feed.last_ok = Some(cached.saved_at);
         self.feed.last_error = Some("the copy saved then; waiting for the feed".to_string());
+        // Old as it may be, the copy is what the responder just opened: no
+        // bell for it, but a word when the feed answers.
+        self.feed.alarmed = true;
         self.dirty = true;
+    }
+
+    /// The pane that fills the screen, if one does.
+    pub fn zoom(&self) -> Option<Focus> {
+        self.zoomed.then_some(self.focus)
+    }
+
+    /// The zoom as it bears on `pane`'s size: `pane` zoomed, or laid out as
+    /// usual. A pane hidden behind another keeps the size it comes back at,
+    /// so its page and wrapping do not change while it is out of sight.
+    pub fn zoom_of(&self, pane: Focus) -> Option<Focus> {
+        self.zoom().filter(|z| *z == pane)
     }
 
     pub fn take_dirty(&mut self) -> bool {

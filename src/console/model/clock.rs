@@ -1,6 +1,7 @@
 //! Everything on screen that moves with the clock alone: the ages of the
 //! rows in view and of the selected incident, the countdown to the end of
-//! the shift, and the feed's health. The clock tick compares this before and
+//! the shift, and the feed's health (to the second only while the top bar
+//! counts seconds). The clock tick compares this before and
 //! after, so the screen is redrawn only when one of these texts changes,
 //! never on a fixed beat (and never as an empty frame at each minute).
 use chrono::{DateTime, Utc};
@@ -19,7 +20,7 @@ pub struct ClockFace {
 impl Model {
     /// What the clock alone would change on screen at `now`.
     pub fn clock_face(&self, now: DateTime<Utc>) -> ClockFace {
-        let rows = layout::list_rows(self.size);
+        let rows = layout::list_rows(self.size, self.zoom());
         let end = (self.list_offset + rows).min(self.visible.len());
         let start = self.list_offset.min(end);
         let mut ages: Vec<String> = self.visible[start..end]
@@ -28,12 +29,14 @@ impl Model {
             .map(|inc| age(now, inc.created_at))
             .collect();
         // The detail pane says "opened … ago" of the selection, which the
-        // list may have scrolled past.
-        if let Some(inc) = self.selected_incident() {
+        // list may have scrolled past (and a zoomed pane hides).
+        if self.zoom().is_none()
+            && let Some(inc) = self.selected_incident()
+        {
             ages.push(age(now, inc.created_at));
         }
         ClockFace {
-            health: self.feed.health(now),
+            health: self.feed.health(now).rounded(),
             shift_left: self.shift_countdown(now),
             ages,
         }

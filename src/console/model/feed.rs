@@ -1,5 +1,6 @@
 //! The feed's health as the top bar tells it: live, stale since when and
-//! why, or offline.
+//! why (red after a minute), or offline; and whether anything was ever
+//! received, so that an empty list is not mistaken for a quiet shift.
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
@@ -17,7 +18,13 @@ pub struct FeedStatus {
     /// An oncall hub (escalation, notes, steps, hand-off) rather than an
     /// Alertmanager polled directly (acknowledge only).
     pub hub: bool,
+    /// The feed has been stale for more than a minute and the responder was
+    /// told (the bell rang once); cleared when it answers again.
+    pub alarmed: bool,
 }
+
+/// A feed stale for longer than this turns red and rings the bell once.
+pub const ALARM_SECONDS: i64 = 60;
 
 /// What the top bar says about the feed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -38,7 +45,14 @@ impl FeedStatus {
             last_ok: None,
             last_error: None,
             hub: true,
+            alarmed: false,
         }
+    }
+
+    /// Whether the feed ever answered (or a saved copy of it was read):
+    /// without that, an empty list says nothing about what is open.
+    pub fn known(&self) -> bool {
+        self.last_ok.is_some()
     }
 
     pub fn health(&self, now: DateTime<Utc>) -> Health {
@@ -66,5 +80,38 @@ impl FeedStatus {
                 }
             }
         }
+    }
+}
+
+impl Health {
+    /// Stale for more than a minute: red, and worth the bell once.
+    pub fn alarming(&self) -> bool {
+        matches!(self, Health::Stale { secs, .. } if *secs > ALARM_SECONDS)
+    }
+
+    /// The health to the grain the screen shows it (seconds, then minutes,
+    /// then hours), so the clock redraws only when the words change.
+    pub fn rounded(self) -> Health {
+        match self {
+            Health::Stale { secs, reason } => Health::Stale {
+                secs: match secs {
+                    s if s < 120 => s,
+                    s if s < 7200 => s / 60 * 60,
+                    s => s / 3600 * 3600,
+                },
+                reason,
+            },
+            other => other,
+        }
+    }
+}
+
+/// "45s", "3m", "2h": how long the feed has been stale, as the top bar and
+/// the message that it is back say it.
+pub fn stale_for(secs: i64) -> String {
+    match secs {
+        s if s < 120 => format!("{s}s"),
+        s if s < 7200 => format!("{}m", s / 60),
+        s => format!("{}h", s / 3600),
     }
 }

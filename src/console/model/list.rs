@@ -1,5 +1,6 @@
-//! The list's order, filter and ages.
+//! The list's order, filter, ages and how wide its columns need to be.
 use chrono::{DateTime, Utc};
+use unicode_width::UnicodeWidthStr;
 
 use crate::incident::{Incident, Status};
 
@@ -58,4 +59,30 @@ pub fn age(now: DateTime<Utc>, then: DateTime<Utc>) -> String {
         m if m < 60 * 48 => format!("{}h", m / 60),
         m => format!("{}d", m / 1440),
     }
+}
+
+/// The widest id (with its `#`), service and owner among the incidents
+/// listed, in columns: the list's columns are as wide as what they hold.
+/// Measured where the list is rebuilt, never on a frame.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Widest {
+    pub id: usize,
+    pub service: usize,
+    pub owner: usize,
+}
+
+impl Widest {
+    pub fn of<'a>(incidents: impl Iterator<Item = &'a Incident>) -> Widest {
+        let mut widest = Widest::default();
+        for inc in incidents {
+            widest.id = widest.id.max(digits(inc.id) + 1);
+            widest.service = widest.service.max(inc.service.width());
+            widest.owner = widest.owner.max(inc.owner.as_deref().map_or(1, str::width));
+        }
+        widest
+    }
+}
+
+fn digits(n: u64) -> usize {
+    n.checked_ilog10().map_or(1, |d| d as usize + 1)
 }

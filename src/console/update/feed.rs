@@ -2,7 +2,7 @@
 //! keeps the last good state whatever arrives.
 use std::sync::Arc;
 
-use super::super::model::Model;
+use super::super::model::{Model, stale_for};
 use super::super::msg::Command;
 use super::selection;
 use crate::feed::{FeedError, FeedEvent, WorkerEvent};
@@ -17,8 +17,7 @@ pub fn on_feed(model: &mut Model, event: FeedEvent) -> Vec<Command> {
         } => {
             // What was already there when the console started rings nothing.
             let ring = model.bell && model.feed.last_ok.is_some() && reaches_me(model, &incidents);
-            model.feed.last_ok = Some(model.now);
-            model.feed.last_error = None;
+            answered(model);
             if full {
                 replace_open(model, incidents);
             } else {
@@ -35,8 +34,7 @@ pub fn on_feed(model: &mut Model, event: FeedEvent) -> Vec<Command> {
         }
         FeedEvent::Unchanged => {
             let before = model.feed.health(model.now);
-            model.feed.last_ok = Some(model.now);
-            model.feed.last_error = None;
+            answered(model);
             if model.feed.health(model.now) != before {
                 model.dirty = true;
             }
@@ -58,6 +56,36 @@ pub fn on_feed(model: &mut Model, event: FeedEvent) -> Vec<Command> {
         }
     }
     Vec::new()
+}
+
+/// The feed answered: live again, and said so when it had been stale long
+/// enough to turn red.
+fn answered(model: &mut Model) {
+    if model.feed.alarmed
+        && let Some(last) = model.feed.last_ok
+    {
+        let away = stale_for((model.now - last).num_seconds().max(0));
+        model.say(format!("Feed back: live again after {away} offline."));
+        model.dirty = true;
+    }
+    model.feed.alarmed = false;
+    model.feed.last_ok = Some(model.now);
+    model.feed.last_error = None;
+}
+
+/// Once the feed has been stale for more than a minute: the top bar turns
+/// red (the clock's face changes with it) and the bell rings, once.
+pub fn watch(model: &mut Model) -> Vec<Command> {
+    if model.feed.alarmed || !model.feed.health(model.now).alarming() {
+        return Vec::new();
+    }
+    model.feed.alarmed = true;
+    model.dirty = true;
+    if model.bell {
+        vec![Command::Bell]
+    } else {
+        Vec::new()
+    }
 }
 
 /// Whether any of `incoming` newly needs this responder: a new incident,
@@ -162,25 +190,33 @@ pub fn on_worker(model: &mut Model, event: WorkerEvent) -> Vec<Command> {
         WorkerEvent::Acted { ticket, id, result } => {
             let verb = model
                 .pending
-                .remove(&ticket)
+                .get(&ticket)
                 .map_or("change", |p| p.action.verb());
             match result {
                 Ok(inc) => {
                     model.say(done_message(verb, &inc));
+                    // Still pending while the list moves: a resolve sent from
+                    // here leaves the cursor where it was (see `rebuild`).
                     store_detail(model, inc);
+                    model.pending.remove(&ticket);
                 }
                 Err(FeedError::Rejected {
                     message, incident, ..
                 }) => {
+                    model.pending.remove(&ticket);
                     model.warn(format!("Could not {verb} #{id}: {message}."));
                     if let Some(current) = incident {
                         store_detail(model, *current);
                     }
                 }
                 Err(e) if e.is_transient() => {
+                    model.pending.remove(&ticket);
                     model.warn(format!("Could not {verb} #{id}: {e}. Nothing was changed; try again when the hub is back."));
                 }
-                Err(e) => model.warn(format!("Could not {verb} #{id}: {e}.")),
+                Err(e) => {
+                    model.pending.remove(&ticket);
+                    model.warn(format!("Could not {verb} #{id}: {e}."));
+                }
             }
         }
     }

@@ -1,14 +1,19 @@
 //! `H`: the shift hand-off composed from the shift, confirmed with Enter;
 //! and the note handed to this responder, shown until dismissed.
+use std::collections::BTreeSet;
+
 use chrono::Duration;
 use crossterm::event::{KeyCode, KeyEvent};
 
 use super::super::input::LineInput;
+use super::super::keys::{self, Context, KeyAction};
+use super::super::layout;
 use super::super::model::{Mode, Model};
 use super::super::msg::Command;
 use crate::feed::{FeedError, Request};
 use crate::handoff::{self, Shift};
 use crate::incident::Handoff;
+use crate::runbook::markdown;
 
 /// `H`: asks the worker to gather the shift; the note opens when it is ready.
 pub fn start(model: &mut Model) -> Vec<Command> {
@@ -42,6 +47,7 @@ pub fn ready(model: &mut Model, result: Result<Shift, FeedError>) {
                 shift: Box::new(shift),
                 to,
                 words: LineInput::default(),
+                scroll: 0,
             };
         }
         Err(e) if e.is_transient() => {
@@ -56,6 +62,7 @@ pub fn ready(model: &mut Model, result: Result<Shift, FeedError>) {
                 shift: Box::new(shift),
                 to,
                 words: LineInput::default(),
+                scroll: 0,
             };
         }
         Err(e) => model.warn(format!(
@@ -97,65 +104,91 @@ fn from_console(model: &Model) -> Shift {
     }
 }
 
-/// Keys while the composed note is open.
-pub fn key(
-    model: &mut Model,
-    mut shift: Box<Shift>,
-    to: Option<LineInput>,
-    mut words: LineInput,
-    key: KeyEvent,
-) -> Vec<Command> {
+/// Keys while the composed note is open: the keys that do not type scroll
+/// the note (its later sections are read before Enter sends them), the rest
+/// edit the line being written.
+pub fn key(model: &mut Model, mut draft: Draft, key: KeyEvent) -> Vec<Command> {
     if key.code == KeyCode::Esc {
         model.say("Hand-off cancelled; nothing was sent.");
         return Vec::new();
     }
-    if let Some(mut input) = to {
+    if let Some(action) = keys::lookup_in(Context::Handoff, &key) {
+        draft.scroll = scrolled(model, &draft, action);
+        model.mode = draft.into_mode();
+        return Vec::new();
+    }
+    if let Some(input) = &mut draft.to {
         if key.code == KeyCode::Enter {
             let name = input.text().trim().to_string();
             if name.is_empty() {
                 model.warn("Say who takes over: the rota names nobody.");
-                model.mode = Mode::Handoff {
-                    shift,
-                    to: Some(input),
-                    words,
-                };
             } else {
-                shift.to = Some(name);
+                draft.shift.to = Some(name);
+                draft.to = None;
                 model.message = None;
-                model.mode = Mode::Handoff {
-                    shift,
-                    to: None,
-                    words,
-                };
             }
         } else {
             input.handle(&key);
-            model.mode = Mode::Handoff {
-                shift,
-                to: Some(input),
-                words,
-            };
         }
+        model.mode = draft.into_mode();
         return Vec::new();
     }
     if key.code != KeyCode::Enter {
-        words.handle(&key);
-        model.mode = Mode::Handoff {
-            shift,
-            to: None,
-            words,
-        };
+        draft.words.handle(&key);
+        // The words are the note's last lines: a shorter note scrolls less.
+        draft.scroll = draft.scroll.min(last_scroll(model, &draft));
+        model.mode = draft.into_mode();
         return Vec::new();
     }
-    let note = handoff::compose(&shift, &model.library, words.text());
+    let note = handoff::compose(&draft.shift, &model.library, draft.words.text());
     model.say("Saving the note, then handing over…");
     vec![Command::Feed(Request::SendHandoff {
         from: model.responder.clone(),
-        to: shift.to.clone(),
+        to: draft.shift.to.clone(),
         note,
         dir: model.data_dir.join("handoffs"),
         now: model.now,
     })]
+}
+
+/// The parts of `Mode::Handoff`, taken out while a key is handled.
+pub struct Draft {
+    pub shift: Box<Shift>,
+    pub to: Option<LineInput>,
+    pub words: LineInput,
+    pub scroll: u16,
+}
+
+impl Draft {
+    fn into_mode(self) -> Mode {
+        Mode::Handoff {
+            shift: self.shift,
+            to: self.to,
+            words: self.words,
+            scroll: self.scroll,
+        }
+    }
+}
+
+/// The first line of the note on screen after a scrolling key.
+fn scrolled(model: &Model, draft: &Draft, action: KeyAction) -> u16 {
+    let page = layout::handoff_note(model.size).1.saturating_sub(1).max(1);
+    let scroll = match action {
+        KeyAction::Up => draft.scroll.saturating_sub(1),
+        KeyAction::Down => draft.scroll.saturating_add(1),
+        KeyAction::PageUp => draft.scroll.saturating_sub(page),
+        KeyAction::PageDown => draft.scroll.saturating_add(page),
+        _ => draft.scroll,
+    };
+    scroll.min(last_scroll(model, draft))
+}
+
+/// How far the note scrolls: its last line at the bottom of the popup.
+fn last_scroll(model: &Model, draft: &Draft) -> u16 {
+    let (width, height) = layout::handoff_note(model.size);
+    let note = handoff::compose(&draft.shift, &model.library, draft.words.text());
+    let lines = markdown::render(&note, width, &BTreeSet::new()).lines.len();
+    u16::try_from(lines.saturating_sub(usize::from(height))).unwrap_or(u16::MAX)
 }
 
 pub fn handed_off(

@@ -16,8 +16,10 @@ use crate::incident::Status;
 
 pub use runbook::{announce_problems, shown_runbook_id};
 
-/// Informational messages fade after this long; errors stay until replaced.
+/// Messages fade after this long (errors stay longer), or at the next key
+/// that does something, whichever comes first.
 const MESSAGE_SECONDS: i64 = 10;
+const WARNING_SECONDS: i64 = 30;
 
 /// Starts from the on-disk cache: its incidents, stale with their age.
 pub fn restore(model: &mut Model, cached: crate::feed::cache::CachedFeed) {
@@ -27,6 +29,7 @@ pub fn restore(model: &mut Model, cached: crate::feed::cache::CachedFeed) {
 
 pub fn update(model: &mut Model, msg: Msg) -> Vec<Command> {
     let mut cmds = dispatch(model, msg);
+    cmds.extend(feed::watch(model));
     cmds.extend(selection::sync(model));
     handoff::open_if_idle(model);
     cmds
@@ -101,8 +104,12 @@ fn on_tick(model: &mut Model, now: chrono::DateTime<chrono::Utc>) -> Vec<Command
         model.dirty = true;
     }
     if let Some(m) = &model.message
-        && !m.error
-        && (now - m.at).num_seconds() >= MESSAGE_SECONDS
+        && (now - m.at).num_seconds()
+            >= if m.error {
+                WARNING_SECONDS
+            } else {
+                MESSAGE_SECONDS
+            }
     {
         model.message = None;
         model.dirty = true;
@@ -160,7 +167,21 @@ fn on_key(model: &mut Model, key: KeyEvent) -> Vec<Command> {
                 Vec::new()
             }
         },
-        Mode::Handoff { shift, to, words } => handoff::key(model, shift, to, words, key),
+        Mode::Handoff {
+            shift,
+            to,
+            words,
+            scroll,
+        } => handoff::key(
+            model,
+            handoff::Draft {
+                shift,
+                to,
+                words,
+                scroll,
+            },
+            key,
+        ),
         Mode::ReadHandoff { scroll } => handoff::read_key(model, scroll, key),
         Mode::Browse {
             mut input,
@@ -211,6 +232,8 @@ fn on_normal_key(model: &mut Model, key: KeyEvent) -> Vec<Command> {
     let Some(action) = keys::lookup(&key) else {
         return Vec::new();
     };
+    // What the last action said is read by now; this one may say its own.
+    model.message = None;
     match action {
         KeyAction::Quit => {
             model.quit = true;
@@ -222,8 +245,16 @@ fn on_normal_key(model: &mut Model, key: KeyEvent) -> Vec<Command> {
             model.focus = match model.focus {
                 Focus::List => Focus::Runbook,
                 Focus::Runbook => Focus::List,
-            }
+            };
+            // Zoomed, the other pane fills the screen now.
+            selection::keep_cursor_visible(model);
         }
+        KeyAction::Zoom => {
+            model.zoomed = !model.zoomed;
+            selection::keep_cursor_visible(model);
+        }
+        KeyAction::TimelineDown => selection::scroll_timeline(model, 1),
+        KeyAction::TimelineUp => selection::scroll_timeline(model, -1),
         KeyAction::Up
         | KeyAction::Down
         | KeyAction::PageUp

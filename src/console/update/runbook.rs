@@ -28,7 +28,7 @@ pub fn refresh(model: &mut Model) {
         model.runbook = None;
         return;
     };
-    let (width, _) = layout::runbook_text(model.size);
+    let (width, _) = layout::runbook_text(model.size, model.zoom_of(Focus::Runbook));
     let done = model
         .selected
         .map(|inc| model.steps_done(inc, &id))
@@ -68,7 +68,11 @@ fn lines(model: &Model) -> usize {
 }
 
 fn page(model: &Model) -> usize {
-    usize::from(layout::runbook_text(model.size).1.max(1))
+    usize::from(
+        layout::runbook_text(model.size, model.zoom_of(Focus::Runbook))
+            .1
+            .max(1),
+    )
 }
 
 /// Movement keys while the runbook has focus move its cursor; the view

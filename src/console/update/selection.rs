@@ -2,9 +2,10 @@
 //! its matched runbooks, its rendered runbook, its detail fetch.
 use super::super::keys::KeyAction;
 use super::super::layout;
-use super::super::model::{Model, passes, sort_key};
+use super::super::model::{Focus, Model, Widest, passes, sort_key};
 use super::super::msg::Command;
-use crate::feed::Request;
+use crate::feed::{Action, Request};
+use crate::incident::Status;
 use crate::runbook::{Query, rank};
 
 /// Open incidents by severity, most severe first: kept with the list, so a
@@ -29,6 +30,7 @@ pub fn rebuild(model: &mut Model) {
     // comparison; ids are unique, so the key is total and any sort exact.
     visible.sort_by_cached_key(|&i| sort_key(&incidents[i]));
     model.open_counts = count_open(incidents);
+    model.widest = Widest::of(visible.iter().map(|&i| &incidents[i]));
     model.visible = visible;
     let keep = model.selected;
     let found = keep.and_then(|id| {
@@ -37,9 +39,19 @@ pub fn rebuild(model: &mut Model) {
             .iter()
             .position(|&i| model.incidents[i].id == id)
     });
+    // Resolved from here, the incident sinks to the resolved ones at the
+    // bottom; the cursor stays where it was, on what comes next.
+    let resolved_here = found.is_some_and(|pos| {
+        let inc = &model.incidents[model.visible[pos]];
+        inc.status == Status::Resolved
+            && model
+                .pending
+                .values()
+                .any(|p| p.id == inc.id && matches!(p.action, Action::Resolve { .. }))
+    });
     model.cursor = match found {
-        Some(pos) => pos,
-        None => model.cursor.min(model.visible.len().saturating_sub(1)),
+        Some(pos) if !resolved_here => pos,
+        _ => model.cursor.min(model.visible.len().saturating_sub(1)),
     };
     model.selected = model
         .visible
@@ -57,7 +69,7 @@ pub fn set_filter(model: &mut Model, filter: String) {
 
 pub fn move_by(model: &mut Model, action: KeyAction) {
     let last = model.visible.len().saturating_sub(1);
-    let page = layout::list_rows(model.size).max(1);
+    let page = layout::list_rows(model.size, model.zoom_of(Focus::List)).max(1);
     model.cursor = match action {
         KeyAction::Up => model.cursor.saturating_sub(1),
         KeyAction::Down => (model.cursor + 1).min(last),
@@ -76,7 +88,7 @@ pub fn move_by(model: &mut Model, action: KeyAction) {
 
 /// Scrolls the list so the cursor's row is on screen.
 pub fn keep_cursor_visible(model: &mut Model) {
-    let rows = layout::list_rows(model.size).max(1);
+    let rows = layout::list_rows(model.size, model.zoom_of(Focus::List)).max(1);
     if model.cursor < model.list_offset {
         model.list_offset = model.cursor;
     } else if model.cursor >= model.list_offset + rows {
@@ -84,6 +96,13 @@ pub fn keep_cursor_visible(model: &mut Model) {
     }
     let max_offset = model.visible.len().saturating_sub(rows);
     model.list_offset = model.list_offset.min(max_offset);
+}
+
+/// `J`/`K`: into the selected incident's timeline, an entry at a time, and
+/// back out to the top of the pane.
+pub fn scroll_timeline(model: &mut Model, by: isize) {
+    let entries = model.selected_detail().map_or(0, |d| d.timeline.len());
+    model.timeline_scroll = model.timeline_scroll.saturating_add_signed(by).min(entries);
 }
 
 /// Brings everything that follows the selection up to date: the matched
@@ -95,6 +114,7 @@ pub fn sync(model: &mut Model) -> Vec<Command> {
     if now != model.synced {
         let same_incident = now.map(|n| n.0) == model.synced.map(|s| s.0);
         if !same_incident {
+            model.timeline_scroll = 0;
             model.runbook_choice = 0;
             model.runbook_pick = None;
             super::runbook::reset_position(model);

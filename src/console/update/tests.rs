@@ -1,4 +1,8 @@
 //! The console's behaviour, key by key, without a terminal.
+mod feed_health;
+mod handoff;
+mod list;
+mod panes;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Duration;
@@ -1185,7 +1189,7 @@ fn the_clock_redraws_only_when_an_age_on_screen_changes() {
 fn the_clock_ignores_ages_of_rows_scrolled_out_of_view() {
     let mut m = polled();
     m.size = (120, 12);
-    let rows = crate::console::layout::list_rows(m.size);
+    let rows = crate::console::layout::list_rows(m.size, None);
     // Rows in view opened on the minute; one far below opened at :30.
     let mut many: Vec<Incident> = (1..=rows as u64 + 5)
         .map(|id| inc(id, Severity::Warning, Status::Triggered, "disk", ""))

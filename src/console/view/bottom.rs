@@ -2,17 +2,18 @@
 //! the keys that work here, from the key table.
 use ratatui::Frame;
 use ratatui::layout::{Position, Rect};
-use ratatui::style::{Modifier, Style};
+use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use unicode_width::UnicodeWidthStr;
 
 use super::theme;
 use crate::console::input::LineInput;
-use crate::console::keys::{BINDINGS, Binding, KeyAction};
-use crate::console::model::{Mode, Model, PromptKind};
+use crate::console::keys::{BINDINGS, Binding, Context, KeyAction};
+use crate::console::model::{Health, Mode, Model, PromptKind};
 
 pub fn draw_message(model: &Model, frame: &mut Frame, area: Rect) {
+    let health = model.feed.health(model.now);
     let line = match &model.mode {
         Mode::Filter(input) => return draw_input(frame, area, "filter: ", input),
         Mode::Prompt { kind, id, input } => {
@@ -41,11 +42,7 @@ pub fn draw_message(model: &Model, frame: &mut Frame, area: Rect) {
         _ => match &model.message {
             Some(m) if m.error => Line::styled(m.text.clone(), theme::ERROR),
             Some(m) => Line::raw(m.text.clone()),
-            None if !matches!(
-                model.feed.health(model.now),
-                crate::console::model::Health::Live | crate::console::model::Health::Connecting
-            ) =>
-            {
+            None if !matches!(health, Health::Live | Health::Connecting) => {
                 // The top bar may be too narrow for the reason; it goes here.
                 let why = model
                     .feed
@@ -53,9 +50,14 @@ pub fn draw_message(model: &Model, frame: &mut Frame, area: Rect) {
                     .clone()
                     .or_else(|| model.feed.unavailable.clone())
                     .unwrap_or_else(|| "no answer yet".into());
+                let colour = if health.alarming() {
+                    Color::Red
+                } else {
+                    Color::Yellow
+                };
                 Line::styled(
                     format!("{}: {why}", model.feed.name),
-                    Style::new().fg(ratatui::style::Color::Yellow),
+                    Style::new().fg(colour),
                 )
             }
             None if !model.filter.is_empty() => Line::styled(
@@ -68,17 +70,18 @@ pub fn draw_message(model: &Model, frame: &mut Frame, area: Rect) {
     frame.render_widget(Paragraph::new(line), area);
 }
 
-fn draw_input(frame: &mut Frame, area: Rect, label: &str, input: &LineInput) {
-    let text = input.text();
-    let before: String = text.chars().take(input.cursor()).collect();
+/// A label and the line being typed after it, scrolled sideways so the
+/// cursor stays in view however long the line grows.
+pub(super) fn draw_input(frame: &mut Frame, area: Rect, label: &str, input: &LineInput) {
+    let label_width = label.width().min(usize::from(area.width));
+    let (shown, at) = input.window(usize::from(area.width) - label_width);
     let line = Line::from(vec![
         Span::styled(label.to_string(), theme::KEY),
-        Span::raw(text.to_string()),
+        Span::raw(shown),
     ]);
     frame.render_widget(Paragraph::new(line), area);
-    let x = area.x
-        + (label.width() + before.width()).min(usize::from(area.width.saturating_sub(1))) as u16;
-    frame.set_cursor_position(Position::new(x, area.y));
+    let x = (label_width + at).min(usize::from(area.width.saturating_sub(1)));
+    frame.set_cursor_position(Position::new(area.x + x as u16, area.y));
 }
 
 pub fn draw_footer(model: &Model, frame: &mut Frame, area: Rect) {
@@ -87,8 +90,8 @@ pub fn draw_footer(model: &Model, frame: &mut Frame, area: Rect) {
             // Help and quit always show; the rest fill what room is left.
             let (last, first): (Vec<_>, Vec<_>) = BINDINGS
                 .iter()
-                .filter(|b| b.footer.is_some())
-                .partition(|b| matches!(b.action, KeyAction::Help | KeyAction::Quit));
+                .filter(|b| b.context == Context::Normal && b.footer.is_some())
+                .partition(|b| matches!(b.action(), Some(KeyAction::Help | KeyAction::Quit)));
             let room = usize::from(area.width).saturating_sub(width(&last));
             let mut shown = Vec::new();
             let mut used = 0;
@@ -118,8 +121,21 @@ pub fn draw_footer(model: &Model, frame: &mut Frame, area: Rect) {
         } => vec![("Enter", "resolve"), ("Esc", "cancel")],
         Mode::ConfirmEscalate { .. } => vec![("y/Enter", "escalate"), ("n/Esc", "cancel")],
         Mode::Browse { .. } => vec![("↑/↓", "choose"), ("Enter", "read"), ("Esc", "close")],
-        Mode::Handoff { to: Some(_), .. } => vec![("Enter", "next"), ("Esc", "cancel")],
-        Mode::Handoff { .. } => vec![("Enter", "save and send the hand-off"), ("Esc", "cancel")],
+        Mode::Handoff { to, .. } => {
+            let enter = if to.is_some() {
+                "next"
+            } else {
+                "save and send the hand-off"
+            };
+            let mut hints = vec![("Enter", enter), ("Esc", "cancel")];
+            hints.extend(
+                BINDINGS
+                    .iter()
+                    .filter(|b| b.context == Context::Handoff)
+                    .filter_map(|b| b.footer.map(|f| (b.label, f))),
+            );
+            hints
+        }
         Mode::ReadHandoff { .. } => vec![("Enter/Esc", "dismiss"), ("j/k", "scroll")],
     };
     let mut spans = Vec::new();

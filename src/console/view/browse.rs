@@ -2,11 +2,11 @@
 //! with the line that matched; below them, the team runbook files that
 //! could not be read or need fixing, so a missing runbook is never a mystery.
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout, Position, Rect};
+use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Modifier, Style};
-use ratatui::text::{Line, Span};
+use ratatui::text::Line;
 use ratatui::widgets::{Block, Clear, Paragraph};
-use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+use unicode_width::UnicodeWidthChar;
 
 use super::theme;
 use crate::console::input::LineInput;
@@ -49,18 +49,7 @@ pub fn draw(
     ])
     .areas(inner);
     frame.render_widget(Paragraph::new(trouble_lines), trouble);
-    let label = "search: ";
-    frame.render_widget(
-        Paragraph::new(Line::from(vec![
-            Span::styled(label, theme::KEY),
-            Span::raw(input.text().to_string()),
-        ])),
-        query,
-    );
-    let before: String = input.text().chars().take(input.cursor()).collect();
-    let x = query.x
-        + (label.width() + before.width()).min(usize::from(query.width.saturating_sub(1))) as u16;
-    frame.set_cursor_position(Position::new(x, query.y));
+    super::bottom::draw_input(frame, query, "search: ", input);
 
     // Two rows a hit: the title, then the line that matched (or the id).
     let per_page = usize::from(list.height / 2).max(1);

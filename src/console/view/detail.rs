@@ -3,9 +3,10 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Paragraph, Wrap};
+use ratatui::widgets::{Block, Paragraph};
 
 use super::theme;
+use super::wrap::wrap;
 use crate::console::model::{Model, age};
 use crate::incident::{Incident, level_name};
 
@@ -27,21 +28,49 @@ pub fn draw(model: &Model, frame: &mut Frame, area: Rect) {
         Span::styled(inc.status.as_str(), theme::status(inc.status)),
         Span::raw(" "),
     ]);
-    let block = Block::bordered().title(title).border_style(theme::DIM);
-    let lines = lines(model, inc);
-    frame.render_widget(
-        Paragraph::new(lines)
-            .block(block)
-            .wrap(Wrap { trim: false }),
-        area,
-    );
+    let entries = model.selected_detail().map_or(0, |d| d.timeline.len());
+    let inner = Block::bordered().inner(area);
+    let height = usize::from(inner.height);
+    let rows = wrap(&lines(model, inc), inner.width, height);
+    let mut block = Block::bordered().title(title).border_style(theme::DIM);
+    if rows.len() > height && model.timeline_scroll < entries {
+        block = block.title_bottom(Line::styled(" ↓ J: older ", theme::DIM).right_aligned());
+    }
+    let shown: Vec<Line> = rows.into_iter().take(height).collect();
+    frame.render_widget(Paragraph::new(shown).block(block), area);
 }
 
+/// The pane's lines: the incident, then its timeline, newest first. Scrolled
+/// into the timeline (`J`), only the title stays above it.
 fn lines<'a>(model: &'a Model, inc: &'a Incident) -> Vec<Line<'a>> {
     let mut out = vec![Line::styled(
         inc.title.as_str(),
         Style::new().add_modifier(Modifier::BOLD),
     )];
+    let skip = model.timeline_scroll.saturating_sub(1);
+    if model.timeline_scroll == 0 {
+        out.extend(about(model, inc));
+        out.push(Line::styled(
+            "Timeline",
+            Style::new().add_modifier(Modifier::BOLD),
+        ));
+    } else {
+        let above = match skip {
+            0 => " · K: back to the top".to_string(),
+            n => format!(" · {n} newer above (K)"),
+        };
+        out.push(Line::from(vec![
+            Span::styled("Timeline", Style::new().add_modifier(Modifier::BOLD)),
+            Span::styled(above, theme::DIM),
+        ]));
+    }
+    out.extend(timeline(model, inc, skip));
+    out
+}
+
+/// Owner, level, service, age, labels and description.
+fn about<'a>(model: &'a Model, inc: &'a Incident) -> Vec<Line<'a>> {
+    let mut out = Vec::new();
     let owner = match inc.owner.as_deref() {
         Some(o) if o == model.responder => Span::styled(
             format!("{o} (you)"),
@@ -91,14 +120,16 @@ fn lines<'a>(model: &'a Model, inc: &'a Incident) -> Vec<Line<'a>> {
         out.extend(inc.description.lines().map(Line::raw));
     }
     out.push(Line::default());
-    out.push(Line::styled(
-        "Timeline",
-        Style::new().add_modifier(Modifier::BOLD),
-    ));
+    out
+}
+
+/// The timeline, newest first, less the `skip` newest entries.
+fn timeline<'a>(model: &'a Model, inc: &'a Incident, skip: usize) -> Vec<Line<'a>> {
+    let mut out = Vec::new();
     match model.selected_detail() {
         Some(detail) => {
             // Newest first: what happened last is what the responder needs.
-            for e in detail.timeline.iter().rev() {
+            for e in detail.timeline.iter().rev().skip(skip) {
                 let local = e.at.with_timezone(&model.tz).format("%H:%M");
                 let mut spans = vec![
                     Span::styled(format!("{local} "), theme::DIM),

@@ -3,30 +3,20 @@
 use std::collections::BTreeSet;
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout, Position, Rect};
-use ratatui::text::{Line, Span};
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::Line;
 use ratatui::widgets::{Block, Clear, Paragraph};
-use unicode_width::UnicodeWidthStr;
 
 use super::theme;
 use crate::console::input::LineInput;
+use crate::console::layout;
 use crate::console::model::Model;
 use crate::handoff::{Shift, compose};
 use crate::incident::Handoff;
 use crate::runbook::markdown;
 
-fn popup(area: Rect) -> Rect {
-    let width = area.width.saturating_sub(4).min(100);
-    let height = area.height.saturating_sub(2);
-    Rect::new(
-        area.x + (area.width - width) / 2,
-        area.y + (area.height - height) / 2,
-        width,
-        height,
-    )
-}
-
-/// The note as it will be sent, with the words typed so far.
+/// The note as it will be sent, from its `scroll`th line, with the words
+/// typed so far.
 pub fn draw_compose(
     model: &Model,
     frame: &mut Frame,
@@ -34,21 +24,27 @@ pub fn draw_compose(
     shift: &Shift,
     to: Option<&LineInput>,
     words: &LineInput,
+    scroll: u16,
 ) {
-    let popup = popup(area);
+    let popup = layout::popup(area);
     frame.render_widget(Clear, popup);
     let who = shift.to.as_deref().unwrap_or("?");
+    let (width, height) = layout::handoff_note((area.width, area.height));
+    let note = compose(shift, &model.library, words.text());
+    let doc = markdown::render(&note, width, &BTreeSet::new());
+    let total = doc.lines.len();
+    let start = usize::from(scroll).min(total.saturating_sub(usize::from(height)));
     let block = Block::bordered()
         .title(format!(" Hand off to {who} "))
+        .title_bottom(Line::styled(where_in(start, height, total), theme::DIM).right_aligned())
         .border_style(theme::KEY);
     let inner = block.inner(popup);
     frame.render_widget(block, popup);
     let [text, input] = Layout::vertical([Constraint::Fill(1), Constraint::Length(2)]).areas(inner);
-    let note = compose(shift, &model.library, words.text());
-    let doc = markdown::render(&note, text.width, &BTreeSet::new());
     let lines: Vec<Line> = doc
         .lines
         .into_iter()
+        .skip(start)
         .take(usize::from(text.height))
         .collect();
     frame.render_widget(Paragraph::new(lines), text);
@@ -56,10 +52,6 @@ pub fn draw_compose(
         Some(input) => ("hand over to (name): ", input),
         None => ("your words (optional): ", words),
     };
-    let line = Line::from(vec![
-        Span::styled(label, theme::KEY),
-        Span::raw(field.text().to_string()),
-    ]);
     let [rule, field_area] =
         Layout::vertical([Constraint::Length(1), Constraint::Length(1)]).areas(input);
     frame.render_widget(
@@ -69,17 +61,27 @@ pub fn draw_compose(
         )),
         rule,
     );
-    frame.render_widget(Paragraph::new(line), field_area);
-    let before: String = field.text().chars().take(field.cursor()).collect();
-    let x = field_area.x
-        + (label.width() + before.width()).min(usize::from(field_area.width.saturating_sub(1)))
-            as u16;
-    frame.set_cursor_position(Position::new(x, field_area.y));
+    super::bottom::draw_input(frame, field_area, label, field);
+}
+
+/// Which lines of the note are on screen, when not all of it fits.
+fn where_in(start: usize, height: u16, total: usize) -> String {
+    let shown = usize::from(height);
+    if total <= shown {
+        return String::new();
+    }
+    let last = (start + shown).min(total);
+    let more = if last < total {
+        "PgDn/↓ more"
+    } else {
+        "PgUp/↑ back"
+    };
+    format!(" lines {}-{last} of {total} · {more} ", start + 1)
 }
 
 /// The note another responder handed to this one.
 pub fn draw_read(frame: &mut Frame, area: Rect, handoff: &Handoff, scroll: u16) {
-    let popup = popup(area);
+    let popup = layout::popup(area);
     frame.render_widget(Clear, popup);
     let block = Block::bordered()
         .title(format!(" Hand-off from {} ", handoff.from))

@@ -5,6 +5,8 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph};
 
+use unicode_width::UnicodeWidthStr;
+
 use super::theme;
 use crate::console::keys::BINDINGS;
 
@@ -19,9 +21,12 @@ pub fn draw(frame: &mut Frame, area: Rect) {
         ));
         lines.push(Line::default());
     }
+    // The keys right-aligned in one column, as wide as the widest label.
+    let keys = BINDINGS.iter().map(|b| b.label.width()).max().unwrap_or(0);
     for b in BINDINGS {
+        let pad = " ".repeat(keys - b.label.width());
         lines.push(Line::from(vec![
-            Span::styled(format!("{:>8}  ", b.label), theme::KEY),
+            Span::styled(format!("{pad}{}  ", b.label), theme::KEY),
             Span::raw(b.help),
         ]));
     }

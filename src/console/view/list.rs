@@ -7,31 +7,38 @@ use ratatui::text::Line;
 use ratatui::widgets::{Block, Paragraph};
 
 use super::theme;
-use crate::console::model::{Focus, Model, age};
+use crate::console::model::{Focus, Model, Widest, age};
 use crate::incident::Incident;
 
 pub fn draw(model: &Model, frame: &mut Frame, area: Rect) {
-    let title = if model.filter.is_empty() {
-        format!(" Incidents ({}) ", model.visible.len())
+    let title = if !model.feed.known() {
+        "Incidents".to_string()
+    } else if model.filter.is_empty() {
+        format!("Incidents ({})", model.visible.len())
     } else {
         format!(
-            " Incidents ({} of {}) · filter: {} ",
+            "Incidents ({} of {}) · filter: {}",
             model.visible.len(),
             model.incidents.len(),
             model.filter
         )
     };
+    let focused = model.focus == Focus::List;
     let block = Block::bordered()
-        .title(title)
-        .border_style(theme::border(model.focus == Focus::List));
+        .title(theme::pane_title(&title, focused))
+        .border_style(theme::border(focused));
+    let block = theme::zoomed(block, model.zoomed);
     let inner = block.inner(area);
     frame.render_widget(block, area);
     if model.visible.is_empty() {
         let text = if model.incidents.is_empty() {
-            match &model.feed.unavailable {
-                Some(_) => "No feed: see the top bar. Runbooks still work (Tab to read).",
-                None if model.feed.last_ok.is_none() => "Waiting for the feed…",
-                None => "Nothing open. Quiet shift so far.",
+            match (&model.feed.unavailable, &model.feed.last_error) {
+                (Some(_), _) => "No feed: see the top bar. Runbooks still work (Tab to read).",
+                (None, Some(_)) if !model.feed.known() => {
+                    "Nothing known: the feed has not answered yet, and there is no saved copy."
+                }
+                (None, None) if !model.feed.known() => "Waiting for the feed…",
+                _ => "Nothing open. Quiet shift so far.",
             }
         } else {
             "No incident matches the filter (Esc clears it)."
@@ -39,7 +46,7 @@ pub fn draw(model: &Model, frame: &mut Frame, area: Rect) {
         frame.render_widget(Paragraph::new(Line::styled(text, theme::DIM)), inner);
         return;
     }
-    let columns = Columns::for_width(inner.width);
+    let columns = Columns::for_width(inner.width, model.widest);
     let buf = frame.buffer_mut();
     columns.header(buf, inner);
     // Only the rows on screen, written straight into the buffer: this runs
@@ -58,45 +65,70 @@ pub fn draw(model: &Model, frame: &mut Frame, area: Rect) {
             selected,
         );
     }
+    let hidden = (start, model.visible.len() - end);
+    if hidden != (0, 0) {
+        let line = Line::styled(
+            format!(" {} above · {} below ", hidden.0, hidden.1),
+            theme::DIM,
+        );
+        let bottom = Rect::new(
+            area.x + 1,
+            area.bottom().saturating_sub(1),
+            area.width.saturating_sub(2),
+            1,
+        );
+        frame.render_widget(Paragraph::new(line).right_aligned(), bottom);
+    }
 }
 
-/// The list's columns for a width: fixed ones, and the title taking the rest.
+/// The list's columns for a width: the id and owner always, the service
+/// and owner as wide as their longest (within limits) once the title has a
+/// fair share, and the title all that is left.
 struct Columns {
-    id: bool,
-    owner: bool,
+    id: u16,
     service: u16,
+    owner: u16,
     title: u16,
 }
 
 const SPACING: u16 = 1;
+/// What the title gets before the service and owner widen past their headers.
+const FAIR_TITLE: u16 = 24;
 
 impl Columns {
-    fn for_width(width: u16) -> Columns {
-        let id = width >= 90;
-        let owner = width >= 60;
-        let service = if id { 11 } else { 8 };
-        // SEV, S, AGE, [ID], SERVICE, [OWNER], ×, and a space after each.
-        let fixed = 4 + 1 + 3 + if id { 5 } else { 0 } + service + if owner { 7 } else { 0 } + 4;
-        let gaps = SPACING * (if id { 7 } else { 6 } + u16::from(owner) - 1);
+    fn for_width(width: u16, widest: Widest) -> Columns {
+        let fit = |n: usize, min: u16, max: u16| u16::try_from(n).unwrap_or(max).clamp(min, max);
+        let id = fit(widest.id, 2, 8);
+        // SEV, S, AGE, ID, SERVICE, TITLE, OWNER, × and the gaps between.
+        let narrowest = 4 + 1 + 3 + id + 7 + 5 + 4 + SPACING * 7;
+        let mut spare = width.saturating_sub(narrowest + FAIR_TITLE);
+        let mut widen = |want: u16| {
+            let by = want.min(spare);
+            spare -= by;
+            by
+        };
+        let service = 7 + widen(fit(widest.service, 7, 12) - 7);
+        let owner = 5 + widen(fit(widest.owner, 5, 10) - 5);
         Columns {
             id,
-            owner,
             service,
-            title: width.saturating_sub(fixed + gaps),
+            owner,
+            title: width.saturating_sub(narrowest + service - 7 + owner - 5),
         }
     }
 
     fn header(&self, buf: &mut Buffer, area: Rect) {
         let style = theme::DIM.add_modifier(Modifier::BOLD);
-        let mut cells: Vec<(&str, u16)> = vec![("SEV", 4), ("S", 1), ("AGE", 3)];
-        if self.id {
-            cells.push(("ID", 5));
-        }
-        cells.extend([("SERVICE", self.service), ("TITLE", self.title)]);
-        if self.owner {
-            cells.push(("OWNER", 7));
-        }
-        cells.push(("   ×", 4));
+        let cells: [(&str, u16); 8] = [
+            ("SEV", 4),
+            ("S", 1),
+            ("AGE", 3),
+            ("ID", self.id),
+            ("SERVICE", self.service),
+            ("TITLE", self.title),
+            ("OWNER", self.owner),
+            ("   ×", 4),
+        ];
         let mut x = area.x;
         for (text, width) in cells {
             x = put(buf, x, area, text, width, style);
@@ -126,20 +158,23 @@ impl Columns {
             3,
             Style::new(),
         );
-        if self.id {
-            x = put(buf, x, area, &format!("#{}", inc.id), 5, theme::DIM);
-        }
+        x = put(buf, x, area, &format!("#{}", inc.id), self.id, theme::DIM);
         x = put(buf, x, area, &inc.service, self.service, Style::new());
         x = put(buf, x, area, &inc.title, self.title, Style::new());
-        if self.owner {
-            let mine = inc.owner.as_deref() == Some(model.responder.as_str());
-            let style = if mine {
-                theme::MINE.add_modifier(Modifier::BOLD)
-            } else {
-                Style::new()
-            };
-            x = put(buf, x, area, inc.owner.as_deref().unwrap_or("—"), 7, style);
-        }
+        let mine = inc.owner.as_deref() == Some(model.responder.as_str());
+        let style = if mine {
+            theme::MINE.add_modifier(Modifier::BOLD)
+        } else {
+            Style::new()
+        };
+        x = put(
+            buf,
+            x,
+            area,
+            inc.owner.as_deref().unwrap_or("—"),
+            self.owner,
+            style,
+        );
         if inc.occurrences > 1 {
             let count = format!("{:>4}", format!("×{}", compact(inc.occurrences)));
             put(

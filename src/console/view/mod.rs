@@ -9,6 +9,7 @@ mod list;
 mod runbook;
 mod theme;
 mod top;
+mod wrap;
 
 use ratatui::Frame;
 
@@ -16,18 +17,36 @@ use super::layout;
 use super::model::{Mode, Model};
 
 pub fn view(model: &Model, frame: &mut Frame) {
-    let a = layout::areas(frame.area());
+    let a = layout::areas(frame.area(), model.zoom());
     top::draw(model, frame, a.top);
-    list::draw(model, frame, a.list);
-    detail::draw(model, frame, a.detail);
-    runbook::draw(model, frame, a.runbook);
+    // A zoomed pane leaves the others no room: they are not drawn.
+    if !a.list.is_empty() {
+        list::draw(model, frame, a.list);
+    }
+    if !a.detail.is_empty() {
+        detail::draw(model, frame, a.detail);
+    }
+    if !a.runbook.is_empty() {
+        runbook::draw(model, frame, a.runbook);
+    }
     bottom::draw_message(model, frame, a.message);
     bottom::draw_footer(model, frame, a.footer);
     match &model.mode {
         Mode::Help => help::draw(frame, frame.area()),
-        Mode::Handoff { shift, to, words } => {
-            handoff::draw_compose(model, frame, frame.area(), shift, to.as_ref(), words)
-        }
+        Mode::Handoff {
+            shift,
+            to,
+            words,
+            scroll,
+        } => handoff::draw_compose(
+            model,
+            frame,
+            frame.area(),
+            shift,
+            to.as_ref(),
+            words,
+            *scroll,
+        ),
         Mode::ReadHandoff { scroll } => {
             if let Some(h) = &model.handoff {
                 handoff::draw_read(frame, frame.area(), h, *scroll)

@@ -13,7 +13,7 @@ pub fn draw(model: &Model, frame: &mut Frame, area: Rect) {
     let focused = model.focus == Focus::Runbook;
     let Some(view) = &model.runbook else {
         let block = Block::bordered()
-            .title(" Runbook ")
+            .title(theme::pane_title("Runbook", focused))
             .border_style(theme::border(focused));
         frame.render_widget(
             Paragraph::new(Line::styled("No runbooks loaded.", theme::DIM)).block(block),
@@ -31,7 +31,10 @@ pub fn draw(model: &Model, frame: &mut Frame, area: Rect) {
     };
     let total = view.doc.lines.len();
     let block = Block::bordered()
-        .title(format!(" Runbook{position}: {} ", view.id))
+        .title(theme::pane_title(
+            &format!("Runbook{position}: {}", view.id),
+            focused,
+        ))
         .title_bottom(
             Line::styled(
                 scroll_hint(model.runbook_scroll, total, area.height),
@@ -40,6 +43,7 @@ pub fn draw(model: &Model, frame: &mut Frame, area: Rect) {
             .right_aligned(),
         )
         .border_style(theme::border(focused));
+    let block = theme::zoomed(block, model.zoomed);
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let [why, text] = Layout::vertical([Constraint::Length(1), Constraint::Fill(1)]).areas(inner);

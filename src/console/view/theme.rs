@@ -49,6 +49,26 @@ pub const KEY: Style = Style::new().fg(Color::Cyan).add_modifier(Modifier::BOLD)
 pub const ERROR: Style = Style::new().fg(Color::Red).add_modifier(Modifier::BOLD);
 pub const MINE: Style = Style::new().fg(Color::Cyan);
 
+/// A pane's title: the focused one says so in its words (a marker) and in
+/// reverse video, not only in the colour of its border, which a
+/// monochrome terminal or a colour-blind eye does not show.
+pub fn pane_title(text: &str, focused: bool) -> ratatui::text::Line<'static> {
+    if focused {
+        ratatui::text::Line::styled(format!(" ▶ {text} "), KEY.add_modifier(Modifier::REVERSED))
+    } else {
+        ratatui::text::Line::raw(format!(" {text} "))
+    }
+}
+
+/// On a zoomed pane's bottom border: how to go back.
+pub fn zoomed(block: ratatui::widgets::Block<'_>, zoomed: bool) -> ratatui::widgets::Block<'_> {
+    if zoomed {
+        block.title_bottom(ratatui::text::Line::styled(" z: back ", DIM).left_aligned())
+    } else {
+        block
+    }
+}
+
 pub fn border(focused: bool) -> Style {
     if focused {
         Style::new().fg(Color::Cyan)

@@ -8,7 +8,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use super::theme;
-use crate::console::model::{Health, Model};
+use crate::console::model::{ALARM_SECONDS, Health, Model, stale_for};
 use crate::incident::Severity;
 
 type Spans = Vec<Span<'static>>;
@@ -163,12 +163,18 @@ fn feed_health(model: &Model) -> (Spans, Spans) {
             )
         }
         Health::Stale { secs, reason } => {
-            let bold = Style::new().fg(Color::Yellow).add_modifier(Modifier::BOLD);
-            let age = short_secs(secs);
+            // Red once it has been stale for more than a minute.
+            let colour = if secs > ALARM_SECONDS {
+                Color::Red
+            } else {
+                Color::Yellow
+            };
+            let bold = Style::new().fg(colour).add_modifier(Modifier::BOLD);
+            let age = stale_for(secs);
             (
                 vec![
                     Span::styled(format!("◐ {name} stale {age}"), bold),
-                    Span::styled(format!(" ({reason})"), Style::new().fg(Color::Yellow)),
+                    Span::styled(format!(" ({reason})"), Style::new().fg(colour)),
                 ],
                 vec![Span::styled(format!("◐ stale {age}"), bold)],
             )
@@ -184,6 +190,12 @@ fn feed_health(model: &Model) -> (Spans, Spans) {
 }
 
 fn counts(model: &Model) -> (Spans, Spans) {
+    if !model.feed.known() {
+        // No answer and no saved copy: an empty list means nothing here.
+        let s = Span::styled("nothing known yet", Style::new().fg(Color::Yellow));
+        let brief = Span::styled("nothing known", Style::new().fg(Color::Yellow));
+        return (vec![s], vec![brief]);
+    }
     let counts = model.open_counts;
     if counts.iter().sum::<usize>() == 0 {
         let s = Span::styled("nothing open", Style::new().fg(Color::Green));
@@ -202,12 +214,4 @@ fn counts(model: &Model) -> (Spans, Spans) {
         ));
     }
     (long, brief)
-}
-
-fn short_secs(secs: i64) -> String {
-    match secs {
-        s if s < 120 => format!("{s}s"),
-        s if s < 7200 => format!("{}m", s / 60),
-        s => format!("{}h", s / 3600),
-    }
 }

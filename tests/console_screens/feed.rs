@@ -1,0 +1,88 @@
+//! The feed's health on screen: nothing known is not nothing open, a
+//! minute stale is red, and the feed coming back is said.
+use super::*;
+use oncall::feed::FeedError;
+use ratatui::style::Color;
+
+fn failed() -> Msg {
+    Msg::Feed(FeedEvent::Failed {
+        error: FeedError::Unreachable("http://hub:8080".into()),
+        retry_in: Duration::from_secs(8),
+    })
+}
+
+/// The colour of the first cell of `needle` on the screen.
+fn colour_of(t: &Terminal<TestBackend>, needle: &str) -> Option<Color> {
+    let buf = t.backend().buffer();
+    let screen = text(t);
+    let (y, line) = screen
+        .lines()
+        .enumerate()
+        .find(|(_, l)| l.contains(needle))?;
+    let x = line[..line.find(needle)?].chars().count() as u16;
+    buf[(x, y as u16)].fg.into()
+}
+
+#[test]
+fn offline_with_no_copy_says_nothing_is_known() {
+    for (w, h) in SIZES {
+        let feed = FeedStatus::new("team hub", Duration::from_secs(2));
+        let mut m = Model::new("alex".into(), feed, Arc::new(Library::shipped()), t0());
+        update(&mut m, Msg::Resize(w, h));
+        update(&mut m, failed());
+        let screen = text(&draw(&m, w, h));
+        let top = screen.lines().next().unwrap();
+        assert!(top.contains("nothing known"), "{w}x{h}: {top}");
+        assert!(!screen.contains("nothing open"), "{w}x{h}:\n{screen}");
+        assert!(
+            screen.contains("Nothing known: the feed has not answered yet"),
+            "{w}x{h}:\n{screen}"
+        );
+        if (w, h) == (80, 24) {
+            snapshot!("offline_nothing_known_80x24", draw(&m, w, h).backend());
+        }
+    }
+    // An empty answer is one: nothing open.
+    let mut quiet = Model::new(
+        "alex".into(),
+        FeedStatus::new("team hub", Duration::from_secs(2)),
+        Arc::new(Library::shipped()),
+        t0(),
+    );
+    update(
+        &mut quiet,
+        Msg::Feed(FeedEvent::Polled {
+            incidents: Vec::new(),
+            full: true,
+            resume: None,
+        }),
+    );
+    assert!(text(&draw(&quiet, 120, 40)).contains("nothing open"));
+}
+
+#[test]
+fn a_feed_stale_for_more_than_a_minute_turns_red_and_its_return_is_said() {
+    for (w, h) in SIZES {
+        let mut m = screen_model(w, h);
+        update(&mut m, Msg::Tick(t0() + chrono::Duration::seconds(50)));
+        update(&mut m, failed());
+        let t = draw(&m, w, h);
+        assert!(text(&t).contains("stale 50s"), "{w}x{h}");
+        assert_eq!(colour_of(&t, "stale 50s"), Some(Color::Yellow), "{w}x{h}");
+        update(&mut m, Msg::Tick(t0() + chrono::Duration::seconds(61)));
+        let t = draw(&m, w, h);
+        assert!(text(&t).contains("stale 61s"), "{w}x{h}");
+        assert_eq!(colour_of(&t, "stale 61s"), Some(Color::Red), "{w}x{h}");
+        update(&mut m, Msg::Tick(t0() + chrono::Duration::seconds(185)));
+        update(&mut m, Msg::Feed(FeedEvent::Unchanged));
+        let screen = text(&draw(&m, w, h));
+        assert!(
+            screen.contains("Feed back: live again after 3m offline."),
+            "{w}x{h}:\n{screen}"
+        );
+        assert!(
+            screen.contains("● live") || screen.contains("team hub live"),
+            "{w}x{h}"
+        );
+    }
+}
