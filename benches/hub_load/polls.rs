@@ -63,10 +63,16 @@ pub async fn polls(
             tokio::spawn(async move { writer(http, base, ids, next, deadline).await })
         })
         .collect();
+    // Spread over the interval, as consoles and scripts started at different
+    // times are, rather than all asking in the same instant.
     let poll_tasks: Vec<_> = (0..pollers)
-        .map(|_| {
+        .map(|i| {
             let (http, base) = (http.clone(), hub.base.clone());
-            tokio::spawn(async move { poller(http, base, every, deadline).await })
+            let offset = every.mul_f64(i as f64 / pollers as f64);
+            tokio::spawn(async move {
+                tokio::time::sleep(offset).await;
+                poller(http, base, every, deadline).await
+            })
         })
         .collect();
     let mut writes = 0;

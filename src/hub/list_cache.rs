@@ -7,11 +7,11 @@
 //! others (seconds at the 99th percentile), so while one build is under way a
 //! poll is answered at once with the last list built. Its ETag and cursor
 //! name the change it is as of, so nothing is lost: the next poll, or a poll
-//! `since` its cursor, brings the rest. When polls were answered that way,
-//! the build goes round again as soon as it ends, in the background, until
-//! the list has caught up with the writes.
-use std::sync::atomic::{AtomicBool, Ordering};
+//! `since` its cursor, brings the rest. While writes land and the list is
+//! read, the build goes round again in the background as soon as it ends,
+//! so polls keep finding a build under way rather than one to wait for.
 use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use axum::body::Bytes;
 use tokio::sync::{Notify, OwnedMutexGuard};
@@ -26,13 +26,37 @@ struct Slot {
     body: Mutex<Option<Arc<ListBody>>>,
     /// Held by the one build under way, if any.
     building: Arc<tokio::sync::Mutex<()>>,
-    /// A poll was answered with an older list while a build ran.
-    wanted: AtomicBool,
+    /// When this list was last asked for: it is kept current in the
+    /// background only while somebody reads it.
+    last_poll: Mutex<Option<Instant>>,
     /// Told each time a list is put in place.
     built: Notify,
 }
 
+/// How long after the last poll the list is still rebuilt in the background
+/// as writes land: longer than the usual poll interval (a second or two), so
+/// that a poller finds the list being kept current rather than a build to
+/// wait for.
+const KEEP_CURRENT_FOR: Duration = Duration::from_secs(3);
+
+/// Whether to build again in the background: the list is behind the writes,
+/// and was read lately.
+fn keep_building(behind: bool, since_last_poll: Option<Duration>) -> bool {
+    behind && since_last_poll.is_some_and(|d| d < KEEP_CURRENT_FOR)
+}
+
 impl Slot {
+    fn polled(&self) {
+        *self.last_poll.lock().unwrap_or_else(|e| e.into_inner()) = Some(Instant::now());
+    }
+
+    fn since_last_poll(&self) -> Option<Duration> {
+        self.last_poll
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .map(|at| at.elapsed())
+    }
+
     fn latest(&self) -> Option<Arc<ListBody>> {
         self.body.lock().unwrap_or_else(|e| e.into_inner()).clone()
     }
@@ -70,6 +94,7 @@ impl ListCache {
 /// waits for one), else the last one built.
 pub async fn full_list(state: &HubState, filter: Filter) -> Result<Arc<ListBody>, StoreError> {
     let slot = state.lists().slot(filter);
+    slot.polled();
     let want = state.store().current_seq();
     let cached = slot.latest();
     if let Some(body) = cached.as_ref().filter(|b| b.seq >= want) {
@@ -83,7 +108,6 @@ pub async fn full_list(state: &HubState, filter: Filter) -> Result<Arc<ListBody>
         }
         Err(_) => {
             if let Some(body) = cached {
-                slot.wanted.store(true, Ordering::Release);
                 return Ok(body);
             }
             // Nothing built yet to answer with: wait for the build under way.
@@ -101,7 +125,6 @@ pub async fn full_list(state: &HubState, filter: Filter) -> Result<Arc<ListBody>
 /// Builds the list from one snapshot of the database and puts it in place.
 async fn rebuild(state: &HubState, filter: Filter) -> Result<Arc<ListBody>, StoreError> {
     let slot = state.lists().slot(filter);
-    slot.wanted.store(false, Ordering::Release);
     let started = std::time::Instant::now();
     let body = Arc::new(
         state
@@ -121,13 +144,15 @@ async fn rebuild(state: &HubState, filter: Filter) -> Result<Arc<ListBody>, Stor
     Ok(body)
 }
 
-/// After a build that polls were kept waiting on (answered an older list),
-/// builds again in the background while writes keep landing, holding
-/// `building` so those polls keep being answered at once.
+/// After a build a poll waited for, builds again in the background while
+/// writes keep landing and the list is read, holding `building` so that
+/// polls meanwhile are answered at once with the last list built.
 fn keep_up(state: &HubState, filter: Filter, body: &ListBody, building: OwnedMutexGuard<()>) {
-    let behind = |seq: u64| state.store().current_seq() > seq;
-    let slot = state.lists().slot(filter);
-    if !(slot.wanted.load(Ordering::Acquire) && behind(body.seq)) {
+    let go_on = move |state: &HubState, seq: u64| {
+        let slot = state.lists().slot(filter);
+        keep_building(state.store().current_seq() > seq, slot.since_last_poll())
+    };
+    if !go_on(state, body.seq) {
         return;
     }
     let state = state.clone();
@@ -135,14 +160,8 @@ fn keep_up(state: &HubState, filter: Filter, body: &ListBody, building: OwnedMut
         let _building = building;
         loop {
             match rebuild(&state, filter).await {
-                Ok(body) => {
-                    let slot = state.lists().slot(filter);
-                    if !(slot.wanted.load(Ordering::Acquire)
-                        && state.store().current_seq() > body.seq)
-                    {
-                        return;
-                    }
-                }
+                Ok(body) if go_on(&state, body.seq) => {}
+                Ok(_) => return,
                 Err(e) => {
                     // The next poll finds nobody building and tries itself.
                     tracing::warn!(error = %e, ?filter, "cannot rebuild the list");

@@ -54,7 +54,6 @@ async fn while_a_build_is_under_way_a_poll_gets_the_last_list_at_once() {
         answer.seq, first,
         "the last list built, named by its own change"
     );
-    assert!(slot(&state).wanted.load(Ordering::Acquire));
     drop(building);
 }
 
@@ -73,14 +72,13 @@ async fn with_nothing_built_a_poll_waits_for_the_build_under_way() {
 }
 
 #[tokio::test]
-async fn polls_answered_an_older_list_make_the_build_go_round_until_it_catches_up() {
+async fn while_writes_land_and_the_list_is_read_it_is_rebuilt_in_the_background() {
     let (_dir, state) = hub();
     open(&state, "one").await;
     let built = full_list(&state, Filter::Open).await.unwrap();
     let latest = open(&state, "two").await;
 
     let building = slot(&state).building.clone().lock_owned().await;
-    slot(&state).wanted.store(true, Ordering::Release);
     let caught_up = state.lists().next_built(Filter::Open);
     tokio::pin!(caught_up);
     caught_up.as_mut().enable();
@@ -92,16 +90,26 @@ async fn polls_answered_an_older_list_make_the_build_go_round_until_it_catches_u
 }
 
 #[tokio::test]
-async fn without_polls_waiting_nothing_is_built_in_the_background() {
+async fn a_list_that_caught_up_is_not_built_again() {
     let (_dir, state) = hub();
     open(&state, "one").await;
     let built = full_list(&state, Filter::Open).await.unwrap();
-    open(&state, "two").await;
     let building = slot(&state).building.clone().lock_owned().await;
     keep_up(&state, Filter::Open, &built, building);
     assert!(
         slot(&state).building.clone().try_lock_owned().is_ok(),
         "released at once"
     );
-    assert_eq!(slot(&state).latest().unwrap().seq, built.seq);
+}
+
+#[test]
+fn builds_go_on_only_while_behind_and_read_lately() {
+    let lately = Some(Duration::from_millis(900));
+    assert!(keep_building(true, lately));
+    assert!(!keep_building(false, lately), "caught up");
+    assert!(
+        !keep_building(true, Some(KEEP_CURRENT_FOR)),
+        "nobody reads it"
+    );
+    assert!(!keep_building(true, None), "never read");
 }
