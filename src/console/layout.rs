@@ -14,9 +14,11 @@ pub struct Areas {
     pub footer: Rect,
 }
 
-/// From this width the list goes beside the detail and runbook: narrower,
-/// beside them, its titles would be cut shorter than on top of them.
-pub const SIDE_BY_SIDE: u16 = 120;
+/// From this width the list goes beside the detail and runbook. Narrower,
+/// its 60% would be under 80 columns, so its titles would be cut shorter
+/// than on an 80-column terminal, where the list has the whole width; on top
+/// of them, the runbook gets half the width, more than beside them.
+pub const SIDE_BY_SIDE: u16 = 140;
 
 /// Wide terminals put the list beside the detail and runbook (the list
 /// taking the larger part, for its titles); narrower ones put it on top.
