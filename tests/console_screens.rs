@@ -10,6 +10,8 @@ macro_rules! snapshot {
     };
 }
 
+#[path = "console_screens/colour.rs"]
+mod colour;
 #[path = "console_screens/feed.rs"]
 mod feed;
 #[path = "console_screens/list.rs"]

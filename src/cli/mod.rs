@@ -6,6 +6,8 @@ mod runbooks;
 mod shell;
 mod start;
 
+pub use start::no_color;
+
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;

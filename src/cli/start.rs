@@ -172,12 +172,19 @@ pub fn console_settings(config: &Config) -> console::Settings {
     console::Settings {
         responder: config.responder_name(),
         bell: config.console.bell,
+        monochrome: no_color(),
         data_dir: crate::config::data_dir(),
         feed_name: feed.map_or_else(|| "feed".to_string(), |f| f.name.clone()),
         client,
         poll_interval: feed.map_or(Duration::from_secs(2), |f| f.poll_interval.0),
         library: Arc::new(library),
     }
+}
+
+/// Whether the user asked for no colour: `NO_COLOR` set and not empty
+/// (no-color.org).
+pub fn no_color() -> bool {
+    std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty())
 }
 
 /// The client for `feed`, by its kind, or why there is none.

@@ -151,7 +151,7 @@ pub const BINDINGS: &[Binding] = &[
         &[(Char('/'), A::Filter)],
         "/",
         Some("filter"),
-        "filter incidents by title, service, owner, status or label",
+        "filter (title, service, owner, status, severity, #id, labels)",
     ),
     normal(
         &[(Char('H'), A::Handoff)],

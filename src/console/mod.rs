@@ -35,6 +35,8 @@ pub struct Settings {
     pub responder: String,
     /// Ring the bell when something reaches this responder.
     pub bell: bool,
+    /// Draw without colour (`NO_COLOR` is set).
+    pub monochrome: bool,
     /// Logs, hand-off notes and what the console remembers between runs.
     pub data_dir: std::path::PathBuf,
     pub feed_name: String,
@@ -90,6 +92,7 @@ pub async fn run(settings: Settings) -> anyhow::Result<Option<String>> {
         Utc::now(),
     );
     model.bell = settings.bell;
+    model.monochrome = settings.monochrome;
     update::announce_problems(&mut model);
     model.handoff_dismissed = dismissed;
     model.data_dir = settings.data_dir;

@@ -174,6 +174,9 @@ pub struct Model {
     pub handoff_preparing: bool,
     /// Ring the bell when something reaches this responder.
     pub bell: bool,
+    /// No colour (`NO_COLOR`): marks, words and reverse video still say
+    /// status, severity, selection and focus.
+    pub monochrome: bool,
     /// Where hand-off notes are written before they are sent.
     pub data_dir: std::path::PathBuf,
     pub size: (u16, u16),
@@ -228,6 +231,7 @@ impl Model {
             handoff_dismissed: None,
             handoff_preparing: false,
             bell: true,
+            monochrome: false,
             data_dir: crate::config::data_dir(),
             size: (120, 40),
             now,

@@ -66,4 +66,16 @@ pub fn view(model: &Model, frame: &mut Frame) {
         ),
         _ => {}
     }
+    if model.monochrome {
+        without_colour(frame.buffer_mut());
+    }
+}
+
+/// Takes every colour out of what was drawn, keeping bold, reverse video and
+/// the rest: one place, so no pane can forget `NO_COLOR`.
+fn without_colour(buffer: &mut ratatui::buffer::Buffer) {
+    for cell in &mut buffer.content {
+        cell.set_fg(ratatui::style::Color::Reset);
+        cell.set_bg(ratatui::style::Color::Reset);
+    }
 }
