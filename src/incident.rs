@@ -1,6 +1,6 @@
 //! The incident as every part of oncall sees it: the hub stores it, the feed
 //! carries it, the console shows it. These types are also the JSON of the hub's
-//! HTTP API (PRODUCT.md, "The hub's HTTP API"), so renaming a field is a
+//! HTTP API (docs/api.md), so renaming a field is a
 //! breaking change for every client.
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;

@@ -1,4 +1,4 @@
-//! Who may do what, over a real hub (PRODUCT.md, "Who may do what"): an
+//! Who may do what, over a real hub (docs/api.md, "Who is asking"): an
 //! integration token only sends events, only the responder on call or a
 //! lead hands the shift off, nobody hands it to an integration, and every
 //! refusal is a 403 that says why and changes nothing. The dry run answers

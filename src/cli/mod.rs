@@ -1,5 +1,5 @@
 //! The `oncall` command line: the console by default, and the subcommands of
-//! PRODUCT.md, "Commands".
+//! README, "Commands".
 mod handoff;
 mod page;
 mod runbooks;

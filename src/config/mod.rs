@@ -1,4 +1,4 @@
-//! The one config file (PRODUCT.md, "Config"). Every value is checked while it
+//! The one config file (docs/config.md). Every value is checked while it
 //! is read, so a bad value is reported with the file and line it came from;
 //! unknown keys are rejected rather than silently ignored.
 mod alertmanager;
@@ -222,7 +222,7 @@ impl ResponderConfig {
     }
 }
 
-/// What a token may do on the hub (PRODUCT.md, "Who may do what").
+/// What a token may do on the hub (docs/api.md, "Who is asking").
 #[derive(Debug, Clone, Copy, Default, Deserialize, PartialEq, Eq)]
 #[serde(rename_all = "lowercase")]
 pub enum Role {

@@ -1,6 +1,6 @@
 //! `[hub.rota]` and `[[hub.policies]]`: who carries the pager when, and how an
 //! unanswered incident climbs from the 1st line to the 3rd for its service
-//! (PRODUCT.md, "Config"). Single values are checked here while they are read;
+//! (docs/config.md). Single values are checked here while they are read;
 //! the checks that look across values (names against `[[hub.responders]]`,
 //! overlaps) are in `rota_check`.
 use std::fmt;

@@ -1,5 +1,4 @@
-//! The console's HTTP client for the hub's API (PRODUCT.md, "The hub's HTTP
-//! API"). Every answer is checked and cleaned here, so the rest of the
+//! The console's HTTP client for the hub's API (docs/api.md). Every answer is checked and cleaned here, so the rest of the
 //! console only ever sees well-formed, inert incidents.
 use std::time::Duration;
 

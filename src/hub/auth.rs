@@ -1,7 +1,7 @@
 //! Who is asking: every `/api/v1` request carries `Authorization: Bearer
 //! TOKEN`, and the token names the responder, so "acknowledged by" is the
 //! hub's word, never the client's. The token's role says what it may do: an
-//! integration only sends events (PRODUCT.md, "Who may do what").
+//! integration only sends events (docs/api.md, "Who is asking").
 use axum::extract::{FromRequestParts, MatchedPath, Request, State};
 use axum::http::{HeaderMap, Method, header, request::Parts};
 use axum::middleware::Next;

@@ -14,7 +14,7 @@ pub enum ApiError {
     #[error("{0}")]
     Unauthorized(&'static str),
     /// The token is known, but its responder may not do this; the message
-    /// says why (PRODUCT.md, "Who may do what").
+    /// says why (docs/api.md, "Who is asking").
     #[error("{0}")]
     Forbidden(String),
     #[error("{0}")]

@@ -1,5 +1,5 @@
 //! The hub: the team's shared incident feed (`oncall serve`). An HTTP server
-//! over an embedded SQLite file; see PRODUCT.md, "The hub's HTTP API (v1)".
+//! over an embedded SQLite file; see docs/api.md.
 //!
 //! - `store`, `schema`, `changes`: the database and every change to it.
 //! - `routes`, `list`, `oncall_routes`: the handlers; `list` also caches the

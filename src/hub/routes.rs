@@ -1,4 +1,4 @@
-//! The handlers of the hub's HTTP API (PRODUCT.md, "The hub's HTTP API").
+//! The handlers of the hub's HTTP API (docs/api.md).
 //! Each checks what it was sent, then makes its change in one transaction on
 //! a blocking thread; the answer goes out only after the commit.
 use axum::Json as JsonResponse;

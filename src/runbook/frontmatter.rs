@@ -3,7 +3,7 @@ use std::collections::BTreeMap;
 
 use serde::Deserialize;
 
-/// The keys a runbook's front matter may hold (PRODUCT.md, "Runbooks").
+/// The keys a runbook's front matter may hold (runbooks/template.md).
 #[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]
 pub struct FrontMatter {

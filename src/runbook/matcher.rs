@@ -1,5 +1,5 @@
 //! Which runbooks answer an incident, strongest first, each with the reason a
-//! responder can check at a glance (PRODUCT.md, "Runbooks").
+//! responder can check at a glance (runbooks/template.md).
 use super::library::{Library, Runbook};
 
 /// What the matcher looks at; built from an incident, or from the command
