@@ -16,6 +16,11 @@ pub use labels::Labels;
 pub use oncall::*;
 
 /// How bad it is. Ordered most severe first, so sorting puts critical on top.
+/// The header a console sends with an action it kept while the hub was
+/// unreachable: when the responder took it (RFC 3339). The timeline shows
+/// that time beside the hub's own.
+pub const TAKEN_AT_HEADER: &str = "oncall-taken-at";
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
@@ -133,6 +138,10 @@ pub struct TimelineEntry {
     /// Free text: the note, or a human summary ("escalated from level 1 to 2").
     #[serde(default)]
     pub text: String,
+    /// When the responder took this action, if that was well before it
+    /// reached the hub at `at` (it waited in a console's outbox).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub taken_at: Option<DateTime<Utc>>,
 }
 
 /// An incident as the hub serves it. `timeline` is filled on

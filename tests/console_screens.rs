@@ -187,18 +187,21 @@ fn screen_model(width: u16, height: u16) -> Model {
             who: "alertmanager".into(),
             kind: EventKind::Opened,
             text: String::new(),
+            taken_at: None,
         },
         TimelineEntry {
             at: at(2),
             who: "alertmanager".into(),
             kind: EventKind::Repeated,
             text: "repeated (4 times)".into(),
+            taken_at: None,
         },
         TimelineEntry {
             at: at(1),
             who: "sam".into(),
             kind: EventKind::Note,
             text: "Switch port counters clean on core-sw-2.".into(),
+            taken_at: None,
         },
     ];
     update(

@@ -72,10 +72,15 @@ async fn actions_taken_while_the_hub_is_down_arrive_once_when_it_is_back() {
     console.wait_text("stale");
     console.wait_text("⧗ 2 queued");
 
+    // The hub comes back some minutes after the actions were taken.
+    let back = chrono::Utc::now() + chrono::TimeDelta::minutes(5);
+    hub.clock.set(back);
     hub.resume().await;
     console.wait_text("team hub live");
     console.wait_for("the queue emptied", |s| !s.contains("queued"));
     console.wait_text("alice (you)");
+    // Each says when it was taken, and when it reached the hub.
+    console.wait_text("offline, reached the hub");
 
     let inc = hub.incident(id).await;
     let count = |k: EventKind| inc.timeline.iter().filter(|e| e.kind == k).count();
@@ -92,6 +97,14 @@ async fn actions_taken_while_the_hub_is_down_arrive_once_when_it_is_back() {
         [EventKind::Acknowledged, EventKind::Note],
         "in the order they were taken"
     );
+    for e in inc
+        .timeline
+        .iter()
+        .filter(|e| matches!(e.kind, EventKind::Acknowledged | EventKind::Note))
+    {
+        let taken = e.taken_at.unwrap_or_else(|| panic!("no time taken: {e:?}"));
+        assert!(taken < back && e.at == back, "{e:?}");
+    }
     console.send("q");
     assert!(console.wait_exit());
 }

@@ -9,9 +9,17 @@ use serde::de::DeserializeOwned;
 
 use crate::incident::{
     AckRequest, ErrorBody, EscalateRequest, Incident, IncidentList, NewIncident, NoteRequest,
-    Opened, ResolveRequest, StepRequest,
+    Opened, ResolveRequest, StepRequest, TAKEN_AT_HEADER,
 };
 use crate::sanitize;
+
+/// An action of the outbox on its way: the Idempotency-Key it always goes
+/// with, and when the responder took it.
+#[derive(Debug, Clone, Copy)]
+pub struct Sending<'a> {
+    pub key: &'a str,
+    pub taken_at: chrono::DateTime<chrono::Utc>,
+}
 
 /// Why a request to the feed did not give an answer we could use.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -211,13 +219,14 @@ impl HubClient {
         self.act_keyed(id, action, None).await
     }
 
-    /// Sends one action with an `Idempotency-Key`: sent again with the same
-    /// key, the hub answers as the first time and changes nothing.
+    /// Sends one action of the outbox with its `Idempotency-Key` (sent again
+    /// with the same key, the hub answers as the first time and changes
+    /// nothing) and the time it was taken.
     pub async fn act_keyed(
         &self,
         id: u64,
         action: &Action,
-        key: Option<&str>,
+        sending: Option<Sending<'_>>,
     ) -> Result<Incident, FeedError> {
         let mut inc: Incident = match action {
             Action::Acknowledge { version } => {
@@ -225,22 +234,26 @@ impl HubClient {
                     version: *version,
                     note: None,
                 };
-                self.post_keyed(&format!("/api/v1/incidents/{id}/acknowledge"), &body, key)
-                    .await?
+                self.post_keyed(
+                    &format!("/api/v1/incidents/{id}/acknowledge"),
+                    &body,
+                    sending,
+                )
+                .await?
             }
             Action::Escalate { note } => {
                 let body = EscalateRequest { note: note.clone() };
-                self.post_keyed(&format!("/api/v1/incidents/{id}/escalate"), &body, key)
+                self.post_keyed(&format!("/api/v1/incidents/{id}/escalate"), &body, sending)
                     .await?
             }
             Action::Resolve { note } => {
                 let body = ResolveRequest { note: note.clone() };
-                self.post_keyed(&format!("/api/v1/incidents/{id}/resolve"), &body, key)
+                self.post_keyed(&format!("/api/v1/incidents/{id}/resolve"), &body, sending)
                     .await?
             }
             Action::Note { text } => {
                 let body = NoteRequest { text: text.clone() };
-                self.post_keyed(&format!("/api/v1/incidents/{id}/notes"), &body, key)
+                self.post_keyed(&format!("/api/v1/incidents/{id}/notes"), &body, sending)
                     .await?
             }
             Action::Step {
@@ -255,7 +268,7 @@ impl HubClient {
                     done: *done,
                     text: text.clone(),
                 };
-                self.post_keyed(&format!("/api/v1/incidents/{id}/steps"), &body, key)
+                self.post_keyed(&format!("/api/v1/incidents/{id}/steps"), &body, sending)
                     .await?
             }
         };
@@ -275,15 +288,17 @@ impl HubClient {
         &self,
         path: &str,
         body: &B,
-        key: Option<&str>,
+        sending: Option<Sending<'_>>,
     ) -> Result<T, FeedError> {
         let mut req = self
             .http
             .post(format!("{}{path}", self.base))
             .header(AUTHORIZATION, self.bearer())
             .json(body);
-        if let Some(key) = key {
-            req = req.header("Idempotency-Key", key);
+        if let Some(sending) = sending {
+            req = req
+                .header("Idempotency-Key", sending.key)
+                .header(TAKEN_AT_HEADER, sending.taken_at.to_rfc3339());
         }
         let resp = req.send().await.map_err(|e| self.transport(e))?;
         self.decode(resp).await

@@ -1,5 +1,5 @@
 //! The hub's rota and hand-offs, as the console reads and sends them.
-use super::client::{FeedError, HubClient};
+use super::client::{FeedError, HubClient, Sending};
 use crate::incident::{Handoff, HandoffPlan, HandoffRequest, IncidentList, OnCall};
 use crate::sanitize;
 
@@ -29,9 +29,9 @@ impl HubClient {
     pub async fn hand_off(
         &self,
         req: &HandoffRequest,
-        key: Option<&str>,
+        sending: Option<Sending<'_>>,
     ) -> Result<Handoff, FeedError> {
-        let h: Handoff = self.post_keyed("/api/v1/handoff", req, key).await?;
+        let h: Handoff = self.post_keyed("/api/v1/handoff", req, sending).await?;
         Ok(clean(h))
     }
 

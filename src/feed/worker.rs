@@ -12,7 +12,7 @@ use chrono::{DateTime, Utc};
 use tokio::sync::mpsc;
 
 use super::FeedClient;
-use super::client::{Action, FeedError};
+use super::client::{Action, FeedError, Sending};
 use super::outbox::{Entry, Op, Outbox, SetAside};
 use super::poller::backoff;
 use crate::handoff::{self, Shift};
@@ -274,16 +274,20 @@ impl<M: From<WorkerEvent> + Send + 'static> Worker<M> {
     }
 
     async fn send(&self, entry: &Entry) -> Result<Answer, FeedError> {
-        let key = Some(entry.key.as_str());
+        let sending = Some(Sending {
+            key: &entry.key,
+            taken_at: entry.at,
+        });
         match (&entry.op, &self.client) {
-            (Op::Incident { id, action }, FeedClient::Hub(hub)) => {
-                hub.act_keyed(*id, action, key).await.map(Answer::Incident)
-            }
+            (Op::Incident { id, action }, FeedClient::Hub(hub)) => hub
+                .act_keyed(*id, action, sending)
+                .await
+                .map(Answer::Incident),
             (Op::Incident { id, action }, client) => {
                 client.act(*id, action).await.map(Answer::Incident)
             }
             (Op::Handoff { request }, FeedClient::Hub(hub)) => {
-                hub.hand_off(request, key).await.map(Answer::Handoff)
+                hub.hand_off(request, sending).await.map(Answer::Handoff)
             }
             (Op::Handoff { .. }, FeedClient::Alertmanager(_)) => Err(no_handoff()),
         }

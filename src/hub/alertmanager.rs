@@ -23,6 +23,7 @@ use super::extract::Json;
 use super::idempotency::IdempotencyKey;
 use super::routes::{Changed, request_name};
 use super::store::StoreError;
+use super::taken_at::TakenAt;
 use super::validate;
 
 /// The only payload version there is (Alertmanager 0.x to today).
@@ -94,17 +95,23 @@ pub async fn webhook(
     let request = request_name("alertmanager", None, &payload);
     let alerts = check(payload, state.alertmanager())?;
     state
-        .change(who, key, request, move |tx, by, paging| {
-            let answer = apply(tx, by, &alerts, paging)?;
-            tracing::info!(
-                receiver = %receiver,
-                opened = answer.opened.len(),
-                folded = answer.folded.len(),
-                resolved = answer.resolved.len(),
-                "alertmanager webhook"
-            );
-            Ok((StatusCode::OK, answer))
-        })
+        .change(
+            who,
+            key,
+            TakenAt::default(),
+            request,
+            move |tx, by, paging| {
+                let answer = apply(tx, by, &alerts, paging)?;
+                tracing::info!(
+                    receiver = %receiver,
+                    opened = answer.opened.len(),
+                    folded = answer.folded.len(),
+                    resolved = answer.resolved.len(),
+                    "alertmanager webhook"
+                );
+                Ok((StatusCode::OK, answer))
+            },
+        )
         .await
 }
 

@@ -15,6 +15,9 @@ use super::store::{StoreError, find, require, time_text, to_i64};
 pub struct Actor<'a> {
     pub who: &'a str,
     pub now: DateTime<Utc>,
+    /// When the action was taken, when that is worth showing beside `now`
+    /// (it waited in a console's outbox): see `taken_at`.
+    pub taken: Option<DateTime<Utc>>,
 }
 
 /// Opens `new`, or folds it into the open incident with the same dedup key.
@@ -251,14 +254,16 @@ pub(super) fn append(
     text: &str,
 ) -> Result<(), StoreError> {
     tx.prepare_cached(
-        "INSERT INTO timeline (incident_id, at, who, kind, text) VALUES (?1, ?2, ?3, ?4, ?5)",
+        "INSERT INTO timeline (incident_id, at, who, kind, text, taken_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
     )?
     .execute(params![
         to_i64(id),
         time_text(by.now),
         by.who,
         kind.as_str(),
-        text
+        text,
+        by.taken.map(time_text)
     ])?;
     Ok(())
 }

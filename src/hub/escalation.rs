@@ -65,6 +65,7 @@ pub fn escalate_overdue(
     let by = Actor {
         who: HUB_ACTOR,
         now,
+        taken: None,
     };
     let handoffs = handoff::covers(tx, now, paging)?;
     let mut escalated = Vec::new();

@@ -28,6 +28,7 @@ mod routes;
 mod schema;
 mod state;
 mod store;
+mod taken_at;
 pub mod token;
 mod validate;
 

@@ -19,6 +19,7 @@ use super::extract::Json;
 use super::handoff;
 use super::idempotency::IdempotencyKey;
 use super::routes::request_name;
+use super::taken_at::TakenAt;
 use super::validate;
 
 type Answer<T> = Result<(StatusCode, JsonResponse<T>), ApiError>;
@@ -47,6 +48,7 @@ pub async fn hand_off(
     State(state): State<HubState>,
     Responder(who): Responder,
     key: IdempotencyKey,
+    taken: TakenAt,
     query: Result<Query<HandoffParams>, QueryRejection>,
     Json(req): Json<HandoffRequest>,
 ) -> Result<Response, ApiError> {
@@ -62,6 +64,7 @@ pub async fn hand_off(
                 let by = Actor {
                     who: &who,
                     now: s.now(),
+                    taken: None,
                 };
                 let to = req.to.as_deref();
                 s.store()
@@ -72,7 +75,7 @@ pub async fn hand_off(
     }
     let request = request_name("handoff", None, &req);
     let answer = state
-        .change(who, key, request, move |tx, by, paging| {
+        .change(who, key, taken, request, move |tx, by, paging| {
             let recorded = handoff::record(tx, by, lead, req.to.as_deref(), &req.note, paging)?;
             tracing::info!(
                 from = %recorded.from,

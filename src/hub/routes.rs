@@ -17,6 +17,7 @@ use super::error::ApiError;
 use super::escalation;
 use super::extract::{IncidentId, Json, OptionalJson};
 use super::idempotency::{Answer as IdemAnswer, IdempotencyKey};
+use super::taken_at::TakenAt;
 use super::validate;
 
 type Answer<T> = Result<(StatusCode, JsonResponse<T>), ApiError>;
@@ -42,12 +43,13 @@ pub async fn open_incident(
     State(state): State<HubState>,
     Responder(who): Responder,
     key: IdempotencyKey,
+    taken: TakenAt,
     Json(new): Json<NewIncident>,
 ) -> Changed {
     let new = validate::new_incident(new)?;
     let request = request_name("open", None, &new);
     state
-        .change(who, key, request, move |tx, by, paging| {
+        .change(who, key, taken, request, move |tx, by, paging| {
             let opened = changes::open_or_fold(tx, by, &new, paging)?;
             tracing::debug!(
                 id = opened.incident.id,
@@ -69,12 +71,13 @@ pub async fn acknowledge(
     Responder(who): Responder,
     IncidentId(id): IncidentId,
     key: IdempotencyKey,
+    taken: TakenAt,
     OptionalJson(req): OptionalJson<AckRequest>,
 ) -> Changed {
     validate::optional_note(req.note.as_deref())?;
     let request = request_name("acknowledge", Some(id), &req);
     state
-        .change(who, key, request, move |tx, by, _| {
+        .change(who, key, taken, request, move |tx, by, _| {
             Ok((StatusCode::OK, changes::acknowledge(tx, by, id, &req)?))
         })
         .await
@@ -85,12 +88,13 @@ pub async fn escalate(
     Responder(who): Responder,
     IncidentId(id): IncidentId,
     key: IdempotencyKey,
+    taken: TakenAt,
     OptionalJson(req): OptionalJson<EscalateRequest>,
 ) -> Changed {
     validate::optional_note(req.note.as_deref())?;
     let request = request_name("escalate", Some(id), &req);
     state
-        .change(who, key, request, move |tx, by, paging| {
+        .change(who, key, taken, request, move |tx, by, paging| {
             let inc = escalation::escalate(tx, by, id, req.note.as_deref(), paging)?;
             Ok((StatusCode::OK, inc))
         })
@@ -102,12 +106,13 @@ pub async fn resolve(
     Responder(who): Responder,
     IncidentId(id): IncidentId,
     key: IdempotencyKey,
+    taken: TakenAt,
     OptionalJson(req): OptionalJson<ResolveRequest>,
 ) -> Changed {
     validate::optional_note(req.note.as_deref())?;
     let request = request_name("resolve", Some(id), &req);
     state
-        .change(who, key, request, move |tx, by, _| {
+        .change(who, key, taken, request, move |tx, by, _| {
             Ok((
                 StatusCode::OK,
                 changes::resolve(tx, by, id, req.note.as_deref())?,
@@ -121,12 +126,13 @@ pub async fn add_note(
     Responder(who): Responder,
     IncidentId(id): IncidentId,
     key: IdempotencyKey,
+    taken: TakenAt,
     Json(req): Json<NoteRequest>,
 ) -> Changed {
     let text = validate::note_text(&req.text)?.to_string();
     let request = request_name("note", Some(id), &req);
     state
-        .change(who, key, request, move |tx, by, _| {
+        .change(who, key, taken, request, move |tx, by, _| {
             Ok((StatusCode::CREATED, changes::add_note(tx, by, id, &text)?))
         })
         .await
@@ -137,12 +143,13 @@ pub async fn set_step(
     Responder(who): Responder,
     IncidentId(id): IncidentId,
     key: IdempotencyKey,
+    taken: TakenAt,
     Json(req): Json<StepRequest>,
 ) -> Changed {
     let req = validate::step(req)?;
     let request = request_name("step", Some(id), &req);
     state
-        .change(who, key, request, move |tx, by, _| {
+        .change(who, key, taken, request, move |tx, by, _| {
             Ok((StatusCode::OK, changes::set_step(tx, by, id, &req)?))
         })
         .await

@@ -108,6 +108,11 @@ const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX idempotency_at ON idempotency (at);
     "#,
+    // 4 -> 5: when an action that reached the hub late (kept in a console's
+    // outbox while the hub was unreachable) was taken.
+    r#"
+    ALTER TABLE timeline ADD COLUMN taken_at TEXT;
+    "#,
 ];
 
 /// The schema version this build writes.

@@ -18,6 +18,7 @@ use super::idempotency::{self, Answer, IdempotencyKey};
 use super::list_cache::ListCache;
 use super::policy::Paging;
 use super::store::{Store, StoreError};
+use super::taken_at::TakenAt;
 use super::validate;
 
 /// The hub's shared state; cheap to clone.
@@ -83,6 +84,7 @@ impl HubState {
                 let by = Actor {
                     who: &who,
                     now: s.now(),
+                    taken: None,
                 };
                 s.store().write(|tx| {
                     checked
@@ -148,6 +150,7 @@ impl HubState {
         &self,
         who: String,
         key: IdempotencyKey,
+        taken: TakenAt,
         request: String,
         f: impl FnOnce(
             &rusqlite::Transaction<'_>,
@@ -163,7 +166,11 @@ impl HubState {
             .submit(move |tx| {
                 // The time of the change is when it is made, not queued.
                 let now = state.now();
-                let by = Actor { who: &who, now };
+                let by = Actor {
+                    who: &who,
+                    now,
+                    taken: taken.worth_showing(now),
+                };
                 idempotency::apply(tx, &who, key.0.as_deref(), &request, now, |tx| {
                     let (status, value) = f(tx, by, state.paging())?;
                     Answer::json(status, &value)

@@ -130,7 +130,10 @@ fn timeline<'a>(model: &'a Model, inc: &'a Incident, skip: usize) -> Vec<Line<'a
         Some(detail) => {
             // Newest first: what happened last is what the responder needs.
             for e in detail.timeline.iter().rev().skip(skip) {
-                let local = e.at.with_timezone(&model.tz).format("%H:%M");
+                // When it was done; when that is not when the hub got it
+                // (it waited in an outbox), that is said at the end.
+                let taken = e.taken_at.unwrap_or(e.at);
+                let local = taken.with_timezone(&model.tz).format("%H:%M");
                 let mut spans = vec![
                     Span::styled(format!("{local} "), theme::DIM),
                     Span::styled(
@@ -148,6 +151,13 @@ fn timeline<'a>(model: &'a Model, inc: &'a Incident, skip: usize) -> Vec<Line<'a
                         spans.push(Span::styled(": ", theme::DIM));
                         spans.push(Span::raw(text));
                     }
+                }
+                if e.taken_at.is_some() {
+                    let arrived = e.at.with_timezone(&model.tz).format("%H:%M");
+                    spans.push(Span::styled(
+                        format!(" (kept offline, reached the hub {arrived})"),
+                        theme::DIM,
+                    ));
                 }
                 out.push(Line::from(spans));
             }

@@ -34,6 +34,7 @@ pub fn incident(
         who: WHO.to_string(),
         kind: EventKind::Opened,
         text: "firing in Alertmanager".to_string(),
+        taken_at: None,
     }];
     let mut description = new.description;
     let mut updated_at = alert.updated_at.unwrap_or(alert.starts_at);
@@ -44,6 +45,7 @@ pub fn incident(
                 who: s.created_by.clone(),
                 kind: EventKind::Acknowledged,
                 text: silence_text(s),
+                taken_at: None,
             });
             add_paragraph(
                 &mut description,
@@ -103,6 +105,7 @@ pub fn resolved(mut inc: Incident, now: DateTime<Utc>) -> Incident {
         who: WHO.to_string(),
         kind: EventKind::Resolved,
         text: "no longer firing in Alertmanager".to_string(),
+        taken_at: None,
     });
     inc
 }

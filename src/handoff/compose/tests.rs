@@ -16,6 +16,7 @@ fn entry(t: DateTime<Utc>, who: &str, kind: EventKind, text: &str) -> TimelineEn
         who: who.into(),
         kind,
         text: text.into(),
+        taken_at: None,
     }
 }
 

@@ -226,6 +226,7 @@ fn am(minutes: i64) -> Actor<'static> {
     Actor {
         who: "alertmanager",
         now: t0() + TimeDelta::minutes(minutes),
+        taken: None,
     }
 }
 

@@ -17,6 +17,7 @@ fn alice() -> Actor<'static> {
     Actor {
         who: "alice",
         now: t0(),
+        taken: None,
     }
 }
 
@@ -24,6 +25,7 @@ fn bob() -> Actor<'static> {
     Actor {
         who: "bob",
         now: t0() + TimeDelta::minutes(1),
+        taken: None,
     }
 }
 
@@ -244,6 +246,7 @@ fn the_list_is_in_feed_order_and_since_returns_only_later_changes() {
         let by = Actor {
             who: "alice",
             now: t0() + TimeDelta::minutes(minutes),
+            taken: None,
         };
         store
             .write(|tx| open_or_fold(tx, by, &n, &paging()))

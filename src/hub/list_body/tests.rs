@@ -18,6 +18,7 @@ fn store_with(count: usize) -> (TempDir, Store) {
         let by = Actor {
             who: "alice",
             now: t0 + TimeDelta::milliseconds(i as i64 * 250),
+            taken: None,
         };
         let new = NewIncident {
             title: format!("disk \"{i}\" full \u{1b}[31m"),

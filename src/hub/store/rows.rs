@@ -93,7 +93,7 @@ pub fn find(conn: &Connection, id: u64) -> Result<Option<Incident>, StoreError> 
 pub fn require(conn: &Connection, id: u64) -> Result<Incident, StoreError> {
     let mut incident = find(conn, id)?.ok_or(StoreError::NotFound(id))?;
     let mut stmt = conn.prepare_cached(
-        "SELECT at, who, kind, text FROM timeline WHERE incident_id = ?1 ORDER BY id",
+        "SELECT at, who, kind, text, taken_at FROM timeline WHERE incident_id = ?1 ORDER BY id",
     )?;
     incident.timeline = stmt
         .query_map([to_i64(id)], |r| {
@@ -102,6 +102,10 @@ pub fn require(conn: &Connection, id: u64) -> Result<Incident, StoreError> {
                 who: r.get(1)?,
                 kind: parse_col(r, 2, parse_kind)?,
                 text: r.get(3)?,
+                taken_at: r
+                    .get::<_, Option<String>>(4)?
+                    .map(|t| parse_time(&t).map_err(|e| conversion(4, e)))
+                    .transpose()?,
             })
         })?
         .collect::<Result<_, _>>()

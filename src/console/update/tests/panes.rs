@@ -43,6 +43,7 @@ fn with_timeline(m: &mut Model, n: i64) {
             who: "sam".into(),
             kind: EventKind::Note,
             text: format!("note {i}"),
+            taken_at: None,
         })
         .collect();
     update(
