@@ -310,6 +310,20 @@ impl Config {
                     "use letters, digits, dots or dashes, like name = \"alice\"",
                 ));
             }
+            if r.name.trim().eq_ignore_ascii_case(crate::hub::HUB_ACTOR) {
+                // What the hub does by itself is credited to this name.
+                return Err(ConfigError::in_table(
+                    path,
+                    text,
+                    ("[[hub.responders]]", i),
+                    "name",
+                    &format!(
+                        "'{}' is the name the hub's own changes go by",
+                        crate::hub::HUB_ACTOR
+                    ),
+                    "give the responder another name",
+                ));
+            }
             if r.name.trim().is_empty() {
                 return Err(ConfigError::at_key(
                     path,

@@ -172,3 +172,14 @@ fn a_responder_name_with_an_escape_names_its_line() {
     assert_eq!(err.line, Some(6), "{err}");
     assert!(err.problem.contains("an escape (U+001B)"), "{err}");
 }
+
+#[test]
+fn no_responder_may_take_the_hubs_own_name() {
+    let hash = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
+    let err = parse(&format!(
+        "[[hub.responders]]\nname = \"alice\"\ntoken_sha256 = \"{hash}\"\n\n[[hub.responders]]\nname = \"The Hub\"\ntoken_sha256 = \"{hash}\"\n"
+    ))
+    .unwrap_err();
+    assert_eq!(err.line, Some(6), "{err}");
+    assert!(err.problem.contains("the hub's own changes"), "{err}");
+}

@@ -14,7 +14,8 @@ use super::rota::Cover;
 use super::store::{StoreError, find, parse_time, require, time_text, to_i64};
 
 /// The name the hub's own changes (automatic escalation) go by in
-/// timelines: a responder reads "the hub escalated", never a person's name.
+/// timelines: a responder reads "the hub escalated", never a person's name
+/// (the config refuses a responder of that name).
 pub const HUB_ACTOR: &str = "the hub";
 
 /// Hands the incident to the next level, which must acknowledge it afresh.
