@@ -46,11 +46,14 @@ fn every_shipped_runbook_parses_renders_and_is_compiled_in() {
             for section in [
                 "## Symptoms",
                 "## Checks",
-                "## Safe actions",
+                "## Actions",
                 "## Escalate",
                 "## Roll back",
             ] {
-                let found = rb.body.lines().any(|l| l.starts_with(section));
+                let found = rb.body.lines().any(|l| {
+                    l.starts_with(section)
+                        || (section == "## Actions" && l.starts_with("## Safe actions"))
+                });
                 assert!(
                     found || rb.id == "first-response",
                     "{} lacks a '{section}' section",
