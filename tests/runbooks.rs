@@ -46,11 +46,15 @@ fn every_shipped_runbook_parses_renders_and_is_compiled_in() {
             for section in [
                 "## Symptoms",
                 "## Checks",
-                "## Safe actions",
+                "## Actions",
                 "## Escalate",
                 "## Roll back",
             ] {
-                let found = rb.body.lines().any(|l| l.starts_with(section));
+                // Runbooks not yet brought to the standard still say "Safe actions".
+                let found = rb.body.lines().any(|l| {
+                    l.starts_with(section)
+                        || (section == "## Actions" && l.starts_with("## Safe actions"))
+                });
                 assert!(
                     found || rb.id == "first-response",
                     "{} lacks a '{section}' section",
