@@ -98,14 +98,7 @@ fn nothing_received_is_not_nothing_open() {
     failing_at(&mut m, 5);
     assert!(!m.feed.known(), "a failure tells nothing about incidents");
     assert!(matches!(m.feed.health(m.now), Health::Offline { .. }));
-    update(
-        &mut m,
-        Msg::Feed(FeedEvent::Polled {
-            incidents: Vec::new(),
-            full: true,
-            resume: None,
-        }),
-    );
+    poll(&mut m, Vec::new());
     assert!(m.feed.known(), "an empty answer is an answer: nothing open");
     assert_eq!(m.open_counts, [0; 4]);
 }

@@ -1,7 +1,86 @@
-//! The list as it is rebuilt: its columns measured, and where the cursor
-//! stays when the selected incident moves.
+//! The list: its order, the moving cursor, the filter, polls merged in,
+//! the columns measured as it is rebuilt, and where the cursor stays when
+//! the selected incident moves.
 use super::*;
 use crate::console::model::Widest;
+
+#[test]
+fn list_is_sorted_most_severe_first_and_selects_the_top() {
+    let m = polled();
+    assert_eq!(ids(&m), [2, 1, 3]);
+    assert_eq!(m.selected, Some(2));
+    assert_eq!(m.feed.health(m.now), Health::Live);
+}
+
+#[test]
+fn moving_selects_and_fetches_the_next_incident() {
+    let mut m = polled();
+    assert_eq!(
+        ch(&mut m, 'j'),
+        vec![Command::Feed(Request::Fetch { id: 1 })]
+    );
+    assert_eq!(m.selected, Some(1));
+    key(&mut m, KeyCode::Down);
+    assert_eq!(m.selected, Some(3));
+    key(&mut m, KeyCode::Down);
+    assert_eq!(m.selected, Some(3), "stops at the end");
+    ch(&mut m, 'g');
+    assert_eq!(m.selected, Some(2));
+    ch(&mut m, 'G');
+    assert_eq!(m.selected, Some(3));
+}
+
+#[test]
+fn filter_narrows_as_you_type_and_esc_clears() {
+    let mut m = polled();
+    ch(&mut m, '/');
+    typed(&mut m, "disk");
+    assert_eq!(ids(&m), [1]);
+    assert_eq!(m.selected, Some(1));
+    key(&mut m, KeyCode::Enter);
+    assert_eq!(ids(&m), [1], "Enter keeps the filter");
+    key(&mut m, KeyCode::Esc);
+    assert_eq!(ids(&m), [2, 1, 3]);
+    ch(&mut m, '/');
+    typed(&mut m, "nothing like this");
+    assert!(m.visible.is_empty());
+    assert_eq!(m.selected, None);
+    assert!(ch(&mut m, 'a').is_empty(), "typing goes to the filter");
+}
+
+#[test]
+fn delta_polls_merge_and_keep_the_selection() {
+    let mut m = polled();
+    ch(&mut m, 'j');
+    assert_eq!(m.selected, Some(1));
+    let new = inc(
+        9,
+        Severity::Critical,
+        Status::Triggered,
+        "UPS on battery",
+        "UpsOnBattery",
+    );
+    let mut resolved = m.incident(2).unwrap().clone();
+    resolved.status = Status::Resolved;
+    resolved.version = 2;
+    delta(&mut m, vec![new, resolved]);
+    assert_eq!(ids(&m), [9, 1, 3, 2]);
+    assert_eq!(
+        m.selected,
+        Some(1),
+        "the cursor stays on the incident, not the row"
+    );
+    // An older version arriving late does not overwrite a newer one.
+    let stale = inc(
+        2,
+        Severity::Critical,
+        Status::Triggered,
+        "Packet loss on edge-lb-1",
+        "",
+    );
+    delta(&mut m, vec![stale]);
+    assert_eq!(m.incident(2).unwrap().status, Status::Resolved);
+}
 
 #[test]
 fn the_list_measures_its_columns_when_it_is_rebuilt() {
@@ -45,14 +124,7 @@ fn resolve_selected(m: &mut Model) -> (u64, u64) {
 /// The hub's answer to the action with `ticket`: the incident as it is now.
 fn answered(m: &mut Model, ticket: u64, inc: Incident) {
     let id = inc.id;
-    update(
-        m,
-        Msg::Worker(WorkerEvent::Acted {
-            ticket,
-            id,
-            result: Ok(inc),
-        }),
-    );
+    acted(m, ticket, id, Ok(inc));
 }
 
 fn resolved(m: &Model, id: u64) -> Incident {
@@ -96,17 +168,5 @@ fn an_incident_resolved_elsewhere_stays_selected() {
         m.selected,
         Some(2),
         "what the responder reads does not vanish"
-    );
-}
-
-/// A poll that brings only what changed.
-fn delta(m: &mut Model, changed: Vec<Incident>) {
-    update(
-        m,
-        Msg::Feed(FeedEvent::Polled {
-            incidents: changed,
-            full: false,
-            resume: None,
-        }),
     );
 }
