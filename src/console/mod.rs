@@ -22,7 +22,7 @@ use crossterm::event::{Event, EventStream};
 use futures::StreamExt;
 use tokio::sync::mpsc;
 
-use crate::feed::{self, FeedClient};
+use crate::feed::{self, Capabilities, FeedClient};
 use crate::runbook::Library;
 use model::{FeedStatus, Model};
 use msg::{Command, Msg};
@@ -52,7 +52,10 @@ pub async fn run(settings: Settings) -> anyhow::Result<Option<String>> {
     let (tx, mut rx) = mpsc::unbounded_channel::<Msg>();
     let feed_status = FeedStatus {
         unavailable: settings.client.as_ref().err().cloned(),
-        hub: settings.client.as_ref().is_ok_and(|c| c.supports_handoff()),
+        capabilities: settings
+            .client
+            .as_ref()
+            .map_or(Capabilities::HUB, FeedClient::capabilities),
         ..FeedStatus::new(settings.feed_name.clone(), settings.poll_interval)
     };
     // Read before the poller starts: it resumes from where the cache was.

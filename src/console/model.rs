@@ -78,6 +78,18 @@ pub enum PromptKind {
     Resolve,
 }
 
+impl PromptKind {
+    /// The action the prompt sends, before its words are typed.
+    pub fn action(self) -> Action {
+        match self {
+            PromptKind::Note => Action::Note {
+                text: String::new(),
+            },
+            PromptKind::Resolve => Action::Resolve { note: None },
+        }
+    }
+}
+
 /// A line at the bottom that says what happened.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Message {

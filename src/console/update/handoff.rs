@@ -21,8 +21,8 @@ pub fn start(model: &mut Model) -> Vec<Command> {
         model.warn(format!("No hand-off without a feed: {why}."));
         return Vec::new();
     }
-    if !model.feed.hub {
-        model.warn("Hand-off needs the oncall hub; this feed is Alertmanager.");
+    if let Some(why) = model.feed.capabilities.handoff_refusal() {
+        model.warn(why);
         return Vec::new();
     }
     if model.handoff_preparing {

@@ -310,8 +310,8 @@ fn on_incident_key(model: &mut Model, action: KeyAction) -> Vec<Command> {
         KeyAction::Escalate => {
             if status == Status::Resolved {
                 model.warn(format!("#{id} is resolved; nothing to escalate."));
-            } else if !model.feed.hub {
-                model.warn("Escalation needs the oncall hub; this feed is Alertmanager.");
+            } else if let Some(why) = refusal(model, &Action::Escalate { note: None }) {
+                model.warn(why);
             } else {
                 match model.incident(id).map(|inc| model.escalation_target(inc)) {
                     Some(Err(why)) => model.warn(why),
@@ -319,32 +319,22 @@ fn on_incident_key(model: &mut Model, action: KeyAction) -> Vec<Command> {
                 }
             }
         }
-        KeyAction::Resolve | KeyAction::Note if !model.feed.hub => {
-            let action = if action == KeyAction::Note {
-                Action::Note {
-                    text: String::new(),
-                }
+        KeyAction::Resolve | KeyAction::Note => {
+            let kind = if action == KeyAction::Note {
+                PromptKind::Note
             } else {
-                Action::Resolve { note: None }
+                PromptKind::Resolve
             };
-            model.warn(crate::feed::alertmanager::unsupported(&action));
-        }
-        KeyAction::Resolve => {
-            if status == Status::Resolved {
+            if let Some(why) = refusal(model, &kind.action()) {
+                model.warn(why);
+            } else if kind == PromptKind::Resolve && status == Status::Resolved {
                 model.say(format!("#{id} is already resolved."));
             } else {
                 model.mode = Mode::Prompt {
-                    kind: PromptKind::Resolve,
+                    kind,
                     id,
                     input: LineInput::default(),
                 };
-            }
-        }
-        KeyAction::Note => {
-            model.mode = Mode::Prompt {
-                kind: PromptKind::Note,
-                id,
-                input: LineInput::default(),
             }
         }
         _ => {}
@@ -372,12 +362,17 @@ fn submit_prompt(model: &mut Model, kind: PromptKind, id: u64, text: &str) -> Ve
     }
 }
 
+/// Why the feed cannot take `action`, if it cannot (see `Capabilities`).
+fn refusal(model: &Model, action: &Action) -> Option<String> {
+    model.feed.capabilities.refusal(action)
+}
+
 /// Hands an action to the worker and marks it pending until the hub answers.
-/// An Alertmanager feed takes acknowledgements only: the rest are refused
-/// here, in words, rather than failing on the wire.
+/// What the feed cannot take is refused here, in words, rather than failing
+/// on the wire.
 fn send(model: &mut Model, id: u64, action: Action) -> Vec<Command> {
-    if !model.feed.hub && !matches!(action, Action::Acknowledge { .. }) {
-        model.warn(crate::feed::alertmanager::unsupported(&action));
+    if let Some(why) = refusal(model, &action) {
+        model.warn(why);
         return Vec::new();
     }
     let ticket = model.next_ticket;

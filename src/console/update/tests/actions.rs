@@ -176,7 +176,7 @@ fn notes_must_have_text_and_esc_cancels() {
 #[test]
 fn an_alertmanager_feed_says_what_it_cannot_do() {
     let mut m = polled();
-    m.feed.hub = false;
+    m.feed.capabilities = crate::feed::Capabilities::ALERTMANAGER;
     for (c, words) in [
         ('e', "Escalation needs the oncall hub"),
         ('r', "resolving needs the oncall hub"),
