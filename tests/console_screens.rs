@@ -165,10 +165,23 @@ fn specs() -> Vec<Spec> {
     ]
 }
 
+/// alex's console as it starts, before anything is received; times in UTC.
+fn new_model(feed: FeedStatus) -> Model {
+    let utc = FixedOffset::east_opt(0).unwrap();
+    let library = Arc::new(Library::shipped());
+    Model::new(
+        "alex".into(),
+        feed,
+        library,
+        t0(),
+        std::env::temp_dir(),
+        utc,
+    )
+}
+
 fn screen_model(width: u16, height: u16) -> Model {
     let feed = FeedStatus::new("team hub", Duration::from_secs(2));
-    let mut m = Model::new("alex".into(), feed, Arc::new(Library::shipped()), t0());
-    m.tz = FixedOffset::east_opt(0).unwrap();
+    let mut m = new_model(feed);
     update(&mut m, Msg::Resize(width, height));
     let incidents = specs().iter().map(incident).collect();
     update(

@@ -93,12 +93,13 @@ pub async fn run(settings: Settings) -> anyhow::Result<Option<String>> {
         feed_status,
         settings.library,
         Utc::now(),
+        settings.data_dir,
+        *chrono::Local::now().offset(),
     );
-    model.bell = settings.bell;
-    model.monochrome = settings.monochrome;
+    model.setup.bell = settings.bell;
+    model.setup.monochrome = settings.monochrome;
     update::announce_problems(&mut model);
-    model.handoff_dismissed = dismissed;
-    model.data_dir = settings.data_dir;
+    model.handoff.dismissed = dismissed;
     if let Some(cached) = cached {
         update::restore(&mut model, cached);
     }
@@ -114,13 +115,13 @@ pub async fn run(settings: Settings) -> anyhow::Result<Option<String>> {
             for cmd in std::mem::take(&mut queue) {
                 match cmd {
                     Command::Quit => {
-                        if model.cache_due
+                        if model.cache.due
                             && let Some(path) = &cache_path
                             && let Err(e) = feed::cache::save(path, &model.snapshot())
                         {
                             tracing::warn!("cannot write the feed cache: {e}");
                         }
-                        return Ok(parting_words(model.waiting));
+                        return Ok(parting_words(model.actions.waiting));
                     }
                     Command::SaveCache(snapshot) => {
                         if let Some(path) = cache_path.clone() {
@@ -143,7 +144,7 @@ pub async fn run(settings: Settings) -> anyhow::Result<Option<String>> {
                     }
                     Command::RememberDismissed(id) => {
                         // Losing this only means seeing the note once more.
-                        if let Err(e) = files::remember_dismissed(&model.data_dir, id) {
+                        if let Err(e) = files::remember_dismissed(&model.setup.data_dir, id) {
                             tracing::warn!("cannot remember the dismissed hand-off: {e}");
                         }
                     }
@@ -169,7 +170,7 @@ pub async fn run(settings: Settings) -> anyhow::Result<Option<String>> {
             ev = events.next() => match ev {
                 Some(Ok(ev)) => event_to_msg(ev),
                 Some(Err(e)) => return Err(e.into()),
-                None => return Ok(parting_words(model.waiting)),
+                None => return Ok(parting_words(model.actions.waiting)),
             },
             Some(m) = rx.recv() => Some(m),
         };

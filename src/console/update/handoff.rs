@@ -25,11 +25,11 @@ pub fn start(model: &mut Model) -> Vec<Command> {
         model.warn(why);
         return Vec::new();
     }
-    if model.handoff_preparing {
+    if model.handoff.preparing {
         model.say("Still composing the hand-off…");
         return Vec::new();
     }
-    model.handoff_preparing = true;
+    model.handoff.preparing = true;
     model.say("Composing the hand-off from your shift…");
     vec![Command::Feed(Request::PrepareHandoff {
         me: model.responder.clone(),
@@ -38,7 +38,7 @@ pub fn start(model: &mut Model) -> Vec<Command> {
 }
 
 pub fn ready(model: &mut Model, result: Result<Shift, FeedError>) {
-    model.handoff_preparing = false;
+    model.handoff.preparing = false;
     match result {
         Ok(shift) => {
             let to = shift.to.is_none().then(LineInput::default);
@@ -85,10 +85,11 @@ fn from_console(model: &Model) -> Shift {
         .map(|n| n.who.clone())
         .filter(|who| *who != me);
     let mut incidents = model
+        .list
         .incidents
         .iter()
         .filter(|i| i.status.is_open() || i.updated_at >= since)
-        .map(|i| match model.details.get(&i.id) {
+        .map(|i| match model.detail.fetched.get(&i.id) {
             Some(d) if d.version >= i.version => d.clone(),
             _ => i.clone(),
         })
@@ -146,7 +147,7 @@ pub fn key(model: &mut Model, mut draft: Draft, key: KeyEvent) -> Vec<Command> {
         from: model.responder.clone(),
         to: draft.shift.to.clone(),
         note,
-        dir: model.data_dir.join("handoffs"),
+        dir: model.setup.data_dir.join("handoffs"),
         now: model.now,
     })]
 }
@@ -220,7 +221,7 @@ pub fn handed_off(
 /// dismissed, or belongs to a shift that is over.
 pub fn received(model: &mut Model, handoff: Option<Handoff>) {
     let Some(h) = handoff else { return };
-    if h.to != model.responder || model.handoff_dismissed == Some(h.id) {
+    if h.to != model.responder || model.handoff.dismissed == Some(h.id) {
         return;
     }
     let current = h
@@ -228,9 +229,13 @@ pub fn received(model: &mut Model, handoff: Option<Handoff>) {
         .map_or(model.now - h.at < Duration::hours(24), |until| {
             model.now < until
         });
-    let new = model.handoff.as_ref().is_none_or(|old| old.id != h.id);
+    let new = model
+        .handoff
+        .received
+        .as_ref()
+        .is_none_or(|old| old.id != h.id);
     if new && current {
-        model.handoff = Some(h);
+        model.handoff.received = Some(h);
         model.dirty = true;
         open_if_idle(model);
     }
@@ -238,11 +243,7 @@ pub fn received(model: &mut Model, handoff: Option<Handoff>) {
 
 /// Opens the unread note when the keyboard is free (not mid-prompt).
 pub fn open_if_idle(model: &mut Model) {
-    let unread = model
-        .handoff
-        .as_ref()
-        .is_some_and(|h| model.handoff_dismissed != Some(h.id));
-    if unread && model.mode == Mode::Normal {
+    if model.handoff.unread().is_some() && model.mode == Mode::Normal {
         model.mode = Mode::ReadHandoff { scroll: 0 };
         model.dirty = true;
     }
@@ -252,8 +253,8 @@ pub fn open_if_idle(model: &mut Model) {
 pub fn read_key(model: &mut Model, scroll: u16, key: KeyEvent) -> Vec<Command> {
     let scroll = match key.code {
         KeyCode::Enter | KeyCode::Esc | KeyCode::Char('q') => {
-            let id = model.handoff.as_ref().map(|h| h.id);
-            model.handoff_dismissed = id;
+            let id = model.handoff.received.as_ref().map(|h| h.id);
+            model.handoff.dismissed = id;
             model.say("Hand-off note dismissed.");
             return id
                 .map(|id| vec![Command::RememberDismissed(id)])

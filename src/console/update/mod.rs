@@ -9,7 +9,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 use super::input::LineInput;
 use super::keys::{self, KeyAction};
-use super::model::{Focus, Mode, Model, Pending, PromptKind};
+use super::model::{Focus, Mode, Model, PromptKind};
 use super::msg::{Command, Msg};
 use crate::feed::{Action, Request};
 use crate::incident::Status;
@@ -115,11 +115,12 @@ fn on_tick(model: &mut Model, now: chrono::DateTime<chrono::Utc>) -> Vec<Command
         model.dirty = true;
     }
     let spaced = model
-        .cache_saved
+        .cache
+        .saved
         .is_none_or(|t| (now - t).num_seconds() >= CACHE_EVERY_SECONDS);
-    if model.cache_due && spaced {
-        model.cache_due = false;
-        model.cache_saved = Some(now);
+    if model.cache.due && spaced {
+        model.cache.due = false;
+        model.cache.saved = Some(now);
         return vec![Command::SaveCache(Box::new(model.snapshot()))];
     }
     Vec::new()
@@ -224,7 +225,7 @@ fn on_key(model: &mut Model, key: KeyEvent) -> Vec<Command> {
 fn on_normal_key(model: &mut Model, key: KeyEvent) -> Vec<Command> {
     if key.code == KeyCode::Esc {
         model.message = None;
-        if !model.filter.is_empty() {
+        if !model.list.filter.is_empty() {
             selection::set_filter(model, String::new());
         }
         return Vec::new();
@@ -240,7 +241,7 @@ fn on_normal_key(model: &mut Model, key: KeyEvent) -> Vec<Command> {
             return vec![Command::Quit];
         }
         KeyAction::Help => model.mode = Mode::Help,
-        KeyAction::Filter => model.mode = Mode::Filter(LineInput::with_text(&model.filter)),
+        KeyAction::Filter => model.mode = Mode::Filter(LineInput::with_text(&model.list.filter)),
         KeyAction::SwitchFocus => {
             model.focus = match model.focus {
                 Focus::List => Focus::Runbook,
@@ -375,17 +376,8 @@ fn send(model: &mut Model, id: u64, action: Action) -> Vec<Command> {
         model.warn(why);
         return Vec::new();
     }
-    let ticket = model.next_ticket;
-    model.next_ticket += 1;
     model.say(format!("Sending {} for #{id}…", action.verb()));
-    model.pending.insert(
-        ticket,
-        Pending {
-            id,
-            action: action.clone(),
-            queued: false,
-        },
-    );
+    let ticket = model.actions.start(id, action.clone());
     vec![Command::Feed(Request::Act { ticket, id, action })]
 }
 

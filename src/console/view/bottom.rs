@@ -60,8 +60,8 @@ pub fn draw_message(model: &Model, frame: &mut Frame, area: Rect) {
                     Style::new().fg(colour),
                 )
             }
-            None if !model.filter.is_empty() => Line::styled(
-                format!("filter: {} (/ to change, Esc to clear)", model.filter),
+            None if !model.list.filter.is_empty() => Line::styled(
+                format!("filter: {} (/ to change, Esc to clear)", model.list.filter),
                 theme::DIM,
             ),
             None => Line::default(),

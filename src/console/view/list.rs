@@ -13,14 +13,14 @@ use crate::incident::Incident;
 pub fn draw(model: &Model, frame: &mut Frame, area: Rect) {
     let title = if !model.feed.known() {
         "Incidents".to_string()
-    } else if model.filter.is_empty() {
-        format!("Incidents ({})", model.visible.len())
+    } else if model.list.filter.is_empty() {
+        format!("Incidents ({})", model.list.visible.len())
     } else {
         format!(
             "Incidents ({} of {}) · filter: {}",
-            model.visible.len(),
-            model.incidents.len(),
-            model.filter
+            model.list.visible.len(),
+            model.list.incidents.len(),
+            model.list.filter
         )
     };
     let focused = model.focus == Focus::List;
@@ -30,8 +30,8 @@ pub fn draw(model: &Model, frame: &mut Frame, area: Rect) {
     let block = theme::zoomed(block, model.zoomed);
     let inner = block.inner(area);
     frame.render_widget(block, area);
-    if model.visible.is_empty() {
-        let text = if model.incidents.is_empty() {
+    if model.list.visible.is_empty() {
+        let text = if model.list.incidents.is_empty() {
             match (&model.feed.unavailable, &model.feed.last_error) {
                 (Some(_), _) => "No feed: see the top bar. Runbooks still work (Tab to read).",
                 (None, Some(_)) if !model.feed.known() => {
@@ -46,26 +46,26 @@ pub fn draw(model: &Model, frame: &mut Frame, area: Rect) {
         frame.render_widget(Paragraph::new(Line::styled(text, theme::DIM)), inner);
         return;
     }
-    let columns = Columns::for_width(inner.width, model.widest);
+    let columns = Columns::for_width(inner.width, model.list.widest);
     let buf = frame.buffer_mut();
     columns.header(buf, inner);
     // Only the rows on screen, written straight into the buffer: this runs
     // on every redraw, whatever the length of the list.
     let rows = usize::from(inner.height.saturating_sub(1));
-    let end = (model.list_offset + rows).min(model.visible.len());
-    let start = model.list_offset.min(end);
-    for (n, &i) in model.visible[start..end].iter().enumerate() {
+    let end = (model.list.offset + rows).min(model.list.visible.len());
+    let start = model.list.offset.min(end);
+    for (n, &i) in model.list.visible[start..end].iter().enumerate() {
         let y = inner.y + 1 + n as u16;
-        let selected = start + n == model.cursor;
+        let selected = start + n == model.list.cursor;
         columns.row(
             buf,
             Rect::new(inner.x, y, inner.width, 1),
             model,
-            &model.incidents[i],
+            &model.list.incidents[i],
             selected,
         );
     }
-    let hidden = (start, model.visible.len() - end);
+    let hidden = (start, model.list.visible.len() - end);
     if hidden != (0, 0) {
         let line = Line::styled(
             format!(" {} above · {} below ", hidden.0, hidden.1),

@@ -58,7 +58,7 @@ fn a_lost_race_shows_who_won_and_their_state() {
         "{msg:?}"
     );
     assert_eq!(m.incident(2).unwrap().owner.as_deref(), Some("sam"));
-    assert!(m.pending.is_empty());
+    assert!(m.actions.pending.is_empty());
 }
 
 #[test]
@@ -209,7 +209,7 @@ fn a_change_that_cannot_be_sent_waits_in_the_outbox_and_says_so() {
         },
     );
     assert!(m.pending_for(2).unwrap().queued);
-    assert_eq!(m.waiting, 1);
+    assert_eq!(m.actions.waiting, 1);
     let msg = said(&m);
     assert!(
         msg.text
@@ -223,7 +223,7 @@ fn a_change_that_cannot_be_sent_waits_in_the_outbox_and_says_so() {
     acked.version = 2;
     acted(&mut m, 1, 2, Ok(acked));
     worker(&mut m, WorkerEvent::Waiting(0));
-    assert!(m.pending.is_empty() && m.waiting == 0);
+    assert!(m.actions.pending.is_empty() && m.actions.waiting == 0);
     // One kept from an earlier run, refused now: reported, once.
     worker(
         &mut m,

@@ -20,7 +20,7 @@ fn nothing_changed_means_no_redraw() {
 fn the_clock_redraws_only_when_an_age_on_screen_changes() {
     // Opened half a minute off the minute: ages turn at :30, not at :00.
     let mut m = polled();
-    for inc in Arc::make_mut(&mut m.incidents) {
+    for inc in Arc::make_mut(&mut m.list.incidents) {
         inc.created_at -= chrono::Duration::seconds(30);
     }
     live_at(&mut m, 15);

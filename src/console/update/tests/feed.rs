@@ -48,7 +48,7 @@ fn the_bell_rings_once_when_something_new_reaches_me_but_not_at_start() {
     theirs.owner = Some("sam".into());
     assert!(!delta(&mut m, vec![theirs]).contains(&Command::Bell));
     // bell = false in the config: never.
-    m.bell = false;
+    m.setup.bell = false;
     let mut other = inc(9, Severity::High, Status::Triggered, "quiet", "");
     other.owner = Some("alex".into());
     assert!(!delta(&mut m, vec![other]).contains(&Command::Bell));
@@ -67,10 +67,10 @@ fn the_console_starts_from_its_cache_marked_stale() {
         }),
     };
     super::super::restore(&mut m, cached);
-    assert_eq!(m.resume.as_ref().map(|r| r.cursor), Some(3));
+    assert_eq!(m.list.resume.as_ref().map(|r| r.cursor), Some(3));
     update(&mut m, Msg::Resize(120, 40));
     assert_eq!(ids(&m), [4]);
-    assert_eq!(m.selected, Some(4));
+    assert_eq!(m.list.selected, Some(4));
     assert!(
         matches!(m.feed.health(m.now), Health::Stale { secs: 1200, .. }),
         "{:?}",
@@ -89,7 +89,7 @@ fn the_console_starts_from_its_cache_marked_stale() {
             }),
         }),
     );
-    assert!(m.cache_due);
+    assert!(m.cache.due);
     let cmds = update(&mut m, Msg::Tick(t0() + chrono::Duration::seconds(1)));
     // The incidents and the cursor they are as of are saved together.
     assert!(
@@ -99,7 +99,7 @@ fn the_console_starts_from_its_cache_marked_stale() {
     );
     if let [Command::SaveCache(c)] = &cmds[..] {
         assert!(
-            Arc::ptr_eq(&c.incidents, &m.incidents),
+            Arc::ptr_eq(&c.incidents, &m.list.incidents),
             "the cache is written from the list itself, not a copy of it"
         );
     }

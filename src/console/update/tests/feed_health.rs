@@ -57,7 +57,7 @@ fn a_feed_stale_for_a_minute_rings_once_and_says_when_it_is_back() {
     // A second outage rings again; with the bell off it only turns red.
     assert_eq!(bells(&failing_at(&mut m, 302)), 1);
     update(&mut m, Msg::Feed(FeedEvent::Unchanged));
-    m.bell = false;
+    m.setup.bell = false;
     assert_eq!(bells(&failing_at(&mut m, 400)), 0);
     assert!(m.feed.health(m.now).alarming() && m.feed.alarmed);
 }
@@ -100,5 +100,5 @@ fn nothing_received_is_not_nothing_open() {
     assert!(matches!(m.feed.health(m.now), Health::Offline { .. }));
     poll(&mut m, Vec::new());
     assert!(m.feed.known(), "an empty answer is an answer: nothing open");
-    assert_eq!(m.open_counts, [0; 4]);
+    assert_eq!(m.list.open_counts, [0; 4]);
 }

@@ -56,7 +56,9 @@ fn inc(id: u64, severity: Severity, status: Status, title: &str, alert: &str) ->
 
 fn model() -> Model {
     let feed = FeedStatus::new("hub", Duration::from_secs(2));
-    Model::new("alex".into(), feed, Arc::new(Library::shipped()), t0())
+    let utc = chrono::FixedOffset::east_opt(0).unwrap();
+    let library = Arc::new(Library::shipped());
+    Model::new("alex".into(), feed, library, t0(), "/data".into(), utc)
 }
 
 /// A model that has polled: #1 warning, #2 critical (selected first), #3 resolved.
@@ -163,7 +165,11 @@ fn said(m: &Model) -> crate::console::model::Message {
 }
 
 fn ids(m: &Model) -> Vec<u64> {
-    m.visible.iter().map(|&i| m.incidents[i].id).collect()
+    m.list
+        .visible
+        .iter()
+        .map(|&i| m.list.incidents[i].id)
+        .collect()
 }
 
 fn oncall_alex_then_sam() -> crate::incident::OnCall {

@@ -8,7 +8,7 @@ use crate::console::model::Widest;
 fn list_is_sorted_most_severe_first_and_selects_the_top() {
     let m = polled();
     assert_eq!(ids(&m), [2, 1, 3]);
-    assert_eq!(m.selected, Some(2));
+    assert_eq!(m.list.selected, Some(2));
     assert_eq!(m.feed.health(m.now), Health::Live);
 }
 
@@ -19,15 +19,15 @@ fn moving_selects_and_fetches_the_next_incident() {
         ch(&mut m, 'j'),
         vec![Command::Feed(Request::Fetch { id: 1 })]
     );
-    assert_eq!(m.selected, Some(1));
+    assert_eq!(m.list.selected, Some(1));
     key(&mut m, KeyCode::Down);
-    assert_eq!(m.selected, Some(3));
+    assert_eq!(m.list.selected, Some(3));
     key(&mut m, KeyCode::Down);
-    assert_eq!(m.selected, Some(3), "stops at the end");
+    assert_eq!(m.list.selected, Some(3), "stops at the end");
     ch(&mut m, 'g');
-    assert_eq!(m.selected, Some(2));
+    assert_eq!(m.list.selected, Some(2));
     ch(&mut m, 'G');
-    assert_eq!(m.selected, Some(3));
+    assert_eq!(m.list.selected, Some(3));
 }
 
 #[test]
@@ -36,15 +36,15 @@ fn filter_narrows_as_you_type_and_esc_clears() {
     ch(&mut m, '/');
     typed(&mut m, "disk");
     assert_eq!(ids(&m), [1]);
-    assert_eq!(m.selected, Some(1));
+    assert_eq!(m.list.selected, Some(1));
     key(&mut m, KeyCode::Enter);
     assert_eq!(ids(&m), [1], "Enter keeps the filter");
     key(&mut m, KeyCode::Esc);
     assert_eq!(ids(&m), [2, 1, 3]);
     ch(&mut m, '/');
     typed(&mut m, "nothing like this");
-    assert!(m.visible.is_empty());
-    assert_eq!(m.selected, None);
+    assert!(m.list.visible.is_empty());
+    assert_eq!(m.list.selected, None);
     assert!(ch(&mut m, 'a').is_empty(), "typing goes to the filter");
 }
 
@@ -52,7 +52,7 @@ fn filter_narrows_as_you_type_and_esc_clears() {
 fn delta_polls_merge_and_keep_the_selection() {
     let mut m = polled();
     ch(&mut m, 'j');
-    assert_eq!(m.selected, Some(1));
+    assert_eq!(m.list.selected, Some(1));
     let new = inc(
         9,
         Severity::Critical,
@@ -66,7 +66,7 @@ fn delta_polls_merge_and_keep_the_selection() {
     delta(&mut m, vec![new, resolved]);
     assert_eq!(ids(&m), [9, 1, 3, 2]);
     assert_eq!(
-        m.selected,
+        m.list.selected,
         Some(1),
         "the cursor stays on the incident, not the row"
     );
@@ -86,7 +86,7 @@ fn delta_polls_merge_and_keep_the_selection() {
 fn the_list_measures_its_columns_when_it_is_rebuilt() {
     let mut m = polled();
     assert_eq!(
-        m.widest,
+        m.list.widest,
         Widest {
             id: 2,
             service: 3,
@@ -99,7 +99,7 @@ fn the_list_measures_its_columns_when_it_is_rebuilt() {
     long.owner = Some("kristina".into());
     delta(&mut m, vec![long]);
     assert_eq!(
-        m.widest,
+        m.list.widest,
         Widest {
             id: 5,
             service: 16,
@@ -109,7 +109,7 @@ fn the_list_measures_its_columns_when_it_is_rebuilt() {
     // Filtered out, it no longer widens the columns.
     ch(&mut m, '/');
     typed(&mut m, "disk");
-    assert_eq!(m.widest.id, 2);
+    assert_eq!(m.list.widest.id, 2);
 }
 
 /// `r` and Enter on the selected incident: the resolve it sends.
@@ -138,13 +138,13 @@ fn resolved(m: &Model, id: u64) -> Incident {
 fn after_r_the_cursor_keeps_its_place_in_the_list() {
     let mut m = polled();
     ch(&mut m, 'j');
-    assert_eq!((m.cursor, m.selected), (1, Some(1)));
+    assert_eq!((m.list.cursor, m.list.selected), (1, Some(1)));
     let (ticket, id) = resolve_selected(&mut m);
     let done = resolved(&m, id);
     answered(&mut m, ticket, done);
     assert_eq!(ids(&m), [2, 3, 1], "the resolved one sinks");
     assert_eq!(
-        (m.cursor, m.selected),
+        (m.list.cursor, m.list.selected),
         (1, Some(3)),
         "the cursor stays, on what came next"
     );
@@ -154,9 +154,9 @@ fn after_r_the_cursor_keeps_its_place_in_the_list() {
     assert_eq!(id, 2);
     let done = resolved(&m, id);
     delta(&mut m, vec![done.clone()]);
-    assert_eq!((m.cursor, m.selected), (0, Some(3)));
+    assert_eq!((m.list.cursor, m.list.selected), (0, Some(3)));
     answered(&mut m, ticket, done);
-    assert_eq!((m.cursor, m.selected), (0, Some(3)));
+    assert_eq!((m.list.cursor, m.list.selected), (0, Some(3)));
 }
 
 #[test]
@@ -165,7 +165,7 @@ fn an_incident_resolved_elsewhere_stays_selected() {
     let done = resolved(&m, 2);
     delta(&mut m, vec![done]);
     assert_eq!(
-        m.selected,
+        m.list.selected,
         Some(2),
         "what the responder reads does not vanish"
     );
