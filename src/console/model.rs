@@ -13,6 +13,7 @@ use crate::runbook::Library;
 use crate::runbook::search::Hit;
 
 use super::input::LineInput;
+use super::keys::Context;
 
 mod actions;
 mod clock;
@@ -273,6 +274,25 @@ impl Model {
     /// so its page and wrapping do not change while it is out of sight.
     pub fn zoom_of(&self, pane: Focus) -> Option<Focus> {
         self.zoom().filter(|z| *z == pane)
+    }
+
+    /// Which part of the key table the keyboard is in.
+    pub fn key_context(&self) -> Context {
+        match &self.mode {
+            Mode::Normal if self.zoomed => Context::Zoomed,
+            Mode::Normal => Context::Normal,
+            Mode::Help => Context::Help,
+            Mode::Filter(_) => Context::Filter,
+            Mode::Prompt { kind, .. } => match kind {
+                PromptKind::Note => Context::Note,
+                PromptKind::Resolve => Context::Resolve,
+            },
+            Mode::ConfirmEscalate { .. } => Context::Confirm,
+            Mode::Browse { .. } => Context::Browse,
+            Mode::Handoff { to: Some(_), .. } => Context::HandoffName,
+            Mode::Handoff { to: None, .. } => Context::HandoffNote,
+            Mode::ReadHandoff { .. } => Context::HandoffRead,
+        }
     }
 
     pub fn take_dirty(&mut self) -> bool {

@@ -3,10 +3,10 @@
 use std::collections::BTreeSet;
 
 use chrono::Duration;
-use crossterm::event::{KeyCode, KeyEvent};
+use crossterm::event::KeyEvent;
 
 use super::super::input::LineInput;
-use super::super::keys::{self, Context, KeyAction};
+use super::super::keys::KeyAction;
 use super::super::layout;
 use super::super::model::{Mode, Model};
 use super::super::msg::Command;
@@ -107,40 +107,51 @@ fn from_console(model: &Model) -> Shift {
 
 /// Keys while the composed note is open: the keys that do not type scroll
 /// the note (its later sections are read before Enter sends them), the rest
-/// edit the line being written.
-pub fn key(model: &mut Model, mut draft: Draft, key: KeyEvent) -> Vec<Command> {
-    if key.code == KeyCode::Esc {
-        model.say("Hand-off cancelled; nothing was sent.");
-        return Vec::new();
-    }
-    if let Some(action) = keys::lookup_in(Context::Handoff, &key) {
-        draft.scroll = scrolled(model, &draft, action);
-        model.mode = draft.into_mode();
-        return Vec::new();
-    }
-    if let Some(input) = &mut draft.to {
-        if key.code == KeyCode::Enter {
-            let name = input.text().trim().to_string();
-            if name.is_empty() {
-                model.warn("Say who takes over: the rota names nobody.");
-            } else {
-                draft.shift.to = Some(name);
-                draft.to = None;
-                model.message = None;
-            }
-        } else {
-            input.handle(&key);
+/// edit the line being written (the name first, when the rota names nobody).
+pub fn key(
+    model: &mut Model,
+    mut draft: Draft,
+    action: Option<KeyAction>,
+    key: &KeyEvent,
+) -> Vec<Command> {
+    match action {
+        Some(KeyAction::Cancel) => {
+            model.say("Hand-off cancelled; nothing was sent.");
+            return Vec::new();
         }
-        model.mode = draft.into_mode();
-        return Vec::new();
+        Some(KeyAction::Submit) if draft.to.is_none() => return send(model, &draft),
+        Some(KeyAction::Submit) => take_name(model, &mut draft),
+        Some(scroll) => draft.scroll = scrolled(model, &draft, scroll),
+        None => match &mut draft.to {
+            Some(input) => {
+                input.handle(key);
+            }
+            None => {
+                draft.words.handle(key);
+                // The words are the note's last lines: a shorter note scrolls less.
+                draft.scroll = draft.scroll.min(last_scroll(model, &draft));
+            }
+        },
     }
-    if key.code != KeyCode::Enter {
-        draft.words.handle(&key);
-        // The words are the note's last lines: a shorter note scrolls less.
-        draft.scroll = draft.scroll.min(last_scroll(model, &draft));
-        model.mode = draft.into_mode();
-        return Vec::new();
+    model.mode = draft.into_mode();
+    Vec::new()
+}
+
+/// Enter on the name: whom the hand-off goes to, when the rota names nobody.
+fn take_name(model: &mut Model, draft: &mut Draft) {
+    let Some(input) = &draft.to else { return };
+    let name = input.text().trim().to_string();
+    if name.is_empty() {
+        model.warn("Say who takes over: the rota names nobody.");
+    } else {
+        draft.shift.to = Some(name);
+        draft.to = None;
+        model.message = None;
     }
+}
+
+/// Enter on the note: saved, then sent.
+fn send(model: &mut Model, draft: &Draft) -> Vec<Command> {
     let note = handoff::compose(&draft.shift, &model.library, draft.words.text());
     model.say("Saving the note, then handing over…");
     vec![Command::Feed(Request::SendHandoff {
@@ -249,10 +260,10 @@ pub fn open_if_idle(model: &mut Model) {
     }
 }
 
-/// Keys while reading the note: scroll, or dismiss with Enter/Esc/q.
-pub fn read_key(model: &mut Model, scroll: u16, key: KeyEvent) -> Vec<Command> {
-    let scroll = match key.code {
-        KeyCode::Enter | KeyCode::Esc | KeyCode::Char('q') => {
+/// Keys while reading the note: scroll, or dismiss it.
+pub fn read_key(model: &mut Model, scroll: u16, action: Option<KeyAction>) -> Vec<Command> {
+    let scroll = match action {
+        Some(KeyAction::Dismiss) => {
             let id = model.handoff.received.as_ref().map(|h| h.id);
             model.handoff.dismissed = id;
             model.say("Hand-off note dismissed.");
@@ -260,13 +271,16 @@ pub fn read_key(model: &mut Model, scroll: u16, key: KeyEvent) -> Vec<Command> {
                 .map(|id| vec![Command::RememberDismissed(id)])
                 .unwrap_or_default();
         }
-        KeyCode::Char('j') | KeyCode::Down => scroll.saturating_add(1),
-        KeyCode::Char('k') | KeyCode::Up => scroll.saturating_sub(1),
-        KeyCode::PageDown | KeyCode::Char(' ') => scroll.saturating_add(10),
-        KeyCode::PageUp => scroll.saturating_sub(10),
-        KeyCode::Char('g') => 0,
+        Some(KeyAction::Down) => scroll.saturating_add(1),
+        Some(KeyAction::Up) => scroll.saturating_sub(1),
+        Some(KeyAction::PageDown) => scroll.saturating_add(READ_PAGE),
+        Some(KeyAction::PageUp) => scroll.saturating_sub(READ_PAGE),
+        Some(KeyAction::Top) => 0,
         _ => scroll,
     };
     model.mode = Mode::ReadHandoff { scroll };
     Vec::new()
 }
+
+/// How far a page key scrolls the note being read.
+const READ_PAGE: u16 = 10;

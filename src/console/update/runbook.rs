@@ -1,13 +1,16 @@
 //! The runbook pane: which runbook is shown, its cursor and scroll, ticking
 //! its steps, copying its code blocks, opening it outside, and the search.
-use super::super::keys::KeyAction;
+use crossterm::event::KeyEvent;
+
+use super::super::input::LineInput;
+use super::super::keys::{self, KeyAction};
 use super::super::layout;
 use super::super::model::{Focus, Mode, Model, RunbookView};
 use super::super::msg::Command;
-use super::send;
+use super::actions::send;
 use crate::feed::Action;
 use crate::runbook::markdown;
-use crate::runbook::search;
+use crate::runbook::search::{self, Hit};
 
 /// The runbook shown: one picked from the search, else the chosen match,
 /// else first response (a responder always has somewhere to start).
@@ -111,7 +114,10 @@ pub fn pick_match(model: &mut Model, n: usize) {
         model.runbook.pick = None;
         reset_position(model);
     } else if model.runbook.matches.is_empty() {
-        model.warn("No runbook matches this incident; b searches them all.");
+        let b = keys::name(KeyAction::Browse);
+        model.warn(format!(
+            "No runbook matches this incident; {b} searches them all."
+        ));
     } else {
         let k = model.runbook.matches.len();
         let s = if k == 1 {
@@ -119,7 +125,10 @@ pub fn pick_match(model: &mut Model, n: usize) {
         } else {
             "runbooks match"
         };
-        model.warn(format!("Only {k} {s} this incident; b searches them all."));
+        let b = keys::name(KeyAction::Browse);
+        model.warn(format!(
+            "Only {k} {s} this incident; {b} searches them all."
+        ));
     }
 }
 
@@ -150,7 +159,8 @@ pub fn tick(model: &mut Model) -> Vec<Command> {
                 let next = steps.iter().position(|s| s.line > cursor).unwrap_or(0);
                 model.runbook.cursor = steps[next].line;
                 show_cursor(model);
-                model.say("Cursor on the next step: space ticks it.");
+                let tick = keys::name(KeyAction::TickStep);
+                model.say(format!("Cursor on the next step: {tick} ticks it."));
                 return Vec::new();
             }
         }
@@ -208,7 +218,8 @@ pub fn copy(model: &mut Model) -> Vec<Command> {
                 Some(b) => {
                     model.runbook.cursor = b.first_line;
                     show_cursor(model);
-                    model.say("Cursor on the next code block: y copies it.");
+                    let copy = keys::name(KeyAction::Copy);
+                    model.say(format!("Cursor on the next code block: {copy} copies it."));
                 }
                 None => model.warn(format!("The {} runbook has no code blocks.", view.id)),
             }
@@ -256,10 +267,46 @@ pub fn start_browse(model: &mut Model) {
     };
 }
 
+/// The parts of `Mode::Browse`, taken out while a key is handled.
+pub struct Search {
+    pub input: LineInput,
+    pub hits: Vec<Hit>,
+    pub cursor: usize,
+}
+
+/// Keys in the search: move among the hits, read one, close; the rest type
+/// the search, which runs again as it changes.
+pub fn browse_key(model: &mut Model, mut s: Search, action: Option<KeyAction>, key: &KeyEvent) {
+    let last = s.hits.len().saturating_sub(1);
+    match action {
+        Some(KeyAction::Cancel) => return,
+        Some(KeyAction::Submit) => {
+            if let Some(hit) = s.hits.get(s.cursor) {
+                pick(model, hit.id.clone());
+            }
+            return;
+        }
+        Some(KeyAction::Up) => s.cursor = s.cursor.saturating_sub(1),
+        Some(KeyAction::Down) => s.cursor = (s.cursor + 1).min(last),
+        _ => {
+            if s.input.handle(key) {
+                s.hits = search::search(&model.library, s.input.text());
+                s.cursor = 0;
+            }
+        }
+    }
+    model.mode = Mode::Browse {
+        input: s.input,
+        hits: s.hits,
+        cursor: s.cursor,
+    };
+}
+
 /// Shows the runbook picked in the search for the selected incident.
 pub fn pick(model: &mut Model, id: String) {
     model.say(format!(
-        "Showing {id}; 1 goes back to the matched runbooks."
+        "Showing {id}; {} goes back to the matched runbooks.",
+        keys::name(KeyAction::PickRunbook(1))
     ));
     model.runbook.pick = Some(id);
     model.focus = Focus::Runbook;
@@ -284,7 +331,8 @@ pub fn announce_problems(model: &mut Model) {
         n => format!("{n} problems"),
     };
     model.warn(format!(
-        "Runbooks: {count} (b lists them): {}",
+        "Runbooks: {count} ({} lists them): {}",
+        keys::name(KeyAction::Browse),
         first.headline()
     ));
 }

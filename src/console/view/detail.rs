@@ -7,6 +7,7 @@ use ratatui::widgets::{Block, Paragraph};
 
 use super::theme;
 use super::wrap::wrap;
+use crate::console::keys::{self, KeyAction};
 use crate::console::model::{Model, age};
 use crate::incident::{Incident, level_name};
 
@@ -34,7 +35,8 @@ pub fn draw(model: &Model, frame: &mut Frame, area: Rect) {
     let rows = wrap(&lines(model, inc), inner.width, height);
     let mut block = Block::bordered().title(title).border_style(theme::DIM);
     if rows.len() > height && model.detail.timeline_scroll < entries {
-        block = block.title_bottom(Line::styled(" ↓ J: older ", theme::DIM).right_aligned());
+        let older = format!(" ↓ {}: older ", keys::name(KeyAction::TimelineDown));
+        block = block.title_bottom(Line::styled(older, theme::DIM).right_aligned());
     }
     let shown: Vec<Line> = rows.into_iter().take(height).collect();
     frame.render_widget(Paragraph::new(shown).block(block), area);
@@ -55,9 +57,10 @@ fn lines<'a>(model: &'a Model, inc: &'a Incident) -> Vec<Line<'a>> {
             Style::new().add_modifier(Modifier::BOLD),
         ));
     } else {
+        let newer = keys::name(KeyAction::TimelineUp);
         let above = match skip {
-            0 => " · K: back to the top".to_string(),
-            n => format!(" · {n} newer above (K)"),
+            0 => format!(" · {newer}: back to the top"),
+            n => format!(" · {n} newer above ({newer})"),
         };
         out.push(Line::from(vec![
             Span::styled("Timeline", Style::new().add_modifier(Modifier::BOLD)),

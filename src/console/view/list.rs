@@ -7,6 +7,7 @@ use ratatui::text::Line;
 use ratatui::widgets::{Block, Paragraph};
 
 use super::theme;
+use crate::console::keys::{self, KeyAction};
 use crate::console::model::{Focus, Model, Widest, age};
 use crate::incident::Incident;
 
@@ -33,15 +34,22 @@ pub fn draw(model: &Model, frame: &mut Frame, area: Rect) {
     if model.list.visible.is_empty() {
         let text = if model.list.incidents.is_empty() {
             match (&model.feed.unavailable, &model.feed.last_error) {
-                (Some(_), _) => "No feed: see the top bar. Runbooks still work (Tab to read).",
+                (Some(_), _) => format!(
+                    "No feed: see the top bar. Runbooks still work ({} to read).",
+                    keys::name(KeyAction::SwitchFocus)
+                ),
                 (None, Some(_)) if !model.feed.known() => {
                     "Nothing known: the feed has not answered yet, and there is no saved copy."
+                        .to_string()
                 }
-                (None, None) if !model.feed.known() => "Waiting for the feed…",
-                _ => "Nothing open. Quiet shift so far.",
+                (None, None) if !model.feed.known() => "Waiting for the feed…".to_string(),
+                _ => "Nothing open. Quiet shift so far.".to_string(),
             }
         } else {
-            "No incident matches the filter (Esc clears it)."
+            format!(
+                "No incident matches the filter ({} clears it).",
+                keys::name(KeyAction::ClearFilter)
+            )
         };
         frame.render_widget(Paragraph::new(Line::styled(text, theme::DIM)), inner);
         return;

@@ -7,6 +7,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
 
 use super::theme;
+use crate::console::keys::{self, KeyAction};
 use crate::console::model::{Focus, Model};
 
 pub fn draw(model: &Model, frame: &mut Frame, area: Rect) {
@@ -85,8 +86,9 @@ fn reason(model: &Model) -> Line<'static> {
 
 fn why(model: &Model) -> Line<'static> {
     if model.runbook.pick.is_some() {
+        let back = keys::name(KeyAction::PickRunbook(1));
         return Line::styled(
-            "picked from the runbook search; 1 shows the matched runbooks again",
+            format!("picked from the runbook search; {back} shows the matched runbooks again"),
             theme::DIM.add_modifier(Modifier::ITALIC),
         );
     }
