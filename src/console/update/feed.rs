@@ -5,7 +5,7 @@ use std::sync::Arc;
 use super::super::model::{Model, stale_for};
 use super::super::msg::Command;
 use super::selection;
-use crate::feed::{FeedError, FeedEvent, WorkerEvent};
+use crate::feed::{Action, FeedError, FeedEvent, WorkerEvent};
 use crate::incident::{Incident, level_name};
 
 pub fn on_feed(model: &mut Model, event: FeedEvent) -> Vec<Command> {
@@ -113,15 +113,14 @@ fn replace_open(model: &mut Model, incidents: Vec<Incident>) {
         return;
     }
     let fresh: std::collections::HashSet<u64> = incidents.iter().map(|i| i.id).collect();
-    let keep = |i: &Incident| !i.status.is_open() && !fresh.contains(&i.id);
-    // When a cache write still holds the old list, only what stays is copied.
-    let kept: Vec<Incident> = match Arc::try_unwrap(std::mem::take(&mut model.list.incidents)) {
-        Ok(mut own) => {
-            own.retain(keep);
-            own
-        }
-        Err(shared) => shared.iter().filter(|i| keep(i)).cloned().collect(),
-    };
+    // Only what stays is copied: the old list may be shared with a cache
+    // write still under way, which keeps it as it was.
+    let kept = model
+        .list
+        .incidents
+        .iter()
+        .filter(|i| !i.status.is_open() && !fresh.contains(&i.id))
+        .cloned();
     // The few kept join the many arrived, not the other way round: the new
     // list is the one just parsed, never a copy of it.
     let mut list = incidents;
@@ -190,35 +189,19 @@ pub fn on_worker(model: &mut Model, event: WorkerEvent) -> Vec<Command> {
         },
         WorkerEvent::SetAside(aside) => model.warn(aside.to_string()),
         WorkerEvent::Acted { ticket, id, result } => {
-            let verb = model
-                .actions
-                .pending
-                .get(&ticket)
-                .map_or("change", |p| p.action.verb());
+            let action = model.actions.pending.get(&ticket).map(|p| p.action.clone());
             match result {
                 Ok(inc) => {
-                    model.say(done_message(verb, &inc));
+                    model.say(done_message(action.as_ref(), &inc));
                     // Still pending while the list moves: a resolve sent from
                     // here leaves the cursor where it was (see `rebuild`).
                     store_detail(model, inc);
                     model.actions.pending.remove(&ticket);
                 }
-                Err(FeedError::Rejected {
-                    message, incident, ..
-                }) => {
-                    model.actions.pending.remove(&ticket);
-                    model.warn(format!("Could not {verb} #{id}: {message}."));
-                    if let Some(current) = incident {
-                        store_detail(model, *current);
-                    }
-                }
-                Err(e) if e.is_transient() => {
-                    model.actions.pending.remove(&ticket);
-                    model.warn(format!("Could not {verb} #{id}: {e}. Nothing was changed; try again when the hub is back."));
-                }
                 Err(e) => {
                     model.actions.pending.remove(&ticket);
-                    model.warn(format!("Could not {verb} #{id}: {e}."));
+                    let verb = action.as_ref().map_or("change", Action::verb);
+                    not_done(model, verb, id, e);
                 }
             }
         }
@@ -226,15 +209,38 @@ pub fn on_worker(model: &mut Model, event: WorkerEvent) -> Vec<Command> {
     Vec::new()
 }
 
-fn done_message(verb: &str, inc: &Incident) -> String {
+/// A change the hub did not make: why, and the incident as it is now when
+/// the hub says.
+fn not_done(model: &mut Model, verb: &str, id: u64, e: FeedError) {
+    match e {
+        FeedError::Rejected {
+            message, incident, ..
+        } => {
+            model.warn(format!("Could not {verb} #{id}: {message}."));
+            if let Some(current) = incident {
+                store_detail(model, *current);
+            }
+        }
+        e if e.is_transient() => model.warn(format!(
+            "Could not {verb} #{id}: {e}. Nothing was changed; try again when the hub is back."
+        )),
+        e => model.warn(format!("Could not {verb} #{id}: {e}.")),
+    }
+}
+
+fn done_message(action: Option<&Action>, inc: &Incident) -> String {
     let id = inc.id;
-    match verb {
-        "acknowledge" => format!("Acknowledged #{id}: it is yours."),
-        "escalate" => format!("Escalated #{id} to {}.", level_name(inc.escalation_level)),
-        "resolve" => format!("Resolved #{id}."),
-        "note" => format!("Note added to #{id}."),
-        "tick" => format!("Step ticked on #{id}; the team sees it."),
-        "untick" => format!("Step unticked on #{id}."),
-        other => format!("Done: {other} #{id}."),
+    match action {
+        Some(Action::Acknowledge { .. }) => format!("Acknowledged #{id}: it is yours."),
+        Some(Action::Escalate { .. }) => {
+            format!("Escalated #{id} to {}.", level_name(inc.escalation_level))
+        }
+        Some(Action::Resolve { .. }) => format!("Resolved #{id}."),
+        Some(Action::Note { .. }) => format!("Note added to #{id}."),
+        Some(Action::Step { done: true, .. }) => {
+            format!("Step ticked on #{id}; the team sees it.")
+        }
+        Some(Action::Step { done: false, .. }) => format!("Step unticked on #{id}."),
+        None => format!("Done: change #{id}."),
     }
 }
