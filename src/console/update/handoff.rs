@@ -6,7 +6,7 @@ use chrono::Duration;
 use crossterm::event::KeyEvent;
 
 use super::super::input::LineInput;
-use super::super::keys::KeyAction;
+use super::super::keys::{self, Context, KeyAction};
 use super::super::layout;
 use super::super::model::{Mode, Model};
 use super::super::msg::Command;
@@ -55,8 +55,9 @@ pub fn ready(model: &mut Model, result: Result<Shift, FeedError>) {
             // it from what this console saw; it is saved and sent later.
             let shift = from_console(model);
             let to = shift.to.is_none().then(LineInput::default);
+            let enter = keys::keys_for(Context::HandoffNote, &[KeyAction::Submit]);
             model.warn(format!(
-                "{e}: the note comes from what this console saw; Enter saves it and sends it once the hub answers."
+                "{e}: the note comes from what this console saw; {enter} saves it and sends it once the hub answers."
             ));
             model.mode = Mode::Handoff {
                 shift: Box::new(shift),
