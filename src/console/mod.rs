@@ -1,8 +1,9 @@
 //! The console: the full-screen TUI a responder keeps open for the shift.
 //!
 //! Shape: `update(&mut Model, Msg) -> Vec<Command>` holds all behaviour and
-//! is tested without a terminal; `view` only draws; the feed poller and the
-//! action worker are tasks that own their data and send messages here.
+//! is tested without a terminal; `view` only draws; `effects` carries out
+//! the commands; the feed poller and the action worker are tasks that own
+//! their data and send messages here. `run` is the loop between them.
 mod effects;
 mod external;
 pub mod files;

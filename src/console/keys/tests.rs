@@ -1,3 +1,6 @@
+//! The key table checked: every product key bound, none twice in a mode,
+//! labels written from the keys, fields that type binding no letter, and the
+//! modes that are variants of another showing their own keys in its place.
 use super::*;
 
 fn key(c: char) -> KeyEvent {
