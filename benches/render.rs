@@ -67,7 +67,14 @@ fn incidents(n: u64) -> Vec<Incident> {
 fn model(width: u16, height: u16, list: Vec<Incident>) -> Model {
     let feed = FeedStatus::new("hub", Duration::from_secs(2));
     let now = Utc.with_ymd_and_hms(2026, 11, 23, 3, 0, 0).unwrap();
-    let mut m = Model::new("alex".into(), feed, Arc::new(Library::shipped()), now);
+    let mut m = Model::new(
+        "alex".into(),
+        feed,
+        Arc::new(Library::shipped()),
+        now,
+        std::env::temp_dir(),
+        chrono::FixedOffset::east_opt(0).unwrap(),
+    );
     update(&mut m, Msg::Resize(width, height));
     update(
         &mut m,

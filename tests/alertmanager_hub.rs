@@ -250,6 +250,8 @@ async fn an_escape_sequence_in_an_annotation_arrives_inert_on_the_screen() {
         feed_status(),
         Arc::new(Library::shipped()),
         now,
+        std::env::temp_dir(),
+        chrono::FixedOffset::east_opt(0).unwrap(),
     );
     update(&mut model, Msg::Resize(120, 40));
     update(

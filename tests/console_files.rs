@@ -30,6 +30,8 @@ fn model() -> Model {
         feed,
         Arc::new(Library::shipped()),
         Utc::now(),
+        std::env::temp_dir(),
+        chrono::FixedOffset::east_opt(0).unwrap(),
     );
     update(&mut m, Msg::Resize(WIDTH, 30));
     m

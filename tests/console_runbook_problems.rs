@@ -21,7 +21,14 @@ const TEAM: &str = "tests/fixtures/team-runbooks-broken";
 fn model(library: Library) -> Model {
     let feed = FeedStatus::new("team hub", Duration::from_secs(2));
     let now = Utc.with_ymd_and_hms(2026, 11, 23, 3, 0, 0).unwrap();
-    let mut m = Model::new("alex".into(), feed, Arc::new(library), now);
+    let mut m = Model::new(
+        "alex".into(),
+        feed,
+        Arc::new(library),
+        now,
+        std::env::temp_dir(),
+        chrono::FixedOffset::east_opt(0).unwrap(),
+    );
     update::announce_problems(&mut m);
     update(&mut m, Msg::Resize(120, 40));
     m

@@ -107,6 +107,8 @@ async fn every_kind_of_failure_keeps_the_last_good_state_and_says_which() {
         FeedStatus::new("team hub", Duration::from_secs(2)),
         Arc::new(Library::shipped()),
         now,
+        std::env::temp_dir(),
+        chrono::FixedOffset::east_opt(0).unwrap(),
     );
     update(&mut m, Msg::Resize(120, 40));
     let mut next = async |m: &mut Model| {

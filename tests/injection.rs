@@ -263,7 +263,14 @@ async fn no_escape_reaches_a_terminal_through_any_route() {
 /// and the team runbook itself.
 async fn screens(hub: &TestHub, client: HubClient, library: Library) -> Vec<(String, String)> {
     let feed = FeedStatus::new("hub", Duration::from_secs(2));
-    let mut m = Model::new("alice".into(), feed, Arc::new(library), hub.clock_now());
+    let mut m = Model::new(
+        "alice".into(),
+        feed,
+        Arc::new(library),
+        hub.clock_now(),
+        std::env::temp_dir(),
+        chrono::FixedOffset::east_opt(0).unwrap(),
+    );
     update::announce_problems(&mut m);
     update(&mut m, Msg::Resize(120, 40));
     let ListOutcome::Changed { list, .. } = client.list(None, None).await.unwrap() else {
@@ -297,7 +304,7 @@ async fn screens(hub: &TestHub, client: HubClient, library: Library) -> Vec<(Str
     seen.push(("the hand-off note".to_string(), screen(&m, "raw note")));
     let key = |c: KeyCode| Msg::Key(KeyEvent::new(c, KeyModifiers::NONE));
     update(&mut m, key(KeyCode::Esc));
-    for i in 0..m.visible.len() {
+    for i in 0..m.list.visible.len() {
         seen.push((format!("incident {i} of the list"), screen(&m, "before ")));
         update(&mut m, key(KeyCode::Char('j')));
     }

@@ -1,25 +1,21 @@
 //! What the console hands to the terminal and to other programs: the
-//! clipboard through OSC 52, and the responder's pager or editor.
-use std::io::{self, Write};
+//! escape sequences it writes between frames (the bell, the clipboard
+//! through OSC 52; a desktop notification will be one more), and the
+//! responder's pager or editor.
+use std::io;
 use std::path::Path;
 use std::process::{Command, ExitStatus};
 
 use base64::Engine;
 
+/// Rings the terminal bell once.
+pub const BELL: &str = "\x07";
+
 /// Asks the terminal to put `text` on the clipboard. Works over SSH in
 /// terminals that allow it (most do; tmux needs `set -g set-clipboard on`).
-pub fn copy(text: &str) -> io::Result<()> {
+pub fn clipboard(text: &str) -> String {
     let encoded = base64::engine::general_purpose::STANDARD.encode(text);
-    let mut out = io::stdout().lock();
-    write!(out, "\x1b]52;c;{encoded}\x07")?;
-    out.flush()
-}
-
-/// Rings the terminal bell once.
-pub fn bell() -> io::Result<()> {
-    let mut out = io::stdout().lock();
-    out.write_all(b"\x07")?;
-    out.flush()
+    format!("\x1b]52;c;{encoded}\x07")
 }
 
 /// The program to read a runbook with: `$PAGER`, else `$EDITOR`, else `less`.

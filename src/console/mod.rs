@@ -1,8 +1,10 @@
 //! The console: the full-screen TUI a responder keeps open for the shift.
 //!
 //! Shape: `update(&mut Model, Msg) -> Vec<Command>` holds all behaviour and
-//! is tested without a terminal; `view` only draws; the feed poller and the
-//! action worker are tasks that own their data and send messages here.
+//! is tested without a terminal; `view` only draws; `effects` carries out
+//! the commands; the feed poller and the action worker are tasks that own
+//! their data and send messages here. `run` is the loop between them.
+mod effects;
 mod external;
 pub mod files;
 pub mod input;
@@ -10,22 +12,22 @@ pub mod keys;
 pub mod layout;
 pub mod model;
 pub mod msg;
+mod start;
 mod terminal;
 pub mod update;
 pub mod view;
 
+use std::collections::VecDeque;
 use std::sync::Arc;
 use std::time::Duration;
 
-use chrono::Utc;
-use crossterm::event::{Event, EventStream};
-use futures::StreamExt;
+use crossterm::event::Event;
 use tokio::sync::mpsc;
 
-use crate::feed::{self, FeedClient};
+use crate::feed::FeedClient;
 use crate::runbook::Library;
-use model::{FeedStatus, Model};
-use msg::{Command, Msg};
+use effects::Outcome;
+use msg::Msg;
 
 pub use update::update;
 pub use view::view;
@@ -48,134 +50,52 @@ pub struct Settings {
 
 /// Runs the console until the responder quits. Returns what to tell them
 /// once the terminal is theirs again (actions still queued), if anything.
+///
+/// Every message goes through `update`, every command it returns through
+/// the effects, whose replies are messages again; the screen is drawn when
+/// something visible changed, then the loop waits for the keyboard or a
+/// task's message.
 pub async fn run(settings: Settings) -> anyhow::Result<Option<String>> {
     let (tx, mut rx) = mpsc::unbounded_channel::<Msg>();
-    let feed_status = FeedStatus {
-        unavailable: settings.client.as_ref().err().cloned(),
-        hub: settings.client.as_ref().is_ok_and(|c| c.supports_handoff()),
-        ..FeedStatus::new(settings.feed_name.clone(), settings.poll_interval)
-    };
-    // Read before the poller starts: it resumes from where the cache was.
-    let files::Kept {
-        cache_path,
-        cached,
-        outbox,
-        dismissed,
+    let start::Started {
+        mut model,
+        mut effects,
         problems,
-    } = files::read_back(
-        &settings.data_dir,
-        settings.client.as_ref().ok(),
-        Utc::now(),
-    );
-    let worker = match settings.client {
-        Ok(client) => {
-            let (wake_tx, wake_rx) = mpsc::channel(1);
-            feed::poller::spawn(
-                client.clone(),
-                settings.responder.clone(),
-                settings.poll_interval,
-                cached.as_ref().and_then(|c| c.resume.clone()),
-                tx.clone(),
-                wake_rx,
-            );
-            Some(feed::worker::spawn(client, outbox, tx.clone(), wake_tx))
-        }
-        Err(_) => None,
-    };
-    spawn_clock(tx.clone());
-    spawn_signals(tx.clone());
-
-    let mut model = Model::new(
-        settings.responder,
-        feed_status,
-        settings.library,
-        Utc::now(),
-    );
-    model.bell = settings.bell;
-    model.monochrome = settings.monochrome;
-    update::announce_problems(&mut model);
-    model.handoff_dismissed = dismissed;
-    model.data_dir = settings.data_dir;
-    if let Some(cached) = cached {
-        update::restore(&mut model, cached);
-    }
-    let mut screen = terminal::Screen::enter()?;
-    let size = screen.terminal.size()?;
-    let mut queue = update(&mut model, Msg::Resize(size.width, size.height));
-    for problem in problems {
-        queue.extend(update(&mut model, Msg::Problem(problem)));
-    }
-    let mut events = EventStream::new();
+    } = start::start(settings, &tx);
+    let mut tty = terminal::Tty::enter()?;
+    let (width, height) = tty.size()?;
+    let mut queue = VecDeque::from([Msg::Resize(width, height)]);
+    queue.extend(problems.into_iter().map(Msg::Problem));
     loop {
-        while !queue.is_empty() {
-            for cmd in std::mem::take(&mut queue) {
-                match cmd {
-                    Command::Quit => {
-                        if model.cache_due
-                            && let Some(path) = &cache_path
-                            && let Err(e) = feed::cache::save(path, &model.snapshot())
-                        {
-                            tracing::warn!("cannot write the feed cache: {e}");
-                        }
-                        return Ok(parting_words(model.waiting));
-                    }
-                    Command::SaveCache(snapshot) => {
-                        if let Some(path) = cache_path.clone() {
-                            // Off the event loop: a slow disk must not stall the keys.
-                            tokio::task::spawn_blocking(move || {
-                                if let Err(e) = feed::cache::save(&path, &snapshot) {
-                                    tracing::warn!("cannot write the feed cache: {e}");
-                                }
-                            });
-                        }
-                    }
-                    Command::Feed(req) => {
-                        if let Some(w) = &worker {
-                            // A closed worker means the runtime is going down.
-                            let _ = w.send(req);
-                        }
-                    }
-                    Command::Bell => {
-                        let _ = external::bell();
-                    }
-                    Command::RememberDismissed(id) => {
-                        // Losing this only means seeing the note once more.
-                        if let Err(e) = files::remember_dismissed(&model.data_dir, id) {
-                            tracing::warn!("cannot remember the dismissed hand-off: {e}");
-                        }
-                    }
-                    Command::Copy(text) => {
-                        let outcome = external::copy(&text).map(|_| String::new());
-                        let outcome = outcome.map_err(|e| format!("Could not copy: {e}"));
-                        queue.extend(update(&mut model, Msg::External(outcome)));
-                    }
-                    Command::OpenRunbook { id, file, text } => {
-                        // The viewer reads the keyboard now: stop reading it here.
-                        stop_reading(events);
-                        let outcome = open_runbook(&mut screen, &id, file.as_deref(), &text);
-                        events = EventStream::new();
-                        queue.extend(update(&mut model, Msg::External(outcome)));
+        while let Some(msg) = queue.pop_front() {
+            for cmd in update(&mut model, msg) {
+                match effects.run(&mut tty, cmd) {
+                    Outcome::Done => {}
+                    Outcome::Reply(outcome) => queue.push_back(Msg::External(outcome)),
+                    Outcome::Quit => {
+                        effects.finish(&model).await;
+                        return Ok(parting_words(model.actions.waiting));
                     }
                 }
             }
         }
         if model.take_dirty() {
-            screen.terminal.draw(|f| view(&model, f))?;
+            tty.draw(&model)?;
         }
-        let msg = tokio::select! {
-            ev = events.next() => match ev {
-                Some(Ok(ev)) => event_to_msg(ev),
+        tokio::select! {
+            ev = tty.next_event() => match ev {
+                Some(Ok(ev)) => queue.extend(event_to_msg(ev)),
                 Some(Err(e)) => return Err(e.into()),
-                None => return Ok(parting_words(model.waiting)),
+                None => {
+                    effects.finish(&model).await;
+                    return Ok(parting_words(model.actions.waiting));
+                }
             },
-            Some(m) = rx.recv() => Some(m),
-        };
-        if let Some(msg) = msg {
-            queue.extend(update(&mut model, msg));
+            Some(m) = rx.recv() => queue.push_back(m),
         }
         // Coalesce a burst (a paste, a flood of feed events) into one draw.
         while let Ok(m) = rx.try_recv() {
-            queue.extend(update(&mut model, m));
+            queue.push_back(m);
         }
     }
 }
@@ -195,54 +115,6 @@ fn parting_words(queued: usize) -> Option<String> {
     }
 }
 
-/// Runs the responder's viewer on the runbook with the console suspended.
-/// Shipped runbooks have no file, so their text goes to a temporary one.
-fn open_runbook(
-    screen: &mut terminal::Screen,
-    id: &str,
-    file: Option<&std::path::Path>,
-    text: &str,
-) -> Result<String, String> {
-    let temp;
-    let path = match file {
-        Some(p) => p.to_path_buf(),
-        None => {
-            temp = tempfile::Builder::new()
-                .prefix(&format!("oncall-{id}-"))
-                .suffix(".md")
-                .tempfile()
-                .map_err(|e| format!("Could not write the runbook to a temporary file: {e}"))?;
-            std::fs::write(temp.path(), text)
-                .map_err(|e| format!("Could not write the runbook to a temporary file: {e}"))?;
-            temp.path().to_path_buf()
-        }
-    };
-    let viewer = external::viewer();
-    screen.suspend();
-    let status = tokio::task::block_in_place(|| external::open(&viewer, &path));
-    let resumed = screen.resume();
-    match (status, resumed) {
-        (_, Err(e)) => Err(format!("Could not take the terminal back: {e}")),
-        (Err(e), _) => Err(format!(
-            "Could not run `{viewer}`: {e}; set $PAGER to a program that can show text"
-        )),
-        (Ok(s), _) if !s.success() => Err(format!(
-            "`{viewer}` ended with {s}; set $PAGER to change the viewer"
-        )),
-        (Ok(_), _) => Ok(format!("Back from `{viewer}`.")),
-    }
-}
-
-/// Stops reading the keyboard so that another program can. Dropping the
-/// stream wakes its reader thread through crossterm's shared poller; when that
-/// thread was idle, the wake-up stays pending and would come back beside the
-/// first key pressed after the console resumes, and crossterm drops a key that
-/// arrives with a wake-up. Taking the wake-up now keeps that key.
-fn stop_reading(events: EventStream) {
-    drop(events);
-    let _ = crossterm::event::poll(Duration::ZERO);
-}
-
 fn event_to_msg(ev: Event) -> Option<Msg> {
     match ev {
         Event::Key(k) => Some(Msg::Key(k)),
@@ -250,41 +122,6 @@ fn event_to_msg(ev: Event) -> Option<Msg> {
         Event::Resize(w, h) => Some(Msg::Resize(w, h)),
         _ => None,
     }
-}
-
-/// Ages on screen are in minutes and staleness in seconds: a tick a second
-/// is enough, and `update` only asks for a redraw when the text would change.
-fn spawn_clock(tx: mpsc::UnboundedSender<Msg>) {
-    tokio::spawn(async move {
-        let mut every = tokio::time::interval(Duration::from_secs(1));
-        every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        loop {
-            every.tick().await;
-            if tx.send(Msg::Tick(Utc::now())).is_err() {
-                return;
-            }
-        }
-    });
-}
-
-/// SIGTERM (kill) and SIGHUP (the terminal window closed) quit cleanly, so
-/// the terminal is restored and nothing is left half-done.
-fn spawn_signals(tx: mpsc::UnboundedSender<Msg>) {
-    #[cfg(unix)]
-    tokio::spawn(async move {
-        use tokio::signal::unix::{SignalKind, signal};
-        let (Ok(mut term), Ok(mut hup)) = (
-            signal(SignalKind::terminate()),
-            signal(SignalKind::hangup()),
-        ) else {
-            return;
-        };
-        tokio::select! {
-            _ = term.recv() => {}
-            _ = hup.recv() => {}
-        }
-        let _ = tx.send(Msg::Terminate);
-    });
 }
 
 #[cfg(test)]

@@ -1,28 +1,35 @@
-//! Everything the console shows, in one value. `update` changes it, `view`
-//! draws it; nothing else does either.
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+//! Everything the console shows, in one value, grouped as the screen is.
+//! `update` changes it, `view` draws it; nothing else does either.
+use std::collections::{BTreeSet, HashMap};
+use std::path::PathBuf;
 use std::sync::Arc;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, FixedOffset, Utc};
 
 use crate::feed::Action;
 use crate::handoff::Shift;
-use crate::incident::{Handoff, Incident, OnCall};
-use crate::runbook::markdown::Rendered;
+use crate::incident::{Incident, OnCall};
+use crate::runbook::Library;
 use crate::runbook::search::Hit;
-use crate::runbook::{Library, Match};
 
 use super::input::LineInput;
+use super::keys::Context;
 
+mod actions;
 mod clock;
 mod escalation;
 mod feed;
+mod handoffs;
 mod list;
+mod runbook;
 
+pub use actions::{Actions, Pending};
 pub use clock::ClockFace;
 pub use escalation::EscalationTarget;
 pub use feed::{ALARM_SECONDS, FeedStatus, Health, stale_for};
-pub use list::{Widest, age, passes, sort_key};
+pub use handoffs::Handoffs;
+pub use list::{List, Widest, age, passes, sort_key};
+pub use runbook::{RunbookPane, RunbookView};
 
 /// Which pane the movement keys drive.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -78,6 +85,18 @@ pub enum PromptKind {
     Resolve,
 }
 
+impl PromptKind {
+    /// The action the prompt sends, before its words are typed.
+    pub fn action(self) -> Action {
+        match self {
+            PromptKind::Note => Action::Note {
+                text: String::new(),
+            },
+            PromptKind::Resolve => Action::Resolve { note: None },
+        }
+    }
+}
+
 /// A line at the bottom that says what happened.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Message {
@@ -86,230 +105,157 @@ pub struct Message {
     pub at: DateTime<Utc>,
 }
 
-/// An action sent to the hub and not yet answered.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Pending {
-    pub id: u64,
-    pub action: Action,
-    /// The hub could not be reached: it waits in the outbox.
-    pub queued: bool,
-}
-
-/// The runbook pane's content, rendered for the pane's width.
-#[derive(Debug, Clone)]
-pub struct RunbookView {
-    pub id: String,
-    pub width: u16,
-    pub done: BTreeSet<usize>,
-    pub doc: Rendered,
-}
-
-pub struct Model {
-    pub responder: String,
-    pub feed: FeedStatus,
-    /// Every incident known, in no particular order (`visible` is sorted).
-    /// Shared with a cache write in progress (which then holds the list as
-    /// it was); a change while one runs copies it, otherwise nothing does.
-    pub incidents: Arc<Vec<Incident>>,
-    /// Indexes into `incidents` that pass the filter, in order: open before
-    /// resolved, most severe, newest.
-    pub visible: Vec<usize>,
-    /// Open incidents by severity, most severe first; counted when the list
-    /// changes (in `selection::rebuild`, which every change of `incidents`
-    /// goes through), not on every frame.
-    pub open_counts: [usize; 4],
-    /// How wide the list's id, service and owner columns need to be; also
-    /// measured where the list is rebuilt.
-    pub widest: Widest,
-    /// The feed's cursor that `incidents` are as of (see `feed::Resume`).
-    pub resume: Option<crate::feed::Resume>,
-    pub filter: String,
-    /// Position in `visible`, and the incident there (kept when the list moves).
-    pub cursor: usize,
-    pub selected: Option<u64>,
-    /// First row of the list on screen.
-    pub list_offset: usize,
+/// The selected incident's pane: incidents with their timelines, and how
+/// far it is scrolled into the selected one's.
+#[derive(Debug, Clone, Default)]
+pub struct Detail {
     /// Incidents with their timelines, fetched when selected.
-    pub details: HashMap<u64, Incident>,
-    pub pending: BTreeMap<u64, Pending>,
-    /// Changes waiting in the outbox for the hub to be reachable.
-    pub waiting: usize,
-    /// The feed changed since the on-disk cache was last written, and when
-    /// that was (writes are spaced out: a busy feed is not a busy disk).
-    pub cache_due: bool,
-    pub cache_saved: Option<DateTime<Utc>>,
-    pub next_ticket: u64,
-    pub message: Option<Message>,
-    pub mode: Mode,
-    pub focus: Focus,
-    /// The focused pane fills the screen (`z`): a runbook's code blocks are
-    /// read at full width.
-    pub zoomed: bool,
-    /// How far the selected incident's pane is scrolled into its timeline
+    pub fetched: HashMap<u64, Incident>,
+    /// How far the pane is scrolled into the selected incident's timeline
     /// (`J`/`K`): 0 shows it from the top; from 1 on the title stays and
     /// the timeline starts at its `timeline_scroll`th newest entry.
     pub timeline_scroll: usize,
-    pub library: Arc<Library>,
-    /// Runbooks that match the selected incident, best first.
-    pub matches: Vec<Match>,
-    /// Which of `matches` is shown (1..9 pick).
-    pub runbook_choice: usize,
-    /// A runbook picked from the search (`b`), shown instead of the matches
-    /// until another incident is selected.
-    pub runbook_pick: Option<String>,
-    /// First line of the runbook on screen, and the line the cursor is on.
-    pub runbook_scroll: usize,
-    pub runbook_cursor: usize,
-    pub runbook: Option<RunbookView>,
-    /// The (id, version) of the selected incident that matches and detail
-    /// were last brought up to date for.
-    pub synced: Option<(u64, u64)>,
-    /// Who is on call, and whom each escalation level reaches (hub feeds).
-    pub oncall: Option<OnCall>,
-    /// The last hand-off addressed to this responder, and whether it was
-    /// read and dismissed.
-    pub handoff: Option<Handoff>,
-    pub handoff_dismissed: Option<u64>,
-    /// A hand-off note is being gathered from the hub.
-    pub handoff_preparing: bool,
+}
+
+/// The on-disk copy of the feed: whether the feed changed since it was
+/// last written, and when that was (writes are spaced out: a busy feed is
+/// not a busy disk).
+#[derive(Debug, Clone, Default)]
+pub struct Cache {
+    pub due: bool,
+    pub saved: Option<DateTime<Utc>>,
+}
+
+/// How this console was set up at start, fixed for its run.
+#[derive(Debug, Clone)]
+pub struct Setup {
     /// Ring the bell when something reaches this responder.
     pub bell: bool,
     /// No colour (`NO_COLOR`): marks, words and reverse video still say
     /// status, severity, selection and focus.
     pub monochrome: bool,
     /// Where hand-off notes are written before they are sent.
-    pub data_dir: std::path::PathBuf,
+    pub data_dir: PathBuf,
+    /// Times in the timeline are shown in the responder's local time.
+    pub tz: FixedOffset,
+}
+
+/// Everything the console shows, grouped as the screen is: the top bar
+/// (responder, feed, rota, actions waiting), the list, the selected
+/// incident, the runbook pane, the hand-off popups, the message line and
+/// what the keyboard is doing (`mode`).
+pub struct Model {
+    pub responder: String,
+    pub feed: FeedStatus,
+    /// Who is on call, and whom each escalation level reaches (hub feeds).
+    pub oncall: Option<OnCall>,
+    pub list: List,
+    pub detail: Detail,
+    pub runbook: RunbookPane,
+    pub library: Arc<Library>,
+    pub actions: Actions,
+    pub handoff: Handoffs,
+    pub cache: Cache,
+    pub message: Option<Message>,
+    pub mode: Mode,
+    pub focus: Focus,
+    /// The focused pane fills the screen (`z`): a runbook's code blocks are
+    /// read at full width.
+    pub zoomed: bool,
+    pub setup: Setup,
     pub size: (u16, u16),
     pub now: DateTime<Utc>,
-    /// Times in the timeline are shown in the responder's local time.
-    pub tz: chrono::FixedOffset,
     /// Set when something visible changed; the loop draws and clears it.
     pub dirty: bool,
     pub quit: bool,
 }
 
 impl Model {
+    /// A console for `responder`, keeping its files in `data_dir` and
+    /// showing times in `tz`; it starts with nothing received.
     pub fn new(
         responder: String,
         feed: FeedStatus,
         library: Arc<Library>,
         now: DateTime<Utc>,
+        data_dir: PathBuf,
+        tz: FixedOffset,
     ) -> Model {
         Model {
             responder,
             feed,
-            incidents: Arc::default(),
-            visible: Vec::new(),
-            open_counts: [0; 4],
-            widest: Widest::default(),
-            resume: None,
-            filter: String::new(),
-            cursor: 0,
-            selected: None,
-            list_offset: 0,
-            details: HashMap::new(),
-            pending: BTreeMap::new(),
-            waiting: 0,
-            cache_due: false,
-            cache_saved: None,
-            next_ticket: 1,
+            oncall: None,
+            list: List::default(),
+            detail: Detail::default(),
+            runbook: RunbookPane::default(),
+            library,
+            actions: Actions::new(),
+            handoff: Handoffs::default(),
+            cache: Cache::default(),
             message: None,
             mode: Mode::Normal,
             focus: Focus::List,
             zoomed: false,
-            timeline_scroll: 0,
-            library,
-            matches: Vec::new(),
-            runbook_choice: 0,
-            runbook_pick: None,
-            runbook_scroll: 0,
-            runbook_cursor: 0,
-            runbook: None,
-            synced: None,
-            oncall: None,
-            handoff: None,
-            handoff_dismissed: None,
-            handoff_preparing: false,
-            bell: true,
-            monochrome: false,
-            data_dir: crate::config::data_dir(),
+            setup: Setup {
+                bell: true,
+                monochrome: false,
+                data_dir,
+                tz,
+            },
             size: (120, 40),
             now,
-            tz: *chrono::Local::now().offset(),
             dirty: true,
             quit: false,
         }
     }
 
-    /// Found through the cursor, which is where the selection is; a search
-    /// of the whole list is only the fallback (this runs on every frame).
     pub fn selected_incident(&self) -> Option<&Incident> {
-        let id = self.selected?;
-        self.visible
-            .get(self.cursor)
-            .and_then(|&i| self.incidents.get(i))
-            .filter(|inc| inc.id == id)
-            .or_else(|| self.incident(id))
+        self.list.selected_incident()
     }
 
     pub fn incident(&self, id: u64) -> Option<&Incident> {
-        self.incidents.iter().find(|i| i.id == id)
+        self.list.incident(id)
     }
 
     /// The selected incident with its timeline when we have it.
     pub fn selected_detail(&self) -> Option<&Incident> {
-        let id = self.selected?;
-        self.details.get(&id)
+        let id = self.list.selected?;
+        self.detail.fetched.get(&id)
     }
 
     pub fn pending_for(&self, id: u64) -> Option<&Pending> {
-        self.pending.values().find(|p| p.id == id)
+        self.actions.pending_for(id)
     }
 
     /// The steps of `runbook` ticked on incident `id`: what the hub says,
     /// with the ticks on their way to it already applied.
     pub fn steps_done(&self, id: u64, runbook: &str) -> BTreeSet<usize> {
-        let mut done: BTreeSet<usize> = self
-            .details
+        let told = self
+            .detail
+            .fetched
             .get(&id)
             .and_then(|d| d.steps.get(runbook))
             .map(|s| s.iter().map(|&n| n as usize).collect())
             .unwrap_or_default();
-        for p in self.pending.values().filter(|p| p.id == id) {
-            if let Action::Step {
-                runbook: rb,
-                step,
-                done: tick,
-                ..
-            } = &p.action
-                && rb == runbook
-            {
-                if *tick {
-                    done.insert(*step as usize);
-                } else {
-                    done.remove(&(*step as usize));
-                }
-            }
-        }
-        done
+        self.actions.ticked(id, runbook, told)
     }
 
     /// What goes in the on-disk cache.
     pub fn snapshot(&self) -> crate::feed::cache::CachedFeed {
         crate::feed::cache::CachedFeed {
             saved_at: self.feed.last_ok.unwrap_or(self.now),
-            incidents: Arc::clone(&self.incidents),
+            incidents: Arc::clone(&self.list.incidents),
             oncall: self.oncall.clone(),
-            resume: self.resume.clone(),
+            resume: self.list.resume.clone(),
         }
     }
 
     /// Starts from the cache: shown at once, stale with its age, until the
     /// feed answers.
     pub fn restore(&mut self, cached: crate::feed::cache::CachedFeed) {
-        self.incidents = cached.incidents;
+        self.list.incidents = cached.incidents;
         self.oncall = cached.oncall;
-        self.resume = cached.resume;
+        self.list.resume = cached.resume;
         self.feed.last_ok = Some(cached.saved_at);
         self.feed.last_error = Some("the copy saved then; waiting for the feed".to_string());
         // Old as it may be, the copy is what the responder just opened: no
@@ -328,6 +274,25 @@ impl Model {
     /// so its page and wrapping do not change while it is out of sight.
     pub fn zoom_of(&self, pane: Focus) -> Option<Focus> {
         self.zoom().filter(|z| *z == pane)
+    }
+
+    /// Which part of the key table the keyboard is in.
+    pub fn key_context(&self) -> Context {
+        match &self.mode {
+            Mode::Normal if self.zoomed => Context::Zoomed,
+            Mode::Normal => Context::Normal,
+            Mode::Help => Context::Help,
+            Mode::Filter(_) => Context::Filter,
+            Mode::Prompt { kind, .. } => match kind {
+                PromptKind::Note => Context::Note,
+                PromptKind::Resolve => Context::Resolve,
+            },
+            Mode::ConfirmEscalate { .. } => Context::Confirm,
+            Mode::Browse { .. } => Context::Browse,
+            Mode::Handoff { to: Some(_), .. } => Context::HandoffName,
+            Mode::Handoff { to: None, .. } => Context::HandoffNote,
+            Mode::ReadHandoff { .. } => Context::HandoffRead,
+        }
     }
 
     pub fn take_dirty(&mut self) -> bool {

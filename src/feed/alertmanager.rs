@@ -111,7 +111,7 @@ impl AlertmanagerClient {
 
     /// Whether this feed can do `action` at all.
     pub fn supports(action: &Action) -> bool {
-        matches!(action, Action::Acknowledge { .. })
+        super::Capabilities::ALERTMANAGER.takes(action)
     }
 
     /// Acknowledge creates a silence; everything else is refused with why.

@@ -41,7 +41,7 @@ impl FeedClient {
     /// Whether `list` can answer only what changed since a cursor; when it
     /// cannot, every answer is the full list.
     pub fn incremental(&self) -> bool {
-        matches!(self, FeedClient::Hub(_))
+        self.capabilities().incremental
     }
 
     /// One incident with its timeline.
@@ -60,18 +60,12 @@ impl FeedClient {
         }
     }
 
-    /// Whether this feed can do `action` at all, so a key can say so up
-    /// front instead of failing after the responder pressed it.
-    pub fn supports(&self, action: &Action) -> bool {
+    /// What this feed can do.
+    pub fn capabilities(&self) -> Capabilities {
         match self {
-            FeedClient::Hub(_) => true,
-            FeedClient::Alertmanager(_) => AlertmanagerClient::supports(action),
+            FeedClient::Hub(_) => Capabilities::HUB,
+            FeedClient::Alertmanager(_) => Capabilities::ALERTMANAGER,
         }
-    }
-
-    /// Why this feed cannot do `action`, or `None` when it can.
-    pub fn unsupported_reason(&self, action: &Action) -> Option<String> {
-        (!self.supports(action)).then(|| alertmanager::unsupported(action))
     }
 
     /// The feed's base URL.
@@ -81,10 +75,78 @@ impl FeedClient {
             FeedClient::Alertmanager(c) => c.base(),
         }
     }
+}
 
-    /// Whether the feed takes a shift hand-off (only the hub keeps them).
-    pub fn supports_handoff(&self) -> bool {
-        matches!(self, FeedClient::Hub(_))
+/// What a feed can do: one value, asked by the console before a key sends
+/// anything, so that what the feed cannot do is refused at once, in words,
+/// rather than failing on the wire.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Capabilities {
+    pub acknowledge: bool,
+    pub escalate: bool,
+    pub resolve: bool,
+    pub note: bool,
+    /// Ticks of runbook steps, shared with the team.
+    pub steps: bool,
+    /// Takes a shift hand-off (the hub keeps them).
+    pub handoff: bool,
+    /// Answers a poll with only what changed since a cursor.
+    pub incremental: bool,
+}
+
+impl Capabilities {
+    /// The oncall hub: everything.
+    pub const HUB: Capabilities = Capabilities {
+        acknowledge: true,
+        escalate: true,
+        resolve: true,
+        note: true,
+        steps: true,
+        handoff: true,
+        incremental: true,
+    };
+
+    /// An Alertmanager polled directly: acknowledge (a silence), no more.
+    pub const ALERTMANAGER: Capabilities = Capabilities {
+        acknowledge: true,
+        escalate: false,
+        resolve: false,
+        note: false,
+        steps: false,
+        handoff: false,
+        incremental: false,
+    };
+
+    /// Whether the feed takes `action`.
+    pub fn takes(&self, action: &Action) -> bool {
+        match action {
+            Action::Acknowledge { .. } => self.acknowledge,
+            Action::Escalate { .. } => self.escalate,
+            Action::Resolve { .. } => self.resolve,
+            Action::Note { .. } => self.note,
+            Action::Step { .. } => self.steps,
+        }
+    }
+
+    /// Why the feed does not take `action`, or `None` when it does. Only an
+    /// Alertmanager lacks anything, so the words say what would do it.
+    pub fn refusal(&self, action: &Action) -> Option<String> {
+        if self.takes(action) {
+            return None;
+        }
+        Some(match action {
+            // Said as `e` is pressed, before any confirm line: a sentence.
+            Action::Escalate { .. } => {
+                "Escalation needs the oncall hub; this feed is Alertmanager.".to_string()
+            }
+            other => alertmanager::unsupported(other),
+        })
+    }
+
+    /// Why the feed does not take a hand-off, or `None` when it does.
+    pub fn handoff_refusal(&self) -> Option<String> {
+        (!self.handoff)
+            .then(|| "Hand-off needs the oncall hub; this feed is Alertmanager.".to_string())
     }
 }
 
@@ -97,5 +159,54 @@ impl From<HubClient> for FeedClient {
 impl From<AlertmanagerClient> for FeedClient {
     fn from(c: AlertmanagerClient) -> Self {
         FeedClient::Alertmanager(c)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::*;
+
+    #[test]
+    fn a_hub_does_everything_and_an_alertmanager_acknowledges_only() {
+        let hub = HubClient::new(
+            "http://127.0.0.1:1",
+            "t".into(),
+            "T",
+            Duration::from_secs(1),
+        );
+        let hub = FeedClient::from(hub.unwrap());
+        let am = AlertmanagerClient::new(AlertmanagerSettings {
+            base: "http://127.0.0.1:1".into(),
+            matchers: Vec::new(),
+            silence: Duration::from_secs(60),
+            responder: "alex".into(),
+            token: None,
+            token_env: None,
+            timeout: Duration::from_secs(1),
+        });
+        let am = FeedClient::from(am.unwrap());
+        let actions = [
+            Action::Acknowledge { version: None },
+            Action::Escalate { note: None },
+            Action::Resolve { note: None },
+            Action::Note { text: "x".into() },
+            Action::Step {
+                runbook: "disk".into(),
+                step: 0,
+                done: true,
+                text: None,
+            },
+        ];
+        for action in &actions {
+            assert_eq!(hub.capabilities().refusal(action), None, "{action:?}");
+            let am_takes = matches!(action, Action::Acknowledge { .. });
+            assert_eq!(am.capabilities().takes(action), am_takes, "{action:?}");
+            assert_eq!(am.capabilities().refusal(action).is_none(), am_takes);
+        }
+        assert_eq!(hub.capabilities().handoff_refusal(), None);
+        assert!(am.capabilities().handoff_refusal().is_some());
+        assert!(hub.incremental() && !am.incremental());
     }
 }

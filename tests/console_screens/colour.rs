@@ -18,7 +18,7 @@ fn without_colour_status_severity_selection_and_focus_stay_readable() {
             .any(|c| c.fg != Color::Reset || c.bg != Color::Reset);
         assert!(any_colour, "{w}x{h}: the screen has colour to take away");
 
-        m.monochrome = true;
+        m.setup.monochrome = true;
         let plain = draw(&m, w, h);
         let buffer = plain.backend().buffer();
         for (i, cell) in buffer.content.iter().enumerate() {

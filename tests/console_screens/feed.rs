@@ -27,7 +27,7 @@ fn colour_of(t: &Terminal<TestBackend>, needle: &str) -> Option<Color> {
 fn offline_with_no_copy_says_nothing_is_known() {
     for (w, h) in SIZES {
         let feed = FeedStatus::new("team hub", Duration::from_secs(2));
-        let mut m = Model::new("alex".into(), feed, Arc::new(Library::shipped()), t0());
+        let mut m = new_model(feed);
         update(&mut m, Msg::Resize(w, h));
         update(&mut m, failed());
         let screen = text(&draw(&m, w, h));
@@ -43,12 +43,7 @@ fn offline_with_no_copy_says_nothing_is_known() {
         }
     }
     // An empty answer is one: nothing open.
-    let mut quiet = Model::new(
-        "alex".into(),
-        FeedStatus::new("team hub", Duration::from_secs(2)),
-        Arc::new(Library::shipped()),
-        t0(),
-    );
+    let mut quiet = new_model(FeedStatus::new("team hub", Duration::from_secs(2)));
     update(
         &mut quiet,
         Msg::Feed(FeedEvent::Polled {

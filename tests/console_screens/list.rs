@@ -58,7 +58,7 @@ fn a_list_longer_than_its_pane_says_how_many_rows_are_out_of_sight() {
                 resume: None,
             }),
         );
-        let below = m.visible.len() - rows;
+        let below = m.list.visible.len() - rows;
         let first = text(&draw(&m, w, h));
         assert!(
             first.contains(&format!(" 0 above · {below} below ")),

@@ -134,7 +134,7 @@ fn after_resolving_the_cursor_stays_on_its_row() {
             }),
         );
         let screen = text(&draw(&m, w, h));
-        assert_eq!(m.selected, Some(15), "{w}x{h}");
+        assert_eq!(m.list.selected, Some(15), "{w}x{h}");
         assert!(
             screen.contains("┌ #15 critical · acknowledged"),
             "{w}x{h}:\n{screen}"

@@ -21,11 +21,12 @@ impl Model {
     /// What the clock alone would change on screen at `now`.
     pub fn clock_face(&self, now: DateTime<Utc>) -> ClockFace {
         let rows = layout::list_rows(self.size, self.zoom());
-        let end = (self.list_offset + rows).min(self.visible.len());
-        let start = self.list_offset.min(end);
-        let mut ages: Vec<String> = self.visible[start..end]
+        let list = &self.list;
+        let end = (list.offset + rows).min(list.visible.len());
+        let start = list.offset.min(end);
+        let mut ages: Vec<String> = list.visible[start..end]
             .iter()
-            .filter_map(|&i| self.incidents.get(i))
+            .filter_map(|&i| list.incidents.get(i))
             .map(|inc| age(now, inc.created_at))
             .collect();
         // The detail pane says "opened … ago" of the selection, which the

@@ -5,6 +5,8 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 
+use crate::feed::Capabilities;
+
 /// The feed as the top bar tells it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FeedStatus {
@@ -15,9 +17,9 @@ pub struct FeedStatus {
     pub unavailable: Option<String>,
     pub last_ok: Option<DateTime<Utc>>,
     pub last_error: Option<String>,
-    /// An oncall hub (escalation, notes, steps, hand-off) rather than an
-    /// Alertmanager polled directly (acknowledge only).
-    pub hub: bool,
+    /// What the feed can do: a hub everything, an Alertmanager polled
+    /// directly acknowledge only. Keys ask it before sending anything.
+    pub capabilities: Capabilities,
     /// The feed has been stale for more than a minute and the responder was
     /// told (the bell rang once); cleared when it answers again.
     pub alarmed: bool,
@@ -44,7 +46,7 @@ impl FeedStatus {
             unavailable: None,
             last_ok: None,
             last_error: None,
-            hub: true,
+            capabilities: Capabilities::HUB,
             alarmed: false,
         }
     }

@@ -1,8 +1,59 @@
-//! The list's order, filter, ages and how wide its columns need to be.
+//! The incident list: every incident known, the ones the filter shows in
+//! order, the selection, and how wide its columns need to be; its order,
+//! filter and ages.
+use std::sync::Arc;
+
 use chrono::{DateTime, Utc};
 use unicode_width::UnicodeWidthStr;
 
+use crate::feed::Resume;
 use crate::incident::{Incident, Status};
+
+#[derive(Debug, Clone, Default)]
+pub struct List {
+    /// Every incident known, in no particular order (`visible` is sorted).
+    /// Shared with a cache write in progress (which then holds the list as
+    /// it was); a change while one runs copies it, otherwise nothing does.
+    pub incidents: Arc<Vec<Incident>>,
+    /// Indexes into `incidents` that pass the filter, in order: open before
+    /// resolved, most severe, newest.
+    pub visible: Vec<usize>,
+    /// Open incidents by severity, most severe first; counted when the list
+    /// changes (in `selection::rebuild`, which every change of `incidents`
+    /// goes through), not on every frame.
+    pub open_counts: [usize; 4],
+    /// How wide the list's id, service and owner columns need to be; also
+    /// measured where the list is rebuilt.
+    pub widest: Widest,
+    /// The feed's cursor that `incidents` are as of (see `feed::Resume`).
+    pub resume: Option<Resume>,
+    pub filter: String,
+    /// Position in `visible`, and the incident there (kept when the list moves).
+    pub cursor: usize,
+    pub selected: Option<u64>,
+    /// First row of the list on screen.
+    pub offset: usize,
+    /// The (id, version) of the selected incident that the matched runbooks
+    /// and the detail were last brought up to date for.
+    pub synced: Option<(u64, u64)>,
+}
+
+impl List {
+    /// Found through the cursor, which is where the selection is; a search
+    /// of the whole list is only the fallback (this runs on every frame).
+    pub fn selected_incident(&self) -> Option<&Incident> {
+        let id = self.selected?;
+        self.visible
+            .get(self.cursor)
+            .and_then(|&i| self.incidents.get(i))
+            .filter(|inc| inc.id == id)
+            .or_else(|| self.incident(id))
+    }
+
+    pub fn incident(&self, id: u64) -> Option<&Incident> {
+        self.incidents.iter().find(|i| i.id == id)
+    }
+}
 
 /// Sort order of the list: what needs a human first.
 pub fn sort_key(

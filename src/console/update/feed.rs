@@ -5,7 +5,7 @@ use std::sync::Arc;
 use super::super::model::{Model, stale_for};
 use super::super::msg::Command;
 use super::selection;
-use crate::feed::{FeedError, FeedEvent, WorkerEvent};
+use crate::feed::{Action, FeedError, FeedEvent, WorkerEvent};
 use crate::incident::{Incident, level_name};
 
 pub fn on_feed(model: &mut Model, event: FeedEvent) -> Vec<Command> {
@@ -16,7 +16,8 @@ pub fn on_feed(model: &mut Model, event: FeedEvent) -> Vec<Command> {
             resume,
         } => {
             // What was already there when the console started rings nothing.
-            let ring = model.bell && model.feed.last_ok.is_some() && reaches_me(model, &incidents);
+            let ring =
+                model.setup.bell && model.feed.last_ok.is_some() && reaches_me(model, &incidents);
             answered(model);
             if full {
                 replace_open(model, incidents);
@@ -24,10 +25,10 @@ pub fn on_feed(model: &mut Model, event: FeedEvent) -> Vec<Command> {
                 merge(model, incidents);
             }
             // The list is now as of this cursor: the two are saved together.
-            model.resume = resume;
+            model.list.resume = resume;
             selection::rebuild(model);
             model.dirty = true;
-            model.cache_due = true;
+            model.cache.due = true;
             if ring {
                 return vec![Command::Bell];
             }
@@ -43,7 +44,7 @@ pub fn on_feed(model: &mut Model, event: FeedEvent) -> Vec<Command> {
             if model.oncall.as_ref() != Some(&oncall) {
                 model.oncall = Some(oncall);
                 model.dirty = true;
-                model.cache_due = true;
+                model.cache.due = true;
             }
             super::handoff::received(model, handoff);
         }
@@ -81,7 +82,7 @@ pub fn watch(model: &mut Model) -> Vec<Command> {
     }
     model.feed.alarmed = true;
     model.dirty = true;
-    if model.bell {
+    if model.setup.bell {
         vec![Command::Bell]
     } else {
         Vec::new()
@@ -93,7 +94,7 @@ pub fn watch(model: &mut Model) -> Vec<Command> {
 fn reaches_me(model: &Model, incoming: &[Incident]) -> bool {
     let me = model.responder.as_str();
     let known: std::collections::HashMap<u64, &Incident> =
-        model.incidents.iter().map(|i| (i.id, i)).collect();
+        model.list.incidents.iter().map(|i| (i.id, i)).collect();
     incoming.iter().any(|inc| {
         inc.owner.as_deref() == Some(me)
             && inc.status == crate::incident::Status::Triggered
@@ -107,31 +108,30 @@ fn reaches_me(model: &Model, incoming: &[Incident]) -> bool {
 /// responder saw them resolve this shift); open ones missing from the list
 /// were resolved or removed while we were not looking, so they go.
 fn replace_open(model: &mut Model, incidents: Vec<Incident>) {
-    if model.incidents.is_empty() {
-        model.incidents = Arc::new(incidents);
+    if model.list.incidents.is_empty() {
+        model.list.incidents = Arc::new(incidents);
         return;
     }
     let fresh: std::collections::HashSet<u64> = incidents.iter().map(|i| i.id).collect();
-    let keep = |i: &Incident| !i.status.is_open() && !fresh.contains(&i.id);
-    // When a cache write still holds the old list, only what stays is copied.
-    let kept: Vec<Incident> = match Arc::try_unwrap(std::mem::take(&mut model.incidents)) {
-        Ok(mut own) => {
-            own.retain(keep);
-            own
-        }
-        Err(shared) => shared.iter().filter(|i| keep(i)).cloned().collect(),
-    };
+    // Only what stays is copied: the old list may be shared with a cache
+    // write still under way, which keeps it as it was.
+    let kept = model
+        .list
+        .incidents
+        .iter()
+        .filter(|i| !i.status.is_open() && !fresh.contains(&i.id))
+        .cloned();
     // The few kept join the many arrived, not the other way round: the new
     // list is the one just parsed, never a copy of it.
     let mut list = incidents;
     list.extend(kept);
-    model.incidents = Arc::new(list);
+    model.list.incidents = Arc::new(list);
 }
 
 /// Takes each changed incident unless we already hold a newer version of it.
 /// One index of the list serves the whole batch, so a busy feed stays cheap.
 fn merge(model: &mut Model, changed: Vec<Incident>) {
-    let list = Arc::make_mut(&mut model.incidents);
+    let list = Arc::make_mut(&mut model.list.incidents);
     let mut index: std::collections::HashMap<u64, usize> = list
         .iter()
         .enumerate()
@@ -152,11 +152,12 @@ fn merge(model: &mut Model, changed: Vec<Incident>) {
 /// An incident with its timeline, from an action's answer or a fetch.
 fn store_detail(model: &mut Model, inc: Incident) {
     if model
-        .details
+        .detail
+        .fetched
         .get(&inc.id)
         .is_none_or(|d| d.version <= inc.version)
     {
-        model.details.insert(inc.id, inc.clone());
+        model.detail.fetched.insert(inc.id, inc.clone());
     }
     let mut listed = inc;
     listed.timeline.clear();
@@ -176,46 +177,31 @@ pub fn on_worker(model: &mut Model, event: WorkerEvent) -> Vec<Command> {
             Err(e) => tracing::warn!("fetching #{id}: {e}"),
         },
         WorkerEvent::Queued { ticket, what } => {
-            if let Some(p) = ticket.and_then(|t| model.pending.get_mut(&t)) {
+            if let Some(p) = ticket.and_then(|t| model.actions.pending.get_mut(&t)) {
                 p.queued = true;
             }
             model.warn(format!("Queued {what}: the hub cannot be reached; it goes out by itself, in order, once the hub answers."));
         }
-        WorkerEvent::Waiting(n) => model.waiting = n,
+        WorkerEvent::Waiting(n) => model.actions.waiting = n,
         WorkerEvent::Replayed { what, result } => match result {
             Ok(()) => model.say(format!("Sent {what}, kept from before.")),
             Err(e) => model.warn(format!("The hub refused {what}, kept from before: {e}.")),
         },
         WorkerEvent::SetAside(aside) => model.warn(aside.to_string()),
         WorkerEvent::Acted { ticket, id, result } => {
-            let verb = model
-                .pending
-                .get(&ticket)
-                .map_or("change", |p| p.action.verb());
+            let action = model.actions.pending.get(&ticket).map(|p| p.action.clone());
             match result {
                 Ok(inc) => {
-                    model.say(done_message(verb, &inc));
+                    model.say(done_message(action.as_ref(), &inc));
                     // Still pending while the list moves: a resolve sent from
                     // here leaves the cursor where it was (see `rebuild`).
                     store_detail(model, inc);
-                    model.pending.remove(&ticket);
-                }
-                Err(FeedError::Rejected {
-                    message, incident, ..
-                }) => {
-                    model.pending.remove(&ticket);
-                    model.warn(format!("Could not {verb} #{id}: {message}."));
-                    if let Some(current) = incident {
-                        store_detail(model, *current);
-                    }
-                }
-                Err(e) if e.is_transient() => {
-                    model.pending.remove(&ticket);
-                    model.warn(format!("Could not {verb} #{id}: {e}. Nothing was changed; try again when the hub is back."));
+                    model.actions.pending.remove(&ticket);
                 }
                 Err(e) => {
-                    model.pending.remove(&ticket);
-                    model.warn(format!("Could not {verb} #{id}: {e}."));
+                    model.actions.pending.remove(&ticket);
+                    let verb = action.as_ref().map_or("change", Action::verb);
+                    not_done(model, verb, id, e);
                 }
             }
         }
@@ -223,15 +209,38 @@ pub fn on_worker(model: &mut Model, event: WorkerEvent) -> Vec<Command> {
     Vec::new()
 }
 
-fn done_message(verb: &str, inc: &Incident) -> String {
+/// A change the hub did not make: why, and the incident as it is now when
+/// the hub says.
+fn not_done(model: &mut Model, verb: &str, id: u64, e: FeedError) {
+    match e {
+        FeedError::Rejected {
+            message, incident, ..
+        } => {
+            model.warn(format!("Could not {verb} #{id}: {message}."));
+            if let Some(current) = incident {
+                store_detail(model, *current);
+            }
+        }
+        e if e.is_transient() => model.warn(format!(
+            "Could not {verb} #{id}: {e}. Nothing was changed; try again when the hub is back."
+        )),
+        e => model.warn(format!("Could not {verb} #{id}: {e}.")),
+    }
+}
+
+fn done_message(action: Option<&Action>, inc: &Incident) -> String {
     let id = inc.id;
-    match verb {
-        "acknowledge" => format!("Acknowledged #{id}: it is yours."),
-        "escalate" => format!("Escalated #{id} to {}.", level_name(inc.escalation_level)),
-        "resolve" => format!("Resolved #{id}."),
-        "note" => format!("Note added to #{id}."),
-        "tick" => format!("Step ticked on #{id}; the team sees it."),
-        "untick" => format!("Step unticked on #{id}."),
-        other => format!("Done: {other} #{id}."),
+    match action {
+        Some(Action::Acknowledge { .. }) => format!("Acknowledged #{id}: it is yours."),
+        Some(Action::Escalate { .. }) => {
+            format!("Escalated #{id} to {}.", level_name(inc.escalation_level))
+        }
+        Some(Action::Resolve { .. }) => format!("Resolved #{id}."),
+        Some(Action::Note { .. }) => format!("Note added to #{id}."),
+        Some(Action::Step { done: true, .. }) => {
+            format!("Step ticked on #{id}; the team sees it.")
+        }
+        Some(Action::Step { done: false, .. }) => format!("Step unticked on #{id}."),
+        None => format!("Done: change #{id}."),
     }
 }

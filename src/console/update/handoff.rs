@@ -3,7 +3,7 @@
 use std::collections::BTreeSet;
 
 use chrono::Duration;
-use crossterm::event::{KeyCode, KeyEvent};
+use crossterm::event::KeyEvent;
 
 use super::super::input::LineInput;
 use super::super::keys::{self, Context, KeyAction};
@@ -21,15 +21,15 @@ pub fn start(model: &mut Model) -> Vec<Command> {
         model.warn(format!("No hand-off without a feed: {why}."));
         return Vec::new();
     }
-    if !model.feed.hub {
-        model.warn("Hand-off needs the oncall hub; this feed is Alertmanager.");
+    if let Some(why) = model.feed.capabilities.handoff_refusal() {
+        model.warn(why);
         return Vec::new();
     }
-    if model.handoff_preparing {
+    if model.handoff.preparing {
         model.say("Still composing the hand-off…");
         return Vec::new();
     }
-    model.handoff_preparing = true;
+    model.handoff.preparing = true;
     model.say("Composing the hand-off from your shift…");
     vec![Command::Feed(Request::PrepareHandoff {
         me: model.responder.clone(),
@@ -38,7 +38,7 @@ pub fn start(model: &mut Model) -> Vec<Command> {
 }
 
 pub fn ready(model: &mut Model, result: Result<Shift, FeedError>) {
-    model.handoff_preparing = false;
+    model.handoff.preparing = false;
     match result {
         Ok(shift) => {
             let to = shift.to.is_none().then(LineInput::default);
@@ -55,8 +55,9 @@ pub fn ready(model: &mut Model, result: Result<Shift, FeedError>) {
             // it from what this console saw; it is saved and sent later.
             let shift = from_console(model);
             let to = shift.to.is_none().then(LineInput::default);
+            let enter = keys::keys_for(Context::HandoffNote, &[KeyAction::Submit]);
             model.warn(format!(
-                "{e}: the note comes from what this console saw; Enter saves it and sends it once the hub answers."
+                "{e}: the note comes from what this console saw; {enter} saves it and sends it once the hub answers."
             ));
             model.mode = Mode::Handoff {
                 shift: Box::new(shift),
@@ -85,10 +86,11 @@ fn from_console(model: &Model) -> Shift {
         .map(|n| n.who.clone())
         .filter(|who| *who != me);
     let mut incidents = model
+        .list
         .incidents
         .iter()
         .filter(|i| i.status.is_open() || i.updated_at >= since)
-        .map(|i| match model.details.get(&i.id) {
+        .map(|i| match model.detail.fetched.get(&i.id) {
             Some(d) if d.version >= i.version => d.clone(),
             _ => i.clone(),
         })
@@ -106,47 +108,58 @@ fn from_console(model: &Model) -> Shift {
 
 /// Keys while the composed note is open: the keys that do not type scroll
 /// the note (its later sections are read before Enter sends them), the rest
-/// edit the line being written.
-pub fn key(model: &mut Model, mut draft: Draft, key: KeyEvent) -> Vec<Command> {
-    if key.code == KeyCode::Esc {
-        model.say("Hand-off cancelled; nothing was sent.");
-        return Vec::new();
-    }
-    if let Some(action) = keys::lookup_in(Context::Handoff, &key) {
-        draft.scroll = scrolled(model, &draft, action);
-        model.mode = draft.into_mode();
-        return Vec::new();
-    }
-    if let Some(input) = &mut draft.to {
-        if key.code == KeyCode::Enter {
-            let name = input.text().trim().to_string();
-            if name.is_empty() {
-                model.warn("Say who takes over: the rota names nobody.");
-            } else {
-                draft.shift.to = Some(name);
-                draft.to = None;
-                model.message = None;
-            }
-        } else {
-            input.handle(&key);
+/// edit the line being written (the name first, when the rota names nobody).
+pub fn key(
+    model: &mut Model,
+    mut draft: Draft,
+    action: Option<KeyAction>,
+    key: &KeyEvent,
+) -> Vec<Command> {
+    match action {
+        Some(KeyAction::Cancel) => {
+            model.say("Hand-off cancelled; nothing was sent.");
+            return Vec::new();
         }
-        model.mode = draft.into_mode();
-        return Vec::new();
+        Some(KeyAction::Submit) if draft.to.is_none() => return send(model, &draft),
+        Some(KeyAction::Submit) => take_name(model, &mut draft),
+        Some(scroll) => draft.scroll = scrolled(model, &draft, scroll),
+        None => match &mut draft.to {
+            Some(input) => {
+                input.handle(key);
+            }
+            None => {
+                draft.words.handle(key);
+                // The words are the note's last lines: a shorter note scrolls less.
+                draft.scroll = draft.scroll.min(last_scroll(model, &draft));
+            }
+        },
     }
-    if key.code != KeyCode::Enter {
-        draft.words.handle(&key);
-        // The words are the note's last lines: a shorter note scrolls less.
-        draft.scroll = draft.scroll.min(last_scroll(model, &draft));
-        model.mode = draft.into_mode();
-        return Vec::new();
+    model.mode = draft.into_mode();
+    Vec::new()
+}
+
+/// Enter on the name: whom the hand-off goes to, when the rota names nobody.
+fn take_name(model: &mut Model, draft: &mut Draft) {
+    let Some(input) = &draft.to else { return };
+    let name = input.text().trim().to_string();
+    if name.is_empty() {
+        model.warn("Say who takes over: the rota names nobody.");
+    } else {
+        draft.shift.to = Some(name);
+        draft.to = None;
+        model.message = None;
     }
+}
+
+/// Enter on the note: saved, then sent.
+fn send(model: &mut Model, draft: &Draft) -> Vec<Command> {
     let note = handoff::compose(&draft.shift, &model.library, draft.words.text());
     model.say("Saving the note, then handing over…");
     vec![Command::Feed(Request::SendHandoff {
         from: model.responder.clone(),
         to: draft.shift.to.clone(),
         note,
-        dir: model.data_dir.join("handoffs"),
+        dir: model.setup.data_dir.join("handoffs"),
         now: model.now,
     })]
 }
@@ -220,7 +233,7 @@ pub fn handed_off(
 /// dismissed, or belongs to a shift that is over.
 pub fn received(model: &mut Model, handoff: Option<Handoff>) {
     let Some(h) = handoff else { return };
-    if h.to != model.responder || model.handoff_dismissed == Some(h.id) {
+    if h.to != model.responder || model.handoff.dismissed == Some(h.id) {
         return;
     }
     let current = h
@@ -228,9 +241,13 @@ pub fn received(model: &mut Model, handoff: Option<Handoff>) {
         .map_or(model.now - h.at < Duration::hours(24), |until| {
             model.now < until
         });
-    let new = model.handoff.as_ref().is_none_or(|old| old.id != h.id);
+    let new = model
+        .handoff
+        .received
+        .as_ref()
+        .is_none_or(|old| old.id != h.id);
     if new && current {
-        model.handoff = Some(h);
+        model.handoff.received = Some(h);
         model.dirty = true;
         open_if_idle(model);
     }
@@ -238,34 +255,33 @@ pub fn received(model: &mut Model, handoff: Option<Handoff>) {
 
 /// Opens the unread note when the keyboard is free (not mid-prompt).
 pub fn open_if_idle(model: &mut Model) {
-    let unread = model
-        .handoff
-        .as_ref()
-        .is_some_and(|h| model.handoff_dismissed != Some(h.id));
-    if unread && model.mode == Mode::Normal {
+    if model.handoff.unread().is_some() && model.mode == Mode::Normal {
         model.mode = Mode::ReadHandoff { scroll: 0 };
         model.dirty = true;
     }
 }
 
-/// Keys while reading the note: scroll, or dismiss with Enter/Esc/q.
-pub fn read_key(model: &mut Model, scroll: u16, key: KeyEvent) -> Vec<Command> {
-    let scroll = match key.code {
-        KeyCode::Enter | KeyCode::Esc | KeyCode::Char('q') => {
-            let id = model.handoff.as_ref().map(|h| h.id);
-            model.handoff_dismissed = id;
+/// Keys while reading the note: scroll, or dismiss it.
+pub fn read_key(model: &mut Model, scroll: u16, action: Option<KeyAction>) -> Vec<Command> {
+    let scroll = match action {
+        Some(KeyAction::Dismiss) => {
+            let id = model.handoff.received.as_ref().map(|h| h.id);
+            model.handoff.dismissed = id;
             model.say("Hand-off note dismissed.");
             return id
                 .map(|id| vec![Command::RememberDismissed(id)])
                 .unwrap_or_default();
         }
-        KeyCode::Char('j') | KeyCode::Down => scroll.saturating_add(1),
-        KeyCode::Char('k') | KeyCode::Up => scroll.saturating_sub(1),
-        KeyCode::PageDown | KeyCode::Char(' ') => scroll.saturating_add(10),
-        KeyCode::PageUp => scroll.saturating_sub(10),
-        KeyCode::Char('g') => 0,
+        Some(KeyAction::Down) => scroll.saturating_add(1),
+        Some(KeyAction::Up) => scroll.saturating_sub(1),
+        Some(KeyAction::PageDown) => scroll.saturating_add(READ_PAGE),
+        Some(KeyAction::PageUp) => scroll.saturating_sub(READ_PAGE),
+        Some(KeyAction::Top) => 0,
         _ => scroll,
     };
     model.mode = Mode::ReadHandoff { scroll };
     Vec::new()
 }
+
+/// How far a page key scrolls the note being read.
+const READ_PAGE: u16 = 10;

@@ -1,18 +1,16 @@
 //! `update(&mut Model, Msg) -> Vec<Command>`: the console's whole behaviour,
 //! pure and testable without a terminal.
+mod actions;
 mod feed;
 mod handoff;
+mod keys;
 mod runbook;
 mod selection;
 
-use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use crossterm::event::KeyEventKind;
 
-use super::input::LineInput;
-use super::keys::{self, KeyAction};
-use super::model::{Focus, Mode, Model, Pending, PromptKind};
+use super::model::{Mode, Model};
 use super::msg::{Command, Msg};
-use crate::feed::{Action, Request};
-use crate::incident::Status;
 
 pub use runbook::{announce_problems, shown_runbook_id};
 
@@ -40,7 +38,7 @@ fn dispatch(model: &mut Model, msg: Msg) -> Vec<Command> {
         Msg::Key(key) if key.kind == KeyEventKind::Release => Vec::new(),
         Msg::Key(key) => {
             model.dirty = true;
-            on_key(model, key)
+            keys::on_key(model, key)
         }
         Msg::Paste(text) => {
             match &mut model.mode {
@@ -115,283 +113,15 @@ fn on_tick(model: &mut Model, now: chrono::DateTime<chrono::Utc>) -> Vec<Command
         model.dirty = true;
     }
     let spaced = model
-        .cache_saved
+        .cache
+        .saved
         .is_none_or(|t| (now - t).num_seconds() >= CACHE_EVERY_SECONDS);
-    if model.cache_due && spaced {
-        model.cache_due = false;
-        model.cache_saved = Some(now);
+    if model.cache.due && spaced {
+        model.cache.due = false;
+        model.cache.saved = Some(now);
         return vec![Command::SaveCache(Box::new(model.snapshot()))];
     }
     Vec::new()
-}
-
-fn on_key(model: &mut Model, key: KeyEvent) -> Vec<Command> {
-    match std::mem::take(&mut model.mode) {
-        Mode::Normal => on_normal_key(model, key),
-        Mode::Help => Vec::new(), // any key closes help
-        Mode::Filter(mut input) => {
-            match key.code {
-                KeyCode::Enter => {}
-                KeyCode::Esc => selection::set_filter(model, String::new()),
-                _ => {
-                    input.handle(&key);
-                    let filter = input.text().to_string();
-                    selection::set_filter(model, filter);
-                    model.mode = Mode::Filter(input);
-                }
-            }
-            Vec::new()
-        }
-        Mode::Prompt {
-            kind,
-            id,
-            mut input,
-        } => match key.code {
-            KeyCode::Esc => {
-                model.say("Cancelled.");
-                Vec::new()
-            }
-            KeyCode::Enter => submit_prompt(model, kind, id, input.text().trim()),
-            _ => {
-                input.handle(&key);
-                model.mode = Mode::Prompt { kind, id, input };
-                Vec::new()
-            }
-        },
-        Mode::ConfirmEscalate { id, .. } => match key.code {
-            KeyCode::Char('y') | KeyCode::Char('Y') | KeyCode::Enter => {
-                send(model, id, Action::Escalate { note: None })
-            }
-            _ => {
-                model.say("Escalation cancelled.");
-                Vec::new()
-            }
-        },
-        Mode::Handoff {
-            shift,
-            to,
-            words,
-            scroll,
-        } => handoff::key(
-            model,
-            handoff::Draft {
-                shift,
-                to,
-                words,
-                scroll,
-            },
-            key,
-        ),
-        Mode::ReadHandoff { scroll } => handoff::read_key(model, scroll, key),
-        Mode::Browse {
-            mut input,
-            mut hits,
-            mut cursor,
-        } => {
-            match key.code {
-                KeyCode::Esc => return Vec::new(),
-                KeyCode::Enter => {
-                    if let Some(hit) = hits.get(cursor) {
-                        runbook::pick(model, hit.id.clone());
-                    }
-                    return Vec::new();
-                }
-                KeyCode::Up => cursor = cursor.saturating_sub(1),
-                KeyCode::Down => cursor = (cursor + 1).min(hits.len().saturating_sub(1)),
-                KeyCode::Char('p') if key.modifiers.contains(KeyModifiers::CONTROL) => {
-                    cursor = cursor.saturating_sub(1)
-                }
-                KeyCode::Char('n') if key.modifiers.contains(KeyModifiers::CONTROL) => {
-                    cursor = (cursor + 1).min(hits.len().saturating_sub(1))
-                }
-                _ => {
-                    if input.handle(&key) {
-                        hits = crate::runbook::search::search(&model.library, input.text());
-                        cursor = 0;
-                    }
-                }
-            }
-            model.mode = Mode::Browse {
-                input,
-                hits,
-                cursor,
-            };
-            Vec::new()
-        }
-    }
-}
-
-fn on_normal_key(model: &mut Model, key: KeyEvent) -> Vec<Command> {
-    if key.code == KeyCode::Esc {
-        model.message = None;
-        if !model.filter.is_empty() {
-            selection::set_filter(model, String::new());
-        }
-        return Vec::new();
-    }
-    let Some(action) = keys::lookup(&key) else {
-        return Vec::new();
-    };
-    // What the last action said is read by now; this one may say its own.
-    model.message = None;
-    match action {
-        KeyAction::Quit => {
-            model.quit = true;
-            return vec![Command::Quit];
-        }
-        KeyAction::Help => model.mode = Mode::Help,
-        KeyAction::Filter => model.mode = Mode::Filter(LineInput::with_text(&model.filter)),
-        KeyAction::SwitchFocus => {
-            model.focus = match model.focus {
-                Focus::List => Focus::Runbook,
-                Focus::Runbook => Focus::List,
-            };
-            // Zoomed, the other pane fills the screen now.
-            selection::keep_cursor_visible(model);
-        }
-        KeyAction::Zoom => {
-            model.zoomed = !model.zoomed;
-            selection::keep_cursor_visible(model);
-        }
-        KeyAction::TimelineDown => selection::scroll_timeline(model, 1),
-        KeyAction::TimelineUp => selection::scroll_timeline(model, -1),
-        KeyAction::Up
-        | KeyAction::Down
-        | KeyAction::PageUp
-        | KeyAction::PageDown
-        | KeyAction::Top
-        | KeyAction::Bottom => match model.focus {
-            Focus::List => selection::move_by(model, action),
-            Focus::Runbook => runbook::move_cursor(model, action),
-        },
-        KeyAction::PickRunbook(n) => runbook::pick_match(model, usize::from(n)),
-        KeyAction::Browse => runbook::start_browse(model),
-        KeyAction::Handoff => return handoff::start(model),
-        KeyAction::TickStep => return runbook::tick(model),
-        KeyAction::Copy => return runbook::copy(model),
-        KeyAction::Open => return runbook::open(model),
-        KeyAction::Acknowledge | KeyAction::Escalate | KeyAction::Resolve | KeyAction::Note => {
-            return on_incident_key(model, action);
-        }
-    }
-    Vec::new()
-}
-
-/// The keys that change an incident: checked here against what we know, so
-/// a refusal the hub would give anyway is said at once and in plain words.
-fn on_incident_key(model: &mut Model, action: KeyAction) -> Vec<Command> {
-    let Some(inc) = model.selected_incident() else {
-        model.warn("No incident selected.");
-        return Vec::new();
-    };
-    let (id, status, version, level, owner) = (
-        inc.id,
-        inc.status,
-        inc.version,
-        inc.escalation_level,
-        inc.owner.clone(),
-    );
-    match action {
-        KeyAction::Acknowledge => match status {
-            Status::Resolved => model.warn(format!("#{id} is resolved; nothing to acknowledge.")),
-            Status::Acknowledged if owner.as_deref() == Some(model.responder.as_str()) => {
-                model.say(format!("#{id} is already yours."));
-            }
-            _ => {
-                return send(
-                    model,
-                    id,
-                    Action::Acknowledge {
-                        version: Some(version),
-                    },
-                );
-            }
-        },
-        KeyAction::Escalate => {
-            if status == Status::Resolved {
-                model.warn(format!("#{id} is resolved; nothing to escalate."));
-            } else if !model.feed.hub {
-                model.warn("Escalation needs the oncall hub; this feed is Alertmanager.");
-            } else {
-                match model.incident(id).map(|inc| model.escalation_target(inc)) {
-                    Some(Err(why)) => model.warn(why),
-                    _ => model.mode = Mode::ConfirmEscalate { id, from: level },
-                }
-            }
-        }
-        KeyAction::Resolve | KeyAction::Note if !model.feed.hub => {
-            let action = if action == KeyAction::Note {
-                Action::Note {
-                    text: String::new(),
-                }
-            } else {
-                Action::Resolve { note: None }
-            };
-            model.warn(crate::feed::alertmanager::unsupported(&action));
-        }
-        KeyAction::Resolve => {
-            if status == Status::Resolved {
-                model.say(format!("#{id} is already resolved."));
-            } else {
-                model.mode = Mode::Prompt {
-                    kind: PromptKind::Resolve,
-                    id,
-                    input: LineInput::default(),
-                };
-            }
-        }
-        KeyAction::Note => {
-            model.mode = Mode::Prompt {
-                kind: PromptKind::Note,
-                id,
-                input: LineInput::default(),
-            }
-        }
-        _ => {}
-    }
-    Vec::new()
-}
-
-fn submit_prompt(model: &mut Model, kind: PromptKind, id: u64, text: &str) -> Vec<Command> {
-    match kind {
-        PromptKind::Note if text.is_empty() => {
-            model.warn("The note is empty; nothing sent.");
-            Vec::new()
-        }
-        PromptKind::Note => send(
-            model,
-            id,
-            Action::Note {
-                text: text.to_string(),
-            },
-        ),
-        PromptKind::Resolve => {
-            let note = (!text.is_empty()).then(|| text.to_string());
-            send(model, id, Action::Resolve { note })
-        }
-    }
-}
-
-/// Hands an action to the worker and marks it pending until the hub answers.
-/// An Alertmanager feed takes acknowledgements only: the rest are refused
-/// here, in words, rather than failing on the wire.
-fn send(model: &mut Model, id: u64, action: Action) -> Vec<Command> {
-    if !model.feed.hub && !matches!(action, Action::Acknowledge { .. }) {
-        model.warn(crate::feed::alertmanager::unsupported(&action));
-        return Vec::new();
-    }
-    let ticket = model.next_ticket;
-    model.next_ticket += 1;
-    model.say(format!("Sending {} for #{id}…", action.verb()));
-    model.pending.insert(
-        ticket,
-        Pending {
-            id,
-            action: action.clone(),
-            queued: false,
-        },
-    );
-    vec![Command::Feed(Request::Act { ticket, id, action })]
 }
 
 #[cfg(test)]

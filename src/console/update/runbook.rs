@@ -1,21 +1,24 @@
 //! The runbook pane: which runbook is shown, its cursor and scroll, ticking
 //! its steps, copying its code blocks, opening it outside, and the search.
-use super::super::keys::KeyAction;
+use crossterm::event::KeyEvent;
+
+use super::super::input::LineInput;
+use super::super::keys::{self, KeyAction};
 use super::super::layout;
 use super::super::model::{Focus, Mode, Model, RunbookView};
 use super::super::msg::Command;
-use super::send;
+use super::actions::send;
 use crate::feed::Action;
 use crate::runbook::markdown;
-use crate::runbook::search;
+use crate::runbook::search::{self, Hit};
 
 /// The runbook shown: one picked from the search, else the chosen match,
 /// else first response (a responder always has somewhere to start).
 pub fn shown_runbook_id(model: &Model) -> Option<String> {
-    if let Some(id) = &model.runbook_pick {
+    if let Some(id) = &model.runbook.pick {
         return Some(id.clone());
     }
-    match model.matches.get(model.runbook_choice) {
+    match model.runbook.matches.get(model.runbook.choice) {
         Some(m) => Some(m.id.clone()),
         None => model.library.get("first-response").map(|r| r.id.clone()),
     }
@@ -25,30 +28,32 @@ pub fn shown_runbook_id(model: &Model) -> Option<String> {
 /// changed; drawing then only slices lines.
 pub fn refresh(model: &mut Model) {
     let Some(id) = shown_runbook_id(model) else {
-        model.runbook = None;
+        model.runbook.view = None;
         return;
     };
     let (width, _) = layout::runbook_text(model.size, model.zoom_of(Focus::Runbook));
     let done = model
+        .list
         .selected
         .map(|inc| model.steps_done(inc, &id))
         .unwrap_or_default();
     let fresh = model
         .runbook
+        .view
         .as_ref()
         .is_some_and(|r| r.id == id && r.width == width && r.done == done);
     if fresh {
         return;
     }
     let Some(rb) = model.library.get(&id) else {
-        model.runbook = None;
+        model.runbook.view = None;
         return;
     };
     let doc = markdown::render(&rb.body, width, &done);
     let last = doc.lines.len().saturating_sub(1);
-    model.runbook_cursor = model.runbook_cursor.min(last);
-    model.runbook_scroll = model.runbook_scroll.min(last);
-    model.runbook = Some(RunbookView {
+    model.runbook.cursor = model.runbook.cursor.min(last);
+    model.runbook.scroll = model.runbook.scroll.min(last);
+    model.runbook.view = Some(RunbookView {
         id,
         width,
         done,
@@ -59,12 +64,12 @@ pub fn refresh(model: &mut Model) {
 
 /// Back to the top of whatever runbook is shown next.
 pub fn reset_position(model: &mut Model) {
-    model.runbook_scroll = 0;
-    model.runbook_cursor = 0;
+    model.runbook.scroll = 0;
+    model.runbook.cursor = 0;
 }
 
 fn lines(model: &Model) -> usize {
-    model.runbook.as_ref().map_or(0, |r| r.doc.lines.len())
+    model.runbook.view.as_ref().map_or(0, |r| r.doc.lines.len())
 }
 
 fn page(model: &Model) -> usize {
@@ -80,14 +85,14 @@ fn page(model: &Model) -> usize {
 pub fn move_cursor(model: &mut Model, action: KeyAction) {
     let last = lines(model).saturating_sub(1);
     let page = page(model);
-    model.runbook_cursor = match action {
-        KeyAction::Up => model.runbook_cursor.saturating_sub(1),
-        KeyAction::Down => model.runbook_cursor + 1,
-        KeyAction::PageUp => model.runbook_cursor.saturating_sub(page),
-        KeyAction::PageDown => model.runbook_cursor + page,
+    model.runbook.cursor = match action {
+        KeyAction::Up => model.runbook.cursor.saturating_sub(1),
+        KeyAction::Down => model.runbook.cursor + 1,
+        KeyAction::PageUp => model.runbook.cursor.saturating_sub(page),
+        KeyAction::PageDown => model.runbook.cursor + page,
         KeyAction::Top => 0,
         KeyAction::Bottom => last,
-        _ => model.runbook_cursor,
+        _ => model.runbook.cursor,
     }
     .min(last);
     show_cursor(model);
@@ -96,28 +101,34 @@ pub fn move_cursor(model: &mut Model, action: KeyAction) {
 /// Scrolls so the cursor's line is on screen.
 fn show_cursor(model: &mut Model) {
     let page = page(model);
-    if model.runbook_cursor < model.runbook_scroll {
-        model.runbook_scroll = model.runbook_cursor;
-    } else if model.runbook_cursor >= model.runbook_scroll + page {
-        model.runbook_scroll = model.runbook_cursor + 1 - page;
+    if model.runbook.cursor < model.runbook.scroll {
+        model.runbook.scroll = model.runbook.cursor;
+    } else if model.runbook.cursor >= model.runbook.scroll + page {
+        model.runbook.scroll = model.runbook.cursor + 1 - page;
     }
 }
 
 pub fn pick_match(model: &mut Model, n: usize) {
-    if n >= 1 && n <= model.matches.len() {
-        model.runbook_choice = n - 1;
-        model.runbook_pick = None;
+    if n >= 1 && n <= model.runbook.matches.len() {
+        model.runbook.choice = n - 1;
+        model.runbook.pick = None;
         reset_position(model);
-    } else if model.matches.is_empty() {
-        model.warn("No runbook matches this incident; b searches them all.");
+    } else if model.runbook.matches.is_empty() {
+        let b = keys::name(KeyAction::Browse);
+        model.warn(format!(
+            "No runbook matches this incident; {b} searches them all."
+        ));
     } else {
-        let k = model.matches.len();
+        let k = model.runbook.matches.len();
         let s = if k == 1 {
             "runbook matches"
         } else {
             "runbooks match"
         };
-        model.warn(format!("Only {k} {s} this incident; b searches them all."));
+        let b = keys::name(KeyAction::Browse);
+        model.warn(format!(
+            "Only {k} {s} this incident; {b} searches them all."
+        ));
     }
 }
 
@@ -125,11 +136,11 @@ pub fn pick_match(model: &mut Model, n: usize) {
 /// cursor, or moves the cursor to the next step; with the list focused,
 /// ticks the first step not done yet.
 pub fn tick(model: &mut Model) -> Vec<Command> {
-    let Some(inc) = model.selected else {
+    let Some(inc) = model.list.selected else {
         model.warn("Select an incident first: ticked steps are kept on the incident.");
         return Vec::new();
     };
-    let Some(view) = &model.runbook else {
+    let Some(view) = &model.runbook.view else {
         return Vec::new();
     };
     let steps = &view.doc.steps;
@@ -137,7 +148,7 @@ pub fn tick(model: &mut Model) -> Vec<Command> {
         model.warn(format!("The {} runbook has no checklist steps.", view.id));
         return Vec::new();
     }
-    let cursor = model.runbook_cursor;
+    let cursor = model.runbook.cursor;
     let index = if model.focus == Focus::Runbook {
         match steps
             .iter()
@@ -146,9 +157,10 @@ pub fn tick(model: &mut Model) -> Vec<Command> {
             Some(i) => i,
             None => {
                 let next = steps.iter().position(|s| s.line > cursor).unwrap_or(0);
-                model.runbook_cursor = steps[next].line;
+                model.runbook.cursor = steps[next].line;
                 show_cursor(model);
-                model.say("Cursor on the next step: space ticks it.");
+                let tick = keys::name(KeyAction::TickStep);
+                model.say(format!("Cursor on the next step: {tick} ticks it."));
                 return Vec::new();
             }
         }
@@ -172,7 +184,7 @@ pub fn tick(model: &mut Model) -> Vec<Command> {
         done: !step.done,
         text: Some(step.text.clone()).filter(|t| !t.is_empty()),
     };
-    model.runbook_cursor = step.line;
+    model.runbook.cursor = step.line;
     show_cursor(model);
     send(model, inc, action)
 }
@@ -180,14 +192,14 @@ pub fn tick(model: &mut Model) -> Vec<Command> {
 /// `y`: copies the code block under the cursor (or, from the list, the first
 /// one on screen) through the terminal (OSC 52), which works over SSH.
 pub fn copy(model: &mut Model) -> Vec<Command> {
-    let Some(view) = &model.runbook else {
+    let Some(view) = &model.runbook.view else {
         return Vec::new();
     };
     let blocks = &view.doc.code_blocks;
     let at = if model.focus == Focus::Runbook {
-        model.runbook_cursor
+        model.runbook.cursor
     } else {
-        model.runbook_scroll
+        model.runbook.scroll
     };
     let under = blocks
         .iter()
@@ -204,9 +216,10 @@ pub fn copy(model: &mut Model) -> Vec<Command> {
         (None, Focus::Runbook) => {
             match blocks.iter().find(|b| b.first_line > at).or(blocks.first()) {
                 Some(b) => {
-                    model.runbook_cursor = b.first_line;
+                    model.runbook.cursor = b.first_line;
                     show_cursor(model);
-                    model.say("Cursor on the next code block: y copies it.");
+                    let copy = keys::name(KeyAction::Copy);
+                    model.say(format!("Cursor on the next code block: {copy} copies it."));
                 }
                 None => model.warn(format!("The {} runbook has no code blocks.", view.id)),
             }
@@ -254,12 +267,48 @@ pub fn start_browse(model: &mut Model) {
     };
 }
 
+/// The parts of `Mode::Browse`, taken out while a key is handled.
+pub struct Search {
+    pub input: LineInput,
+    pub hits: Vec<Hit>,
+    pub cursor: usize,
+}
+
+/// Keys in the search: move among the hits, read one, close; the rest type
+/// the search, which runs again as it changes.
+pub fn browse_key(model: &mut Model, mut s: Search, action: Option<KeyAction>, key: &KeyEvent) {
+    let last = s.hits.len().saturating_sub(1);
+    match action {
+        Some(KeyAction::Cancel) => return,
+        Some(KeyAction::Submit) => {
+            if let Some(hit) = s.hits.get(s.cursor) {
+                pick(model, hit.id.clone());
+            }
+            return;
+        }
+        Some(KeyAction::Up) => s.cursor = s.cursor.saturating_sub(1),
+        Some(KeyAction::Down) => s.cursor = (s.cursor + 1).min(last),
+        _ => {
+            if s.input.handle(key) {
+                s.hits = search::search(&model.library, s.input.text());
+                s.cursor = 0;
+            }
+        }
+    }
+    model.mode = Mode::Browse {
+        input: s.input,
+        hits: s.hits,
+        cursor: s.cursor,
+    };
+}
+
 /// Shows the runbook picked in the search for the selected incident.
 pub fn pick(model: &mut Model, id: String) {
     model.say(format!(
-        "Showing {id}; 1 goes back to the matched runbooks."
+        "Showing {id}; {} goes back to the matched runbooks.",
+        keys::name(KeyAction::PickRunbook(1))
     ));
-    model.runbook_pick = Some(id);
+    model.runbook.pick = Some(id);
     model.focus = Focus::Runbook;
     reset_position(model);
 }
@@ -282,7 +331,8 @@ pub fn announce_problems(model: &mut Model) {
         n => format!("{n} problems"),
     };
     model.warn(format!(
-        "Runbooks: {count} (b lists them): {}",
+        "Runbooks: {count} ({} lists them): {}",
+        keys::name(KeyAction::Browse),
         first.headline()
     ));
 }

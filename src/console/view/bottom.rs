@@ -9,7 +9,7 @@ use unicode_width::UnicodeWidthStr;
 
 use super::theme;
 use crate::console::input::LineInput;
-use crate::console::keys::{BINDINGS, Binding, Context, KeyAction};
+use crate::console::keys::{self, Context, KeyAction};
 use crate::console::model::{Health, Mode, Model, PromptKind};
 
 pub fn draw_message(model: &Model, frame: &mut Frame, area: Rect) {
@@ -60,8 +60,13 @@ pub fn draw_message(model: &Model, frame: &mut Frame, area: Rect) {
                     Style::new().fg(colour),
                 )
             }
-            None if !model.filter.is_empty() => Line::styled(
-                format!("filter: {} (/ to change, Esc to clear)", model.filter),
+            None if !model.list.filter.is_empty() => Line::styled(
+                format!(
+                    "filter: {} ({} to change, {} to clear)",
+                    model.list.filter,
+                    keys::keys_for(Context::Normal, &[KeyAction::Filter]),
+                    keys::keys_for(Context::Normal, &[KeyAction::ClearFilter]),
+                ),
                 theme::DIM,
             ),
             None => Line::default(),
@@ -84,78 +89,49 @@ pub(super) fn draw_input(frame: &mut Frame, area: Rect, label: &str, input: &Lin
     frame.set_cursor_position(Position::new(area.x + x as u16, area.y));
 }
 
+/// The keys that work here, from the key table: help and quit always
+/// show, the rest in the table's order while there is room.
 pub fn draw_footer(model: &Model, frame: &mut Frame, area: Rect) {
-    let hints: Vec<(&str, &str)> = match &model.mode {
-        Mode::Normal => {
-            // Help and quit always show; the rest fill what room is left.
-            let (last, first): (Vec<_>, Vec<_>) = BINDINGS
-                .iter()
-                .filter(|b| b.context == Context::Normal && b.footer.is_some())
-                .partition(|b| matches!(b.action(), Some(KeyAction::Help | KeyAction::Quit)));
-            let room = usize::from(area.width).saturating_sub(width(&last));
-            let mut shown = Vec::new();
-            let mut used = 0;
-            for b in first {
-                let w = hint_width(b);
-                if used + w > room {
-                    break;
-                }
-                used += w;
-                shown.push(b);
-            }
-            shown.extend(last);
-            shown
-                .iter()
-                .filter_map(|b| b.footer.map(|f| (b.label, f)))
-                .collect()
-        }
-        Mode::Help => vec![("any key", "close help")],
-        Mode::Filter(_) => vec![("Enter", "keep filter"), ("Esc", "clear filter")],
-        Mode::Prompt {
-            kind: PromptKind::Note,
-            ..
-        } => vec![("Enter", "send note"), ("Esc", "cancel")],
-        Mode::Prompt {
-            kind: PromptKind::Resolve,
-            ..
-        } => vec![("Enter", "resolve"), ("Esc", "cancel")],
-        Mode::ConfirmEscalate { .. } => vec![("y/Enter", "escalate"), ("n/Esc", "cancel")],
-        Mode::Browse { .. } => vec![("↑/↓", "choose"), ("Enter", "read"), ("Esc", "close")],
-        Mode::Handoff { to, .. } => {
-            let enter = if to.is_some() {
-                "next"
-            } else {
-                "save and send the hand-off"
-            };
-            let mut hints = vec![("Enter", enter), ("Esc", "cancel")];
-            hints.extend(
-                BINDINGS
-                    .iter()
-                    .filter(|b| b.context == Context::Handoff)
-                    .filter_map(|b| b.footer.map(|f| (b.label, f))),
-            );
-            hints
-        }
-        Mode::ReadHandoff { .. } => vec![("Enter/Esc", "dismiss"), ("j/k", "scroll")],
-    };
+    let hints: Vec<Hint> = keys::effective(model.key_context())
+        .into_iter()
+        .filter_map(|b| {
+            let pinned = matches!(b.action(), Some(KeyAction::Help | KeyAction::Quit));
+            b.footer.map(|what| Hint {
+                key: b.label(),
+                what,
+                pinned,
+            })
+        })
+        .collect();
+    let pinned: usize = hints.iter().filter(|h| h.pinned).map(Hint::width).sum();
+    let mut room = usize::from(area.width).saturating_sub(pinned);
+    let first = hints.iter().filter(|h| !h.pinned).take_while(|h| {
+        let fits = h.width() <= room;
+        room = room.saturating_sub(h.width());
+        fits
+    });
     let mut spans = Vec::new();
     let mut used = 0;
-    for (key, what) in hints {
-        let w = key.width() + what.width() + 3;
-        if used + w > usize::from(area.width) {
+    for hint in first.chain(hints.iter().filter(|h| h.pinned)) {
+        used += hint.width();
+        if used > usize::from(area.width) {
             break;
         }
-        used += w;
-        spans.push(Span::styled(format!(" {key}"), theme::KEY));
-        spans.push(Span::styled(format!(" {what} "), theme::DIM));
+        spans.push(Span::styled(format!(" {}", hint.key), theme::KEY));
+        spans.push(Span::styled(format!(" {} ", hint.what), theme::DIM));
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }
 
-fn hint_width(b: &Binding) -> usize {
-    b.label.width() + b.footer.map_or(0, UnicodeWidthStr::width) + 3
+/// One key of the footer and what it does.
+struct Hint {
+    key: String,
+    what: &'static str,
+    pinned: bool,
 }
 
-fn width(bindings: &[&Binding]) -> usize {
-    bindings.iter().map(|b| hint_width(b)).sum()
+impl Hint {
+    fn width(&self) -> usize {
+        self.key.width() + self.what.width() + 3
+    }
 }

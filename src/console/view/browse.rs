@@ -10,6 +10,7 @@ use unicode_width::UnicodeWidthChar;
 
 use super::theme;
 use crate::console::input::LineInput;
+use crate::console::keys::{self, Context, KeyAction};
 use crate::runbook::FileProblem;
 use crate::runbook::search::Hit;
 
@@ -66,7 +67,9 @@ pub fn draw(
         lines.push(Line::styled(format!("    {detail}"), theme::DIM));
     }
     if hits.is_empty() {
-        lines.push(Line::styled("No runbook matches; Esc closes.", theme::DIM));
+        let close = keys::keys_for(Context::Browse, &[KeyAction::Cancel]);
+        let text = format!("No runbook matches; {close} closes.");
+        lines.push(Line::styled(text, theme::DIM));
     }
     frame.render_widget(Paragraph::new(lines), list);
 }

@@ -7,6 +7,7 @@ use ratatui::widgets::{Block, Paragraph};
 
 use super::theme;
 use super::wrap::wrap;
+use crate::console::keys::{self, KeyAction};
 use crate::console::model::{Model, age};
 use crate::incident::{Incident, level_name};
 
@@ -33,8 +34,9 @@ pub fn draw(model: &Model, frame: &mut Frame, area: Rect) {
     let height = usize::from(inner.height);
     let rows = wrap(&lines(model, inc), inner.width, height);
     let mut block = Block::bordered().title(title).border_style(theme::DIM);
-    if rows.len() > height && model.timeline_scroll < entries {
-        block = block.title_bottom(Line::styled(" ↓ J: older ", theme::DIM).right_aligned());
+    if rows.len() > height && model.detail.timeline_scroll < entries {
+        let older = format!(" ↓ {}: older ", keys::name(KeyAction::TimelineDown));
+        block = block.title_bottom(Line::styled(older, theme::DIM).right_aligned());
     }
     let shown: Vec<Line> = rows.into_iter().take(height).collect();
     frame.render_widget(Paragraph::new(shown).block(block), area);
@@ -47,17 +49,18 @@ fn lines<'a>(model: &'a Model, inc: &'a Incident) -> Vec<Line<'a>> {
         inc.title.as_str(),
         Style::new().add_modifier(Modifier::BOLD),
     )];
-    let skip = model.timeline_scroll.saturating_sub(1);
-    if model.timeline_scroll == 0 {
+    let skip = model.detail.timeline_scroll.saturating_sub(1);
+    if model.detail.timeline_scroll == 0 {
         out.extend(about(model, inc));
         out.push(Line::styled(
             "Timeline",
             Style::new().add_modifier(Modifier::BOLD),
         ));
     } else {
+        let newer = keys::name(KeyAction::TimelineUp);
         let above = match skip {
-            0 => " · K: back to the top".to_string(),
-            n => format!(" · {n} newer above (K)"),
+            0 => format!(" · {newer}: back to the top"),
+            n => format!(" · {n} newer above ({newer})"),
         };
         out.push(Line::from(vec![
             Span::styled("Timeline", Style::new().add_modifier(Modifier::BOLD)),
@@ -133,7 +136,7 @@ fn timeline<'a>(model: &'a Model, inc: &'a Incident, skip: usize) -> Vec<Line<'a
                 // When it was done; when that is not when the hub got it
                 // (it waited in an outbox), that is said at the end.
                 let taken = e.taken_at.unwrap_or(e.at);
-                let local = taken.with_timezone(&model.tz).format("%H:%M");
+                let local = taken.with_timezone(&model.setup.tz).format("%H:%M");
                 let mut spans = vec![
                     Span::styled(format!("{local} "), theme::DIM),
                     Span::styled(
@@ -153,7 +156,7 @@ fn timeline<'a>(model: &'a Model, inc: &'a Incident, skip: usize) -> Vec<Line<'a
                     }
                 }
                 if e.taken_at.is_some() {
-                    let arrived = e.at.with_timezone(&model.tz).format("%H:%M");
+                    let arrived = e.at.with_timezone(&model.setup.tz).format("%H:%M");
                     spans.push(Span::styled(
                         format!(" (kept offline, reached the hub {arrived})"),
                         theme::DIM,

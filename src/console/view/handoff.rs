@@ -9,6 +9,7 @@ use ratatui::widgets::{Block, Clear, Paragraph};
 
 use super::theme;
 use crate::console::input::LineInput;
+use crate::console::keys::{self, Context, KeyAction};
 use crate::console::layout;
 use crate::console::model::Model;
 use crate::handoff::{Shift, compose};
@@ -72,11 +73,24 @@ fn where_in(start: usize, height: u16, total: usize) -> String {
     }
     let last = (start + shown).min(total);
     let more = if last < total {
-        "PgDn/↓ more"
+        let keys = keys::keys_for(
+            Context::HandoffNote,
+            &[KeyAction::PageDown, KeyAction::Down],
+        );
+        format!("{keys} more")
     } else {
-        "PgUp/↑ back"
+        let keys = keys::keys_for(Context::HandoffNote, &[KeyAction::PageUp, KeyAction::Up]);
+        format!("{keys} back")
     };
     format!(" lines {}-{last} of {total} · {more} ", start + 1)
+}
+
+/// The reader's keys on its border, as the footer says them.
+fn reader_keys() -> String {
+    let keys: Vec<String> = keys::rows(Context::HandoffRead)
+        .filter_map(|b| b.footer.map(|f| format!("{} {f}", b.label())))
+        .collect();
+    format!(" {} ", keys.join(" · "))
 }
 
 /// The note another responder handed to this one.
@@ -85,7 +99,7 @@ pub fn draw_read(frame: &mut Frame, area: Rect, handoff: &Handoff, scroll: u16) 
     frame.render_widget(Clear, popup);
     let block = Block::bordered()
         .title(format!(" Hand-off from {} ", handoff.from))
-        .title_bottom(Line::styled(" Enter/Esc dismiss · j/k scroll ", theme::DIM).right_aligned())
+        .title_bottom(Line::styled(reader_keys(), theme::DIM).right_aligned())
         .border_style(theme::KEY);
     let inner = block.inner(popup);
     frame.render_widget(block, popup);

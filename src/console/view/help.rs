@@ -1,19 +1,30 @@
-//! The `?` screen: every binding of the key table, with what it does.
+//! The `?` screen, from the key table: every key of the list, with what it
+//! does; then, when the terminal has the room, the keys of every other mode
+//! (prompts, the search, the hand-off), a line each.
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph};
-
 use unicode_width::UnicodeWidthStr;
 
 use super::theme;
-use crate::console::keys::BINDINGS;
+use crate::console::keys::{self, Binding, Context};
 
 pub fn draw(frame: &mut Frame, area: Rect) {
+    let width = (area.width.saturating_sub(2)).min(80);
+    let inner = usize::from(width.saturating_sub(2));
+    let room = usize::from(area.height.saturating_sub(2));
+    let list: Vec<&Binding> = keys::rows(Context::Normal).collect();
+    let modes = mode_lines(inner);
+    let close = keys::rows(Context::Help)
+        .map(|b| format!("Press {} to {}.", b.label(), b.help))
+        .collect::<Vec<_>>();
+    // The title and spacing go first when the terminal is short (80x24),
+    // then the other modes, whose keys their own bottom line shows anyway.
+    let roomy = room >= list.len() + 6;
+    let all_modes = roomy && room >= list.len() + 4 + modes.len() + close.len();
     let mut lines = Vec::new();
-    // The title and spacing go first when the terminal is short (80x24).
-    let roomy = usize::from(area.height) >= BINDINGS.len() + 8;
     if roomy {
         lines.push(Line::styled(
             "Keys",
@@ -22,23 +33,28 @@ pub fn draw(frame: &mut Frame, area: Rect) {
         lines.push(Line::default());
     }
     // The keys right-aligned in one column, as wide as the widest label.
-    let keys = BINDINGS.iter().map(|b| b.label.width()).max().unwrap_or(0);
-    for b in BINDINGS {
-        let pad = " ".repeat(keys - b.label.width());
+    let labels: Vec<String> = list.iter().map(|b| b.label()).collect();
+    let column = labels.iter().map(|l| l.width()).max().unwrap_or(0);
+    for (b, label) in list.iter().zip(&labels) {
+        let pad = " ".repeat(column - label.width());
         lines.push(Line::from(vec![
-            Span::styled(format!("{pad}{}  ", b.label), theme::KEY),
-            Span::raw(b.help),
+            Span::styled(format!("{pad}{label}  "), theme::KEY),
+            Span::raw(with_also(b)),
         ]));
     }
     if roomy {
         lines.push(Line::default());
     }
-    lines.push(Line::styled(
-        "In prompts: Enter confirms, Esc cancels. Esc in the list clears the filter.",
-        theme::DIM,
-    ));
-    lines.push(Line::styled("Press any key to close.", theme::DIM));
-    let width = (area.width.saturating_sub(2)).min(80);
+    if all_modes {
+        lines.extend(modes);
+        lines.push(Line::default());
+    } else {
+        lines.push(Line::styled(
+            "Prompts, the search and the hand-off show their keys on the bottom line.",
+            theme::DIM,
+        ));
+    }
+    lines.extend(close.into_iter().map(|c| Line::styled(c, theme::DIM)));
     let height = (lines.len() as u16 + 2).min(area.height);
     let popup = Rect::new(
         area.x + (area.width - width) / 2,
@@ -51,4 +67,48 @@ pub fn draw(frame: &mut Frame, area: Rect) {
         Paragraph::new(lines).block(Block::bordered().title(" Help ").border_style(theme::KEY)),
         popup,
     );
+}
+
+/// What a row does, and the other keys that do it too.
+fn with_also(b: &Binding) -> String {
+    match b.also_label() {
+        Some(also) => format!("{} ({also} too)", b.help),
+        None => b.help.to_string(),
+    }
+}
+
+/// Each mode but the list and the help itself, a line of its keys (more
+/// when they do not fit in `width`, broken between keys): "note: Enter send
+/// the note · Esc cancel".
+fn mode_lines(width: usize) -> Vec<Line<'static>> {
+    let mut lines = Vec::new();
+    for context in Context::ALL {
+        if matches!(context, Context::Normal | Context::Help) {
+            continue;
+        }
+        let mut parts: Vec<String> = keys::rows(context)
+            .map(|b| format!("{} {}", b.label(), with_also(b)))
+            .collect();
+        if let Some(under) = context.under() {
+            parts.push(format!("the rest as in {}", under.title()));
+        }
+        let title = format!("{}: ", context.title());
+        let mut used = title.width();
+        let mut line = vec![Span::styled(title, theme::KEY)];
+        for (n, part) in parts.into_iter().enumerate() {
+            let sep = if n == 0 { "" } else { " · " };
+            if n > 0 && used + sep.width() + part.width() > width {
+                lines.push(Line::from(std::mem::take(&mut line)));
+                line.push(Span::raw("  "));
+                used = 2;
+            } else {
+                line.push(Span::styled(sep, theme::DIM));
+                used += sep.width();
+            }
+            used += part.width();
+            line.push(Span::raw(part));
+        }
+        lines.push(Line::from(line));
+    }
+    lines
 }

@@ -1,4 +1,6 @@
 //! The incident list: one row per incident, only the rows on screen built.
+use std::borrow::Cow;
+
 use ratatui::Frame;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -7,20 +9,21 @@ use ratatui::text::Line;
 use ratatui::widgets::{Block, Paragraph};
 
 use super::theme;
+use crate::console::keys::{self, KeyAction};
 use crate::console::model::{Focus, Model, Widest, age};
 use crate::incident::Incident;
 
 pub fn draw(model: &Model, frame: &mut Frame, area: Rect) {
     let title = if !model.feed.known() {
         "Incidents".to_string()
-    } else if model.filter.is_empty() {
-        format!("Incidents ({})", model.visible.len())
+    } else if model.list.filter.is_empty() {
+        format!("Incidents ({})", model.list.visible.len())
     } else {
         format!(
             "Incidents ({} of {}) · filter: {}",
-            model.visible.len(),
-            model.incidents.len(),
-            model.filter
+            model.list.visible.len(),
+            model.list.incidents.len(),
+            model.list.filter
         )
     };
     let focused = model.focus == Focus::List;
@@ -30,42 +33,49 @@ pub fn draw(model: &Model, frame: &mut Frame, area: Rect) {
     let block = theme::zoomed(block, model.zoomed);
     let inner = block.inner(area);
     frame.render_widget(block, area);
-    if model.visible.is_empty() {
-        let text = if model.incidents.is_empty() {
+    if model.list.visible.is_empty() {
+        let text = if model.list.incidents.is_empty() {
             match (&model.feed.unavailable, &model.feed.last_error) {
-                (Some(_), _) => "No feed: see the top bar. Runbooks still work (Tab to read).",
+                (Some(_), _) => format!(
+                    "No feed: see the top bar. Runbooks still work ({} to read).",
+                    keys::name(KeyAction::SwitchFocus)
+                ),
                 (None, Some(_)) if !model.feed.known() => {
                     "Nothing known: the feed has not answered yet, and there is no saved copy."
+                        .to_string()
                 }
-                (None, None) if !model.feed.known() => "Waiting for the feed…",
-                _ => "Nothing open. Quiet shift so far.",
+                (None, None) if !model.feed.known() => "Waiting for the feed…".to_string(),
+                _ => "Nothing open. Quiet shift so far.".to_string(),
             }
         } else {
-            "No incident matches the filter (Esc clears it)."
+            format!(
+                "No incident matches the filter ({} clears it).",
+                keys::name(KeyAction::ClearFilter)
+            )
         };
         frame.render_widget(Paragraph::new(Line::styled(text, theme::DIM)), inner);
         return;
     }
-    let columns = Columns::for_width(inner.width, model.widest);
+    let columns = Columns::for_width(inner.width, model.list.widest);
     let buf = frame.buffer_mut();
     columns.header(buf, inner);
     // Only the rows on screen, written straight into the buffer: this runs
     // on every redraw, whatever the length of the list.
     let rows = usize::from(inner.height.saturating_sub(1));
-    let end = (model.list_offset + rows).min(model.visible.len());
-    let start = model.list_offset.min(end);
-    for (n, &i) in model.visible[start..end].iter().enumerate() {
+    let end = (model.list.offset + rows).min(model.list.visible.len());
+    let start = model.list.offset.min(end);
+    for (n, &i) in model.list.visible[start..end].iter().enumerate() {
         let y = inner.y + 1 + n as u16;
-        let selected = start + n == model.cursor;
+        let selected = start + n == model.list.cursor;
         columns.row(
             buf,
             Rect::new(inner.x, y, inner.width, 1),
             model,
-            &model.incidents[i],
+            &model.list.incidents[i],
             selected,
         );
     }
-    let hidden = (start, model.visible.len() - end);
+    let hidden = (start, model.list.visible.len() - end);
     if hidden != (0, 0) {
         let line = Line::styled(
             format!(" {} above · {} below ", hidden.0, hidden.1),
@@ -81,110 +91,156 @@ pub fn draw(model: &Model, frame: &mut Frame, area: Rect) {
     }
 }
 
-/// The list's columns for a width: the id and owner always, the service
-/// and owner as wide as their longest (within limits) once the title has a
-/// fair share, and the title all that is left.
-struct Columns {
-    id: u16,
-    service: u16,
-    owner: u16,
-    title: u16,
+/// What a column of the list shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Severity,
+    Status,
+    Age,
+    Id,
+    Service,
+    Title,
+    Owner,
+    Count,
 }
+
+/// A column of the list: its header, and how wide it may be. A column
+/// whose `min` and `max` differ is as wide as what it holds, within them.
+struct Column {
+    kind: Kind,
+    header: &'static str,
+    min: u16,
+    max: u16,
+}
+
+/// The list's columns, once: the header, the widths and every row follow
+/// this. The title takes what the others leave.
+const COLUMNS: [Column; 8] = [
+    Column::fixed(Kind::Severity, "SEV", 4),
+    Column::fixed(Kind::Status, "S", 1),
+    Column::fixed(Kind::Age, "AGE", 3),
+    Column::new(Kind::Id, "ID", 2, 8),
+    Column::new(Kind::Service, "SERVICE", 7, 12),
+    Column::new(Kind::Title, "TITLE", 0, u16::MAX),
+    Column::new(Kind::Owner, "OWNER", 5, 10),
+    Column::fixed(Kind::Count, "   ×", 4),
+];
 
 const SPACING: u16 = 1;
 /// What the title gets before the service and owner widen past their headers.
 const FAIR_TITLE: u16 = 24;
 
+impl Column {
+    const fn new(kind: Kind, header: &'static str, min: u16, max: u16) -> Column {
+        Column {
+            kind,
+            header,
+            min,
+            max,
+        }
+    }
+
+    const fn fixed(kind: Kind, header: &'static str, width: u16) -> Column {
+        Column::new(kind, header, width, width)
+    }
+
+    /// How wide the column would be for what it holds.
+    fn wanted(&self, widest: Widest) -> u16 {
+        let held = match self.kind {
+            Kind::Id => widest.id,
+            Kind::Service => widest.service,
+            Kind::Owner => widest.owner,
+            _ => 0,
+        };
+        u16::try_from(held)
+            .unwrap_or(self.max)
+            .clamp(self.min, self.max)
+    }
+
+    /// What the column shows for `inc`, if anything.
+    fn cell<'a>(&self, model: &'a Model, inc: &'a Incident) -> Option<(Cow<'a, str>, Style)> {
+        let plain = Style::new();
+        Some(match self.kind {
+            Kind::Severity => (
+                theme::severity_tag(inc.severity).into(),
+                theme::severity(inc.severity),
+            ),
+            Kind::Status => match model.pending_for(inc.id) {
+                Some(p) => ((if p.queued { "⧗" } else { "…" }).into(), theme::PENDING),
+                None => (
+                    theme::status_mark(inc.status).into(),
+                    theme::status(inc.status),
+                ),
+            },
+            Kind::Age => (age(model.now, inc.created_at).into(), plain),
+            Kind::Id => (format!("#{}", inc.id).into(), theme::DIM),
+            Kind::Service => (inc.service.as_str().into(), plain),
+            Kind::Title => (inc.title.as_str().into(), plain),
+            Kind::Owner => {
+                let mine = inc.owner.as_deref() == Some(model.responder.as_str());
+                let style = if mine {
+                    theme::MINE.add_modifier(Modifier::BOLD)
+                } else {
+                    plain
+                };
+                (inc.owner.as_deref().unwrap_or("—").into(), style)
+            }
+            Kind::Count if inc.occurrences > 1 => (
+                format!("{:>4}", format!("×{}", compact(inc.occurrences))).into(),
+                Style::new().add_modifier(Modifier::BOLD),
+            ),
+            Kind::Count => return None,
+        })
+    }
+}
+
+/// The columns' widths for a width: the id always as wide as it needs,
+/// the service and owner as wide as their longest (within limits) once
+/// the title has a fair share, and the title all that is left.
+struct Columns {
+    widths: [u16; COLUMNS.len()],
+}
+
 impl Columns {
     fn for_width(width: u16, widest: Widest) -> Columns {
-        let fit = |n: usize, min: u16, max: u16| u16::try_from(n).unwrap_or(max).clamp(min, max);
-        let id = fit(widest.id, 2, 8);
-        // SEV, S, AGE, ID, SERVICE, TITLE, OWNER, × and the gaps between.
-        let narrowest = 4 + 1 + 3 + id + 7 + 5 + 4 + SPACING * 7;
+        let mut widths = COLUMNS.map(|c| match c.kind {
+            Kind::Id => c.wanted(widest),
+            _ => c.min,
+        });
+        let gaps = SPACING * (COLUMNS.len() as u16 - 1);
+        let narrowest = widths.iter().sum::<u16>() + gaps;
         let mut spare = width.saturating_sub(narrowest + FAIR_TITLE);
-        let mut widen = |want: u16| {
-            let by = want.min(spare);
-            spare -= by;
-            by
-        };
-        let service = 7 + widen(fit(widest.service, 7, 12) - 7);
-        let owner = 5 + widen(fit(widest.owner, 5, 10) - 5);
-        Columns {
-            id,
-            service,
-            owner,
-            title: width.saturating_sub(narrowest + service - 7 + owner - 5),
+        for (c, w) in COLUMNS.iter().zip(&mut widths) {
+            if matches!(c.kind, Kind::Service | Kind::Owner) {
+                let by = (c.wanted(widest) - *w).min(spare);
+                spare -= by;
+                *w += by;
+            }
         }
+        let taken = widths.iter().sum::<u16>() + gaps;
+        for (c, w) in COLUMNS.iter().zip(&mut widths) {
+            if c.kind == Kind::Title {
+                *w = width.saturating_sub(taken);
+            }
+        }
+        Columns { widths }
     }
 
     fn header(&self, buf: &mut Buffer, area: Rect) {
         let style = theme::DIM.add_modifier(Modifier::BOLD);
-        let cells: [(&str, u16); 8] = [
-            ("SEV", 4),
-            ("S", 1),
-            ("AGE", 3),
-            ("ID", self.id),
-            ("SERVICE", self.service),
-            ("TITLE", self.title),
-            ("OWNER", self.owner),
-            ("   ×", 4),
-        ];
         let mut x = area.x;
-        for (text, width) in cells {
-            x = put(buf, x, area, text, width, style);
+        for (c, width) in COLUMNS.iter().zip(self.widths) {
+            x = put(buf, x, area, c.header, width, style);
         }
     }
 
     fn row(&self, buf: &mut Buffer, area: Rect, model: &Model, inc: &Incident, selected: bool) {
-        let (mark, mark_style) = match model.pending_for(inc.id) {
-            Some(p) => (if p.queued { "⧗" } else { "…" }, theme::PENDING),
-            None => (theme::status_mark(inc.status), theme::status(inc.status)),
-        };
         let mut x = area.x;
-        x = put(
-            buf,
-            x,
-            area,
-            theme::severity_tag(inc.severity),
-            4,
-            theme::severity(inc.severity),
-        );
-        x = put(buf, x, area, mark, 1, mark_style);
-        x = put(
-            buf,
-            x,
-            area,
-            &age(model.now, inc.created_at),
-            3,
-            Style::new(),
-        );
-        x = put(buf, x, area, &format!("#{}", inc.id), self.id, theme::DIM);
-        x = put(buf, x, area, &inc.service, self.service, Style::new());
-        x = put(buf, x, area, &inc.title, self.title, Style::new());
-        let mine = inc.owner.as_deref() == Some(model.responder.as_str());
-        let style = if mine {
-            theme::MINE.add_modifier(Modifier::BOLD)
-        } else {
-            Style::new()
-        };
-        x = put(
-            buf,
-            x,
-            area,
-            inc.owner.as_deref().unwrap_or("—"),
-            self.owner,
-            style,
-        );
-        if inc.occurrences > 1 {
-            let count = format!("{:>4}", format!("×{}", compact(inc.occurrences)));
-            put(
-                buf,
-                x,
-                area,
-                &count,
-                4,
-                Style::new().add_modifier(Modifier::BOLD),
-            );
+        for (c, width) in COLUMNS.iter().zip(self.widths) {
+            x = match c.cell(model, inc) {
+                Some((text, style)) => put(buf, x, area, &text, width, style),
+                None => x.saturating_add(width + SPACING),
+            };
         }
         let mut row_style = Style::new();
         if inc.status == crate::incident::Status::Resolved {

@@ -48,7 +48,7 @@ pub fn view(model: &Model, frame: &mut Frame) {
             *scroll,
         ),
         Mode::ReadHandoff { scroll } => {
-            if let Some(h) = &model.handoff {
+            if let Some(h) = &model.handoff.received {
                 handoff::draw_read(frame, frame.area(), h, *scroll)
             }
         }
@@ -66,7 +66,7 @@ pub fn view(model: &Model, frame: &mut Frame) {
         ),
         _ => {}
     }
-    if model.monochrome {
+    if model.setup.monochrome {
         without_colour(frame.buffer_mut());
     }
 }

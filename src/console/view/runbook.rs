@@ -7,11 +7,12 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
 
 use super::theme;
+use crate::console::keys::{self, KeyAction};
 use crate::console::model::{Focus, Model};
 
 pub fn draw(model: &Model, frame: &mut Frame, area: Rect) {
     let focused = model.focus == Focus::Runbook;
-    let Some(view) = &model.runbook else {
+    let Some(view) = &model.runbook.view else {
         let block = Block::bordered()
             .title(theme::pane_title("Runbook", focused))
             .border_style(theme::border(focused));
@@ -21,11 +22,11 @@ pub fn draw(model: &Model, frame: &mut Frame, area: Rect) {
         );
         return;
     };
-    let count = model.matches.len();
-    let position = if model.runbook_pick.is_some() {
+    let count = model.runbook.matches.len();
+    let position = if model.runbook.pick.is_some() {
         String::new()
     } else if count > 1 {
-        format!(" {}/{count}", model.runbook_choice + 1)
+        format!(" {}/{count}", model.runbook.choice + 1)
     } else {
         String::new()
     };
@@ -37,7 +38,7 @@ pub fn draw(model: &Model, frame: &mut Frame, area: Rect) {
         ))
         .title_bottom(
             Line::styled(
-                scroll_hint(model.runbook_scroll, total, area.height),
+                scroll_hint(model.runbook.scroll, total, area.height),
                 theme::DIM,
             )
             .right_aligned(),
@@ -48,7 +49,7 @@ pub fn draw(model: &Model, frame: &mut Frame, area: Rect) {
     frame.render_widget(block, area);
     let [why, text] = Layout::vertical([Constraint::Length(1), Constraint::Fill(1)]).areas(inner);
     frame.render_widget(Paragraph::new(reason(model)), why);
-    let start = model.runbook_scroll.min(total);
+    let start = model.runbook.scroll.min(total);
     let end = (start + usize::from(text.height)).min(total);
     // Straight into the buffer: the rendered lines are the model's, and a
     // long runbook must not be copied every frame.
@@ -56,7 +57,7 @@ pub fn draw(model: &Model, frame: &mut Frame, area: Rect) {
     for (row, line) in view.doc.lines[start..end].iter().enumerate() {
         let y = text.y + row as u16;
         buf.set_line(text.x, y, line, text.width);
-        if focused && start + row == model.runbook_cursor {
+        if focused && start + row == model.runbook.cursor {
             buf.set_style(
                 Rect::new(text.x, y, text.width, 1),
                 Style::new().add_modifier(Modifier::REVERSED),
@@ -67,7 +68,7 @@ pub fn draw(model: &Model, frame: &mut Frame, area: Rect) {
 
 fn reason(model: &Model) -> Line<'static> {
     let mut line = why(model);
-    if let Some(view) = &model.runbook {
+    if let Some(view) = &model.runbook.view {
         let total = view.doc.steps.len();
         if total > 0 {
             let done = view.doc.steps.iter().filter(|s| s.done).count();
@@ -84,13 +85,14 @@ fn reason(model: &Model) -> Line<'static> {
 }
 
 fn why(model: &Model) -> Line<'static> {
-    if model.runbook_pick.is_some() {
+    if model.runbook.pick.is_some() {
+        let back = keys::name(KeyAction::PickRunbook(1));
         return Line::styled(
-            "picked from the runbook search; 1 shows the matched runbooks again",
+            format!("picked from the runbook search; {back} shows the matched runbooks again"),
             theme::DIM.add_modifier(Modifier::ITALIC),
         );
     }
-    let Some(m) = model.matches.get(model.runbook_choice) else {
+    let Some(m) = model.runbook.matches.get(model.runbook.choice) else {
         return Line::styled(
             "no runbook matches; start from first response",
             theme::DIM.add_modifier(Modifier::ITALIC),
@@ -104,10 +106,11 @@ fn why(model: &Model) -> Line<'static> {
         ),
     ];
     let others: Vec<String> = model
+        .runbook
         .matches
         .iter()
         .enumerate()
-        .filter(|(i, _)| *i != model.runbook_choice)
+        .filter(|(i, _)| *i != model.runbook.choice)
         .take(8)
         .map(|(i, m)| format!("{} {}", i + 1, m.id))
         .collect();

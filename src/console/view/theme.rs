@@ -1,6 +1,7 @@
 //! Colours and labels shared by the panes.
 use ratatui::style::{Color, Modifier, Style};
 
+use crate::console::keys::{Context, KeyAction};
 use crate::incident::{Severity, Status};
 
 pub fn severity(s: Severity) -> Style {
@@ -63,7 +64,10 @@ pub fn pane_title(text: &str, focused: bool) -> ratatui::text::Line<'static> {
 /// On a zoomed pane's bottom border: how to go back.
 pub fn zoomed(block: ratatui::widgets::Block<'_>, zoomed: bool) -> ratatui::widgets::Block<'_> {
     if zoomed {
-        block.title_bottom(ratatui::text::Line::styled(" z: back ", DIM).left_aligned())
+        let back = crate::console::keys::keys_for(Context::Zoomed, &[KeyAction::Zoom]);
+        block.title_bottom(
+            ratatui::text::Line::styled(format!(" {back}: back "), DIM).left_aligned(),
+        )
     } else {
         block
     }

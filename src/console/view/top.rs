@@ -75,7 +75,7 @@ fn rota(model: &Model) -> (Spans, Spans) {
     };
     let until = shift
         .until
-        .with_timezone(&model.tz)
+        .with_timezone(&model.setup.tz)
         .format("%H:%M")
         .to_string();
     let countdown = model.shift_countdown(model.now);
@@ -134,9 +134,9 @@ fn rota(model: &Model) -> (Spans, Spans) {
 
 fn health(model: &Model) -> (Spans, Spans) {
     let (mut long, mut brief) = feed_health(model);
-    if model.waiting > 0 {
+    if model.actions.waiting > 0 {
         let waiting = Span::styled(
-            format!(" ⧗ {} queued", model.waiting),
+            format!(" ⧗ {} queued", model.actions.waiting),
             theme::PENDING.add_modifier(Modifier::BOLD),
         );
         long.push(waiting.clone());
@@ -196,7 +196,7 @@ fn counts(model: &Model) -> (Spans, Spans) {
         let brief = Span::styled("nothing known", Style::new().fg(Color::Yellow));
         return (vec![s], vec![brief]);
     }
-    let counts = model.open_counts;
+    let counts = model.list.open_counts;
     if counts.iter().sum::<usize>() == 0 {
         let s = Span::styled("nothing open", Style::new().fg(Color::Green));
         return (vec![s.clone()], vec![s]);

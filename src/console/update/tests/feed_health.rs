@@ -57,7 +57,7 @@ fn a_feed_stale_for_a_minute_rings_once_and_says_when_it_is_back() {
     // A second outage rings again; with the bell off it only turns red.
     assert_eq!(bells(&failing_at(&mut m, 302)), 1);
     update(&mut m, Msg::Feed(FeedEvent::Unchanged));
-    m.bell = false;
+    m.setup.bell = false;
     assert_eq!(bells(&failing_at(&mut m, 400)), 0);
     assert!(m.feed.health(m.now).alarming() && m.feed.alarmed);
 }
@@ -98,14 +98,7 @@ fn nothing_received_is_not_nothing_open() {
     failing_at(&mut m, 5);
     assert!(!m.feed.known(), "a failure tells nothing about incidents");
     assert!(matches!(m.feed.health(m.now), Health::Offline { .. }));
-    update(
-        &mut m,
-        Msg::Feed(FeedEvent::Polled {
-            incidents: Vec::new(),
-            full: true,
-            resume: None,
-        }),
-    );
+    poll(&mut m, Vec::new());
     assert!(m.feed.known(), "an empty answer is an answer: nothing open");
-    assert_eq!(m.open_counts, [0; 4]);
+    assert_eq!(m.list.open_counts, [0; 4]);
 }

@@ -59,29 +59,35 @@ fn with_timeline(m: &mut Model, n: i64) {
 fn j_and_k_scroll_the_timeline_and_a_new_selection_starts_at_the_top() {
     let mut m = polled();
     with_timeline(&mut m, 3);
-    assert_eq!(m.timeline_scroll, 0);
+    assert_eq!(m.detail.timeline_scroll, 0);
     for expected in [1, 2, 3, 3] {
         ch(&mut m, 'J');
-        assert_eq!(m.timeline_scroll, expected, "as far as the oldest entry");
+        assert_eq!(
+            m.detail.timeline_scroll, expected,
+            "as far as the oldest entry"
+        );
     }
-    assert_eq!(m.selected, Some(2), "J does not move the list");
+    assert_eq!(m.list.selected, Some(2), "J does not move the list");
     for expected in [2, 1, 0, 0] {
         ch(&mut m, 'K');
-        assert_eq!(m.timeline_scroll, expected);
+        assert_eq!(m.detail.timeline_scroll, expected);
     }
     ch(&mut m, 'J');
     ch(&mut m, 'j');
-    assert_eq!(m.timeline_scroll, 0, "another incident, from its top");
+    assert_eq!(
+        m.detail.timeline_scroll, 0,
+        "another incident, from its top"
+    );
     // Nothing fetched yet: nothing to scroll into.
     ch(&mut m, 'J');
-    assert_eq!(m.timeline_scroll, 0);
+    assert_eq!(m.detail.timeline_scroll, 0);
 }
 
 #[test]
 fn z_zooms_the_focused_pane_and_the_runbook_rewraps_to_it() {
     let mut m = polled();
     update(&mut m, Msg::Resize(80, 24));
-    let narrow = m.runbook.as_ref().unwrap().width;
+    let narrow = m.runbook.view.as_ref().unwrap().width;
     ch(&mut m, 'z');
     assert_eq!(m.zoom(), Some(Focus::List));
     // A page is the zoomed list's.
@@ -93,12 +99,12 @@ fn z_zooms_the_focused_pane_and_the_runbook_rewraps_to_it() {
         Some(Focus::Runbook),
         "Tab: the other pane, zoomed"
     );
-    let wide = m.runbook.as_ref().unwrap().width;
+    let wide = m.runbook.view.as_ref().unwrap().width;
     assert_eq!(wide, 78, "the runbook is wrapped to the whole screen");
     assert!(wide > narrow);
     ch(&mut m, 'z');
     assert_eq!(m.zoom(), None);
-    assert_eq!(m.runbook.as_ref().unwrap().width, narrow);
+    assert_eq!(m.runbook.view.as_ref().unwrap().width, narrow);
 }
 
 #[test]

@@ -1,0 +1,276 @@
+//! The key table itself: every key of every mode, in the order the footer
+//! and the help show them. README.md's "Keys" names each of them (a test
+//! checks it).
+use crossterm::event::KeyCode as K;
+
+use super::Context as C;
+use super::Key::{Any, Char, Code, Ctrl};
+use super::KeyAction as A;
+use super::{Binding, Context};
+
+const fn normal(
+    keys: &'static [super::Group],
+    footer: Option<&'static str>,
+    help: &'static str,
+) -> Binding {
+    Binding::new(Context::Normal, keys, footer, help)
+}
+
+pub const BINDINGS: &[Binding] = &[
+    // The list and the panes.
+    normal(
+        &[
+            &[(Char('j'), A::Down), (Char('k'), A::Up)],
+            &[(Code(K::Down), A::Down), (Code(K::Up), A::Up)],
+        ],
+        None,
+        "next / previous incident (in the focused runbook: line)",
+    ),
+    normal(
+        &[&[
+            (Code(K::PageDown), A::PageDown),
+            (Code(K::PageUp), A::PageUp),
+        ]],
+        None,
+        "a page down / up",
+    )
+    .also(&[
+        &[(Char('d'), A::PageDown), (Char('u'), A::PageUp)],
+        &[(Ctrl('d'), A::PageDown), (Ctrl('u'), A::PageUp)],
+    ]),
+    normal(
+        &[&[(Char('g'), A::Top), (Char('G'), A::Bottom)]],
+        None,
+        "first / last incident, or top / end of the runbook",
+    )
+    .also(&[&[(Code(K::Home), A::Top), (Code(K::End), A::Bottom)]]),
+    normal(
+        &[&[(Char('J'), A::TimelineDown), (Char('K'), A::TimelineUp)]],
+        None,
+        "scroll the incident's timeline to older / newer entries",
+    ),
+    normal(
+        &[&[(Char('a'), A::Acknowledge)]],
+        Some("ack"),
+        "acknowledge: you own the selected incident",
+    ),
+    normal(
+        &[&[(Char('e'), A::Escalate)]],
+        Some("escalate"),
+        "escalate to the next line (asks you to confirm)",
+    ),
+    normal(
+        &[&[(Char('r'), A::Resolve)]],
+        Some("resolve"),
+        "resolve, with an optional note",
+    ),
+    normal(
+        &[&[(Char('n'), A::Note)]],
+        Some("note"),
+        "add a note to the incident's timeline",
+    ),
+    normal(
+        &[&[(Char('/'), A::Filter)]],
+        Some("filter"),
+        "filter (title, service, owner, status, severity, #id, labels)",
+    ),
+    normal(
+        &[&[(Code(K::Esc), A::ClearFilter)]],
+        None,
+        "clear the filter and the message line",
+    ),
+    normal(
+        &[&[(Char('H'), A::Handoff)]],
+        Some("hand off"),
+        "hand off the shift: the note is composed, Enter sends it",
+    ),
+    normal(
+        &[&[(Char(' '), A::TickStep)]],
+        Some("tick step"),
+        "tick the runbook step at the cursor (from the list: the next)",
+    ),
+    normal(
+        &[&[(Char('b'), A::Browse)]],
+        Some("runbooks"),
+        "search all runbooks (titles, keywords, text) and read one",
+    ),
+    normal(
+        &[&[(Char('y'), A::Copy)]],
+        None,
+        "copy the code block at the cursor (OSC 52, works over SSH)",
+    ),
+    normal(
+        &[&[(Char('o'), A::Open)]],
+        None,
+        "open the runbook in $PAGER (or $EDITOR)",
+    ),
+    normal(&[&[(Char('?'), A::Help)]], Some("help"), "this help")
+        .also(&[&[(Code(K::F(1)), A::Help)]]),
+    normal(&[&[(Char('q'), A::Quit)]], Some("quit"), "quit").also(&[&[(Ctrl('c'), A::Quit)]]),
+    normal(
+        &[&[(Code(K::Tab), A::SwitchFocus)]],
+        Some("focus"),
+        "switch focus between the list and the runbook",
+    )
+    .also(&[&[(Code(K::BackTab), A::SwitchFocus)]]),
+    normal(
+        &[&[(Char('z'), A::Zoom)]],
+        Some("zoom"),
+        "zoom the focused pane to the whole screen (z again: back)",
+    ),
+    normal(
+        &[&[
+            (Char('1'), A::PickRunbook(1)),
+            (Char('2'), A::PickRunbook(2)),
+            (Char('3'), A::PickRunbook(3)),
+            (Char('4'), A::PickRunbook(4)),
+            (Char('5'), A::PickRunbook(5)),
+            (Char('6'), A::PickRunbook(6)),
+            (Char('7'), A::PickRunbook(7)),
+            (Char('8'), A::PickRunbook(8)),
+            (Char('9'), A::PickRunbook(9)),
+        ]],
+        None,
+        "show the Nth matched runbook instead of the best one",
+    ),
+    // A pane zoomed to the whole screen: the list's keys, and z goes back.
+    Binding::new(
+        C::Zoomed,
+        &[&[(Char('z'), A::Zoom)]],
+        Some("back"),
+        "back to all the panes",
+    ),
+    Binding::new(C::Help, &[&[(Any, A::Close)]], Some("close help"), "close"),
+    // Prompts on the message line: letters type.
+    Binding::new(
+        C::Filter,
+        &[&[(Code(K::Enter), A::Submit)]],
+        Some("keep filter"),
+        "keep the filter",
+    ),
+    Binding::new(
+        C::Filter,
+        &[&[(Code(K::Esc), A::ClearFilter)]],
+        Some("clear filter"),
+        "clear it",
+    ),
+    Binding::new(
+        C::Note,
+        &[&[(Code(K::Enter), A::Submit)]],
+        Some("send note"),
+        "send the note",
+    ),
+    Binding::new(
+        C::Note,
+        &[&[(Code(K::Esc), A::Cancel)]],
+        Some("cancel"),
+        "cancel",
+    ),
+    Binding::new(
+        C::Resolve,
+        &[&[(Code(K::Enter), A::Submit)]],
+        Some("resolve"),
+        "resolve, with the note if one is written",
+    ),
+    Binding::new(
+        C::Confirm,
+        &[&[(Char('y'), A::Confirm), (Code(K::Enter), A::Confirm)]],
+        Some("escalate"),
+        "escalate",
+    )
+    .also(&[&[(Char('Y'), A::Confirm)]]),
+    Binding::new(
+        C::Confirm,
+        &[&[(Char('n'), A::Cancel), (Code(K::Esc), A::Cancel)]],
+        Some("cancel"),
+        "cancel",
+    )
+    .also(&[&[(Any, A::Cancel)]]),
+    // The runbook search: letters type the search.
+    Binding::new(
+        C::Browse,
+        &[&[(Code(K::Up), A::Up), (Code(K::Down), A::Down)]],
+        Some("choose"),
+        "choose a runbook",
+    )
+    .also(&[&[(Ctrl('p'), A::Up), (Ctrl('n'), A::Down)]]),
+    Binding::new(
+        C::Browse,
+        &[&[(Code(K::Enter), A::Submit)]],
+        Some("read"),
+        "read it",
+    ),
+    Binding::new(
+        C::Browse,
+        &[&[(Code(K::Esc), A::Cancel)]],
+        Some("close"),
+        "close the search",
+    ),
+    // The hand-off being written: letters type the words (or the name).
+    Binding::new(
+        C::HandoffNote,
+        &[&[(Code(K::Enter), A::Submit)]],
+        Some("save and send the hand-off"),
+        "save the note, send the hand-off",
+    ),
+    Binding::new(
+        C::HandoffNote,
+        &[&[(Code(K::Esc), A::Cancel)]],
+        Some("cancel"),
+        "cancel, nothing is sent",
+    ),
+    Binding::new(
+        C::HandoffNote,
+        &[
+            &[
+                (Code(K::PageDown), A::PageDown),
+                (Code(K::PageUp), A::PageUp),
+            ],
+            &[(Code(K::Down), A::Down), (Code(K::Up), A::Up)],
+        ],
+        Some("scroll"),
+        "scroll the note (letters type your words)",
+    ),
+    Binding::new(
+        C::HandoffName,
+        &[&[(Code(K::Enter), A::Submit)]],
+        Some("next"),
+        "take the name, then the note",
+    ),
+    // The hand-off note handed to this responder.
+    Binding::new(
+        C::HandoffRead,
+        &[&[
+            (Code(K::Enter), A::Dismiss),
+            (Code(K::Esc), A::Dismiss),
+            (Char('q'), A::Dismiss),
+        ]],
+        Some("dismiss"),
+        "dismiss the note",
+    ),
+    Binding::new(
+        C::HandoffRead,
+        &[
+            &[(Char('j'), A::Down), (Char('k'), A::Up)],
+            &[(Code(K::Down), A::Down), (Code(K::Up), A::Up)],
+        ],
+        Some("scroll"),
+        "scroll a line",
+    ),
+    Binding::new(
+        C::HandoffRead,
+        &[&[
+            (Code(K::PageDown), A::PageDown),
+            (Code(K::PageUp), A::PageUp),
+        ]],
+        Some("page"),
+        "scroll ten lines",
+    )
+    .also(&[&[(Char(' '), A::PageDown)]]),
+    Binding::new(
+        C::HandoffRead,
+        &[&[(Char('g'), A::Top)]],
+        Some("top"),
+        "back to the top",
+    ),
+];

@@ -1,0 +1,81 @@
+//! The changes this console sent and the hub has not answered yet: shown as
+//! pending on their incidents (a tick as done at once), and how many wait
+//! in the outbox for the hub to be reachable.
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::feed::Action;
+
+/// An action sent to the hub and not yet answered.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pending {
+    pub id: u64,
+    pub action: Action,
+    /// The hub could not be reached: it waits in the outbox.
+    pub queued: bool,
+}
+
+/// Actions on their way, by the ticket they were sent with.
+#[derive(Debug, Clone)]
+pub struct Actions {
+    pub pending: BTreeMap<u64, Pending>,
+    /// Changes waiting in the outbox for the hub to be reachable.
+    pub waiting: usize,
+    pub next_ticket: u64,
+}
+
+impl Actions {
+    pub fn new() -> Actions {
+        Actions {
+            pending: BTreeMap::new(),
+            waiting: 0,
+            next_ticket: 1,
+        }
+    }
+
+    /// Marks `action` on incident `id` pending; returns its ticket.
+    pub fn start(&mut self, id: u64, action: Action) -> u64 {
+        let ticket = self.next_ticket;
+        self.next_ticket += 1;
+        self.pending.insert(
+            ticket,
+            Pending {
+                id,
+                action,
+                queued: false,
+            },
+        );
+        ticket
+    }
+
+    pub fn pending_for(&self, id: u64) -> Option<&Pending> {
+        self.pending.values().find(|p| p.id == id)
+    }
+
+    /// The steps of `runbook` ticked on incident `id`: `told` (what the hub
+    /// says) with the ticks on their way to it applied.
+    pub fn ticked(&self, id: u64, runbook: &str, mut told: BTreeSet<usize>) -> BTreeSet<usize> {
+        for p in self.pending.values().filter(|p| p.id == id) {
+            if let Action::Step {
+                runbook: rb,
+                step,
+                done: tick,
+                ..
+            } = &p.action
+                && rb == runbook
+            {
+                if *tick {
+                    told.insert(*step as usize);
+                } else {
+                    told.remove(&(*step as usize));
+                }
+            }
+        }
+        told
+    }
+}
+
+impl Default for Actions {
+    fn default() -> Actions {
+        Actions::new()
+    }
+}

@@ -1,0 +1,30 @@
+//! The runbook pane: which runbook shows (a match, or one picked from the
+//! search), rendered for the pane's width, with its cursor and scroll.
+use std::collections::BTreeSet;
+
+use crate::runbook::Match;
+use crate::runbook::markdown::Rendered;
+
+#[derive(Debug, Clone, Default)]
+pub struct RunbookPane {
+    /// Runbooks that match the selected incident, best first.
+    pub matches: Vec<Match>,
+    /// Which of `matches` is shown (1..9 pick).
+    pub choice: usize,
+    /// A runbook picked from the search (`b`), shown instead of the matches
+    /// until another incident is selected.
+    pub pick: Option<String>,
+    /// First line of the runbook on screen, and the line the cursor is on.
+    pub scroll: usize,
+    pub cursor: usize,
+    pub view: Option<RunbookView>,
+}
+
+/// The runbook pane's content, rendered for the pane's width.
+#[derive(Debug, Clone)]
+pub struct RunbookView {
+    pub id: String,
+    pub width: u16,
+    pub done: BTreeSet<usize>,
+    pub doc: Rendered,
+}

@@ -1,0 +1,154 @@
+//! A key press: looked up in the key table for what the keyboard is doing
+//! (the mode's context), then carried out. Where a field is open, a key the
+//! table does not bind there is typed into it.
+use crossterm::event::KeyEvent;
+
+use super::super::input::LineInput;
+use super::super::keys::{self, KeyAction};
+use super::super::model::{Focus, Mode, Model, PromptKind};
+use super::super::msg::Command;
+use super::{actions, handoff, runbook, selection};
+use crate::feed::Action;
+
+pub fn on_key(model: &mut Model, key: KeyEvent) -> Vec<Command> {
+    let action = keys::lookup(model.key_context(), &key);
+    match std::mem::take(&mut model.mode) {
+        Mode::Normal => normal(model, action),
+        // Any key closes the help.
+        Mode::Help => Vec::new(),
+        Mode::Filter(input) => {
+            filter(model, input, action, &key);
+            Vec::new()
+        }
+        Mode::Prompt { kind, id, input } => prompt(model, (kind, id), input, action, &key),
+        Mode::ConfirmEscalate { id, .. } => {
+            if action == Some(KeyAction::Confirm) {
+                actions::send(model, id, Action::Escalate { note: None })
+            } else {
+                model.say("Escalation cancelled.");
+                Vec::new()
+            }
+        }
+        Mode::Handoff {
+            shift,
+            to,
+            words,
+            scroll,
+        } => {
+            let draft = handoff::Draft {
+                shift,
+                to,
+                words,
+                scroll,
+            };
+            handoff::key(model, draft, action, &key)
+        }
+        Mode::ReadHandoff { scroll } => handoff::read_key(model, scroll, action),
+        Mode::Browse {
+            input,
+            hits,
+            cursor,
+        } => {
+            let search = runbook::Search {
+                input,
+                hits,
+                cursor,
+            };
+            runbook::browse_key(model, search, action, &key);
+            Vec::new()
+        }
+    }
+}
+
+/// The list and the panes.
+fn normal(model: &mut Model, action: Option<KeyAction>) -> Vec<Command> {
+    let Some(action) = action else {
+        return Vec::new();
+    };
+    // What the last action said is read by now; this one may say its own.
+    model.message = None;
+    match action {
+        KeyAction::Quit => {
+            model.quit = true;
+            return vec![Command::Quit];
+        }
+        KeyAction::Help => model.mode = Mode::Help,
+        KeyAction::Filter => model.mode = Mode::Filter(LineInput::with_text(&model.list.filter)),
+        KeyAction::ClearFilter => selection::set_filter(model, String::new()),
+        KeyAction::SwitchFocus => {
+            model.focus = match model.focus {
+                Focus::List => Focus::Runbook,
+                Focus::Runbook => Focus::List,
+            };
+            // Zoomed, the other pane fills the screen now.
+            selection::keep_cursor_visible(model);
+        }
+        KeyAction::Zoom => {
+            model.zoomed = !model.zoomed;
+            selection::keep_cursor_visible(model);
+        }
+        KeyAction::TimelineDown => selection::scroll_timeline(model, 1),
+        KeyAction::TimelineUp => selection::scroll_timeline(model, -1),
+        KeyAction::Up
+        | KeyAction::Down
+        | KeyAction::PageUp
+        | KeyAction::PageDown
+        | KeyAction::Top
+        | KeyAction::Bottom => match model.focus {
+            Focus::List => selection::move_by(model, action),
+            Focus::Runbook => runbook::move_cursor(model, action),
+        },
+        KeyAction::PickRunbook(n) => runbook::pick_match(model, usize::from(n)),
+        KeyAction::Browse => runbook::start_browse(model),
+        KeyAction::Handoff => return handoff::start(model),
+        KeyAction::TickStep => return runbook::tick(model),
+        KeyAction::Copy => return runbook::copy(model),
+        KeyAction::Open => return runbook::open(model),
+        KeyAction::Acknowledge | KeyAction::Escalate | KeyAction::Resolve | KeyAction::Note => {
+            return actions::on_incident_key(model, action);
+        }
+        // The keys of the other contexts are not bound here.
+        KeyAction::Submit
+        | KeyAction::Cancel
+        | KeyAction::Confirm
+        | KeyAction::Dismiss
+        | KeyAction::Close => {}
+    }
+    Vec::new()
+}
+
+/// `/`: the list follows the filter as it is typed; Enter keeps it.
+fn filter(model: &mut Model, mut input: LineInput, action: Option<KeyAction>, key: &KeyEvent) {
+    match action {
+        Some(KeyAction::Submit) => {}
+        Some(KeyAction::ClearFilter) => selection::set_filter(model, String::new()),
+        _ => {
+            input.handle(key);
+            let filter = input.text().to_string();
+            selection::set_filter(model, filter);
+            model.mode = Mode::Filter(input);
+        }
+    }
+}
+
+/// `n`, `r`: the note being typed for incident `id`.
+fn prompt(
+    model: &mut Model,
+    (kind, id): (PromptKind, u64),
+    mut input: LineInput,
+    action: Option<KeyAction>,
+    key: &KeyEvent,
+) -> Vec<Command> {
+    match action {
+        Some(KeyAction::Cancel) => {
+            model.say("Cancelled.");
+            Vec::new()
+        }
+        Some(KeyAction::Submit) => actions::submit_prompt(model, kind, id, input.text().trim()),
+        _ => {
+            input.handle(key);
+            model.mode = Mode::Prompt { kind, id, input };
+            Vec::new()
+        }
+    }
+}

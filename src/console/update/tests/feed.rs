@@ -1,0 +1,115 @@
+//! What the feed brings: a failure keeps the last good list, something new
+//! for this responder rings the bell, a start from the saved copy.
+use super::*;
+
+#[test]
+fn feed_failure_keeps_the_last_good_state_and_says_why() {
+    let mut m = polled();
+    m.now = t0() + chrono::Duration::seconds(30);
+    update(
+        &mut m,
+        Msg::Feed(FeedEvent::Failed {
+            error: FeedError::Timeout(10),
+            retry_in: Duration::from_secs(4),
+        }),
+    );
+    assert_eq!(ids(&m), [2, 1, 3]);
+    match m.feed.health(m.now) {
+        Health::Stale { secs: 30, reason } => {
+            assert!(reason.contains("no answer within 10s"), "{reason}")
+        }
+        other => panic!("{other:?}"),
+    }
+    update(&mut m, Msg::Feed(FeedEvent::Unchanged));
+    assert_eq!(m.feed.health(m.now), Health::Live);
+}
+
+#[test]
+fn the_bell_rings_once_when_something_new_reaches_me_but_not_at_start() {
+    let mut m = model();
+    let mut mine = inc(1, Severity::High, Status::Triggered, "first", "");
+    mine.owner = Some("alex".into());
+    assert!(
+        poll(&mut m, vec![mine.clone()])
+            .iter()
+            .all(|c| *c != Command::Bell),
+        "not for what was there at start"
+    );
+    let mut new = inc(7, Severity::High, Status::Triggered, "new", "");
+    new.owner = Some("alex".into());
+    let cmds = delta(&mut m, vec![new.clone()]);
+    assert!(cmds.contains(&Command::Bell), "{cmds:?}");
+    // Polled again, unchanged owner: no second ring.
+    new.version = 2;
+    let cmds = delta(&mut m, vec![new]);
+    assert!(!cmds.contains(&Command::Bell), "{cmds:?}");
+    // Someone else's new incident: no ring.
+    let mut theirs = inc(8, Severity::High, Status::Triggered, "theirs", "");
+    theirs.owner = Some("sam".into());
+    assert!(!delta(&mut m, vec![theirs]).contains(&Command::Bell));
+    // bell = false in the config: never.
+    m.setup.bell = false;
+    let mut other = inc(9, Severity::High, Status::Triggered, "quiet", "");
+    other.owner = Some("alex".into());
+    assert!(!delta(&mut m, vec![other]).contains(&Command::Bell));
+}
+
+#[test]
+fn the_console_starts_from_its_cache_marked_stale() {
+    let mut m = model();
+    let cached = crate::feed::cache::CachedFeed {
+        saved_at: t0() - chrono::Duration::minutes(20),
+        incidents: vec![inc(4, Severity::High, Status::Triggered, "Cached one", "")].into(),
+        oncall: Some(oncall_alex_then_sam()),
+        resume: Some(crate::feed::Resume {
+            cursor: 3,
+            hub: "h1".into(),
+        }),
+    };
+    super::super::restore(&mut m, cached);
+    assert_eq!(m.list.resume.as_ref().map(|r| r.cursor), Some(3));
+    update(&mut m, Msg::Resize(120, 40));
+    assert_eq!(ids(&m), [4]);
+    assert_eq!(m.list.selected, Some(4));
+    assert!(
+        matches!(m.feed.health(m.now), Health::Stale { secs: 1200, .. }),
+        "{:?}",
+        m.feed.health(m.now)
+    );
+    assert!(m.oncall.is_some());
+    // Polling writes the cache again, but no more than every few seconds.
+    update(
+        &mut m,
+        Msg::Feed(FeedEvent::Polled {
+            incidents: vec![inc(5, Severity::Info, Status::Triggered, "new", "")],
+            full: true,
+            resume: Some(crate::feed::Resume {
+                cursor: 7,
+                hub: "h1".into(),
+            }),
+        }),
+    );
+    assert!(m.cache.due);
+    let cmds = update(&mut m, Msg::Tick(t0() + chrono::Duration::seconds(1)));
+    // The incidents and the cursor they are as of are saved together.
+    assert!(
+        matches!(&cmds[..], [Command::SaveCache(c)]
+            if c.incidents.len() == 1 && c.resume.as_ref().map(|r| r.cursor) == Some(7)),
+        "{cmds:?}"
+    );
+    if let [Command::SaveCache(c)] = &cmds[..] {
+        assert!(
+            Arc::ptr_eq(&c.incidents, &m.list.incidents),
+            "the cache is written from the list itself, not a copy of it"
+        );
+    }
+    delta(&mut m, vec![]);
+    assert!(
+        update(&mut m, Msg::Tick(t0() + chrono::Duration::seconds(2))).is_empty(),
+        "spaced out"
+    );
+    assert_eq!(
+        update(&mut m, Msg::Tick(t0() + chrono::Duration::seconds(7))).len(),
+        1
+    );
+}

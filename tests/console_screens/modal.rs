@@ -1,0 +1,157 @@
+//! Every screen that takes the keyboard from the list (the help, the
+//! runbook search, the escalate question, the filter and note prompts, the
+//! hand-off being written and the one handed to you) at the smallest
+//! supported size and the design size. Each footer is its mode's keys from
+//! the key table.
+use oncall::console::keys::{self, Context};
+use oncall::incident::Handoff;
+
+use super::*;
+
+const MODAL_SIZES: [(u16, u16); 2] = [(80, 24), (120, 40)];
+
+/// Opens the screen on the main screen at each size, checks its footer
+/// (unless a popup covers it) against the key table and keeps its snapshot.
+fn at_each_size(name: &str, context: Context, open: impl Fn(&mut Model)) {
+    for (w, h) in MODAL_SIZES {
+        let mut m = screen_model(w, h);
+        open(&mut m);
+        assert_eq!(m.key_context(), context, "{name}");
+        let screen = text(&draw(&m, w, h));
+        let footer = screen.lines().last().unwrap_or_default();
+        let first = keys::effective(context)
+            .into_iter()
+            .find_map(|b| b.footer.map(|f| format!(" {} {f} ", b.label())))
+            .unwrap();
+        let covered = footer.contains('─');
+        assert!(
+            covered || footer.starts_with(&first),
+            "{name} {w}x{h}: {footer}"
+        );
+        snapshot!(format!("{name}_{w}x{h}"), draw(&m, w, h).backend());
+    }
+}
+
+/// alex's shift, with the open incidents of the main screen.
+fn shift(to: Option<&str>) -> oncall::handoff::Shift {
+    oncall::handoff::Shift {
+        from: "alex".into(),
+        to: to.map(str::to_string),
+        since: t0() - chrono::Duration::hours(11),
+        now: t0(),
+        incidents: specs()
+            .iter()
+            .map(incident)
+            .filter(|i| i.status.is_open())
+            .collect(),
+    }
+}
+
+fn hand_off_ready(m: &mut Model, to: Option<&str>) {
+    press(m, KeyCode::Char('H'));
+    update(m, Msg::Worker(WorkerEvent::HandoffReady(Ok(shift(to)))));
+}
+
+#[test]
+fn help() {
+    at_each_size("help", Context::Help, |m| press(m, KeyCode::Char('?')));
+}
+
+#[test]
+fn runbook_search() {
+    at_each_size("runbook_search", Context::Browse, |m| {
+        press(m, KeyCode::Char('b'));
+        typed(m, "conntrack");
+    });
+}
+
+#[test]
+fn escalate_question() {
+    at_each_size("escalate_question", Context::Confirm, |m| {
+        press(m, KeyCode::Char('e'))
+    });
+}
+
+#[test]
+fn filter_prompt() {
+    at_each_size("filter_prompt", Context::Filter, |m| {
+        press(m, KeyCode::Char('/'));
+        typed(m, "postgres");
+    });
+}
+
+#[test]
+fn note_prompt() {
+    at_each_size("note_prompt", Context::Note, |m| {
+        press(m, KeyCode::Char('n'));
+        typed(m, "vendor called back");
+    });
+}
+
+#[test]
+fn resolve_prompt() {
+    at_each_size("resolve_prompt", Context::Resolve, |m| {
+        press(m, KeyCode::Char('r'));
+        typed(m, "rolled back");
+    });
+}
+
+#[test]
+fn hand_off_asking_whom() {
+    at_each_size("hand_off_asking_whom", Context::HandoffName, |m| {
+        hand_off_ready(m, None);
+        typed(m, "pri");
+    });
+}
+
+#[test]
+fn hand_off_note() {
+    at_each_size("hand_off_note", Context::HandoffNote, |m| {
+        hand_off_ready(m, Some("sam"));
+        typed(m, "db-1 is fragile");
+    });
+}
+
+#[test]
+fn hand_off_to_you() {
+    at_each_size("hand_off_to_you", Context::HandoffRead, |m| {
+        let note = "# Hand-off from sam to alex\n\n## Open (2)\n\n- #14 packet loss on \
+                    edge-lb-1: switch port counters clean, vendor ticket open\n- #9 RAID on \
+                    db-2: disk ordered\n\nLeave pgbouncer pinned until morning.\n";
+        let handoff = Handoff {
+            id: 4,
+            from: "sam".into(),
+            to: "alex".into(),
+            at: t0() - chrono::Duration::minutes(5),
+            note: note.into(),
+            moved: vec![14, 9],
+            until: Some(t0() + chrono::Duration::hours(8)),
+        };
+        let oncall = OnCall {
+            now: None,
+            next: None,
+            shift: None,
+            policies: Vec::new(),
+        };
+        update(
+            m,
+            Msg::Feed(FeedEvent::Rota {
+                oncall,
+                handoff: Some(handoff),
+            }),
+        );
+    });
+}
+
+#[test]
+fn a_zoomed_pane_says_z_goes_back_where_the_footer_said_zoom() {
+    // Wide enough for the whole footer.
+    let mut m = screen_model(160, 40);
+    let footer = |m: &Model| text(&draw(m, 160, 40)).lines().last().unwrap().to_string();
+    assert!(footer(&m).contains(" z zoom "), "{}", footer(&m));
+    press(&mut m, KeyCode::Char('z'));
+    assert_eq!(m.key_context(), Context::Zoomed);
+    let zoomed = footer(&m);
+    assert!(zoomed.contains(" Tab focus  z back  ? help"), "{zoomed}");
+    assert!(!zoomed.contains("zoom"), "{zoomed}");
+}
