@@ -139,7 +139,7 @@ async fn fill(
     count: usize,
 ) -> anyhow::Result<()> {
     let set = alerts::AlertSet::new(count);
-    let http = reqwest::Client::new();
+    let http = oncall::feed::http::client_builder().build()?;
     if let Some(url) = alertmanager {
         let took = set.post_to_alertmanager(&http, &url).await?;
         println!("alertmanager: {count} alerts posted in {took:.2?}");
@@ -156,7 +156,7 @@ async fn fill(
 
 async fn memory(count: usize) -> anyhow::Result<()> {
     let hub = spawn::Hub::start()?;
-    let http = reqwest::Client::new();
+    let http = oncall::feed::http::client_builder().build()?;
     let took = alerts::AlertSet::new(count)
         .post_to_hub(&http, &hub.base, spawn::TOKEN)
         .await?;
@@ -201,7 +201,7 @@ struct Sample {
 
 async fn writes(count: usize, writers: usize, run_for: Duration) -> anyhow::Result<()> {
     let hub = spawn::Hub::start()?;
-    let http = reqwest::Client::builder()
+    let http = oncall::feed::http::client_builder()
         .pool_max_idle_per_host(writers)
         .build()?;
     let took = alerts::AlertSet::new(count)

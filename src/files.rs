@@ -105,7 +105,8 @@ pub fn set_aside_path(path: &Path, now: DateTime<Utc>) -> PathBuf {
     path.with_file_name(format!("{name}.bad-{}", now.format("%Y%m%dT%H%M%SZ")))
 }
 
-#[cfg(all(test, unix))]
+#[cfg(test)]
+#[cfg(unix)]
 mod tests {
     use std::os::unix::fs::PermissionsExt;
 

@@ -1,5 +1,7 @@
 //! The `oncall` binary's commands, run as a user would: each good path does
 //! its job, each bad input gets a message that says what and how to fix it.
+// Helpers here may unwrap and panic as #[test] functions may (clippy.toml).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 mod common;
 
 #[path = "support/cli.rs"]

@@ -2,6 +2,8 @@
 //! completions and a man page from the same definition as `--help`, a
 //! console that says plainly when it has no terminal, and a hub that fails
 //! on a taken port before it touches its database.
+// Helpers here may unwrap and panic as #[test] functions may (clippy.toml).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 use std::process::{Command, Output, Stdio};
 
 fn oncall(args: &[&str]) -> Output {

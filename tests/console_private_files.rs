@@ -3,6 +3,8 @@
 //! team's incidents: each file is its owner's alone (0600) and so is each
 //! directory it creates (0700), whatever the umask.
 #![cfg(unix)]
+// Helpers here may unwrap and panic as #[test] functions may (clippy.toml).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};

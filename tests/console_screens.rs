@@ -1,5 +1,7 @@
 //! The main screen as a responder sees it, at the design size and at the
 //! smallest supported size, drawn with ratatui's TestBackend.
+// Helpers here may unwrap and panic as #[test] functions may (clippy.toml).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 /// A snapshot kept with the others in tests/snapshots, whichever file of
 /// these tests takes it.
 macro_rules! snapshot {

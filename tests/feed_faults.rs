@@ -2,6 +2,8 @@
 //! JSON, 500, no answer at all) under the real poller: the console keeps the
 //! last good state on screen, says which failure it is, and recovers by
 //! itself when the feed does.
+// Helpers here may unwrap and panic as #[test] functions may (clippy.toml).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU8, Ordering};
 use std::time::Duration;

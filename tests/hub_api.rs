@@ -1,5 +1,7 @@
 //! The hub's HTTP API, end to end: a real hub on a real SQLite file, spoken
 //! to over loopback.
+// Helpers here may unwrap and panic as #[test] functions may (clippy.toml).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 mod common;
 
 use common::{ALICE, BOB, TestHub, expect, expect_error, incident};

@@ -4,6 +4,8 @@
 //! database; every write that got a 2xx must be there. Many rounds, each
 //! killed after a different number of answers.
 #![cfg(unix)]
+// Helpers here may unwrap and panic as #[test] functions may (clippy.toml).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::io::{BufRead, BufReader};
 use std::path::Path;
@@ -78,7 +80,7 @@ async fn burst(
     kill: Arc<Notify>,
     writer: usize,
 ) {
-    let http = reqwest::Client::new();
+    let http = oncall::feed::http::client_builder().build().unwrap();
     for n in 0.. {
         let key = format!("w{writer}-n{n}");
         let new = NewIncident {
@@ -184,7 +186,7 @@ async fn no_answered_write_is_lost_when_the_hub_is_killed() {
         total += answered.len();
 
         let hub = start(dir.path());
-        let http = reqwest::Client::new();
+        let http = oncall::feed::http::client_builder().build().unwrap();
         for write in &answered {
             let id = match write {
                 Write::Opened { id, .. } | Write::Noted { id, .. } => *id,

@@ -3,6 +3,8 @@
 //! answers a 409 that says so, and a change to it is refused the same way
 //! rather than failing as if the hub were down; the escalation timers go on
 //! with the others.
+// Helpers here may unwrap and panic as #[test] functions may (clippy.toml).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 mod common;
 
 use common::{ALICE, ROTA_CONFIG, TestHub, expect, expect_error, hub_config, incident};

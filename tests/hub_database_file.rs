@@ -2,6 +2,8 @@
 //! it) is its owner's alone, and a file at the path that is not a database
 //! (empty, or something else) is refused with what to do, never silently
 //! taken for a new, empty hub.
+// Helpers here may unwrap and panic as #[test] functions may (clippy.toml).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 mod common;
 
 use std::io::{BufRead, BufReader};

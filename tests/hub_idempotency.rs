@@ -1,6 +1,8 @@
 //! `Idempotency-Key` on every change: a repeat gets the first answer and
 //! changes nothing, even across a restart; a key reused for another request
 //! is refused.
+// Helpers here may unwrap and panic as #[test] functions may (clippy.toml).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 mod common;
 
 use common::{ALICE, BOB, TestHub, expect, expect_error, incident};

@@ -1,6 +1,8 @@
 //! An action that waited in a console's outbox says when it was taken
 //! (`oncall-taken-at`): the hub keeps that time beside its own on the
 //! timeline when it says something, and refuses a header that is no time.
+// Helpers here may unwrap and panic as #[test] functions may (clippy.toml).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 mod common;
 
 use chrono::TimeDelta;

@@ -4,6 +4,8 @@
 //! `prometheus-alertmanager`). Alerts are posted to Alertmanager as Prometheus
 //! would; its webhook reaches a real hub, and the console's direct feed
 //! reads and silences them.
+// Helpers here may unwrap and panic as #[test] functions may (clippy.toml).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 mod common;
 
 #[path = "support/alertmanager.rs"]

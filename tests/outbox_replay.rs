@@ -1,6 +1,8 @@
 //! The answer to a change is lost on the way back (the hub applied it, the
 //! console never heard): the change waits in the outbox, goes again with the
 //! same Idempotency-Key, and the hub applies it once.
+// Helpers here may unwrap and panic as #[test] functions may (clippy.toml).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 mod common;
 
 use std::time::Duration;

@@ -1,6 +1,8 @@
 //! The real `oncall --demo` binary in a pseudo-terminal: live incidents and
 //! runbooks on screen, `a` acknowledges through the real in-process hub, and
 //! `q` gives the terminal back.
+// Helpers here may unwrap and panic as #[test] functions may (clippy.toml).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 #[path = "support/pty.rs"]
 mod pty;
 

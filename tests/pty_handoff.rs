@@ -1,6 +1,8 @@
 //! The shift hand-off end to end: alice's console composes the note with
 //! `H` and sends it with `Enter`; the note is on disk, her open incidents are
 //! bob's, and bob's console shows the note.
+// Helpers here may unwrap and panic as #[test] functions may (clippy.toml).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 mod common;
 #[path = "support/pty.rs"]
 mod pty;

@@ -3,6 +3,8 @@
 //! the console restarts from its cache; when the hub is back, the queued
 //! actions arrive, in order, exactly once. A hub back on another database is
 //! taken as a new feed, not merged into what the console held.
+// Helpers here may unwrap and panic as #[test] functions may (clippy.toml).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 mod common;
 #[path = "support/pty.rs"]
 mod pty;

@@ -2,6 +2,8 @@
 //! is stored on the incident and survives a restart of the console; `y`
 //! copies through the terminal; `o` hands the runbook to the pager and the
 //! console comes back.
+// Helpers here may unwrap and panic as #[test] functions may (clippy.toml).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 mod common;
 #[path = "support/pty.rs"]
 mod pty;

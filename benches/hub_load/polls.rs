@@ -28,7 +28,7 @@ pub async fn polls(
     run_for: Duration,
 ) -> anyhow::Result<()> {
     let hub = spawn::Hub::start()?;
-    let http = reqwest::Client::builder()
+    let http = oncall::feed::http::client_builder()
         .pool_max_idle_per_host(writers + pollers)
         .build()?;
     let took = alerts::AlertSet::new(count)

@@ -79,7 +79,8 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     "'{name}' is not a usable responder name: use letters, digits, dots or dashes"
                 );
             }
-            let token = hub::token::new_token();
+            let token = hub::token::new_token()
+                .context("no random bytes from the operating system for a token")?;
             println!(
                 "Token for {name} (give it to them; it is not shown again and the hub keeps only its hash):\n"
             );

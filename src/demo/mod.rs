@@ -75,7 +75,8 @@ pub async fn start_hub() -> anyhow::Result<DemoHub> {
     let mut tokens = BTreeMap::new();
     let mut responders = Vec::new();
     for name in [YOU, MONITORING].iter().chain(TEAMMATES) {
-        let token = hub::token::new_token();
+        let token = hub::token::new_token()
+            .context("no random bytes from the operating system for a token")?;
         let role = if *name == MONITORING {
             Role::Integration
         } else {

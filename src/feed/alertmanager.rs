@@ -64,7 +64,7 @@ pub struct AlertmanagerClient {
 
 impl AlertmanagerClient {
     pub fn new(mut settings: AlertmanagerSettings) -> Result<AlertmanagerClient, FeedError> {
-        let http = reqwest::Client::builder()
+        let http = super::http::client_builder()
             .timeout(settings.timeout)
             .connect_timeout(settings.timeout)
             .user_agent(concat!("oncall/", env!("CARGO_PKG_VERSION")))

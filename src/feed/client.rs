@@ -130,7 +130,7 @@ impl HubClient {
         token_env: &str,
         timeout: Duration,
     ) -> Result<HubClient, FeedError> {
-        let http = reqwest::Client::builder()
+        let http = super::http::client_builder()
             .timeout(timeout)
             .connect_timeout(timeout)
             .user_agent(concat!("oncall/", env!("CARGO_PKG_VERSION")))

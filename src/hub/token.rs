@@ -7,15 +7,8 @@ use crate::config::{Role, Sha256Hex};
 pub const PREFIX: &str = "oc_";
 
 /// A new token: 32 bytes from the operating system's random source, as hex.
-///
-/// Panics only if the operating system cannot give random bytes at all, in
-/// which case no safe token can be made.
-pub fn new_token() -> String {
-    try_new_token().unwrap_or_else(|e| panic!("no random bytes from the operating system: {e}"))
-}
-
-/// As [`new_token`], but reports a missing random source instead of panicking.
-pub fn try_new_token() -> Result<String, getrandom::Error> {
+/// Without a random source no safe token can be made, and the error says so.
+pub fn new_token() -> Result<String, getrandom::Error> {
     let mut bytes = [0u8; 32];
     getrandom::fill(&mut bytes)?;
     Ok(format!("{PREFIX}{}", hex::encode(bytes)))
@@ -59,8 +52,8 @@ mod tests {
 
     #[test]
     fn tokens_are_prefixed_hex_of_32_bytes_and_differ() {
-        let a = new_token();
-        let b = new_token();
+        let a = new_token().unwrap();
+        let b = new_token().unwrap();
         assert_ne!(a, b);
         let hex_part = a.strip_prefix(PREFIX).unwrap();
         assert_eq!(hex_part.len(), 64);
@@ -69,7 +62,7 @@ mod tests {
 
     #[test]
     fn config_line_parses_and_its_hash_matches_the_token() {
-        let token = new_token();
+        let token = new_token().unwrap();
         let line = config_line("alice", &token, Role::Responder);
         assert!(!line.contains("role"), "{line}");
         let config = Config::parse(&line, Path::new("config.toml")).unwrap();
@@ -85,7 +78,7 @@ mod tests {
 
     #[test]
     fn config_line_quotes_awkward_names() {
-        let token = new_token();
+        let token = new_token().unwrap();
         let name = "o\"brien \\ é";
         let line = config_line(name, &token, Role::Responder);
         let config = Config::parse(&line, Path::new("config.toml")).unwrap();
@@ -94,7 +87,7 @@ mod tests {
 
     #[test]
     fn config_line_says_any_other_role() {
-        let token = new_token();
+        let token = new_token().unwrap();
         for role in [Role::Lead, Role::Integration] {
             let line = config_line("am", &token, role);
             let config = Config::parse(&line, Path::new("config.toml")).unwrap();

@@ -107,7 +107,7 @@ impl TestHub {
             db,
             clock,
             config,
-            client: reqwest::Client::new(),
+            client: oncall::feed::http::client_builder().build().unwrap(),
         }
     }
 
@@ -129,7 +129,7 @@ impl TestHub {
         .await
         .unwrap();
         self.base = format!("http://{}", running.addr);
-        self.client = reqwest::Client::new();
+        self.client = oncall::feed::http::client_builder().build().unwrap();
         self.hub = Some(running);
     }
 

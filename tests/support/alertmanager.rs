@@ -125,7 +125,9 @@ impl Alertmanager {
 
     /// `POST /api/v2/alerts`.
     pub async fn post_alerts(&self, alerts: &serde_json::Value) {
-        let resp = reqwest::Client::new()
+        let resp = oncall::feed::http::client_builder()
+            .build()
+            .unwrap()
             .post(format!("{}/api/v2/alerts", self.base))
             .json(alerts)
             .send()
@@ -141,7 +143,9 @@ impl Alertmanager {
 
     /// `GET` of one of its API's paths, as JSON.
     pub async fn get(&self, path: &str) -> serde_json::Value {
-        let resp = reqwest::Client::new()
+        let resp = oncall::feed::http::client_builder()
+            .build()
+            .unwrap()
             .get(format!("{}{path}", self.base))
             .send()
             .await
@@ -153,7 +157,7 @@ impl Alertmanager {
 
 /// Polls `GET /-/ready` until Alertmanager says it is ready, or has exited.
 async fn wait_ready(process: &mut Process, base: &str) -> Result<(), String> {
-    let http = reqwest::Client::new();
+    let http = oncall::feed::http::client_builder().build().unwrap();
     let deadline = Instant::now() + PATIENCE;
     while Instant::now() < deadline {
         if let Ok(Some(status)) = process.0.try_wait() {
