@@ -2,7 +2,6 @@
 //! 10,000 incidents to the model. See BENCHMARKS.md for figures.
 // A bench stops at the first thing that goes wrong: it measures, it does not recover.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-use std::collections::BTreeMap;
 use std::hint::black_box;
 use std::sync::Arc;
 use std::time::Duration;
@@ -28,40 +27,26 @@ fn incidents(n: u64) -> Vec<Incident> {
     ];
     (1..=n)
         .map(|id| {
-            let mut labels = BTreeMap::new();
-            labels.insert(
-                "alertname".to_string(),
-                alerts[(id % 4) as usize].to_string(),
+            let title = format!(
+                "Incident number {id} on host-{} with a realistic length of title",
+                id % 300
             );
-            labels.insert("instance".to_string(), format!("host-{}:9100", id % 300));
-            Incident {
-                id,
-                dedup_key: format!("k{id}"),
-                title: format!(
-                    "Incident number {id} on host-{} with a realistic length of title",
-                    id % 300
-                ),
-                service: ["api", "postgres", "web", "edge-lb"][(id % 4) as usize].to_string(),
-                severity: Severity::ALL[(id % 4) as usize],
-                status: if id % 3 == 0 {
+            Incident::builder(id, &title, t0)
+                .service(["api", "postgres", "web", "edge-lb"][(id % 4) as usize])
+                .severity(Severity::ALL[(id % 4) as usize])
+                .status(if id % 3 == 0 {
                     Status::Acknowledged
                 } else {
                     Status::Triggered
-                },
-                labels: labels.into(),
-                description: "Something realistic happened here.".to_string(),
-                runbook: None,
-                runbook_url: None,
-                source: "bench".to_string(),
-                created_at: t0 - chrono::Duration::seconds(id as i64 * 7),
-                updated_at: t0,
-                owner: (id % 3 == 0).then(|| "sam".to_string()),
-                escalation_level: 1,
-                occurrences: id % 5 + 1,
-                version: 1,
-                timeline: Vec::new(),
-                steps: Default::default(),
-            }
+                })
+                .label("alertname", alerts[(id % 4) as usize])
+                .label("instance", &format!("host-{}:9100", id % 300))
+                .description("Something realistic happened here.")
+                .source("bench")
+                .created_at(t0 - chrono::Duration::seconds(id as i64 * 7))
+                .owner((id % 3 == 0).then_some("sam"))
+                .occurrences(id % 5 + 1)
+                .build()
         })
         .collect()
 }

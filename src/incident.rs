@@ -9,9 +9,11 @@ use std::str::FromStr;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+mod builder;
 mod labels;
 mod oncall;
 mod timestamp;
+pub use builder::IncidentBuilder;
 pub use labels::Labels;
 pub use oncall::*;
 

@@ -4,13 +4,12 @@
 //! alert's annotations reaches the console's screen inert.
 // Helpers here may unwrap and panic as #[test] functions may (clippy.toml).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-mod common;
+mod support;
 
 use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use common::{ALERTMANAGER, ALICE, TestHub, expect, expect_error};
 use oncall::console::model::{FeedStatus, Model};
 use oncall::console::msg::Msg;
 use oncall::console::{update, view};
@@ -22,6 +21,7 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use reqwest::header::CONTENT_TYPE;
 use reqwest::{Method, Response, StatusCode};
+use support::{ALERTMANAGER, ALICE, TestHub, expect, expect_error};
 
 const PATH: &str = "/api/v1/alertmanager";
 

@@ -2,16 +2,15 @@
 //! its job, each bad input gets a message that says what and how to fix it.
 // Helpers here may unwrap and panic as #[test] functions may (clippy.toml).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-mod common;
+mod support;
 
-#[path = "support/cli.rs"]
-mod cli;
+use support::cli;
 
 use std::path::Path;
 use std::process::Command;
 
 use cli::{oncall, stderr, stdout};
-use common::{ALICE, TestHub};
+use support::{ALICE, TestHub};
 
 fn write_config(dir: &Path, text: &str) -> String {
     let path = dir.join("config.toml");
@@ -370,7 +369,7 @@ fn runbooks_check_names_every_override_and_passes() {
 #[tokio::test(flavor = "multi_thread")]
 async fn handoff_print_shows_the_note_h_would_send() {
     let hub = TestHub::start().await;
-    let inc = hub.open(&common::incident("db-1 replication lag")).await;
+    let inc = hub.open(&support::incident("db-1 replication lag")).await;
     let base = hub.base.clone();
     let out = tokio::task::spawn_blocking(move || {
         oncall(

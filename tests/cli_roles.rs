@@ -3,15 +3,14 @@
 //! first, so it never prints a note for a hand-off the hub would refuse.
 // Helpers here may unwrap and panic as #[test] functions may (clippy.toml).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-#[path = "support/cli.rs"]
-mod cli;
-mod common;
+use support::cli;
+mod support;
 
 use std::path::Path;
 
 use cli::{oncall, stderr, stdout};
-use common::{ALERTMANAGER, ALICE, BOB, ROTA_CONFIG, TestHub, hub_config, integration};
 use oncall::config::{Config, Role};
+use support::{ALERTMANAGER, ALICE, BOB, ROTA_CONFIG, TestHub, hub_config, integration};
 
 #[test]
 fn token_new_with_a_role_prints_the_entry_with_that_role() {

@@ -4,13 +4,12 @@
 //! aside. Either way the responder is told on screen where the bad part went.
 // Helpers here may unwrap and panic as #[test] functions may (clippy.toml).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-mod common;
+mod support;
 
 use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::Utc;
-use common::{ALICE, TestHub, incident};
 use oncall::console::files::{outbox_path, read_back};
 use oncall::console::model::{FeedStatus, Model};
 use oncall::console::msg::Msg;
@@ -21,6 +20,7 @@ use oncall::incident::{EventKind, Status};
 use oncall::runbook::Library;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
+use support::{ALICE, TestHub, incident};
 use tokio::sync::mpsc;
 
 const WIDTH: u16 = 240;

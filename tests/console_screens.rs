@@ -24,7 +24,6 @@ mod modal;
 mod panes;
 #[path = "console_screens/prompts.rs"]
 mod prompts;
-use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -58,31 +57,19 @@ struct Spec {
 }
 
 fn incident(s: &Spec) -> Incident {
-    let mut labels = BTreeMap::new();
-    labels.insert("alertname".to_string(), s.alert.to_string());
-    labels.insert("instance".to_string(), format!("{}-1:9100", s.service));
-    Incident {
-        id: s.id,
-        dedup_key: format!("k{}", s.id),
-        title: s.title.to_string(),
-        service: s.service.to_string(),
-        severity: s.severity,
-        status: s.status,
-        labels: labels.into(),
-        description: "rx_errors climbing on eno2 (bond0 member); probes from eu-west time out."
-            .to_string(),
-        runbook: None,
-        runbook_url: None,
-        source: "alertmanager".to_string(),
-        created_at: t0() - chrono::Duration::minutes(s.minutes),
-        updated_at: t0(),
-        owner: s.owner.map(str::to_string),
-        escalation_level: 1,
-        occurrences: s.occurrences,
-        version: 3,
-        timeline: Vec::new(),
-        steps: Default::default(),
-    }
+    Incident::builder(s.id, s.title, t0())
+        .service(s.service)
+        .severity(s.severity)
+        .status(s.status)
+        .label("alertname", s.alert)
+        .label("instance", &format!("{}-1:9100", s.service))
+        .description("rx_errors climbing on eno2 (bond0 member); probes from eu-west time out.")
+        .source("alertmanager")
+        .created_at(t0() - chrono::Duration::minutes(s.minutes))
+        .owner(s.owner)
+        .occurrences(s.occurrences)
+        .version(3)
+        .build()
 }
 
 fn specs() -> Vec<Spec> {

@@ -2,12 +2,12 @@
 //! well-formed and inert, whatever the people and monitors upstream wrote.
 // Helpers here may unwrap and panic as #[test] functions may (clippy.toml).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-mod common;
+mod support;
 
 use std::time::Duration;
 
-use common::{ALICE, BOB, TestHub, incident};
 use oncall::feed::{Action, FeedClient, FeedError, FeedEvent, HubClient, ListOutcome, Resume};
+use support::{ALICE, BOB, TestHub, incident};
 
 fn client(hub: &TestHub, token: &str) -> HubClient {
     HubClient::new(

@@ -6,10 +6,9 @@
 //! front of the real hub.
 // Helpers here may unwrap and panic as #[test] functions may (clippy.toml).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-mod common;
+mod support;
 
-#[path = "support/cli.rs"]
-mod cli;
+use support::cli;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -17,11 +16,11 @@ use std::process::Output;
 use std::sync::Arc;
 
 use cli::{oncall, stderr, stdout};
-use common::{ALICE, TestHub, expect};
 use oncall::incident::IncidentList;
 use reqwest::StatusCode;
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer};
+use support::{ALICE, TestHub, expect};
 use tokio::net::{TcpListener, TcpStream};
 use tokio_rustls::TlsAcceptor;
 

@@ -2,13 +2,13 @@
 //! to over loopback.
 // Helpers here may unwrap and panic as #[test] functions may (clippy.toml).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-mod common;
+mod support;
 
-use common::{ALICE, BOB, TestHub, expect, expect_error, incident};
 use oncall::incident::{EventKind, Incident, IncidentList, NewIncident, Opened, Severity, Status};
 use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, ETAG, IF_NONE_MATCH, WWW_AUTHENTICATE};
 use reqwest::{Method, StatusCode};
 use serde_json::json;
+use support::{ALICE, BOB, TestHub, expect, expect_error, incident};
 
 #[tokio::test]
 async fn healthz_needs_no_token() {
@@ -80,7 +80,7 @@ async fn an_incident_opens_with_its_starting_state() {
     assert_eq!((i.version, i.occurrences, i.escalation_level), (1, 1, 1));
     assert_eq!(i.owner, None);
     assert_eq!(i.source, "api");
-    assert_eq!(i.created_at, common::start_time());
+    assert_eq!(i.created_at, support::start_time());
     assert_eq!(i.labels.get("host"), Some("db-1"));
     assert_eq!(i.runbook.as_deref(), Some("os-faults"));
     assert!(!i.dedup_key.is_empty());
@@ -415,12 +415,7 @@ async fn a_stale_version_is_refused_with_the_current_incident() {
     let hub = TestHub::start().await;
     let id = hub.open(&incident("disk full")).await.id;
     expect::<Incident>(
-        hub.post(
-            ALICE,
-            &format!("/api/v1/incidents/{id}/notes"),
-            &json!({"text": "x"}),
-        )
-        .await,
+        hub.act(ALICE, id, "notes", &json!({"text": "x"})).await,
         StatusCode::CREATED,
     )
     .await;
@@ -491,16 +486,7 @@ async fn escalation_climbs_the_lines_and_stops_at_the_last() {
     let hub = TestHub::start().await;
     let id = hub.open(&incident("replication lag")).await.id;
     let path = format!("/api/v1/incidents/{id}/escalate");
-    expect::<Incident>(
-        hub.post(
-            ALICE,
-            &format!("/api/v1/incidents/{id}/acknowledge"),
-            &json!({}),
-        )
-        .await,
-        StatusCode::OK,
-    )
-    .await;
+    hub.acted(ALICE, id, "acknowledge", &json!({})).await;
 
     let i: Incident = expect(
         hub.post(ALICE, &path, &json!({"note": "needs a DBA"}))
@@ -535,12 +521,7 @@ async fn escalation_climbs_the_lines_and_stops_at_the_last() {
     assert_eq!(e.incident.unwrap().escalation_level, 3);
     assert_eq!(hub.incident(id).await.version, i.version);
 
-    expect::<Incident>(
-        hub.post(BOB, &format!("/api/v1/incidents/{id}/resolve"), &json!({}))
-            .await,
-        StatusCode::OK,
-    )
-    .await;
+    hub.acted(BOB, id, "resolve", &json!({})).await;
     let resolved = hub.post(BOB, &path, &json!({})).await;
     expect_error(resolved, StatusCode::CONFLICT, "resolved").await;
     hub.stop().await;
@@ -604,16 +585,7 @@ async fn notes_are_added_even_after_resolving() {
         expect_error(resp, StatusCode::BAD_REQUEST, "bad_request").await;
     }
 
-    expect::<Incident>(
-        hub.post(
-            ALICE,
-            &format!("/api/v1/incidents/{id}/resolve"),
-            &json!({}),
-        )
-        .await,
-        StatusCode::OK,
-    )
-    .await;
+    hub.acted(ALICE, id, "resolve", &json!({})).await;
     let i: Incident = expect(
         hub.post(BOB, &path, &json!({"text": "post-mortem Friday"}))
             .await,
@@ -766,16 +738,8 @@ async fn incidents_survive_a_restart_on_the_same_file() {
         ..incident("disk full")
     };
     let id = hub.open(&new).await.id;
-    expect::<Incident>(
-        hub.post(
-            BOB,
-            &format!("/api/v1/incidents/{id}/acknowledge"),
-            &json!({"note": "mine"}),
-        )
-        .await,
-        StatusCode::OK,
-    )
-    .await;
+    hub.acted(BOB, id, "acknowledge", &json!({"note": "mine"}))
+        .await;
     let before: IncidentList = expect(
         hub.get(ALICE, "/api/v1/incidents?status=all").await,
         StatusCode::OK,

@@ -5,12 +5,12 @@
 //! with the others.
 // Helpers here may unwrap and panic as #[test] functions may (clippy.toml).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-mod common;
+mod support;
 
-use common::{ALICE, ROTA_CONFIG, TestHub, expect, expect_error, hub_config, incident};
 use oncall::incident::{Incident, IncidentList};
 use reqwest::StatusCode;
 use serde_json::json;
+use support::{ALICE, ROTA_CONFIG, TestHub, expect, expect_error, hub_config, incident};
 
 /// Changes a row behind the running hub's back, as a hand edit would.
 fn damage(hub: &TestHub, sql: &str) {

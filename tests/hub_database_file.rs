@@ -4,14 +4,14 @@
 //! taken for a new, empty hub.
 // Helpers here may unwrap and panic as #[test] functions may (clippy.toml).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-mod common;
+mod support;
 
 use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Command, Stdio};
 
-use common::{TestHub, incident, two_responders};
 use oncall::hub::{HubSettings, HubState};
+use support::{TestHub, incident, two_responders};
 
 #[cfg(unix)]
 fn mode(path: &Path) -> u32 {

@@ -3,12 +3,12 @@
 //! survives a restart, and is what the incoming console reads next.
 // Helpers here may unwrap and panic as #[test] functions may (clippy.toml).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-mod common;
+mod support;
 
-use common::{ALICE, BOB, CAROL, ROTA_CONFIG, TestHub, at, expect, expect_error, hub_config};
 use oncall::incident::{EventKind, Handoff, Incident, IncidentList, Status};
 use reqwest::StatusCode;
 use serde_json::json;
+use support::{ALICE, BOB, CAROL, ROTA_CONFIG, TestHub, at, expect, expect_error, hub_config};
 
 async fn act(hub: &TestHub, token: &str, id: u64, action: &str) -> Incident {
     let path = format!("/api/v1/incidents/{id}/{action}");

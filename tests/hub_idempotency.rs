@@ -3,12 +3,12 @@
 //! is refused.
 // Helpers here may unwrap and panic as #[test] functions may (clippy.toml).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-mod common;
+mod support;
 
-use common::{ALICE, BOB, TestHub, expect, expect_error, incident};
 use oncall::incident::{EventKind, Incident, Opened};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
+use support::{ALICE, BOB, TestHub, expect, expect_error, incident};
 
 async fn post_with_key(
     hub: &TestHub,

@@ -3,15 +3,15 @@
 //! 2xx when they happen to be valid), never a 5xx.
 // Helpers here may unwrap and panic as #[test] functions may (clippy.toml).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-mod common;
+mod support;
 
 use axum::body::Body;
 use axum::http::{Request, header};
-use common::{ALICE, two_responders};
 use oncall::hub::{HubSettings, HubState, ManualClock, router};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
 use std::sync::Arc;
+use support::{ALICE, two_responders};
 use tower::ServiceExt;
 
 const ROUTES: &[&str] = &[
@@ -87,7 +87,7 @@ fn arbitrary_bodies_never_get_a_5xx() {
     let settings = HubSettings {
         db: dir.path().join("hub.db"),
         config: two_responders(),
-        clock: Arc::new(ManualClock::new(common::start_time())),
+        clock: Arc::new(ManualClock::new(support::start_time())),
         escalation_tick: None,
     };
     let app = router(HubState::open(settings).unwrap());

@@ -5,16 +5,16 @@
 //! with the same rule.
 // Helpers here may unwrap and panic as #[test] functions may (clippy.toml).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-mod common;
+mod support;
 
-use common::{
-    ALERTMANAGER, ALICE, BOB, CAROL, ERIN, ROTA_CONFIG, TestHub, at, expect, expect_error,
-    hub_config, integration,
-};
 use oncall::config::{HubConfig, Role};
 use oncall::incident::{EventKind, Handoff, HandoffPlan, Incident, Opened, Status};
 use reqwest::{Method, StatusCode};
 use serde_json::json;
+use support::{
+    ALERTMANAGER, ALICE, BOB, CAROL, ERIN, ROTA_CONFIG, TestHub, at, expect, expect_error,
+    hub_config, integration,
+};
 
 /// The rota team (alice on call 08-20 on the 23rd, then bob, then carol),
 /// erin a lead, and the Alertmanager integration.
@@ -271,7 +271,7 @@ async fn a_hand_off_to_what_is_now_an_integration_no_longer_puts_it_on_call() {
     let mut config = hub_config(ROTA_CONFIG);
     config
         .responders
-        .push(common::responder("alertmanager", ALERTMANAGER));
+        .push(support::responder("alertmanager", ALERTMANAGER));
     let mut hub = TestHub::with_config(config).await;
     hub.set_time("2026-11-23T12:00:00Z");
     let resp = hand_off(&hub, ALICE, json!({"to": "alertmanager", "note": ""})).await;

@@ -3,13 +3,13 @@
 //! escalation by hand and by the hub's own timers.
 // Helpers here may unwrap and panic as #[test] functions may (clippy.toml).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-mod common;
+mod support;
 
 use chrono::TimeDelta;
-use common::{ALICE, BOB, DAVE, ERIN, ROTA_CONFIG, TestHub, at, expect, expect_error, hub_config};
 use oncall::incident::{EventKind, Incident, NewIncident, Status, Targets};
 use reqwest::StatusCode;
 use serde_json::json;
+use support::{ALICE, BOB, DAVE, ERIN, ROTA_CONFIG, TestHub, at, expect, expect_error, hub_config};
 
 async fn rota_hub() -> TestHub {
     TestHub::with_config(hub_config(ROTA_CONFIG)).await
@@ -144,7 +144,7 @@ async fn a_new_incident_belongs_to_level_1_of_its_service_policy() {
     let repeat = NewIncident {
         dedup_key: Some("db-1/lag".into()),
         service: "postgres".into(),
-        ..common::incident("replication lag on db-1")
+        ..support::incident("replication lag on db-1")
     };
     let first = hub.open(&repeat).await;
     assert_eq!(first.owner.as_deref(), Some("alice"));

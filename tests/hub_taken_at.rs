@@ -3,18 +3,18 @@
 //! timeline when it says something, and refuses a header that is no time.
 // Helpers here may unwrap and panic as #[test] functions may (clippy.toml).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-mod common;
+mod support;
 
 use chrono::TimeDelta;
-use common::{ALICE, TestHub, expect_error, start_time};
 use oncall::incident::{EventKind, TAKEN_AT_HEADER};
 use reqwest::{Method, StatusCode};
 use serde_json::json;
+use support::{ALICE, TestHub, expect_error, start_time};
 
 #[tokio::test]
 async fn the_timeline_keeps_when_a_late_action_was_taken() {
     let hub = TestHub::start().await;
-    let id = hub.open(&common::incident("disk full on db-2")).await.id;
+    let id = hub.open(&support::incident("disk full on db-2")).await.id;
     let now = start_time();
     let post = |path: String, taken: String, body: serde_json::Value| {
         hub.request(Method::POST, ALICE, &path)

@@ -7,11 +7,9 @@
 //! cleaned on the way out too.
 // Helpers here may unwrap and panic as #[test] functions may (clippy.toml).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-#[path = "support/cli.rs"]
-mod cli;
-mod common;
-#[path = "support/hostile.rs"]
-mod hostile;
+use support::cli;
+mod support;
+use support::hostile;
 
 use std::collections::BTreeMap;
 use std::process::Output;
@@ -19,7 +17,6 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use cli::oncall;
-use common::{ALERTMANAGER, ALICE, TestHub, expect_error};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use hostile::{SEQUENCES, assert_inert};
 use oncall::console::model::{FeedStatus, Mode, Model};
@@ -32,6 +29,7 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use reqwest::StatusCode;
 use serde_json::json;
+use support::{ALERTMANAGER, ALICE, TestHub, expect_error};
 
 async fn oncall_async(args: Vec<String>, env: Vec<(&'static str, &'static str)>) -> Output {
     tokio::task::spawn_blocking(move || {
@@ -47,10 +45,10 @@ async fn oncall_async(args: Vec<String>, env: Vec<(&'static str, &'static str)>)
 #[tokio::test(flavor = "multi_thread")]
 async fn names_and_ids_with_escapes_are_refused_by_field() {
     let hub = TestHub::start().await;
-    let id = hub.open(&common::incident("disk full")).await.id;
+    let id = hub.open(&support::incident("disk full")).await.id;
     for (name, seq) in SEQUENCES {
         let evil = format!("id{seq}x");
-        let base = || common::incident("refused");
+        let base = || support::incident("refused");
         let steps = format!("/api/v1/incidents/{id}/steps");
         let cases: Vec<(&str, &str, serde_json::Value)> = vec![
             (

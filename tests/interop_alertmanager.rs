@@ -6,20 +6,19 @@
 //! reads and silences them.
 // Helpers here may unwrap and panic as #[test] functions may (clippy.toml).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-mod common;
+mod support;
 
-#[path = "support/alertmanager.rs"]
-mod alertmanager;
+use support::alertmanager;
 
 use std::time::Duration;
 
 use alertmanager::{Alertmanager, Webhook, eventually};
 use chrono::{SecondsFormat, TimeDelta, Utc};
-use common::{ALERTMANAGER, ALICE, TestHub, expect};
 use oncall::feed::{Action, AlertmanagerClient, AlertmanagerSettings, FeedError, ListOutcome};
 use oncall::incident::{EventKind, Incident, IncidentList, Status};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
+use support::{ALERTMANAGER, ALICE, TestHub, expect};
 
 struct Setup {
     hub: TestHub,

@@ -3,14 +3,14 @@
 //! same Idempotency-Key, and the hub applies it once.
 // Helpers here may unwrap and panic as #[test] functions may (clippy.toml).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-mod common;
+mod support;
 
 use std::time::Duration;
 
-use common::{ALICE, TestHub, incident};
 use oncall::feed::outbox::Outbox;
 use oncall::feed::{Action, FeedClient, HubClient, Request, WorkerEvent};
 use oncall::incident::EventKind;
+use support::{ALICE, TestHub, incident};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::mpsc;

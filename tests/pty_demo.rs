@@ -3,8 +3,8 @@
 //! `q` gives the terminal back.
 // Helpers here may unwrap and panic as #[test] functions may (clippy.toml).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-#[path = "support/pty.rs"]
-mod pty;
+mod support;
+use support::pty;
 
 #[test]
 fn demo_acknowledges_an_incident_and_quits_cleanly() {

@@ -3,12 +3,11 @@
 //! bob's, and bob's console shows the note.
 // Helpers here may unwrap and panic as #[test] functions may (clippy.toml).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-mod common;
-#[path = "support/pty.rs"]
-mod pty;
+mod support;
+use support::pty;
 
 use chrono::Utc;
-use common::{ALICE, BOB, TestHub, hub_config};
+use support::{ALICE, BOB, TestHub, hub_config};
 
 /// alice on call for the next 11 hours, then bob: the rota relative to now,
 /// so the hand-off's shift is current whenever the test runs.

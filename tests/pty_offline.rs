@@ -5,12 +5,11 @@
 //! taken as a new feed, not merged into what the console held.
 // Helpers here may unwrap and panic as #[test] functions may (clippy.toml).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-mod common;
-#[path = "support/pty.rs"]
-mod pty;
+mod support;
+use support::pty;
 
-use common::{ALICE, TestHub};
 use oncall::incident::EventKind;
+use support::{ALICE, TestHub};
 
 fn config(dir: &std::path::Path, hub: &TestHub) -> String {
     let path = dir.join("config.toml");
@@ -38,7 +37,7 @@ fn start(cfg: &str, data: &std::path::Path) -> pty::Console {
 async fn actions_taken_while_the_hub_is_down_arrive_once_when_it_is_back() {
     let mut hub = TestHub::start().await;
     let id = hub
-        .open(&common::incident("replication lag on db-2"))
+        .open(&support::incident("replication lag on db-2"))
         .await
         .id;
     let dir = tempfile::tempdir().unwrap();
@@ -114,7 +113,7 @@ async fn actions_taken_while_the_hub_is_down_arrive_once_when_it_is_back() {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_hub_back_on_another_database_replaces_what_the_console_held() {
     let mut hub = TestHub::start().await;
-    hub.open(&common::incident("only in the old database"))
+    hub.open(&support::incident("only in the old database"))
         .await;
     let dir = tempfile::tempdir().unwrap();
     let cfg = config(dir.path(), &hub);

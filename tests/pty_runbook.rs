@@ -4,13 +4,12 @@
 //! console comes back.
 // Helpers here may unwrap and panic as #[test] functions may (clippy.toml).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-mod common;
-#[path = "support/pty.rs"]
-mod pty;
+mod support;
+use support::pty;
 
 use base64::Engine;
-use common::{ALICE, TestHub};
 use oncall::incident::NewIncident;
+use support::{ALICE, TestHub};
 
 fn config(dir: &std::path::Path, hub: &TestHub) -> String {
     let path = dir.join("config.toml");
@@ -23,7 +22,7 @@ fn config(dir: &std::path::Path, hub: &TestHub) -> String {
 }
 
 fn oom() -> NewIncident {
-    let mut new = common::incident("OOM killer ended java on api-3");
+    let mut new = support::incident("OOM killer ended java on api-3");
     new.labels
         .insert("alertname".into(), "HostOomKillDetected".into());
     new

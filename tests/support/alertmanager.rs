@@ -1,7 +1,6 @@
 //! A real Prometheus Alertmanager (Debian package `prometheus-alertmanager`)
 //! on 127.0.0.1, with clustering off, its data in a temporary folder, and a
 //! webhook receiver pointing wherever the test says. Stopped when dropped.
-#![allow(dead_code)]
 
 use std::fs::File;
 use std::path::Path;

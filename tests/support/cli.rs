@@ -1,6 +1,5 @@
 //! Runs the real `oncall` binary as a user would from a shell, with a
 //! clean environment for the token, and reads what it printed.
-#![allow(dead_code)]
 
 use std::process::{Command, Output};
 

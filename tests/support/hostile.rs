@@ -2,7 +2,6 @@
 //! through: the sequences, the check on what came out, and the ways to put
 //! them into a hub (its routes, and its database as an older hub left it) and
 //! into a team runbook folder.
-#![allow(dead_code)] // each test binary uses its own part of this
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -11,7 +10,7 @@ use oncall::incident::NewIncident;
 use reqwest::StatusCode;
 use serde_json::json;
 
-use crate::common::{ALERTMANAGER, ALICE, BOB, TestHub, expect};
+use crate::support::{ALERTMANAGER, ALICE, BOB, TestHub, expect};
 
 /// What a terminal obeys, each with a name for the failure message.
 pub const SEQUENCES: [(&str, &str); 10] = [

@@ -1,6 +1,5 @@
 //! Runs the real `oncall` binary in a pseudo-terminal and reads its screen
 //! through a terminal emulator (vt100), as a responder would see it.
-#![allow(dead_code)]
 
 use std::io::{Read, Write};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};

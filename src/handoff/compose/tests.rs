@@ -1,5 +1,5 @@
 //! The note's sections, built from a scripted shift.
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 use chrono::{DateTime, TimeZone, Utc};
 
@@ -28,27 +28,14 @@ fn incident(
     owner: Option<&str>,
     timeline: Vec<TimelineEntry>,
 ) -> Incident {
-    Incident {
-        id,
-        dedup_key: format!("k{id}"),
-        title: title.into(),
-        service: "db".into(),
-        severity,
-        status,
-        labels: Default::default(),
-        description: String::new(),
-        runbook: None,
-        runbook_url: None,
-        source: "alertmanager".into(),
-        created_at: timeline.first().map_or(at(9, 0), |e| e.at),
-        updated_at: timeline.last().map_or(at(9, 0), |e| e.at),
-        owner: owner.map(str::to_string),
-        escalation_level: 1,
-        occurrences: 1,
-        version: 1,
-        timeline,
-        steps: BTreeMap::new(),
-    }
+    Incident::builder(id, title, at(9, 0))
+        .service("db")
+        .severity(severity)
+        .status(status)
+        .source("alertmanager")
+        .owner(owner)
+        .timeline(timeline)
+        .build()
 }
 
 /// A day shift of alice's, handed to bob at 20:00.

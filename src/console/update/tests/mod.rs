@@ -9,7 +9,6 @@ mod handoff;
 mod panes;
 mod runbook;
 mod selection;
-use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -27,30 +26,14 @@ fn t0() -> DateTime<Utc> {
 }
 
 fn inc(id: u64, severity: Severity, status: Status, title: &str, alert: &str) -> Incident {
-    let mut labels = BTreeMap::new();
-    if !alert.is_empty() {
-        labels.insert("alertname".to_string(), alert.to_string());
-    }
-    Incident {
-        id,
-        dedup_key: format!("k{id}"),
-        title: title.to_string(),
-        service: "api".to_string(),
-        severity,
-        status,
-        labels: labels.into(),
-        description: String::new(),
-        runbook: None,
-        runbook_url: None,
-        source: "test".to_string(),
-        created_at: t0() - chrono::Duration::minutes(id as i64),
-        updated_at: t0(),
-        owner: None,
-        escalation_level: 1,
-        occurrences: 1,
-        version: 1,
-        timeline: Vec::new(),
-        steps: Default::default(),
+    let inc = Incident::builder(id, title, t0())
+        .severity(severity)
+        .status(status)
+        .created_at(t0() - chrono::Duration::minutes(id as i64));
+    if alert.is_empty() {
+        inc.build()
+    } else {
+        inc.label("alertname", alert).build()
     }
 }
 

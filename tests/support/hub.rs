@@ -1,6 +1,5 @@
 //! A real hub on a temporary SQLite file, and a client that talks to it over
 //! loopback.
-#![allow(dead_code)] // each test binary uses its own part of this
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -203,6 +202,30 @@ impl TestHub {
             .send()
             .await
             .unwrap()
+    }
+
+    /// `POST /api/v1/incidents/{id}/{action}` (acknowledge, escalate,
+    /// resolve, notes, steps) as `token`'s responder.
+    pub async fn act<B: serde::Serialize>(
+        &self,
+        token: &str,
+        id: u64,
+        action: &str,
+        body: &B,
+    ) -> Response {
+        self.post(token, &format!("/api/v1/incidents/{id}/{action}"), body)
+            .await
+    }
+
+    /// The same, expecting the changed incident back with `200 OK`.
+    pub async fn acted<B: serde::Serialize>(
+        &self,
+        token: &str,
+        id: u64,
+        action: &str,
+        body: &B,
+    ) -> Incident {
+        expect(self.act(token, id, action, body).await, StatusCode::OK).await
     }
 
     /// Posts `new` and expects it to open (201) a new incident.

@@ -1,0 +1,17 @@
+//! What the integration tests share, in one folder: each test file says
+//! `mod support;` and takes what it needs. `hub` starts a real hub on
+//! 127.0.0.1 with a SQLite file and talks to it (its items are re-exported
+//! here, as most tests want them); `cli` and `pty` run the real binary, from
+//! a shell or in a pseudo-terminal; `alertmanager` runs a real Alertmanager;
+//! `hostile` holds the text a terminal must never obey. The incident itself
+//! is written with `oncall::incident::Incident::builder`.
+// Each test binary uses its own part of this.
+#![allow(dead_code, unused_imports)]
+
+pub mod alertmanager;
+pub mod cli;
+pub mod hostile;
+pub mod hub;
+pub mod pty;
+
+pub use hub::*;
