@@ -3,17 +3,16 @@
 //! one with its fingerprint; each resolved alert resolves it. The payload is
 //! checked whole before anything is written, and written in one transaction,
 //! so a bad payload or a failure halfway leaves nothing half-stored.
-use std::collections::BTreeMap;
-
 use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::DateTime;
 use rusqlite::{OptionalExtension, Transaction};
-use serde::{Deserialize, Serialize};
 
 use crate::alertmanager::{self, AlertText};
 use crate::config::AlertmanagerConfig;
-use crate::incident::NewIncident;
+use crate::incident::{
+    NewIncident, PAYLOAD_VERSION, RESOLVED_TEXT, WebhookAlert, WebhookAnswer, WebhookPayload,
+};
 
 use super::HubState;
 use super::auth::Responder;
@@ -26,48 +25,6 @@ use super::store::StoreError;
 use super::taken_at::TakenAt;
 use super::validate;
 
-/// The only payload version there is (Alertmanager 0.x to today).
-pub const PAYLOAD_VERSION: &str = "4";
-
-/// What the timeline says when Alertmanager reports an alert over.
-pub const RESOLVED_TEXT: &str = "resolved by Alertmanager";
-
-/// The webhook body as Alertmanager sends it. Fields are optional here so a
-/// missing one is reported by name; fields Alertmanager may add later
-/// (`groupKey`, `truncatedAlerts`, ...) are accepted and unused.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct WebhookPayload {
-    pub version: Option<String>,
-    pub status: Option<String>,
-    pub receiver: Option<String>,
-    #[serde(default)]
-    pub group_labels: BTreeMap<String, String>,
-    #[serde(default)]
-    pub common_labels: BTreeMap<String, String>,
-    #[serde(default)]
-    pub common_annotations: BTreeMap<String, String>,
-    #[serde(rename = "externalURL", default)]
-    pub external_url: Option<String>,
-    pub alerts: Option<Vec<WebhookAlert>>,
-}
-
-/// One alert of a webhook payload.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct WebhookAlert {
-    pub status: Option<String>,
-    pub labels: Option<BTreeMap<String, String>>,
-    #[serde(default)]
-    pub annotations: BTreeMap<String, String>,
-    pub starts_at: Option<String>,
-    /// `0001-01-01T00:00:00Z` while firing.
-    pub ends_at: Option<String>,
-    #[serde(rename = "generatorURL", default)]
-    pub generator_url: Option<String>,
-    pub fingerprint: Option<String>,
-}
-
 /// What one alert asks of the hub, once checked.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum AlertChange {
@@ -75,14 +32,6 @@ pub enum AlertChange {
     Fire(NewIncident),
     /// Resolve the open incident with this dedup key, if there is one.
     Resolve { dedup_key: String },
-}
-
-/// The answer: the incidents each kind of change touched, by id.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct WebhookAnswer {
-    pub opened: Vec<u64>,
-    pub folded: Vec<u64>,
-    pub resolved: Vec<u64>,
 }
 
 pub async fn webhook(

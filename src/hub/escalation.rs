@@ -5,18 +5,13 @@
 use chrono::{DateTime, TimeDelta, Utc};
 use rusqlite::{Transaction, params};
 
-use crate::incident::{EventKind, Incident, Status};
+use crate::incident::{EventKind, HUB_ACTOR, Incident, Status};
 
 use super::changes::{Actor, append, refuse, refuse_resolved, touch};
 use super::handoff;
 use super::policy::Paging;
 use super::rota::Cover;
 use super::store::{StoreError, find, parse_time, require, time_text, to_i64};
-
-/// The name the hub's own changes (automatic escalation) go by in
-/// timelines: a responder reads "the hub escalated", never a person's name
-/// (the config refuses a responder of that name).
-pub const HUB_ACTOR: &str = "the hub";
 
 /// Hands the incident to the next level, which must acknowledge it afresh.
 pub fn escalate(

@@ -13,14 +13,13 @@ use serde::Serialize;
 
 use super::error::ApiError;
 use super::store::{StoreError, time_text};
+use crate::incident::limits::MAX_IDEMPOTENCY_KEY as MAX_KEY;
 
 pub const HEADER: &str = "idempotency-key";
 
 /// How long a key is remembered; a retry comes within minutes, an outbox
 /// replay within a shift.
 const KEEP: Duration = Duration::hours(48);
-
-const MAX_KEY: usize = 200;
 
 /// The request's `Idempotency-Key`, when it has one.
 #[derive(Debug, Clone, Default)]

@@ -10,19 +10,13 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::Response;
 use serde::Deserialize;
 
-use crate::incident::IncidentList;
+use crate::incident::{HUB_ID_HEADER, IncidentList};
 
 use super::HubState;
 use super::error::ApiError;
 use super::list_body;
 use super::list_cache::full_list;
 use super::store::StoreError;
-
-/// Names the hub's database on every list answer. A cursor means something
-/// only in the database that gave it: a client resuming from a saved cursor
-/// compares this first, and starts over when the database is another one
-/// (replaced or restored), whatever its cursor says.
-pub const HUB_ID_HEADER: &str = "oncall-hub";
 
 /// Answers to "what changed since" smaller than this go plain: compressing
 /// them saves less than it costs.

@@ -47,15 +47,16 @@ use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
-pub use alertmanager::{RESOLVED_TEXT, WebhookAlert, WebhookAnswer, WebhookPayload};
 pub use auth::Responder;
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use error::ApiError;
-pub use escalation::HUB_ACTOR;
-pub use extract::MAX_BODY;
-pub use list::HUB_ID_HEADER;
 pub use state::HubState;
-pub use validate::{MAX_DESCRIPTION_BYTES, MAX_TITLE_CHARS};
+// The wire types and limits live with the incident; named here too, for
+// the callers that know them as the hub's.
+pub use crate::incident::limits::{MAX_BODY, MAX_DESCRIPTION_BYTES, MAX_TITLE_CHARS};
+pub use crate::incident::{
+    HUB_ACTOR, HUB_ID_HEADER, RESOLVED_TEXT, WebhookAlert, WebhookAnswer, WebhookPayload,
+};
 
 /// What a hub needs to run.
 pub struct HubSettings {
