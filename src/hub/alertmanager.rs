@@ -6,33 +6,24 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::DateTime;
-use rusqlite::{OptionalExtension, Transaction};
+use rusqlite::Transaction;
 
 use crate::alertmanager::{self, AlertText};
 use crate::config::AlertmanagerConfig;
-use crate::incident::{
-    NewIncident, PAYLOAD_VERSION, RESOLVED_TEXT, WebhookAlert, WebhookAnswer, WebhookPayload,
-};
+use crate::incident::{PAYLOAD_VERSION, WebhookAlert, WebhookAnswer, WebhookPayload};
 
 use super::HubState;
 use super::auth::Responder;
 use super::changes::{self, Actor};
 use super::error::ApiError;
 use super::extract::Json;
+use super::handoff;
 use super::idempotency::IdempotencyKey;
 use super::routes::{Changed, request_name};
-use super::store::StoreError;
+use super::rules::{self, AlertChange, AlertStep, Transition};
+use super::store::{StoreError, open_with_key};
 use super::taken_at::TakenAt;
 use super::validate;
-
-/// What one alert asks of the hub, once checked.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum AlertChange {
-    /// Open, or fold into the open incident with the same dedup key.
-    Fire(NewIncident),
-    /// Resolve the open incident with this dedup key, if there is one.
-    Resolve { dedup_key: String },
-}
 
 pub async fn webhook(
     State(state): State<HubState>,
@@ -172,40 +163,28 @@ pub fn apply(
     paging: &super::policy::Paging,
 ) -> Result<WebhookAnswer, StoreError> {
     let mut answer = WebhookAnswer::default();
+    // Read once, when an alert first opens an incident.
+    let mut covers = None;
     for alert in alerts {
-        match alert {
-            AlertChange::Fire(new) => {
-                let opened = changes::open_or_fold(tx, by, new, paging)?;
-                let ids = if opened.folded {
-                    &mut answer.folded
-                } else {
-                    &mut answer.opened
-                };
-                ids.push(opened.incident.id);
-            }
-            AlertChange::Resolve { dedup_key } => {
-                // Resolved by a responder already, or never seen (the hub
-                // started after it fired): nothing to do, and no error, or
-                // Alertmanager would retry the whole group.
-                if let Some(id) = open_with_key(tx, dedup_key)? {
-                    changes::resolve(tx, by, id, Some(RESOLVED_TEXT))?;
-                    answer.resolved.push(id);
-                }
-            }
+        let open = match alert.dedup_key() {
+            Some(key) => open_with_key(tx, key)?,
+            None => None,
+        };
+        if open.is_none() && covers.is_none() && matches!(alert, AlertChange::Fire(_)) {
+            covers = Some(handoff::covers(tx, by.now, paging)?);
+        }
+        let covers = covers.as_deref().unwrap_or_default();
+        let (ids, decided) = match rules::alert_step(alert, open.as_ref(), paging, by.now, covers) {
+            AlertStep::Open(opening) => (&mut answer.opened, Transition::Open(opening)),
+            AlertStep::Fold(fold) => (&mut answer.folded, Transition::Update(fold)),
+            AlertStep::Resolve(done) => (&mut answer.resolved, Transition::Update(done)),
+            AlertStep::Nothing => continue,
+        };
+        if let Some(id) = changes::write(tx, by, &decided)? {
+            ids.push(id);
         }
     }
     Ok(answer)
-}
-
-fn open_with_key(tx: &Transaction<'_>, key: &str) -> Result<Option<u64>, StoreError> {
-    let id: Option<i64> = tx
-        .query_row(
-            "SELECT id FROM incidents WHERE dedup_key = ?1 AND status <> 'resolved'",
-            [key],
-            |r| r.get(0),
-        )
-        .optional()?;
-    Ok(id.and_then(|id| u64::try_from(id).ok()))
 }
 
 #[cfg(test)]

@@ -4,40 +4,32 @@
 //! incoming one, and makes the incoming one on call to the end of the shift
 //! (the stored hand-off is read back as a cover of the rota, so it survives
 //! restarts). A dry run answers with the same checks and records nothing.
-use chrono::{DateTime, TimeDelta, Utc};
+use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, Row, Transaction, params};
 
-use crate::incident::{EventKind, Handoff, HandoffPlan};
+use crate::incident::{Handoff, HandoffPlan};
 
-use super::changes::{Actor, append, touch};
+use super::changes::{Actor, update};
 use super::policy::Paging;
 use super::rota::Cover;
-use super::store::{StoreError, parse_time, time_text, to_i64};
+use super::rules;
+use super::store::{StoreError, parse_time, time_text};
 
-/// The hand-offs that can decide who is on call around `now`, oldest first:
-/// those whose window ends after the shift before last. Without a rota a
-/// hand-off covers nothing.
+/// The hand-offs that can decide who is on call around `now`, oldest first
+/// (see `rules::covers_since`).
 pub fn covers(
     conn: &Connection,
     now: DateTime<Utc>,
     paging: &Paging,
 ) -> Result<Vec<Cover>, StoreError> {
-    let Some(rota) = paging.rota() else {
+    let Some(since) = rules::covers_since(paging, now) else {
         return Ok(Vec::new());
     };
-    // Stored times differ in their fraction digits, so text order is only
-    // right to the second; a day's margin makes that harmless.
-    let horizon = rota
-        .shift()
-        .checked_mul(2)
-        .and_then(|d| d.checked_add(&TimeDelta::days(1)))
-        .and_then(|back| now.checked_sub_signed(back))
-        .unwrap_or(DateTime::<Utc>::MIN_UTC);
     let mut stmt = conn.prepare_cached(
         "SELECT to_who, at, until FROM handoffs
           WHERE until IS NOT NULL AND until > ?1 ORDER BY id",
     )?;
-    let rows = stmt.query_map([time_text(horizon)], |r| {
+    let rows = stmt.query_map([time_text(since)], |r| {
         Ok((
             r.get::<_, String>(0)?,
             r.get::<_, String>(1)?,
@@ -47,24 +39,20 @@ pub fn covers(
     let mut covers = Vec::new();
     for row in rows {
         let (who, start, end) = row?;
-        // An integration is never on call, even if a hand-off recorded
-        // before it was one says so.
-        if paging.is_integration(&who) {
-            continue;
-        }
-        covers.push(Cover {
+        let cover = Cover {
             who,
             start: parse_time(&start).map_err(StoreError::Corrupt)?,
             end: parse_time(&end).map_err(StoreError::Corrupt)?,
-        });
+        };
+        if rules::keep_cover(paging, &cover) {
+            covers.push(cover);
+        }
     }
     Ok(covers)
 }
 
 /// What `by` handing the shift to `to` (the rota's next person when `None`)
-/// would do, or why it may not. Only the responder on call now may hand off,
-/// or a lead (`lead`), who hands off the shift of whoever holds it. `to`,
-/// when given, must already be a person of this hub.
+/// would do, or why it may not (`rules::parties`).
 pub fn plan(
     conn: &Connection,
     by: Actor<'_>,
@@ -73,72 +61,28 @@ pub fn plan(
     paging: &Paging,
 ) -> Result<HandoffPlan, StoreError> {
     let handoffs = covers(conn, by.now, paging)?;
-    let from = outgoing(by, lead, paging, &handoffs)?;
-    let named = to.is_some();
-    let to = match to {
-        Some(to) => to.to_string(),
-        None => {
-            let no_rota = || {
-                StoreError::Invalid(
-                    "no rota: say who takes over, like {\"to\": \"bob\", \"note\": \"...\"}"
-                        .to_string(),
-                )
-            };
-            paging.next_on_call(by.now, &handoffs).ok_or_else(no_rota)?
-        }
-    };
-    if to == from {
-        let why = match (named, from == by.who) {
-            (true, true) => format!("{to} cannot hand off to themselves"),
-            (true, false) => format!("{to} is on call already"),
-            (false, true) => format!("the rota's next person is {to}, who is handing off"),
-            (false, false) => format!("the rota's next person is {to}, who is on call already"),
-        };
-        return Err(StoreError::Invalid(format!(
-            "{why}: say who takes over with \"to\""
-        )));
-    }
-    let moves = conn
-        .prepare_cached(
-            "SELECT id FROM incidents WHERE owner = ?1 AND status <> 'resolved' ORDER BY id",
-        )?
-        .query_map([&from], |r| r.get::<_, i64>(0))?
-        .map(|id| {
-            let id = id?;
-            u64::try_from(id)
-                .map_err(|_| StoreError::Corrupt(format!("incident id {id} is negative")))
-        })
-        .collect::<Result<_, _>>()?;
-    Ok(HandoffPlan {
-        from,
-        to,
-        until: paging.rota().map(|r| r.shift_end(by.now)),
-        moves,
-    })
+    let parties =
+        rules::parties(by.who, lead, to, paging, by.now, &handoffs).map_err(|r| match r {
+            rules::Refusal::Forbidden(m) => StoreError::Forbidden(m),
+            rules::Refusal::Invalid(m) => StoreError::Invalid(m),
+            rules::Refusal::NotFound(id) => StoreError::NotFound(id),
+            rules::Refusal::State { message, .. } => StoreError::Invalid(message),
+        })?;
+    let moves = open_owned_by(conn, &parties.0)?;
+    Ok(rules::plan(parties, moves, paging, by.now))
 }
 
-/// Whose shift a hand-off by `by` passes on, or the refusal naming who is
-/// on call. Without a rota nobody holds the pager: the sender passes on only
-/// what they hold.
-fn outgoing(
-    by: Actor<'_>,
-    lead: bool,
-    paging: &Paging,
-    handoffs: &[Cover],
-) -> Result<String, StoreError> {
-    let Some(rota) = paging.rota() else {
-        return Ok(by.who.to_string());
-    };
-    match rota.who_at(by.now, handoffs) {
-        Some(on_call) if on_call == by.who || lead => Ok(on_call.to_string()),
-        Some(on_call) => Err(StoreError::Forbidden(format!(
-            "{on_call} is on call now: only {on_call} or a lead may hand off the shift"
-        ))),
-        None if lead => Ok(by.who.to_string()),
-        None => Err(StoreError::Forbidden(
-            "nobody is on call now: only a lead may hand off the shift".to_string(),
-        )),
-    }
+/// The open incidents `who` holds, by id.
+fn open_owned_by(conn: &Connection, who: &str) -> Result<Vec<u64>, StoreError> {
+    conn.prepare_cached(
+        "SELECT id FROM incidents WHERE owner = ?1 AND status <> 'resolved' ORDER BY id",
+    )?
+    .query_map([who], |r| r.get::<_, i64>(0))?
+    .map(|id| {
+        let id = id?;
+        u64::try_from(id).map_err(|_| StoreError::Corrupt(format!("incident id {id} is negative")))
+    })
+    .collect()
 }
 
 /// Carries out what [`plan`] decides: records the hand-off and passes the
@@ -151,25 +95,17 @@ pub fn record(
     note: &str,
     paging: &Paging,
 ) -> Result<Handoff, StoreError> {
+    let planned = plan(tx, by, lead, to, paging)?;
+    let record = rules::record(planned, by.who, note);
+    for moved in &record.moves {
+        update(tx, by, moved)?;
+    }
     let HandoffPlan {
         from,
         to,
         until,
         moves,
-    } = plan(tx, by, lead, to, paging)?;
-    let mut text = format!("handed over from {from} to {to}");
-    if from != by.who {
-        text.push_str(&format!(" by {}", by.who));
-    }
-    for &id in &moves {
-        touch(tx, id, by)?;
-        tx.execute(
-            "UPDATE incidents SET owner = ?2 WHERE id = ?1",
-            params![to_i64(id), to],
-        )?;
-        append(tx, id, by, EventKind::Reassigned, &text)?;
-    }
-
+    } = record.plan;
     let moved_json = serde_json::to_string(&moves)
         .map_err(|e| StoreError::Corrupt(format!("moved ids do not serialise: {e}")))?;
     let id: i64 = tx.query_row(
@@ -180,7 +116,7 @@ pub fn record(
             to,
             time_text(by.now),
             until.map(time_text),
-            note,
+            record.note,
             moved_json
         ],
         |r| r.get(0),
@@ -191,7 +127,7 @@ pub fn record(
         from,
         to,
         at: by.now,
-        note: note.to_string(),
+        note: record.note,
         moved: moves,
         until,
     })

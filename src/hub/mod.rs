@@ -25,6 +25,7 @@ mod oncall_routes;
 mod policy;
 mod rota;
 mod routes;
+mod rules;
 mod schema;
 mod state;
 mod store;

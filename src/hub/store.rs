@@ -27,7 +27,7 @@ use crate::incident::Incident;
 use super::schema;
 
 use rows::{FEED_ORDER, INCIDENT_COLUMNS, incident_from_row, is_bad_value, to_u64};
-pub use rows::{find, parse_time, require, seq_in, time_text, to_i64};
+pub use rows::{find, open_with_key, parse_time, require, seq_in, time_text, to_i64};
 
 /// Idle reader connections kept for the next read; more are opened when
 /// more reads run at once, and closed after.

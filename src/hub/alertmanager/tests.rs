@@ -6,8 +6,9 @@ use chrono::{DateTime, TimeDelta, Utc};
 use tempfile::TempDir;
 
 use super::*;
+use crate::hub::rules::AlertChange;
 use crate::hub::store::Store;
-use crate::incident::{EventKind, Severity, Status};
+use crate::incident::{EventKind, NewIncident, RESOLVED_TEXT, Severity, Status};
 
 fn fixture(name: &str) -> WebhookPayload {
     let path = format!(
