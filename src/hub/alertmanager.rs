@@ -1,27 +1,25 @@
 //! `POST /api/v1/alertmanager`: Prometheus Alertmanager's webhook (payload
 //! version "4"). Each firing alert opens an incident or folds into the open
-//! one with its fingerprint; each resolved alert resolves it. The payload is
-//! checked whole before anything is written, and written in one transaction,
-//! so a bad payload or a failure halfway leaves nothing half-stored.
+//! one with its fingerprint; each resolved alert resolves it
+//! (`rules::alert_step`). The payload is checked whole before anything is
+//! written, and written in one transaction, so a bad payload or a failure
+//! halfway leaves nothing half-stored.
 use axum::extract::State;
-use axum::http::StatusCode;
 use chrono::DateTime;
-use rusqlite::Transaction;
 
 use crate::alertmanager::{self, AlertText};
 use crate::config::AlertmanagerConfig;
-use crate::incident::{PAYLOAD_VERSION, WebhookAlert, WebhookAnswer, WebhookPayload};
+use crate::incident::{PAYLOAD_VERSION, WebhookAlert, WebhookPayload};
 
 use super::HubState;
+use super::apply::Applied;
 use super::auth::Responder;
-use super::changes::{self, Actor};
+use super::change::{Change, Outcome, WebhookBatch};
 use super::error::ApiError;
 use super::extract::Json;
-use super::handoff;
 use super::idempotency::IdempotencyKey;
-use super::routes::{Changed, request_name};
-use super::rules::{self, AlertChange, AlertStep, Transition};
-use super::store::{StoreError, open_with_key};
+use super::routes::Changed;
+use super::rules::AlertChange;
 use super::taken_at::TakenAt;
 use super::validate;
 
@@ -31,34 +29,30 @@ pub async fn webhook(
     key: IdempotencyKey,
     Json(payload): Json<WebhookPayload>,
 ) -> Changed {
+    let alerts = check(&payload, state.alertmanager())?;
     let receiver = crate::sanitize::line(&payload.receiver.clone().unwrap_or_default());
-    let request = request_name("alertmanager", None, &payload);
-    let alerts = check(payload, state.alertmanager())?;
-    state
-        .change(
-            who,
-            key,
-            TakenAt::default(),
-            request,
-            move |tx, by, paging| {
-                let answer = apply(tx, by, &alerts, paging)?;
-                tracing::info!(
-                    receiver = %receiver,
-                    opened = answer.opened.len(),
-                    folded = answer.folded.len(),
-                    resolved = answer.resolved.len(),
-                    "alertmanager webhook"
-                );
-                Ok((StatusCode::OK, answer))
-            },
-        )
-        .await
+    let change = Change::WebhookBatch(WebhookBatch { payload, alerts });
+    let applied = state.apply(who, key, TakenAt::default(), change).await?;
+    if let Applied::Now {
+        result: Ok(Outcome::Webhook(answer)),
+        ..
+    } = &applied
+    {
+        tracing::info!(
+            receiver = %receiver,
+            opened = answer.opened.len(),
+            folded = answer.folded.len(),
+            resolved = answer.resolved.len(),
+            "alertmanager webhook"
+        );
+    }
+    applied.answer()
 }
 
 /// Checks the whole payload and turns each alert into its change; the first
 /// problem found is the 400 the sender reads.
 pub fn check(
-    payload: WebhookPayload,
+    payload: &WebhookPayload,
     config: &AlertmanagerConfig,
 ) -> Result<Vec<AlertChange>, ApiError> {
     match payload.version.as_deref() {
@@ -77,9 +71,10 @@ pub fn check(
     status("status", payload.status.as_deref())?;
     let alerts = payload
         .alerts
+        .as_ref()
         .ok_or_else(|| ApiError::bad_request("alerts is missing: send the alerts array"))?;
     alerts
-        .into_iter()
+        .iter()
         .enumerate()
         .map(|(i, alert)| check_alert(i, alert, config))
         .collect()
@@ -87,7 +82,7 @@ pub fn check(
 
 fn check_alert(
     i: usize,
-    alert: WebhookAlert,
+    alert: &WebhookAlert,
     config: &AlertmanagerConfig,
 ) -> Result<AlertChange, ApiError> {
     let at = |problem: &str| ApiError::bad_request(format!("alerts[{i}].{problem}"));
@@ -152,39 +147,6 @@ fn time(text: &str) -> Result<(), String> {
             crate::sanitize::line(text)
         )
     })
-}
-
-/// Makes every change of one payload, in the caller's transaction: one
-/// payload, one commit.
-pub fn apply(
-    tx: &Transaction<'_>,
-    by: Actor<'_>,
-    alerts: &[AlertChange],
-    paging: &super::policy::Paging,
-) -> Result<WebhookAnswer, StoreError> {
-    let mut answer = WebhookAnswer::default();
-    // Read once, when an alert first opens an incident.
-    let mut covers = None;
-    for alert in alerts {
-        let open = match alert.dedup_key() {
-            Some(key) => open_with_key(tx, key)?,
-            None => None,
-        };
-        if open.is_none() && covers.is_none() && matches!(alert, AlertChange::Fire(_)) {
-            covers = Some(handoff::covers(tx, by.now, paging)?);
-        }
-        let covers = covers.as_deref().unwrap_or_default();
-        let (ids, decided) = match rules::alert_step(alert, open.as_ref(), paging, by.now, covers) {
-            AlertStep::Open(opening) => (&mut answer.opened, Transition::Open(opening)),
-            AlertStep::Fold(fold) => (&mut answer.folded, Transition::Update(fold)),
-            AlertStep::Resolve(done) => (&mut answer.resolved, Transition::Update(done)),
-            AlertStep::Nothing => continue,
-        };
-        if let Some(id) = changes::write(tx, by, &decided)? {
-            ids.push(id);
-        }
-    }
-    Ok(answer)
 }
 
 #[cfg(test)]

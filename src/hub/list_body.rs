@@ -18,7 +18,7 @@ use std::io::{Read, Write};
 use crate::incident::Incident;
 
 use super::list::Filter;
-use super::store::{Store, StoreError};
+use super::store::{Sink, Store, StoreError};
 
 /// The largest plain body kept beside its gzip copy: 10,000 open incidents
 /// are about 6 MiB of JSON, 100,000 about 60 MiB.
@@ -52,10 +52,14 @@ impl ListBody {
     }
 }
 
-/// Writes the list for `filter` from one snapshot of the database: the JSON
-/// of `IncidentList { cursor, incidents }`, byte for byte.
-pub fn build(store: &Store, filter: Filter, plain_keep: usize) -> Result<ListBody, StoreError> {
-    let mut out = Writer {
+/// Writes the list for `filter` from one snapshot of the store: the JSON of
+/// `IncidentList { cursor, incidents }`, byte for byte.
+pub async fn build(
+    store: &impl Store,
+    filter: Filter,
+    plain_keep: usize,
+) -> Result<ListBody, StoreError> {
+    let out = Writer {
         plain: Some(Vec::new()),
         plain_keep,
         gzip: GzEncoder::new(Vec::new(), Compression::new(LEVEL)),
@@ -63,12 +67,13 @@ pub fn build(store: &Store, filter: Filter, plain_keep: usize) -> Result<ListBod
         begun: false,
         first: true,
     };
-    let seq = store.feed(filter == Filter::Open, 0, |seq, incident| {
+    let (seq, mut out) = store.feed(filter == Filter::Open, 0, out).await?;
+    tokio::task::spawn_blocking(move || {
         out.begin(seq);
-        out.incident(&incident)
-    })?;
-    out.begin(seq);
-    out.finish(seq)
+        out.finish(seq)
+    })
+    .await
+    .map_err(|e| StoreError::Worker(e.to_string()))?
 }
 
 struct Writer {
@@ -80,6 +85,13 @@ struct Writer {
     first: bool,
 }
 
+impl Sink for Writer {
+    fn incident(&mut self, seq: u64, incident: Incident) -> Result<(), StoreError> {
+        self.begin(seq);
+        self.write(&incident)
+    }
+}
+
 impl Writer {
     fn begin(&mut self, seq: u64) {
         if !self.begun {
@@ -89,7 +101,7 @@ impl Writer {
         }
     }
 
-    fn incident(&mut self, incident: &Incident) -> Result<(), StoreError> {
+    fn write(&mut self, incident: &Incident) -> Result<(), StoreError> {
         if !self.first {
             self.pending.push(b',');
         }

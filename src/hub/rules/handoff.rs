@@ -38,10 +38,13 @@ pub fn covers_since(paging: &Paging, now: DateTime<Utc>) -> Option<DateTime<Utc>
     )
 }
 
-/// Whether a recorded hand-off still counts: an integration is never on
+/// The recorded hand-offs that still count: an integration is never on
 /// call, even if a hand-off recorded before it was one says so.
-pub fn keep_cover(paging: &Paging, cover: &Cover) -> bool {
-    !paging.is_integration(&cover.who)
+pub fn in_force(paging: &Paging, recorded: Vec<Cover>) -> Vec<Cover> {
+    recorded
+        .into_iter()
+        .filter(|c| !paging.is_integration(&c.who))
+        .collect()
 }
 
 /// Whose shift a hand-off by `by` passes on, and to whom (the rota's next

@@ -19,7 +19,7 @@ mod incident;
 mod webhook;
 
 pub use escalation::{Waiting, escalate, overdue};
-pub use handoff::{covers_since, keep_cover, parties, plan, record};
+pub use handoff::{HandoffRecord, covers_since, in_force, parties, plan, record};
 pub use incident::{acknowledge, add_note, open_or_fold, resolve, set_step};
 pub use webhook::{AlertChange, AlertStep, alert_step};
 

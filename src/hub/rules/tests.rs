@@ -351,7 +351,7 @@ fn only_the_responder_on_call_or_a_lead_hands_off_and_never_to_the_same_person()
         end: t0(),
     };
     assert!(
-        !keep_cover(&p, &integration),
+        in_force(&p, vec![integration]).is_empty(),
         "an integration is never on call"
     );
 }

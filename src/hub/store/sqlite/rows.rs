@@ -108,7 +108,15 @@ pub fn open_with_key(conn: &Connection, key: &str) -> Result<Option<Incident>, S
 
 /// The incident with its timeline, oldest entry first.
 pub fn require(conn: &Connection, id: u64) -> Result<Incident, StoreError> {
-    let mut incident = find(conn, id)?.ok_or(StoreError::NotFound(id))?;
+    history(conn, id)?.ok_or(StoreError::NotFound(id))
+}
+
+/// The incident with its timeline (oldest entry first) and steps, if it
+/// exists.
+pub fn history(conn: &Connection, id: u64) -> Result<Option<Incident>, StoreError> {
+    let Some(mut incident) = find(conn, id)? else {
+        return Ok(None);
+    };
     let mut stmt = conn.prepare_cached(
         "SELECT at, who, kind, text, taken_at FROM timeline WHERE incident_id = ?1 ORDER BY id",
     )?;
@@ -137,7 +145,7 @@ pub fn require(conn: &Connection, id: u64) -> Result<Incident, StoreError> {
         let (runbook, step) = row.map_err(|e| reading(id, e))?;
         incident.steps.entry(runbook).or_default().insert(step);
     }
-    Ok(incident)
+    Ok(Some(incident))
 }
 
 pub fn time_text(t: DateTime<Utc>) -> String {

@@ -1,30 +1,21 @@
-//! Hand-offs: the end of a shift recorded on the hub. One transaction checks
-//! that the sender may hand off (the responder on call, or a lead), records
-//! it, passes every open incident the outgoing responder holds to the
-//! incoming one, and makes the incoming one on call to the end of the shift
-//! (the stored hand-off is read back as a cover of the rota, so it survives
-//! restarts). A dry run answers with the same checks and records nothing.
+//! Hand-offs in SQL: the covers of the rota read back from them, the open
+//! incidents a responder holds, a hand-off recorded with the incidents it
+//! passes on, and the last one.
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, Row, Transaction, params};
 
-use crate::incident::{Handoff, HandoffPlan};
+use crate::hub::rota::Cover;
+use crate::hub::rules::{Actor, HandoffRecord};
+use crate::incident::Handoff;
 
-use super::changes::{Actor, update};
-use super::policy::Paging;
-use super::rota::Cover;
-use super::rules;
-use super::store::{StoreError, parse_time, time_text};
+use super::StoreError;
+use super::rows::{parse_time, time_text};
+use super::writes::update;
 
-/// The hand-offs that can decide who is on call around `now`, oldest first
-/// (see `rules::covers_since`).
-pub fn covers(
-    conn: &Connection,
-    now: DateTime<Utc>,
-    paging: &Paging,
-) -> Result<Vec<Cover>, StoreError> {
-    let Some(since) = rules::covers_since(paging, now) else {
-        return Ok(Vec::new());
-    };
+/// The hand-offs recorded with a window ending after `since`, oldest first.
+pub fn covers(conn: &Connection, since: DateTime<Utc>) -> Result<Vec<Cover>, StoreError> {
+    // Stored times differ in their fraction digits, so text order is only
+    // right to the second (`rules::covers_since` leaves a day's margin).
     let mut stmt = conn.prepare_cached(
         "SELECT to_who, at, until FROM handoffs
           WHERE until IS NOT NULL AND until > ?1 ORDER BY id",
@@ -39,41 +30,17 @@ pub fn covers(
     let mut covers = Vec::new();
     for row in rows {
         let (who, start, end) = row?;
-        let cover = Cover {
+        covers.push(Cover {
             who,
             start: parse_time(&start).map_err(StoreError::Corrupt)?,
             end: parse_time(&end).map_err(StoreError::Corrupt)?,
-        };
-        if rules::keep_cover(paging, &cover) {
-            covers.push(cover);
-        }
+        });
     }
     Ok(covers)
 }
 
-/// What `by` handing the shift to `to` (the rota's next person when `None`)
-/// would do, or why it may not (`rules::parties`).
-pub fn plan(
-    conn: &Connection,
-    by: Actor<'_>,
-    lead: bool,
-    to: Option<&str>,
-    paging: &Paging,
-) -> Result<HandoffPlan, StoreError> {
-    let handoffs = covers(conn, by.now, paging)?;
-    let parties =
-        rules::parties(by.who, lead, to, paging, by.now, &handoffs).map_err(|r| match r {
-            rules::Refusal::Forbidden(m) => StoreError::Forbidden(m),
-            rules::Refusal::Invalid(m) => StoreError::Invalid(m),
-            rules::Refusal::NotFound(id) => StoreError::NotFound(id),
-            rules::Refusal::State { message, .. } => StoreError::Invalid(message),
-        })?;
-    let moves = open_owned_by(conn, &parties.0)?;
-    Ok(rules::plan(parties, moves, paging, by.now))
-}
-
 /// The open incidents `who` holds, by id.
-fn open_owned_by(conn: &Connection, who: &str) -> Result<Vec<u64>, StoreError> {
+pub fn open_owned_by(conn: &Connection, who: &str) -> Result<Vec<u64>, StoreError> {
     conn.prepare_cached(
         "SELECT id FROM incidents WHERE owner = ?1 AND status <> 'resolved' ORDER BY id",
     )?
@@ -85,37 +52,26 @@ fn open_owned_by(conn: &Connection, who: &str) -> Result<Vec<u64>, StoreError> {
     .collect()
 }
 
-/// Carries out what [`plan`] decides: records the hand-off and passes the
-/// outgoing responder's open incidents on, all in `tx`.
+/// Records the hand-off and passes its incidents on, all in `tx`.
 pub fn record(
     tx: &Transaction<'_>,
-    by: Actor<'_>,
-    lead: bool,
-    to: Option<&str>,
-    note: &str,
-    paging: &Paging,
+    by: &Actor<'_>,
+    record: &HandoffRecord,
 ) -> Result<Handoff, StoreError> {
-    let planned = plan(tx, by, lead, to, paging)?;
-    let record = rules::record(planned, by.who, note);
     for moved in &record.moves {
         update(tx, by, moved)?;
     }
-    let HandoffPlan {
-        from,
-        to,
-        until,
-        moves,
-    } = record.plan;
-    let moved_json = serde_json::to_string(&moves)
+    let plan = &record.plan;
+    let moved_json = serde_json::to_string(&plan.moves)
         .map_err(|e| StoreError::Corrupt(format!("moved ids do not serialise: {e}")))?;
     let id: i64 = tx.query_row(
         "INSERT INTO handoffs (from_who, to_who, at, until, note, moved)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6) RETURNING id",
         params![
-            from,
-            to,
+            plan.from,
+            plan.to,
             time_text(by.now),
-            until.map(time_text),
+            plan.until.map(time_text),
             record.note,
             moved_json
         ],
@@ -124,12 +80,12 @@ pub fn record(
     Ok(Handoff {
         id: u64::try_from(id)
             .map_err(|_| StoreError::Corrupt(format!("hand-off id {id} is negative")))?,
-        from,
-        to,
+        from: plan.from.clone(),
+        to: plan.to.clone(),
         at: by.now,
-        note: record.note,
-        moved: moves,
-        until,
+        note: record.note.clone(),
+        moved: plan.moves.clone(),
+        until: plan.until,
     })
 }
 
