@@ -9,11 +9,16 @@ use std::str::FromStr;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+mod escalation;
 mod labels;
 pub mod limits;
 mod oncall;
 mod timestamp;
 mod webhook;
+pub use escalation::{
+    AtLastLevel, Escalation, PolicyLevel, default_levels, escalation, is_default_policy, level_in,
+    name_in, names_service, policy_for, policy_name, reach,
+};
 pub use labels::Labels;
 pub use oncall::*;
 pub use webhook::{PAYLOAD_VERSION, RESOLVED_TEXT, WebhookAlert, WebhookAnswer, WebhookPayload};

@@ -6,7 +6,7 @@ use chrono::{DateTime, TimeDelta, Utc};
 
 use crate::hub::policy::Paging;
 use crate::hub::rota::Cover;
-use crate::incident::{EventKind, Incident, Status};
+use crate::incident::{AtLastLevel, Escalation, EventKind, Incident, Status};
 
 use super::incident::resolved;
 use super::{Refusal, Transition, Update};
@@ -31,20 +31,17 @@ pub fn escalate(
         return Err(resolved(id, "it cannot be escalated"));
     }
     let service = &current.service;
-    let Some(next) = paging.next_level(service, current.escalation_level) else {
-        return Err(Refusal::State {
+    match paging.escalation(service, current.escalation_level, now, covers) {
+        Ok(up) => Ok(Transition::Update(step_up(current, up, note))),
+        Err(AtLastLevel { at }) => Err(Refusal::State {
             id,
             code: "last_level",
             message: format!(
-                "incident #{id} is already at {}, the last level of {}",
-                paging.level_name(service, current.escalation_level),
+                "incident #{id} is already at {at}, the last level of {}",
                 paging.policy_name(service)
             ),
-        });
-    };
-    Ok(Transition::Update(step_up(
-        current, next, note, paging, now, covers,
-    )))
+        }),
+    }
 }
 
 /// What the escalation timers do at `now`: every unacknowledged incident
@@ -66,37 +63,31 @@ pub fn overdue(
             let after = paging
                 .level(service, current.escalation_level)
                 .and_then(|l| l.after)?;
-            let next = paging.next_level(service, current.escalation_level)?;
             let due = TimeDelta::from_std(after.0)
                 .ok()
                 .and_then(|after| w.level_since.checked_add_signed(after));
             if due.is_none_or(|due| now < due) {
                 return None;
             }
+            let up = paging
+                .escalation(service, current.escalation_level, now, covers)
+                .ok()?;
             let why = format!("not acknowledged within {after}");
-            Some(step_up(current, next, Some(&why), paging, now, covers))
+            Some(step_up(current, up, Some(&why)))
         })
         .collect()
 }
 
-/// Moves `current` to level `next`: its owner becomes whom that level
-/// reaches at `now`, it waits for an acknowledgement again, and its timer
-/// starts over.
-fn step_up(
-    current: &Incident,
-    next: u32,
-    note: Option<&str>,
-    paging: &Paging,
-    now: DateTime<Utc>,
-    covers: &[Cover],
-) -> Update {
-    let service = &current.service;
-    let owner = paging.owner(service, next, now, covers);
-    let mut text = format!(
-        "escalated from {} to {}",
-        paging.level_name(service, current.escalation_level),
-        paging.level_name(service, next)
-    );
+/// Moves `current` up as `up` says: its owner becomes whom that level
+/// reaches, it waits for an acknowledgement again, and its timer starts over.
+fn step_up(current: &Incident, up: Escalation, note: Option<&str>) -> Update {
+    let Escalation {
+        from,
+        level,
+        to,
+        who: owner,
+    } = up;
+    let mut text = format!("escalated from {from} to {to}");
     if let Some(owner) = &owner {
         text.push_str(&format!(" ({owner})"));
     }
@@ -107,7 +98,7 @@ fn step_up(
     Update {
         status: Some(Status::Triggered),
         owner: Some(owner),
-        level: Some(next),
+        level: Some(level),
         ..Update::entry(current.id, EventKind::Escalated, text)
     }
 }
