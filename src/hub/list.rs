@@ -121,7 +121,13 @@ pub async fn list_incidents(
                 Body::from(list.gzip.clone()),
             )
         } else {
-            answer(StatusCode::OK, hub_id, &tag, None, list.plain_body())
+            answer(
+                StatusCode::OK,
+                hub_id,
+                &tag,
+                None,
+                Body::from(list.plain.clone()),
+            )
         });
     }
     // What changed since the client's cursor: few incidents, read per poll
