@@ -14,8 +14,8 @@ pub const SOURCE: &str = "alertmanager";
 
 /// Titles longer than the hub takes are cut rather than refused: a refused
 /// webhook is retried by Alertmanager forever, and the alert never arrives.
-const TITLE_CHARS: usize = crate::hub::MAX_TITLE_CHARS;
-const DESCRIPTION_BYTES: usize = crate::hub::MAX_DESCRIPTION_BYTES;
+const TITLE_CHARS: usize = crate::incident::limits::MAX_TITLE_CHARS;
+const DESCRIPTION_BYTES: usize = crate::incident::limits::MAX_DESCRIPTION_BYTES;
 
 /// The parts of an alert that say what it is about.
 #[derive(Debug, Clone, Copy)]

@@ -10,19 +10,38 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 mod builder;
+mod escalation;
 mod labels;
+pub mod limits;
 mod oncall;
 mod timestamp;
+mod webhook;
 pub use builder::IncidentBuilder;
+pub use escalation::{
+    AtLastLevel, Escalation, PolicyLevel, default_levels, escalation, is_default_policy, level_in,
+    name_in, names_service, policy_for, policy_name, reach,
+};
 pub use labels::Labels;
 pub use oncall::*;
+pub use webhook::{PAYLOAD_VERSION, RESOLVED_TEXT, WebhookAlert, WebhookAnswer, WebhookPayload};
 
-/// How bad it is. Ordered most severe first, so sorting puts critical on top.
 /// The header a console sends with an action it kept while the hub was
 /// unreachable: when the responder took it (RFC 3339). The timeline shows
 /// that time beside the hub's own.
 pub const TAKEN_AT_HEADER: &str = "oncall-taken-at";
 
+/// Names the hub's database on every list answer. A cursor means something
+/// only in the database that gave it: a client resuming from a saved cursor
+/// compares this first, and starts over when the database is another one
+/// (replaced or restored), whatever its cursor says.
+pub const HUB_ID_HEADER: &str = "oncall-hub";
+
+/// The name the hub's own changes (automatic escalation) go by in
+/// timelines: a responder reads "the hub escalated", never a person's name
+/// (the config refuses a responder of that name).
+pub const HUB_ACTOR: &str = "the hub";
+
+/// How bad it is. Ordered most severe first, so sorting puts critical on top.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {

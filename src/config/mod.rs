@@ -310,7 +310,10 @@ impl Config {
                     "use letters, digits, dots or dashes, like name = \"alice\"",
                 ));
             }
-            if r.name.trim().eq_ignore_ascii_case(crate::hub::HUB_ACTOR) {
+            if r.name
+                .trim()
+                .eq_ignore_ascii_case(crate::incident::HUB_ACTOR)
+            {
                 // What the hub does by itself is credited to this name.
                 return Err(ConfigError::in_table(
                     path,
@@ -319,7 +322,7 @@ impl Config {
                     "name",
                     &format!(
                         "'{}' is the name the hub's own changes go by",
-                        crate::hub::HUB_ACTOR
+                        crate::incident::HUB_ACTOR
                     ),
                     "give the responder another name",
                 ));

@@ -1,89 +1,27 @@
 //! `POST /api/v1/alertmanager`: Prometheus Alertmanager's webhook (payload
 //! version "4"). Each firing alert opens an incident or folds into the open
-//! one with its fingerprint; each resolved alert resolves it. The payload is
-//! checked whole before anything is written, and written in one transaction,
-//! so a bad payload or a failure halfway leaves nothing half-stored.
-use std::collections::BTreeMap;
-
+//! one with its fingerprint; each resolved alert resolves it
+//! (`rules::alert_step`). The payload is checked whole before anything is
+//! written, and written in one transaction, so a bad payload or a failure
+//! halfway leaves nothing half-stored.
 use axum::extract::State;
-use axum::http::StatusCode;
 use chrono::DateTime;
-use rusqlite::{OptionalExtension, Transaction};
-use serde::{Deserialize, Serialize};
 
 use crate::alertmanager::{self, AlertText};
 use crate::config::AlertmanagerConfig;
-use crate::incident::NewIncident;
+use crate::incident::{PAYLOAD_VERSION, WebhookAlert, WebhookPayload};
 
 use super::HubState;
+use super::apply::Applied;
 use super::auth::Responder;
-use super::changes::{self, Actor};
+use super::change::{Change, Outcome, WebhookBatch};
 use super::error::ApiError;
 use super::extract::Json;
 use super::idempotency::IdempotencyKey;
-use super::routes::{Changed, request_name};
-use super::store::StoreError;
+use super::routes::Changed;
+use super::rules::AlertChange;
 use super::taken_at::TakenAt;
 use super::validate;
-
-/// The only payload version there is (Alertmanager 0.x to today).
-pub const PAYLOAD_VERSION: &str = "4";
-
-/// What the timeline says when Alertmanager reports an alert over.
-pub const RESOLVED_TEXT: &str = "resolved by Alertmanager";
-
-/// The webhook body as Alertmanager sends it. Fields are optional here so a
-/// missing one is reported by name; fields Alertmanager may add later
-/// (`groupKey`, `truncatedAlerts`, ...) are accepted and unused.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct WebhookPayload {
-    pub version: Option<String>,
-    pub status: Option<String>,
-    pub receiver: Option<String>,
-    #[serde(default)]
-    pub group_labels: BTreeMap<String, String>,
-    #[serde(default)]
-    pub common_labels: BTreeMap<String, String>,
-    #[serde(default)]
-    pub common_annotations: BTreeMap<String, String>,
-    #[serde(rename = "externalURL", default)]
-    pub external_url: Option<String>,
-    pub alerts: Option<Vec<WebhookAlert>>,
-}
-
-/// One alert of a webhook payload.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct WebhookAlert {
-    pub status: Option<String>,
-    pub labels: Option<BTreeMap<String, String>>,
-    #[serde(default)]
-    pub annotations: BTreeMap<String, String>,
-    pub starts_at: Option<String>,
-    /// `0001-01-01T00:00:00Z` while firing.
-    pub ends_at: Option<String>,
-    #[serde(rename = "generatorURL", default)]
-    pub generator_url: Option<String>,
-    pub fingerprint: Option<String>,
-}
-
-/// What one alert asks of the hub, once checked.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum AlertChange {
-    /// Open, or fold into the open incident with the same dedup key.
-    Fire(NewIncident),
-    /// Resolve the open incident with this dedup key, if there is one.
-    Resolve { dedup_key: String },
-}
-
-/// The answer: the incidents each kind of change touched, by id.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct WebhookAnswer {
-    pub opened: Vec<u64>,
-    pub folded: Vec<u64>,
-    pub resolved: Vec<u64>,
-}
 
 pub async fn webhook(
     State(state): State<HubState>,
@@ -91,34 +29,30 @@ pub async fn webhook(
     key: IdempotencyKey,
     Json(payload): Json<WebhookPayload>,
 ) -> Changed {
+    let alerts = check(&payload, state.alertmanager())?;
     let receiver = crate::sanitize::line(&payload.receiver.clone().unwrap_or_default());
-    let request = request_name("alertmanager", None, &payload);
-    let alerts = check(payload, state.alertmanager())?;
-    state
-        .change(
-            who,
-            key,
-            TakenAt::default(),
-            request,
-            move |tx, by, paging| {
-                let answer = apply(tx, by, &alerts, paging)?;
-                tracing::info!(
-                    receiver = %receiver,
-                    opened = answer.opened.len(),
-                    folded = answer.folded.len(),
-                    resolved = answer.resolved.len(),
-                    "alertmanager webhook"
-                );
-                Ok((StatusCode::OK, answer))
-            },
-        )
-        .await
+    let change = Change::WebhookBatch(WebhookBatch { payload, alerts });
+    let applied = state.apply(who, key, TakenAt::default(), change).await?;
+    if let Applied::Now {
+        result: Ok(Outcome::Webhook(answer)),
+        ..
+    } = &applied
+    {
+        tracing::info!(
+            receiver = %receiver,
+            opened = answer.opened.len(),
+            folded = answer.folded.len(),
+            resolved = answer.resolved.len(),
+            "alertmanager webhook"
+        );
+    }
+    applied.answer()
 }
 
 /// Checks the whole payload and turns each alert into its change; the first
 /// problem found is the 400 the sender reads.
 pub fn check(
-    payload: WebhookPayload,
+    payload: &WebhookPayload,
     config: &AlertmanagerConfig,
 ) -> Result<Vec<AlertChange>, ApiError> {
     match payload.version.as_deref() {
@@ -137,9 +71,10 @@ pub fn check(
     status("status", payload.status.as_deref())?;
     let alerts = payload
         .alerts
+        .as_ref()
         .ok_or_else(|| ApiError::bad_request("alerts is missing: send the alerts array"))?;
     alerts
-        .into_iter()
+        .iter()
         .enumerate()
         .map(|(i, alert)| check_alert(i, alert, config))
         .collect()
@@ -147,7 +82,7 @@ pub fn check(
 
 fn check_alert(
     i: usize,
-    alert: WebhookAlert,
+    alert: &WebhookAlert,
     config: &AlertmanagerConfig,
 ) -> Result<AlertChange, ApiError> {
     let at = |problem: &str| ApiError::bad_request(format!("alerts[{i}].{problem}"));
@@ -212,51 +147,6 @@ fn time(text: &str) -> Result<(), String> {
             crate::sanitize::line(text)
         )
     })
-}
-
-/// Makes every change of one payload, in the caller's transaction: one
-/// payload, one commit.
-pub fn apply(
-    tx: &Transaction<'_>,
-    by: Actor<'_>,
-    alerts: &[AlertChange],
-    paging: &super::policy::Paging,
-) -> Result<WebhookAnswer, StoreError> {
-    let mut answer = WebhookAnswer::default();
-    for alert in alerts {
-        match alert {
-            AlertChange::Fire(new) => {
-                let opened = changes::open_or_fold(tx, by, new, paging)?;
-                let ids = if opened.folded {
-                    &mut answer.folded
-                } else {
-                    &mut answer.opened
-                };
-                ids.push(opened.incident.id);
-            }
-            AlertChange::Resolve { dedup_key } => {
-                // Resolved by a responder already, or never seen (the hub
-                // started after it fired): nothing to do, and no error, or
-                // Alertmanager would retry the whole group.
-                if let Some(id) = open_with_key(tx, dedup_key)? {
-                    changes::resolve(tx, by, id, Some(RESOLVED_TEXT))?;
-                    answer.resolved.push(id);
-                }
-            }
-        }
-    }
-    Ok(answer)
-}
-
-fn open_with_key(tx: &Transaction<'_>, key: &str) -> Result<Option<u64>, StoreError> {
-    let id: Option<i64> = tx
-        .query_row(
-            "SELECT id FROM incidents WHERE dedup_key = ?1 AND status <> 'resolved'",
-            [key],
-            |r| r.get(0),
-        )
-        .optional()?;
-    Ok(id.and_then(|id| u64::try_from(id).ok()))
 }
 
 #[cfg(test)]

@@ -49,6 +49,11 @@ impl ApiError {
         ApiError::BadRequest(message.into())
     }
 
+    /// The 404 of an incident id that names nothing.
+    pub fn no_incident(id: u64) -> Self {
+        ApiError::NotFound(format!("there is no incident #{id}"))
+    }
+
     pub fn status(&self) -> StatusCode {
         match self {
             ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
@@ -81,18 +86,7 @@ impl ApiError {
 impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> Self {
         match e {
-            StoreError::NotFound(id) => ApiError::NotFound(format!("there is no incident #{id}")),
-            StoreError::Invalid(message) => ApiError::BadRequest(message),
-            StoreError::Forbidden(message) => ApiError::Forbidden(message),
-            StoreError::Refused {
-                code,
-                message,
-                incident,
-            } => ApiError::Refused {
-                code,
-                message,
-                incident,
-            },
+            StoreError::NotFound(id) => ApiError::no_incident(id),
             StoreError::Unreadable { id, detail } => {
                 tracing::error!(id, %detail, "incident #{id} cannot be read from the database");
                 ApiError::Unreadable(format!(
@@ -159,13 +153,13 @@ mod tests {
 
     #[tokio::test]
     async fn database_failures_answer_internal_without_details() {
-        let failure = StoreError::Db(rusqlite::Error::InvalidQuery);
+        let failure = StoreError::Db("Query is not read-only".into());
         let (status, b) = body(ApiError::from(failure)).await;
         assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);
         assert_eq!(b.code, "internal");
         assert!(!b.error.contains("Query"), "{}", b.error);
 
-        let busy = StoreError::Busy(rusqlite::Error::InvalidQuery);
+        let busy = StoreError::Busy("database is locked".into());
         let (status, b) = body(ApiError::from(busy)).await;
         assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
         assert_eq!(b.code, "internal");

@@ -7,9 +7,7 @@ use axum::http::{HeaderMap, StatusCode, header, request::Parts};
 use serde::de::DeserializeOwned;
 
 use super::error::ApiError;
-
-/// The biggest request body the hub reads; larger ones get 413.
-pub const MAX_BODY: usize = 1024 * 1024;
+use crate::incident::limits::MAX_BODY;
 
 /// A JSON body of type `T`; an empty or missing body is refused.
 #[derive(Debug)]

@@ -1,8 +1,8 @@
 //! `GET /api/v1/incidents`: the answer every console polls every few seconds.
 //! It changes far less often than it is read, so the full list is built once
 //! per change, plain and gzip, and reused (`list_body`); "nothing changed"
-//! (304) is answered from the in-memory change counter without touching the
-//! database.
+//! (304) is answered from the store's change number alone (SQLite keeps it
+//! in memory), without reading a list.
 use axum::body::Body;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
@@ -10,19 +10,13 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::Response;
 use serde::Deserialize;
 
-use crate::incident::IncidentList;
+use crate::incident::{HUB_ID_HEADER, IncidentList};
 
 use super::HubState;
 use super::error::ApiError;
 use super::list_body;
 use super::list_cache::full_list;
-use super::store::StoreError;
-
-/// Names the hub's database on every list answer. A cursor means something
-/// only in the database that gave it: a client resuming from a saved cursor
-/// compares this first, and starts over when the database is another one
-/// (replaced or restored), whatever its cursor says.
-pub const HUB_ID_HEADER: &str = "oncall-hub";
+use super::store::{Store, StoreError};
 
 /// Answers to "what changed since" smaller than this go plain: compressing
 /// them saves less than it costs.
@@ -102,8 +96,8 @@ pub async fn list_incidents(
     let (filter, since) = params.parse()?;
     let hub_id = state.store().hub_id();
 
-    // The unchanged feed: answered from the in-memory change number alone.
-    let tag = etag(hub_id, state.store().current_seq(), filter, since);
+    // The unchanged feed: answered from the store's change number alone.
+    let tag = etag(hub_id, state.store().current_seq().await?, filter, since);
     if if_none_match(&headers, &tag) {
         return Ok(answer(
             StatusCode::NOT_MODIFIED,
@@ -127,26 +121,33 @@ pub async fn list_incidents(
                 Body::from(list.gzip.clone()),
             )
         } else {
-            answer(StatusCode::OK, hub_id, &tag, None, list.plain_body())
+            answer(
+                StatusCode::OK,
+                hub_id,
+                &tag,
+                None,
+                Body::from(list.plain.clone()),
+            )
         });
     }
     // What changed since the client's cursor: few incidents, read per poll
     // at a cost that follows the changes, not the feed's size.
-    let (seq, body, gzipped) = state
-        .blocking(move |s| {
-            let (seq, incidents) = s.store().list(filter == Filter::Open, since)?;
-            let json = serde_json::to_vec(&IncidentList {
-                cursor: seq,
-                incidents,
-            })
-            .map_err(|e| StoreError::Corrupt(format!("incident list does not serialise: {e}")))?;
-            if gzip && json.len() >= GZIP_FROM {
-                Ok((seq, list_body::gzip(&json, list_body::FAST)?, true))
-            } else {
-                Ok((seq, json, false))
-            }
+    let (seq, incidents) = state.store().list(filter == Filter::Open, since).await?;
+    let (body, gzipped) = tokio::task::spawn_blocking(move || -> Result<_, StoreError> {
+        let json = serde_json::to_vec(&IncidentList {
+            cursor: seq,
+            incidents,
         })
-        .await?;
+        .map_err(|e| StoreError::Corrupt(format!("incident list does not serialise: {e}")))?;
+        if gzip && json.len() >= GZIP_FROM {
+            Ok((list_body::gzip(&json, list_body::FAST)?, true))
+        } else {
+            Ok((json, false))
+        }
+    })
+    .await
+    .map_err(|e| StoreError::Worker(e.to_string()))?
+    .map_err(ApiError::from)?;
     let tag = etag(hub_id, seq, filter, since);
     let encoding = gzipped.then_some("gzip");
     Ok(answer(

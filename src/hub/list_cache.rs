@@ -13,13 +13,12 @@
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use axum::body::Bytes;
 use tokio::sync::{Notify, OwnedMutexGuard};
 
 use super::HubState;
 use super::list::Filter;
-use super::list_body::{ListBody, PLAIN_KEEP, build};
-use super::store::StoreError;
+use super::list_body::{ListBody, build};
+use super::store::{Store, StoreError};
 
 #[derive(Default)]
 struct Slot {
@@ -95,7 +94,7 @@ impl ListCache {
 pub async fn full_list(state: &HubState, filter: Filter) -> Result<Arc<ListBody>, StoreError> {
     let slot = state.lists().slot(filter);
     slot.polled();
-    let want = state.store().current_seq();
+    let want = state.store().current_seq().await?;
     let cached = slot.latest();
     if let Some(body) = cached.as_ref().filter(|b| b.seq >= want) {
         return Ok(body.clone());
@@ -103,7 +102,7 @@ pub async fn full_list(state: &HubState, filter: Filter) -> Result<Arc<ListBody>
     match slot.building.clone().try_lock_owned() {
         Ok(building) => {
             let body = rebuild(state, filter).await?;
-            keep_up(state, filter, &body, building);
+            keep_up(state, filter, &body, building).await;
             Ok(body)
         }
         Err(_) => {
@@ -126,15 +125,11 @@ pub async fn full_list(state: &HubState, filter: Filter) -> Result<Arc<ListBody>
 async fn rebuild(state: &HubState, filter: Filter) -> Result<Arc<ListBody>, StoreError> {
     let slot = state.lists().slot(filter);
     let started = std::time::Instant::now();
-    let body = Arc::new(
-        state
-            .blocking(move |s| build(s.store(), filter, PLAIN_KEEP))
-            .await?,
-    );
+    let body = Arc::new(build(state.store(), filter).await?);
     tracing::debug!(
         ?filter,
         seq = body.seq,
-        plain = body.plain.as_ref().map(Bytes::len),
+        plain = body.plain.len(),
         gzip = body.gzip.len(),
         millis = started.elapsed().as_millis(),
         "list rebuilt"
@@ -144,15 +139,18 @@ async fn rebuild(state: &HubState, filter: Filter) -> Result<Arc<ListBody>, Stor
     Ok(body)
 }
 
+/// Whether the list built as of change `seq` is to be built again now.
+async fn go_on(state: &HubState, filter: Filter, seq: u64) -> bool {
+    // A store that cannot say is not worth a build that would fail too.
+    let behind = state.store().current_seq().await.is_ok_and(|now| now > seq);
+    keep_building(behind, state.lists().slot(filter).since_last_poll())
+}
+
 /// After a build a poll waited for, builds again in the background while
 /// writes keep landing and the list is read, holding `building` so that
 /// polls meanwhile are answered at once with the last list built.
-fn keep_up(state: &HubState, filter: Filter, body: &ListBody, building: OwnedMutexGuard<()>) {
-    let go_on = move |state: &HubState, seq: u64| {
-        let slot = state.lists().slot(filter);
-        keep_building(state.store().current_seq() > seq, slot.since_last_poll())
-    };
-    if !go_on(state, body.seq) {
+async fn keep_up(state: &HubState, filter: Filter, body: &ListBody, building: OwnedMutexGuard<()>) {
+    if !go_on(state, filter, body.seq).await {
         return;
     }
     let state = state.clone();
@@ -160,7 +158,7 @@ fn keep_up(state: &HubState, filter: Filter, body: &ListBody, building: OwnedMut
         let _building = building;
         loop {
             match rebuild(&state, filter).await {
-                Ok(body) if go_on(&state, body.seq) => {}
+                Ok(body) if go_on(&state, filter, body.seq).await => {}
                 Ok(_) => return,
                 Err(e) => {
                     // The next poll finds nobody building and tries itself.

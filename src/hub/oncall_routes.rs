@@ -12,27 +12,27 @@ use crate::config::Role;
 use crate::incident::{Handoff, HandoffRequest, OnCall};
 
 use super::HubState;
+use super::apply::Applied;
 use super::auth::{Responder, Responders};
-use super::changes::Actor;
+use super::change::{Change, Outcome};
 use super::error::ApiError;
 use super::extract::Json;
-use super::handoff;
 use super::idempotency::IdempotencyKey;
-use super::routes::request_name;
+use super::rules;
+use super::store::Store;
 use super::taken_at::TakenAt;
 use super::validate;
 
 type Answer<T> = Result<(StatusCode, JsonResponse<T>), ApiError>;
 
 pub async fn oncall(State(state): State<HubState>, _who: Responder) -> Answer<OnCall> {
-    let view = state
-        .blocking(|s| {
-            let now = s.now();
-            let handoffs = s.store().read(|tx| handoff::covers(tx, now, s.paging()))?;
-            Ok(s.paging().view(now, &handoffs))
-        })
-        .await?;
-    Ok((StatusCode::OK, JsonResponse(view)))
+    let now = state.now();
+    let paging = state.paging();
+    let handoffs = match rules::covers_since(paging, now) {
+        Some(since) => rules::in_force(paging, state.store().covers(since).await?),
+        None => Vec::new(),
+    };
+    Ok((StatusCode::OK, JsonResponse(paging.view(now, &handoffs))))
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -58,36 +58,25 @@ pub async fn hand_off(
         check_target(state.responders(), to)?;
     }
     let lead = state.responders().role(&who) == Some(Role::Lead);
+    let change = Change::Handoff { req, lead };
     if params.dry_run {
-        let plan = state
-            .blocking(move |s| {
-                let by = Actor {
-                    who: &who,
-                    now: s.now(),
-                    taken: None,
-                };
-                let to = req.to.as_deref();
-                s.store()
-                    .read(|tx| handoff::plan(tx, by, lead, to, s.paging()))
-            })
-            .await?;
-        return Ok((StatusCode::OK, JsonResponse(plan)).into_response());
+        return Ok(state.try_change(who, change).await?.into_response());
     }
-    let request = request_name("handoff", None, &req);
-    let answer = state
-        .change(who, key, taken, request, move |tx, by, paging| {
-            let recorded = handoff::record(tx, by, lead, req.to.as_deref(), &req.note, paging)?;
-            tracing::info!(
-                from = %recorded.from,
-                to = %recorded.to,
-                by = %by.who,
-                moved = recorded.moved.len(),
-                "shift handed off"
-            );
-            Ok((StatusCode::CREATED, recorded))
-        })
-        .await?;
-    Ok(answer.into_response())
+    let applied = state.apply(who.clone(), key, taken, change).await?;
+    if let Applied::Now {
+        result: Ok(Outcome::HandedOff(recorded)),
+        ..
+    } = &applied
+    {
+        tracing::info!(
+            from = %recorded.from,
+            to = %recorded.to,
+            by = %who,
+            moved = recorded.moved.len(),
+            "shift handed off"
+        );
+    }
+    Ok(applied.answer()?.into_response())
 }
 
 /// A hand-off goes to a person of this hub: never to an unknown name, and
@@ -121,10 +110,7 @@ pub async fn latest_handoff(
 ) -> Answer<Handoff> {
     let Query(params) = query.map_err(|e| ApiError::bad_request(e.body_text()))?;
     let to = validate::name("to", params.to.as_deref())?;
-    let wanted = to.clone();
-    let found = state
-        .blocking(move |s| s.store().read(|tx| handoff::latest(tx, wanted.as_deref())))
-        .await?;
+    let found = state.store().latest_handoff(to.clone()).await?;
     match found {
         Some(h) => Ok((StatusCode::OK, JsonResponse(h))),
         None => Err(ApiError::NotFound(match to {

@@ -9,7 +9,9 @@ use chrono::{DateTime, Utc};
 
 use crate::config::{ANY_SERVICE, HubConfig, HumanDuration, PolicyConfig};
 use crate::incident::{
-    DEFAULT_LEVELS, LevelView, NextShift, OnCall, PolicyView, Shift, Targets, level_name,
+    AtLastLevel, Escalation, LevelView, NextShift, OnCall, PolicyLevel, PolicyView, Shift, Targets,
+    default_levels, escalation, is_default_policy, level_in, level_name, name_in, names_service,
+    policy_name, reach,
 };
 
 use super::rota::{Cover, Rota};
@@ -20,6 +22,16 @@ pub struct Level {
     pub name: String,
     pub targets: Targets,
     pub after: Option<HumanDuration>,
+}
+
+impl PolicyLevel for Level {
+    fn name(&self) -> &str {
+        &self.name
+    }
+
+    fn targets(&self) -> &Targets {
+        &self.targets
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -58,18 +70,19 @@ impl Policy {
     fn built_in_default() -> Policy {
         Policy {
             services: vec![ANY_SERVICE.to_string()],
-            levels: (1..=DEFAULT_LEVELS)
-                .map(|n| Level {
-                    name: level_name(n),
-                    targets: Targets::OnCall,
-                    after: None,
+            levels: default_levels()
+                .into_iter()
+                .map(|l| Level {
+                    name: l.name,
+                    targets: l.targets,
+                    after: l.after,
                 })
                 .collect(),
         }
     }
 
     fn is_default(&self) -> bool {
-        self.services.iter().any(|s| s == ANY_SERVICE)
+        is_default_policy(&self.services)
     }
 }
 
@@ -131,31 +144,34 @@ impl Paging {
 
     /// The level `level` (from 1) of the policy of `service`, if it has one.
     pub fn level(&self, service: &str, level: u32) -> Option<&Level> {
-        let index = usize::try_from(level.checked_sub(1)?).ok()?;
-        self.policy(service).levels.get(index)
+        level_in(&self.policy(service).levels, level)
     }
 
     /// The level's name in the service's policy; an incident left above the
     /// policy's levels (the config lost some) still gets a name.
     pub fn level_name(&self, service: &str, level: u32) -> String {
-        self.level(service, level)
-            .map_or_else(|| level_name(level), |l| l.name.clone())
+        name_in(&self.policy(service).levels, level)
     }
 
-    /// The level an escalation from `current` goes to, or `None` past the
-    /// last one.
-    pub fn next_level(&self, service: &str, current: u32) -> Option<u32> {
-        let next = current.checked_add(1)?;
-        self.level(service, next).map(|_| next)
+    /// Where escalating an incident of `service` from level `current` at `t`
+    /// goes, decided as the console decides it from `GET /api/v1/oncall`.
+    pub fn escalation(
+        &self,
+        service: &str,
+        current: u32,
+        t: DateTime<Utc>,
+        handoffs: &[Cover],
+    ) -> Result<Escalation, AtLastLevel> {
+        escalation(
+            &self.policy(service).levels,
+            current,
+            self.on_call(t, handoffs),
+        )
     }
 
     /// How messages name the service's policy: "the postgres policy".
     pub fn policy_name(&self, service: &str) -> String {
-        if self.policy(service).is_default() {
-            "the default policy".to_string()
-        } else {
-            format!("the {service} policy")
-        }
+        policy_name(self.policy(service).is_default(), service)
     }
 
     /// Who owns an incident of `service` that reaches `level` at `t`: the
@@ -169,7 +185,12 @@ impl Paging {
         handoffs: &[Cover],
     ) -> Option<String> {
         let level = self.level(service, level)?;
-        self.reach(&level.targets, t, handoffs)
+        reach(&level.targets, self.on_call(t, handoffs))
+    }
+
+    /// Who carries the pager at `t`; nobody without a rota.
+    fn on_call<'a>(&'a self, t: DateTime<Utc>, handoffs: &'a [Cover]) -> Option<&'a str> {
+        self.rota()?.who_at(t, handoffs)
     }
 
     /// Whom the rota has on call after the person on call at `t`.
@@ -193,7 +214,7 @@ impl Paging {
                     .map(|(l, n)| LevelView {
                         level: n,
                         name: l.name.clone(),
-                        who: self.reach(&l.targets, t, handoffs),
+                        who: reach(&l.targets, self.on_call(t, handoffs)),
                         targets: l.targets.clone(),
                         after: l.after,
                     })
@@ -218,18 +239,10 @@ impl Paging {
     }
 
     fn policy(&self, service: &str) -> &Policy {
-        let service = service.trim();
         self.named
             .iter()
-            .find(|p| p.services.iter().any(|s| s.eq_ignore_ascii_case(service)))
+            .find(|p| names_service(&p.services, service))
             .unwrap_or(&self.default)
-    }
-
-    fn reach(&self, targets: &Targets, t: DateTime<Utc>, handoffs: &[Cover]) -> Option<String> {
-        match targets {
-            Targets::OnCall => self.rota()?.who_at(t, handoffs).map(str::to_string),
-            Targets::Named(names) => names.first().cloned(),
-        }
     }
 }
 

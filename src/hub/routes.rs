@@ -1,6 +1,6 @@
 //! The handlers of the hub's HTTP API (docs/api.md).
-//! Each checks what it was sent, then makes its change in one transaction on
-//! a blocking thread; the answer goes out only after the commit.
+//! Each checks what it was sent, then builds its [`Change`] and hands it to
+//! `HubState::apply`; the answer goes out only after the commit.
 use axum::Json as JsonResponse;
 use axum::extract::{OriginalUri, State};
 use axum::http::{Method, StatusCode};
@@ -11,12 +11,13 @@ use crate::incident::{
 };
 
 use super::HubState;
+use super::apply::Applied;
 use super::auth::Responder;
-use super::changes;
+use super::change::{Change, Outcome};
 use super::error::ApiError;
-use super::escalation;
 use super::extract::{IncidentId, Json, OptionalJson};
 use super::idempotency::{Answer as IdemAnswer, IdempotencyKey};
+use super::store::Store;
 use super::taken_at::TakenAt;
 use super::validate;
 
@@ -35,7 +36,7 @@ pub async fn get_incident(
     _who: Responder,
     IncidentId(id): IncidentId,
 ) -> Answer<Incident> {
-    let incident = state.blocking(move |s| s.store().get(id)).await?;
+    let incident = state.store().get(id).await?;
     Ok((StatusCode::OK, JsonResponse(incident)))
 }
 
@@ -47,23 +48,19 @@ pub async fn open_incident(
     Json(new): Json<NewIncident>,
 ) -> Changed {
     let new = validate::new_incident(new)?;
-    let request = request_name("open", None, &new);
-    state
-        .change(who, key, taken, request, move |tx, by, paging| {
-            let opened = changes::open_or_fold(tx, by, &new, paging)?;
-            tracing::debug!(
-                id = opened.incident.id,
-                folded = opened.folded,
-                "incident opened"
-            );
-            let status = if opened.folded {
-                StatusCode::OK
-            } else {
-                StatusCode::CREATED
-            };
-            Ok((status, opened))
-        })
-        .await
+    let applied = state.apply(who, key, taken, Change::Open(new)).await?;
+    if let Applied::Now {
+        result: Ok(Outcome::Opened(opened)),
+        ..
+    } = &applied
+    {
+        tracing::debug!(
+            id = opened.incident.id,
+            folded = opened.folded,
+            "incident opened"
+        );
+    }
+    applied.answer()
 }
 
 pub async fn acknowledge(
@@ -75,12 +72,8 @@ pub async fn acknowledge(
     OptionalJson(req): OptionalJson<AckRequest>,
 ) -> Changed {
     validate::optional_note(req.note.as_deref())?;
-    let request = request_name("acknowledge", Some(id), &req);
-    state
-        .change(who, key, taken, request, move |tx, by, _| {
-            Ok((StatusCode::OK, changes::acknowledge(tx, by, id, &req)?))
-        })
-        .await
+    let change = Change::Acknowledge { id, req };
+    state.apply(who, key, taken, change).await?.answer()
 }
 
 pub async fn escalate(
@@ -92,13 +85,8 @@ pub async fn escalate(
     OptionalJson(req): OptionalJson<EscalateRequest>,
 ) -> Changed {
     validate::optional_note(req.note.as_deref())?;
-    let request = request_name("escalate", Some(id), &req);
-    state
-        .change(who, key, taken, request, move |tx, by, paging| {
-            let inc = escalation::escalate(tx, by, id, req.note.as_deref(), paging)?;
-            Ok((StatusCode::OK, inc))
-        })
-        .await
+    let change = Change::Escalate { id, req };
+    state.apply(who, key, taken, change).await?.answer()
 }
 
 pub async fn resolve(
@@ -110,15 +98,8 @@ pub async fn resolve(
     OptionalJson(req): OptionalJson<ResolveRequest>,
 ) -> Changed {
     validate::optional_note(req.note.as_deref())?;
-    let request = request_name("resolve", Some(id), &req);
-    state
-        .change(who, key, taken, request, move |tx, by, _| {
-            Ok((
-                StatusCode::OK,
-                changes::resolve(tx, by, id, req.note.as_deref())?,
-            ))
-        })
-        .await
+    let change = Change::Resolve { id, req };
+    state.apply(who, key, taken, change).await?.answer()
 }
 
 pub async fn add_note(
@@ -129,13 +110,9 @@ pub async fn add_note(
     taken: TakenAt,
     Json(req): Json<NoteRequest>,
 ) -> Changed {
-    let text = validate::note_text(&req.text)?.to_string();
-    let request = request_name("note", Some(id), &req);
-    state
-        .change(who, key, taken, request, move |tx, by, _| {
-            Ok((StatusCode::CREATED, changes::add_note(tx, by, id, &text)?))
-        })
-        .await
+    validate::note_text(&req.text)?;
+    let change = Change::Note { id, req };
+    state.apply(who, key, taken, change).await?.answer()
 }
 
 pub async fn set_step(
@@ -147,22 +124,8 @@ pub async fn set_step(
     Json(req): Json<StepRequest>,
 ) -> Changed {
     let req = validate::step(req)?;
-    let request = request_name("step", Some(id), &req);
-    state
-        .change(who, key, taken, request, move |tx, by, _| {
-            Ok((StatusCode::OK, changes::set_step(tx, by, id, &req)?))
-        })
-        .await
-}
-
-/// What a request asked for, to tell a repeat (same key, same request) from
-/// a key reused for something else.
-pub fn request_name<B: serde::Serialize>(what: &str, id: Option<u64>, body: &B) -> String {
-    let body = serde_json::to_string(body).unwrap_or_default();
-    match id {
-        Some(id) => format!("{what} #{id} {body}"),
-        None => format!("{what} {body}"),
-    }
+    let change = Change::Step { id, req };
+    state.apply(who, key, taken, change).await?.answer()
 }
 
 pub async fn not_found(OriginalUri(uri): OriginalUri) -> ApiError {

@@ -1,23 +1,22 @@
-//! What every request handler shares: the store, who may come in, the clock
-//! and the cached lists.
+//! What every request handler shares: the store, who may come in, the
+//! policies and the clock, and the cached lists; and the one way a change is
+//! made ([`HubState::apply`]).
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 
-use crate::incident::{NewIncident, Opened};
-
-use axum::http::StatusCode;
+use crate::incident::{HUB_ACTOR, NewIncident, Opened};
 
 use super::HubSettings;
+use super::apply::{Applied, Work};
 use super::auth::Responders;
-use super::changes::{self, Actor};
+use super::change::{Change, Outcome};
 use super::clock::Clock;
 use super::error::ApiError;
-use super::escalation;
-use super::idempotency::{self, Answer, IdempotencyKey};
+use super::idempotency::{Answer, IdempotencyKey};
 use super::list_cache::ListCache;
 use super::policy::Paging;
-use super::store::{Store, StoreError};
+use super::store::{Backend, SqliteStore, Store, StoreError};
 use super::taken_at::TakenAt;
 use super::validate;
 
@@ -28,9 +27,9 @@ pub struct HubState {
 }
 
 struct Inner {
-    store: Store,
+    store: Backend,
     responders: Responders,
-    paging: Paging,
+    paging: Arc<Paging>,
     alertmanager: crate::config::AlertmanagerConfig,
     clock: Arc<dyn Clock>,
     lists: ListCache,
@@ -40,7 +39,7 @@ impl HubState {
     /// Opens (creating and migrating as needed) the database of `settings`.
     /// Blocks on file I/O; from async code, call it on a blocking thread.
     pub fn open(settings: HubSettings) -> anyhow::Result<HubState> {
-        let store = Store::open(&settings.db).map_err(|e| match e {
+        let store = SqliteStore::open(&settings.db).map_err(|e| match e {
             // Names the file already, and what to do about it.
             StoreError::NotADatabase { .. } => anyhow::anyhow!("{e}"),
             e => anyhow::anyhow!(
@@ -50,9 +49,9 @@ impl HubState {
         })?;
         Ok(HubState {
             inner: Arc::new(Inner {
-                store,
+                store: Backend::Sqlite(store),
                 responders: Responders::from_config(&settings.config.responders),
-                paging: Paging::from_config(&settings.config),
+                paging: Arc::new(Paging::from_config(&settings.config)),
                 alertmanager: settings.config.alertmanager,
                 clock: settings.clock,
                 lists: ListCache::default(),
@@ -61,8 +60,8 @@ impl HubState {
     }
 
     /// The number of the last change; an `IncidentList::cursor`.
-    pub fn cursor(&self) -> u64 {
-        self.inner.store.current_seq()
+    pub async fn cursor(&self) -> anyhow::Result<u64> {
+        Ok(self.store().current_seq().await?)
     }
 
     /// Opens (or folds) each of `incidents` as `who` would by posting them,
@@ -78,23 +77,10 @@ impl HubState {
             .map(validate::new_incident)
             .collect::<Result<Vec<_>, _>>()
             .map_err(|e| anyhow::anyhow!("{e}"))?;
-        let who = who.to_string();
-        let opened = self
-            .blocking(move |s| {
-                let by = Actor {
-                    who: &who,
-                    now: s.now(),
-                    taken: None,
-                };
-                s.store().write(|tx| {
-                    checked
-                        .iter()
-                        .map(|new| changes::open_or_fold(tx, by, new, s.paging()))
-                        .collect()
-                })
-            })
-            .await?;
-        Ok(opened)
+        match self.made(who, Change::OpenMany(checked)).await? {
+            Outcome::OpenedMany(opened) => Ok(opened),
+            other => anyhow::bail!("opening incidents answered {other:?}"),
+        }
     }
 
     /// One pass of the escalation timers at the hub clock's now: every
@@ -106,17 +92,22 @@ impl HubState {
         if !self.paging().has_timers() {
             return Ok(Vec::new());
         }
-        let escalated = self
-            .blocking(|s| {
-                let now = s.now();
-                s.store()
-                    .write(|tx| escalation::escalate_overdue(tx, now, s.paging()))
-            })
-            .await?;
-        Ok(escalated)
+        match self.made(HUB_ACTOR, Change::EscalateOverdue).await? {
+            Outcome::Escalated(ids) => Ok(ids),
+            other => anyhow::bail!("the escalation pass answered {other:?}"),
+        }
     }
 
-    pub(crate) fn store(&self) -> &Store {
+    /// Makes a change with no request behind it; what it did.
+    async fn made(&self, who: &str, change: Change) -> anyhow::Result<Outcome> {
+        let work = self.work(who.to_string(), None, TakenAt::default(), change);
+        match self.store().apply(work).await? {
+            Applied::Now { result, .. } => Ok(result?),
+            Applied::Replayed(_) => anyhow::bail!("a change without a key was replayed"),
+        }
+    }
+
+    pub(crate) fn store(&self) -> &Backend {
         &self.inner.store
     }
 
@@ -141,53 +132,40 @@ impl HubState {
         self.inner.clock.now()
     }
 
-    /// Runs one change as `who`, durably: it joins the changes waiting for
-    /// the group commit (see `store`), and its answer comes back once that
-    /// commit is on disk. `request` names the request (route, target, body)
-    /// so a repeat with the same Idempotency-Key gets the first answer back
-    /// and changes nothing. Every mutating route goes through here.
-    pub(crate) async fn change<T: serde::Serialize>(
+    /// Makes `change` as `who`, durably: its answer comes back once the
+    /// change is on disk. With `key`, a repeat of the same request gets the
+    /// first answer back and changes nothing, and the key used for another
+    /// request is refused. Every mutating route goes through here.
+    pub(crate) async fn apply(
         &self,
         who: String,
         key: IdempotencyKey,
         taken: TakenAt,
-        request: String,
-        f: impl FnOnce(
-            &rusqlite::Transaction<'_>,
-            Actor<'_>,
-            &Paging,
-        ) -> Result<(StatusCode, T), StoreError>
-        + Send
-        + 'static,
-    ) -> Result<Answer, ApiError> {
-        let state = self.clone();
-        let answer = self
-            .store()
-            .submit(move |tx| {
-                // The time of the change is when it is made, not queued.
-                let now = state.now();
-                let by = Actor {
-                    who: &who,
-                    now,
-                    taken: taken.worth_showing(now),
-                };
-                idempotency::apply(tx, &who, key.0.as_deref(), &request, now, |tx| {
-                    let (status, value) = f(tx, by, state.paging())?;
-                    Answer::json(status, &value)
-                })
-            })
-            .await?;
-        Ok(answer)
+        change: Change,
+    ) -> Result<Applied, ApiError> {
+        let work = self.work(who, key.0, taken, change);
+        Ok(self.store().apply(work).await?)
     }
 
-    /// Runs blocking database work off the async runtime.
-    pub(crate) async fn blocking<T: Send + 'static>(
-        &self,
-        f: impl FnOnce(&HubState) -> Result<T, StoreError> + Send + 'static,
-    ) -> Result<T, StoreError> {
-        let state = self.clone();
-        tokio::task::spawn_blocking(move || f(&state))
-            .await
-            .map_err(|e| StoreError::Worker(e.to_string()))?
+    /// What `change` would do as `who` now, made in a read transaction that
+    /// writes nothing (`?dry_run=true`).
+    pub(crate) async fn try_change(&self, who: String, change: Change) -> Result<Answer, ApiError> {
+        let work = Work {
+            dry_run: true,
+            ..self.work(who, None, TakenAt::default(), change)
+        };
+        self.store().apply(work).await?.answer()
+    }
+
+    fn work(&self, who: String, key: Option<String>, taken: TakenAt, change: Change) -> Work {
+        Work {
+            who,
+            key,
+            taken,
+            change,
+            dry_run: false,
+            paging: self.inner.paging.clone(),
+            clock: self.inner.clock.clone(),
+        }
     }
 }

@@ -6,20 +6,10 @@
 //! key, label names, runbook ids, responder names) are compared, used as keys
 //! and printed bare, so a control character, an escape sequence or a bidi
 //! override in one is refused.
+use crate::incident::limits::*;
 use crate::incident::{HandoffRequest, NewIncident, StepRequest};
 
 use super::error::ApiError;
-
-pub const MAX_TITLE_CHARS: usize = 1_000;
-pub const MAX_SERVICE_CHARS: usize = 256;
-pub const MAX_DEDUP_KEY_CHARS: usize = 1_024;
-pub const MAX_DESCRIPTION_BYTES: usize = 64 * 1024;
-pub const MAX_LABELS: usize = 64;
-pub const MAX_LABEL_KEY_CHARS: usize = 256;
-pub const MAX_LABEL_VALUE_CHARS: usize = 1_024;
-pub const MAX_NOTE_BYTES: usize = 16 * 1024;
-/// A hand-off note sums up a whole shift, so it may be longer than a note.
-pub const MAX_HANDOFF_NOTE_BYTES: usize = 64 * 1024;
 
 /// Checks `new` and returns it tidied: title, service and dedup key trimmed,
 /// an empty dedup key treated as none.
@@ -90,17 +80,19 @@ pub fn note_text(text: &str) -> Result<&str, ApiError> {
 /// A runbook step: a runbook id as the library names them, a step number a
 /// runbook could have.
 pub fn step(mut req: StepRequest) -> Result<StepRequest, ApiError> {
-    req.runbook = required("runbook", &req.runbook, 256)?;
+    req.runbook = required("runbook", &req.runbook, MAX_RUNBOOK_CHARS)?;
     identifier("runbook", &req.runbook)?;
-    if req.step >= 10_000 {
-        return Err(ApiError::bad_request("step must be below 10000"));
+    if req.step >= MAX_STEPS {
+        return Err(ApiError::bad_request(format!(
+            "step must be below {MAX_STEPS}"
+        )));
     }
     if let Some(t) = &req.text
-        && t.chars().count() > 1_000
+        && t.chars().count() > MAX_STEP_TEXT_CHARS
     {
-        return Err(ApiError::bad_request(
-            "a step's text is at most 1000 characters",
-        ));
+        return Err(ApiError::bad_request(format!(
+            "a step's text is at most {MAX_STEP_TEXT_CHARS} characters"
+        )));
     }
     Ok(req)
 }

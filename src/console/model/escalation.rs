@@ -1,7 +1,10 @@
 //! Where an escalation goes: the next level of the incident's service's
-//! policy, and whom it reaches, from the rota the hub reported.
+//! policy, and whom it reaches, from the rota the hub reported. Decided by
+//! the same function the hub escalates with (`incident::escalation`).
 use super::Model;
-use crate::incident::{Incident, level_name};
+use crate::incident::{
+    AtLastLevel, Incident, default_levels, escalation, is_default_policy, policy_for, policy_name,
+};
 
 /// Where an escalation goes, for the confirm line.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -16,68 +19,36 @@ impl Model {
     /// Where escalating `inc` goes: the next level of its service's policy
     /// and whom it reaches now, or why it cannot go further.
     pub fn escalation_target(&self, inc: &Incident) -> Result<EscalationTarget, String> {
-        let policies = self
-            .oncall
-            .as_ref()
-            .map_or(&[][..], |o| o.policies.as_slice());
-        let policy = policies
-            .iter()
-            .find(|p| {
-                p.services
-                    .iter()
-                    .any(|s| s.eq_ignore_ascii_case(&inc.service))
-            })
-            .or_else(|| {
-                policies
-                    .iter()
-                    .find(|p| p.services.iter().any(|s| s == crate::config::ANY_SERVICE))
-            });
+        let oncall = self.oncall.as_ref();
+        let policies = oncall.map_or(&[][..], |o| o.policies.as_slice());
+        let policy = policy_for(policies, &inc.service);
         let level = inc.escalation_level;
         let Some(policy) = policy else {
-            // No policy known (yet): the hub's default of three lines.
-            return if level < crate::incident::DEFAULT_LEVELS {
-                Ok(EscalationTarget {
-                    from: level_name(level),
-                    to: level_name(level + 1),
+            // No policy known (yet): the hub's default of three lines, and
+            // nobody known to be on call.
+            return escalation(&default_levels(), level, None)
+                .map(|up| EscalationTarget {
+                    from: up.from,
+                    to: up.to,
                     who: None,
                 })
-            } else {
-                Err(format!(
-                    "#{} is already at {}, the last level.",
-                    inc.id,
-                    level_name(level)
-                ))
-            };
+                .map_err(|AtLastLevel { at }| {
+                    format!("#{} is already at {at}, the last level.", inc.id)
+                });
         };
-        let name = |n: u32| {
-            policy
-                .levels
-                .iter()
-                .find(|l| l.level == n)
-                .map_or_else(|| level_name(n), |l| l.name.clone())
-        };
-        match policy.levels.iter().find(|l| l.level == level + 1) {
-            Some(next) => Ok(EscalationTarget {
-                from: name(level),
-                to: next.name.clone(),
-                who: next.who.clone(),
-            }),
-            None => {
-                let default = policy
-                    .services
-                    .iter()
-                    .any(|s| s == crate::config::ANY_SERVICE);
-                let which = if default {
-                    "default".to_string()
-                } else {
-                    inc.service.clone()
-                };
-                Err(format!(
-                    "#{} is already at {}, the last level of the {which} policy.",
-                    inc.id,
-                    name(level)
-                ))
-            }
-        }
+        let on_call = oncall.and_then(|o| o.now.as_ref()).map(|s| s.who.as_str());
+        escalation(&policy.levels, level, on_call)
+            .map(|up| EscalationTarget {
+                from: up.from,
+                to: up.to,
+                who: up.who,
+            })
+            .map_err(|AtLastLevel { at }| {
+                let policy = policy_name(is_default_policy(&policy.services), &inc.service);
+                format!(
+                    "#{} is already at {at}, the last level of {policy}.",
+                    inc.id
+                )
+            })
     }
 }

@@ -2,12 +2,11 @@
 //! they should, and a payload is stored whole or not at all.
 use std::collections::BTreeMap;
 
-use chrono::{DateTime, TimeDelta, Utc};
-use tempfile::TempDir;
-
 use super::*;
+use crate::hub::rules::AlertChange;
 use crate::hub::store::Store;
-use crate::incident::{EventKind, Severity, Status};
+use crate::hub::test_store::TestStore;
+use crate::incident::{EventKind, NewIncident, RESOLVED_TEXT, Severity, Status, WebhookAnswer};
 
 fn fixture(name: &str) -> WebhookPayload {
     let path = format!(
@@ -19,7 +18,7 @@ fn fixture(name: &str) -> WebhookPayload {
 }
 
 fn changes_of(name: &str) -> Vec<AlertChange> {
-    check(fixture(name), &AlertmanagerConfig::default()).unwrap_or_else(|e| panic!("{name}: {e}"))
+    check(&fixture(name), &AlertmanagerConfig::default()).unwrap_or_else(|e| panic!("{name}: {e}"))
 }
 
 fn map(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
@@ -132,13 +131,13 @@ fn configured_service_label_and_severity_words_are_used() {
         ..AlertmanagerConfig::default()
     };
     config.severity.0.insert("critical".into(), Severity::High);
-    let changes = check(fixture("webhook-001.json"), &config).unwrap();
+    let changes = check(&fixture("webhook-001.json"), &config).unwrap();
     assert_eq!(fired(&changes[0]).service, "prod");
     assert_eq!(fired(&changes[0]).severity, Severity::High);
 }
 
 fn refused(payload: WebhookPayload, needle: &str) {
-    match check(payload, &AlertmanagerConfig::default()) {
+    match check(&payload, &AlertmanagerConfig::default()) {
         Err(ApiError::BadRequest(message)) => {
             assert!(message.contains(needle), "'{message}' lacks '{needle}'")
         }
@@ -213,50 +212,36 @@ fn bad_payloads_are_refused_by_what_is_wrong() {
         alerts: Some(Vec::new()),
         ..good
     };
-    assert_eq!(check(empty, &AlertmanagerConfig::default()).unwrap(), []);
+    assert_eq!(check(&empty, &AlertmanagerConfig::default()).unwrap(), []);
 }
 
-fn t0() -> DateTime<Utc> {
-    DateTime::parse_from_rfc3339("2026-11-22T01:33:30Z")
-        .unwrap()
-        .with_timezone(&Utc)
+/// The payload of a fixture, as the webhook makes it a change.
+fn batch(name: &str) -> Change {
+    let payload = fixture(name);
+    let alerts = check(&payload, &AlertmanagerConfig::default()).unwrap();
+    Change::WebhookBatch(WebhookBatch { payload, alerts })
 }
 
-fn am(minutes: i64) -> Actor<'static> {
-    Actor {
-        who: "alertmanager",
-        now: t0() + TimeDelta::minutes(minutes),
-        taken: None,
+async fn webhook(hub: &TestStore, minutes: i64, name: &str) -> WebhookAnswer {
+    match hub.at(minutes).made("alertmanager", batch(name)).await {
+        Ok(Outcome::Webhook(answer)) => answer,
+        other => panic!("expected a webhook answer, got {other:?}"),
     }
 }
 
-fn store() -> (TempDir, Store) {
-    let dir = TempDir::new().unwrap();
-    let store = Store::open(&dir.path().join("hub.db")).unwrap();
-    (dir, store)
-}
-
-#[test]
-fn firing_opens_then_folds_and_resolved_resolves_once() {
-    let (_dir, store) = store();
-    let fire = changes_of("webhook-001.json");
-    let first = store
-        .write(|tx| apply(tx, am(0), &fire, &paging()))
-        .unwrap();
+#[tokio::test]
+async fn firing_opens_then_folds_and_resolved_resolves_once() {
+    let hub = TestStore::new();
+    let first = webhook(&hub, 0, "webhook-001.json").await;
     assert_eq!(first.opened.len(), 1);
     let id = first.opened[0];
-    let again = store
-        .write(|tx| apply(tx, am(1), &fire, &paging()))
-        .unwrap();
+    let again = webhook(&hub, 1, "webhook-001.json").await;
     assert_eq!(again.folded, [id]);
-    assert_eq!(store.get(id).unwrap().occurrences, 2);
+    assert_eq!(hub.store.get(id).await.unwrap().occurrences, 2);
 
-    let resolve = changes_of("webhook-004.json");
-    let done = store
-        .write(|tx| apply(tx, am(2), &resolve, &paging()))
-        .unwrap();
+    let done = webhook(&hub, 2, "webhook-004.json").await;
     assert_eq!(done.resolved, [id]);
-    let inc = store.get(id).unwrap();
+    let inc = hub.store.get(id).await.unwrap();
     assert_eq!(inc.status, Status::Resolved);
     let last = inc.timeline.last().unwrap();
     assert_eq!(
@@ -264,38 +249,29 @@ fn firing_opens_then_folds_and_resolved_resolves_once() {
         (EventKind::Resolved, "alertmanager", RESOLVED_TEXT)
     );
     // A second resolved notification finds nothing open: ignored, no error.
-    let seq = store.current_seq();
-    let twice = store
-        .write(|tx| apply(tx, am(3), &resolve, &paging()))
-        .unwrap();
+    let seq = hub.seq().await;
+    let twice = webhook(&hub, 3, "webhook-004.json").await;
     assert_eq!(twice, WebhookAnswer::default());
-    assert_eq!(store.current_seq(), seq);
+    assert_eq!(hub.seq().await, seq);
     // Firing again after the resolve is a new incident.
-    let back = store
-        .write(|tx| apply(tx, am(4), &fire, &paging()))
-        .unwrap();
+    let back = webhook(&hub, 4, "webhook-001.json").await;
     assert_eq!(back.opened.len(), 1);
     assert_ne!(back.opened[0], id);
 }
 
-#[test]
-fn a_failure_halfway_leaves_nothing_stored() {
-    let (_dir, store) = store();
-    let mut alerts = changes_of("webhook-001.json");
-    alerts.extend(changes_of("webhook-002.json"));
-    // Two alerts applied, then the write fails: both must be taken back.
-    let written: Result<WebhookAnswer, StoreError> = store.write(|tx| {
-        let answer = apply(tx, am(0), &alerts, &paging())?;
-        assert_eq!(answer.opened.len(), 2);
-        Err(StoreError::Corrupt("the disk went away".into()))
-    });
-    assert!(written.is_err());
-    assert_eq!(store.current_seq(), 0);
-    assert!(store.list(false, 0).unwrap().1.is_empty());
-}
-
-fn paging() -> crate::hub::policy::Paging {
-    crate::hub::policy::Paging::from_config(&crate::config::HubConfig::default())
+#[tokio::test]
+async fn two_alerts_of_one_payload_with_one_fingerprint_open_once_and_fold() {
+    let hub = TestStore::new();
+    let mut payload = fixture("webhook-001.json");
+    let alerts = payload.alerts.as_mut().unwrap();
+    alerts.push(alerts[0].clone());
+    let alerts = check(&payload, &AlertmanagerConfig::default()).unwrap();
+    let change = Change::WebhookBatch(WebhookBatch { payload, alerts });
+    let Ok(Outcome::Webhook(answer)) = hub.made("alertmanager", change).await else {
+        panic!("expected a webhook answer");
+    };
+    assert_eq!(answer.opened.len(), 1);
+    assert_eq!(answer.folded, answer.opened);
 }
 
 fn arbitrary_json() -> impl proptest::strategy::Strategy<Value = serde_json::Value> {
@@ -341,7 +317,7 @@ proptest::proptest! {
     #[test]
     fn any_webhook_payload_is_read_or_refused_without_panicking(v in arbitrary_json()) {
         if let Ok(payload) = serde_json::from_value::<WebhookPayload>(v)
-            && let Err(e) = check(payload, &AlertmanagerConfig::default())
+            && let Err(e) = check(&payload, &AlertmanagerConfig::default())
         {
             proptest::prop_assert_eq!(e.status().as_u16(), 400);
         }

@@ -19,7 +19,7 @@ async fn open(state: &HubState, title: &str) -> u64 {
         ..NewIncident::default()
     };
     state.open_incidents("alice", vec![new]).await.unwrap();
-    state.cursor()
+    state.cursor().await.unwrap()
 }
 
 fn slot(state: &HubState) -> &Slot {
@@ -32,7 +32,7 @@ async fn on_a_quiet_hub_a_poll_reads_the_write_before_it() {
     open(&state, "one").await;
     assert_eq!(
         full_list(&state, Filter::Open).await.unwrap().seq,
-        state.cursor()
+        state.cursor().await.unwrap()
     );
     let after = open(&state, "two").await;
     assert_eq!(full_list(&state, Filter::Open).await.unwrap().seq, after);
@@ -82,7 +82,7 @@ async fn while_writes_land_and_the_list_is_read_it_is_rebuilt_in_the_background(
     let caught_up = state.lists().next_built(Filter::Open);
     tokio::pin!(caught_up);
     caught_up.as_mut().enable();
-    keep_up(&state, Filter::Open, &built, building);
+    keep_up(&state, Filter::Open, &built, building).await;
     caught_up.await;
     assert_eq!(slot(&state).latest().unwrap().seq, latest);
     // The background build let go of the slot once caught up.
@@ -95,7 +95,7 @@ async fn a_list_that_caught_up_is_not_built_again() {
     open(&state, "one").await;
     let built = full_list(&state, Filter::Open).await.unwrap();
     let building = slot(&state).building.clone().lock_owned().await;
-    keep_up(&state, Filter::Open, &built, building);
+    keep_up(&state, Filter::Open, &built, building).await;
     assert!(
         slot(&state).building.clone().try_lock_owned().is_ok(),
         "released at once"

@@ -11,7 +11,7 @@ use std::path::Path;
 use rusqlite::Connection;
 
 use super::StoreError;
-use crate::hub::schema;
+use super::schema;
 
 /// The first 16 bytes of every SQLite database.
 const HEADER: &[u8; 16] = b"SQLite format 3\0";

@@ -3,16 +3,21 @@
 //!
 //! One writing connection, so changes are serialised and a check-then-update
 //! (like acknowledge's version check) cannot interleave with another change.
-//! Changes from requests reach it through the group-commit thread
-//! ([`Store::submit`], see `batch`); [`Store::write`] runs one transaction on
-//! the caller's thread (bulk loads, the timers, tests). Readers take a
-//! connection from a small pool, which WAL lets run beside the writer and
-//! beside each other, so rebuilding a long list does not hold up a poll.
-//! Reads and [`Store::write`] block; the HTTP side runs them on
-//! `spawn_blocking` threads.
+//! Changes reach it through the group-commit thread (`batch`), each in a
+//! savepoint of its own; [`SqliteStore::write`] runs one transaction on the
+//! caller's thread (tests). Readers take a connection from a small pool,
+//! which WAL lets run beside the writer and beside each other, so rebuilding
+//! a long list does not hold up a poll. SQLite blocks, so reads run on
+//! `spawn_blocking` threads; the change code (`hub::apply`, async for every
+//! store) runs to completion on the thread that holds the transaction, as
+//! nothing it awaits here ever waits.
 mod batch;
 mod file;
+mod handoffs;
 mod rows;
+mod schema;
+mod transaction;
+mod writes;
 
 use std::future::Future;
 use std::path::{Path, PathBuf};
@@ -20,78 +25,44 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, mpsc};
 use std::thread::JoinHandle;
 
-use rusqlite::{Connection, ErrorCode, Transaction, TransactionBehavior};
+use chrono::{DateTime, Utc};
+use rusqlite::{Connection, ErrorCode, Transaction};
 
-use crate::incident::Incident;
+use crate::hub::apply::{self, Applied, Work};
+use crate::hub::rota::Cover;
+use crate::incident::{Handoff, Incident};
 
-use super::schema;
+use super::{Sink, Store, StoreError};
 
-use rows::{FEED_ORDER, INCIDENT_COLUMNS, incident_from_row, is_bad_value, to_u64};
-pub use rows::{find, parse_time, require, seq_in, time_text, to_i64};
+use rows::{FEED_ORDER, INCIDENT_COLUMNS, incident_from_row, is_bad_value, require, seq_in};
+use rows::{to_i64, to_u64};
+use transaction::SqliteTx;
 
 /// Idle reader connections kept for the next read; more are opened when
 /// more reads run at once, and closed after.
 const IDLE_READERS: usize = 4;
 
-#[derive(Debug, thiserror::Error)]
-pub enum StoreError {
-    #[error("there is no incident #{0}")]
-    NotFound(u64),
-    /// The request cannot be carried out as asked (a hand-off to nobody); the
-    /// message says what to send instead.
-    #[error("{0}")]
-    Invalid(String),
-    /// The one asking may not make this change (a hand-off by someone who
-    /// is not on call); the message says who may.
-    #[error("{0}")]
-    Forbidden(String),
-    /// The incident's state does not allow the change; `code` is the wire code.
-    #[error("{message}")]
-    Refused {
-        code: &'static str,
-        message: String,
-        incident: Box<Incident>,
-    },
-    #[error("database busy: {0}")]
-    Busy(rusqlite::Error),
-    #[error("database error: {0}")]
-    Db(rusqlite::Error),
-    #[error(
-        "the database was written by a newer oncall (schema {found}, this one knows up to {known}): \
-         run a newer oncall, or point --db at another file"
-    )]
-    TooNew { found: i64, known: i64 },
-    #[error("stored data is unreadable: {0}")]
-    Corrupt(String),
-    /// One incident's row holds what this hub cannot read back (edited by
-    /// hand, a damaged page): the other incidents are unaffected.
-    #[error("incident #{id} is stored in a form this hub cannot read: {detail}")]
-    Unreadable { id: u64, detail: String },
-    /// The file at the database's path is something else: SQLite would
-    /// take it for a new database and the hub would start over on it.
-    #[error(
-        "{} {why}, so it is not an oncall hub database, and the hub will not start a new one over it: \
-         move it away to start a new hub at this path, or point --db at the hub's database file",
-        path.display()
-    )]
-    NotADatabase { path: PathBuf, why: String },
-    #[error("{0}")]
-    File(String),
-    #[error("database worker stopped: {0}")]
-    Worker(String),
-}
-
 impl From<rusqlite::Error> for StoreError {
     fn from(e: rusqlite::Error) -> Self {
         match e.sqlite_error_code() {
-            Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => StoreError::Busy(e),
-            _ => StoreError::Db(e),
+            Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => {
+                StoreError::Busy(e.to_string())
+            }
+            _ => StoreError::Db(e.to_string()),
         }
     }
 }
 
-pub struct Store {
+/// The store over one SQLite file; cheap to clone.
+#[derive(Clone)]
+pub struct SqliteStore {
+    shared: Arc<Shared>,
+}
+
+struct Shared {
     path: PathBuf,
+    /// The group-commit thread's connection, for [`SqliteStore::write`].
+    #[cfg(test)]
     writer: Arc<Mutex<Connection>>,
     readers: Mutex<Vec<Connection>>,
     /// The last committed change number, kept here so "has anything changed?"
@@ -102,11 +73,11 @@ pub struct Store {
     batcher: Option<JoinHandle<()>>,
 }
 
-impl Store {
+impl SqliteStore {
     /// Opens (creating if needed, owner-only) and migrates the database at
     /// `path`, and starts its group-commit thread. A file there that is not
     /// a database is refused ([`StoreError::NotADatabase`]).
-    pub fn open(path: &Path) -> Result<Store, StoreError> {
+    pub fn open(path: &Path) -> Result<SqliteStore, StoreError> {
         file::prepare(path)?;
         let mut writer = connect(path)?;
         schema::migrate(&mut writer)?;
@@ -125,38 +96,33 @@ impl Store {
                 move || batch::run(writer, queued, seq)
             })
             .map_err(|e| StoreError::Worker(format!("cannot start the writer thread: {e}")))?;
-        Ok(Store {
-            path: path.to_path_buf(),
-            writer,
-            readers: Mutex::new(vec![reader]),
-            seq,
-            hub_id,
-            jobs: Some(jobs),
-            batcher: Some(batcher),
+        Ok(SqliteStore {
+            shared: Arc::new(Shared {
+                path: path.to_path_buf(),
+                #[cfg(test)]
+                writer,
+                readers: Mutex::new(vec![reader]),
+                seq,
+                hub_id,
+                jobs: Some(jobs),
+                batcher: Some(batcher),
+            }),
         })
-    }
-
-    pub fn current_seq(&self) -> u64 {
-        self.seq.load(Ordering::Acquire)
-    }
-
-    /// A name for this database file, stable across restarts.
-    pub fn hub_id(&self) -> &str {
-        &self.hub_id
     }
 
     /// Runs `f` in one write transaction and commits; an error rolls back.
     /// Returns only once the commit is on disk (`synchronous=FULL`).
+    #[cfg(test)]
     pub fn write<T>(
         &self,
         f: impl FnOnce(&Transaction<'_>) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {
-        let mut conn = lock(&self.writer);
-        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let mut conn = lock(&self.shared.writer);
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let out = f(&tx)?;
         tx.commit()?;
         // Still under the writer lock, so the published number only grows.
-        self.seq.fetch_max(seq_in(&conn)?, Ordering::AcqRel);
+        self.shared.seq.fetch_max(seq_in(&conn)?, Ordering::AcqRel);
         Ok(out)
     }
 
@@ -164,7 +130,7 @@ impl Store {
     /// its own inside a transaction shared with the other changes waiting,
     /// and its result comes back once that transaction is on disk. An error
     /// rolls back this change alone. Nothing blocks: await the answer.
-    pub fn submit<T, F>(&self, change: F) -> impl Future<Output = Result<T, StoreError>> + use<T, F>
+    fn submit<T, F>(&self, change: F) -> impl Future<Output = Result<T, StoreError>> + use<T, F>
     where
         T: Send + 'static,
         F: FnOnce(&Transaction<'_>) -> Result<T, StoreError> + Send + 'static,
@@ -174,7 +140,7 @@ impl Store {
             // The client may have gone; the change stands all the same.
             let _ = answer.send(result);
         });
-        let queued = self.jobs.as_ref().is_some_and(|jobs| {
+        let queued = self.shared.jobs.as_ref().is_some_and(|jobs| {
             jobs.send(Box::new(batch::Pending::new(change, reply)))
                 .is_ok()
         });
@@ -190,9 +156,21 @@ impl Store {
         }
     }
 
-    /// Runs `f` in one read transaction, so everything it reads is one
-    /// consistent snapshot.
-    pub fn read<T>(
+    /// Runs `f` on a blocking thread in one read transaction, so everything
+    /// it reads is one consistent snapshot.
+    async fn read<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&Transaction<'_>) -> Result<T, StoreError> + Send + 'static,
+    ) -> Result<T, StoreError> {
+        let shared = self.shared.clone();
+        tokio::task::spawn_blocking(move || shared.read(f))
+            .await
+            .map_err(|e| StoreError::Worker(e.to_string()))?
+    }
+}
+
+impl Shared {
+    fn read<T>(
         &self,
         f: impl FnOnce(&Transaction<'_>) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {
@@ -212,33 +190,7 @@ impl Store {
         result
     }
 
-    /// The incident with its timeline.
-    pub fn get(&self, id: u64) -> Result<Incident, StoreError> {
-        self.read(|tx| require(tx, id))
-    }
-
-    /// The change number the snapshot was taken at, and the incidents (without
-    /// timelines) whose last change came after `since`, in feed order.
-    pub fn list(&self, open_only: bool, since: u64) -> Result<(u64, Vec<Incident>), StoreError> {
-        let mut incidents = Vec::new();
-        let seq = self.feed(open_only, since, |_, incident| {
-            incidents.push(incident);
-            Ok(())
-        })?;
-        Ok((seq, incidents))
-    }
-
-    /// As [`Store::list`], one incident at a time: a long list is never
-    /// held whole, only what `each` makes of it. `each` gets the snapshot's
-    /// change number with every incident; it is also returned. A row that
-    /// cannot be read back is left out and logged with its id: one bad row
-    /// must not take the whole feed away from every console.
-    pub fn feed(
-        &self,
-        open_only: bool,
-        since: u64,
-        mut each: impl FnMut(u64, Incident) -> Result<(), StoreError>,
-    ) -> Result<u64, StoreError> {
+    fn feed<S: Sink>(&self, open_only: bool, since: u64, sink: &mut S) -> Result<u64, StoreError> {
         self.read(|tx| {
             let seq = seq_in(tx)?;
             let sql = format!(
@@ -253,7 +205,7 @@ impl Store {
             let mut rows = stmt.query([to_i64(since)])?;
             while let Some(row) = rows.next()? {
                 match incident_from_row(row) {
-                    Ok(incident) => each(seq, incident)?,
+                    Ok(incident) => sink.incident(seq, incident)?,
                     Err(e) if is_bad_value(&e) => {
                         let id: i64 = row.get(0)?;
                         tracing::warn!(id, error = %e, "incident #{id} left out of the list: its row cannot be read");
@@ -266,7 +218,56 @@ impl Store {
     }
 }
 
-impl Drop for Store {
+impl Store for SqliteStore {
+    fn hub_id(&self) -> &str {
+        &self.shared.hub_id
+    }
+
+    async fn current_seq(&self) -> Result<u64, StoreError> {
+        Ok(self.shared.seq.load(Ordering::Acquire))
+    }
+
+    async fn get(&self, id: u64) -> Result<Incident, StoreError> {
+        self.read(move |tx| require(tx, id)).await
+    }
+
+    async fn feed<S: Sink>(
+        &self,
+        open_only: bool,
+        since: u64,
+        mut sink: S,
+    ) -> Result<(u64, S), StoreError> {
+        let shared = self.shared.clone();
+        tokio::task::spawn_blocking(move || {
+            let seq = shared.feed(open_only, since, &mut sink)?;
+            Ok((seq, sink))
+        })
+        .await
+        .map_err(|e| StoreError::Worker(e.to_string()))?
+    }
+
+    async fn covers(&self, since: DateTime<Utc>) -> Result<Vec<Cover>, StoreError> {
+        self.read(move |tx| handoffs::covers(tx, since)).await
+    }
+
+    async fn latest_handoff(&self, to: Option<String>) -> Result<Option<Handoff>, StoreError> {
+        self.read(move |tx| handoffs::latest(tx, to.as_deref()))
+            .await
+    }
+
+    async fn apply(&self, work: Work) -> Result<Applied, StoreError> {
+        let dry_run = work.dry_run;
+        let run = move |tx: &Transaction<'_>| {
+            futures::executor::block_on(apply::run(&mut SqliteTx::new(tx), &work))
+        };
+        if dry_run {
+            return self.read(run).await;
+        }
+        self.submit(run).await
+    }
+}
+
+impl Drop for Shared {
     fn drop(&mut self) {
         // No sender, no more jobs: the thread finishes what it holds and ends.
         self.jobs = None;
@@ -301,3 +302,6 @@ fn connect(path: &Path) -> Result<Connection, StoreError> {
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|e| e.into_inner())
 }
+
+#[cfg(test)]
+mod tests;

@@ -4,7 +4,7 @@
 //! as it was.
 use rusqlite::{Connection, TransactionBehavior};
 
-use super::store::StoreError;
+use super::StoreError;
 
 /// Step N takes a database from version N to N + 1.
 const MIGRATIONS: &[&str] = &[

@@ -89,9 +89,34 @@ pub fn find(conn: &Connection, id: u64) -> Result<Option<Incident>, StoreError> 
         .map_err(|e| reading(id, e))
 }
 
+/// The open incident with dedup key `key`, if there is one: the one query
+/// for it, used to fold repeats and to resolve by key.
+pub fn open_with_key(conn: &Connection, key: &str) -> Result<Option<Incident>, StoreError> {
+    let sql = format!(
+        "SELECT {INCIDENT_COLUMNS} FROM incidents WHERE dedup_key = ?1 AND status <> 'resolved'"
+    );
+    conn.prepare_cached(&sql)?
+        .query_row([key], |r| {
+            Ok(incident_from_row(r).map_err(|e| match r.get::<_, i64>(0) {
+                Ok(id) if is_bad_value(&e) => reading(u64::try_from(id).unwrap_or_default(), e),
+                _ => e.into(),
+            }))
+        })
+        .optional()?
+        .transpose()
+}
+
 /// The incident with its timeline, oldest entry first.
 pub fn require(conn: &Connection, id: u64) -> Result<Incident, StoreError> {
-    let mut incident = find(conn, id)?.ok_or(StoreError::NotFound(id))?;
+    history(conn, id)?.ok_or(StoreError::NotFound(id))
+}
+
+/// The incident with its timeline (oldest entry first) and steps, if it
+/// exists.
+pub fn history(conn: &Connection, id: u64) -> Result<Option<Incident>, StoreError> {
+    let Some(mut incident) = find(conn, id)? else {
+        return Ok(None);
+    };
     let mut stmt = conn.prepare_cached(
         "SELECT at, who, kind, text, taken_at FROM timeline WHERE incident_id = ?1 ORDER BY id",
     )?;
@@ -120,7 +145,7 @@ pub fn require(conn: &Connection, id: u64) -> Result<Incident, StoreError> {
         let (runbook, step) = row.map_err(|e| reading(id, e))?;
         incident.steps.entry(runbook).or_default().insert(step);
     }
-    Ok(incident)
+    Ok(Some(incident))
 }
 
 pub fn time_text(t: DateTime<Utc>) -> String {

@@ -1,0 +1,349 @@
+//! How a change is made, whatever the store: inside one of the store's
+//! transactions, a key already used brings its remembered answer back and
+//! nothing runs; otherwise what the change needs is read, its rule decides,
+//! what the rule decided is written, and the answer (or the refusal) is
+//! remembered under the key, in the same transaction as the change, so the
+//! two cannot disagree. A refusal is decided before anything is written, so
+//! it leaves nothing behind but its record.
+//!
+//! Every store runs this same code in its own transaction
+//! (`Store::apply`); it only ever talks to the store through
+//! [`Transaction`].
+use std::sync::Arc;
+
+use chrono::{DateTime, Duration, Utc};
+
+use crate::incident::{HUB_ACTOR, Incident, NewIncident, Opened, WebhookAnswer};
+
+use super::change::{Change, Outcome};
+use super::clock::Clock;
+use super::error::ApiError;
+use super::idempotency::Answer;
+use super::policy::Paging;
+use super::rota::Cover;
+use super::rules::{self, Actor, AlertChange, AlertStep, Refusal, Transition};
+use super::store::{Remembered, StoreError, Transaction};
+use super::taken_at::TakenAt;
+
+/// How long an answer is remembered under its key; a retry comes within
+/// minutes, an outbox replay within a shift.
+const KEEP: Duration = Duration::hours(48);
+
+/// A change on its way to the store: who asks, under which key, and what the
+/// hub needs to decide it.
+pub struct Work {
+    pub who: String,
+    pub key: Option<String>,
+    pub taken: TakenAt,
+    pub change: Change,
+    /// Decide and answer what the change would do; write nothing.
+    pub dry_run: bool,
+    pub paging: Arc<Paging>,
+    pub clock: Arc<dyn Clock>,
+}
+
+/// What became of a change.
+#[derive(Debug)]
+// Made once per change and moved once or twice: a box would buy nothing.
+#[allow(clippy::large_enum_variant)]
+pub enum Applied {
+    /// Made, or refused, now; `remembered` is the answer kept under the key,
+    /// when the change had one.
+    Now {
+        result: Result<Outcome, ApiError>,
+        remembered: Option<Answer>,
+    },
+    /// The remembered answer to an earlier request with the same key.
+    Replayed(Answer),
+}
+
+impl Applied {
+    /// The answer as it goes out.
+    pub fn answer(self) -> Result<Answer, ApiError> {
+        match self {
+            Applied::Replayed(answer)
+            | Applied::Now {
+                remembered: Some(answer),
+                ..
+            } => Ok(answer),
+            Applied::Now {
+                result: Ok(outcome),
+                ..
+            } => Ok(outcome.answer()?),
+            Applied::Now { result: Err(e), .. } => Err(e),
+        }
+    }
+}
+
+/// Makes `work`'s change in `tx`. An `Err` is a failure of the store (not
+/// remembered, so a retry can still succeed); a refusal is an answer.
+pub async fn run<T: Transaction>(tx: &mut T, work: &Work) -> Result<Applied, StoreError> {
+    // The time of the change is when it is made, not queued.
+    let now = work.clock.now();
+    let by = Actor {
+        who: &work.who,
+        now,
+        taken: work.taken.worth_showing(now),
+    };
+    let key = work.key.as_deref().filter(|_| !work.dry_run);
+    let fingerprint = key.map(|_| work.change.fingerprint());
+    if let (Some(key), Some(fingerprint)) = (key, &fingerprint)
+        && let Some(stored) = tx.recall(&work.who, key).await?
+    {
+        if stored.fingerprint != *fingerprint {
+            return Ok(Applied::Now {
+                result: Err(ApiError::bad_request(format!(
+                    "Idempotency-Key '{key}' was already used for another request; use a new key for a new request"
+                ))),
+                remembered: None,
+            });
+        }
+        return Ok(Applied::Replayed(Answer::stored(
+            stored.status,
+            stored.body,
+        )?));
+    }
+    let result = match make(tx, work, by).await {
+        Ok(outcome) => Ok(outcome),
+        Err(Failed::Refused(refusal)) => Err(refused(tx, refusal).await?),
+        Err(Failed::Store(e)) => return Err(e),
+    };
+    let remembered = match (key, fingerprint) {
+        (Some(key), Some(fingerprint)) => {
+            let answer = match &result {
+                Ok(outcome) => outcome.answer()?,
+                Err(e) => Answer::error(e)?,
+            };
+            let record = Remembered {
+                fingerprint,
+                status: answer.status.as_u16(),
+                body: answer.body.clone(),
+            };
+            tx.remember(&work.who, key, &record, now, now - KEEP)
+                .await?;
+            Some(answer)
+        }
+        _ => None,
+    };
+    Ok(Applied::Now { result, remembered })
+}
+
+/// Why a change stopped: refused by its rule, or the store failed.
+enum Failed {
+    Refused(Refusal),
+    Store(StoreError),
+}
+
+impl From<Refusal> for Failed {
+    fn from(r: Refusal) -> Self {
+        Failed::Refused(r)
+    }
+}
+
+impl From<StoreError> for Failed {
+    fn from(e: StoreError) -> Self {
+        Failed::Store(e)
+    }
+}
+
+async fn make<T: Transaction>(tx: &mut T, work: &Work, by: Actor<'_>) -> Result<Outcome, Failed> {
+    let paging = &*work.paging;
+    let now = by.now;
+    if work.dry_run && !matches!(work.change, Change::Handoff { .. }) {
+        return Err(
+            Refusal::Invalid("only a hand-off can be tried without making it".into()).into(),
+        );
+    }
+    Ok(match &work.change {
+        Change::Open(new) => Outcome::Opened(open(tx, by, new, paging).await?),
+        Change::OpenMany(news) => {
+            let mut opened = Vec::with_capacity(news.len());
+            for new in news {
+                opened.push(open(tx, by, new, paging).await?);
+            }
+            Outcome::OpenedMany(opened)
+        }
+        Change::Acknowledge { id, req } => {
+            let current = found(tx, *id).await?;
+            let decided = rules::acknowledge(&current, by.who, req)?;
+            Outcome::Changed(changed(tx, by, *id, &decided).await?)
+        }
+        Change::Escalate { id, req } => {
+            let current = found(tx, *id).await?;
+            let covers = covers(tx, paging, now).await?;
+            let decided = rules::escalate(&current, req.note.as_deref(), paging, now, &covers)?;
+            Outcome::Changed(changed(tx, by, *id, &decided).await?)
+        }
+        Change::Resolve { id, req } => {
+            let current = found(tx, *id).await?;
+            let decided = rules::resolve(&current, req.note.as_deref())?;
+            Outcome::Changed(changed(tx, by, *id, &decided).await?)
+        }
+        Change::Note { id, req } => {
+            let current = found(tx, *id).await?;
+            let decided = rules::add_note(&current, &req.text);
+            Outcome::Noted(changed(tx, by, *id, &decided).await?)
+        }
+        Change::Step { id, req } => {
+            let current = tx.history(*id).await?.ok_or(Refusal::NotFound(*id))?;
+            match rules::set_step(&current, req) {
+                Transition::Unchanged => Outcome::Changed(current),
+                decided => Outcome::Changed(changed(tx, by, *id, &decided).await?),
+            }
+        }
+        Change::Handoff { req, lead } => {
+            let covers = covers(tx, paging, now).await?;
+            let parties = rules::parties(by.who, *lead, req.to.as_deref(), paging, now, &covers)?;
+            let moves = tx.open_owned_by(&parties.0).await?;
+            let plan = rules::plan(parties, moves, paging, now);
+            if work.dry_run {
+                return Ok(Outcome::Planned(plan));
+            }
+            let record = rules::record(plan, by.who, &req.note);
+            Outcome::HandedOff(tx.record_handoff(&by, &record).await?)
+        }
+        Change::WebhookBatch(batch) => {
+            Outcome::Webhook(webhook(tx, by, &batch.alerts, paging).await?)
+        }
+        Change::EscalateOverdue => {
+            let waiting = tx.waiting().await?;
+            let covers = covers(tx, paging, now).await?;
+            let by = Actor {
+                who: HUB_ACTOR,
+                ..by
+            };
+            let due = rules::overdue(&waiting, paging, now, &covers);
+            for update in &due {
+                tx.update(&by, update).await?;
+            }
+            Outcome::Escalated(due.iter().map(|u| u.id).collect())
+        }
+    })
+}
+
+/// Opens `new` (checked already), or folds it into the open incident with
+/// its dedup key.
+async fn open<T: Transaction>(
+    tx: &mut T,
+    by: Actor<'_>,
+    new: &NewIncident,
+    paging: &Paging,
+) -> Result<Opened, StoreError> {
+    let existing = match &new.dedup_key {
+        Some(key) => tx.open_with_key(key).await?,
+        None => None,
+    };
+    // Only an incident that opens needs to know who is on call.
+    let covers = match existing {
+        Some(_) => Vec::new(),
+        None => covers(tx, paging, by.now).await?,
+    };
+    let decided = rules::open_or_fold(new, existing.as_ref(), paging, by.now, &covers);
+    let id = write(tx, by, &decided).await?;
+    let incident = match id {
+        Some(id) => tx.history(id).await?.ok_or(StoreError::NotFound(id))?,
+        None => {
+            return Err(StoreError::Corrupt(
+                "an incident opened without an id".into(),
+            ));
+        }
+    };
+    Ok(Opened {
+        folded: existing.is_some(),
+        incident,
+    })
+}
+
+/// Every alert of one webhook payload, in order.
+async fn webhook<T: Transaction>(
+    tx: &mut T,
+    by: Actor<'_>,
+    alerts: &[AlertChange],
+    paging: &Paging,
+) -> Result<WebhookAnswer, StoreError> {
+    let mut answer = WebhookAnswer::default();
+    // Read once, when an alert first opens an incident.
+    let mut in_force: Option<Vec<Cover>> = None;
+    for alert in alerts {
+        let open = match alert.dedup_key() {
+            Some(key) => tx.open_with_key(key).await?,
+            None => None,
+        };
+        if open.is_none() && in_force.is_none() && matches!(alert, AlertChange::Fire(_)) {
+            in_force = Some(covers(tx, paging, by.now).await?);
+        }
+        let covers = in_force.as_deref().unwrap_or_default();
+        let (ids, decided) = match rules::alert_step(alert, open.as_ref(), paging, by.now, covers) {
+            AlertStep::Open(opening) => (&mut answer.opened, Transition::Open(opening)),
+            AlertStep::Fold(fold) => (&mut answer.folded, Transition::Update(fold)),
+            AlertStep::Resolve(done) => (&mut answer.resolved, Transition::Update(done)),
+            AlertStep::Nothing => continue,
+        };
+        if let Some(id) = write(tx, by, &decided).await? {
+            ids.push(id);
+        }
+    }
+    Ok(answer)
+}
+
+/// The hand-offs in force around `now` (see `rules::covers_since`).
+async fn covers<T: Transaction>(
+    tx: &mut T,
+    paging: &Paging,
+    now: DateTime<Utc>,
+) -> Result<Vec<Cover>, StoreError> {
+    match rules::covers_since(paging, now) {
+        Some(since) => Ok(rules::in_force(paging, tx.covers(since).await?)),
+        None => Ok(Vec::new()),
+    }
+}
+
+/// Incident `id`, without its timeline; not there is a refusal.
+async fn found<T: Transaction>(tx: &mut T, id: u64) -> Result<Incident, Failed> {
+    Ok(tx.incident(id).await?.ok_or(Refusal::NotFound(id))?)
+}
+
+/// Writes `decided` and reads incident `id` back, with its timeline.
+async fn changed<T: Transaction>(
+    tx: &mut T,
+    by: Actor<'_>,
+    id: u64,
+    decided: &Transition,
+) -> Result<Incident, StoreError> {
+    write(tx, by, decided).await?;
+    tx.history(id).await?.ok_or(StoreError::NotFound(id))
+}
+
+/// Writes what a rule decided; the id of the incident opened or changed.
+async fn write<T: Transaction>(
+    tx: &mut T,
+    by: Actor<'_>,
+    decided: &Transition,
+) -> Result<Option<u64>, StoreError> {
+    match decided {
+        Transition::Unchanged => Ok(None),
+        Transition::Open(opening) => tx.insert(&by, opening).await.map(Some),
+        Transition::Update(update) => {
+            tx.update(&by, update).await?;
+            Ok(Some(update.id))
+        }
+    }
+}
+
+/// The refusal as the client reads it; a refusal for the incident's state
+/// carries the incident as it is now.
+async fn refused<T: Transaction>(tx: &mut T, refusal: Refusal) -> Result<ApiError, StoreError> {
+    Ok(match refusal {
+        Refusal::NotFound(id) => ApiError::no_incident(id),
+        Refusal::Invalid(message) => ApiError::BadRequest(message),
+        Refusal::Forbidden(message) => ApiError::Forbidden(message),
+        Refusal::State { id, code, message } => ApiError::Refused {
+            code,
+            message,
+            incident: Box::new(tx.history(id).await?.ok_or(StoreError::NotFound(id))?),
+        },
+    })
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,215 @@
+//! A change is a value: what a request (or the hub itself) asks to change,
+//! built by its handler after the request is checked and handed to
+//! `HubState::apply`. Its fingerprint, which tells a repeat of a request
+//! (same Idempotency-Key, same request) from a key reused for another one,
+//! is derived from the value here, in one place. What a change did comes
+//! back as an [`Outcome`], which is also how its answer looks on the wire.
+use axum::http::StatusCode;
+use serde::Serialize;
+
+use crate::incident::{
+    AckRequest, EscalateRequest, Handoff, HandoffPlan, HandoffRequest, Incident, NewIncident,
+    NoteRequest, Opened, ResolveRequest, StepRequest, WebhookAnswer, WebhookPayload,
+};
+
+use super::idempotency::Answer;
+use super::rules::AlertChange;
+use super::store::StoreError;
+
+/// Everything that changes the hub's incidents or rota. The requests are
+/// kept as the client sent them (after their checks), so the fingerprint
+/// names the request, not what the hub made of it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Change {
+    /// `POST /incidents`: open, or fold into the open incident with its key.
+    Open(NewIncident),
+    Acknowledge {
+        id: u64,
+        req: AckRequest,
+    },
+    Escalate {
+        id: u64,
+        req: EscalateRequest,
+    },
+    Resolve {
+        id: u64,
+        req: ResolveRequest,
+    },
+    Note {
+        id: u64,
+        req: NoteRequest,
+    },
+    Step {
+        id: u64,
+        req: StepRequest,
+    },
+    /// The end of a shift. `lead` is the sender's role in the hub's config:
+    /// it decides whose shift may be handed off, but is not part of the
+    /// request.
+    Handoff {
+        req: HandoffRequest,
+        lead: bool,
+    },
+    /// An Alertmanager webhook: every alert of one payload, one commit.
+    WebhookBatch(WebhookBatch),
+    /// Many incidents opened (or folded) in one commit, without a request
+    /// each: for filling a hub in bulk (the demo, benchmarks).
+    OpenMany(Vec<NewIncident>),
+    /// One pass of the escalation timers, by the hub.
+    EscalateOverdue,
+}
+
+/// A webhook payload as sent, and the change each of its alerts asks for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WebhookBatch {
+    pub payload: WebhookPayload,
+    pub alerts: Vec<AlertChange>,
+}
+
+impl Change {
+    /// What the request asked for: its route, its target and its body. The
+    /// text is the one older hubs stored beside their answers, so a key used
+    /// before an upgrade and sent again after it still finds its answer.
+    pub fn fingerprint(&self) -> String {
+        match self {
+            Change::Open(new) => named("open", None, new),
+            Change::Acknowledge { id, req } => named("acknowledge", Some(*id), req),
+            Change::Escalate { id, req } => named("escalate", Some(*id), req),
+            Change::Resolve { id, req } => named("resolve", Some(*id), req),
+            Change::Note { id, req } => named("note", Some(*id), req),
+            Change::Step { id, req } => named("step", Some(*id), req),
+            Change::Handoff { req, .. } => named("handoff", None, req),
+            Change::WebhookBatch(batch) => named("alertmanager", None, &batch.payload),
+            Change::OpenMany(news) => named("open many", None, news),
+            Change::EscalateOverdue => "escalate overdue".to_string(),
+        }
+    }
+}
+
+fn named<B: Serialize>(what: &str, id: Option<u64>, body: &B) -> String {
+    let body = serde_json::to_string(body).unwrap_or_default();
+    match id {
+        Some(id) => format!("{what} #{id} {body}"),
+        None => format!("{what} {body}"),
+    }
+}
+
+/// What a change did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// Opened (201) or folded into the open incident (200).
+    Opened(Opened),
+    /// The incident as the change left it.
+    Changed(Incident),
+    /// The incident with the note added (201: the note is new).
+    Noted(Incident),
+    HandedOff(Handoff),
+    /// What a hand-off would do: the answer of a dry run.
+    Planned(HandoffPlan),
+    Webhook(WebhookAnswer),
+    OpenedMany(Vec<Opened>),
+    /// The ids the timers escalated.
+    Escalated(Vec<u64>),
+}
+
+impl Outcome {
+    /// The answer as it goes out (and is remembered under a key).
+    pub fn answer(&self) -> Result<Answer, StoreError> {
+        match self {
+            Outcome::Opened(opened) if opened.folded => Answer::json(StatusCode::OK, opened),
+            Outcome::Opened(opened) => Answer::json(StatusCode::CREATED, opened),
+            Outcome::Changed(incident) => Answer::json(StatusCode::OK, incident),
+            Outcome::Noted(incident) => Answer::json(StatusCode::CREATED, incident),
+            Outcome::HandedOff(handoff) => Answer::json(StatusCode::CREATED, handoff),
+            Outcome::Planned(plan) => Answer::json(StatusCode::OK, plan),
+            Outcome::Webhook(answer) => Answer::json(StatusCode::OK, answer),
+            Outcome::OpenedMany(opened) => Answer::json(StatusCode::OK, opened),
+            Outcome::Escalated(ids) => Answer::json(StatusCode::OK, ids),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The fingerprints older hubs stored, byte for byte: a change of form
+    /// here would refuse every key sent again after an upgrade as "used for
+    /// another request".
+    #[test]
+    fn fingerprints_are_what_older_hubs_stored() {
+        let ack = Change::Acknowledge {
+            id: 7,
+            req: AckRequest {
+                version: Some(3),
+                note: Some(" on it ".into()),
+            },
+        };
+        assert_eq!(
+            ack.fingerprint(),
+            r#"acknowledge #7 {"version":3,"note":" on it "}"#
+        );
+        let note = Change::Note {
+            id: 7,
+            req: NoteRequest {
+                text: " looking ".into(),
+            },
+        };
+        assert_eq!(note.fingerprint(), r#"note #7 {"text":" looking "}"#);
+        let open = Change::Open(NewIncident {
+            title: "disk full".into(),
+            service: "db".into(),
+            ..NewIncident::default()
+        });
+        assert_eq!(
+            open.fingerprint(),
+            r#"open {"title":"disk full","service":"db","severity":"warning"}"#
+        );
+        let handoff = Change::Handoff {
+            req: HandoffRequest {
+                to: Some("bob".into()),
+                note: "quiet".into(),
+            },
+            lead: true,
+        };
+        assert_eq!(
+            handoff.fingerprint(),
+            r#"handoff {"to":"bob","note":"quiet"}"#,
+            "the sender's role is not the request's"
+        );
+        let step = Change::Step {
+            id: 2,
+            req: StepRequest {
+                runbook: "disk".into(),
+                step: 0,
+                done: true,
+                text: None,
+            },
+        };
+        assert_eq!(
+            step.fingerprint(),
+            r#"step #2 {"runbook":"disk","step":0,"done":true}"#
+        );
+        let escalate = Change::Escalate {
+            id: 2,
+            req: EscalateRequest::default(),
+        };
+        assert_eq!(escalate.fingerprint(), "escalate #2 {}");
+        let resolve = Change::Resolve {
+            id: 2,
+            req: ResolveRequest { note: None },
+        };
+        assert_eq!(resolve.fingerprint(), "resolve #2 {}");
+        let webhook = Change::WebhookBatch(WebhookBatch {
+            payload: WebhookPayload {
+                version: Some("4".into()),
+                ..WebhookPayload::default()
+            },
+            alerts: Vec::new(),
+        });
+        assert_eq!(
+            webhook.fingerprint(),
+            r#"alertmanager {"version":"4","status":null,"receiver":null,"groupLabels":{},"commonLabels":{},"commonAnnotations":{},"externalURL":null,"alerts":null}"#
+        );
+    }
+}

@@ -1,0 +1,148 @@
+//! The hub's rules: what each change does to an incident, or why it may not
+//! be made. Every rule is a pure function of the state it is given (the
+//! incident as stored, the hand-offs in force), who asks, what they ask and
+//! when, and answers a [`Transition`] to write or a [`Refusal`]; nothing here
+//! reads or writes a database, so each rule is tested on its own
+//! (`rules/tests.rs`). Beside them, just as pure: `rota` (who is on call
+//! when) and `policy` (whom each escalation level reaches).
+//!
+//! `hub::apply` reads what a change needs through the store's transaction,
+//! asks the rule, and has the store write what it decided, all in one
+//! transaction.
+use chrono::{DateTime, Utc};
+
+use crate::incident::{EventKind, NewIncident, Status};
+
+mod escalation;
+mod handoff;
+mod incident;
+mod webhook;
+
+pub use escalation::{Waiting, escalate, overdue};
+pub use handoff::{HandoffRecord, covers_since, in_force, parties, plan, record};
+pub use incident::{acknowledge, add_note, open_or_fold, resolve, set_step};
+pub use webhook::{AlertChange, AlertStep, alert_step};
+
+/// Who makes a change, and when.
+#[derive(Debug, Clone, Copy)]
+pub struct Actor<'a> {
+    pub who: &'a str,
+    pub now: DateTime<Utc>,
+    /// When the action was taken, when that is worth showing beside `now`
+    /// (it waited in a console's outbox): see `taken_at`.
+    pub taken: Option<DateTime<Utc>>,
+}
+
+/// Why a change may not be made; each becomes the 4xx the client reads, and
+/// is remembered under its Idempotency-Key like an answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Refusal {
+    /// There is no incident with this id.
+    NotFound(u64),
+    /// The request cannot be carried out as asked (a hand-off to nobody); the
+    /// message says what to send instead.
+    Invalid(String),
+    /// The one asking may not make this change (a hand-off by someone who is
+    /// not on call); the message says who may.
+    Forbidden(String),
+    /// The incident's state does not allow the change; `code` is the wire
+    /// code, and the answer carries the incident as it is now.
+    State {
+        id: u64,
+        code: &'static str,
+        message: String,
+    },
+}
+
+/// What a rule decided to write.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Transition {
+    /// What was asked is already so (acknowledging what one holds, ticking a
+    /// ticked step): nothing is written, so a retry is harmless.
+    Unchanged,
+    /// A new incident.
+    Open(Opening),
+    /// One incident changes.
+    Update(Update),
+}
+
+/// A new incident: triggered, at level 1, seen once, version 1, its level's
+/// timer starting now.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Opening {
+    /// Checked; without a dedup key the store gives it a random one, so it
+    /// never folds by accident.
+    pub new: NewIncident,
+    pub source: String,
+    /// Whom level 1 of its service's policy reaches now.
+    pub owner: Option<String>,
+    /// The text of its first timeline entry.
+    pub text: String,
+}
+
+impl Opening {
+    /// The first entry of its timeline.
+    pub fn entry(&self) -> Entry {
+        Entry {
+            kind: EventKind::Opened,
+            text: self.text.clone(),
+        }
+    }
+}
+
+/// A change to one incident. Every update bumps the version, the time of the
+/// last change and the change number, and adds `entry` to the timeline; the
+/// fields that are `Some` are set as well.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Update {
+    pub id: u64,
+    pub status: Option<Status>,
+    /// `Some(None)` takes the incident from whoever held it.
+    pub owner: Option<Option<String>>,
+    /// A new escalation level, reached now: its timer starts over.
+    pub level: Option<u32>,
+    pub occurrences: Option<u64>,
+    pub step: Option<StepMark>,
+    pub entry: Entry,
+}
+
+impl Update {
+    /// An update that only adds `kind` with `text` to the timeline.
+    pub fn entry(id: u64, kind: EventKind, text: impl Into<String>) -> Update {
+        Update {
+            id,
+            status: None,
+            owner: None,
+            level: None,
+            occurrences: None,
+            step: None,
+            entry: Entry {
+                kind,
+                text: text.into(),
+            },
+        }
+    }
+}
+
+/// A runbook step ticked or unticked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StepMark {
+    pub runbook: String,
+    pub step: u32,
+    pub done: bool,
+}
+
+/// A timeline entry; who and when are the actor's.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    pub kind: EventKind,
+    pub text: String,
+}
+
+/// `note` trimmed, empty when there is none.
+fn trimmed(note: Option<&str>) -> &str {
+    note.map(str::trim).unwrap_or("")
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,257 @@
+//! Where the hub keeps incidents, in domain terms: [`Store`] is what the
+//! handlers, the list cache and the timers ask of it, and [`Transaction`] is
+//! what one change reads and writes while it runs (`hub::apply` drives it:
+//! read what the change needs, ask its rule, write what the rule decided,
+//! remember the answer under its Idempotency-Key, all in one transaction).
+//! SQLite (`sqlite/`) is the one store today; nothing outside that folder
+//! names its crate or its SQL.
+//!
+//! The methods are async so that a store over the network (PostgreSQL
+//! through tokio-postgres) fits as well as SQLite, which runs its blocking
+//! calls on threads of its own. They are native `async fn`s in traits (as
+//! `impl Future + Send` where a handler awaits them), dispatched through the
+//! [`Backend`] enum rather than `Box<dyn Store>`: the stores are known when
+//! the hub is built, a `dyn` trait would box a future per call and lose the
+//! generic [`Store::feed`], and a new store is one more variant with one
+//! line per method.
+use std::future::Future;
+use std::path::PathBuf;
+
+use chrono::{DateTime, Utc};
+
+use crate::incident::{Handoff, Incident};
+
+use super::apply::{Applied, Work};
+use super::rota::Cover;
+use super::rules::{Actor, HandoffRecord, Opening, Update, Waiting};
+
+pub mod sqlite;
+
+pub use sqlite::SqliteStore;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("there is no incident #{0}")]
+    NotFound(u64),
+    #[error("database busy: {0}")]
+    Busy(String),
+    #[error("database error: {0}")]
+    Db(String),
+    #[error(
+        "the database was written by a newer oncall (schema {found}, this one knows up to {known}): \
+         run a newer oncall, or point --db at another file"
+    )]
+    TooNew { found: i64, known: i64 },
+    #[error("stored data is unreadable: {0}")]
+    Corrupt(String),
+    /// One incident's row holds what this hub cannot read back (edited by
+    /// hand, a damaged page): the other incidents are unaffected.
+    #[error("incident #{id} is stored in a form this hub cannot read: {detail}")]
+    Unreadable { id: u64, detail: String },
+    /// The file at the database's path is something else: SQLite would
+    /// take it for a new database and the hub would start over on it.
+    #[error(
+        "{} {why}, so it is not an oncall hub database, and the hub will not start a new one over it: \
+         move it away to start a new hub at this path, or point --db at the hub's database file",
+        path.display()
+    )]
+    NotADatabase { path: PathBuf, why: String },
+    #[error("{0}")]
+    File(String),
+    #[error("database worker stopped: {0}")]
+    Worker(String),
+}
+
+/// What a list is built from, one incident at a time in feed order (open
+/// before resolved, then most severe, then newest, then highest id), so a
+/// long list is never held whole, only what the sink makes of it.
+pub trait Sink: Send + 'static {
+    /// One incident (without its timeline) of the snapshot taken at change
+    /// `seq`.
+    fn incident(&mut self, seq: u64, incident: Incident) -> Result<(), StoreError>;
+}
+
+/// The incidents themselves, gathered.
+#[derive(Default)]
+pub struct Gather(pub Vec<Incident>);
+
+impl Sink for Gather {
+    fn incident(&mut self, _seq: u64, incident: Incident) -> Result<(), StoreError> {
+        self.0.push(incident);
+        Ok(())
+    }
+}
+
+/// The hub's store.
+pub trait Store: Send + Sync + 'static {
+    /// A name for this database, stable across restarts: list ETags and
+    /// cursors from another database never match ours.
+    fn hub_id(&self) -> &str;
+
+    /// The number of the last change: what ETags, the list cache and `304`
+    /// compare. Asked of the store, so that several hubs sharing one
+    /// database agree on it.
+    fn current_seq(&self) -> impl Future<Output = Result<u64, StoreError>> + Send;
+
+    /// The incident with its timeline and steps.
+    fn get(&self, id: u64) -> impl Future<Output = Result<Incident, StoreError>> + Send;
+
+    /// Every incident (only the open ones with `open_only`) whose last change
+    /// came after `since`, from one snapshot, into `sink`; the change number
+    /// of the snapshot and the sink come back. A row that cannot be read back
+    /// is left out and logged with its id: one bad row must not take the
+    /// whole feed away from every console.
+    fn feed<S: Sink>(
+        &self,
+        open_only: bool,
+        since: u64,
+        sink: S,
+    ) -> impl Future<Output = Result<(u64, S), StoreError>> + Send;
+
+    /// As [`Store::feed`], gathered: the snapshot's change number and the
+    /// incidents.
+    fn list(
+        &self,
+        open_only: bool,
+        since: u64,
+    ) -> impl Future<Output = Result<(u64, Vec<Incident>), StoreError>> + Send {
+        async move {
+            let (seq, Gather(incidents)) = self.feed(open_only, since, Gather::default()).await?;
+            Ok((seq, incidents))
+        }
+    }
+
+    /// The hand-offs recorded with a window ending after `since`, oldest
+    /// first: covers of the rota.
+    fn covers(
+        &self,
+        since: DateTime<Utc>,
+    ) -> impl Future<Output = Result<Vec<Cover>, StoreError>> + Send;
+
+    /// The last hand-off, or the last one addressed to `to`.
+    fn latest_handoff(
+        &self,
+        to: Option<String>,
+    ) -> impl Future<Output = Result<Option<Handoff>, StoreError>> + Send;
+
+    /// Runs `work` in one transaction through `apply::run`, durably: its
+    /// answer comes back once the change is on disk. A dry run reads and
+    /// decides in a read transaction and writes nothing.
+    fn apply(&self, work: Work) -> impl Future<Output = Result<Applied, StoreError>> + Send;
+}
+
+/// One transaction of a store, as a change sees it. Nothing is kept unless
+/// the whole change succeeds.
+pub trait Transaction {
+    /// The incident, without its timeline, if it exists.
+    async fn incident(&mut self, id: u64) -> Result<Option<Incident>, StoreError>;
+
+    /// The incident with its timeline and steps, if it exists.
+    async fn history(&mut self, id: u64) -> Result<Option<Incident>, StoreError>;
+
+    /// The open incident with dedup key `key`, if there is one.
+    async fn open_with_key(&mut self, key: &str) -> Result<Option<Incident>, StoreError>;
+
+    /// As [`Store::covers`], in this transaction.
+    async fn covers(&mut self, since: DateTime<Utc>) -> Result<Vec<Cover>, StoreError>;
+
+    /// The open incidents `who` holds, by id, lowest first.
+    async fn open_owned_by(&mut self, who: &str) -> Result<Vec<u64>, StoreError>;
+
+    /// The unacknowledged incidents and when each reached its level, lowest
+    /// id first: the work of the escalation timers. One that cannot be read
+    /// is left out and logged, so it cannot stop the others climbing.
+    async fn waiting(&mut self) -> Result<Vec<Waiting>, StoreError>;
+
+    /// Opens an incident; its id.
+    async fn insert(&mut self, by: &Actor<'_>, opening: &Opening) -> Result<u64, StoreError>;
+
+    /// Changes one incident as `update` says, with a new version, time and
+    /// change number, and its timeline entry.
+    async fn update(&mut self, by: &Actor<'_>, update: &Update) -> Result<(), StoreError>;
+
+    /// Records a hand-off and passes its incidents on; the hand-off as
+    /// recorded.
+    async fn record_handoff(
+        &mut self,
+        by: &Actor<'_>,
+        record: &HandoffRecord,
+    ) -> Result<Handoff, StoreError>;
+
+    /// The answer remembered for `who`'s key `key`, if any.
+    async fn recall(&mut self, who: &str, key: &str) -> Result<Option<Remembered>, StoreError>;
+
+    /// Remembers an answer under `who`'s key `key` at `at`, and forgets
+    /// those remembered before `forget_before`.
+    async fn remember(
+        &mut self,
+        who: &str,
+        key: &str,
+        answer: &Remembered,
+        at: DateTime<Utc>,
+        forget_before: DateTime<Utc>,
+    ) -> Result<(), StoreError>;
+}
+
+/// An answer kept under an Idempotency-Key, with the fingerprint of the
+/// request it answered.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Remembered {
+    pub fingerprint: String,
+    pub status: u16,
+    pub body: Vec<u8>,
+}
+
+/// The stores a hub can run on.
+pub enum Backend {
+    Sqlite(SqliteStore),
+}
+
+impl Store for Backend {
+    fn hub_id(&self) -> &str {
+        match self {
+            Backend::Sqlite(s) => s.hub_id(),
+        }
+    }
+
+    async fn current_seq(&self) -> Result<u64, StoreError> {
+        match self {
+            Backend::Sqlite(s) => s.current_seq().await,
+        }
+    }
+
+    async fn get(&self, id: u64) -> Result<Incident, StoreError> {
+        match self {
+            Backend::Sqlite(s) => s.get(id).await,
+        }
+    }
+
+    async fn feed<S: Sink>(
+        &self,
+        open_only: bool,
+        since: u64,
+        sink: S,
+    ) -> Result<(u64, S), StoreError> {
+        match self {
+            Backend::Sqlite(s) => s.feed(open_only, since, sink).await,
+        }
+    }
+
+    async fn covers(&self, since: DateTime<Utc>) -> Result<Vec<Cover>, StoreError> {
+        match self {
+            Backend::Sqlite(s) => s.covers(since).await,
+        }
+    }
+
+    async fn latest_handoff(&self, to: Option<String>) -> Result<Option<Handoff>, StoreError> {
+        match self {
+            Backend::Sqlite(s) => s.latest_handoff(to).await,
+        }
+    }
+
+    async fn apply(&self, work: Work) -> Result<Applied, StoreError> {
+        match self {
+            Backend::Sqlite(s) => s.apply(work).await,
+        }
+    }
+}

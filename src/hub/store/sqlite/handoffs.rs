@@ -1,0 +1,156 @@
+//! Hand-offs in SQL: the covers of the rota read back from them, the open
+//! incidents a responder holds, a hand-off recorded with the incidents it
+//! passes on, and the last one.
+use chrono::{DateTime, Utc};
+use rusqlite::{Connection, OptionalExtension, Row, Transaction, params};
+
+use crate::hub::rota::Cover;
+use crate::hub::rules::{Actor, HandoffRecord};
+use crate::incident::Handoff;
+
+use super::StoreError;
+use super::rows::{parse_time, time_text};
+use super::writes::update;
+
+/// The hand-offs recorded with a window ending after `since`, oldest first.
+pub fn covers(conn: &Connection, since: DateTime<Utc>) -> Result<Vec<Cover>, StoreError> {
+    // Stored times differ in their fraction digits, so text order is only
+    // right to the second (`rules::covers_since` leaves a day's margin).
+    let mut stmt = conn.prepare_cached(
+        "SELECT to_who, at, until FROM handoffs
+          WHERE until IS NOT NULL AND until > ?1 ORDER BY id",
+    )?;
+    let rows = stmt.query_map([time_text(since)], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, String>(2)?,
+        ))
+    })?;
+    let mut covers = Vec::new();
+    for row in rows {
+        let (who, start, end) = row?;
+        covers.push(Cover {
+            who,
+            start: parse_time(&start).map_err(StoreError::Corrupt)?,
+            end: parse_time(&end).map_err(StoreError::Corrupt)?,
+        });
+    }
+    Ok(covers)
+}
+
+/// The open incidents `who` holds, by id.
+pub fn open_owned_by(conn: &Connection, who: &str) -> Result<Vec<u64>, StoreError> {
+    conn.prepare_cached(
+        "SELECT id FROM incidents WHERE owner = ?1 AND status <> 'resolved' ORDER BY id",
+    )?
+    .query_map([who], |r| r.get::<_, i64>(0))?
+    .map(|id| {
+        let id = id?;
+        u64::try_from(id).map_err(|_| StoreError::Corrupt(format!("incident id {id} is negative")))
+    })
+    .collect()
+}
+
+/// Records the hand-off and passes its incidents on, all in `tx`.
+pub fn record(
+    tx: &Transaction<'_>,
+    by: &Actor<'_>,
+    record: &HandoffRecord,
+) -> Result<Handoff, StoreError> {
+    for moved in &record.moves {
+        update(tx, by, moved)?;
+    }
+    let plan = &record.plan;
+    let moved_json = serde_json::to_string(&plan.moves)
+        .map_err(|e| StoreError::Corrupt(format!("moved ids do not serialise: {e}")))?;
+    let id: i64 = tx.query_row(
+        "INSERT INTO handoffs (from_who, to_who, at, until, note, moved)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6) RETURNING id",
+        params![
+            plan.from,
+            plan.to,
+            time_text(by.now),
+            plan.until.map(time_text),
+            record.note,
+            moved_json
+        ],
+        |r| r.get(0),
+    )?;
+    Ok(Handoff {
+        id: u64::try_from(id)
+            .map_err(|_| StoreError::Corrupt(format!("hand-off id {id} is negative")))?,
+        from: plan.from.clone(),
+        to: plan.to.clone(),
+        at: by.now,
+        note: record.note.clone(),
+        moved: plan.moves.clone(),
+        until: plan.until,
+    })
+}
+
+/// The last hand-off, or the last one addressed to `to`.
+pub fn latest(conn: &Connection, to: Option<&str>) -> Result<Option<Handoff>, StoreError> {
+    let columns = "id, from_who, to_who, at, until, note, moved";
+    let found = match to {
+        Some(to) => conn
+            .query_row(
+                &format!(
+                    "SELECT {columns} FROM handoffs WHERE to_who = ?1 ORDER BY id DESC LIMIT 1"
+                ),
+                [to],
+                stored_from_row,
+            )
+            .optional()?,
+        None => conn
+            .query_row(
+                &format!("SELECT {columns} FROM handoffs ORDER BY id DESC LIMIT 1"),
+                [],
+                stored_from_row,
+            )
+            .optional()?,
+    };
+    found
+        .map(Stored::decode)
+        .transpose()
+        .map_err(StoreError::Corrupt)
+}
+
+/// A hand-off row as stored, before its times and ids are read.
+struct Stored {
+    id: i64,
+    from: String,
+    to: String,
+    at: String,
+    until: Option<String>,
+    note: String,
+    moved: String,
+}
+
+impl Stored {
+    fn decode(self) -> Result<Handoff, String> {
+        let id = self.id;
+        Ok(Handoff {
+            id: u64::try_from(id).map_err(|_| format!("hand-off id {id} is negative"))?,
+            from: self.from,
+            to: self.to,
+            at: parse_time(&self.at)?,
+            note: self.note,
+            moved: serde_json::from_str(&self.moved)
+                .map_err(|e| format!("hand-off #{id} has unreadable moved ids: {e}"))?,
+            until: self.until.as_deref().map(parse_time).transpose()?,
+        })
+    }
+}
+
+fn stored_from_row(r: &Row<'_>) -> rusqlite::Result<Stored> {
+    Ok(Stored {
+        id: r.get(0)?,
+        from: r.get(1)?,
+        to: r.get(2)?,
+        at: r.get(3)?,
+        until: r.get(4)?,
+        note: r.get(5)?,
+        moved: r.get(6)?,
+    })
+}

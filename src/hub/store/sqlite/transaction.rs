@@ -1,0 +1,143 @@
+//! One SQLite transaction as a change sees it (`store::Transaction`): the
+//! reads a rule needs, the writes it decides, and the answers remembered
+//! under Idempotency-Keys, each a statement or two on the transaction the
+//! group-commit thread (or a reader) holds. Every call finishes before it
+//! returns: nothing here waits.
+use chrono::{DateTime, Utc};
+use rusqlite::{OptionalExtension, Transaction, params};
+
+use crate::hub::rota::Cover;
+use crate::hub::rules::{Actor, HandoffRecord, Opening, Update, Waiting};
+use crate::hub::store::{self, Remembered};
+use crate::incident::{Handoff, Incident};
+
+use super::StoreError;
+use super::rows::{find, history, open_with_key, parse_time, time_text};
+use super::{handoffs, writes};
+
+/// A transaction of the hub's database, in the store's terms.
+pub struct SqliteTx<'a, 'conn> {
+    tx: &'a Transaction<'conn>,
+}
+
+impl<'a, 'conn> SqliteTx<'a, 'conn> {
+    pub fn new(tx: &'a Transaction<'conn>) -> Self {
+        SqliteTx { tx }
+    }
+}
+
+impl store::Transaction for SqliteTx<'_, '_> {
+    async fn incident(&mut self, id: u64) -> Result<Option<Incident>, StoreError> {
+        find(self.tx, id)
+    }
+
+    async fn history(&mut self, id: u64) -> Result<Option<Incident>, StoreError> {
+        history(self.tx, id)
+    }
+
+    async fn open_with_key(&mut self, key: &str) -> Result<Option<Incident>, StoreError> {
+        open_with_key(self.tx, key)
+    }
+
+    async fn covers(&mut self, since: DateTime<Utc>) -> Result<Vec<Cover>, StoreError> {
+        handoffs::covers(self.tx, since)
+    }
+
+    async fn open_owned_by(&mut self, who: &str) -> Result<Vec<u64>, StoreError> {
+        handoffs::open_owned_by(self.tx, who)
+    }
+
+    async fn waiting(&mut self) -> Result<Vec<Waiting>, StoreError> {
+        waiting(self.tx)
+    }
+
+    async fn insert(&mut self, by: &Actor<'_>, opening: &Opening) -> Result<u64, StoreError> {
+        writes::insert(self.tx, by, opening)
+    }
+
+    async fn update(&mut self, by: &Actor<'_>, update: &Update) -> Result<(), StoreError> {
+        writes::update(self.tx, by, update)
+    }
+
+    async fn record_handoff(
+        &mut self,
+        by: &Actor<'_>,
+        record: &HandoffRecord,
+    ) -> Result<Handoff, StoreError> {
+        handoffs::record(self.tx, by, record)
+    }
+
+    async fn recall(&mut self, who: &str, key: &str) -> Result<Option<Remembered>, StoreError> {
+        Ok(self
+            .tx
+            .prepare_cached(
+                "SELECT request, status, body FROM idempotency WHERE who = ?1 AND key = ?2",
+            )?
+            .query_row(params![who, key], |r| {
+                Ok(Remembered {
+                    fingerprint: r.get(0)?,
+                    status: r.get(1)?,
+                    body: r.get(2)?,
+                })
+            })
+            .optional()?)
+    }
+
+    async fn remember(
+        &mut self,
+        who: &str,
+        key: &str,
+        r: &Remembered,
+        at: DateTime<Utc>,
+        forget_before: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        self.tx
+            .prepare_cached("DELETE FROM idempotency WHERE at < ?1")?
+            .execute([time_text(forget_before)])?;
+        self.tx
+            .prepare_cached(
+                "INSERT INTO idempotency (who, key, request, status, body, at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            )?
+            .execute(params![
+                who,
+                key,
+                r.fingerprint,
+                r.status,
+                r.body,
+                time_text(at)
+            ])?;
+        Ok(())
+    }
+}
+
+/// The unacknowledged incidents, lowest id first. One that cannot be read
+/// is left out and logged: it must not stop the others climbing.
+fn waiting(tx: &Transaction<'_>) -> Result<Vec<Waiting>, StoreError> {
+    let rows: Vec<(i64, String)> = tx
+        .prepare_cached(
+            "SELECT id, level_since FROM incidents WHERE status = 'triggered' ORDER BY id",
+        )?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<Result<_, _>>()?;
+    let mut waiting = Vec::with_capacity(rows.len());
+    for (id, since) in rows {
+        let id = u64::try_from(id)
+            .map_err(|_| StoreError::Corrupt(format!("incident id {id} is negative")))?;
+        let read = parse_time(&since)
+            .map_err(|detail| StoreError::Unreadable { id, detail })
+            .and_then(|since| Ok((since, find(tx, id)?)));
+        match read {
+            Ok((level_since, Some(incident))) => waiting.push(Waiting {
+                incident,
+                level_since,
+            }),
+            Ok((_, None)) => {}
+            Err(e @ StoreError::Unreadable { .. }) => {
+                tracing::warn!(id, error = %e, "incident #{id} left out of the escalation pass");
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(waiting)
+}
