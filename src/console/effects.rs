@@ -56,6 +56,9 @@ pub struct Effects {
     data_dir: PathBuf,
     viewer: String,
     saving: Vec<JoinHandle<()>>,
+    /// How this terminal takes a desktop notification, and whether tmux
+    /// stands between (set from the environment at start).
+    pub notification: (external::NotificationForm, bool),
 }
 
 impl Effects {
@@ -72,6 +75,7 @@ impl Effects {
             data_dir,
             viewer,
             saving: Vec::new(),
+            notification: (external::NotificationForm::Osc777, false),
         }
     }
 
@@ -88,6 +92,11 @@ impl Effects {
             Command::Bell => {
                 // A bell that cannot ring has nobody to tell.
                 let _ = terminal.send(external::BELL);
+            }
+            Command::Notify { title, body } => {
+                let (form, in_tmux) = self.notification;
+                // Like the bell: nobody to tell if it cannot be shown.
+                let _ = terminal.send(&external::notification(form, &title, &body, in_tmux));
             }
             Command::Copy(text) => {
                 let outcome = terminal

@@ -1,7 +1,7 @@
 //! What the console hands to the terminal and to other programs: the
 //! escape sequences it writes between frames (the bell, the clipboard
-//! through OSC 52; a desktop notification will be one more), and the
-//! responder's pager or editor.
+//! through OSC 52, a desktop notification through OSC 777 or OSC 9), and
+//! the responder's pager or editor.
 use std::io;
 use std::path::Path;
 use std::process::{Command, ExitStatus};
@@ -16,6 +16,48 @@ pub const BELL: &str = "\x07";
 pub fn clipboard(text: &str) -> String {
     let encoded = base64::engine::general_purpose::STANDARD.encode(text);
     format!("\x1b]52;c;{encoded}\x07")
+}
+
+/// How the terminal takes a desktop notification.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NotificationForm {
+    /// `OSC 777;notify;TITLE;BODY`: foot, Ghostty, WezTerm, rxvt-unicode,
+    /// VTE terminals (GNOME Terminal, Tilix), Konsole.
+    Osc777,
+    /// `OSC 9;TEXT`: iTerm2, Windows Terminal, kitty.
+    Osc9,
+}
+
+impl NotificationForm {
+    /// The form the terminal this console runs in understands, from what
+    /// terminals say of themselves in the environment.
+    pub fn of_terminal(var: impl Fn(&str) -> Option<String>) -> NotificationForm {
+        let program = var("TERM_PROGRAM").unwrap_or_default();
+        let term = var("TERM").unwrap_or_default();
+        if program == "iTerm.app" || var("WT_SESSION").is_some() || term == "xterm-kitty" {
+            NotificationForm::Osc9
+        } else {
+            NotificationForm::Osc777
+        }
+    }
+}
+
+/// The sequence that raises a desktop notification. The texts arrive
+/// cleaned; `;` would end a field of OSC 777 early, so it reads `,` here.
+/// Inside tmux the sequence is passed through to the outer terminal (tmux
+/// needs `set -g allow-passthrough on`), since tmux keeps OSC 777 to itself.
+pub fn notification(form: NotificationForm, title: &str, body: &str, in_tmux: bool) -> String {
+    let field = |s: &str| crate::sanitize::line(s).replace(';', ",");
+    let osc = match form {
+        NotificationForm::Osc777 => format!("\x1b]777;notify;{};{}\x07", field(title), field(body)),
+        NotificationForm::Osc9 => format!("\x1b]9;{}: {}\x07", field(title), field(body)),
+    };
+    if in_tmux {
+        // DCS passthrough: every ESC inside is doubled.
+        format!("\x1bPtmux;{}\x1b\\", osc.replace('\x1b', "\x1b\x1b"))
+    } else {
+        osc
+    }
 }
 
 /// The program to read a runbook with: `$PAGER`, else `$EDITOR`, else `less`.
@@ -37,4 +79,49 @@ pub fn open(viewer: &str, file: &Path) -> io::Result<ExitStatus> {
         .arg("sh")
         .arg(file)
         .status()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_notification_is_one_osc_with_fields_that_cannot_end_early() {
+        let seq = notification(
+            NotificationForm::Osc777,
+            "oncall: #7",
+            "a;b\x1b]0;x\x07",
+            false,
+        );
+        assert_eq!(seq, "\x1b]777;notify;oncall: #7;a,b\x07");
+        let seq = notification(NotificationForm::Osc9, "oncall: #7", "db down", false);
+        assert_eq!(seq, "\x1b]9;oncall: #7: db down\x07");
+    }
+
+    #[test]
+    fn inside_tmux_the_notification_passes_through_to_the_outer_terminal() {
+        let seq = notification(NotificationForm::Osc777, "t", "b", true);
+        assert_eq!(seq, "\x1bPtmux;\x1b\x1b]777;notify;t;b\x07\x1b\\");
+    }
+
+    #[test]
+    fn the_form_follows_what_the_terminal_says_of_itself() {
+        let env = |pairs: &'static [(&'static str, &'static str)]| {
+            move |name: &str| {
+                pairs
+                    .iter()
+                    .find(|(k, _)| *k == name)
+                    .map(|(_, v)| v.to_string())
+            }
+        };
+        let iterm = env(&[("TERM_PROGRAM", "iTerm.app")]);
+        assert_eq!(NotificationForm::of_terminal(iterm), NotificationForm::Osc9);
+        let wt = env(&[("WT_SESSION", "x")]);
+        assert_eq!(NotificationForm::of_terminal(wt), NotificationForm::Osc9);
+        let foot = env(&[("TERM", "foot")]);
+        assert_eq!(
+            NotificationForm::of_terminal(foot),
+            NotificationForm::Osc777
+        );
+    }
 }

@@ -37,6 +37,8 @@ pub struct Settings {
     pub responder: String,
     /// Ring the bell when something reaches this responder.
     pub bell: bool,
+    /// Raise a desktop notification then too (`[console] notify`).
+    pub notify: bool,
     /// Draw without colour (`NO_COLOR` is set).
     pub monochrome: bool,
     /// Logs, hand-off notes and what the console remembers between runs.
@@ -120,6 +122,8 @@ fn event_to_msg(ev: Event) -> Option<Msg> {
         Event::Key(k) => Some(Msg::Key(k)),
         Event::Paste(s) => Some(Msg::Paste(s)),
         Event::Resize(w, h) => Some(Msg::Resize(w, h)),
+        Event::FocusGained => Some(Msg::Focus(true)),
+        Event::FocusLost => Some(Msg::Focus(false)),
         _ => None,
     }
 }

@@ -131,6 +131,11 @@ pub struct Cache {
 pub struct Setup {
     /// Ring the bell when something reaches this responder.
     pub bell: bool,
+    /// Also raise a desktop notification then (`[console] notify`).
+    pub notify: bool,
+    /// Whether the terminal has the responder's focus, as it last said;
+    /// `None` until it says (many terminals never do).
+    pub focused: Option<bool>,
     /// No colour (`NO_COLOR`): marks, words and reverse video still say
     /// status, severity, selection and focus.
     pub monochrome: bool,
@@ -198,6 +203,8 @@ impl Model {
             zoomed: false,
             setup: Setup {
                 bell: true,
+                notify: true,
+                focused: None,
                 monochrome: false,
                 data_dir,
                 tz,

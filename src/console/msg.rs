@@ -14,6 +14,8 @@ pub enum Msg {
     Resize(u16, u16),
     Feed(FeedEvent),
     Worker(WorkerEvent),
+    /// The terminal window gained (`true`) or lost the responder's focus.
+    Focus(bool),
     /// The clock moved on; ages and staleness may read differently.
     Tick(DateTime<Utc>),
     /// SIGTERM, SIGHUP: leave cleanly.
@@ -55,6 +57,12 @@ pub enum Command {
     RememberDismissed(u64),
     /// Ring the terminal bell once.
     Bell,
+    /// Raise a desktop notification through the terminal (OSC 777 or
+    /// OSC 9); both texts are already cleaned.
+    Notify {
+        title: String,
+        body: String,
+    },
     /// Write the on-disk cache of the feed.
     SaveCache(Box<crate::feed::cache::CachedFeed>),
     Quit,

@@ -62,11 +62,16 @@ pub fn start(settings: Settings, tx: &mpsc::UnboundedSender<Msg>) -> Started {
     spawn_clock(tx.clone());
     spawn_signals(tx.clone());
 
-    let effects = Effects::new(
+    let mut effects = Effects::new(
         worker,
         cache_path,
         settings.data_dir.clone(),
         external::viewer(),
+    );
+    let var = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+    effects.notification = (
+        external::NotificationForm::of_terminal(var),
+        var("TMUX").is_some(),
     );
     let mut model = Model::new(
         settings.responder,
@@ -77,6 +82,7 @@ pub fn start(settings: Settings, tx: &mpsc::UnboundedSender<Msg>) -> Started {
         *chrono::Local::now().offset(),
     );
     model.setup.bell = settings.bell;
+    model.setup.notify = settings.notify;
     model.setup.monochrome = settings.monochrome;
     update::announce_problems(&mut model);
     model.handoff.dismissed = dismissed;

@@ -332,6 +332,7 @@ pub async fn run() -> anyhow::Result<()> {
     let settings = console::Settings {
         responder: YOU.to_string(),
         bell: true,
+        notify: true,
         monochrome: crate::cli::no_color(),
         data_dir: demo.dir().to_path_buf(),
         feed_name: "demo hub".to_string(),

@@ -14,6 +14,8 @@ pub struct Seen {
     pub clipboard: Vec<Vec<u8>>,
     pub bells: usize,
     pub titles: Vec<Vec<u8>>,
+    /// Desktop notifications (OSC 777;notify;TITLE;BODY), as written.
+    pub notifications: Vec<(String, String)>,
 }
 
 impl vt100::Callbacks for Seen {
@@ -23,6 +25,17 @@ impl vt100::Callbacks for Seen {
 
     fn set_window_title(&mut self, _: &mut vt100::Screen, title: &[u8]) {
         self.titles.push(title.to_vec());
+    }
+
+    fn unhandled_osc(&mut self, _: &mut vt100::Screen, params: &[&[u8]]) {
+        if let [b"777", b"notify", title, body @ ..] = params {
+            let body: Vec<String> = body
+                .iter()
+                .map(|p| String::from_utf8_lossy(p).into_owned())
+                .collect();
+            self.notifications
+                .push((String::from_utf8_lossy(title).into_owned(), body.join(";")));
+        }
     }
 
     fn copy_to_clipboard(&mut self, _: &mut vt100::Screen, _ty: &[u8], data: &[u8]) {
@@ -103,9 +116,15 @@ impl Console {
     /// Reads output until `cond` holds for the screen; panics with the
     /// screen if it does not within `PATIENCE`.
     pub fn wait_for(&mut self, what: &str, cond: impl Fn(&str) -> bool) {
+        self.wait_until(what, |screen, _| cond(screen));
+    }
+
+    /// Reads output until `cond` holds for the screen and what else the
+    /// program asked of the terminal (bells, notifications).
+    pub fn wait_until(&mut self, what: &str, cond: impl Fn(&str, &Seen) -> bool) {
         let deadline = Instant::now() + PATIENCE;
         loop {
-            if cond(&self.screen()) {
+            if cond(&self.screen(), self.seen()) {
                 return;
             }
             let left = deadline.saturating_duration_since(Instant::now());
@@ -115,7 +134,7 @@ impl Console {
                     panic!("timed out waiting for {what}; screen:\n{}", self.screen())
                 }
                 Err(RecvTimeoutError::Disconnected) => {
-                    if cond(&self.screen()) {
+                    if cond(&self.screen(), self.seen()) {
                         return;
                     }
                     panic!(

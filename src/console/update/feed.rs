@@ -16,8 +16,11 @@ pub fn on_feed(model: &mut Model, event: FeedEvent) -> Vec<Command> {
             resume,
         } => {
             // What was already there when the console started rings nothing.
-            let ring =
-                model.setup.bell && model.feed.last_ok.is_some() && reaches_me(model, &incidents);
+            let ring = if model.feed.last_ok.is_some() {
+                page(model, &incidents)
+            } else {
+                Vec::new()
+            };
             answered(model);
             if full {
                 replace_open(model, incidents);
@@ -29,9 +32,7 @@ pub fn on_feed(model: &mut Model, event: FeedEvent) -> Vec<Command> {
             selection::rebuild(model);
             model.dirty = true;
             model.cache.due = true;
-            if ring {
-                return vec![Command::Bell];
-            }
+            return ring;
         }
         FeedEvent::Unchanged => {
             let before = model.feed.health(model.now);
@@ -91,17 +92,55 @@ pub fn watch(model: &mut Model) -> Vec<Command> {
 
 /// Whether any of `incoming` newly needs this responder: a new incident,
 /// or one escalated or handed to them, that nobody has acknowledged.
-fn reaches_me(model: &Model, incoming: &[Incident]) -> bool {
+fn reaches_me<'a>(model: &Model, incoming: &'a [Incident]) -> Vec<&'a Incident> {
     let me = model.responder.as_str();
     let known: std::collections::HashMap<u64, &Incident> =
         model.list.incidents.iter().map(|i| (i.id, i)).collect();
-    incoming.iter().any(|inc| {
-        inc.owner.as_deref() == Some(me)
-            && inc.status == crate::incident::Status::Triggered
-            && known.get(&inc.id).is_none_or(|prev| {
-                prev.owner.as_deref() != Some(me) || prev.escalation_level != inc.escalation_level
-            })
-    })
+    incoming
+        .iter()
+        .filter(|inc| {
+            inc.owner.as_deref() == Some(me)
+                && inc.status == crate::incident::Status::Triggered
+                && known.get(&inc.id).is_none_or(|prev| {
+                    prev.owner.as_deref() != Some(me)
+                        || prev.escalation_level != inc.escalation_level
+                        || prev.status != crate::incident::Status::Triggered
+                })
+        })
+        .collect()
+}
+
+/// What the console does when incidents reach this responder (new to them,
+/// escalated to them, or back to triggered after an acknowledgement ran
+/// out): the bell, and a desktop notification unless the terminal says it
+/// has the responder's attention already. The notification's text is
+/// cleaned like everything else shown.
+fn page(model: &Model, incoming: &[Incident]) -> Vec<Command> {
+    let reached = reaches_me(model, incoming);
+    let Some(first) = reached
+        .iter()
+        .min_by_key(|i| (i.severity, std::cmp::Reverse(i.id)))
+    else {
+        return Vec::new();
+    };
+    let mut cmds = Vec::new();
+    if model.setup.bell {
+        cmds.push(Command::Bell);
+    }
+    if model.setup.notify && model.setup.focused != Some(true) {
+        let title = format!(
+            "oncall: #{} {} · {}",
+            first.id,
+            first.severity.as_str(),
+            crate::sanitize::line(&first.service)
+        );
+        let mut body = crate::sanitize::line(&first.title);
+        if reached.len() > 1 {
+            body.push_str(&format!(" (and {} more)", reached.len() - 1));
+        }
+        cmds.push(Command::Notify { title, body });
+    }
+    cmds
 }
 
 /// A full list: every open incident. Resolved ones we already know stay (the

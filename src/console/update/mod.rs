@@ -70,6 +70,10 @@ fn dispatch(model: &mut Model, msg: Msg) -> Vec<Command> {
         }
         Msg::Feed(event) => feed::on_feed(model, event),
         Msg::Worker(event) => feed::on_worker(model, event),
+        Msg::Focus(focused) => {
+            model.setup.focused = Some(focused);
+            Vec::new()
+        }
         Msg::Tick(now) => on_tick(model, now),
         Msg::External(outcome) => {
             match outcome {

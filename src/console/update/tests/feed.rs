@@ -54,6 +54,88 @@ fn the_bell_rings_once_when_something_new_reaches_me_but_not_at_start() {
     assert!(!delta(&mut m, vec![other]).contains(&Command::Bell));
 }
 
+fn notifications(cmds: &[Command]) -> Vec<(String, String)> {
+    cmds.iter()
+        .filter_map(|c| match c {
+            Command::Notify { title, body } => Some((title.clone(), body.clone())),
+            _ => None,
+        })
+        .collect()
+}
+
+fn mine(id: u64, title: &str) -> Incident {
+    let mut inc = inc(id, Severity::Critical, Status::Triggered, title, "");
+    inc.service = "db".into();
+    inc.owner = Some("alex".into());
+    inc
+}
+
+#[test]
+fn a_page_for_me_raises_a_desktop_notification_unless_the_terminal_has_my_attention() {
+    let mut m = model();
+    poll(&mut m, vec![]);
+    // The terminal has not said where the focus is: notify.
+    let cmds = delta(&mut m, vec![mine(7, "db-1 down")]);
+    assert_eq!(
+        notifications(&cmds),
+        [(
+            "oncall: #7 critical · db".to_string(),
+            "db-1 down".to_string()
+        )]
+    );
+    assert!(cmds.contains(&Command::Bell));
+    // Focused: the bell is enough.
+    update(&mut m, Msg::Focus(true));
+    let cmds = delta(&mut m, vec![mine(8, "db-2 down")]);
+    assert!(notifications(&cmds).is_empty(), "{cmds:?}");
+    assert!(cmds.contains(&Command::Bell));
+    // Away from the terminal again: notify, naming the worst and the count.
+    update(&mut m, Msg::Focus(false));
+    let mut low = mine(10, "disk filling");
+    low.severity = Severity::Warning;
+    let cmds = delta(&mut m, vec![low, mine(9, "db-3 down")]);
+    assert_eq!(
+        notifications(&cmds),
+        [(
+            "oncall: #9 critical · db".to_string(),
+            "db-3 down (and 1 more)".to_string()
+        )]
+    );
+    // notify = false in [console]: the bell only.
+    m.setup.notify = false;
+    let cmds = delta(&mut m, vec![mine(11, "db-4 down")]);
+    assert!(notifications(&cmds).is_empty() && cmds.contains(&Command::Bell));
+}
+
+#[test]
+fn an_acknowledgement_that_ran_out_pages_me_again() {
+    let mut m = model();
+    let mut acked = mine(7, "db-1 down");
+    acked.status = Status::Acknowledged;
+    poll(&mut m, vec![acked]);
+    // The hub put it back to triggered (its ack timeout): it needs me again.
+    let cmds = delta(&mut m, vec![mine(7, "db-1 down")]);
+    assert!(cmds.contains(&Command::Bell), "{cmds:?}");
+    assert_eq!(notifications(&cmds).len(), 1);
+}
+
+#[test]
+fn the_notification_text_is_cleaned() {
+    let mut m = model();
+    poll(&mut m, vec![]);
+    let evil = mine(7, "db\u{1b}]0;pwned\u{7} down\u{202e}");
+    let cmds = delta(&mut m, vec![evil]);
+    let (title, body) = &notifications(&cmds)[0];
+    for text in [title, body] {
+        assert!(
+            !text
+                .chars()
+                .any(|c| c.is_control() || crate::sanitize::is_bidi(c)),
+            "{text:?}"
+        );
+    }
+}
+
 #[test]
 fn the_console_starts_from_its_cache_marked_stale() {
     let mut m = model();
