@@ -121,13 +121,7 @@ pub async fn list_incidents(
                 Body::from(list.gzip.clone()),
             )
         } else {
-            answer(
-                StatusCode::OK,
-                hub_id,
-                &tag,
-                None,
-                Body::from(list.plain.clone()),
-            )
+            answer(StatusCode::OK, hub_id, &tag, None, list.plain_body())
         });
     }
     // What changed since the client's cursor: few incidents, read per poll

@@ -3,18 +3,26 @@
 //! gets the same bytes, so they are made once, not per request
 //! (`list_cache` decides when).
 //!
-//! A body is written straight from the store in feed order, one incident at
-//! a time, as JSON and as gzip at once; the incidents are never held as a
-//! whole, only the two bodies (the gzip one about a tenth of the JSON).
-use axum::body::Bytes;
+//! A body is written straight from the database in feed order, one incident
+//! at a time, as JSON and as gzip at once; the incidents are never held as a
+//! whole. The gzip copy is always kept (about a tenth of the JSON). The plain
+//! copy is kept only while it is small ([`PLAIN_KEEP`]): a hub with a very
+//! long list keeps its memory, and a client that does not take gzip gets the
+//! gzip copy inflated as it is sent.
+use axum::body::{Body, Bytes};
 use flate2::Compression;
+use flate2::read::GzDecoder;
 use flate2::write::GzEncoder;
-use std::io::Write;
+use std::io::{Read, Write};
 
 use crate::incident::Incident;
 
 use super::list::Filter;
 use super::store::{Sink, Store, StoreError};
+
+/// The largest plain body kept beside its gzip copy: 10,000 open incidents
+/// are about 6 MiB of JSON, 100,000 about 60 MiB.
+pub const PLAIN_KEEP: usize = 16 * 1024 * 1024;
 
 /// Built once per change and read by every poll until the next, so a
 /// stronger (slower) level pays for itself in bytes sent: for 10,000
@@ -30,15 +38,30 @@ const CHUNK: usize = 64 * 1024;
 /// One full list, as of change `seq`.
 pub struct ListBody {
     pub seq: u64,
-    pub plain: Bytes,
+    pub plain: Option<Bytes>,
     pub gzip: Bytes,
+}
+
+impl ListBody {
+    /// The plain JSON: the kept copy, or the gzip copy inflated as it is sent.
+    pub fn plain_body(&self) -> Body {
+        match &self.plain {
+            Some(plain) => Body::from(plain.clone()),
+            None => inflated(self.gzip.clone()),
+        }
+    }
 }
 
 /// Writes the list for `filter` from one snapshot of the store: the JSON of
 /// `IncidentList { cursor, incidents }`, byte for byte.
-pub async fn build(store: &impl Store, filter: Filter) -> Result<ListBody, StoreError> {
+pub async fn build(
+    store: &impl Store,
+    filter: Filter,
+    plain_keep: usize,
+) -> Result<ListBody, StoreError> {
     let out = Writer {
-        plain: Vec::new(),
+        plain: Some(Vec::new()),
+        plain_keep,
         gzip: GzEncoder::new(Vec::new(), Compression::new(LEVEL)),
         pending: Vec::with_capacity(CHUNK),
         begun: false,
@@ -54,7 +77,8 @@ pub async fn build(store: &impl Store, filter: Filter) -> Result<ListBody, Store
 }
 
 struct Writer {
-    plain: Vec<u8>,
+    plain: Option<Vec<u8>>,
+    plain_keep: usize,
     gzip: GzEncoder<Vec<u8>>,
     pending: Vec<u8>,
     begun: bool,
@@ -91,7 +115,12 @@ impl Writer {
     }
 
     fn flush(&mut self) -> Result<(), StoreError> {
-        self.plain.extend_from_slice(&self.pending);
+        if let Some(plain) = &mut self.plain {
+            plain.extend_from_slice(&self.pending);
+            if plain.len() > self.plain_keep {
+                self.plain = None;
+            }
+        }
         self.gzip
             .write_all(&self.pending)
             .map_err(|e| StoreError::Corrupt(format!("cannot compress the list: {e}")))?;
@@ -108,10 +137,13 @@ impl Writer {
             .map_err(|e| StoreError::Corrupt(format!("cannot compress the list: {e}")))?;
         // Kept until the next change: give back what growing left spare.
         gzip.shrink_to_fit();
-        self.plain.shrink_to_fit();
+        let plain = self.plain.map(|mut p| {
+            p.shrink_to_fit();
+            Bytes::from(p)
+        });
         Ok(ListBody {
             seq,
-            plain: Bytes::from(self.plain),
+            plain,
             gzip: Bytes::from(gzip),
         })
     }
@@ -124,6 +156,45 @@ pub fn gzip(bytes: &[u8], level: u32) -> Result<Vec<u8>, StoreError> {
         .write_all(bytes)
         .and_then(|()| encoder.finish())
         .map_err(|e| StoreError::Corrupt(format!("cannot compress the answer: {e}")))
+}
+
+/// A body that inflates `gzip` a chunk at a time on a blocking thread, as
+/// fast as the client reads it: never the whole plain list in memory.
+fn inflated(gzip: Bytes) -> Body {
+    let (chunks, received) = tokio::sync::mpsc::channel::<std::io::Result<Bytes>>(4);
+    tokio::task::spawn_blocking(move || {
+        let mut decoder = GzDecoder::new(&gzip[..]);
+        loop {
+            let mut chunk = vec![0u8; CHUNK];
+            let read = fill(&mut decoder, &mut chunk);
+            let done = !matches!(read, Ok(n) if n == CHUNK);
+            let item = read.map(|n| {
+                chunk.truncate(n);
+                Bytes::from(chunk)
+            });
+            // A closed channel is a client that went away: stop.
+            if chunks.blocking_send(item).is_err() || done {
+                return;
+            }
+        }
+    });
+    Body::from_stream(futures::stream::unfold(received, |mut rx| async move {
+        rx.recv().await.map(|item| (item, rx))
+    }))
+}
+
+/// Reads until `buf` is full or the input ends; the count read.
+fn fill(from: &mut impl Read, buf: &mut [u8]) -> std::io::Result<usize> {
+    let mut n = 0;
+    while n < buf.len() {
+        match from.read(&mut buf[n..]) {
+            Ok(0) => break,
+            Ok(k) => n += k,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(n)
 }
 
 #[cfg(test)]

@@ -13,11 +13,12 @@
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use axum::body::Bytes;
 use tokio::sync::{Notify, OwnedMutexGuard};
 
 use super::HubState;
 use super::list::Filter;
-use super::list_body::{ListBody, build};
+use super::list_body::{ListBody, PLAIN_KEEP, build};
 use super::store::{Store, StoreError};
 
 #[derive(Default)]
@@ -125,11 +126,11 @@ pub async fn full_list(state: &HubState, filter: Filter) -> Result<Arc<ListBody>
 async fn rebuild(state: &HubState, filter: Filter) -> Result<Arc<ListBody>, StoreError> {
     let slot = state.lists().slot(filter);
     let started = std::time::Instant::now();
-    let body = Arc::new(build(state.store(), filter).await?);
+    let body = Arc::new(build(state.store(), filter, PLAIN_KEEP).await?);
     tracing::debug!(
         ?filter,
         seq = body.seq,
-        plain = body.plain.len(),
+        plain = body.plain.as_ref().map(Bytes::len),
         gzip = body.gzip.len(),
         millis = started.elapsed().as_millis(),
         "list rebuilt"
