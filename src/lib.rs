@@ -5,6 +5,7 @@
 //! - `hub`: the HTTP server and its SQLite store (`oncall serve`).
 //! - `feed`: the console's side of the wire: polling feeds, sending actions.
 //! - `console`: the full-screen TUI, model / update / view.
+//! - `notify`: pages through ntfy, email, webhooks and Slack; acknowledge links.
 //! - `runbook`: the runbook library, matcher and markdown reader.
 //! - `files`: the files and directories it writes, owner-only and replaced whole.
 //! - `demo`: a hub in-process with incidents that keep arriving (`oncall --demo`).
@@ -19,5 +20,6 @@ pub mod handoff;
 pub mod hub;
 pub mod incident;
 pub mod logging;
+pub mod notify;
 pub mod runbook;
 pub mod sanitize;

@@ -1,0 +1,247 @@
+//! A page: one message to one contact of one person or channel, as the
+//! delivery queue stores it. It holds everything its formats need (the
+//! incident as it was when paged, the acknowledge link, the contact itself),
+//! so a page sent again after a restart or a config change says the same
+//! thing to the same place under the same delivery id.
+use serde::{Deserialize, Serialize};
+
+use crate::config::{ChannelEvent, Contact};
+use crate::incident::{Incident, Severity, Status};
+use crate::sanitize;
+
+/// Why a page is sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Event {
+    /// A new incident for its owner (or a channel's `opened`).
+    Opened,
+    /// Escalated to the person paged (or a channel's `escalated`).
+    Escalated,
+    /// Still unacknowledged after `repeat`.
+    Repeat,
+    /// Acknowledged but not resolved within `ack_timeout`: triggered again.
+    AckTimeout,
+    /// The person paged was asked to help.
+    Help,
+    /// A hand-off: the person paged is on call now.
+    Handoff,
+    /// `oncall notify test`: nothing happened.
+    Test,
+    /// A channel's `resolved`.
+    Resolved,
+    /// A channel's `status`: a status update for stakeholders.
+    Status,
+}
+
+impl Event {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Event::Opened => "opened",
+            Event::Escalated => "escalated",
+            Event::Repeat => "repeat",
+            Event::AckTimeout => "ack_timeout",
+            Event::Help => "help",
+            Event::Handoff => "handoff",
+            Event::Test => "test",
+            Event::Resolved => "resolved",
+            Event::Status => "status",
+        }
+    }
+
+    /// Whether it asks someone to act now (a phone should ring for it).
+    pub fn is_urgent(self) -> bool {
+        matches!(
+            self,
+            Event::Opened | Event::Escalated | Event::Repeat | Event::AckTimeout | Event::Help
+        )
+    }
+}
+
+impl From<ChannelEvent> for Event {
+    fn from(e: ChannelEvent) -> Event {
+        match e {
+            ChannelEvent::Opened => Event::Opened,
+            ChannelEvent::Escalated => Event::Escalated,
+            ChannelEvent::Resolved => Event::Resolved,
+            ChannelEvent::Handoff => Event::Handoff,
+            ChannelEvent::Status => Event::Status,
+        }
+    }
+}
+
+/// The incident as it was when the page was made.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PagedIncident {
+    pub id: u64,
+    pub severity: Severity,
+    pub service: String,
+    pub title: String,
+    pub owner: Option<String>,
+    pub status: Status,
+    /// The title of the runbook that matches it best, if any.
+    pub runbook: Option<String>,
+}
+
+impl PagedIncident {
+    pub fn of(incident: &Incident, runbook_title: Option<&str>) -> PagedIncident {
+        PagedIncident {
+            id: incident.id,
+            severity: incident.severity,
+            service: incident.service.clone(),
+            title: incident.title.clone(),
+            owner: incident.owner.clone(),
+            status: incident.status,
+            runbook: runbook_title.map(str::to_string),
+        }
+    }
+
+    /// Every text one line with nothing a terminal, a phone or a mail
+    /// reader would obey: what every format sends.
+    pub fn cleaned(&self) -> PagedIncident {
+        PagedIncident {
+            service: sanitize::line(&self.service),
+            title: sanitize::line(&self.title),
+            owner: self.owner.as_deref().map(sanitize::line),
+            runbook: self.runbook.as_deref().map(sanitize::line),
+            ..self.clone()
+        }
+    }
+}
+
+/// Whom a page is for.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "name", rename_all = "lowercase")]
+pub enum Recipient {
+    /// A responder, through one of their contacts.
+    Person(String),
+    /// A team channel from `[[hub.notify.channels]]`.
+    Channel(String),
+}
+
+impl Recipient {
+    pub fn name(&self) -> &str {
+        match self {
+            Recipient::Person(n) | Recipient::Channel(n) => n,
+        }
+    }
+}
+
+/// One message to one contact.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Page {
+    pub event: Event,
+    /// Stable across every attempt, so a receiver can drop a repeat.
+    pub delivery_id: String,
+    /// None for a hand-off and a test page.
+    pub incident: Option<PagedIncident>,
+    pub recipient: Recipient,
+    pub contact: Contact,
+    /// `{public_url}/ack/{token}`, on pages that ask a person to act.
+    pub ack_url: Option<String>,
+    /// More to say: a status update's text, who asks for help and why, a
+    /// hand-off's summary.
+    pub detail: Option<String>,
+}
+
+impl Page {
+    /// The page `oncall notify test NAME` sends through one contact.
+    pub fn test(person: &str, contact: Contact, delivery_id: String) -> Page {
+        Page {
+            event: Event::Test,
+            delivery_id,
+            incident: None,
+            recipient: Recipient::Person(person.to_string()),
+            contact,
+            ack_url: None,
+            detail: None,
+        }
+    }
+}
+
+/// A new delivery id: 16 random bytes as hex, after a prefix that says
+/// what it is in a receiver's logs.
+pub fn new_delivery_id() -> Result<String, getrandom::Error> {
+    let mut bytes = [0u8; 16];
+    getrandom::fill(&mut bytes)?;
+    Ok(format!("dlv_{}", hex::encode(bytes)))
+}
+
+/// The page the formats' tests start from: incident #42, critical, service
+/// db, "Disk full on db-1", owned by alice, runbook "Disk full", for alice,
+/// with an acknowledge link.
+#[cfg(test)]
+pub(crate) fn sample(event: Event, via: crate::config::Via, to: &str) -> Page {
+    Page {
+        event,
+        delivery_id: "dlv_42".into(),
+        incident: Some(PagedIncident {
+            id: 42,
+            severity: Severity::Critical,
+            service: "db".into(),
+            title: "Disk full on db-1".into(),
+            owner: Some("alice".into()),
+            status: Status::Triggered,
+            runbook: Some("Disk full".into()),
+        }),
+        recipient: Recipient::Person("alice".into()),
+        contact: Contact {
+            via,
+            to: to.to_string(),
+            after: std::time::Duration::ZERO,
+        },
+        ack_url: Some("https://oncall.example.com/ack/abc.def".into()),
+        detail: None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::*;
+    use crate::config::Via;
+
+    fn page() -> Page {
+        let mut page = sample(Event::AckTimeout, Via::Email, "alice@example.com");
+        page.contact.after = Duration::from_secs(300);
+        if let Some(i) = page.incident.as_mut() {
+            i.title = "Disk \u{1b}[31mfull\u{202e}".into();
+        }
+        page
+    }
+
+    #[test]
+    fn a_page_reads_back_as_it_was_queued() {
+        let page = page();
+        let json = serde_json::to_string(&page).unwrap();
+        assert!(json.contains("\"event\":\"ack_timeout\""), "{json}");
+        assert!(json.contains("\"after\":\"5m\""), "{json}");
+        let back: Page = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, page);
+        let mut at_once = page.clone();
+        at_once.contact.after = Duration::ZERO;
+        let json = serde_json::to_string(&at_once).unwrap();
+        assert_eq!(serde_json::from_str::<Page>(&json).unwrap(), at_once);
+    }
+
+    #[test]
+    fn cleaned_incident_text_holds_no_escape_or_override() {
+        let cleaned = page().incident.unwrap().cleaned();
+        assert_eq!(cleaned.title, "Disk full");
+    }
+
+    #[test]
+    fn delivery_ids_differ_and_say_what_they_are() {
+        let a = new_delivery_id().unwrap();
+        let b = new_delivery_id().unwrap();
+        assert_ne!(a, b);
+        assert!(a.starts_with("dlv_") && a.len() == 36, "{a}");
+    }
+
+    #[test]
+    fn only_what_asks_someone_to_act_is_urgent() {
+        assert!(Event::Opened.is_urgent() && Event::AckTimeout.is_urgent());
+        assert!(!Event::Handoff.is_urgent() && !Event::Resolved.is_urgent());
+        assert_eq!(Event::from(ChannelEvent::Status), Event::Status);
+    }
+}
