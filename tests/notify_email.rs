@@ -2,8 +2,10 @@
 //! python3-aiosmtpd): the message's envelope, headers and body as received;
 //! a title that tries to add a header; and the server's refusals judged as
 //! the queue needs them (try later, or never as it is).
-#[path = "support/smtp.rs"]
-mod smtp;
+// Helpers here may unwrap and panic as #[test] functions may (clippy.toml).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+mod support;
+use support::smtp;
 
 use std::path::Path;
 use std::time::Duration;

@@ -3,8 +3,10 @@
 //! signature checked here, independently), and a receiver that is down,
 //! failing, refusing or slow gives the outcome the queue needs to retry or
 //! give up, without holding up a page to anyone else.
-#[path = "support/receiver.rs"]
-mod receiver;
+// Helpers here may unwrap and panic as #[test] functions may (clippy.toml).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+mod support;
+use support::receiver;
 
 use std::path::Path;
 use std::sync::Arc;

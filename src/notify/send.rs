@@ -30,7 +30,7 @@ impl Sender {
     /// A sender for `settings`, each attempt bounded by `timeout`
     /// ([`ATTEMPT_TIMEOUT`] when serving).
     pub fn new(settings: &NotifySettings, timeout: Duration) -> Result<Sender, String> {
-        let http = reqwest::Client::builder()
+        let http = crate::feed::http::client_builder()
             .user_agent(concat!("oncall/", env!("CARGO_PKG_VERSION")))
             // A receiver that moved says so in a failure, rather than the
             // page and its signature following a redirect elsewhere.

@@ -3,7 +3,6 @@
 //! a status, or never (a slow receiver). `down_url` is an address nobody
 //! listens on. Tests wait for what they expect with `requests(n)`, which
 //! returns as soon as n requests arrived.
-#![allow(dead_code)]
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};

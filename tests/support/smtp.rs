@@ -4,7 +4,6 @@
 //! folder before answering 250. So when a send is answered, the message is
 //! there to read. Recipients starting `busy@` get a 451 (try later) and
 //! `nobody@` a 550 (no such mailbox). Stopped when dropped.
-#![allow(dead_code)]
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
