@@ -1,6 +1,7 @@
 //! The `oncall` command line: the console by default, and the subcommands of
 //! README, "Commands".
 mod handoff;
+mod notify;
 mod page;
 mod runbooks;
 mod shell;
@@ -51,6 +52,12 @@ pub enum Cmd {
     Token {
         #[command(subcommand)]
         command: TokenCmd,
+    },
+    /// Pages that reach people: `oncall notify test NAME` sends a test page
+    /// through each of NAME's contacts.
+    Notify {
+        #[command(subcommand)]
+        command: notify::NotifyCmd,
     },
     /// List, show, check and match runbooks.
     Runbooks {

@@ -65,6 +65,12 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let config = load_config(&cli.config)?;
             runtime()?.block_on(super::page::run(&config, args))
         }
+        Some(Cmd::Notify { command }) => {
+            logging::to_stderr();
+            let config = load_config(&cli.config)?;
+            let path = config_path(&cli.config);
+            runtime()?.block_on(super::notify::run(&config, &path, command))
+        }
         Some(Cmd::Handoff(args)) => {
             logging::to_stderr();
             let config = load_config(&cli.config)?;
