@@ -4,7 +4,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 use std::path::Path;
 
-use oncall::config::{Config, FeedKind, Role};
+use oncall::config::{ChannelEvent, Config, FeedKind, Role, SmtpTls, Via};
 use oncall::incident::Targets;
 
 #[test]
@@ -119,10 +119,72 @@ fn config_example_documents_every_key() {
         "[hub.alertmanager]",
         "service_label",
         "[hub.alertmanager.severity]",
+        "notify",
+        "[[hub.responders.contacts]]",
+        "via",
+        "to",
+        "\"ntfy\"",
+        "\"email\"",
+        "\"webhook\"",
+        "\"slack\"",
+        "[hub.notify]",
+        "public_url",
+        "min_severity",
+        "repeat",
+        "ack_timeout",
+        "secret_env",
+        "[hub.notify.smtp]",
+        "host",
+        "port",
+        "tls",
+        "from",
+        "username_env",
+        "password_env",
+        "[[hub.notify.channels]]",
+        "events",
+        "\"handoff\"",
+        "\"status\"",
     ] {
         assert!(
             text.contains(key),
             "config.example.toml does not show `{key}`"
         );
     }
+}
+
+/// The example pages alice by ntfy at once and by email five minutes on,
+/// and tells the team chat; it serves once its secret is set.
+#[test]
+fn config_example_pages_alice_and_the_team_chat() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("config.example.toml");
+    let config = Config::load(&path).unwrap_or_else(|e| panic!("{e}"));
+    assert!(config.console.notify);
+    let settings = config
+        .hub
+        .notify_settings(&path, |name| {
+            (name == "ONCALL_NOTIFY_SECRET").then(|| "0123456789abcdef0123456789abcdef".to_string())
+        })
+        .unwrap_or_else(|e| panic!("{e}"));
+    let alice: Vec<(Via, u64)> = settings
+        .contacts_of("alice")
+        .iter()
+        .map(|c| (c.via, c.after.as_secs()))
+        .collect();
+    assert_eq!(alice, [(Via::Ntfy, 0), (Via::Email, 300)]);
+    assert!(settings.contacts_of("bob").is_empty());
+    assert_eq!(
+        settings.public_url.as_deref(),
+        Some("https://oncall.example.com")
+    );
+    assert_eq!(settings.repeat.map(|d| d.as_secs()), Some(600));
+    assert_eq!(settings.ack_timeout.map(|d| d.as_secs()), Some(4 * 3600));
+    let smtp = settings
+        .smtp
+        .as_ref()
+        .expect("the example has an SMTP server");
+    assert_eq!((smtp.port, smtp.tls), (587, SmtpTls::Starttls));
+    assert_eq!(smtp.login, None);
+    assert_eq!(settings.channels_for(ChannelEvent::Status).count(), 1);
+    let unset = config.hub.notify_settings(&path, |_| None).unwrap_err();
+    assert!(unset.problem.contains("ONCALL_NOTIFY_SECRET"), "{unset}");
 }

@@ -96,31 +96,36 @@ impl ConfigError {
     pub fn in_table(
         path: &Path,
         text: &str,
-        (header, nth): (&str, usize),
+        table: (&str, usize),
         key: &str,
         problem: &str,
         fix: &str,
     ) -> ConfigError {
-        let lines: Vec<&str> = text.lines().collect();
-        let line = lines
-            .iter()
-            .enumerate()
-            .filter(|(_, l)| is_header(l, header))
-            .nth(nth)
-            .map(|(start, _)| {
-                let body = lines.iter().skip(start + 1);
-                let at_key = body
-                    .take_while(|l| !l.trim_start().starts_with('['))
-                    .position(|l| is_key(l, key));
-                at_key.map_or(start, |k| start + 1 + k) + 1
-            });
         ConfigError {
             path: path.to_path_buf(),
-            line,
+            line: line_in_table(text, table, key),
             problem: problem.to_string(),
             fix: fix.to_string(),
         }
     }
+}
+
+/// The 1-based line of `key` in the `nth` table with this `header`, else of
+/// the header; `None` when there is no such header line.
+pub(crate) fn line_in_table(text: &str, (header, nth): (&str, usize), key: &str) -> Option<usize> {
+    let lines: Vec<&str> = text.lines().collect();
+    lines
+        .iter()
+        .enumerate()
+        .filter(|(_, l)| is_header(l, header))
+        .nth(nth)
+        .map(|(start, _)| {
+            let body = lines.iter().skip(start + 1);
+            let at_key = body
+                .take_while(|l| !l.trim_start().starts_with('['))
+                .position(|l| is_key(l, key));
+            at_key.map_or(start, |k| start + 1 + k) + 1
+        })
 }
 
 /// Whether `line` sets `key` (`key = ...`).

@@ -4,6 +4,10 @@
 mod alertmanager;
 mod duration;
 mod error;
+mod notify;
+mod notify_check;
+mod notify_settings;
+mod responder;
 mod rota;
 mod rota_check;
 mod sha;
@@ -16,6 +20,12 @@ pub use alertmanager::{AlertmanagerConfig, Matcher, SeverityMap};
 pub use duration::HumanDuration;
 pub use error::ConfigError;
 pub(crate) use error::FIX_SEPARATOR;
+pub use notify::{
+    ChannelConfig, ChannelEvent, Contact, EnvName, NotifyConfig, SmtpConfig, SmtpTls, Via,
+    ntfy_topic,
+};
+pub use notify_settings::{MIN_SECRET_BYTES, NotifySettings, Secret, Smtp};
+pub use responder::{ResponderConfig, Role};
 pub use rota::{ANY_SERVICE, LevelConfig, OverrideConfig, PolicyConfig, RotaConfig, Timestamp};
 pub use sha::Sha256Hex;
 
@@ -160,11 +170,17 @@ pub struct ConsoleConfig {
     /// Ring the terminal bell when something reaches you.
     #[serde(default = "yes")]
     pub bell: bool,
+    /// Raise a desktop notification (OSC 777 / OSC 9) when a page reaches you.
+    #[serde(default = "yes")]
+    pub notify: bool,
 }
 
 impl Default for ConsoleConfig {
     fn default() -> Self {
-        ConsoleConfig { bell: true }
+        ConsoleConfig {
+            bell: true,
+            notify: true,
+        }
     }
 }
 
@@ -188,6 +204,9 @@ pub struct HubConfig {
     pub policies: Vec<PolicyConfig>,
     #[serde(default)]
     pub alertmanager: AlertmanagerConfig,
+    /// Paging people outside the console: `[hub.notify]`.
+    #[serde(default)]
+    pub notify: NotifyConfig,
 }
 
 impl HubConfig {
@@ -198,75 +217,6 @@ impl HubConfig {
             .iter()
             .filter(|r| r.role == Role::Integration)
             .map(|r| r.name.as_str())
-    }
-}
-
-/// A responder the hub accepts, known by the SHA-256 of their token.
-#[derive(Debug, Clone, Deserialize, PartialEq)]
-#[serde(deny_unknown_fields)]
-pub struct ResponderConfig {
-    pub name: String,
-    pub token_sha256: Sha256Hex,
-    #[serde(default)]
-    pub role: Role,
-}
-
-impl ResponderConfig {
-    /// A person with the default role.
-    pub fn new(name: impl Into<String>, token_sha256: Sha256Hex) -> Self {
-        ResponderConfig {
-            name: name.into(),
-            token_sha256,
-            role: Role::default(),
-        }
-    }
-}
-
-/// What a token may do on the hub (docs/api.md, "Who is asking").
-#[derive(Debug, Clone, Copy, Default, Deserialize, PartialEq, Eq)]
-#[serde(rename_all = "lowercase")]
-pub enum Role {
-    /// A person: works incidents, and hands off the shift they hold.
-    #[default]
-    Responder,
-    /// A person who may also hand off a shift someone else holds.
-    Lead,
-    /// Alertmanager, scripts, cron jobs: may only send events, and is never
-    /// on call, an owner or a hand-off target.
-    Integration,
-}
-
-impl Role {
-    pub const NAMES: [&str; 3] = ["responder", "lead", "integration"];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Responder => "responder",
-            Role::Lead => "lead",
-            Role::Integration => "integration",
-        }
-    }
-}
-
-impl std::fmt::Display for Role {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl std::str::FromStr for Role {
-    type Err = String;
-
-    fn from_str(s: &str) -> Result<Role, String> {
-        match s.trim() {
-            "responder" => Ok(Role::Responder),
-            "lead" => Ok(Role::Lead),
-            "integration" => Ok(Role::Integration),
-            other => Err(format!(
-                "'{other}' is not a role: use {}",
-                Role::NAMES.join(", ")
-            )),
-        }
     }
 }
 
@@ -288,9 +238,10 @@ impl Config {
 
     /// Parses and checks `text`; `path` is only used in error messages.
     pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
-        let config: Config =
+        let mut config: Config =
             toml::from_str(text).map_err(|e| ConfigError::from_toml(path, text, &e))?;
         config.check(text, path)?;
+        notify_check::locate_env(&mut config.hub.notify, text);
         Ok(config)
     }
 
@@ -362,7 +313,8 @@ impl Config {
             }
             f.check_kind(text, path)?;
         }
-        rota_check::check(&self.hub, text, path)
+        rota_check::check(&self.hub, text, path)?;
+        notify_check::check(&self.hub, text, path)
     }
 
     /// The responder's name: from the file, else the login name.
