@@ -3,7 +3,8 @@
 //! 127.0.0.1 with a SQLite file and talks to it (its items are re-exported
 //! here, as most tests want them); `cli` and `pty` run the real binary, from
 //! a shell or in a pseudo-terminal; `alertmanager` runs a real Alertmanager;
-//! `hostile` holds the text a terminal must never obey. The incident itself
+//! `hostile` holds the text a terminal must never obey; `pages` receives
+//! pages over real sockets and sends them. The incident itself
 //! is written with `oncall::incident::Incident::builder`.
 // Each test binary uses its own part of this.
 #![allow(dead_code, unused_imports)]
@@ -12,6 +13,7 @@ pub mod alertmanager;
 pub mod cli;
 pub mod hostile;
 pub mod hub;
+pub mod pages;
 pub mod pty;
 
 pub use hub::*;
