@@ -33,6 +33,9 @@ const LONGEST_NAP: Duration = Duration::from_secs(60);
 /// After the store failed, wait this long before trying it again.
 const AFTER_STORE_ERROR: Duration = Duration::from_secs(1);
 
+/// After finding something due that was gone when taken.
+const AFTER_A_MISS: Duration = Duration::from_millis(100);
+
 /// Sends due deliveries through `sender` until the task is aborted.
 pub async fn run(state: HubState, sender: Arc<dyn Sender>, settings: DeliverySettings) {
     let slots = Arc::new(Semaphore::new(settings.concurrency.max(1)));
@@ -55,6 +58,7 @@ pub async fn run(state: HubState, sender: Arc<dyn Sender>, settings: DeliverySet
             Ok(Look::More) => continue,
             Ok(Look::Next(at)) => until(at, state.now()),
             Ok(Look::Full) => LONGEST_NAP,
+            Ok(Look::Gone) => AFTER_A_MISS,
             Err(e) => {
                 tracing::warn!(error = %e, "the delivery queue cannot be read; trying again");
                 AFTER_STORE_ERROR
@@ -78,6 +82,9 @@ enum Look {
     Next(Option<DateTime<Utc>>),
     /// No slot free: wait for a send to end.
     Full,
+    /// Something was due and another worker took it first (a hub sharing
+    /// the database): look again in a moment rather than at once.
+    Gone,
 }
 
 async fn look(
@@ -93,11 +100,19 @@ async fn look(
         return Ok(Look::Full);
     }
     let now = state.now();
+    // Read first, so a look that finds nothing due writes nothing.
+    let next = state.store().next_delivery_at(in_flight.ids()).await?;
+    if next.is_none_or(|at| at > now) {
+        return Ok(Look::Next(next));
+    }
     let lease_until = later(now, settings.lease);
     let claimed = state
         .store()
         .claim_deliveries(now, lease_until, free, in_flight.ids())
         .await?;
+    if claimed.is_empty() {
+        return Ok(Look::Gone);
+    }
     let full = claimed.len() >= free;
     for delivery in claimed {
         // As many as there were free slots, and only this task takes them.
