@@ -16,7 +16,7 @@ use oncall::incident::{EventKind, Status};
 use reqwest::StatusCode;
 use serde_json::json;
 use support::pages::{Answer, Receiver, critical, paged_config_split, paging, paging_hub};
-use support::{ALICE, TestHub, incident};
+use support::{ALICE, BOB, TestHub, incident};
 
 fn minutes(m: i64) -> TimeDelta {
     TimeDelta::minutes(m)
@@ -282,4 +282,28 @@ async fn a_receiver_that_never_answers_costs_one_attempt_its_timeout() {
     let got = rx.got_by("alice-now");
     assert_eq!(got.len(), 2);
     assert_eq!(got[0].id, got[1].id);
+}
+
+#[tokio::test]
+async fn an_acknowledgement_sent_before_a_page_s_timeline_entry_still_takes() {
+    let rx = Receiver::start().await;
+    let hub = paging_hub(&rx).await;
+    let inc = hub.open(&critical("disk full")).await;
+    assert_eq!(inc.version, 1);
+    hub.until_timeline(inc.id, "paged alice by webhook: delivered (200 OK)")
+        .await;
+    let acked = hub
+        .acted(ALICE, inc.id, "acknowledge", &json!({"version": 1}))
+        .await;
+    assert_eq!(acked.status, Status::Acknowledged);
+    // A person's change in between still asks to look again.
+    let other = hub.open(&critical("replica lag")).await;
+    let noted = hub
+        .act(ALICE, other.id, "notes", &json!({"text": "looking"}))
+        .await;
+    assert_eq!(noted.status(), StatusCode::CREATED);
+    let resp = hub
+        .act(BOB, other.id, "acknowledge", &json!({"version": 1}))
+        .await;
+    assert_eq!(resp.status(), StatusCode::CONFLICT);
 }

@@ -176,7 +176,7 @@ async fn make<T: Transaction>(tx: &mut T, work: &Work, by: Actor<'_>) -> Result<
             Outcome::OpenedMany(opened)
         }
         Change::Acknowledge { id, req } => {
-            let current = found(tx, *id).await?;
+            let current = tx.history(*id).await?.ok_or(Refusal::NotFound(*id))?;
             let decided = rules::acknowledge(&current, by.who, req)?;
             Outcome::Changed(changed(tx, by, *id, &decided, work).await?)
         }
