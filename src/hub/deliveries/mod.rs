@@ -260,6 +260,9 @@ pub struct DeliveryRecord {
     pub last_error: Option<String>,
     /// When the receiver took it.
     pub answered_at: Option<DateTime<Utc>>,
+    /// Its page ended (acknowledged, resolved, paged anew) while it was
+    /// being sent: a failure of this attempt is not tried again.
+    pub stopped: bool,
 }
 
 /// How deliveries are retried and sent.

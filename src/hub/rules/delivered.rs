@@ -1,6 +1,7 @@
 //! What one attempt at a delivery does to it: delivered (never sent again),
 //! failed and tried again after a backoff, or given up (refused for good, too
-//! many attempts, too late). The incident's timeline says which, in one line
+//! many attempts, too late), or, when its page ended while it was on its way
+//! (acknowledged, resolved, paged anew), failed and left at that. The incident's timeline says which, in one line
 //! ("paged alice by ntfy: delivered (200 OK)"), written in the same
 //! transaction as the delivery's new state.
 //!
@@ -86,6 +87,9 @@ pub fn record(
                     Some(why.clone()),
                     format!("gave up: {why}"),
                 )
+            } else if current.stopped {
+                let said = format!("failed: {why}; not tried again, the page is over");
+                (DeliveryState::Cancelled, now, Some(why), said)
             } else if attempts >= settings.max_attempts || too_late {
                 let said = format!("gave up after {attempts} attempts: {why}");
                 (DeliveryState::Failed, now, Some(why), said)

@@ -59,6 +59,7 @@ fn sending(attempt: u32) -> DeliveryRecord {
         lease_until: Some(t0() + TimeDelta::minutes(1)),
         last_error: None,
         answered_at: None,
+        stopped: false,
     }
 }
 
@@ -215,4 +216,20 @@ fn channels_and_later_events_are_named() {
     )
     .unwrap();
     assert_eq!(r.entry, None, "a hand-off has no incident to tell");
+}
+
+#[test]
+fn a_failure_after_its_page_ended_is_not_tried_again() {
+    let mut stopped = sending(1);
+    stopped.stopped = true;
+    let failed = attempt(1, SendOutcome::failed("connection refused", true));
+    let r = record(&stopped, &failed, &settings(), t0()).unwrap();
+    assert_eq!(r.state, DeliveryState::Cancelled);
+    assert_eq!(
+        text(&r),
+        "paged alice by ntfy: failed: connection refused; not tried again, the page is over"
+    );
+    let took = attempt(1, SendOutcome::delivered("200 OK"));
+    let r = record(&stopped, &took, &settings(), t0()).unwrap();
+    assert_eq!(r.state, DeliveryState::Delivered, "what arrived arrived");
 }

@@ -17,7 +17,7 @@ use super::rows::{INCIDENT_COLUMNS, incident_from_row, is_bad_value, parse_time,
 
 const COLUMNS: &str = "id, incident_id, recipient_kind, recipient, contact_index, via, \
      contact_to, event, paged, detail, round, started_at, due_at, state, attempts, \
-     next_attempt_at, lease_until, last_error, answered_at";
+     next_attempt_at, lease_until, last_error, answered_at, stopped";
 
 /// A time as the queue keeps it.
 pub fn queue_time(t: DateTime<Utc>) -> String {
@@ -83,11 +83,17 @@ pub fn queue(
     Ok(deliveries.len())
 }
 
-/// Cancels incident `id`'s deliveries to people still queued.
+/// Cancels incident `id`'s deliveries to people still queued, and marks
+/// those being sent as stopped: not tried again if this attempt fails.
 pub fn cancel_waiting(tx: &Transaction<'_>, id: u64) -> Result<(), StoreError> {
     tx.prepare_cached(
         "UPDATE deliveries SET state = 'cancelled'
           WHERE incident_id = ?1 AND state = 'queued' AND recipient_kind = 'person'",
+    )?
+    .execute([to_i64(id)])?;
+    tx.prepare_cached(
+        "UPDATE deliveries SET stopped = 1
+          WHERE incident_id = ?1 AND state = 'sending' AND recipient_kind = 'person'",
     )?
     .execute([to_i64(id)])?;
     Ok(())
@@ -148,6 +154,12 @@ pub fn claim(
 ) -> Result<Vec<Delivery>, StoreError> {
     let skip = serde_json::to_string(skip)
         .map_err(|e| StoreError::Corrupt(format!("delivery ids do not serialise: {e}")))?;
+    // Left sending by a hub that died after their page ended: over.
+    tx.prepare_cached(
+        "UPDATE deliveries SET state = 'cancelled', lease_until = NULL
+          WHERE state = 'sending' AND stopped = 1 AND lease_until <= ?1",
+    )?
+    .execute([queue_time(now)])?;
     let sql = format!(
         "UPDATE deliveries SET state = 'sending', attempts = attempts + 1, lease_until = ?2
           WHERE id IN (
@@ -276,6 +288,7 @@ struct Stored {
     lease_until: Option<String>,
     last_error: Option<String>,
     answered_at: Option<String>,
+    stopped: bool,
 }
 
 fn stored(r: &Row<'_>) -> rusqlite::Result<Stored> {
@@ -299,6 +312,7 @@ fn stored(r: &Row<'_>) -> rusqlite::Result<Stored> {
         lease_until: r.get(16)?,
         last_error: r.get(17)?,
         answered_at: r.get(18)?,
+        stopped: r.get(19)?,
     })
 }
 
@@ -349,6 +363,7 @@ impl Stored {
             lease_until: time(self.lease_until)?,
             last_error: self.last_error,
             answered_at: time(self.answered_at)?,
+            stopped: self.stopped,
         })
     }
 }

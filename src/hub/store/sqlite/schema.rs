@@ -141,7 +141,10 @@ const MIGRATIONS: &[&str] = &[
         next_attempt_at TEXT    NOT NULL,
         lease_until     TEXT,
         last_error      TEXT,
-        answered_at     TEXT
+        answered_at     TEXT,
+        -- Set on one being sent when its page ends (acknowledged, resolved,
+        -- paged anew): if this attempt fails it is not tried again.
+        stopped         INTEGER NOT NULL DEFAULT 0 CHECK (stopped IN (0, 1))
     );
     -- What the worker looks for: queued and due, or sending past its lease.
     CREATE INDEX deliveries_queued ON deliveries (next_attempt_at) WHERE state = 'queued';

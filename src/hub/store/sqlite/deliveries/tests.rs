@@ -162,10 +162,11 @@ async fn what_is_due_is_taken_under_a_lease_and_taken_again_only_once_it_runs_ou
 }
 
 #[tokio::test]
-async fn acknowledging_cancels_what_waits_but_not_what_is_on_its_way() {
+async fn acknowledging_cancels_what_waits_and_stops_what_is_on_its_way_failing() {
     let hub = TestStore::paging();
     let id = open(&hub, "disk full").await;
-    hub.store
+    let taken = hub
+        .store
         .claim_deliveries(t0(), lease(1), 10, Vec::new())
         .await
         .unwrap();
@@ -174,7 +175,7 @@ async fn acknowledging_cancels_what_waits_but_not_what_is_on_its_way() {
         req: AckRequest::default(),
     };
     hub.changed("alice", ack).await;
-    use DeliveryState::{Cancelled, Sending};
+    use DeliveryState::{Cancelled, Queued, Sending};
     assert_eq!(
         states(&queue(&hub, id).await),
         [
@@ -182,6 +183,53 @@ async fn acknowledging_cancels_what_waits_but_not_what_is_on_its_way() {
             ("alice".into(), "email", Cancelled),
             ("team-chat".into(), "slack", Sending)
         ]
+    );
+    // The attempts on their way fail: alice's page is over, the channel's
+    // message is not.
+    for d in &taken {
+        let failed = Change::Delivery(Attempted {
+            id: d.id.clone(),
+            attempt: 1,
+            outcome: SendOutcome::failed("connection refused", true),
+            jitter: 0,
+        });
+        hub.made("the hub", failed).await.unwrap();
+    }
+    assert_eq!(
+        states(&queue(&hub, id).await),
+        [
+            ("alice".into(), "ntfy", Cancelled),
+            ("alice".into(), "email", Cancelled),
+            ("team-chat".into(), "slack", Queued)
+        ]
+    );
+}
+
+#[tokio::test]
+async fn a_page_that_ended_while_its_hub_was_dead_is_not_sent_again() {
+    let hub = TestStore::paging();
+    let id = open(&hub, "disk full").await;
+    hub.store
+        .claim_deliveries(t0(), lease(1), 10, Vec::new())
+        .await
+        .unwrap();
+    let resolve = Change::Resolve {
+        id,
+        req: Default::default(),
+    };
+    hub.changed("alice", resolve).await;
+    let again = hub
+        .store
+        .claim_deliveries(lease(2), lease(3), 10, Vec::new())
+        .await
+        .unwrap();
+    let whom: Vec<_> = again.iter().map(|d| d.recipient.name()).collect();
+    assert_eq!(whom, ["team-chat", "team-chat"], "opened, then resolved");
+    let rows = queue(&hub, id).await;
+    assert_eq!(
+        rows[0].state,
+        DeliveryState::Cancelled,
+        "alice's ntfy: over"
     );
 }
 
