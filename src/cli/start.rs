@@ -55,8 +55,16 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     config_path(&cli.config).display()
                 );
             }
-            crate::config::check_private(&config_path(&cli.config))?;
-            let settings = hub::HubSettings::new(db, config.hub);
+            let path = config_path(&cli.config);
+            crate::config::check_private(&path)?;
+            // Read now, so a secret left unset is said at start, not at the first page.
+            let notify = config
+                .hub
+                .notify_settings(&path, |name| std::env::var(name).ok())?;
+            let settings = hub::HubSettings {
+                pages: unsent(notify),
+                ..hub::HubSettings::new(db, config.hub)
+            };
             runtime()?.block_on(hub::serve(listen, settings))?;
             Ok(ExitCode::SUCCESS)
         }
@@ -147,6 +155,22 @@ fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
         .enable_all()
         .build()
         .context("cannot start the async runtime")
+}
+
+/// Paging as the config says, with nothing to send pages through yet: the
+/// hub queues none, and says so when the config names contacts or channels.
+fn unsent(notify: config::NotifySettings) -> hub::Pages {
+    let pages = hub::Pages {
+        notify,
+        ..hub::Pages::off()
+    };
+    let named = !pages.notify.channels.is_empty() || pages.notify.secret.is_some();
+    if named {
+        tracing::warn!(
+            "[hub.notify] is set, but this hub has no way to send pages yet: the console's bell is the only alert"
+        );
+    }
+    pages
 }
 
 fn config_path(named: &Option<PathBuf>) -> PathBuf {
