@@ -61,9 +61,10 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let notify = config
                 .hub
                 .notify_settings(&path, |name| std::env::var(name).ok())?;
+            let base = hub::HubSettings::new(db, config.hub);
             let settings = hub::HubSettings {
-                pages: unsent(notify),
-                ..hub::HubSettings::new(db, config.hub)
+                pages: paging(notify, &base)?,
+                ..base
             };
             runtime()?.block_on(hub::serve(listen, settings))?;
             Ok(ExitCode::SUCCESS)
@@ -157,20 +158,24 @@ fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
         .context("cannot start the async runtime")
 }
 
-/// Paging as the config says, with nothing to send pages through yet: the
-/// hub queues none, and says so when the config names contacts or channels.
-fn unsent(notify: config::NotifySettings) -> hub::Pages {
-    let pages = hub::Pages {
-        notify,
-        ..hub::Pages::off()
-    };
-    let named = !pages.notify.channels.is_empty() || pages.notify.secret.is_some();
-    if named {
-        tracing::warn!(
-            "[hub.notify] is set, but this hub has no way to send pages yet: the console's bell is the only alert"
-        );
+/// Paging as the config says, through the real senders (ntfy, webhook,
+/// Slack, email), the pages naming the shipped runbooks; off when nobody
+/// and no channel has anything to be paged through.
+fn paging(notify: config::NotifySettings, hub: &hub::HubSettings) -> anyhow::Result<hub::Pages> {
+    if notify.secret.is_none() && notify.channels.is_empty() {
+        return Ok(hub::Pages {
+            notify,
+            ..hub::Pages::off()
+        });
     }
-    pages
+    let library = std::sync::Arc::new(crate::runbook::Library::shipped());
+    let sender = hub::deliveries::notify_sender::NotifySender::new(
+        notify.clone(),
+        library,
+        hub.clock.clone(),
+    )
+    .map_err(anyhow::Error::msg)?;
+    Ok(hub::Pages::new(notify, std::sync::Arc::new(sender)))
 }
 
 fn config_path(named: &Option<PathBuf>) -> PathBuf {

@@ -15,6 +15,7 @@
 //!   them; what pages whom is a rule (`rules::pages`).
 //! - `auth`, `extract`, `validate`, `idempotency`, `taken_at`, `error`: what
 //!   a request must be, and the JSON errors when it is not.
+mod ack_routes;
 mod alertmanager;
 mod apply;
 mod auth;
@@ -301,6 +302,10 @@ pub fn router(state: HubState) -> Router {
         ));
     Router::new()
         .route("/healthz", get(routes::healthz))
+        .route(
+            "/ack/{token}",
+            get(ack_routes::confirm).post(ack_routes::acknowledge),
+        )
         .nest("/api/v1", api)
         .fallback(routes::not_found)
         .method_not_allowed_fallback(routes::method_not_allowed)

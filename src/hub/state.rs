@@ -178,6 +178,12 @@ impl HubState {
         &self.inner.paging
     }
 
+    /// Who is paged how: the secret that signs acknowledge links, among
+    /// the rest.
+    pub(crate) fn pages(&self) -> &PageRules {
+        &self.inner.pages
+    }
+
     /// How Alertmanager's alerts become incidents.
     pub(crate) fn alertmanager(&self) -> &crate::config::AlertmanagerConfig {
         &self.inner.alertmanager

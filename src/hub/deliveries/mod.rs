@@ -28,6 +28,7 @@ use crate::config::{ChannelEvent, Contact, NotifySettings, ResponderConfig};
 use crate::incident::{Incident, Severity, Status};
 
 pub mod backoff;
+pub mod notify_sender;
 pub mod worker;
 
 pub use backoff::Backoff;
