@@ -1,6 +1,7 @@
 //! `oncall --demo`: a hub started in-process on a temporary database, a
 //! stream of realistic incidents and teammates working them, and the console
 //! against it, so a newcomer sees everything at once with nothing to set up.
+mod phone;
 mod scenario;
 
 use std::collections::BTreeMap;
@@ -89,19 +90,33 @@ pub async fn start_hub() -> anyhow::Result<DemoHub> {
         tokens.insert(name.to_string(), token);
     }
     let clock = Arc::new(DemoClock::default());
-    let settings = HubSettings {
-        db: dir.path().join("demo.db"),
-        config: HubConfig {
+    // The hub's address is in the acknowledge links its pages carry, so it
+    // is chosen before the hub starts.
+    let addr = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?;
+    let phone = phone::start().await?;
+    let (config, notify) = phone::paging(
+        HubConfig {
             responders,
             rota: Some(rota(Utc::now())),
             policies: vec![policy()],
             ..HubConfig::default()
         },
+        YOU,
+        phone,
+        &format!("http://{addr}"),
+    )?;
+    let library = Arc::new(crate::runbook::Library::shipped());
+    let sender =
+        hub::deliveries::notify_sender::NotifySender::new(notify.clone(), library, clock.clone())
+            .map_err(anyhow::Error::msg)?;
+    let settings = HubSettings {
+        db: dir.path().join("demo.db"),
+        config,
         clock: clock.clone(),
         escalation_tick: Some(hub::ESCALATION_TICK),
-        pages: hub::Pages::off(),
+        pages: hub::Pages::new(notify, Arc::new(sender)),
     };
-    let hub = hub::start("127.0.0.1:0".parse()?, settings).await?;
+    let hub = hub::start(addr, settings).await?;
     let demo = DemoHub {
         url: format!("http://{}", hub.addr),
         hub,
@@ -353,6 +368,46 @@ pub async fn run() -> anyhow::Result<()> {
 mod tests {
     use super::scenario::{ARRIVALS, OPENING};
     use crate::runbook::{Library, Query, rank};
+
+    /// The demo hub pages "you" through the demo phone, and the page's
+    /// delivery is on the incident's timeline, as on a team's hub.
+    #[tokio::test]
+    async fn the_demo_pages_you_and_the_delivery_shows_on_the_timeline() {
+        let demo = super::start_hub().await.unwrap();
+        let client = demo.client(super::YOU).unwrap();
+        let state = demo.hub.state();
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+        // The seeded incidents are numbered from 1; those that are yours and
+        // high or worse page you.
+        let delivered = loop {
+            let mut found = None;
+            for id in 1..=OPENING.len() as u64 {
+                let records = state.deliveries(Some(id)).await.unwrap();
+                if records
+                    .iter()
+                    .any(|r| r.state == crate::hub::deliveries::DeliveryState::Delivered)
+                {
+                    found = Some(id);
+                    break;
+                }
+            }
+            if let Some(id) = found {
+                break id;
+            }
+            assert!(std::time::Instant::now() < deadline, "no page delivered");
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        };
+        let inc = client.get(delivered).await.unwrap();
+        assert!(
+            inc.timeline
+                .iter()
+                .any(|e| e.kind == crate::incident::EventKind::Paged
+                    && e.text
+                        .starts_with(&format!("paged {} by webhook: delivered", super::YOU))),
+            "{:?}",
+            inc.timeline
+        );
+    }
 
     #[test]
     fn every_demo_incident_has_a_runbook() {
