@@ -145,3 +145,54 @@ async fn a_tampered_expired_or_foreign_link_is_refused_and_changes_nothing() {
 
     assert_eq!(hub.incident(inc.id).await.status, Status::Triggered);
 }
+
+/// The button an ntfy page shows, pressed: the hub's own page for alice,
+/// written as ntfy's publish request, carries an `http` action whose POST
+/// acknowledges the incident as alice.
+#[tokio::test]
+async fn the_ntfy_pages_acknowledge_button_acknowledges_when_pressed() {
+    use oncall::config::{Contact, NotifySettings, Via};
+    use oncall::hub::deliveries::notify_sender::page_of;
+    use oncall::hub::deliveries::{Delivery, PageEvent, PagedIncident, Recipient};
+
+    let rx = Receiver::start().await;
+    let hub = paging_hub(&rx).await;
+    let inc = hub.open(&critical("disk full on db-1")).await;
+    let mut settings = NotifySettings::default();
+    settings.public_url = Some(hub.base.clone());
+    settings.secret = Some(Secret::new(SECRET.to_vec()));
+    let delivery = Delivery {
+        id: "dlv_ntfy".into(),
+        event: PageEvent::Opened,
+        incident: Some(PagedIncident::of(&inc)),
+        recipient: Recipient::Person("alice".into()),
+        contact: Contact {
+            via: Via::Ntfy,
+            to: "https://ntfy.example.com/alice-pager".into(),
+            after: std::time::Duration::ZERO,
+        },
+        contact_index: 0,
+        round: 1,
+        attempt: 1,
+        detail: None,
+    };
+    let library = oncall::runbook::Library::shipped();
+    let ntfy_page = page_of(&delivery, &settings, &library, hub.clock_now(), "n8".into());
+    let request = oncall::notify::ntfy::request(&ntfy_page, &ntfy_page.contact.to).unwrap();
+    let button = &request.body["actions"][0];
+    assert_eq!(
+        (button["action"].as_str(), button["method"].as_str()),
+        (Some("http"), Some("POST"))
+    );
+    let url = button["url"].as_str().unwrap();
+    assert!(url.starts_with(&format!("{}/ack/", hub.base)), "{url}");
+
+    let http = oncall::feed::http::client_builder().build().unwrap();
+    let (status, html) = page(http.post(url).send().await.unwrap()).await;
+    assert_eq!(status, StatusCode::OK, "{html}");
+    let now = hub.incident(inc.id).await;
+    assert_eq!(
+        (now.status, now.owner.as_deref()),
+        (Status::Acknowledged, Some("alice"))
+    );
+}
