@@ -12,7 +12,8 @@ use anyhow::{Context, bail};
 use clap::Subcommand;
 
 use crate::config::Config;
-use crate::notify::{ATTEMPT_TIMEOUT, Page, Sender, new_delivery_id};
+use crate::hub::deliveries::new_delivery_id;
+use crate::notify::{ATTEMPT_TIMEOUT, Page, Sender};
 
 #[derive(Debug, Subcommand)]
 pub enum NotifyCmd {

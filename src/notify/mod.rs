@@ -9,11 +9,9 @@
 //! - `ntfy`, `webhook` (webhook and Slack), `email`: the formats, pure.
 //! - `send`: one attempt through a contact, bounded in time ([`Sender`]).
 //! - `outcome`: accepted or failed, and whether to retry ([`Outcome`]).
-//! - `backoff`: the wait before the next attempt.
 //! - `ack_token`, `ack_page`: acknowledge links and the HTML behind them.
 pub mod ack_page;
 pub mod ack_token;
-pub mod backoff;
 pub mod email;
 pub mod ntfy;
 pub mod outcome;
@@ -23,7 +21,6 @@ pub mod text;
 pub mod webhook;
 
 pub use ack_token::{ACK_LINK_LIFETIME, AckClaims, Refusal};
-pub use backoff::{Backoff, DEFAULT_BACKOFF};
 pub use outcome::Outcome;
-pub use page::{Event, Page, PagedIncident, Recipient, new_delivery_id};
+pub use page::{Event, Page, PagedIncident, Recipient};
 pub use send::{ATTEMPT_TIMEOUT, Sender};

@@ -158,14 +158,6 @@ impl Page {
     }
 }
 
-/// A new delivery id: 16 random bytes as hex, after a prefix that says
-/// what it is in a receiver's logs.
-pub fn new_delivery_id() -> Result<String, getrandom::Error> {
-    let mut bytes = [0u8; 16];
-    getrandom::fill(&mut bytes)?;
-    Ok(format!("dlv_{}", hex::encode(bytes)))
-}
-
 /// The page the formats' tests start from: incident #42, critical, service
 /// db, "Disk full on db-1", owned by alice, runbook "Disk full", for alice,
 /// with an acknowledge link.
@@ -228,14 +220,6 @@ mod tests {
     fn cleaned_incident_text_holds_no_escape_or_override() {
         let cleaned = page().incident.unwrap().cleaned();
         assert_eq!(cleaned.title, "Disk full");
-    }
-
-    #[test]
-    fn delivery_ids_differ_and_say_what_they_are() {
-        let a = new_delivery_id().unwrap();
-        let b = new_delivery_id().unwrap();
-        assert_ne!(a, b);
-        assert!(a.starts_with("dlv_") && a.len() == 36, "{a}");
     }
 
     #[test]

@@ -380,3 +380,14 @@ pub fn new_delivery_id() -> Result<String, getrandom::Error> {
     getrandom::fill(&mut bytes)?;
     Ok(format!("dlv_{}", hex::encode(bytes)))
 }
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn delivery_ids_differ_and_say_what_they_are() {
+        let a = super::new_delivery_id().unwrap();
+        let b = super::new_delivery_id().unwrap();
+        assert_ne!(a, b);
+        assert!(a.starts_with("dlv_") && a.len() == 36, "{a}");
+    }
+}
