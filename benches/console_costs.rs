@@ -45,6 +45,7 @@ fn main() {
         },
         clock: clock.clone(),
         escalation_tick: None,
+        pages: oncall::hub::Pages::off(),
     };
     let hub = rt
         .block_on(hub::start("127.0.0.1:0".parse().expect("addr"), settings))

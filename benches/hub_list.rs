@@ -69,6 +69,7 @@ fn bench_list(c: &mut Criterion) {
         },
         clock: Arc::new(SystemClock),
         escalation_tick: None,
+        pages: oncall::hub::Pages::off(),
     })
     .expect("the hub database opens");
     rt.block_on(state.open_incidents("bench", incidents()))

@@ -131,6 +131,10 @@ pub enum EventKind {
     Note,
     Step,
     Reassigned,
+    /// A page's delivery to one contact: delivered, failed and why.
+    Paged,
+    /// Acknowledged and not resolved within `ack_timeout`: triggered again.
+    Retriggered,
 }
 
 impl EventKind {
@@ -144,6 +148,8 @@ impl EventKind {
             EventKind::Note => "note",
             EventKind::Step => "step",
             EventKind::Reassigned => "reassigned",
+            EventKind::Paged => "paged",
+            EventKind::Retriggered => "retriggered",
         }
     }
 }

@@ -424,3 +424,42 @@ fn serve_refuses_token_hashes_other_users_can_read() {
     assert!(err.contains(&format!("fix: chmod 600 {config}")), "{err}");
     assert!(!db.exists(), "refused before touching the database");
 }
+
+#[cfg(unix)]
+#[test]
+fn serve_with_contacts_refuses_to_start_without_its_secret() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let hash = oncall::config::Sha256Hex::of("t").to_hex();
+    let config = write_config(
+        dir.path(),
+        &format!(
+            "[[hub.responders]]\nname = \"alice\"\ntoken_sha256 = \"{hash}\"\n\
+             [[hub.responders.contacts]]\nvia = \"ntfy\"\nto = \"https://ntfy.example.com/alice\"\n\
+             [hub.notify]\npublic_url = \"https://oncall.example.com\"\n\
+             secret_env = \"ONCALL_TEST_UNSET_SECRET\"\n"
+        ),
+    );
+    std::fs::set_permissions(&config, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let db = dir.path().join("hub.db");
+    let out = oncall(
+        &[
+            "--config",
+            &config,
+            "serve",
+            "--listen",
+            "127.0.0.1:0",
+            "--db",
+            db.to_str().unwrap(),
+        ],
+        &[],
+    );
+    assert!(!out.status.success());
+    let err = stderr(&out);
+    assert!(
+        err.contains("ONCALL_TEST_UNSET_SECRET is not set, or empty"),
+        "{err}"
+    );
+    assert!(err.contains(&format!("{config}:")), "names the file: {err}");
+    assert!(!db.exists(), "refused before touching the database");
+}

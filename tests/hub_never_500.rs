@@ -89,6 +89,7 @@ fn arbitrary_bodies_never_get_a_5xx() {
         config: two_responders(),
         clock: Arc::new(ManualClock::new(support::start_time())),
         escalation_tick: None,
+        pages: oncall::hub::Pages::off(),
     };
     let app = router(HubState::open(settings).unwrap());
     // Something for the incident routes to act on.

@@ -55,8 +55,17 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     config_path(&cli.config).display()
                 );
             }
-            crate::config::check_private(&config_path(&cli.config))?;
-            let settings = hub::HubSettings::new(db, config.hub);
+            let path = config_path(&cli.config);
+            crate::config::check_private(&path)?;
+            // Read now, so a secret left unset is said at start, not at the first page.
+            let notify = config
+                .hub
+                .notify_settings(&path, |name| std::env::var(name).ok())?;
+            let base = hub::HubSettings::new(db, config.hub);
+            let settings = hub::HubSettings {
+                pages: paging(notify, &base)?,
+                ..base
+            };
             runtime()?.block_on(hub::serve(listen, settings))?;
             Ok(ExitCode::SUCCESS)
         }
@@ -147,6 +156,26 @@ fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
         .enable_all()
         .build()
         .context("cannot start the async runtime")
+}
+
+/// Paging as the config says, through the real senders (ntfy, webhook,
+/// Slack, email), the pages naming the shipped runbooks; off when nobody
+/// and no channel has anything to be paged through.
+fn paging(notify: config::NotifySettings, hub: &hub::HubSettings) -> anyhow::Result<hub::Pages> {
+    if notify.secret.is_none() && notify.channels.is_empty() {
+        return Ok(hub::Pages {
+            notify,
+            ..hub::Pages::off()
+        });
+    }
+    let library = std::sync::Arc::new(crate::runbook::Library::shipped());
+    let sender = hub::deliveries::notify_sender::NotifySender::new(
+        notify.clone(),
+        library,
+        hub.clock.clone(),
+    )
+    .map_err(anyhow::Error::msg)?;
+    Ok(hub::Pages::new(notify, std::sync::Arc::new(sender)))
 }
 
 fn config_path(named: &Option<PathBuf>) -> PathBuf {

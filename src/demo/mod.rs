@@ -99,6 +99,7 @@ pub async fn start_hub() -> anyhow::Result<DemoHub> {
         },
         clock: clock.clone(),
         escalation_tick: Some(hub::ESCALATION_TICK),
+        pages: hub::Pages::off(),
     };
     let hub = hub::start("127.0.0.1:0".parse()?, settings).await?;
     let demo = DemoHub {

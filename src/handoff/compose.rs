@@ -207,12 +207,13 @@ fn last_note(inc: &Incident) -> Option<&crate::incident::TimelineEntry> {
         .find(|e| e.kind == EventKind::Note)
 }
 
-/// When a person last did something to it (repeats of the alert do not count).
+/// When a person last did something to it (repeats of the alert and the
+/// hub's reports of its pages do not count).
 fn last_touch(inc: &Incident) -> DateTime<Utc> {
     inc.timeline
         .iter()
         .rev()
-        .find(|e| e.kind != EventKind::Repeated)
+        .find(|e| !matches!(e.kind, EventKind::Repeated | EventKind::Paged))
         .map_or(inc.created_at, |e| e.at)
 }
 

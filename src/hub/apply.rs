@@ -17,13 +17,17 @@ use crate::incident::{HUB_ACTOR, Incident, NewIncident, Opened, WebhookAnswer};
 
 use super::change::{Change, Outcome};
 use super::clock::Clock;
+use super::deliveries::PageRules;
 use super::error::ApiError;
 use super::idempotency::Answer;
 use super::policy::Paging;
 use super::rota::Cover;
+use super::rules::pages::Trigger;
 use super::rules::{self, Actor, AlertChange, AlertStep, Refusal, Transition};
 use super::store::{Remembered, StoreError, Transaction};
 use super::taken_at::TakenAt;
+
+mod pages;
 
 /// How long an answer is remembered under its key; a retry comes within
 /// minutes, an outbox replay within a shift.
@@ -39,6 +43,8 @@ pub struct Work {
     /// Decide and answer what the change would do; write nothing.
     pub dry_run: bool,
     pub paging: Arc<Paging>,
+    /// Whom the change pages, and how deliveries are retried.
+    pub pages: Arc<PageRules>,
     pub clock: Arc<dyn Clock>,
 }
 
@@ -48,10 +54,11 @@ pub struct Work {
 #[allow(clippy::large_enum_variant)]
 pub enum Applied {
     /// Made, or refused, now; `remembered` is the answer kept under the key,
-    /// when the change had one.
+    /// when the change had one; `paged`, whether it queued deliveries.
     Now {
         result: Result<Outcome, ApiError>,
         remembered: Option<Answer>,
+        paged: bool,
     },
     /// The remembered answer to an earlier request with the same key.
     Replayed(Answer),
@@ -96,6 +103,7 @@ pub async fn run<T: Transaction>(tx: &mut T, work: &Work) -> Result<Applied, Sto
                     "Idempotency-Key '{key}' was already used for another request; use a new key for a new request"
                 ))),
                 remembered: None,
+                paged: false,
             });
         }
         return Ok(Applied::Replayed(Answer::stored(
@@ -125,7 +133,11 @@ pub async fn run<T: Transaction>(tx: &mut T, work: &Work) -> Result<Applied, Sto
         }
         _ => None,
     };
-    Ok(Applied::Now { result, remembered })
+    Ok(Applied::Now {
+        result,
+        remembered,
+        paged: tx.queued() > 0,
+    })
 }
 
 /// Why a change stopped: refused by its rule, or the store failed.
@@ -155,40 +167,40 @@ async fn make<T: Transaction>(tx: &mut T, work: &Work, by: Actor<'_>) -> Result<
         );
     }
     Ok(match &work.change {
-        Change::Open(new) => Outcome::Opened(open(tx, by, new, paging).await?),
+        Change::Open(new) => Outcome::Opened(open(tx, by, new, work).await?),
         Change::OpenMany(news) => {
             let mut opened = Vec::with_capacity(news.len());
             for new in news {
-                opened.push(open(tx, by, new, paging).await?);
+                opened.push(open(tx, by, new, work).await?);
             }
             Outcome::OpenedMany(opened)
         }
         Change::Acknowledge { id, req } => {
-            let current = found(tx, *id).await?;
+            let current = tx.history(*id).await?.ok_or(Refusal::NotFound(*id))?;
             let decided = rules::acknowledge(&current, by.who, req)?;
-            Outcome::Changed(changed(tx, by, *id, &decided).await?)
+            Outcome::Changed(changed(tx, by, *id, &decided, work).await?)
         }
         Change::Escalate { id, req } => {
             let current = found(tx, *id).await?;
             let covers = covers(tx, paging, now).await?;
             let decided = rules::escalate(&current, req.note.as_deref(), paging, now, &covers)?;
-            Outcome::Changed(changed(tx, by, *id, &decided).await?)
+            Outcome::Changed(changed(tx, by, *id, &decided, work).await?)
         }
         Change::Resolve { id, req } => {
             let current = found(tx, *id).await?;
             let decided = rules::resolve(&current, req.note.as_deref())?;
-            Outcome::Changed(changed(tx, by, *id, &decided).await?)
+            Outcome::Changed(changed(tx, by, *id, &decided, work).await?)
         }
         Change::Note { id, req } => {
             let current = found(tx, *id).await?;
             let decided = rules::add_note(&current, &req.text);
-            Outcome::Noted(changed(tx, by, *id, &decided).await?)
+            Outcome::Noted(changed(tx, by, *id, &decided, work).await?)
         }
         Change::Step { id, req } => {
             let current = tx.history(*id).await?.ok_or(Refusal::NotFound(*id))?;
             match rules::set_step(&current, req) {
                 Transition::Unchanged => Outcome::Changed(current),
-                decided => Outcome::Changed(changed(tx, by, *id, &decided).await?),
+                decided => Outcome::Changed(changed(tx, by, *id, &decided, work).await?),
             }
         }
         Change::Handoff { req, lead } => {
@@ -200,23 +212,26 @@ async fn make<T: Transaction>(tx: &mut T, work: &Work, by: Actor<'_>) -> Result<
                 return Ok(Outcome::Planned(plan));
             }
             let record = rules::record(plan, by.who, &req.note);
-            Outcome::HandedOff(tx.record_handoff(&by, &record).await?)
+            let handoff = tx.record_handoff(&by, &record).await?;
+            pages::after_handoff(tx, by, &handoff, work).await?;
+            Outcome::HandedOff(handoff)
         }
         Change::WebhookBatch(batch) => {
-            Outcome::Webhook(webhook(tx, by, &batch.alerts, paging).await?)
+            Outcome::Webhook(webhook(tx, by, &batch.alerts, work).await?)
         }
         Change::EscalateOverdue => {
-            let waiting = tx.waiting().await?;
-            let covers = covers(tx, paging, now).await?;
             let by = Actor {
                 who: HUB_ACTOR,
                 ..by
             };
-            let due = rules::overdue(&waiting, paging, now, &covers);
-            for update in &due {
-                tx.update(&by, update).await?;
-            }
-            Outcome::Escalated(due.iter().map(|u| u.id).collect())
+            Outcome::Timers(pages::timers(tx, by, work).await?)
+        }
+        Change::Delivery(attempted) => {
+            let by = Actor {
+                who: HUB_ACTOR,
+                ..by
+            };
+            Outcome::Delivery(pages::record(tx, by, attempted, work).await?)
         }
     })
 }
@@ -227,8 +242,9 @@ async fn open<T: Transaction>(
     tx: &mut T,
     by: Actor<'_>,
     new: &NewIncident,
-    paging: &Paging,
+    work: &Work,
 ) -> Result<Opened, StoreError> {
+    let paging = &*work.paging;
     let existing = match &new.dedup_key {
         Some(key) => tx.open_with_key(key).await?,
         None => None,
@@ -239,7 +255,7 @@ async fn open<T: Transaction>(
         None => covers(tx, paging, by.now).await?,
     };
     let decided = rules::open_or_fold(new, existing.as_ref(), paging, by.now, &covers);
-    let id = write(tx, by, &decided).await?;
+    let id = write(tx, by, &decided, work).await?;
     let incident = match id {
         Some(id) => tx.history(id).await?.ok_or(StoreError::NotFound(id))?,
         None => {
@@ -259,8 +275,9 @@ async fn webhook<T: Transaction>(
     tx: &mut T,
     by: Actor<'_>,
     alerts: &[AlertChange],
-    paging: &Paging,
+    work: &Work,
 ) -> Result<WebhookAnswer, StoreError> {
+    let paging = &*work.paging;
     let mut answer = WebhookAnswer::default();
     // Read once, when an alert first opens an incident.
     let mut in_force: Option<Vec<Cover>> = None;
@@ -279,7 +296,7 @@ async fn webhook<T: Transaction>(
             AlertStep::Resolve(done) => (&mut answer.resolved, Transition::Update(done)),
             AlertStep::Nothing => continue,
         };
-        if let Some(id) = write(tx, by, &decided).await? {
+        if let Some(id) = write(tx, by, &decided, work).await? {
             ids.push(id);
         }
     }
@@ -309,25 +326,32 @@ async fn changed<T: Transaction>(
     by: Actor<'_>,
     id: u64,
     decided: &Transition,
+    work: &Work,
 ) -> Result<Incident, StoreError> {
-    write(tx, by, decided).await?;
+    write(tx, by, decided, work).await?;
     tx.history(id).await?.ok_or(StoreError::NotFound(id))
 }
 
-/// Writes what a rule decided; the id of the incident opened or changed.
+/// Writes what a rule decided, and queues what that pages; the id of the
+/// incident opened or changed.
 async fn write<T: Transaction>(
     tx: &mut T,
     by: Actor<'_>,
     decided: &Transition,
+    work: &Work,
 ) -> Result<Option<u64>, StoreError> {
-    match decided {
-        Transition::Unchanged => Ok(None),
-        Transition::Open(opening) => tx.insert(&by, opening).await.map(Some),
+    let (id, trigger) = match decided {
+        Transition::Unchanged => return Ok(None),
+        Transition::Open(opening) => (tx.insert(&by, opening).await?, Some(Trigger::Opened)),
         Transition::Update(update) => {
             tx.update(&by, update).await?;
-            Ok(Some(update.id))
+            (update.id, Trigger::of(update.entry.kind))
         }
+    };
+    if let Some(trigger) = trigger {
+        pages::after(tx, by, id, trigger, work).await?;
     }
+    Ok(Some(id))
 }
 
 /// The refusal as the client reads it; a refusal for the incident's state

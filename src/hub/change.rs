@@ -12,8 +12,9 @@ use crate::incident::{
     NoteRequest, Opened, ResolveRequest, StepRequest, WebhookAnswer, WebhookPayload,
 };
 
+use super::deliveries::DeliveryState;
 use super::idempotency::Answer;
-use super::rules::AlertChange;
+use super::rules::{AlertChange, Attempted};
 use super::store::StoreError;
 
 /// Everything that changes the hub's incidents or rota. The requests are
@@ -55,8 +56,11 @@ pub enum Change {
     /// Many incidents opened (or folded) in one commit, without a request
     /// each: for filling a hub in bulk (the demo, benchmarks).
     OpenMany(Vec<NewIncident>),
-    /// One pass of the escalation timers, by the hub.
+    /// One pass of the timers, by the hub: escalations, repeats and ack
+    /// timeouts.
     EscalateOverdue,
+    /// What one attempt at a delivery came to, by the hub.
+    Delivery(Attempted),
 }
 
 /// A webhook payload as sent, and the change each of its alerts asks for.
@@ -82,6 +86,7 @@ impl Change {
             Change::WebhookBatch(batch) => named("alertmanager", None, &batch.payload),
             Change::OpenMany(news) => named("open many", None, news),
             Change::EscalateOverdue => "escalate overdue".to_string(),
+            Change::Delivery(a) => format!("delivery {} attempt {}", a.id, a.attempt),
         }
     }
 }
@@ -108,8 +113,22 @@ pub enum Outcome {
     Planned(HandoffPlan),
     Webhook(WebhookAnswer),
     OpenedMany(Vec<Opened>),
-    /// The ids the timers escalated.
-    Escalated(Vec<u64>),
+    /// What the timers did.
+    Timers(TimersDone),
+    /// A delivery's state after an attempt; `None` when the attempt changed
+    /// nothing (it came late).
+    Delivery(Option<DeliveryState>),
+}
+
+/// What one pass of the timers did, by incident id.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct TimersDone {
+    /// Went up a level, unacknowledged too long.
+    pub escalated: Vec<u64>,
+    /// Still unacknowledged after `repeat`: paged again.
+    pub repeated: Vec<u64>,
+    /// Acknowledged and not resolved within `ack_timeout`: triggered again.
+    pub retriggered: Vec<u64>,
 }
 
 impl Outcome {
@@ -124,7 +143,8 @@ impl Outcome {
             Outcome::Planned(plan) => Answer::json(StatusCode::OK, plan),
             Outcome::Webhook(answer) => Answer::json(StatusCode::OK, answer),
             Outcome::OpenedMany(opened) => Answer::json(StatusCode::OK, opened),
-            Outcome::Escalated(ids) => Answer::json(StatusCode::OK, ids),
+            Outcome::Timers(done) => Answer::json(StatusCode::OK, done),
+            Outcome::Delivery(state) => Answer::json(StatusCode::OK, state),
         }
     }
 }

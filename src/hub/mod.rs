@@ -11,13 +11,17 @@
 //! - `store`: the store's traits, and `store/sqlite`, the one store today.
 //! - `list`, `list_body`, `list_cache`: the polled list, built once per
 //!   change and answered `304` while nothing changed.
+//! - `deliveries`: pages on their way to people, and the worker that sends
+//!   them; what pages whom is a rule (`rules::pages`).
 //! - `auth`, `extract`, `validate`, `idempotency`, `taken_at`, `error`: what
 //!   a request must be, and the JSON errors when it is not.
+mod ack_routes;
 mod alertmanager;
 mod apply;
 mod auth;
 mod change;
 mod clock;
+pub mod deliveries;
 mod error;
 mod extract;
 mod idempotency;
@@ -53,8 +57,11 @@ use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
 pub use auth::Responder;
+pub use change::TimersDone;
 pub use clock::{Clock, ManualClock, SystemClock};
+pub use deliveries::Pages;
 pub use error::ApiError;
+pub use rules::Attempted;
 pub use state::HubState;
 // The wire types and limits live with the incident; named here too, for
 // the callers that know them as the hub's.
@@ -71,8 +78,10 @@ pub struct HubSettings {
     pub clock: Arc<dyn Clock>,
     /// How often the hub looks for incidents to escalate by itself; `None`
     /// leaves it to whoever calls [`HubState::escalate_overdue`] (tests that
-    /// move a `ManualClock`).
+    /// move a `ManualClock`). Repeats and ack timeouts run in the same pass.
     pub escalation_tick: Option<Duration>,
+    /// Paging people outside the console: whom, when, and through what.
+    pub pages: Pages,
 }
 
 /// How often a running hub checks the escalation timers. Levels wait
@@ -87,6 +96,7 @@ impl HubSettings {
             config,
             clock: Arc::new(SystemClock),
             escalation_tick: Some(ESCALATION_TICK),
+            pages: Pages::off(),
         }
     }
 }
@@ -100,6 +110,8 @@ pub struct RunningHub {
     stop: Option<oneshot::Sender<()>>,
     task: JoinHandle<std::io::Result<()>>,
     timers: Option<JoinHandle<()>>,
+    /// The delivery worker, when the hub has a sender.
+    deliveries: Option<JoinHandle<()>>,
 }
 
 impl RunningHub {
@@ -112,11 +124,15 @@ impl RunningHub {
     /// Stops taking connections, lets requests in flight finish, and returns
     /// once the server task has ended (and with it the database connections).
     pub async fn shutdown(mut self) {
-        if let Some(timers) = self.timers.take() {
-            timers.abort();
+        for task in [self.timers.take(), self.deliveries.take()]
+            .into_iter()
+            .flatten()
+        {
+            task.abort();
             // Cancelled, it ends at its next await; wait for that, so its
-            // share of the state is gone when this returns.
-            let _ = timers.await;
+            // share of the state is gone when this returns. A delivery in
+            // flight stays leased and goes again after the lease.
+            let _ = task.await;
         }
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
@@ -131,8 +147,11 @@ impl RunningHub {
 
 impl Drop for RunningHub {
     fn drop(&mut self) {
-        if let Some(timers) = self.timers.take() {
-            timers.abort();
+        for task in [self.timers.take(), self.deliveries.take()]
+            .into_iter()
+            .flatten()
+        {
+            task.abort();
         }
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
@@ -159,6 +178,8 @@ fn bind(listen: SocketAddr) -> std::io::Result<TcpListener> {
 pub async fn start(listen: SocketAddr, settings: HubSettings) -> anyhow::Result<RunningHub> {
     let db = settings.db.clone();
     let tick = settings.escalation_tick;
+    let sender = settings.pages.sender.clone();
+    let delivery = settings.pages.delivery;
     // The socket first: a hub that cannot listen (the port is taken) must
     // not create, migrate or lock a database it will never serve.
     let listener = bind(listen).with_context(|| {
@@ -173,6 +194,8 @@ pub async fn start(listen: SocketAddr, settings: HubSettings) -> anyhow::Result<
     let (stop, stopped) = oneshot::channel::<()>();
     let app = router(state.clone());
     let timers = tick.map(|every| tokio::spawn(escalation_timers(state.clone(), every)));
+    let deliveries =
+        sender.map(|sender| tokio::spawn(deliveries::worker::run(state.clone(), sender, delivery)));
     let task = tokio::spawn(async move {
         axum::serve(listener, app)
             .with_graceful_shutdown(async move {
@@ -188,20 +211,30 @@ pub async fn start(listen: SocketAddr, settings: HubSettings) -> anyhow::Result<
         stop: Some(stop),
         task,
         timers,
+        deliveries,
     })
 }
 
-/// Runs the escalation pass every `every` until the hub stops (the task is
+/// Runs the timers' pass every `every` until the hub stops (the task is
 /// aborted then). A failed pass is logged and tried again next time.
 async fn escalation_timers(state: HubState, every: Duration) {
     let mut ticks = tokio::time::interval(every);
     ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         ticks.tick().await;
-        match state.escalate_overdue().await {
-            Ok(ids) if ids.is_empty() => {}
-            Ok(ids) => tracing::info!(?ids, "escalated unacknowledged incidents"),
-            Err(e) => tracing::warn!(error = %e, "the escalation pass failed"),
+        match state.timers().await {
+            Ok(done) => {
+                if !done.escalated.is_empty() {
+                    tracing::info!(ids = ?done.escalated, "escalated unacknowledged incidents");
+                }
+                if !done.repeated.is_empty() {
+                    tracing::info!(ids = ?done.repeated, "paged again: still unacknowledged");
+                }
+                if !done.retriggered.is_empty() {
+                    tracing::info!(ids = ?done.retriggered, "triggered again: acknowledged too long");
+                }
+            }
+            Err(e) => tracing::warn!(error = %e, "the timers' pass failed"),
         }
     }
 }
@@ -269,6 +302,10 @@ pub fn router(state: HubState) -> Router {
         ));
     Router::new()
         .route("/healthz", get(routes::healthz))
+        .route(
+            "/ack/{token}",
+            get(ack_routes::confirm).post(ack_routes::acknowledge),
+        )
         .nest("/api/v1", api)
         .fallback(routes::not_found)
         .method_not_allowed_fallback(routes::method_not_allowed)

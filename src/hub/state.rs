@@ -7,15 +7,19 @@ use chrono::{DateTime, Utc};
 
 use crate::incident::{HUB_ACTOR, NewIncident, Opened};
 
+use tokio::sync::Notify;
+
 use super::HubSettings;
 use super::apply::{Applied, Work};
 use super::auth::Responders;
-use super::change::{Change, Outcome};
+use super::change::{Change, Outcome, TimersDone};
 use super::clock::Clock;
+use super::deliveries::{DeliveryRecord, DeliveryState, PageRules};
 use super::error::ApiError;
 use super::idempotency::{Answer, IdempotencyKey};
 use super::list_cache::ListCache;
 use super::policy::Paging;
+use super::rules::Attempted;
 use super::store::{Backend, SqliteStore, Store, StoreError};
 use super::taken_at::TakenAt;
 use super::validate;
@@ -30,6 +34,10 @@ struct Inner {
     store: Backend,
     responders: Responders,
     paging: Arc<Paging>,
+    pages: Arc<PageRules>,
+    /// Told after a change that queued deliveries commits: the delivery
+    /// worker sends them at once rather than at its next look.
+    deliveries_queued: Notify,
     alertmanager: crate::config::AlertmanagerConfig,
     clock: Arc<dyn Clock>,
     lists: ListCache,
@@ -52,6 +60,8 @@ impl HubState {
                 store: Backend::Sqlite(store),
                 responders: Responders::from_config(&settings.config.responders),
                 paging: Arc::new(Paging::from_config(&settings.config)),
+                pages: Arc::new(settings.pages.rules(&settings.config.responders)),
+                deliveries_queued: Notify::new(),
                 alertmanager: settings.config.alertmanager,
                 clock: settings.clock,
                 lists: ListCache::default(),
@@ -83,28 +93,77 @@ impl HubState {
         }
     }
 
-    /// One pass of the escalation timers at the hub clock's now: every
-    /// unacknowledged incident that has waited at its level as long as the
-    /// level's `after` goes up a level. Returns the ids escalated. The running
-    /// hub calls this every few seconds; tests call it after moving a
-    /// `ManualClock`.
+    /// One pass of the timers at the hub clock's now (see [`HubState::timers`]);
+    /// the ids escalated.
     pub async fn escalate_overdue(&self) -> anyhow::Result<Vec<u64>> {
-        if !self.paging().has_timers() {
-            return Ok(Vec::new());
+        Ok(self.timers().await?.escalated)
+    }
+
+    /// One pass of the timers at the hub clock's now: every unacknowledged
+    /// incident that has waited at its level as long as the level's `after`
+    /// goes up a level; one still unacknowledged `repeat` after its last page
+    /// is paged again; one acknowledged and not resolved for `ack_timeout`
+    /// is triggered again. The running hub calls this every few seconds;
+    /// tests call it after moving a `ManualClock`.
+    pub async fn timers(&self) -> anyhow::Result<TimersDone> {
+        if !self.paging().has_timers() && !self.inner.pages.has_timers() {
+            return Ok(TimersDone::default());
         }
         match self.made(HUB_ACTOR, Change::EscalateOverdue).await? {
-            Outcome::Escalated(ids) => Ok(ids),
-            other => anyhow::bail!("the escalation pass answered {other:?}"),
+            Outcome::Timers(done) => Ok(done),
+            other => anyhow::bail!("the timers' pass answered {other:?}"),
         }
+    }
+
+    /// Records what one attempt at a delivery came to; its state now, or
+    /// `None` when the attempt came late and changed nothing.
+    pub async fn record_delivery(
+        &self,
+        attempted: Attempted,
+    ) -> anyhow::Result<Option<DeliveryState>> {
+        match self.made(HUB_ACTOR, Change::Delivery(attempted)).await? {
+            Outcome::Delivery(state) => Ok(state),
+            other => anyhow::bail!("recording a delivery answered {other:?}"),
+        }
+    }
+
+    /// The deliveries of incident `id` (`None`: those of no incident, the
+    /// hand-offs'), in the order they were queued: whom it paged, through
+    /// which contact, and how each went.
+    pub async fn deliveries(&self, id: Option<u64>) -> anyhow::Result<Vec<DeliveryRecord>> {
+        Ok(self.store().deliveries(id).await?)
+    }
+
+    /// Has the delivery worker look at the queue now: after a change queued
+    /// deliveries (done by every change that does), or after a test moved
+    /// a `ManualClock` past a delivery's time.
+    pub fn wake_deliveries(&self) {
+        self.inner.deliveries_queued.notify_one();
+    }
+
+    /// Waits until [`HubState::wake_deliveries`] is called (at once if it
+    /// was called since the last wait).
+    pub(crate) async fn deliveries_queued(&self) {
+        self.inner.deliveries_queued.notified().await;
     }
 
     /// Makes a change with no request behind it; what it did.
     async fn made(&self, who: &str, change: Change) -> anyhow::Result<Outcome> {
         let work = self.work(who.to_string(), None, TakenAt::default(), change);
-        match self.store().apply(work).await? {
+        match self.applied(work).await? {
             Applied::Now { result, .. } => Ok(result?),
             Applied::Replayed(_) => anyhow::bail!("a change without a key was replayed"),
         }
+    }
+
+    /// Runs `work` through the store, and wakes the delivery worker once a
+    /// change that queued deliveries is committed.
+    async fn applied(&self, work: Work) -> Result<Applied, StoreError> {
+        let applied = self.store().apply(work).await?;
+        if let Applied::Now { paged: true, .. } = applied {
+            self.wake_deliveries();
+        }
+        Ok(applied)
     }
 
     pub(crate) fn store(&self) -> &Backend {
@@ -117,6 +176,12 @@ impl HubState {
 
     pub(crate) fn paging(&self) -> &Paging {
         &self.inner.paging
+    }
+
+    /// Who is paged how: the secret that signs acknowledge links, among
+    /// the rest.
+    pub(crate) fn pages(&self) -> &PageRules {
+        &self.inner.pages
     }
 
     /// How Alertmanager's alerts become incidents.
@@ -144,7 +209,7 @@ impl HubState {
         change: Change,
     ) -> Result<Applied, ApiError> {
         let work = self.work(who, key.0, taken, change);
-        Ok(self.store().apply(work).await?)
+        Ok(self.applied(work).await?)
     }
 
     /// What `change` would do as `who` now, made in a read transaction that
@@ -165,6 +230,7 @@ impl HubState {
             change,
             dry_run: false,
             paging: self.inner.paging.clone(),
+            pages: self.inner.pages.clone(),
             clock: self.inner.clock.clone(),
         }
     }

@@ -135,6 +135,15 @@ pub fn refused(why: Refusal) -> String {
     page(title, &format!("<p>{text}</p><p>Nothing was changed.</p>"))
 }
 
+/// The answer when the hub could not act on a good link (the incident is
+/// gone, its row cannot be read): why, and what to do instead.
+pub fn failed(why: &str) -> String {
+    page(
+        "The hub could not acknowledge it",
+        &format!("<p>{}</p><p>Acknowledge in the console.</p>", escape(why)),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use chrono::{TimeZone, Utc};

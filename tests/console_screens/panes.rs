@@ -142,3 +142,52 @@ fn after_resolving_the_cursor_stays_on_its_row() {
         assert!(screen.contains("Resolved #14."), "{w}x{h}");
     }
 }
+
+#[test]
+fn the_hub_s_pages_read_as_plain_lines_in_the_timeline() {
+    let (w, h) = (120, 40);
+    let mut m = screen_model(w, h);
+    let mut detail = incident(&specs()[0]);
+    detail.version = 4;
+    let entry = |minutes: i64, kind, text: &str| TimelineEntry {
+        at: t0() - chrono::Duration::minutes(minutes),
+        who: "the hub".into(),
+        kind,
+        text: text.into(),
+        taken_at: None,
+    };
+    detail.timeline = vec![
+        entry(
+            3,
+            EventKind::Paged,
+            "paged alex by ntfy: delivered (200 OK)",
+        ),
+        entry(
+            2,
+            EventKind::Paged,
+            "paged alex by email: failed: connection refused, trying again",
+        ),
+        entry(
+            1,
+            EventKind::Retriggered,
+            "retriggered: still not resolved 4h after it was acknowledged",
+        ),
+    ];
+    update(
+        &mut m,
+        Msg::Worker(WorkerEvent::Fetched {
+            id: 14,
+            result: Ok(detail),
+        }),
+    );
+    let screen = text(&draw(&m, w, h));
+    // The pane is narrow: each line's start says whose and what.
+    for line in [
+        "the hub paged alex by ntfy: delivered",
+        "the hub paged alex by email: failed:",
+        "the hub retriggered: still not",
+    ] {
+        assert!(screen.contains(line), "{line}\n{screen}");
+    }
+    assert!(!screen.contains("paged: paged"), "{screen}");
+}

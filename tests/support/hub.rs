@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use oncall::config::{HubConfig, ResponderConfig, Role, Sha256Hex};
-use oncall::hub::{self, HubSettings, ManualClock, RunningHub};
+use oncall::hub::{self, HubSettings, ManualClock, Pages, RunningHub};
 use oncall::incident::{ErrorBody, Incident, NewIncident, Opened};
 use reqwest::{Method, RequestBuilder, Response, StatusCode};
 use serde::de::DeserializeOwned;
@@ -27,6 +27,7 @@ pub struct TestHub {
     pub client: reqwest::Client,
     pub base: String,
     config: HubConfig,
+    pages: Pages,
     hub: Option<RunningHub>,
 }
 
@@ -74,12 +75,13 @@ pub fn five_responders() -> Vec<ResponderConfig> {
 
 // The escalation timers are left to the tests, which run a pass after moving
 // the clock, so that nothing escalates behind their back.
-fn settings(db: PathBuf, config: HubConfig, clock: Arc<ManualClock>) -> HubSettings {
+fn settings(db: PathBuf, config: HubConfig, clock: Arc<ManualClock>, pages: Pages) -> HubSettings {
     HubSettings {
         db,
         config,
         clock,
         escalation_tick: None,
+        pages,
     }
 }
 
@@ -90,12 +92,17 @@ impl TestHub {
 
     /// A hub with `config`, its clock at `start_time()`.
     pub async fn with_config(config: HubConfig) -> TestHub {
+        TestHub::with_pages(config, Pages::off()).await
+    }
+
+    /// A hub with `config` that pages with `pages`, its clock at `start_time()`.
+    pub async fn with_pages(config: HubConfig, pages: Pages) -> TestHub {
         let dir = TempDir::new().unwrap();
         let db = dir.path().join("hub.db");
         let clock = Arc::new(ManualClock::new(start_time()));
         let running = hub::start(
             "127.0.0.1:0".parse().unwrap(),
-            settings(db.clone(), config.clone(), clock.clone()),
+            settings(db.clone(), config.clone(), clock.clone(), pages.clone()),
         )
         .await
         .unwrap();
@@ -106,8 +113,20 @@ impl TestHub {
             db,
             clock,
             config,
+            pages,
             client: oncall::feed::http::client_builder().build().unwrap(),
         }
+    }
+
+    /// The running hub's state.
+    pub fn state(&self) -> &oncall::hub::HubState {
+        self.hub.as_ref().expect("the hub is running").state()
+    }
+
+    /// Stops the hub the way a crash would: nothing is waited for, and
+    /// what was being sent is cut off mid-way.
+    pub fn crash(&mut self) {
+        drop(self.hub.take());
     }
 
     /// One pass of the hub's escalation timers at the clock's now.
@@ -116,17 +135,23 @@ impl TestHub {
         running.state().escalate_overdue().await.unwrap()
     }
 
+    fn settings(&self) -> HubSettings {
+        settings(
+            self.db.clone(),
+            self.config.clone(),
+            self.clock.clone(),
+            self.pages.clone(),
+        )
+    }
+
     /// Stops the hub and starts a new one on the same database file.
     pub async fn restart(&mut self) {
         if let Some(running) = self.hub.take() {
             running.shutdown().await;
         }
-        let running = hub::start(
-            "127.0.0.1:0".parse().unwrap(),
-            settings(self.db.clone(), self.config.clone(), self.clock.clone()),
-        )
-        .await
-        .unwrap();
+        let running = hub::start("127.0.0.1:0".parse().unwrap(), self.settings())
+            .await
+            .unwrap();
         self.base = format!("http://{}", running.addr);
         self.client = oncall::feed::http::client_builder().build().unwrap();
         self.hub = Some(running);
@@ -149,12 +174,7 @@ impl TestHub {
     /// Starts the hub again on the same address and database.
     pub async fn resume(&mut self) {
         let addr: std::net::SocketAddr = self.base.trim_start_matches("http://").parse().unwrap();
-        let running = hub::start(
-            addr,
-            settings(self.db.clone(), self.config.clone(), self.clock.clone()),
-        )
-        .await
-        .unwrap();
+        let running = hub::start(addr, self.settings()).await.unwrap();
         self.hub = Some(running);
     }
 

@@ -4,8 +4,9 @@
 //! here, as most tests want them); `cli` and `pty` run the real binary, from
 //! a shell or in a pseudo-terminal; `alertmanager` runs a real Alertmanager;
 //! `hostile` holds the text a terminal must never obey; `receiver` records
-//! what the hub sends to webhooks, and `smtp` runs a real SMTP server
-//! (aiosmtpd) for email pages. The incident itself
+//! what the hub sends to webhooks, `pages` receives pages over real sockets
+//! and sends them, and `smtp` runs a real SMTP server (aiosmtpd) for email
+//! pages. The incident itself
 //! is written with `oncall::incident::Incident::builder`.
 // Each test binary uses its own part of this.
 #![allow(dead_code, unused_imports)]
@@ -14,6 +15,7 @@ pub mod alertmanager;
 pub mod cli;
 pub mod hostile;
 pub mod hub;
+pub mod pages;
 pub mod pty;
 pub mod receiver;
 pub mod smtp;

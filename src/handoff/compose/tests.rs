@@ -82,6 +82,12 @@ fn shift() -> Shift {
             entry(at(9, 0), "alertmanager", Opened, ""),
             entry(at(9, 30), "sam", Acknowledged, ""),
             entry(at(19, 30), "alertmanager", Repeated, ""),
+            entry(
+                at(19, 31),
+                "the hub",
+                Paged,
+                "paged sam by email: delivered (250 OK)",
+            ),
         ],
     );
     let fixed = incident(
@@ -210,7 +216,7 @@ fn resolved_this_shift_with_their_notes() {
 }
 
 #[test]
-fn acknowledged_and_untouched_ignores_repeats() {
+fn acknowledged_and_untouched_ignores_repeats_and_pages() {
     let note = compose(&shift(), &Library::shipped(), "");
     let stale = section(&note, "Acknowledged but untouched");
     assert!(stale.contains("(1)"), "{stale}");

@@ -157,6 +157,7 @@ async fn a_dry_run_decides_and_writes_nothing_even_with_a_key() {
         Applied::Now {
             result: Ok(Outcome::Planned(plan)),
             remembered: None,
+            paged: false,
         } => assert_eq!((plan.from.as_str(), plan.moves), ("alice", vec![id])),
         other => panic!("expected a plan, got {other:?}"),
     }
@@ -173,17 +174,7 @@ async fn a_dry_run_decides_and_writes_nothing_even_with_a_key() {
 #[tokio::test]
 async fn a_change_that_fails_halfway_leaves_nothing_stored() {
     let hub = TestStore::new();
-    // The disk goes away at the second incident.
-    hub.store
-        .write(|tx| {
-            tx.execute_batch(
-                "CREATE TRIGGER second_fails BEFORE INSERT ON incidents
-                 WHEN (SELECT count(*) FROM incidents) >= 1
-                 BEGIN SELECT RAISE(ABORT, 'the disk went away'); END;",
-            )?;
-            Ok(())
-        })
-        .unwrap();
+    hub.fail_from_the_second_incident();
     let news = vec![new("disk full"), new("replica lag")];
     let failed = hub
         .store

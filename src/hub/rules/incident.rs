@@ -47,8 +47,10 @@ pub fn open_or_fold(
     })
 }
 
-/// `who` takes the incident. Acknowledging again what one already holds
-/// changes nothing, so a retried request is harmless.
+/// `who` takes the incident (read with its timeline). Acknowledging again
+/// what one already holds changes nothing, so a retried request is
+/// harmless. A `version` seen before the hub's page entries alone is not a
+/// conflict: how a page went changes nothing one decides on.
 pub fn acknowledge(current: &Incident, who: &str, req: &AckRequest) -> Result<Transition, Refusal> {
     let id = current.id;
     if current.status == Status::Resolved {
@@ -56,6 +58,7 @@ pub fn acknowledge(current: &Incident, who: &str, req: &AckRequest) -> Result<Tr
     }
     if let Some(seen) = req.version
         && seen != current.version
+        && !only_pages_since(current, seen)
     {
         return Err(conflict(
             id,
@@ -82,6 +85,22 @@ pub fn acknowledge(current: &Incident, who: &str, req: &AckRequest) -> Result<Tr
         owner: Some(Some(who.to_string())),
         ..Update::entry(id, EventKind::Acknowledged, trimmed(req.note.as_deref()))
     }))
+}
+
+/// Whether all that changed on `current` (read with its timeline) since
+/// version `seen` is the hub telling how its pages went: nothing the one
+/// acknowledging needs to look at again. Every change adds one version and
+/// one timeline entry, so the entries after the `seen`th are those changes;
+/// a timeline that does not add up is taken as a change.
+fn only_pages_since(current: &Incident, seen: u64) -> bool {
+    let entries = u64::try_from(current.timeline.len()).unwrap_or(u64::MAX);
+    let since = usize::try_from(seen).unwrap_or(usize::MAX);
+    seen < current.version
+        && entries == current.version
+        && current
+            .timeline
+            .get(since..)
+            .is_some_and(|after| after.iter().all(|e| e.kind == EventKind::Paged))
 }
 
 pub fn resolve(current: &Incident, note: Option<&str>) -> Result<Transition, Refusal> {

@@ -3,8 +3,11 @@
 //! incident as stored, the hand-offs in force), who asks, what they ask and
 //! when, and answers a [`Transition`] to write or a [`Refusal`]; nothing here
 //! reads or writes a database, so each rule is tested on its own
-//! (`rules/tests.rs`). Beside them, just as pure: `rota` (who is on call
-//! when) and `policy` (whom each escalation level reaches).
+//! (`rules/tests.rs`). Paging follows the same way: `pages` (what pages
+//! whom after a change), `delivered` (what an attempt at a delivery does to
+//! it) and `again` (repeats and ack timeouts). Beside them, just as pure:
+//! `rota` (who is on call when) and `policy` (whom each escalation level
+//! reaches).
 //!
 //! `hub::apply` reads what a change needs through the store's transaction,
 //! asks the rule, and has the store write what it decided, all in one
@@ -13,11 +16,16 @@ use chrono::{DateTime, Utc};
 
 use crate::incident::{EventKind, NewIncident, Status};
 
+mod again;
+mod delivered;
 mod escalation;
 mod handoff;
 mod incident;
+pub mod pages;
 mod webhook;
 
+pub use again::{Again, Unanswered, again};
+pub use delivered::{Attempted, Recorded, record as record_attempt};
 pub use escalation::{Waiting, escalate, overdue};
 pub use handoff::{HandoffRecord, covers_since, in_force, parties, plan, record};
 pub use incident::{acknowledge, add_note, open_or_fold, resolve, set_step};

@@ -22,8 +22,10 @@ use chrono::{DateTime, Utc};
 use crate::incident::{Handoff, Incident};
 
 use super::apply::{Applied, Work};
+use super::deliveries::{Delivery, DeliveryRecord};
 use super::rota::Cover;
-use super::rules::{Actor, HandoffRecord, Opening, Update, Waiting};
+use super::rules::pages::NewDelivery;
+use super::rules::{Actor, HandoffRecord, Opening, Recorded, Unanswered, Update, Waiting};
 
 pub mod sqlite;
 
@@ -138,6 +140,34 @@ pub trait Store: Send + Sync + 'static {
     /// answer comes back once the change is on disk. A dry run reads and
     /// decides in a read transaction and writes nothing.
     fn apply(&self, work: Work) -> impl Future<Output = Result<Applied, StoreError>> + Send;
+
+    /// Takes up to `limit` deliveries due at `now` for sending, durably:
+    /// those queued whose time has come, and those left sending by a worker
+    /// whose lease has run out (its hub died), except the ones in `skip`
+    /// (this hub's own, still in flight). Each is marked sending until
+    /// `lease_until`, its attempts counted one up, and comes back with that
+    /// attempt's number.
+    fn claim_deliveries(
+        &self,
+        now: DateTime<Utc>,
+        lease_until: DateTime<Utc>,
+        limit: usize,
+        skip: Vec<String>,
+    ) -> impl Future<Output = Result<Vec<Delivery>, StoreError>> + Send;
+
+    /// When the next delivery falls due (its time, or its lease's end), if
+    /// any waits, leaving out those in `skip` (in flight here).
+    fn next_delivery_at(
+        &self,
+        skip: Vec<String>,
+    ) -> impl Future<Output = Result<Option<DateTime<Utc>>, StoreError>> + Send;
+
+    /// The deliveries of incident `id` (or of no incident, the hand-offs'),
+    /// in the order they were queued.
+    fn deliveries(
+        &self,
+        incident: Option<u64>,
+    ) -> impl Future<Output = Result<Vec<DeliveryRecord>, StoreError>> + Send;
 }
 
 /// One transaction of a store, as a change sees it. Nothing is kept unless
@@ -191,6 +221,35 @@ pub trait Transaction {
         at: DateTime<Utc>,
         forget_before: DateTime<Utc>,
     ) -> Result<(), StoreError>;
+
+    /// Queues `deliveries` as one round of incident `incident` (the round
+    /// after its last; a hand-off's, with no incident, is round 1), started
+    /// at `now`, each with a new delivery id.
+    async fn queue(
+        &mut self,
+        now: DateTime<Utc>,
+        incident: Option<u64>,
+        deliveries: &[NewDelivery],
+    ) -> Result<(), StoreError>;
+
+    /// How many deliveries this transaction queued: the worker is woken
+    /// after the commit when any were.
+    fn queued(&self) -> usize;
+
+    /// Cancels incident `id`'s deliveries to people still queued (not those
+    /// being sent, nor those done).
+    async fn cancel_waiting(&mut self, id: u64) -> Result<(), StoreError>;
+
+    /// The delivery with id `id`, if there is one.
+    async fn delivery(&mut self, id: &str) -> Result<Option<DeliveryRecord>, StoreError>;
+
+    /// Writes what an attempt did to its delivery.
+    async fn record_delivery(&mut self, recorded: &Recorded) -> Result<(), StoreError>;
+
+    /// The open incidents, lowest id first, with when each was last paged
+    /// and acknowledged: the work of repeats and ack timeouts. One that
+    /// cannot be read is left out and logged.
+    async fn unanswered(&mut self) -> Result<Vec<Unanswered>, StoreError>;
 }
 
 /// An answer kept under an Idempotency-Key, with the fingerprint of the
@@ -252,6 +311,33 @@ impl Store for Backend {
     async fn apply(&self, work: Work) -> Result<Applied, StoreError> {
         match self {
             Backend::Sqlite(s) => s.apply(work).await,
+        }
+    }
+
+    async fn claim_deliveries(
+        &self,
+        now: DateTime<Utc>,
+        lease_until: DateTime<Utc>,
+        limit: usize,
+        skip: Vec<String>,
+    ) -> Result<Vec<Delivery>, StoreError> {
+        match self {
+            Backend::Sqlite(s) => s.claim_deliveries(now, lease_until, limit, skip).await,
+        }
+    }
+
+    async fn next_delivery_at(
+        &self,
+        skip: Vec<String>,
+    ) -> Result<Option<DateTime<Utc>>, StoreError> {
+        match self {
+            Backend::Sqlite(s) => s.next_delivery_at(skip).await,
+        }
+    }
+
+    async fn deliveries(&self, incident: Option<u64>) -> Result<Vec<DeliveryRecord>, StoreError> {
+        match self {
+            Backend::Sqlite(s) => s.deliveries(incident).await,
         }
     }
 }

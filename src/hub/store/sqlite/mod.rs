@@ -12,6 +12,7 @@
 //! store) runs to completion on the thread that holds the transaction, as
 //! nothing it awaits here ever waits.
 mod batch;
+mod deliveries;
 mod file;
 mod handoffs;
 mod rows;
@@ -29,6 +30,7 @@ use chrono::{DateTime, Utc};
 use rusqlite::{Connection, ErrorCode, Transaction};
 
 use crate::hub::apply::{self, Applied, Work};
+use crate::hub::deliveries::{Delivery, DeliveryRecord};
 use crate::hub::rota::Cover;
 use crate::incident::{Handoff, Incident};
 
@@ -264,6 +266,29 @@ impl Store for SqliteStore {
             return self.read(run).await;
         }
         self.submit(run).await
+    }
+
+    async fn claim_deliveries(
+        &self,
+        now: DateTime<Utc>,
+        lease_until: DateTime<Utc>,
+        limit: usize,
+        skip: Vec<String>,
+    ) -> Result<Vec<Delivery>, StoreError> {
+        self.submit(move |tx| deliveries::claim(tx, now, lease_until, limit, &skip))
+            .await
+    }
+
+    async fn next_delivery_at(
+        &self,
+        skip: Vec<String>,
+    ) -> Result<Option<DateTime<Utc>>, StoreError> {
+        self.read(move |tx| deliveries::next_at(tx, &skip)).await
+    }
+
+    async fn deliveries(&self, incident: Option<u64>) -> Result<Vec<DeliveryRecord>, StoreError> {
+        self.read(move |tx| deliveries::of_incident(tx, incident))
+            .await
     }
 }
 

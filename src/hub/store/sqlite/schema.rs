@@ -113,6 +113,45 @@ const MIGRATIONS: &[&str] = &[
     r#"
     ALTER TABLE timeline ADD COLUMN taken_at TEXT;
     "#,
+    // 5 -> 6: pages on their way, queued in the transaction of the change
+    // that pages. One row per message to one contact of a person or a
+    // channel; `id` is the delivery id receivers see on every attempt. The
+    // contact is kept as it was queued (`via`, `contact_to`; its `after` is
+    // `due_at - started_at`), and the incident as it was paged (`paged`,
+    // JSON). Times here always carry nine fraction digits, so they compare
+    // as text exactly: the worker finds what is due by comparing them.
+    r#"
+    CREATE TABLE deliveries (
+        id              TEXT    PRIMARY KEY,
+        incident_id     INTEGER REFERENCES incidents (id),
+        recipient_kind  TEXT    NOT NULL CHECK (recipient_kind IN ('person', 'channel')),
+        recipient       TEXT    NOT NULL,
+        contact_index   INTEGER NOT NULL CHECK (contact_index >= 0),
+        via             TEXT    NOT NULL,
+        contact_to      TEXT    NOT NULL,
+        event           TEXT    NOT NULL,
+        paged           TEXT,
+        detail          TEXT,
+        round           INTEGER NOT NULL CHECK (round >= 1),
+        started_at      TEXT    NOT NULL,
+        due_at          TEXT    NOT NULL,
+        state           TEXT    NOT NULL
+                        CHECK (state IN ('queued', 'sending', 'delivered', 'failed', 'cancelled')),
+        attempts        INTEGER NOT NULL DEFAULT 0 CHECK (attempts >= 0),
+        next_attempt_at TEXT    NOT NULL,
+        lease_until     TEXT,
+        last_error      TEXT,
+        answered_at     TEXT,
+        -- Set on one being sent when its page ends (acknowledged, resolved,
+        -- paged anew): if this attempt fails it is not tried again.
+        stopped         INTEGER NOT NULL DEFAULT 0 CHECK (stopped IN (0, 1))
+    );
+    -- What the worker looks for: queued and due, or sending past its lease.
+    CREATE INDEX deliveries_queued ON deliveries (next_attempt_at) WHERE state = 'queued';
+    CREATE INDEX deliveries_sending ON deliveries (lease_until) WHERE state = 'sending';
+    -- An incident's rounds, and its pages to cancel.
+    CREATE INDEX deliveries_incident ON deliveries (incident_id, round);
+    "#,
 ];
 
 /// The schema version this build writes.

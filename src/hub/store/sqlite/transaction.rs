@@ -6,23 +6,27 @@
 use chrono::{DateTime, Utc};
 use rusqlite::{OptionalExtension, Transaction, params};
 
+use crate::hub::deliveries::DeliveryRecord;
 use crate::hub::rota::Cover;
-use crate::hub::rules::{Actor, HandoffRecord, Opening, Update, Waiting};
+use crate::hub::rules::pages::NewDelivery;
+use crate::hub::rules::{Actor, HandoffRecord, Opening, Recorded, Unanswered, Update, Waiting};
 use crate::hub::store::{self, Remembered};
 use crate::incident::{Handoff, Incident};
 
 use super::StoreError;
 use super::rows::{find, history, open_with_key, parse_time, time_text};
-use super::{handoffs, writes};
+use super::{deliveries, handoffs, writes};
 
 /// A transaction of the hub's database, in the store's terms.
 pub struct SqliteTx<'a, 'conn> {
     tx: &'a Transaction<'conn>,
+    /// Deliveries queued so far.
+    queued: usize,
 }
 
 impl<'a, 'conn> SqliteTx<'a, 'conn> {
     pub fn new(tx: &'a Transaction<'conn>) -> Self {
-        SqliteTx { tx }
+        SqliteTx { tx, queued: 0 }
     }
 }
 
@@ -108,6 +112,36 @@ impl store::Transaction for SqliteTx<'_, '_> {
                 time_text(at)
             ])?;
         Ok(())
+    }
+
+    async fn queue(
+        &mut self,
+        now: DateTime<Utc>,
+        incident: Option<u64>,
+        new: &[NewDelivery],
+    ) -> Result<(), StoreError> {
+        self.queued += deliveries::queue(self.tx, now, incident, new)?;
+        Ok(())
+    }
+
+    fn queued(&self) -> usize {
+        self.queued
+    }
+
+    async fn cancel_waiting(&mut self, id: u64) -> Result<(), StoreError> {
+        deliveries::cancel_waiting(self.tx, id)
+    }
+
+    async fn delivery(&mut self, id: &str) -> Result<Option<DeliveryRecord>, StoreError> {
+        deliveries::find(self.tx, id)
+    }
+
+    async fn record_delivery(&mut self, recorded: &Recorded) -> Result<(), StoreError> {
+        deliveries::record(self.tx, recorded)
+    }
+
+    async fn unanswered(&mut self) -> Result<Vec<Unanswered>, StoreError> {
+        deliveries::unanswered(self.tx)
     }
 }
 

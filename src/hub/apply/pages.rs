@@ -1,0 +1,131 @@
+//! Where a change meets the delivery queue, inside the change's own
+//! transaction: what a written transition pages is queued (and what it
+//! stops is cancelled) as it is written, so a change answered is a page
+//! queued and a hub killed after the answer loses no page; the timers' pass
+//! escalates, repeats and times acknowledgements out; and what the worker
+//! reports of an attempt is recorded with its timeline entry.
+use chrono::{DateTime, Utc};
+
+use crate::hub::change::TimersDone;
+use crate::hub::deliveries::DeliveryState;
+use crate::hub::rules::pages::{self, PagePlan, Trigger};
+use crate::hub::rules::{self, Actor, Again, Attempted, Transition, Update};
+use crate::hub::store::{StoreError, Transaction};
+use crate::incident::Handoff;
+
+use super::{Work, covers, write};
+
+/// Queues what `trigger` on incident `id` (as just written) pages.
+pub(super) async fn after<T: Transaction>(
+    tx: &mut T,
+    by: Actor<'_>,
+    id: u64,
+    trigger: Trigger,
+    work: &Work,
+) -> Result<(), StoreError> {
+    let rules = &*work.pages;
+    if !rules.anyone {
+        return Ok(());
+    }
+    let Some(incident) = tx.incident(id).await? else {
+        return Ok(());
+    };
+    let plan = pages::for_incident(trigger, &incident, &rules.notify, &work.paging, by.now);
+    carry_out(tx, by.now, Some(id), plan).await
+}
+
+/// Queues what a hand-off pages.
+pub(super) async fn after_handoff<T: Transaction>(
+    tx: &mut T,
+    by: Actor<'_>,
+    handoff: &Handoff,
+    work: &Work,
+) -> Result<(), StoreError> {
+    let rules = &*work.pages;
+    if !rules.anyone {
+        return Ok(());
+    }
+    let plan = pages::for_handoff(handoff, &rules.notify, &work.paging, by.now);
+    carry_out(tx, by.now, None, plan).await
+}
+
+async fn carry_out<T: Transaction>(
+    tx: &mut T,
+    now: DateTime<Utc>,
+    incident: Option<u64>,
+    plan: PagePlan,
+) -> Result<(), StoreError> {
+    if let Some(why) = &plan.unpaged {
+        tracing::info!("{why}");
+    }
+    if plan.cancel_waiting
+        && let Some(id) = incident
+    {
+        tx.cancel_waiting(id).await?;
+    }
+    tx.queue(now, incident, &plan.queue).await
+}
+
+/// One pass of the timers, by the hub: every unacknowledged incident that
+/// waited at its level as long as the level's `after` goes up a level (and
+/// pages its new owner); then repeats and ack timeouts.
+pub(super) async fn timers<T: Transaction>(
+    tx: &mut T,
+    by: Actor<'_>,
+    work: &Work,
+) -> Result<TimersDone, StoreError> {
+    let paging = &*work.paging;
+    let mut done = TimersDone::default();
+    if paging.has_timers() {
+        let waiting = tx.waiting().await?;
+        let covers = covers(tx, paging, by.now).await?;
+        for update in rules::overdue(&waiting, paging, by.now, &covers) {
+            done.escalated.push(update.id);
+            write(tx, by, &Transition::Update(update), work).await?;
+        }
+    }
+    let rules = &*work.pages;
+    if !rules.has_timers() {
+        return Ok(done);
+    }
+    let open = tx.unanswered().await?;
+    for again in rules::again(&open, &done.escalated, &rules.notify, by.now) {
+        match again {
+            Again::Repeat(id) => {
+                done.repeated.push(id);
+                after(tx, by, id, Trigger::Repeat, work).await?;
+            }
+            Again::AckTimeout(update) => {
+                done.retriggered.push(update.id);
+                write(tx, by, &Transition::Update(update), work).await?;
+            }
+        }
+    }
+    Ok(done)
+}
+
+/// Records what one attempt at a delivery came to, and tells its incident's
+/// timeline; the delivery's state now, or `None` when the attempt changed
+/// nothing (it came late, or the delivery is gone).
+pub(super) async fn record<T: Transaction>(
+    tx: &mut T,
+    by: Actor<'_>,
+    attempted: &Attempted,
+    work: &Work,
+) -> Result<Option<DeliveryState>, StoreError> {
+    let Some(current) = tx.delivery(&attempted.id).await? else {
+        return Ok(None);
+    };
+    let Some(recorded) = rules::record_attempt(&current, attempted, &work.pages.delivery, by.now)
+    else {
+        return Ok(None);
+    };
+    tx.record_delivery(&recorded).await?;
+    if let Some((id, entry)) = &recorded.entry
+        && tx.incident(*id).await?.is_some()
+    {
+        let told = Update::entry(*id, entry.kind, entry.text.clone());
+        tx.update(&by, &told).await?;
+    }
+    Ok(Some(recorded.state))
+}

@@ -1,0 +1,139 @@
+//! The hub's deliveries sent for real: the queue's [`Delivery`] becomes the
+//! page `notify` writes for its contact (ntfy, a signed webhook, Slack,
+//! email), with the incident's best runbook named and, when it asks a
+//! person to act, a signed acknowledge link that works once for an hour. The
+//! answer comes back as the queue's [`SendOutcome`]. Everything here but
+//! the send itself is a pure function of the delivery, so a page sent again
+//! after a restart says what it said the first time (save its link, which is
+//! signed anew and still names the same incident and person).
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+use futures::future::BoxFuture;
+
+use super::{Delivery, PageEvent, Recipient, SendOutcome, Sender};
+use crate::config::NotifySettings;
+use crate::hub::clock::Clock;
+use crate::notify::{self, Outcome, ack_token};
+use crate::runbook::Library;
+use crate::runbook::matcher::{Query, rank};
+
+/// Sends through `notify`'s senders, signing acknowledge links with the
+/// hub's secret.
+pub struct NotifySender {
+    sender: notify::Sender,
+    settings: NotifySettings,
+    library: Arc<Library>,
+    clock: Arc<dyn Clock>,
+}
+
+impl NotifySender {
+    /// The sender `oncall serve` pages through; each attempt bounded by
+    /// [`notify::ATTEMPT_TIMEOUT`].
+    pub fn new(
+        settings: NotifySettings,
+        library: Arc<Library>,
+        clock: Arc<dyn Clock>,
+    ) -> Result<NotifySender, String> {
+        let sender = notify::Sender::new(&settings, notify::ATTEMPT_TIMEOUT)?;
+        Ok(NotifySender {
+            sender,
+            settings,
+            library,
+            clock,
+        })
+    }
+}
+
+impl Sender for NotifySender {
+    fn send<'a>(&'a self, delivery: &'a Delivery) -> BoxFuture<'a, SendOutcome> {
+        Box::pin(async move {
+            let nonce = ack_token::new_nonce().unwrap_or_default();
+            let page = page_of(
+                delivery,
+                &self.settings,
+                &self.library,
+                self.clock.now(),
+                nonce,
+            );
+            match self.sender.send(&page).await {
+                Outcome::Accepted { answer } => SendOutcome::delivered(answer),
+                Outcome::Failed { why, retry } => SendOutcome::Failed { why, retry },
+            }
+        })
+    }
+}
+
+/// The page for `delivery` at `now`. An acknowledge link goes on pages that
+/// ask a person to act on an open incident, when the hub has a public URL
+/// and a secret and a nonce could be drawn.
+pub fn page_of(
+    delivery: &Delivery,
+    settings: &NotifySettings,
+    library: &Library,
+    now: DateTime<Utc>,
+    nonce: String,
+) -> notify::Page {
+    let incident = delivery.incident.as_ref().map(|i| notify::PagedIncident {
+        id: i.id,
+        severity: i.severity,
+        service: i.service.clone(),
+        title: i.title.clone(),
+        owner: i.owner.clone(),
+        status: i.status,
+        runbook: best_runbook(library, &i.title, &i.service),
+    });
+    let asks_to_act = matches!(
+        delivery.event,
+        PageEvent::Opened | PageEvent::Escalated | PageEvent::Repeat | PageEvent::AckTimeout
+    );
+    let ack_url = match (&delivery.recipient, &delivery.incident, &settings.secret) {
+        (Recipient::Person(person), Some(i), Some(secret)) if asks_to_act && !nonce.is_empty() => {
+            let claims = ack_token::AckClaims::new(i.id, person, now, nonce);
+            settings.ack_url(&ack_token::sign(secret, &claims))
+        }
+        _ => None,
+    };
+    notify::Page {
+        event: event_of(delivery.event),
+        delivery_id: delivery.id.clone(),
+        incident,
+        recipient: match &delivery.recipient {
+            Recipient::Person(n) => notify::Recipient::Person(n.clone()),
+            Recipient::Channel(n) => notify::Recipient::Channel(n.clone()),
+        },
+        contact: delivery.contact.clone(),
+        ack_url,
+        detail: delivery.detail.clone(),
+    }
+}
+
+fn event_of(event: PageEvent) -> notify::Event {
+    match event {
+        PageEvent::Opened => notify::Event::Opened,
+        PageEvent::Escalated => notify::Event::Escalated,
+        PageEvent::Repeat => notify::Event::Repeat,
+        PageEvent::AckTimeout => notify::Event::AckTimeout,
+        PageEvent::Handoff => notify::Event::Handoff,
+        PageEvent::Resolved => notify::Event::Resolved,
+        PageEvent::Status => notify::Event::Status,
+    }
+}
+
+/// The title of the runbook the console would show first for an incident
+/// with this title and service.
+fn best_runbook(library: &Library, title: &str, service: &str) -> Option<String> {
+    let query = Query {
+        title,
+        description: "",
+        service,
+        labels: None,
+        runbook: None,
+        runbook_url: None,
+    };
+    let best = rank(library, &query).into_iter().next()?;
+    library.get(&best.id).map(|r| r.title.clone())
+}
+
+#[cfg(test)]
+mod tests;
