@@ -14,13 +14,20 @@
 //! - `polls`: `--writers` write back to back while `--pollers` ask for the
 //!   whole open list with the ETag of their last answer; prints the polls'
 //!   p50/p95/p99 (`hub_load/polls.rs`).
+//! - `pages`: the time from an incident's opening answered to its webhook
+//!   page's arrival, alone and under `--writers`, and Alertmanager's beside
+//!   it when given (`hub_load/pages.rs`).
 //! - `fill`: posts the same open alerts to a running Alertmanager
 //!   (`POST /api/v2/alerts`) and to a running hub (its Alertmanager webhook);
 //!   what `benches/hub_vs_alertmanager.sh` loads both with.
 #[path = "hub_load/alerts.rs"]
 mod alerts;
+#[path = "hub_load/pages.rs"]
+mod pages;
 #[path = "hub_load/polls.rs"]
 mod polls;
+#[path = "hub_load/receiver.rs"]
+mod receiver;
 #[path = "hub_load/spawn.rs"]
 mod spawn;
 
@@ -63,6 +70,24 @@ enum Mode {
         every_ms: u64,
         #[arg(long, default_value_t = 10)]
         seconds: u64,
+    },
+    /// From an incident's opening answered to its page's arrival.
+    Pages {
+        /// Pages timed in each part.
+        #[arg(long, default_value_t = 500)]
+        samples: usize,
+        #[arg(long, default_value_t = 64)]
+        writers: usize,
+        /// Incidents the writers acknowledge (none of them pages).
+        #[arg(long, default_value_t = 10_000)]
+        incidents: usize,
+        /// An Alertmanager to time beside the hub, its webhook receiver set
+        /// to --receiver-port.
+        #[arg(long)]
+        alertmanager: Option<String>,
+        /// Where the pages are received on 127.0.0.1 (0: any free port).
+        #[arg(long, default_value_t = 0)]
+        receiver_port: u16,
     },
     /// Resident memory of a hub holding this many open incidents.
     Memory {
@@ -118,6 +143,22 @@ fn main() -> anyhow::Result<()> {
                 )
                 .await
             }
+            Mode::Pages {
+                samples,
+                writers,
+                incidents,
+                alertmanager,
+                receiver_port,
+            } => {
+                pages::pages(pages::Options {
+                    samples,
+                    writers,
+                    incidents,
+                    alertmanager,
+                    receiver_port,
+                })
+                .await
+            }
             Mode::Memory { incidents } => memory(incidents).await,
             Mode::Fill {
                 alertmanager,
@@ -155,7 +196,7 @@ async fn fill(
 }
 
 async fn memory(count: usize) -> anyhow::Result<()> {
-    let hub = spawn::Hub::start()?;
+    let hub = spawn::Hub::start("", &[])?;
     let http = oncall::feed::http::client_builder().build()?;
     let took = alerts::AlertSet::new(count)
         .post_to_hub(&http, &hub.base, spawn::TOKEN)
@@ -200,32 +241,11 @@ struct Sample {
 }
 
 async fn writes(count: usize, writers: usize, run_for: Duration) -> anyhow::Result<()> {
-    let hub = spawn::Hub::start()?;
+    let hub = spawn::Hub::start("", &[])?;
     let http = oncall::feed::http::client_builder()
         .pool_max_idle_per_host(writers)
         .build()?;
-    let took = alerts::AlertSet::new(count)
-        .post_to_hub(&http, &hub.base, spawn::TOKEN)
-        .await?;
-    println!("hub: {count} incidents opened in {took:.2?}");
-    let list: IncidentList = http
-        .get(format!("{}/api/v1/incidents?status=open", hub.base))
-        .bearer_auth(spawn::TOKEN)
-        .send()
-        .await?
-        .error_for_status()?
-        .json()
-        .await?;
-    let ids: Arc<Vec<u64>> = Arc::new(
-        list.incidents
-            .iter()
-            .filter(|i| i.status == Status::Triggered)
-            .map(|i| i.id)
-            .collect(),
-    );
-    if ids.is_empty() {
-        bail!("the hub has no incident to acknowledge");
-    }
+    let ids = open_to_acknowledge(&http, &hub.base, &alerts::AlertSet::new(count)).await?;
     let next = Arc::new(AtomicUsize::new(0));
     let started = Instant::now();
     let deadline = started + run_for;
@@ -243,6 +263,44 @@ async fn writes(count: usize, writers: usize, run_for: Duration) -> anyhow::Resu
     let elapsed = started.elapsed();
     report(&samples, writers, elapsed);
     Ok(())
+}
+
+/// Opens `set` on the hub (as Alertmanager webhooks) and answers the ids of
+/// the incidents it left triggered: what writers acknowledge.
+async fn open_to_acknowledge(
+    http: &reqwest::Client,
+    base: &str,
+    set: &alerts::AlertSet,
+) -> anyhow::Result<Arc<Vec<u64>>> {
+    let took = set.post_to_hub(http, base, spawn::TOKEN).await?;
+    println!("hub: {} incidents opened in {took:.2?}", set.len());
+    let list: IncidentList = http
+        .get(format!("{base}/api/v1/incidents?status=open"))
+        .bearer_auth(spawn::TOKEN)
+        .send()
+        .await?
+        .error_for_status()?
+        .json()
+        .await?;
+    let ids: Vec<u64> = list
+        .incidents
+        .iter()
+        .filter(|i| i.status == Status::Triggered)
+        .map(|i| i.id)
+        .collect();
+    if ids.is_empty() {
+        bail!("the hub has no incident to acknowledge");
+    }
+    Ok(Arc::new(ids))
+}
+
+/// The `q` quantile (0 to 1) of `sorted`, in milliseconds; 0 when empty.
+fn quantile_ms(sorted: &[Duration], q: f64) -> f64 {
+    if sorted.is_empty() {
+        return 0.0;
+    }
+    let i = ((q * sorted.len() as f64).ceil() as usize).clamp(1, sorted.len()) - 1;
+    sorted[i].as_secs_f64() * 1000.0
 }
 
 /// Writes until `deadline`: each write takes the next number; the first
@@ -289,10 +347,7 @@ fn report(samples: &[Sample], writers: usize, elapsed: Duration) {
             return;
         }
         took.sort();
-        let at = |q: f64| {
-            let i = ((q * took.len() as f64).ceil() as usize).clamp(1, took.len()) - 1;
-            took[i].as_secs_f64() * 1000.0
-        };
+        let at = |q: f64| quantile_ms(&took, q);
         println!(
             "{what}: {} answered, p50 {:.1} ms, p95 {:.1} ms, p99 {:.1} ms, max {:.1} ms",
             took.len(),

@@ -3,15 +3,18 @@
 # the same run: both on 127.0.0.1, both loaded with the same open alerts, both
 # driven by wrk with the same settings, printed side by side with the ratio.
 #
-# Usage: benches/hub_vs_alertmanager.sh [list|writes|memory|all]   (default: all)
+# Usage: benches/hub_vs_alertmanager.sh [list|writes|memory|pages|all]   (default: all)
 #   list    the side-by-side table: full list (plain and gzip), the unchanged
 #           feed (304), the changes since a cursor, resident memory
 #   writes  acknowledge latency under concurrent writers against `oncall serve`
 #   memory  the hub's resident memory holding MEMORY_INCIDENTS open incidents
+#   pages   from the answer to the receiver: a hub page (webhook contact) and
+#           an Alertmanager notification (webhook receiver, group_wait 0s),
+#           PAGE_SAMPLES each, one at a time; then the hub's among WRITERS
 #
 # Settings (environment): ALERTS=10000 THREADS=2 CONNECTIONS=8 DURATION=10s
-# WRITERS=64 WRITE_SECONDS=10 MEMORY_INCIDENTS=100000, and CARGO_TARGET_DIR as
-# cargo reads it. Needs wrk and prometheus-alertmanager (Debian packages;
+# WRITERS=64 WRITE_SECONDS=10 MEMORY_INCIDENTS=100000 PAGE_SAMPLES=500, and
+# CARGO_TARGET_DIR as cargo reads it. Needs wrk and prometheus-alertmanager (Debian packages;
 # installed with apt-get when missing and running as root).
 set -euo pipefail
 
@@ -23,11 +26,12 @@ DURATION=${DURATION:-10s}
 WRITERS=${WRITERS:-64}
 WRITE_SECONDS=${WRITE_SECONDS:-10}
 MEMORY_INCIDENTS=${MEMORY_INCIDENTS:-100000}
+PAGE_SAMPLES=${PAGE_SAMPLES:-500}
 # How many changes back the "changes since" poll starts: a busy feed.
 SINCE_BACK=${SINCE_BACK:-100}
 MODE=${1:-all}
-case "$MODE" in list | writes | memory | all) ;; *)
-  echo "usage: $0 [list|writes|memory|all]" >&2
+case "$MODE" in list | writes | memory | pages | all) ;; *)
+  echo "usage: $0 [list|writes|memory|pages|all]" >&2
   exit 2
   ;;
 esac
@@ -118,17 +122,36 @@ start_hub() {
   HUB=http://$addr
 }
 
+# start_alertmanager [RECEIVER_PORT]: with a port, every alert is its own
+# group (a new alertname each) and is sent at once (group_wait 0s) to the
+# webhook receiver the load program serves there.
 start_alertmanager() {
-  local port
+  local port receiver_port=${1:-}
   port=$(free_port)
   mkdir -p "$WORK/am"
-  cat >"$WORK/am.yml" <<'EOF'
+  if [ -n "$receiver_port" ]; then
+    cat >"$WORK/am.yml" <<EOF
+route:
+  receiver: bench
+  group_by: ['alertname']
+  group_wait: 0s
+  group_interval: 1s
+  repeat_interval: 4h
+receivers:
+  - name: bench
+    webhook_configs:
+      - url: http://127.0.0.1:$receiver_port/alertmanager
+        send_resolved: false
+EOF
+  else
+    cat >"$WORK/am.yml" <<'EOF'
 route:
   receiver: nowhere
   group_by: ['alertname', 'service']
 receivers:
   - name: nowhere
 EOF
+  fi
   prometheus-alertmanager --config.file="$WORK/am.yml" --storage.path="$WORK/am" \
     --web.listen-address="127.0.0.1:$port" --cluster.listen-address= \
     --web.external-url="http://127.0.0.1:$port" --log.level=warn 2>"$WORK/am.log" &
@@ -227,6 +250,18 @@ list_table() {
   wait "$AM_PID" "$HUB_PID" 2>/dev/null || true
 }
 
+pages_table() {
+  local receiver_port
+  receiver_port=$(free_port)
+  start_alertmanager "$receiver_port"
+  echo "== pages: $PAGE_SAMPLES each, one at a time; Alertmanager group_wait 0s (load before: $(load))"
+  load_program pages --alertmanager "$AM" --receiver-port "$receiver_port" \
+    --samples "$PAGE_SAMPLES" --writers "$WRITERS" --incidents "$ALERTS"
+  echo "(load after: $(load))"
+  kill "$AM_PID" 2>/dev/null || true
+  wait "$AM_PID" 2>/dev/null || true
+}
+
 need_tools
 build
 machine
@@ -234,6 +269,7 @@ case "$MODE" in
 list) list_table ;;
 writes) load_program writes --writers "$WRITERS" --seconds "$WRITE_SECONDS" --incidents "$ALERTS" ;;
 memory) load_program memory --incidents "$MEMORY_INCIDENTS" ;;
+pages) pages_table ;;
 all)
   list_table
   echo
@@ -242,5 +278,7 @@ all)
   echo
   echo "== memory with $MEMORY_INCIDENTS open incidents"
   load_program memory --incidents "$MEMORY_INCIDENTS"
+  echo
+  pages_table
   ;;
 esac

@@ -75,6 +75,22 @@ impl AlertSet {
         AlertSet { alerts }
     }
 
+    /// The same alerts, every one at `severity`: below `[hub.notify]
+    /// min_severity`, a set that pages nobody.
+    pub fn with_severity(mut self, severity: &str) -> AlertSet {
+        for alert in &mut self.alerts {
+            alert
+                .labels
+                .insert("severity".to_string(), severity.to_string());
+            alert.fingerprint = fingerprint(&alert.labels);
+        }
+        self
+    }
+
+    pub fn len(&self) -> usize {
+        self.alerts.len()
+    }
+
     /// Posts every alert to Alertmanager, firing until far in the future so
     /// none resolves during the run.
     pub async fn post_to_alertmanager(

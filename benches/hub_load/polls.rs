@@ -10,9 +10,8 @@ use std::sync::atomic::AtomicUsize;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
-use oncall::incident::{IncidentList, Status};
 
-use super::{alerts, spawn, writer};
+use super::{alerts, open_to_acknowledge, quantile_ms, spawn, writer};
 
 /// One answered poll: how long it took and whether it carried a body.
 struct Poll {
@@ -27,32 +26,11 @@ pub async fn polls(
     every: Duration,
     run_for: Duration,
 ) -> anyhow::Result<()> {
-    let hub = spawn::Hub::start()?;
+    let hub = spawn::Hub::start("", &[])?;
     let http = oncall::feed::http::client_builder()
         .pool_max_idle_per_host(writers + pollers)
         .build()?;
-    let took = alerts::AlertSet::new(count)
-        .post_to_hub(&http, &hub.base, spawn::TOKEN)
-        .await?;
-    println!("hub: {count} incidents opened in {took:.2?}");
-    let list: IncidentList = http
-        .get(format!("{}/api/v1/incidents?status=open", hub.base))
-        .bearer_auth(spawn::TOKEN)
-        .send()
-        .await?
-        .error_for_status()?
-        .json()
-        .await?;
-    let ids: Arc<Vec<u64>> = Arc::new(
-        list.incidents
-            .iter()
-            .filter(|i| i.status == Status::Triggered)
-            .map(|i| i.id)
-            .collect(),
-    );
-    if ids.is_empty() {
-        bail!("the hub has no incident to acknowledge");
-    }
+    let ids = open_to_acknowledge(&http, &hub.base, &alerts::AlertSet::new(count)).await?;
     let next = Arc::new(AtomicUsize::new(0));
     let started = Instant::now();
     let deadline = started + run_for;
@@ -97,10 +75,7 @@ pub async fn polls(
     if took.is_empty() {
         bail!("no poll was answered");
     }
-    let at = |q: f64| {
-        let i = ((q * took.len() as f64).ceil() as usize).clamp(1, took.len()) - 1;
-        took[i].as_secs_f64() * 1000.0
-    };
+    let at = |q: f64| quantile_ms(&took, q);
     println!(
         "full-list polls: p50 {:.1} ms, p95 {:.1} ms, p99 {:.1} ms, max {:.1} ms",
         at(0.50),

@@ -1,6 +1,9 @@
 //! A real `oncall serve` process on a temporary database, as an operator
 //! would run it: its own config file (0600, the hub refuses a readable one),
-//! a port of its own choosing, stopped and cleaned up when dropped.
+//! a port of its own choosing, stopped and cleaned up when dropped. The one
+//! responder, `bench`, holds [`TOKEN`]; a bench adds what else it needs
+//! (contacts, a rota, `[hub.notify]`) as config text after that entry, and the
+//! variables that config names.
 use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
@@ -20,14 +23,17 @@ pub struct Hub {
 }
 
 impl Hub {
-    pub fn start() -> anyhow::Result<Hub> {
+    /// `extra_config` is appended right after the `bench` responder's entry,
+    /// so a `[[hub.responders.contacts]]` in it is that responder's; `env`
+    /// is set for the hub process (the secret `[hub.notify] secret_env` names).
+    pub fn start(extra_config: &str, env: &[(&str, &str)]) -> anyhow::Result<Hub> {
         let dir = tempfile::tempdir()?;
         let config = dir.path().join("hub.toml");
         let db = dir.path().join("hub.db");
         std::fs::write(
             &config,
             format!(
-                "[[hub.responders]]\nname = \"bench\"\ntoken_sha256 = \"{}\"\n",
+                "[[hub.responders]]\nname = \"bench\"\ntoken_sha256 = \"{}\"\n{extra_config}",
                 Sha256Hex::of(TOKEN).to_hex()
             ),
         )?;
@@ -48,6 +54,7 @@ impl Hub {
             .args(["serve", "--listen", "127.0.0.1:0", "--db"])
             .arg(&db)
             .env("ONCALL_LOG", "info")
+            .envs(env.iter().copied())
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
             .spawn()
