@@ -108,8 +108,8 @@ impl PagedIncident {
     }
 }
 
-/// Whom a page is for.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// Whom a page is for; the hub's queue stores it as it is written here.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(tag = "kind", content = "name", rename_all = "lowercase")]
 pub enum Recipient {
     /// A responder, through one of their contacts.
@@ -123,6 +123,10 @@ impl Recipient {
         match self {
             Recipient::Person(n) | Recipient::Channel(n) => n,
         }
+    }
+
+    pub fn is_person(&self) -> bool {
+        matches!(self, Recipient::Person(_))
     }
 }
 

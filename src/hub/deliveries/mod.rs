@@ -102,27 +102,8 @@ impl fmt::Display for PageEvent {
     }
 }
 
-/// Whom a page is for.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(tag = "kind", content = "name", rename_all = "lowercase")]
-pub enum Recipient {
-    /// A responder, through one of their contacts.
-    Person(String),
-    /// A team channel of `[[hub.notify.channels]]`.
-    Channel(String),
-}
-
-impl Recipient {
-    pub fn name(&self) -> &str {
-        match self {
-            Recipient::Person(n) | Recipient::Channel(n) => n,
-        }
-    }
-
-    pub fn is_person(&self) -> bool {
-        matches!(self, Recipient::Person(_))
-    }
-}
+/// Whom a page is for: the one type `notify` writes pages for.
+pub use crate::notify::Recipient;
 
 /// The incident as it was when the page was queued: a page sent again after
 /// a restart says what it said the first time.

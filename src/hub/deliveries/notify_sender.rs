@@ -98,10 +98,7 @@ pub fn page_of(
         event: event_of(delivery.event),
         delivery_id: delivery.id.clone(),
         incident,
-        recipient: match &delivery.recipient {
-            Recipient::Person(n) => notify::Recipient::Person(n.clone()),
-            Recipient::Channel(n) => notify::Recipient::Channel(n.clone()),
-        },
+        recipient: delivery.recipient.clone(),
         contact: delivery.contact.clone(),
         ack_url,
         detail: delivery.detail.clone(),
