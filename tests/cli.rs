@@ -205,18 +205,7 @@ fn serve_without_responders_refuses_to_start() {
     let dir = tempfile::tempdir().unwrap();
     let config = write_config(dir.path(), "");
     let db = dir.path().join("hub.db");
-    let out = oncall(
-        &[
-            "--config",
-            &config,
-            "serve",
-            "--listen",
-            "127.0.0.1:0",
-            "--db",
-            db.to_str().unwrap(),
-        ],
-        &[],
-    );
+    let out = serve(&config, &db);
     assert!(!out.status.success());
     assert!(
         stderr(&out).contains("oncall token new"),
@@ -406,18 +395,7 @@ fn serve_refuses_token_hashes_other_users_can_read() {
     );
     std::fs::set_permissions(&config, std::fs::Permissions::from_mode(0o644)).unwrap();
     let db = dir.path().join("hub.db");
-    let out = oncall(
-        &[
-            "--config",
-            &config,
-            "serve",
-            "--listen",
-            "127.0.0.1:0",
-            "--db",
-            db.to_str().unwrap(),
-        ],
-        &[],
-    );
+    let out = serve(&config, &db);
     assert!(!out.status.success());
     let err = stderr(&out);
     assert!(err.contains("other users can read it (mode 644)"), "{err}");
@@ -442,18 +420,7 @@ fn serve_with_contacts_refuses_to_start_without_its_secret() {
     );
     std::fs::set_permissions(&config, std::fs::Permissions::from_mode(0o600)).unwrap();
     let db = dir.path().join("hub.db");
-    let out = oncall(
-        &[
-            "--config",
-            &config,
-            "serve",
-            "--listen",
-            "127.0.0.1:0",
-            "--db",
-            db.to_str().unwrap(),
-        ],
-        &[],
-    );
+    let out = serve(&config, &db);
     assert!(!out.status.success());
     let err = stderr(&out);
     assert!(
@@ -462,4 +429,22 @@ fn serve_with_contacts_refuses_to_start_without_its_secret() {
     );
     assert!(err.contains(&format!("{config}:")), "names the file: {err}");
     assert!(!db.exists(), "refused before touching the database");
+}
+
+/// `oncall --config CONFIG serve` on a free port of 127.0.0.1 with its
+/// database at `db`, for a serve that is expected to refuse to start.
+fn serve(config: &str, db: &std::path::Path) -> std::process::Output {
+    let db = db.to_str().unwrap();
+    oncall(
+        &[
+            "--config",
+            config,
+            "serve",
+            "--listen",
+            "127.0.0.1:0",
+            "--db",
+            db,
+        ],
+        &[],
+    )
 }
