@@ -160,7 +160,7 @@ async fn a_handoff_tells_the_incoming_responder_without_urgency() {
         )
     );
     let team = rx
-        .until("the hand-off in the team channel", |got| {
+        .until_got_all("the hand-off in the team channel", |got| {
             got.iter()
                 .any(|r| r.path == "team" && r.delivery.event == PageEvent::Handoff)
         })
@@ -225,7 +225,7 @@ async fn a_receiver_down_then_failing_then_slow_gets_its_page_and_holds_up_no_on
     .await;
     // Up, and failing.
     flaky.up().await;
-    flaky.answer("alice-now", Answer::Status(500));
+    flaky.answer_on("alice-now", Answer::Status(500));
     hub.advance(minutes(1));
     flaky.until_got("alice-now", 1).await;
     hub.until_timeline(
@@ -234,7 +234,7 @@ async fn a_receiver_down_then_failing_then_slow_gets_its_page_and_holds_up_no_on
     )
     .await;
     // Slow: the attempt is held, and another incident's pages go meanwhile.
-    flaky.answer("alice-now", Answer::Hold);
+    flaky.answer_on("alice-now", Answer::Hold);
     hub.advance(minutes(1));
     flaky.until_got("alice-now", 2).await;
     let other = hub.open(&critical("replica lag")).await;
@@ -268,14 +268,14 @@ async fn a_receiver_that_never_answers_costs_one_attempt_its_timeout() {
         ..DeliverySettings::default()
     };
     let hub = TestHub::with_pages(config, pages).await;
-    rx.answer("alice-now", Answer::Hold);
+    rx.answer_on("alice-now", Answer::Hold);
     let inc = hub.open(&critical("disk full")).await;
     hub.until_timeline(
         inc.id,
         "paged alice by webhook: failed: no answer within 200ms, trying again",
     )
     .await;
-    rx.answer("alice-now", Answer::Accept);
+    rx.answer_on("alice-now", Answer::Status(200));
     hub.advance(minutes(1));
     hub.until_timeline(inc.id, "paged alice by webhook: delivered (200 OK)")
         .await;

@@ -12,7 +12,7 @@ use std::time::Duration;
 
 use oncall::config::{Config, Contact, NotifySettings, Via};
 use oncall::incident::{Severity, Status};
-use oncall::notify::{Event, Outcome, Page, PagedIncident, Recipient, Sender};
+use oncall::notify::{Page, PageEvent, PagedIncident, Recipient, SendOutcome, Sender};
 use smtp::SmtpServer;
 
 /// How long an attempt may take before the test fails; it bounds a wait.
@@ -29,7 +29,7 @@ fn settings(port: u16, tls: &str) -> NotifySettings {
 
 fn page(to: &str, title: &str) -> Page {
     Page {
-        event: Event::Escalated,
+        event: PageEvent::Escalated,
         delivery_id: "dlv_77aa".into(),
         incident: Some(PagedIncident {
             id: 42,
@@ -38,6 +38,7 @@ fn page(to: &str, title: &str) -> Page {
             title: title.into(),
             owner: Some("bob".into()),
             status: Status::Triggered,
+            level: 1,
             runbook: Some("Payments failing".into()),
         }),
         recipient: Recipient::Person("bob".into()),
@@ -51,9 +52,9 @@ fn page(to: &str, title: &str) -> Page {
     }
 }
 
-fn failed(outcome: &Outcome) -> (&str, bool) {
+fn failed(outcome: &SendOutcome) -> (&str, bool) {
     match outcome {
-        Outcome::Failed { why, retry } => (why, *retry),
+        SendOutcome::Failed { why, retry } => (why, *retry),
         other => panic!("expected a failure, got {other:?}"),
     }
 }
@@ -66,7 +67,7 @@ async fn an_email_page_arrives_with_subject_headers_body_and_link() {
         .send(&page("bob@example.com", "Card payments failing"))
         .await;
     match &outcome {
-        Outcome::Accepted { answer } => assert_eq!(answer, "250 2.0.0 saved as 1"),
+        SendOutcome::Accepted { answer } => assert_eq!(answer, "250 2.0.0 saved as 1"),
         other => panic!("{other:?}"),
     }
     let got = server.received();

@@ -15,7 +15,7 @@ use std::time::Duration;
 use hmac::{Hmac, Mac};
 use oncall::config::{Config, Contact, NotifySettings, Via};
 use oncall::incident::{Severity, Status};
-use oncall::notify::{Event, Outcome, Page, PagedIncident, Recipient, Sender};
+use oncall::notify::{Page, PageEvent, PagedIncident, Recipient, SendOutcome, Sender};
 use receiver::{Answer, Receiver, down_url};
 use serde_json::json;
 use sha2::Sha256;
@@ -42,7 +42,7 @@ fn sender(timeout: Duration) -> Sender {
 
 fn page(via: Via, to: &str) -> Page {
     Page {
-        event: Event::Opened,
+        event: PageEvent::Opened,
         delivery_id: "dlv_5f1c".into(),
         incident: Some(PagedIncident {
             id: 42,
@@ -51,6 +51,7 @@ fn page(via: Via, to: &str) -> Page {
             title: "Disk full on db-1".into(),
             owner: Some("alice".into()),
             status: Status::Triggered,
+            level: 1,
             runbook: Some("Disk full".into()),
         }),
         recipient: Recipient::Person("alice".into()),
@@ -64,16 +65,16 @@ fn page(via: Via, to: &str) -> Page {
     }
 }
 
-fn accepted(outcome: &Outcome) -> &str {
+fn accepted(outcome: &SendOutcome) -> &str {
     match outcome {
-        Outcome::Accepted { answer } => answer,
+        SendOutcome::Accepted { answer } => answer,
         other => panic!("expected accepted, got {other:?}"),
     }
 }
 
-fn failed(outcome: &Outcome) -> (&str, bool) {
+fn failed(outcome: &SendOutcome) -> (&str, bool) {
     match outcome {
-        Outcome::Failed { why, retry } => (why, *retry),
+        SendOutcome::Failed { why, retry } => (why, *retry),
         other => panic!("expected a failure, got {other:?}"),
     }
 }
@@ -120,7 +121,7 @@ async fn a_webhook_gets_the_signed_body_and_the_delivery_id() {
     assert_eq!(got.path, "/hooks/oncall");
     assert_eq!(
         got.text(),
-        r#"{"event":"opened","delivery_id":"dlv_5f1c","incident":{"id":42,"severity":"critical","service":"db","title":"Disk full on db-1","owner":"alice","status":"triggered","runbook":"Disk full"},"ack_url":"https://oncall.example.com/ack/eyJpIjo0Mn0.c2ln","person":"alice","channel":null,"detail":null}"#
+        r#"{"event":"opened","delivery_id":"dlv_5f1c","incident":{"id":42,"severity":"critical","service":"db","title":"Disk full on db-1","owner":"alice","status":"triggered","escalation_level":1,"runbook":"Disk full"},"ack_url":"https://oncall.example.com/ack/eyJpIjo0Mn0.c2ln","person":"alice","channel":null,"detail":null}"#
     );
     assert_eq!(got.header("x-oncall-delivery"), Some("dlv_5f1c"));
     // What a receiver does: HMAC-SHA256 of the body as received, with the secret.
@@ -152,7 +153,7 @@ async fn a_page_sent_again_is_the_same_bytes_under_the_same_id() {
 #[tokio::test]
 async fn slack_gets_text_with_the_link_in_its_own_form() {
     let rx = Receiver::start().await;
-    rx.answer(Answer::Status(200, "ok".into()));
+    rx.answer(Answer::Body(200, "ok".into()));
     let mut page = page(Via::Slack, &rx.url("/services/T0/B0/XYZ"));
     page.incident.as_mut().unwrap().title = "<!here> disk & <b>".into();
     let outcome = sender(receiver::PATIENCE).send(&page).await;
@@ -199,7 +200,7 @@ async fn server_errors_and_overload_are_retried_refusals_are_not() {
         (404, false),
         (301, false),
     ] {
-        rx.answer(Answer::Status(status, "nope\u{1b}[2J".into()));
+        rx.answer(Answer::Body(status, "nope\u{1b}[2J".into()));
         let outcome = sender.send(&page).await;
         let (why, again) = failed(&outcome);
         assert_eq!(again, retry, "{status}: {why}");
@@ -211,7 +212,7 @@ async fn server_errors_and_overload_are_retried_refusals_are_not() {
 #[tokio::test]
 async fn a_slow_receiver_times_out_to_be_retried() {
     let rx = Receiver::start().await;
-    rx.answer(Answer::Never);
+    rx.answer(Answer::Hold);
     let outcome = sender(Duration::from_millis(200))
         .send(&page(Via::Ntfy, &rx.url("/alice-pager")))
         .await;
@@ -224,7 +225,7 @@ async fn a_slow_receiver_times_out_to_be_retried() {
 #[tokio::test]
 async fn a_slow_contact_does_not_hold_up_another() {
     let slow = Receiver::start().await;
-    slow.answer(Answer::Never);
+    slow.answer(Answer::Hold);
     let fast = Receiver::start().await;
     let sender = Arc::new(sender(receiver::PATIENCE));
     let to_slow = {

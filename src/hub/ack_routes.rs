@@ -20,7 +20,7 @@ use super::idempotency::IdempotencyKey;
 use super::store::Store;
 use super::taken_at::TakenAt;
 use crate::config::Role;
-use crate::incident::{AckRequest, Incident};
+use crate::incident::AckRequest;
 use crate::notify::ack_page;
 use crate::notify::{AckClaims, PagedIncident, Refusal, ack_token};
 
@@ -31,7 +31,7 @@ pub async fn confirm(State(state): State<HubState>, Path(token): Path<String>) -
         Err(why) => return refused(why),
     };
     let incident = state.store().get(claims.incident).await.ok();
-    let shown = incident.as_ref().map(paged);
+    let shown = incident.as_ref().map(PagedIncident::of);
     html(
         StatusCode::OK,
         ack_page::confirm(shown.as_ref(), &claims.person),
@@ -61,14 +61,15 @@ pub async fn acknowledge(State(state): State<HubState>, Path(token): Path<String
             ..
         }) => html(
             StatusCode::OK,
-            ack_page::acknowledged(&paged(&incident), &claims.person),
+            ack_page::acknowledged(&PagedIncident::of(&incident), &claims.person),
         ),
         Ok(Applied::Replayed(_)) => refused(Refusal::Used),
         Ok(Applied::Now { result: Err(e), .. }) | Err(e) => {
             match state.store().get(claims.incident).await {
-                Ok(now) if matches!(e, ApiError::Refused { .. }) => {
-                    html(StatusCode::CONFLICT, ack_page::taken(&paged(&now)))
-                }
+                Ok(now) if matches!(e, ApiError::Refused { .. }) => html(
+                    StatusCode::CONFLICT,
+                    ack_page::taken(&PagedIncident::of(&now)),
+                ),
                 Ok(_) | Err(_) => {
                     tracing::warn!(incident = claims.incident, error = %e, "an acknowledge link could not be used");
                     let status = e.status();
@@ -98,10 +99,6 @@ fn claims(state: &HubState, token: &str) -> Result<AckClaims, Refusal> {
         // Signed for a name the hub no longer pages as a person.
         Some(Role::Integration) | None => Err(Refusal::Tampered),
     }
-}
-
-fn paged(incident: &Incident) -> PagedIncident {
-    PagedIncident::of(incident, None)
 }
 
 fn refused(why: Refusal) -> Response {

@@ -159,6 +159,7 @@ mod tests {
             title: title.into(),
             owner: owner.map(str::to_string),
             status,
+            level: 0,
             runbook: None,
         }
     }

@@ -9,7 +9,7 @@ use lettre::message::{Mailbox, Message};
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::{Address, AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
 
-use super::outcome::{Outcome, short_answer};
+use super::outcome::{SendOutcome, short_answer};
 use super::page::Page;
 use super::text;
 use crate::config::{Smtp, SmtpTls};
@@ -121,15 +121,15 @@ impl SmtpSender {
     }
 
     /// Sends `page` to the address `to`.
-    pub async fn send(&self, page: &Page, to: &str) -> Outcome {
+    pub async fn send(&self, page: &Page, to: &str) -> SendOutcome {
         let message = match email_message(page, &self.from, to) {
             Ok(m) => m,
-            Err(why) => return Outcome::failed(why, false),
+            Err(why) => return SendOutcome::failed(why, false),
         };
         match self.transport.send(message).await {
             Ok(response) => {
                 let text: Vec<&str> = response.message().collect();
-                Outcome::accepted(short_answer(&format!(
+                SendOutcome::accepted(short_answer(&format!(
                     "{} {}",
                     response.code(),
                     text.join(" ")
@@ -139,7 +139,7 @@ impl SmtpSender {
                 // A 5xx answer (no such mailbox, refused) will be the same
                 // next time; a 4xx, a timeout or a dropped connection may not.
                 let retry = !e.is_permanent() && !e.is_client();
-                Outcome::failed(short_answer(&format!("SMTP: {e}")), retry)
+                SendOutcome::failed(short_answer(&format!("SMTP: {e}")), retry)
             }
         }
     }
@@ -149,10 +149,10 @@ impl SmtpSender {
 mod tests {
     use super::*;
     use crate::config::Via;
-    use crate::notify::page::{Event, sample};
+    use crate::notify::page::{PageEvent, sample};
 
     fn page(title: &str) -> Page {
-        let mut page = sample(Event::Opened, Via::Email, "alice@example.com");
+        let mut page = sample(PageEvent::Opened, Via::Email, "alice@example.com");
         if let Some(i) = page.incident.as_mut() {
             i.title = title.into();
         }

@@ -8,7 +8,7 @@
 //! - `text`: the words every format shares, cleaned once.
 //! - `ntfy`, `webhook` (webhook and Slack), `email`: the formats, pure.
 //! - `send`: one attempt through a contact, bounded in time ([`Sender`]).
-//! - `outcome`: accepted or failed, and whether to retry ([`Outcome`]).
+//! - `outcome`: accepted or failed, and whether to retry ([`SendOutcome`]).
 //! - `ack_token`, `ack_page`: acknowledge links and the HTML behind them.
 pub mod ack_page;
 pub mod ack_token;
@@ -21,6 +21,6 @@ pub mod text;
 pub mod webhook;
 
 pub use ack_token::{ACK_LINK_LIFETIME, AckClaims, Refusal};
-pub use outcome::Outcome;
-pub use page::{Event, Page, PagedIncident, Recipient};
+pub use outcome::SendOutcome;
+pub use page::{Page, PageEvent, PagedIncident, Recipient};
 pub use send::{ATTEMPT_TIMEOUT, Sender};

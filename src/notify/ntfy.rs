@@ -4,7 +4,7 @@
 //! phone acknowledges without opening a browser.
 use serde_json::{Value, json};
 
-use super::page::{Event, Page};
+use super::page::{Page, PageEvent};
 use super::text;
 use crate::config::ntfy_topic;
 use crate::incident::Severity;
@@ -34,10 +34,10 @@ pub fn priority(page: &Page) -> u8 {
 /// ntfy turns known tag names into emoji before the title.
 fn tags(page: &Page) -> Vec<&'static str> {
     let tag = match (page.event, &page.incident) {
-        (Event::Resolved, _) => "white_check_mark",
-        (Event::Test, _) => "test_tube",
-        (Event::Handoff, _) => "handshake",
-        (Event::Status, _) => "speech_balloon",
+        (PageEvent::Resolved, _) => "white_check_mark",
+        (PageEvent::Test, _) => "test_tube",
+        (PageEvent::Handoff, _) => "handshake",
+        (PageEvent::Status, _) => "speech_balloon",
         (_, Some(i)) if i.severity == Severity::Critical => "rotating_light",
         (_, Some(i)) if i.severity == Severity::Info => "information_source",
         _ => "warning",
@@ -75,7 +75,7 @@ mod tests {
     use crate::config::Via;
     use crate::notify::page::sample;
 
-    fn page(event: Event, severity: Severity) -> Page {
+    fn page(event: PageEvent, severity: Severity) -> Page {
         let mut page = sample(event, Via::Ntfy, "https://ntfy.example.com/alice-pager");
         if let Some(i) = page.incident.as_mut() {
             i.severity = severity;
@@ -85,7 +85,7 @@ mod tests {
 
     #[test]
     fn posts_to_the_root_with_the_topic_priority_and_an_acknowledge_button() {
-        let p = page(Event::Opened, Severity::Critical);
+        let p = page(PageEvent::Opened, Severity::Critical);
         let r = request(&p, "https://ntfy.example.com/alice-pager").unwrap();
         assert_eq!(r.url.as_str(), "https://ntfy.example.com/");
         assert_eq!(
@@ -109,7 +109,7 @@ mod tests {
 
     #[test]
     fn a_server_under_a_path_keeps_its_path() {
-        let p = page(Event::Opened, Severity::High);
+        let p = page(PageEvent::Opened, Severity::High);
         let r = request(&p, "https://example.com/ntfy/alice-pager").unwrap();
         assert_eq!(r.url.as_str(), "https://example.com/ntfy/");
         assert_eq!(r.body["topic"], "alice-pager");
@@ -119,16 +119,16 @@ mod tests {
     #[test]
     fn priority_follows_severity_and_only_urgent_pages_are_loud() {
         let by = |e, s| priority(&page(e, s));
-        assert_eq!(by(Event::Opened, Severity::Critical), 5);
-        assert_eq!(by(Event::Escalated, Severity::High), 4);
-        assert_eq!(by(Event::Repeat, Severity::Warning), 3);
-        assert_eq!(by(Event::Help, Severity::Info), 2);
-        assert_eq!(by(Event::Resolved, Severity::Critical), 3);
+        assert_eq!(by(PageEvent::Opened, Severity::Critical), 5);
+        assert_eq!(by(PageEvent::Escalated, Severity::High), 4);
+        assert_eq!(by(PageEvent::Repeat, Severity::Warning), 3);
+        assert_eq!(by(PageEvent::Help, Severity::Info), 2);
+        assert_eq!(by(PageEvent::Resolved, Severity::Critical), 3);
     }
 
     #[test]
     fn without_an_acknowledge_link_there_is_no_button() {
-        let mut p = page(Event::Resolved, Severity::Critical);
+        let mut p = page(PageEvent::Resolved, Severity::Critical);
         p.ack_url = None;
         let r = request(&p, "https://ntfy.example.com/team").unwrap();
         assert!(r.body.get("actions").is_none());

@@ -8,7 +8,7 @@
 pub const MAX_ANSWER_CHARS: usize = 160;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Outcome {
+pub enum SendOutcome {
     /// The receiver took the page; `answer` is what it said.
     Accepted { answer: String },
     /// It did not; `retry` says whether the same page could succeed later
@@ -17,36 +17,36 @@ pub enum Outcome {
     Failed { why: String, retry: bool },
 }
 
-impl Outcome {
-    pub fn accepted(answer: impl Into<String>) -> Outcome {
-        Outcome::Accepted {
+impl SendOutcome {
+    pub fn accepted(answer: impl Into<String>) -> SendOutcome {
+        SendOutcome::Accepted {
             answer: answer.into(),
         }
     }
 
-    pub fn failed(why: impl Into<String>, retry: bool) -> Outcome {
-        Outcome::Failed {
+    pub fn failed(why: impl Into<String>, retry: bool) -> SendOutcome {
+        SendOutcome::Failed {
             why: why.into(),
             retry,
         }
     }
 
     pub fn is_accepted(&self) -> bool {
-        matches!(self, Outcome::Accepted { .. })
+        matches!(self, SendOutcome::Accepted { .. })
     }
 
     /// Whether the queue should try this page again.
     pub fn should_retry(&self) -> bool {
-        matches!(self, Outcome::Failed { retry: true, .. })
+        matches!(self, SendOutcome::Failed { retry: true, .. })
     }
 
     /// For the timeline: "delivered (200 OK)", "failed, will retry: ...".
     pub fn describe(&self) -> String {
         match self {
-            Outcome::Accepted { answer } if answer.is_empty() => "delivered".to_string(),
-            Outcome::Accepted { answer } => format!("delivered ({answer})"),
-            Outcome::Failed { why, retry: true } => format!("failed, will retry: {why}"),
-            Outcome::Failed { why, retry: false } => format!("failed: {why}"),
+            SendOutcome::Accepted { answer } if answer.is_empty() => "delivered".to_string(),
+            SendOutcome::Accepted { answer } => format!("delivered ({answer})"),
+            SendOutcome::Failed { why, retry: true } => format!("failed, will retry: {why}"),
+            SendOutcome::Failed { why, retry: false } => format!("failed: {why}"),
         }
     }
 }
@@ -80,7 +80,7 @@ pub fn http_answer(status: reqwest::StatusCode, body: &[u8]) -> String {
 
 /// Why a request got no answer, without its URL: the innermost cause
 /// ("Connection refused (os error 111)") after what was being done.
-pub fn request_failure(err: &reqwest::Error) -> Outcome {
+pub fn request_failure(err: &reqwest::Error) -> SendOutcome {
     let mut cause: &dyn std::error::Error = err;
     while let Some(inner) = cause.source() {
         cause = inner;
@@ -91,7 +91,7 @@ pub fn request_failure(err: &reqwest::Error) -> Outcome {
         "could not connect"
     } else if err.is_builder() {
         // The request could not even be made: the same next time.
-        return Outcome::failed(short_answer(&format!("bad request: {cause}")), false);
+        return SendOutcome::failed(short_answer(&format!("bad request: {cause}")), false);
     } else {
         "the request failed"
     };
@@ -101,7 +101,7 @@ pub fn request_failure(err: &reqwest::Error) -> Outcome {
     } else {
         format!("{what}: {cause}")
     };
-    Outcome::failed(short_answer(&why), true)
+    SendOutcome::failed(short_answer(&why), true)
 }
 
 #[cfg(test)]
@@ -133,17 +133,20 @@ mod tests {
 
     #[test]
     fn describe_says_what_the_timeline_shows() {
-        assert_eq!(Outcome::accepted("200 OK").describe(), "delivered (200 OK)");
         assert_eq!(
-            Outcome::failed("503 Service Unavailable", true).describe(),
+            SendOutcome::accepted("200 OK").describe(),
+            "delivered (200 OK)"
+        );
+        assert_eq!(
+            SendOutcome::failed("503 Service Unavailable", true).describe(),
             "failed, will retry: 503 Service Unavailable"
         );
         assert_eq!(
-            Outcome::failed("404 Not Found", false).describe(),
+            SendOutcome::failed("404 Not Found", false).describe(),
             "failed: 404 Not Found"
         );
-        assert!(Outcome::failed("x", true).should_retry());
-        assert!(!Outcome::failed("x", false).should_retry());
-        assert!(!Outcome::accepted("").should_retry());
+        assert!(SendOutcome::failed("x", true).should_retry());
+        assert!(!SendOutcome::failed("x", false).should_retry());
+        assert!(!SendOutcome::accepted("").should_retry());
     }
 }

@@ -12,7 +12,7 @@ use crate::sanitize;
 /// Why a page is sent.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
-pub enum Event {
+pub enum PageEvent {
     /// A new incident for its owner (or a channel's `opened`).
     Opened,
     /// Escalated to the person paged (or a channel's `escalated`).
@@ -33,18 +33,18 @@ pub enum Event {
     Status,
 }
 
-impl Event {
+impl PageEvent {
     pub fn as_str(self) -> &'static str {
         match self {
-            Event::Opened => "opened",
-            Event::Escalated => "escalated",
-            Event::Repeat => "repeat",
-            Event::AckTimeout => "ack_timeout",
-            Event::Help => "help",
-            Event::Handoff => "handoff",
-            Event::Test => "test",
-            Event::Resolved => "resolved",
-            Event::Status => "status",
+            PageEvent::Opened => "opened",
+            PageEvent::Escalated => "escalated",
+            PageEvent::Repeat => "repeat",
+            PageEvent::AckTimeout => "ack_timeout",
+            PageEvent::Help => "help",
+            PageEvent::Handoff => "handoff",
+            PageEvent::Test => "test",
+            PageEvent::Resolved => "resolved",
+            PageEvent::Status => "status",
         }
     }
 
@@ -52,24 +52,44 @@ impl Event {
     pub fn is_urgent(self) -> bool {
         matches!(
             self,
-            Event::Opened | Event::Escalated | Event::Repeat | Event::AckTimeout | Event::Help
+            PageEvent::Opened
+                | PageEvent::Escalated
+                | PageEvent::Repeat
+                | PageEvent::AckTimeout
+                | PageEvent::Help
         )
     }
 }
 
-impl From<ChannelEvent> for Event {
-    fn from(e: ChannelEvent) -> Event {
+impl From<ChannelEvent> for PageEvent {
+    fn from(e: ChannelEvent) -> PageEvent {
         match e {
-            ChannelEvent::Opened => Event::Opened,
-            ChannelEvent::Escalated => Event::Escalated,
-            ChannelEvent::Resolved => Event::Resolved,
-            ChannelEvent::Handoff => Event::Handoff,
-            ChannelEvent::Status => Event::Status,
+            ChannelEvent::Opened => PageEvent::Opened,
+            ChannelEvent::Escalated => PageEvent::Escalated,
+            ChannelEvent::Resolved => PageEvent::Resolved,
+            ChannelEvent::Handoff => PageEvent::Handoff,
+            ChannelEvent::Status => PageEvent::Status,
         }
     }
 }
 
-/// The incident as it was when the page was made.
+impl std::str::FromStr for PageEvent {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<PageEvent, String> {
+        serde_json::from_value(serde_json::Value::String(s.to_string()))
+            .map_err(|_| format!("unknown page event '{s}'"))
+    }
+}
+
+impl std::fmt::Display for PageEvent {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The incident as it was when the page was made: a page sent again after
+/// a restart says what it said the first time.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PagedIncident {
     pub id: u64,
@@ -78,12 +98,18 @@ pub struct PagedIncident {
     pub title: String,
     pub owner: Option<String>,
     pub status: Status,
-    /// The title of the runbook that matches it best, if any.
+    /// Its escalation level, named as the API names it (queues written
+    /// before say `level`).
+    #[serde(rename = "escalation_level", alias = "level")]
+    pub level: u32,
+    /// The title of the runbook that matches it best, if any: named when
+    /// the page is written, so the queue stores none.
+    #[serde(default)]
     pub runbook: Option<String>,
 }
 
 impl PagedIncident {
-    pub fn of(incident: &Incident, runbook_title: Option<&str>) -> PagedIncident {
+    pub fn of(incident: &Incident) -> PagedIncident {
         PagedIncident {
             id: incident.id,
             severity: incident.severity,
@@ -91,7 +117,8 @@ impl PagedIncident {
             title: incident.title.clone(),
             owner: incident.owner.clone(),
             status: incident.status,
-            runbook: runbook_title.map(str::to_string),
+            level: incident.escalation_level,
+            runbook: None,
         }
     }
 
@@ -133,7 +160,7 @@ impl Recipient {
 /// One message to one contact.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Page {
-    pub event: Event,
+    pub event: PageEvent,
     /// Stable across every attempt, so a receiver can drop a repeat.
     pub delivery_id: String,
     /// None for a hand-off and a test page.
@@ -151,7 +178,7 @@ impl Page {
     /// The page `oncall notify test NAME` sends through one contact.
     pub fn test(person: &str, contact: Contact, delivery_id: String) -> Page {
         Page {
-            event: Event::Test,
+            event: PageEvent::Test,
             delivery_id,
             incident: None,
             recipient: Recipient::Person(person.to_string()),
@@ -166,7 +193,7 @@ impl Page {
 /// db, "Disk full on db-1", owned by alice, runbook "Disk full", for alice,
 /// with an acknowledge link.
 #[cfg(test)]
-pub(crate) fn sample(event: Event, via: crate::config::Via, to: &str) -> Page {
+pub(crate) fn sample(event: PageEvent, via: crate::config::Via, to: &str) -> Page {
     Page {
         event,
         delivery_id: "dlv_42".into(),
@@ -177,6 +204,7 @@ pub(crate) fn sample(event: Event, via: crate::config::Via, to: &str) -> Page {
             title: "Disk full on db-1".into(),
             owner: Some("alice".into()),
             status: Status::Triggered,
+            level: 1,
             runbook: Some("Disk full".into()),
         }),
         recipient: Recipient::Person("alice".into()),
@@ -198,7 +226,7 @@ mod tests {
     use crate::config::Via;
 
     fn page() -> Page {
-        let mut page = sample(Event::AckTimeout, Via::Email, "alice@example.com");
+        let mut page = sample(PageEvent::AckTimeout, Via::Email, "alice@example.com");
         page.contact.after = Duration::from_secs(300);
         if let Some(i) = page.incident.as_mut() {
             i.title = "Disk \u{1b}[31mfull\u{202e}".into();
@@ -221,6 +249,20 @@ mod tests {
     }
 
     #[test]
+    fn an_incident_queued_before_pages_named_runbooks_still_reads() {
+        let queued = r#"{"id":7,"severity":"high","service":"db","title":"t","owner":null,"status":"triggered","level":2}"#;
+        let incident: PagedIncident = serde_json::from_str(queued).unwrap();
+        assert_eq!((incident.level, incident.runbook.as_deref()), (2, None));
+        let json = serde_json::to_string(&incident).unwrap();
+        assert!(json.contains("\"escalation_level\":2"), "{json}");
+        assert_eq!(
+            "ack_timeout".parse::<PageEvent>(),
+            Ok(PageEvent::AckTimeout)
+        );
+        assert!("ringing".parse::<PageEvent>().is_err());
+    }
+
+    #[test]
     fn cleaned_incident_text_holds_no_escape_or_override() {
         let cleaned = page().incident.unwrap().cleaned();
         assert_eq!(cleaned.title, "Disk full");
@@ -228,8 +270,8 @@ mod tests {
 
     #[test]
     fn only_what_asks_someone_to_act_is_urgent() {
-        assert!(Event::Opened.is_urgent() && Event::AckTimeout.is_urgent());
-        assert!(!Event::Handoff.is_urgent() && !Event::Resolved.is_urgent());
-        assert_eq!(Event::from(ChannelEvent::Status), Event::Status);
+        assert!(PageEvent::Opened.is_urgent() && PageEvent::AckTimeout.is_urgent());
+        assert!(!PageEvent::Handoff.is_urgent() && !PageEvent::Resolved.is_urgent());
+        assert_eq!(PageEvent::from(ChannelEvent::Status), PageEvent::Status);
     }
 }

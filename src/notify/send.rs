@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use super::email::SmtpSender;
-use super::outcome::{Outcome, http_answer, request_failure, retry_status, short_answer};
+use super::outcome::{SendOutcome, http_answer, request_failure, retry_status, short_answer};
 use super::page::Page;
 use super::{ntfy, webhook};
 use crate::config::{HumanDuration, NotifySettings, Secret, Via};
@@ -51,28 +51,28 @@ impl Sender {
     }
 
     /// One attempt to deliver `page` through its contact.
-    pub async fn send(&self, page: &Page) -> Outcome {
+    pub async fn send(&self, page: &Page) -> SendOutcome {
         match tokio::time::timeout(self.timeout, self.attempt(page)).await {
             Ok(outcome) => outcome,
-            Err(_) => Outcome::failed(
+            Err(_) => SendOutcome::failed(
                 format!("no answer within {}", HumanDuration(self.timeout)),
                 true,
             ),
         }
     }
 
-    async fn attempt(&self, page: &Page) -> Outcome {
+    async fn attempt(&self, page: &Page) -> SendOutcome {
         let to = page.contact.to.trim();
         match page.contact.via {
             Via::Ntfy => match ntfy::request(page, to) {
                 Ok(r) => self.post(r.url, json_bytes(&r.body), &[]).await,
                 // The reason would repeat the URL, and a topic URL is
                 // all it takes to read the topic.
-                Err(_) => Outcome::failed("`to` is not an ntfy topic URL", false),
+                Err(_) => SendOutcome::failed("`to` is not an ntfy topic URL", false),
             },
             Via::Webhook => {
                 let Some(secret) = &self.secret else {
-                    return Outcome::failed(
+                    return SendOutcome::failed(
                         "no secret to sign the webhook with (secret_env)",
                         false,
                     );
@@ -84,22 +84,27 @@ impl Sender {
                 ];
                 match reqwest::Url::parse(to) {
                     Ok(url) => self.post(url, body, &headers).await,
-                    Err(e) => Outcome::failed(short_answer(&format!("bad URL: {e}")), false),
+                    Err(e) => SendOutcome::failed(short_answer(&format!("bad URL: {e}")), false),
                 }
             }
             Via::Slack => match reqwest::Url::parse(to) {
                 Ok(url) => self.post(url, webhook::slack_body(page), &[]).await,
-                Err(e) => Outcome::failed(short_answer(&format!("bad URL: {e}")), false),
+                Err(e) => SendOutcome::failed(short_answer(&format!("bad URL: {e}")), false),
             },
             Via::Email => match &self.smtp {
                 Some(smtp) => smtp.send(page, to).await,
-                None => Outcome::failed("no [hub.notify.smtp] to send email through", false),
+                None => SendOutcome::failed("no [hub.notify.smtp] to send email through", false),
             },
         }
     }
 
     /// POSTs `body` as JSON and judges the answer.
-    async fn post(&self, url: reqwest::Url, body: Vec<u8>, headers: &[(&str, String)]) -> Outcome {
+    async fn post(
+        &self,
+        url: reqwest::Url,
+        body: Vec<u8>,
+        headers: &[(&str, String)],
+    ) -> SendOutcome {
         let mut request = self
             .http
             .post(url)
@@ -124,14 +129,14 @@ impl Sender {
         answer.truncate(MAX_ANSWER_BYTES);
         let said = http_answer(status, &answer);
         if status.is_success() {
-            Outcome::accepted(said)
+            SendOutcome::accepted(said)
         } else if status.is_redirection() {
-            Outcome::failed(
+            SendOutcome::failed(
                 format!("{said} (the receiver moved: point `to` at its new URL)"),
                 false,
             )
         } else {
-            Outcome::failed(said, retry_status(status.as_u16()))
+            SendOutcome::failed(said, retry_status(status.as_u16()))
         }
     }
 }

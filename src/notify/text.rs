@@ -3,7 +3,7 @@
 //! lines about the incident. The words come out cleaned (one line where one
 //! line is meant, nothing a terminal, phone or mail reader would obey), so a
 //! format that uses them cannot forget to.
-use super::page::{Event, Page, PagedIncident, Recipient};
+use super::page::{Page, PageEvent, PagedIncident, Recipient};
 use crate::sanitize;
 
 /// Titles are cut here in subjects and push titles: phones show less anyway.
@@ -22,17 +22,17 @@ pub fn one_line(text: &str, max: usize) -> String {
 }
 
 /// What happened, in a few words before the incident.
-fn prefix(event: Event) -> &'static str {
+fn prefix(event: PageEvent) -> &'static str {
     match event {
-        Event::Opened => "",
-        Event::Escalated => "Escalated: ",
-        Event::Repeat => "Still unacknowledged: ",
-        Event::AckTimeout => "Acknowledged too long, triggered again: ",
-        Event::Help => "Help asked: ",
-        Event::Handoff => "Hand-off: ",
-        Event::Test => "Test page: ",
-        Event::Resolved => "Resolved: ",
-        Event::Status => "Status update: ",
+        PageEvent::Opened => "",
+        PageEvent::Escalated => "Escalated: ",
+        PageEvent::Repeat => "Still unacknowledged: ",
+        PageEvent::AckTimeout => "Acknowledged too long, triggered again: ",
+        PageEvent::Help => "Help asked: ",
+        PageEvent::Handoff => "Hand-off: ",
+        PageEvent::Test => "Test page: ",
+        PageEvent::Resolved => "Resolved: ",
+        PageEvent::Status => "Status update: ",
     }
 }
 
@@ -46,11 +46,11 @@ pub fn subject(page: &Page) -> String {
             i.service,
             i.title
         ),
-        (None, Event::Handoff) => match &page.recipient {
+        (None, PageEvent::Handoff) => match &page.recipient {
             Recipient::Person(_) => "Hand-off: you are on call now".to_string(),
             Recipient::Channel(_) => "Hand-off: the pager changed hands".to_string(),
         },
-        (None, Event::Test) => "Test page from oncall".to_string(),
+        (None, PageEvent::Test) => "Test page from oncall".to_string(),
         (None, event) => format!("oncall: {}", event.as_str()),
     };
     one_line(&text, MAX_SUBJECT_CHARS)
@@ -78,7 +78,7 @@ pub fn incident_lines(incident: &PagedIncident) -> Vec<String> {
 /// way): the incident, then what more the page says.
 pub fn body_lines(page: &Page) -> Vec<String> {
     let mut lines = Vec::new();
-    if page.event == Event::Test {
+    if page.event == PageEvent::Test {
         lines.push(format!(
             "A test page for {} through {} ({}). Nothing needs doing.",
             sanitize::line(page.recipient.name()),
@@ -113,7 +113,7 @@ mod tests {
     use crate::config::Via;
     use crate::notify::page::sample;
 
-    fn page(event: Event, title: &str) -> Page {
+    fn page(event: PageEvent, title: &str) -> Page {
         let mut page = sample(event, Via::Ntfy, "https://ntfy.example.com/alice");
         if let Some(i) = page.incident.as_mut() {
             i.title = title.into();
@@ -127,27 +127,27 @@ mod tests {
     #[test]
     fn subject_says_what_happened_severity_service_and_title() {
         assert_eq!(
-            subject(&page(Event::Opened, "Disk full on db-1")),
+            subject(&page(PageEvent::Opened, "Disk full on db-1")),
             "[critical] db: Disk full on db-1"
         );
         assert_eq!(
-            subject(&page(Event::Repeat, "Disk full")),
+            subject(&page(PageEvent::Repeat, "Disk full")),
             "Still unacknowledged: [critical] db: Disk full"
         );
     }
 
     #[test]
     fn subject_is_one_clean_line_of_bounded_length() {
-        let s = subject(&page(Event::Opened, "a\r\nBcc: x@example.com\u{7}"));
+        let s = subject(&page(PageEvent::Opened, "a\r\nBcc: x@example.com\u{7}"));
         assert_eq!(s, "[critical] db: a  Bcc: x@example.com");
-        let long = subject(&page(Event::Opened, &"x".repeat(5000)));
+        let long = subject(&page(PageEvent::Opened, &"x".repeat(5000)));
         assert_eq!(long.chars().count(), MAX_SUBJECT_CHARS);
         assert!(long.ends_with('…'));
     }
 
     #[test]
     fn body_has_the_incident_runbook_and_detail_cleaned() {
-        let lines = body_lines(&page(Event::Opened, "Disk full"));
+        let lines = body_lines(&page(PageEvent::Opened, "Disk full"));
         assert_eq!(
             lines,
             [
@@ -163,7 +163,7 @@ mod tests {
 
     #[test]
     fn a_test_page_says_nothing_needs_doing() {
-        let mut p = page(Event::Test, "");
+        let mut p = page(PageEvent::Test, "");
         p.incident = None;
         p.detail = None;
         assert_eq!(subject(&p), "Test page from oncall");

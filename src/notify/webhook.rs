@@ -94,11 +94,11 @@ pub fn slack_body(page: &Page) -> Vec<u8> {
 mod tests {
     use super::*;
     use crate::config::Via;
-    use crate::notify::page::{Event, sample};
+    use crate::notify::page::{PageEvent, sample};
 
     fn page(title: &str) -> Page {
         let mut page = sample(
-            Event::Escalated,
+            PageEvent::Escalated,
             Via::Webhook,
             "https://hooks.example.com/oncall",
         );
@@ -114,7 +114,7 @@ mod tests {
         let text = String::from_utf8(body).unwrap();
         assert_eq!(
             text,
-            r#"{"event":"escalated","delivery_id":"dlv_42","incident":{"id":42,"severity":"critical","service":"db","title":"5xx on /login","owner":"alice","status":"triggered","runbook":"Disk full"},"ack_url":"https://oncall.example.com/ack/abc.def","person":"alice","channel":null,"detail":null}"#
+            r#"{"event":"escalated","delivery_id":"dlv_42","incident":{"id":42,"severity":"critical","service":"db","title":"5xx on /login","owner":"alice","status":"triggered","escalation_level":1,"runbook":"Disk full"},"ack_url":"https://oncall.example.com/ack/abc.def","person":"alice","channel":null,"detail":null}"#
         );
     }
 

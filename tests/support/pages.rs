@@ -1,41 +1,19 @@
-//! Pages over real sockets: a receiver on 127.0.0.1 (an axum server) that
-//! records every request, and can answer 500, hold a request until told, or
-//! be down; and a sender that POSTs each delivery to its contact's URL as
-//! JSON, with its id in `X-Oncall-Delivery`, judging the answer the way the
-//! hub's real senders do (5xx, 408, 429 and no answer are worth another try,
-//! another 4xx is not). The hub's own formats are tested with the notify
-//! code; these tests are about the queue, so the message is the delivery.
+//! Pages over real sockets: the receiver of `support::receiver` read as the
+//! queue's deliveries, and a sender that POSTs each delivery to its
+//! contact's URL as JSON, with its id in `X-Oncall-Delivery`, judging the
+//! answer the way the hub's real senders do (5xx, 408, 429 and no answer are
+//! worth another try, another 4xx is not). The hub's own formats are tested
+//! with the notify code; these tests are about the queue, so the message is
+//! the delivery.
 
-use std::collections::HashMap;
-use std::net::SocketAddr;
-use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::sync::Arc;
 
-use axum::Router;
-use axum::body::Bytes;
-use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode};
-use axum::routing::post;
 use futures::future::BoxFuture;
 use oncall::hub::deliveries::{Delivery, DeliveryRecord, SendOutcome, Sender};
-use tokio::sync::{Notify, watch};
-use tokio::task::JoinHandle;
 
-/// Bounds each wait so a broken hub fails the test instead of hanging it.
-pub const PATIENCE: Duration = Duration::from_secs(30);
+pub use super::receiver::{Answer, PATIENCE, Receiver};
 
-/// How the receiver answers on one path.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Answer {
-    /// 200 OK.
-    Accept,
-    /// This status, at once.
-    Status(u16),
-    /// Nothing until [`Receiver::release`], then 200 OK.
-    Hold,
-}
-
-/// One request as it arrived.
+/// One delivery as it arrived.
 #[derive(Debug, Clone)]
 pub struct Received {
     /// The path's last segment: who the contact was.
@@ -45,78 +23,10 @@ pub struct Received {
     pub delivery: Delivery,
 }
 
-#[derive(Default)]
-struct Shared {
-    got: Mutex<Vec<Received>>,
-    answers: Mutex<HashMap<String, Answer>>,
-    arrived: Notify,
-}
-
-pub struct Receiver {
-    pub addr: SocketAddr,
-    shared: Arc<Shared>,
-    release: watch::Sender<bool>,
-    server: Option<JoinHandle<()>>,
-}
-
 impl Receiver {
-    /// A receiver listening on a port of its own.
-    pub async fn start() -> Receiver {
-        let mut receiver = Receiver::down();
-        receiver.up().await;
-        receiver
-    }
-
-    /// A receiver with an address but nothing listening there: requests to
-    /// it are refused until [`Receiver::up`].
-    pub fn down() -> Receiver {
-        let probe = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        let addr = probe.local_addr().unwrap();
-        drop(probe);
-        Receiver {
-            addr,
-            shared: Arc::default(),
-            release: watch::channel(false).0,
-            server: None,
-        }
-    }
-
-    /// Starts listening at its address.
-    pub async fn up(&mut self) {
-        let socket = tokio::net::TcpSocket::new_v4().unwrap();
-        socket.set_reuseaddr(true).unwrap();
-        socket.bind(self.addr).unwrap();
-        let listener = socket.listen(64).unwrap();
-        let app = Router::new()
-            .route("/{who}", post(receive))
-            .with_state((self.shared.clone(), self.release.subscribe()));
-        self.server = Some(tokio::spawn(async move {
-            let _ = axum::serve(listener, app).await;
-        }));
-    }
-
-    /// The URL of contact `who` at this receiver.
-    pub fn url(&self, who: &str) -> String {
-        format!("http://{}/{who}", self.addr)
-    }
-
-    /// How requests to `who` are answered from now on.
-    pub fn answer(&self, who: &str, answer: Answer) {
-        self.shared
-            .answers
-            .lock()
-            .unwrap()
-            .insert(who.to_string(), answer);
-    }
-
-    /// Answers every request held, and those to come on held paths, 200 OK.
-    pub fn release(&self) {
-        self.release.send_replace(true);
-    }
-
-    /// Everything received so far, in order.
+    /// Every delivery received so far, in order.
     pub fn got(&self) -> Vec<Received> {
-        self.shared.got.lock().unwrap().clone()
+        self.recorded().iter().map(received).collect()
     }
 
     /// What reached `who`.
@@ -124,76 +34,38 @@ impl Receiver {
         self.got().into_iter().filter(|r| r.path == who).collect()
     }
 
-    /// Waits until `done` holds of what was received; what was received.
-    pub async fn until(&self, what: &str, done: impl Fn(&[Received]) -> bool) -> Vec<Received> {
-        let wait = async {
-            loop {
-                let arrived = self.shared.arrived.notified();
-                let got = self.got();
-                if done(&got) {
-                    return got;
-                }
-                arrived.await;
-            }
-        };
-        match tokio::time::timeout(PATIENCE, wait).await {
-            Ok(got) => got,
-            Err(_) => panic!("waited in vain for {what}; received: {:#?}", self.got()),
-        }
+    /// Waits until `done` holds of the deliveries received; them.
+    pub async fn until_got_all(
+        &self,
+        what: &str,
+        done: impl Fn(&[Received]) -> bool,
+    ) -> Vec<Received> {
+        let got = self
+            .until(what, |got| {
+                done(&got.iter().map(received).collect::<Vec<_>>())
+            })
+            .await;
+        got.iter().map(received).collect()
     }
 
-    /// Waits until `who` has received `n` requests; those.
+    /// Waits until `who` has received `n` deliveries; those.
     pub async fn until_got(&self, who: &str, n: usize) -> Vec<Received> {
         self.until(&format!("{n} requests to {who}"), |got| {
-            got.iter().filter(|r| r.path == who).count() >= n
+            got.iter().filter(|r| r.who() == who).count() >= n
         })
         .await;
         self.got_by(who)
     }
 }
 
-impl Drop for Receiver {
-    fn drop(&mut self) {
-        if let Some(server) = self.server.take() {
-            server.abort();
-        }
-    }
-}
-
-type ReceiverState = (Arc<Shared>, watch::Receiver<bool>);
-
-async fn receive(
-    State((shared, mut released)): State<ReceiverState>,
-    Path(who): Path<String>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> StatusCode {
-    let id = headers
-        .get("x-oncall-delivery")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .to_string();
-    let delivery: Delivery = serde_json::from_slice(&body).unwrap();
-    shared.got.lock().unwrap().push(Received {
-        path: who.clone(),
-        id,
-        delivery,
-    });
-    shared.arrived.notify_waiters();
-    let answer = shared
-        .answers
-        .lock()
-        .unwrap()
-        .get(&who)
-        .copied()
-        .unwrap_or(Answer::Accept);
-    match answer {
-        Answer::Accept => StatusCode::OK,
-        Answer::Status(code) => StatusCode::from_u16(code).unwrap(),
-        Answer::Hold => {
-            let _ = released.wait_for(|r| *r).await;
-            StatusCode::OK
-        }
+fn received(r: &super::receiver::Recorded) -> Received {
+    Received {
+        path: r.who().to_string(),
+        id: r
+            .header("x-oncall-delivery")
+            .unwrap_or_default()
+            .to_string(),
+        delivery: serde_json::from_slice(&r.body).unwrap(),
     }
 }
 
@@ -222,7 +94,7 @@ impl Sender for JsonSender {
                 .await;
             match sent {
                 Ok(resp) if resp.status().is_success() => {
-                    SendOutcome::delivered(resp.status().to_string())
+                    SendOutcome::accepted(resp.status().to_string())
                 }
                 Ok(resp) => {
                     let status = resp.status();

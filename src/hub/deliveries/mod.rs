@@ -24,8 +24,7 @@ use chrono::{DateTime, Utc};
 use futures::future::BoxFuture;
 use serde::{Deserialize, Serialize};
 
-use crate::config::{ChannelEvent, Contact, NotifySettings, ResponderConfig};
-use crate::incident::{Incident, Severity, Status};
+use crate::config::{Contact, NotifySettings, ResponderConfig};
 
 pub mod backoff;
 pub mod notify_sender;
@@ -33,104 +32,10 @@ pub mod worker;
 
 pub use backoff::Backoff;
 
-/// Why a page is sent.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum PageEvent {
-    /// A new incident, for its owner (and the channels that hear of `opened`).
-    Opened,
-    /// Escalated, for the new owner (and the channels that hear of `escalated`).
-    Escalated,
-    /// Still unacknowledged `repeat` after the last round: paged again.
-    Repeat,
-    /// Acknowledged and not resolved within `ack_timeout`: triggered again.
-    AckTimeout,
-    /// A hand-off, for the incoming responder: not urgent.
-    Handoff,
-    /// Resolved, for the channels that hear of it.
-    Resolved,
-    /// A status update, for the channels that hear of `status`.
-    Status,
-}
-
-impl PageEvent {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            PageEvent::Opened => "opened",
-            PageEvent::Escalated => "escalated",
-            PageEvent::Repeat => "repeat",
-            PageEvent::AckTimeout => "ack_timeout",
-            PageEvent::Handoff => "handoff",
-            PageEvent::Resolved => "resolved",
-            PageEvent::Status => "status",
-        }
-    }
-
-    /// Whether it asks someone to act now (a phone should ring for it).
-    pub fn is_urgent(self) -> bool {
-        matches!(
-            self,
-            PageEvent::Opened | PageEvent::Escalated | PageEvent::Repeat | PageEvent::AckTimeout
-        )
-    }
-}
-
-impl From<ChannelEvent> for PageEvent {
-    fn from(e: ChannelEvent) -> PageEvent {
-        match e {
-            ChannelEvent::Opened => PageEvent::Opened,
-            ChannelEvent::Escalated => PageEvent::Escalated,
-            ChannelEvent::Resolved => PageEvent::Resolved,
-            ChannelEvent::Handoff => PageEvent::Handoff,
-            ChannelEvent::Status => PageEvent::Status,
-        }
-    }
-}
-
-impl FromStr for PageEvent {
-    type Err = String;
-
-    fn from_str(s: &str) -> Result<PageEvent, String> {
-        serde_json::from_value(serde_json::Value::String(s.to_string()))
-            .map_err(|_| format!("unknown page event '{s}'"))
-    }
-}
-
-impl fmt::Display for PageEvent {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-/// Whom a page is for: the one type `notify` writes pages for.
-pub use crate::notify::Recipient;
-
-/// The incident as it was when the page was queued: a page sent again after
-/// a restart says what it said the first time.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PagedIncident {
-    pub id: u64,
-    pub severity: Severity,
-    pub service: String,
-    pub title: String,
-    pub owner: Option<String>,
-    pub status: Status,
-    pub level: u32,
-}
-
-impl PagedIncident {
-    pub fn of(incident: &Incident) -> PagedIncident {
-        PagedIncident {
-            id: incident.id,
-            severity: incident.severity,
-            service: incident.service.clone(),
-            title: incident.title.clone(),
-            owner: incident.owner.clone(),
-            status: incident.status,
-            level: incident.escalation_level,
-        }
-    }
-}
+/// Why a page is sent, whom it is for, and the incident as it was when
+/// paged: the types `notify` writes pages from, stored in the queue as they
+/// are.
+pub use crate::notify::{PageEvent, PagedIncident, Recipient, SendOutcome};
 
 /// One message to one contact, as the worker hands it to the [`Sender`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -154,32 +59,6 @@ pub struct Delivery {
     pub attempt: u32,
     /// More to say: a hand-off's summary.
     pub detail: Option<String>,
-}
-
-/// What one attempt came to.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum SendOutcome {
-    /// The receiver took it; `answer` is what it said (short, for the timeline).
-    Delivered { answer: String },
-    /// It did not; `retry` says whether the same message could succeed later
-    /// (no connection, a timeout, 5xx, 408, 429) or never will as it is
-    /// (another 4xx, a bad address).
-    Failed { why: String, retry: bool },
-}
-
-impl SendOutcome {
-    pub fn delivered(answer: impl Into<String>) -> SendOutcome {
-        SendOutcome::Delivered {
-            answer: answer.into(),
-        }
-    }
-
-    pub fn failed(why: impl Into<String>, retry: bool) -> SendOutcome {
-        SendOutcome::Failed {
-            why: why.into(),
-            retry,
-        }
-    }
 }
 
 /// How a delivery leaves the hub: one attempt per call. The worker bounds

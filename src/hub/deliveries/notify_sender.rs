@@ -1,8 +1,8 @@
 //! The hub's deliveries sent for real: the queue's [`Delivery`] becomes the
 //! page `notify` writes for its contact (ntfy, a signed webhook, Slack,
 //! email), with the incident's best runbook named and, when it asks a
-//! person to act, a signed acknowledge link that works once for an hour. The
-//! answer comes back as the queue's [`SendOutcome`]. Everything here but
+//! person to act, a signed acknowledge link that works once for an hour.
+//! Everything here but
 //! the send itself is a pure function of the delivery, so a page sent again
 //! after a restart says what it said the first time (save its link, which is
 //! signed anew and still names the same incident and person).
@@ -14,7 +14,7 @@ use futures::future::BoxFuture;
 use super::{Delivery, PageEvent, Recipient, SendOutcome, Sender};
 use crate::config::NotifySettings;
 use crate::hub::clock::Clock;
-use crate::notify::{self, Outcome, ack_token};
+use crate::notify::{self, ack_token};
 use crate::runbook::Library;
 use crate::runbook::matcher::{Query, rank};
 
@@ -56,10 +56,7 @@ impl Sender for NotifySender {
                 self.clock.now(),
                 nonce,
             );
-            match self.sender.send(&page).await {
-                Outcome::Accepted { answer } => SendOutcome::delivered(answer),
-                Outcome::Failed { why, retry } => SendOutcome::Failed { why, retry },
-            }
+            self.sender.send(&page).await
         })
     }
 }
@@ -75,13 +72,8 @@ pub fn page_of(
     nonce: String,
 ) -> notify::Page {
     let incident = delivery.incident.as_ref().map(|i| notify::PagedIncident {
-        id: i.id,
-        severity: i.severity,
-        service: i.service.clone(),
-        title: i.title.clone(),
-        owner: i.owner.clone(),
-        status: i.status,
         runbook: best_runbook(library, &i.title, &i.service),
+        ..i.clone()
     });
     let asks_to_act = matches!(
         delivery.event,
@@ -95,25 +87,13 @@ pub fn page_of(
         _ => None,
     };
     notify::Page {
-        event: event_of(delivery.event),
+        event: delivery.event,
         delivery_id: delivery.id.clone(),
         incident,
         recipient: delivery.recipient.clone(),
         contact: delivery.contact.clone(),
         ack_url,
         detail: delivery.detail.clone(),
-    }
-}
-
-fn event_of(event: PageEvent) -> notify::Event {
-    match event {
-        PageEvent::Opened => notify::Event::Opened,
-        PageEvent::Escalated => notify::Event::Escalated,
-        PageEvent::Repeat => notify::Event::Repeat,
-        PageEvent::AckTimeout => notify::Event::AckTimeout,
-        PageEvent::Handoff => notify::Event::Handoff,
-        PageEvent::Resolved => notify::Event::Resolved,
-        PageEvent::Status => notify::Event::Status,
     }
 }
 

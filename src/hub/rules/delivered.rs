@@ -57,8 +57,8 @@ pub fn record(
     let d = &current.delivery;
     let replaced = current.state != DeliveryState::Sending || d.attempt != attempted.attempt;
     let (state, next_attempt_at, last_error, result) = match &attempted.outcome {
-        SendOutcome::Delivered { .. } if current.state == DeliveryState::Delivered => return None,
-        SendOutcome::Delivered { answer } => {
+        SendOutcome::Accepted { .. } if current.state == DeliveryState::Delivered => return None,
+        SendOutcome::Accepted { answer } => {
             let answer = short(answer);
             let said = if answer.is_empty() {
                 "delivered".to_string()

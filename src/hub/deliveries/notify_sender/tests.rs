@@ -33,6 +33,7 @@ fn delivery(event: PageEvent, recipient: Recipient) -> Delivery {
             owner: Some("alice".into()),
             status: Status::Triggered,
             level: 1,
+            runbook: None,
         }),
         recipient,
         contact: Contact {
@@ -51,7 +52,7 @@ fn delivery(event: PageEvent, recipient: Recipient) -> Delivery {
 fn a_page_to_a_person_carries_a_link_that_acknowledges_as_them() {
     let d = delivery(PageEvent::Opened, Recipient::Person("alice".into()));
     let page = page_of(&d, &settings(), &Library::shipped(), now(), "n1".into());
-    assert_eq!(page.event, notify::Event::Opened);
+    assert_eq!(page.event, notify::PageEvent::Opened);
     assert_eq!(page.delivery_id, "dlv_1");
     let url = page.ack_url.unwrap();
     let token = url.strip_prefix("https://oncall.example.com/ack/").unwrap();

@@ -40,6 +40,7 @@ fn sending(attempt: u32) -> DeliveryRecord {
                 owner: Some("alice".into()),
                 status: Status::Triggered,
                 level: 1,
+                runbook: None,
             }),
             recipient: Recipient::Person("alice".into()),
             contact: Contact {
@@ -84,7 +85,7 @@ fn text(r: &Recorded) -> &str {
 #[test]
 fn delivered_is_final_and_says_what_the_receiver_answered() {
     let now = t0() + TimeDelta::seconds(1);
-    let r = after(1, SendOutcome::delivered("200 OK"), now);
+    let r = after(1, SendOutcome::accepted("200 OK"), now);
     assert_eq!(
         (r.state, r.answered_at),
         (DeliveryState::Delivered, Some(now))
@@ -143,7 +144,7 @@ fn a_late_failure_is_the_newer_attempt_s_to_record_but_a_late_acceptance_counts(
     let retaken = sending(3);
     let stale = attempt(2, SendOutcome::failed("timed out", true));
     assert_eq!(record(&retaken, &stale, &settings(), t0()), None);
-    let took = attempt(2, SendOutcome::delivered(""));
+    let took = attempt(2, SendOutcome::accepted(""));
     let r = record(&retaken, &took, &settings(), t0()).unwrap();
     assert_eq!(r.state, DeliveryState::Delivered);
     assert_eq!(text(&r), "paged alice by ntfy: delivered");
@@ -186,7 +187,7 @@ fn channels_and_later_events_are_named() {
     d.delivery.event = PageEvent::Resolved;
     let r = record(
         &d,
-        &attempt(1, SendOutcome::delivered("ok")),
+        &attempt(1, SendOutcome::accepted("ok")),
         &settings(),
         t0(),
     )
@@ -198,7 +199,7 @@ fn channels_and_later_events_are_named() {
     d.delivery.event = PageEvent::AckTimeout;
     let r = record(
         &d,
-        &attempt(1, SendOutcome::delivered("")),
+        &attempt(1, SendOutcome::accepted("")),
         &settings(),
         t0(),
     )
@@ -210,7 +211,7 @@ fn channels_and_later_events_are_named() {
     d.delivery.incident = None;
     let r = record(
         &d,
-        &attempt(1, SendOutcome::delivered("")),
+        &attempt(1, SendOutcome::accepted("")),
         &settings(),
         t0(),
     )
@@ -229,7 +230,7 @@ fn a_failure_after_its_page_ended_is_not_tried_again() {
         text(&r),
         "paged alice by ntfy: failed: connection refused; not tried again, the page is over"
     );
-    let took = attempt(1, SendOutcome::delivered("200 OK"));
+    let took = attempt(1, SendOutcome::accepted("200 OK"));
     let r = record(&stopped, &took, &settings(), t0()).unwrap();
     assert_eq!(r.state, DeliveryState::Delivered, "what arrived arrived");
 }

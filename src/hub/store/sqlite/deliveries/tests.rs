@@ -293,7 +293,7 @@ async fn an_outcome_is_recorded_with_its_timeline_entry_and_a_late_one_changes_n
     assert_eq!(late.unwrap(), Outcome::Delivery(None));
     assert_eq!(hub.seq().await, seq + 1);
     let took = hub
-        .made("the hub", report(SendOutcome::delivered("200 OK")))
+        .made("the hub", report(SendOutcome::accepted("200 OK")))
         .await;
     assert_eq!(
         took.unwrap(),
