@@ -7,14 +7,14 @@
 // Helpers here may unwrap and panic as #[test] functions may (clippy.toml).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use std::io::{BufRead, BufReader};
-use std::path::Path;
-use std::process::{Child, Command, Stdio};
+mod support;
+
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use oncall::config::Sha256Hex;
 use oncall::incident::{Incident, NewIncident, Opened};
+use support::serve::HubFiles;
 use tokio::sync::{Mutex, Notify};
 
 const TOKEN: &str = "oc_crash_test_token";
@@ -22,48 +22,6 @@ const ROUNDS: usize = 12;
 const WRITERS: usize = 8;
 /// Bounds each wait so a broken hub fails the test instead of hanging it.
 const PATIENCE: std::time::Duration = std::time::Duration::from_secs(60);
-
-struct Hub {
-    child: Child,
-    base: String,
-}
-
-/// Starts `oncall serve` on a port of its own choosing and reads the address
-/// it reports (no port is guessed, no port can clash).
-fn start(dir: &Path) -> Hub {
-    let config = dir.join("hub.toml");
-    let db = dir.join("hub.db");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_oncall"))
-        .args([
-            "--config",
-            config.to_str().unwrap(),
-            "serve",
-            "--listen",
-            "127.0.0.1:0",
-            "--db",
-            db.to_str().unwrap(),
-        ])
-        .env("ONCALL_LOG", "info")
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("start oncall serve");
-    let stderr = child.stderr.take().expect("stderr");
-    let (tx, rx) = std::sync::mpsc::channel();
-    // Keep draining stderr so the hub never blocks on a full pipe.
-    std::thread::spawn(move || {
-        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-            if let Some(rest) = line.split("hub listening addr=").nth(1) {
-                let _ = tx.send(rest.split_whitespace().next().unwrap_or("").to_string());
-            }
-        }
-    });
-    let addr = rx
-        .recv_timeout(PATIENCE)
-        .expect("the hub did not say where it listens");
-    let base = format!("http://{addr}");
-    Hub { child, base }
-}
 
 /// One answered write: what must be found after the restart.
 #[derive(Debug, Clone)]
@@ -136,24 +94,16 @@ async fn burst(
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn no_answered_write_is_lost_when_the_hub_is_killed() {
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(
-        dir.path().join("hub.toml"),
-        format!(
+    let files = HubFiles::new(
+        dir.path(),
+        &format!(
             "[[hub.responders]]\nname = \"alice\"\ntoken_sha256 = \"{}\"\n",
             Sha256Hex::of(TOKEN).to_hex()
         ),
-    )
-    .unwrap();
-    // The hub refuses a file of token hashes that others can read.
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::set_permissions(
-        dir.path().join("hub.toml"),
-        std::fs::Permissions::from_mode(0o600),
-    )
-    .unwrap();
+    );
     let mut total = 0;
     for round in 0..ROUNDS {
-        let mut hub = start(dir.path());
+        let hub = files.start();
         let answered = Arc::new(Mutex::new(Vec::new()));
         let count = Arc::new(AtomicUsize::new(0));
         let kill = Arc::new(Notify::new());
@@ -177,15 +127,14 @@ async fn no_answered_write_is_lost_when_the_hub_is_killed() {
             .unwrap_or_else(|_| {
                 panic!("round {round}: the hub answered fewer than {kill_at} writes")
             });
-        hub.child.kill().expect("SIGKILL the hub");
-        hub.child.wait().expect("reap the hub");
+        hub.kill();
         for w in writers {
             w.await.unwrap();
         }
         let answered = answered.lock().await.clone();
         total += answered.len();
 
-        let hub = start(dir.path());
+        let hub = files.start();
         let http = oncall::feed::http::client_builder().build().unwrap();
         for write in &answered {
             let id = match write {
@@ -210,9 +159,7 @@ async fn no_answered_write_is_lost_when_the_hub_is_killed() {
                 }
             }
         }
-        let mut hub = hub;
-        hub.child.kill().unwrap();
-        hub.child.wait().unwrap();
+        hub.kill();
     }
     println!("crash test: {ROUNDS} kills, {total} answered writes checked, 0 lost");
 }

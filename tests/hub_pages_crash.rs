@@ -1,8 +1,9 @@
 //! No page is lost, and none reaches a receiver under two ids, when the hub
 //! dies mid-way: incidents are opened in a burst while their pages go out,
 //! the hub is stopped dead after a different number of requests each round
-//! (dropped in-process without its graceful stop; or, as a process of its
-//! own, killed with SIGKILL), and started again on the same database. At the
+//! (dropped in-process without its graceful stop; or the real `oncall serve`,
+//! paging through its real webhook sender, killed with SIGKILL), and started
+//! again on the same database. At the
 //! end every page queued has been delivered, every incident answered has its
 //! pages, and each page arrived under one delivery id however often it went.
 // Helpers here may unwrap and panic as #[test] functions may (clippy.toml).
@@ -12,14 +13,14 @@ mod support;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
-use std::time::Duration;
 
 use chrono::TimeDelta;
 use oncall::hub::HubState;
 use oncall::hub::deliveries::{DeliveryRecord, DeliveryState};
-use oncall::incident::{IncidentList, Opened};
+use oncall::incident::{Incident, IncidentList, Opened};
 use support::alertmanager::eventually;
 use support::pages::{Received, Receiver, critical, paged_config, paging};
+use support::serve::HubFiles;
 use support::{ALICE, TestHub};
 use tokio::sync::Mutex;
 
@@ -157,91 +158,101 @@ async fn no_page_is_lost_or_doubled_when_the_hub_is_dropped_mid_way() {
     );
 }
 
-/// The environment that makes [`hub_process`] a hub: its database, and
-/// the config text.
-const CHILD_DB: &str = "ONCALL_TEST_PAGES_HUB_DB";
-const CHILD_CONFIG: &str = "ONCALL_TEST_PAGES_HUB_CONFIG";
-
-/// Not a test of its own: the hub the SIGKILL test runs as a process, when
-/// it starts this test binary with [`CHILD_DB`] set (and does nothing
-/// otherwise). Leases of a second, so pages in flight when it was killed go
-/// again soon after its restart.
-#[test]
-fn hub_process() {
-    let (Ok(db), Ok(config)) = (std::env::var(CHILD_DB), std::env::var(CHILD_CONFIG)) else {
-        return;
-    };
-    let runtime = tokio::runtime::Runtime::new().unwrap();
-    runtime.block_on(async {
-        let (config, mut pages) = paging(&config);
-        pages.delivery.lease = Duration::from_secs(1);
-        pages.delivery.attempt_timeout = Duration::from_millis(500);
-        let settings = oncall::hub::HubSettings {
-            config,
-            escalation_tick: None,
-            pages,
-            ..oncall::hub::HubSettings::new(db, oncall::config::HubConfig::default())
-        };
-        let hub = oncall::hub::start("127.0.0.1:0".parse().unwrap(), settings)
-            .await
-            .unwrap();
-        eprintln!("hub listening addr={}", hub.addr);
-        std::future::pending::<()>().await;
-    });
-}
-
-/// A hub process; killed and reaped when dropped, test failed or not.
-struct Process(std::process::Child);
-
-impl Drop for Process {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
+/// The pages the real hub sent, as webhook bodies: each (incident, contact,
+/// event) reached `rx` under one delivery id however often it went, and
+/// every incident in `answered` reached alice's two contacts and the team.
+fn check_webhooks(rx: &Receiver, answered: &[u64]) {
+    let mut ids_of: BTreeMap<(u64, String, String), BTreeSet<String>> = BTreeMap::new();
+    for r in rx.recorded() {
+        let body = r.json();
+        let incident = body["incident"]["id"].as_u64().unwrap_or(0);
+        let event = body["event"].as_str().unwrap_or_default().to_string();
+        let id = r
+            .header("x-oncall-delivery")
+            .unwrap_or_default()
+            .to_string();
+        assert_eq!(
+            body["delivery_id"],
+            id.as_str(),
+            "the header names the body's delivery"
+        );
+        ids_of
+            .entry((incident, r.who().to_string(), event))
+            .or_default()
+            .insert(id);
+    }
+    for ((incident, who, event), ids) in &ids_of {
+        assert_eq!(
+            ids.len(),
+            1,
+            "#{incident} {event} reached {who} under {ids:?}"
+        );
+    }
+    for id in answered {
+        for who in ["alice-now", "alice-later", "team"] {
+            let key = (*id, who.to_string(), "opened".to_string());
+            assert!(ids_of.contains_key(&key), "#{id} never reached {who}");
+        }
     }
 }
 
+/// Waits until the timeline of every incident at `base` says its three
+/// pages were delivered; how many incidents that was.
+async fn all_delivered_at(base: &str) -> usize {
+    let http = oncall::feed::http::client_builder().build().unwrap();
+    let ids = incident_ids(base).await;
+    for &id in &ids {
+        eventually(&format!("every page of #{id} delivered"), || async {
+            let incident: Incident = http
+                .get(format!("{base}/api/v1/incidents/{id}"))
+                .bearer_auth(ALICE)
+                .send()
+                .await
+                .map_err(|e| e.to_string())?
+                .json()
+                .await
+                .map_err(|e| e.to_string())?;
+            let delivered = |who: &str| {
+                let said = format!("paged {who} by webhook: delivered");
+                incident
+                    .timeline
+                    .iter()
+                    .filter(|e| e.text.starts_with(&said))
+                    .count()
+            };
+            if (delivered("alice"), delivered("team")) == (2, 1) {
+                Ok(())
+            } else {
+                Err(format!("{:#?}", incident.timeline))
+            }
+        })
+        .await;
+    }
+    ids.len()
+}
+
+/// The real `oncall serve`, sending through its real webhook sender, killed
+/// with SIGKILL while pages are queued and in flight, again and again.
 #[cfg(unix)]
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn no_page_is_lost_or_doubled_when_the_hub_is_killed() {
-    use std::io::{BufRead, BufReader};
-    use std::process::{Command, Stdio};
-
     let rx = Receiver::start().await;
     let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("hub.db");
     // alice's second contact a second in, so it is due within the test.
     let config = paged_config(&rx).replace("after = \"5m\"", "after = \"1s\"");
-    let start = || -> (Process, String) {
-        let mut child = Command::new(std::env::current_exe().unwrap())
-            .args(["--exact", "hub_process", "--nocapture", "--test-threads=1"])
-            .env(CHILD_DB, &db)
-            .env(CHILD_CONFIG, &config)
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let stderr = child.stderr.take().unwrap();
-        let (tx, addr) = std::sync::mpsc::channel();
-        // Drained to the end, so the hub never blocks on a full pipe.
-        std::thread::spawn(move || {
-            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-                if let Some(rest) = line.split("hub listening addr=").nth(1) {
-                    let _ = tx.send(rest.trim().to_string());
-                }
-            }
-        });
-        let process = Process(child);
-        let addr = addr.recv_timeout(support::pages::PATIENCE).unwrap();
-        (process, format!("http://{addr}"))
-    };
+    let mut files = HubFiles::new(dir.path(), &config);
+    files.env.push((
+        "ONCALL_NOTIFY_SECRET".into(),
+        "sixteen bytes or more of secret".into(),
+    ));
     let answered = Arc::new(Mutex::new(Vec::new()));
     for round in 0..ROUNDS / 2 {
-        let (hub, base) = start();
-        let stop_at = rx.got().len() + 5 + round * 7;
+        let hub = files.start();
+        let stop_at = rx.recorded().len() + 5 + round * 7;
         let openers: Vec<_> = (0..OPENERS)
             .map(|o| {
                 tokio::spawn(open_until_gone(
-                    base.clone(),
+                    hub.base.clone(),
                     answered.clone(),
                     round * 100 + o,
                 ))
@@ -249,29 +260,19 @@ async fn no_page_is_lost_or_doubled_when_the_hub_is_killed() {
             .collect();
         rx.until(&format!("{stop_at} pages"), |got| got.len() >= stop_at)
             .await;
-        drop(hub);
+        hub.kill();
         for o in openers {
             o.await.unwrap();
         }
     }
-    // Started once more, the hub sends what was left; the outcome is read
-    // from its database by a hub state of this process.
-    let (_hub, base) = start();
-    let (hub_config, _) = paging(&config);
-    let db_path = db.clone();
-    let reader = tokio::task::spawn_blocking(move || {
-        HubState::open(oncall::hub::HubSettings::new(db_path, hub_config))
-    })
-    .await
-    .unwrap()
-    .unwrap();
-    let ids = incident_ids(&base).await;
-    let pages = all_delivered(&reader, &ids).await;
-    check(&rx, &pages, &answered.lock().await);
+    // Started once more, the hub sends what was left: what was in flight
+    // when it was killed at once, under the ids it had.
+    let hub = files.start();
+    let incidents = all_delivered_at(&hub.base).await;
+    check_webhooks(&rx, &answered.lock().await);
     println!(
-        "kill test: {} kills, {} incidents, {} pages received",
+        "kill test: {} kills, {incidents} incidents, {} pages received",
         ROUNDS / 2,
-        pages.len(),
-        rx.got().len()
+        rx.recorded().len()
     );
 }

@@ -18,6 +18,7 @@ pub mod hub;
 pub mod pages;
 pub mod pty;
 pub mod receiver;
+pub mod serve;
 pub mod smtp;
 
 pub use hub::*;

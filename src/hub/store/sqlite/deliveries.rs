@@ -142,6 +142,18 @@ pub fn record(tx: &Transaction<'_>, r: &Recorded) -> Result<(), StoreError> {
     Ok(())
 }
 
+/// A SQLite file is one hub's: deliveries it finds `sending` when it opens
+/// were taken by a hub that died mid-send. They go again at once, under the
+/// same ids, rather than a lease later: a page in flight when the machine
+/// went down reaches its person as soon as the hub is back.
+pub fn release_leases(conn: &Connection) -> Result<usize, StoreError> {
+    let released = conn.execute(
+        "UPDATE deliveries SET lease_until = ?1 WHERE state = 'sending'",
+        [queue_time(DateTime::UNIX_EPOCH)],
+    )?;
+    Ok(released)
+}
+
 /// Takes what is due for sending (see `Store::claim_deliveries`). A row
 /// that cannot be read back is given up, with why, rather than block the
 /// queue.

@@ -83,6 +83,13 @@ impl SqliteStore {
         file::prepare(path)?;
         let mut writer = connect(path)?;
         schema::migrate(&mut writer)?;
+        let released = deliveries::release_leases(&writer)?;
+        if released > 0 {
+            tracing::info!(
+                released,
+                "pages in flight when the hub stopped go again now"
+            );
+        }
         let (seq, hub_id): (i64, String) =
             writer.query_row("SELECT change_seq, hub_id FROM hub WHERE id = 1", [], |r| {
                 Ok((r.get(0)?, r.get(1)?))

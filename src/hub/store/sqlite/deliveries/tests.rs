@@ -8,6 +8,7 @@ use crate::hub::apply::Applied;
 use crate::hub::change::{Change, Outcome};
 use crate::hub::deliveries::{DeliveryRecord, DeliveryState, SendOutcome};
 use crate::hub::rules::Attempted;
+use crate::hub::store::sqlite::SqliteStore;
 use crate::hub::store::{Store, StoreError};
 use crate::hub::test_store::{TestStore, t0};
 use crate::incident::{AckRequest, EventKind, NewIncident, Severity};
@@ -159,6 +160,30 @@ async fn what_is_due_is_taken_under_a_lease_and_taken_again_only_once_it_runs_ou
         .await
         .unwrap();
     assert_eq!(limited.len(), 1, "no more than asked for");
+}
+
+#[tokio::test]
+async fn a_hub_opening_its_file_sends_what_its_dead_predecessor_had_in_flight_at_once() {
+    let hub = TestStore::paging();
+    open(&hub, "disk full").await;
+    let taken = hub
+        .store
+        .claim_deliveries(t0(), lease(1), 10, Vec::new())
+        .await
+        .unwrap();
+    assert_eq!(taken.len(), 2);
+    let restarted = SqliteStore::open(&hub.dir.path().join("hub.db")).unwrap();
+    let again = restarted
+        .claim_deliveries(t0(), lease(1), 10, Vec::new())
+        .await
+        .unwrap();
+    let ids = |d: &[crate::hub::deliveries::Delivery]| {
+        let mut ids: Vec<_> = d.iter().map(|d| d.id.clone()).collect();
+        ids.sort();
+        ids
+    };
+    assert_eq!(ids(&again), ids(&taken), "the same pages, the same ids");
+    assert!(again.iter().all(|d| d.attempt == 2), "{again:#?}");
 }
 
 #[tokio::test]

@@ -1,0 +1,100 @@
+//! The real `oncall serve` as a process of its own, for the tests that kill
+//! it with SIGKILL: started on a port of its own choosing (the address is
+//! read from what it logs, so no port is guessed and none can clash), on a
+//! config file and database in a folder the test keeps across restarts.
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+/// Bounds the wait for a hub to say where it listens.
+const PATIENCE: Duration = Duration::from_secs(60);
+
+/// A folder with the hub's config (`hub.toml`, private, as the hub demands
+/// of a file of token hashes) and its database (`hub.db`).
+pub struct HubFiles {
+    pub dir: PathBuf,
+    /// Set in each hub's environment: a notify secret, say.
+    pub env: Vec<(String, String)>,
+}
+
+impl HubFiles {
+    pub fn new(dir: &Path, config: &str) -> HubFiles {
+        let path = dir.join("hub.toml");
+        std::fs::write(&path, config).unwrap();
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
+        }
+        HubFiles {
+            dir: dir.to_path_buf(),
+            env: Vec::new(),
+        }
+    }
+
+    pub fn db(&self) -> PathBuf {
+        self.dir.join("hub.db")
+    }
+
+    /// Starts `oncall serve` on these files.
+    pub fn start(&self) -> ServedHub {
+        let config = self.dir.join("hub.toml");
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_oncall"));
+        cmd.args(["--config", config.to_str().unwrap(), "serve"])
+            .args([
+                "--listen",
+                "127.0.0.1:0",
+                "--db",
+                self.db().to_str().unwrap(),
+            ])
+            .env("ONCALL_LOG", "info")
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped());
+        for (k, v) in &self.env {
+            cmd.env(k, v);
+        }
+        let mut child = cmd.spawn().expect("start oncall serve");
+        let stderr = child.stderr.take().expect("stderr");
+        let (tx, rx) = std::sync::mpsc::channel();
+        // Drained to the end, so the hub never blocks on a full pipe.
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                if let Some(rest) = line.split("hub listening addr=").nth(1) {
+                    let _ = tx.send(rest.split_whitespace().next().unwrap_or("").to_string());
+                }
+            }
+        });
+        let mut hub = ServedHub {
+            child,
+            base: String::new(),
+        };
+        let addr = rx
+            .recv_timeout(PATIENCE)
+            .expect("the hub did not say where it listens");
+        hub.base = format!("http://{addr}");
+        hub
+    }
+}
+
+/// A running `oncall serve`; killed with SIGKILL and reaped when dropped,
+/// the test failed or not.
+pub struct ServedHub {
+    child: Child,
+    pub base: String,
+}
+
+impl ServedHub {
+    /// SIGKILL: no graceful stop, nothing flushed.
+    pub fn kill(self) {
+        drop(self);
+    }
+}
+
+impl Drop for ServedHub {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
