@@ -56,6 +56,11 @@ enum Mode {
         writers: usize,
         #[arg(long, default_value_t = 10)]
         seconds: u64,
+        /// The responder has contacts (a webhook at once, another five
+        /// minutes in) and every incident pages them: each opening queues
+        /// two pages and each acknowledgement cancels the waiting one.
+        #[arg(long)]
+        contacts: bool,
     },
     /// Full-list poll latency while writes flow.
     Polls {
@@ -115,6 +120,7 @@ fn main() -> anyhow::Result<()> {
         incidents: 10_000,
         writers: 64,
         seconds: 10,
+        contacts: false,
     });
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -126,7 +132,8 @@ fn main() -> anyhow::Result<()> {
                 incidents,
                 writers,
                 seconds,
-            } => writes(incidents, writers, Duration::from_secs(seconds)).await,
+                contacts,
+            } => writes(incidents, writers, Duration::from_secs(seconds), contacts).await,
             Mode::Polls {
                 incidents,
                 writers,
@@ -240,12 +247,44 @@ struct Sample {
     ack: bool,
 }
 
-async fn writes(count: usize, writers: usize, run_for: Duration) -> anyhow::Result<()> {
-    let hub = spawn::Hub::start("", &[])?;
+async fn writes(
+    count: usize,
+    writers: usize,
+    run_for: Duration,
+    contacts: bool,
+) -> anyhow::Result<()> {
+    let receiver = match contacts {
+        true => Some(receiver::Receiver::start(0, pages::SECRET).await?),
+        false => None,
+    };
+    let hub = match &receiver {
+        Some(receiver) => pages::paging_hub(receiver, "info", "5m")?,
+        None => spawn::Hub::start("", &[])?,
+    };
     let http = oncall::feed::http::client_builder()
         .pool_max_idle_per_host(writers)
         .build()?;
     let ids = open_to_acknowledge(&http, &hub.base, &alerts::AlertSet::new(count)).await?;
+    if let Some(receiver) = &receiver {
+        // The openings' first pages are out before the clock starts: what
+        // is timed is writes beside a paging queue, not the backlog.
+        let waited = Instant::now();
+        while receiver.tally().hub_pages < ids.len() {
+            if waited.elapsed() > Duration::from_secs(120) {
+                bail!(
+                    "{} of {} first pages arrived",
+                    receiver.tally().hub_pages,
+                    ids.len()
+                );
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        println!(
+            "contacts configured: {} first pages received in {:.2?}; each acknowledgement cancels a page waiting 5 minutes",
+            ids.len(),
+            waited.elapsed()
+        );
+    }
     let next = Arc::new(AtomicUsize::new(0));
     let started = Instant::now();
     let deadline = started + run_for;

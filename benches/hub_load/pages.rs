@@ -24,7 +24,7 @@ use super::receiver::{Paged, Receiver};
 use super::{alerts, open_to_acknowledge, quantile_ms, spawn, writer};
 
 /// Signs the hub's webhook bodies; the receiver checks them with it.
-const SECRET: &str = "bench-pages-secret-4f1c9a7e2b";
+pub const SECRET: &str = "bench-pages-secret-4f1c9a7e2b";
 const SECRET_ENV: &str = "ONCALL_BENCH_NOTIFY_SECRET";
 
 /// Pages sent and received before timing starts (connections opened,
@@ -60,7 +60,7 @@ pub async fn pages(opts: Options) -> anyhow::Result<()> {
         );
     }
     let receiver = Receiver::start(opts.receiver_port, SECRET).await?;
-    let hub = spawn::Hub::start(&hub_config(&receiver), &[(SECRET_ENV, SECRET)])?;
+    let hub = paging_hub(&receiver, "critical", "")?;
     let http = oncall::feed::http::client_builder().build()?;
     // The writers' incidents first, below min_severity: the page timed is
     // the only one on its way.
@@ -104,16 +104,30 @@ pub async fn pages(opts: Options) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// The bench responder's webhook contact, the paging settings, and a rota
-/// that keeps that responder on call, so each new incident is theirs.
-fn hub_config(receiver: &Receiver) -> String {
-    format!(
-        "[[hub.responders.contacts]]\nvia = \"webhook\"\nto = \"http://{}/page\"\n\n\
-         [hub.notify]\npublic_url = \"http://127.0.0.1:9\"\nmin_severity = \"critical\"\n\
+/// A hub whose one responder, on call all the time so each new incident is
+/// theirs, is paged at `receiver` for incidents at or above `min_severity`;
+/// with `later` (a duration) a second contact there waits that long.
+pub fn paging_hub(
+    receiver: &Receiver,
+    min_severity: &str,
+    later: &str,
+) -> anyhow::Result<spawn::Hub> {
+    let contact = |after: &str| {
+        format!(
+            "[[hub.responders.contacts]]\nvia = \"webhook\"\nto = \"http://{}/page\"\nafter = \"{after}\"\n",
+            receiver.addr
+        )
+    };
+    let mut config = contact("0m");
+    if !later.is_empty() {
+        config.push_str(&contact(later));
+    }
+    config.push_str(&format!(
+        "\n[hub.notify]\npublic_url = \"http://127.0.0.1:9\"\nmin_severity = \"{min_severity}\"\n\
          secret_env = \"{SECRET_ENV}\"\n\n\
-         [hub.rota]\nresponders = [\"bench\"]\nshift = \"24h\"\nstart = \"2026-01-01T00:00:00Z\"\n",
-        receiver.addr
-    )
+         [hub.rota]\nresponders = [\"bench\"]\nshift = \"24h\"\nstart = \"2026-01-01T00:00:00Z\"\n"
+    ));
+    spawn::Hub::start(&config, &[(SECRET_ENV, SECRET)])
 }
 
 /// Opens `samples` critical incidents one at a time.
