@@ -135,6 +135,11 @@ pub enum EventKind {
     Paged,
     /// Acknowledged and not resolved within `ack_timeout`: triggered again.
     Retriggered,
+    /// A kind a newer hub writes that this build does not know: shown with
+    /// its text rather than failing the whole list, so a console older than
+    /// its hub keeps working.
+    #[serde(other)]
+    Other,
 }
 
 impl EventKind {
@@ -150,6 +155,7 @@ impl EventKind {
             EventKind::Reassigned => "reassigned",
             EventKind::Paged => "paged",
             EventKind::Retriggered => "retriggered",
+            EventKind::Other => "other",
         }
     }
 }

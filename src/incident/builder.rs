@@ -185,4 +185,24 @@ mod tests {
         assert_eq!(inc.labels.get("alertname"), Some("DiskFull"));
         assert!(inc.steps["disk-full"].contains(&2));
     }
+
+    #[test]
+    fn a_timeline_kind_from_a_newer_hub_reads_as_other_and_the_incident_still_loads() {
+        let mut json = serde_json::to_value(
+            Incident::builder(3, "t", at(9))
+                .timeline(vec![TimelineEntry {
+                    at: at(9),
+                    who: "hub".to_string(),
+                    kind: super::super::EventKind::Note,
+                    text: "squashed by maintenance".to_string(),
+                    taken_at: None,
+                }])
+                .build(),
+        )
+        .unwrap();
+        json["timeline"][0]["kind"] = "squashed".into();
+        let inc: Incident = serde_json::from_value(json).unwrap();
+        assert_eq!(inc.timeline[0].kind, super::super::EventKind::Other);
+        assert_eq!(inc.timeline[0].text, "squashed by maintenance");
+    }
 }

@@ -45,7 +45,8 @@ impl Trigger {
             | EventKind::Note
             | EventKind::Step
             | EventKind::Reassigned
-            | EventKind::Paged => None,
+            | EventKind::Paged
+            | EventKind::Other => None,
         }
     }
 
