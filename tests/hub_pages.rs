@@ -130,7 +130,7 @@ async fn an_escalation_by_hand_or_by_the_timers_pages_the_new_owner() {
 }
 
 #[tokio::test]
-async fn a_handoff_tells_the_incoming_responder_without_urgency() {
+async fn a_handoff_tells_the_incoming_responder_without_urgency_and_stops_the_outgoings_pages() {
     let rx = Receiver::start().await;
     let hub = paging_hub(&rx).await;
     let held = hub.open(&critical("disk full")).await;
@@ -170,6 +170,10 @@ async fn a_handoff_tells_the_incoming_responder_without_urgency() {
         d.len() == 2 && d.iter().all(|r| r.state == DeliveryState::Delivered)
     })
     .await;
+    // alice's second contact was to be tried 5 minutes in: she is off shift.
+    let rows = hub.state().deliveries(Some(held.id)).await.unwrap();
+    let later = rows.iter().find(|r| r.delivery.contact_index == 1).unwrap();
+    assert_eq!(later.state, DeliveryState::Cancelled, "{rows:#?}");
 }
 
 #[tokio::test]

@@ -34,7 +34,10 @@ pub(super) async fn after<T: Transaction>(
     carry_out(tx, by.now, Some(id), plan).await
 }
 
-/// Queues what a hand-off pages.
+/// Queues what a hand-off pages. The pages still waiting for the incidents
+/// it moved were for the person who handed them off: they would wake
+/// someone off shift, so they go; the incoming responder is told by the
+/// hand-off's own page, and `repeat` pages them for what stays unanswered.
 pub(super) async fn after_handoff<T: Transaction>(
     tx: &mut T,
     by: Actor<'_>,
@@ -44,6 +47,9 @@ pub(super) async fn after_handoff<T: Transaction>(
     let rules = &*work.pages;
     if !rules.anyone {
         return Ok(());
+    }
+    for &id in &handoff.moved {
+        tx.cancel_waiting(id).await?;
     }
     let plan = pages::for_handoff(handoff, &rules.notify, &work.paging, by.now);
     carry_out(tx, by.now, None, plan).await
