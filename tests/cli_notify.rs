@@ -15,12 +15,16 @@ use support::smtp::SmtpServer;
 const SECRET: &str = "a-test-secret-of-enough-length";
 
 fn config(dir: &std::path::Path, contacts: &str, smtp_port: u16) -> String {
+    config_tls(dir, contacts, smtp_port, "none")
+}
+
+fn config_tls(dir: &std::path::Path, contacts: &str, smtp_port: u16, tls: &str) -> String {
     let hash = Sha256Hex::of("oc_alice_test_token").to_hex();
     let text = format!(
         "[[hub.responders]]\nname = \"alice\"\ntoken_sha256 = \"{hash}\"\n{contacts}\n\
          [[hub.responders]]\nname = \"bob\"\ntoken_sha256 = \"{}\"\n\
          [hub.notify]\npublic_url = \"https://oncall.example.com\"\nsecret_env = \"TEST_NOTIFY_SECRET\"\n\
-         [hub.notify.smtp]\nhost = \"127.0.0.1\"\nport = {smtp_port}\ntls = \"none\"\nfrom = \"oncall@example.com\"\n",
+         [hub.notify.smtp]\nhost = \"127.0.0.1\"\nport = {smtp_port}\ntls = \"{tls}\"\nfrom = \"oncall@example.com\"\n",
         Sha256Hex::of("oc_bob_test_token").to_hex()
     );
     let path = dir.join("hub.toml");
@@ -38,14 +42,62 @@ fn contact(via: &str, to: &str) -> String {
 }
 
 async fn notify_test(cfg: String, name: &'static str) -> std::process::Output {
+    notify_test_trusting(cfg, name, None).await
+}
+
+/// With `ca`, the certificates the system trusts are that file's
+/// (`SSL_CERT_FILE`, as for any program using the system's trust store).
+async fn notify_test_trusting(
+    cfg: String,
+    name: &'static str,
+    ca: Option<std::path::PathBuf>,
+) -> std::process::Output {
     tokio::task::spawn_blocking(move || {
-        oncall(
-            &["--config", &cfg, "notify", "test", name],
-            &[("TEST_NOTIFY_SECRET", SECRET)],
-        )
+        let ca = ca.map(|p| p.to_str().unwrap().to_string());
+        let mut env = vec![("TEST_NOTIFY_SECRET", SECRET)];
+        if let Some(ca) = &ca {
+            env.push(("SSL_CERT_FILE", ca.as_str()));
+        }
+        oncall(&["--config", &cfg, "notify", "test", name], &env)
     })
     .await
     .unwrap()
+}
+
+fn fixture(name: &str) -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/tls")
+        .join(name)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn email_goes_over_starttls_and_tls_to_a_server_the_system_trusts_and_not_otherwise() {
+    for mode in ["starttls", "tls"] {
+        let smtp = SmtpServer::start_tls(mode);
+        let dir = tempfile::tempdir().unwrap();
+        let contacts = contact("email", "alice@example.com");
+        let cfg = config_tls(dir.path(), &contacts, smtp.port, mode);
+        let out = notify_test_trusting(cfg.clone(), "alice", Some(fixture("ca.pem"))).await;
+        let printed = stdout(&out);
+        assert!(out.status.success(), "{mode}: {printed}{}", stderr(&out));
+        assert!(
+            printed.starts_with("email alice@example.com: delivered (250"),
+            "{mode}: {printed}"
+        );
+        assert_eq!(smtp.received().len(), 1, "{mode}");
+        assert_eq!(smtp.received()[0].rcpt_tos, ["alice@example.com"]);
+
+        // A certificate signed by a CA the system does not trust: refused,
+        // and nothing reaches the server.
+        let out = notify_test_trusting(cfg, "alice", Some(fixture("other-ca.pem"))).await;
+        assert_eq!(out.status.code(), Some(1), "{mode}: {}", stdout(&out));
+        assert!(stdout(&out).contains("failed"), "{mode}: {}", stdout(&out));
+        assert_eq!(
+            smtp.received().len(),
+            1,
+            "{mode}: sent over an untrusted link"
+        );
+    }
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -15,10 +15,16 @@ pub const PYTHON: &str = "/usr/bin/python3";
 pub const MISSING: &str = "python3-aiosmtpd is not installed: apt-get install -y python3-aiosmtpd";
 
 const SERVER: &str = r#"
-import asyncio, json, os, sys
+import asyncio, json, os, ssl, sys
 from aiosmtpd.smtp import SMTP
 
 folder = sys.argv[1]
+# "none", or "starttls" / "tls" with the certificate and key to serve.
+mode = sys.argv[2] if len(sys.argv) > 2 else "none"
+context = None
+if mode != "none":
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(sys.argv[3], sys.argv[4])
 
 class Saver:
     def __init__(self):
@@ -48,7 +54,14 @@ class Saver:
 async def main():
     loop = asyncio.get_running_loop()
     handler = Saver()
-    server = await loop.create_server(lambda: SMTP(handler), host="127.0.0.1", port=0)
+    if mode == "starttls":
+        factory = lambda: SMTP(handler, tls_context=context, require_starttls=True)
+        server = await loop.create_server(factory, host="127.0.0.1", port=0)
+    elif mode == "tls":
+        factory = lambda: SMTP(handler)
+        server = await loop.create_server(factory, host="127.0.0.1", port=0, ssl=context)
+    else:
+        server = await loop.create_server(lambda: SMTP(handler), host="127.0.0.1", port=0)
     print(server.sockets[0].getsockname()[1], flush=True)
     await server.serve_forever()
 
@@ -145,6 +158,20 @@ impl SmtpServer {
     /// Starts the server on a free port; returns once it listens (it prints
     /// its port only then). Panics, naming the package, when it is missing.
     pub fn start() -> SmtpServer {
+        SmtpServer::start_with(&["none"])
+    }
+
+    /// The server speaking TLS, `starttls` (required before mail) or `tls`
+    /// (from the first byte), with the test certificate for 127.0.0.1
+    /// (tests/fixtures/tls, signed by `ca.pem` there).
+    pub fn start_tls(mode: &str) -> SmtpServer {
+        let tls = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/tls");
+        let cert = tls.join("server.pem");
+        let key = tls.join("server.key");
+        SmtpServer::start_with(&[mode, cert.to_str().unwrap(), key.to_str().unwrap()])
+    }
+
+    fn start_with(args: &[&str]) -> SmtpServer {
         assert!(Path::new(PYTHON).exists(), "{MISSING}");
         let dir = TempDir::new().unwrap();
         let folder = dir.path().join("received");
@@ -155,6 +182,7 @@ impl SmtpServer {
         let mut child = Command::new(PYTHON)
             .arg(&script)
             .arg(&folder)
+            .args(args)
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(log)
