@@ -12,6 +12,8 @@ macro_rules! snapshot {
     };
 }
 
+#[path = "console_screens/code_blocks.rs"]
+mod code_blocks;
 #[path = "console_screens/colour.rs"]
 mod colour;
 #[path = "console_screens/feed.rs"]
@@ -158,8 +160,13 @@ fn specs() -> Vec<Spec> {
 
 /// alex's console as it starts, before anything is received; times in UTC.
 fn new_model(feed: FeedStatus) -> Model {
+    model_with(feed, Library::shipped())
+}
+
+/// As `new_model`, with `library` for its runbooks.
+fn model_with(feed: FeedStatus, library: Library) -> Model {
     let utc = FixedOffset::east_opt(0).unwrap();
-    let library = Arc::new(Library::shipped());
+    let library = Arc::new(library);
     Model::new(
         "alex".into(),
         feed,

@@ -1,0 +1,93 @@
+//! A runbook's code blocks as the pane draws them: each with the tag its
+//! fence gives it (read-only, heavy, irreversible) beside it, told apart by
+//! colour and weight.
+use oncall::runbook::{Origin, library};
+use ratatui::style::{Color, Modifier};
+
+use super::*;
+
+const CACHE_RUNBOOK: &str = "+++
+id = \"cache-volume\"
+title = \"Cache volume filling\"
+alerts = [\"CacheVolumeFilling\"]
++++
+How full:
+
+```sh read-only
+df -h /srv/cache
+```
+
+```sh heavy
+du -xh /srv/cache | sort -h | tail
+```
+
+```sh irreversible
+rm -rf /srv/cache/tmp
+```
+";
+
+/// A console whose only runbook is `CACHE_RUNBOOK`, with one incident it
+/// answers selected.
+fn cache_model(width: u16, height: u16) -> Model {
+    let (rb, _) = library::runbook_from_text(
+        CACHE_RUNBOOK,
+        std::path::Path::new("cache-volume.md"),
+        Origin::File("cache-volume.md".into()),
+    )
+    .unwrap();
+    let feed = FeedStatus::new("team hub", Duration::from_secs(2));
+    let mut m = model_with(feed, Library::from_runbooks(vec![rb]));
+    update(&mut m, Msg::Resize(width, height));
+    let spec = Spec {
+        id: 21,
+        severity: Severity::Warning,
+        status: Status::Triggered,
+        service: "cache",
+        title: "Cache volume on cache-2 at 91%",
+        alert: "CacheVolumeFilling",
+        minutes: 8,
+        owner: None,
+        occurrences: 1,
+    };
+    update(
+        &mut m,
+        Msg::Feed(FeedEvent::Polled {
+            incidents: vec![incident(&spec)],
+            full: true,
+            resume: None,
+        }),
+    );
+    m
+}
+
+/// Where `word` is first drawn, as (column, row).
+fn find(t: &Terminal<TestBackend>, word: &str) -> (u16, u16) {
+    let screen = text(t);
+    let row = screen
+        .lines()
+        .position(|l| l.contains(word))
+        .unwrap_or_else(|| panic!("{word} is not on screen:\n{screen}"));
+    let line = screen.lines().nth(row).unwrap();
+    let col = line[..line.find(word).unwrap()].chars().count();
+    (col as u16, row as u16)
+}
+
+#[test]
+fn each_code_block_shows_its_tag_beside_it() {
+    for (w, h) in [(80, 24), (120, 40)] {
+        let m = cache_model(w, h);
+        let t = draw(&m, w, h);
+        let screen = text(&t);
+        for label in ["read-only · sh", "heavy · sh", "irreversible · sh"] {
+            assert!(screen.contains(label), "{w}x{h}: {label}\n{screen}");
+        }
+        let buf = t.backend().buffer();
+        let cell = |word| buf[find(&t, word)].clone();
+        let irreversible = cell("irreversible");
+        assert_eq!(irreversible.fg, Color::Red, "{w}x{h}");
+        assert!(irreversible.modifier.contains(Modifier::BOLD), "{w}x{h}");
+        assert_eq!(cell("heavy").fg, Color::Yellow, "{w}x{h}");
+        assert_eq!(cell("read-only").fg, Color::DarkGray, "{w}x{h}");
+        snapshot!(format!("code_block_tags_{w}x{h}"), t.backend());
+    }
+}
