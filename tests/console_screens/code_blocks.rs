@@ -1,6 +1,8 @@
 //! A runbook's code blocks as the pane draws them: each with the tag its
 //! fence gives it (read-only, heavy, irreversible) beside it, told apart by
-//! colour and weight.
+//! colour and weight; and the question `y` asks before copying an
+//! irreversible one.
+use oncall::console::keys::Context;
 use oncall::runbook::{Origin, library};
 use ratatui::style::{Color, Modifier};
 
@@ -90,4 +92,33 @@ fn each_code_block_shows_its_tag_beside_it() {
         assert_eq!(cell("read-only").fg, Color::DarkGray, "{w}x{h}");
         snapshot!(format!("code_block_tags_{w}x{h}"), t.backend());
     }
+}
+
+#[test]
+fn y_on_an_irreversible_block_asks_on_the_message_line() {
+    let (w, h) = (80, 24);
+    let mut m = cache_model(w, h);
+    press(&mut m, KeyCode::Tab);
+    // The last line is the irreversible block's command.
+    press(&mut m, KeyCode::Char('G'));
+    press(&mut m, KeyCode::Char('y'));
+    assert_eq!(m.key_context(), Context::ConfirmCopy);
+    let t = draw(&m, w, h);
+    let screen = text(&t);
+    let lines: Vec<&str> = screen.lines().collect();
+    let message = lines[lines.len() - 2];
+    assert!(
+        message.starts_with("Copy IRREVERSIBLE `rm -rf /srv/cache/tmp`?"),
+        "{message}"
+    );
+    assert!(
+        message.contains("y/Enter copies, n/Esc cancels"),
+        "{message}"
+    );
+    let footer = lines[lines.len() - 1];
+    assert!(
+        footer.starts_with(" y/Enter copy  n/Esc cancel"),
+        "{footer}"
+    );
+    snapshot!("copy_irreversible_question_80x24", t.backend());
 }

@@ -114,6 +114,8 @@ pub enum Context {
     Resolve,
     /// The question before an escalation (`e`).
     Confirm,
+    /// The question before copying a block tagged irreversible (`y`).
+    ConfirmCopy,
     /// The search over all runbooks (`b`).
     Browse,
     /// The hand-off, asking whom it goes to.
@@ -126,7 +128,7 @@ pub enum Context {
 
 impl Context {
     /// Every context, in the order the help lists them.
-    pub const ALL: [Context; 11] = [
+    pub const ALL: [Context; 12] = [
         Context::Normal,
         Context::Zoomed,
         Context::Help,
@@ -134,6 +136,7 @@ impl Context {
         Context::Note,
         Context::Resolve,
         Context::Confirm,
+        Context::ConfirmCopy,
         Context::Browse,
         Context::HandoffName,
         Context::HandoffNote,
@@ -174,6 +177,7 @@ impl Context {
             Context::Note => "note",
             Context::Resolve => "resolve",
             Context::Confirm => "escalate?",
+            Context::ConfirmCopy => "copy irreversible?",
             Context::Browse => "runbook search",
             Context::HandoffName => "hand-off (name)",
             Context::HandoffNote => "hand-off",

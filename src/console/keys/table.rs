@@ -186,6 +186,20 @@ pub const BINDINGS: &[Binding] = &[
         "cancel",
     )
     .also(&[&[(Any, A::Cancel)]]),
+    Binding::new(
+        C::ConfirmCopy,
+        &[&[(Char('y'), A::Confirm), (Code(K::Enter), A::Confirm)]],
+        Some("copy"),
+        "copy it",
+    )
+    .also(&[&[(Char('Y'), A::Confirm)]]),
+    Binding::new(
+        C::ConfirmCopy,
+        &[&[(Char('n'), A::Cancel), (Code(K::Esc), A::Cancel)]],
+        Some("cancel"),
+        "cancel",
+    )
+    .also(&[&[(Any, A::Cancel)]]),
     // The runbook search: letters type the search.
     Binding::new(
         C::Browse,

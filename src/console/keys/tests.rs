@@ -158,3 +158,14 @@ fn a_question_is_answered_by_any_key_and_help_closes_on_any_key() {
     );
     assert_eq!(lookup(Context::HandoffRead, &key('x')), None);
 }
+
+#[test]
+fn copying_an_irreversible_block_asks_as_escalating_does() {
+    assert_eq!(labels(Context::ConfirmCopy), ["y/Enter", "n/Esc"]);
+    for yes in [key('y'), key('Y'), code(KeyCode::Enter)] {
+        assert_eq!(lookup(Context::ConfirmCopy, &yes), Some(KeyAction::Confirm));
+    }
+    for no in [key('n'), key('x'), code(KeyCode::Esc)] {
+        assert_eq!(lookup(Context::ConfirmCopy, &no), Some(KeyAction::Cancel));
+    }
+}

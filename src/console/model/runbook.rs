@@ -28,3 +28,16 @@ pub struct RunbookView {
     pub done: BTreeSet<usize>,
     pub doc: Rendered,
 }
+
+/// A code block as messages name it: its first line, and how many more
+/// follow ("`systemctl restart nginx` (+2 lines)"), in one clean line.
+pub fn block_summary(text: &str) -> String {
+    let first = text.lines().next().unwrap_or("");
+    let more = text.trim_end().lines().count().saturating_sub(1);
+    let tail = if more > 0 {
+        format!(" (+{more} lines)")
+    } else {
+        String::new()
+    };
+    format!("`{}`{tail}", crate::sanitize::line(first))
+}

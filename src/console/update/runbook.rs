@@ -1,5 +1,5 @@
 //! The runbook pane: which runbook is shown, its cursor and scroll, ticking
-//! its steps, copying its code blocks, opening it outside, and the search.
+//! its steps, opening it outside, and the search.
 use crossterm::event::KeyEvent;
 
 use super::super::input::LineInput;
@@ -99,7 +99,7 @@ pub fn move_cursor(model: &mut Model, action: KeyAction) {
 }
 
 /// Scrolls so the cursor's line is on screen.
-fn show_cursor(model: &mut Model) {
+pub(super) fn show_cursor(model: &mut Model) {
     let page = page(model);
     if model.runbook.cursor < model.runbook.scroll {
         model.runbook.scroll = model.runbook.cursor;
@@ -187,55 +187,6 @@ pub fn tick(model: &mut Model) -> Vec<Command> {
     model.runbook.cursor = step.line;
     show_cursor(model);
     send(model, inc, action)
-}
-
-/// `y`: copies the code block under the cursor (or, from the list, the first
-/// one on screen) through the terminal (OSC 52), which works over SSH.
-pub fn copy(model: &mut Model) -> Vec<Command> {
-    let Some(view) = &model.runbook.view else {
-        return Vec::new();
-    };
-    let blocks = &view.doc.code_blocks;
-    let at = if model.focus == Focus::Runbook {
-        model.runbook.cursor
-    } else {
-        model.runbook.scroll
-    };
-    let under = blocks
-        .iter()
-        .find(|b| b.first_line <= at && at <= b.last_line);
-    let block = match (under, model.focus) {
-        (Some(b), _) => b,
-        (None, Focus::List) => match blocks.iter().find(|b| b.first_line >= at) {
-            Some(b) => b,
-            None => {
-                model.warn("No code block on screen to copy.");
-                return Vec::new();
-            }
-        },
-        (None, Focus::Runbook) => {
-            match blocks.iter().find(|b| b.first_line > at).or(blocks.first()) {
-                Some(b) => {
-                    model.runbook.cursor = b.first_line;
-                    show_cursor(model);
-                    let copy = keys::name(KeyAction::Copy);
-                    model.say(format!("Cursor on the next code block: {copy} copies it."));
-                }
-                None => model.warn(format!("The {} runbook has no code blocks.", view.id)),
-            }
-            return Vec::new();
-        }
-    };
-    let text = block.text.trim_end().to_string();
-    let first = text.lines().next().unwrap_or("").to_string();
-    let more = text.lines().count().saturating_sub(1);
-    let tail = if more > 0 {
-        format!(" (+{more} lines)")
-    } else {
-        String::new()
-    };
-    model.say(format!("Copied `{first}`{tail} to the clipboard (OSC 52)."));
-    vec![Command::Copy(text)]
 }
 
 /// `o`: the runbook in the responder's pager or editor.
