@@ -36,11 +36,23 @@ pub struct CodeAnchor {
     pub tag: Option<BlockTag>,
 }
 
+/// A heading: where it is drawn, so the pane can open at a section.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HeadingAnchor {
+    /// The screen line the heading starts on.
+    pub line: usize,
+    /// 1 for `#`, 2 for `##`, ...
+    pub level: u8,
+    /// The heading's text, clean, as `Section::heading` names it.
+    pub text: String,
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct Rendered {
     pub lines: Vec<Line<'static>>,
     pub steps: Vec<StepAnchor>,
     pub code_blocks: Vec<CodeAnchor>,
+    pub headings: Vec<HeadingAnchor>,
 }
 
 const HEADING: Color = Color::Cyan;
@@ -245,7 +257,15 @@ impl Renderer<'_> {
                     self.blank();
                 }
             }
-            TagEnd::Heading(_) => {
+            TagEnd::Heading(level) => {
+                let text: String = self.inline.iter().map(|(t, _)| t.as_str()).collect();
+                if !text.trim().is_empty() {
+                    self.out.headings.push(HeadingAnchor {
+                        line: self.out.lines.len(),
+                        level: level as u8,
+                        text: text.trim().to_string(),
+                    });
+                }
                 self.flush_inline();
                 self.heading = None;
                 self.styles.pop();

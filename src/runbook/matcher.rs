@@ -33,6 +33,19 @@ pub struct Match {
     pub score: u32,
     /// Why, strongest reason first: "alert HostOutOfMemory", "keyword 'dns' in title".
     pub reasons: Vec<String>,
+    /// The part of the runbook that answers the incident, for the pane to
+    /// open at; none when nothing in it stands out (the pane opens at the top).
+    pub section: Option<Section>,
+}
+
+/// A heading of a runbook chosen for an incident.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Section {
+    /// The heading's text as the markdown writes it, without the `#`s.
+    pub heading: String,
+    /// Why this heading, in words a responder can check:
+    /// "sections maps KubePodCrashLooping", "heading matches 'crash', 'looping'".
+    pub why: String,
 }
 
 impl Match {
@@ -129,6 +142,7 @@ fn score(
         id: rb.id.clone(),
         score,
         reasons,
+        section: None,
     })
 }
 

@@ -9,5 +9,5 @@ pub mod problems;
 pub mod search;
 
 pub use library::{Library, Origin, Runbook};
-pub use matcher::{Match, Query, rank};
+pub use matcher::{Match, Query, Section, rank};
 pub use problems::{FileProblem, ProblemKind};

@@ -209,3 +209,27 @@ fn escapes_in_a_fence_info_never_reach_the_screen() {
         assert!(!l.chars().any(char::is_control), "{l:?}");
     }
 }
+
+#[test]
+fn headings_are_anchored_where_they_are_drawn() {
+    let md = "# Pods\n\nA paragraph long enough to wrap over more than one line here.\n\n## Crash-looping `pods`\n\n- [ ] look\n\n### Image pull failures\n\ntext\n";
+    let r = render(md, 30, &BTreeSet::new());
+    let t = text(&r);
+    let found: Vec<(u8, &str)> = r
+        .headings
+        .iter()
+        .map(|h| (h.level, h.text.as_str()))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            (1, "Pods"),
+            (2, "Crash-looping pods"),
+            (3, "Image pull failures")
+        ]
+    );
+    for h in &r.headings {
+        assert_eq!(t[h.line], h.text, "{t:?}");
+    }
+    assert!(r.headings[1].line > 3, "after the wrapped paragraph: {t:?}");
+}
