@@ -3,7 +3,6 @@
 //! colour and weight; and the question `y` asks before copying an
 //! irreversible one.
 use oncall::console::keys::Context;
-use oncall::runbook::{Origin, library};
 use ratatui::style::{Color, Modifier};
 
 use super::*;
@@ -31,15 +30,6 @@ rm -rf /srv/cache/tmp
 /// A console whose only runbook is `CACHE_RUNBOOK`, with one incident it
 /// answers selected.
 fn cache_model(width: u16, height: u16) -> Model {
-    let (rb, _) = library::runbook_from_text(
-        CACHE_RUNBOOK,
-        std::path::Path::new("cache-volume.md"),
-        Origin::File("cache-volume.md".into()),
-    )
-    .unwrap();
-    let feed = FeedStatus::new("team hub", Duration::from_secs(2));
-    let mut m = model_with(feed, Library::from_runbooks(vec![rb]));
-    update(&mut m, Msg::Resize(width, height));
     let spec = Spec {
         id: 21,
         severity: Severity::Warning,
@@ -51,15 +41,7 @@ fn cache_model(width: u16, height: u16) -> Model {
         owner: None,
         occurrences: 1,
     };
-    update(
-        &mut m,
-        Msg::Feed(FeedEvent::Polled {
-            incidents: vec![incident(&spec)],
-            full: true,
-            resume: None,
-        }),
-    );
-    m
+    one_runbook_model(width, height, CACHE_RUNBOOK, &spec)
 }
 
 /// Where `word` is first drawn, as (column, row).

@@ -33,6 +33,8 @@ pub enum KeyAction {
     TickStep,
     Copy,
     Open,
+    /// The runbook's top; from the top, back to the section it opened at.
+    TopOrSection,
     PickRunbook(u8),
     Help,
     Quit,

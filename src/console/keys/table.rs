@@ -133,6 +133,11 @@ pub const BINDINGS: &[Binding] = &[
         None,
         "show the Nth matched runbook instead of the best one",
     ),
+    normal(
+        &[&[(Char('t'), A::TopOrSection)]],
+        Some("top/§"),
+        "the runbook's top; from there, back to the incident's section",
+    ),
     // A pane zoomed to the whole screen: the list's keys, and z goes back.
     Binding::new(
         C::Zoomed,

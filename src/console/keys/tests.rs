@@ -33,6 +33,7 @@ fn every_product_key_is_bound() {
     assert_eq!(normal(&key('?')), Some(KeyAction::Help));
     assert_eq!(normal(&key('q')), Some(KeyAction::Quit));
     assert_eq!(normal(&key('3')), Some(KeyAction::PickRunbook(3)));
+    assert_eq!(normal(&key('t')), Some(KeyAction::TopOrSection));
     assert_eq!(normal(&ctrl('c')), Some(KeyAction::Quit));
     assert_eq!(normal(&ctrl('d')), Some(KeyAction::PageDown));
     assert_eq!(normal(&ctrl('a')), None, "Ctrl-A is not a");

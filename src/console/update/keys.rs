@@ -105,6 +105,7 @@ fn normal(model: &mut Model, action: Option<KeyAction>) -> Vec<Command> {
         KeyAction::TickStep => return runbook::tick(model),
         KeyAction::Copy => return copy::copy(model),
         KeyAction::Open => return runbook::open(model),
+        KeyAction::TopOrSection => runbook::top_or_section(model),
         KeyAction::Acknowledge | KeyAction::Escalate | KeyAction::Resolve | KeyAction::Note => {
             return actions::on_incident_key(model, action);
         }

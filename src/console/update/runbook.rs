@@ -25,7 +25,9 @@ pub fn shown_runbook_id(model: &Model) -> Option<String> {
 }
 
 /// Re-renders the pane when the runbook, the width or the ticked steps
-/// changed; drawing then only slices lines.
+/// changed; drawing then only slices lines. Another runbook opens at its
+/// section; the same one, rewrapped or with a step ticked, stays where the
+/// responder left it (at its section if that is where it was).
 pub fn refresh(model: &mut Model) {
     let Some(id) = shown_runbook_id(model) else {
         model.runbook.view = None;
@@ -37,35 +39,79 @@ pub fn refresh(model: &mut Model) {
         .selected
         .map(|inc| model.steps_done(inc, &id))
         .unwrap_or_default();
-    let fresh = model
-        .runbook
-        .view
-        .as_ref()
-        .is_some_and(|r| r.id == id && r.width == width && r.done == done);
-    if fresh {
-        return;
+    let old = model.runbook.view.as_ref();
+    let fresh = old.is_some_and(|r| r.id == id && r.width == width && r.done == done);
+    if !fresh {
+        let same_runbook = old.is_some_and(|r| r.id == id);
+        let at_section = model.runbook.section_line() == Some(model.runbook.scroll);
+        let Some(rb) = model.library.get(&id) else {
+            model.runbook.view = None;
+            return;
+        };
+        let doc = markdown::render(&rb.body, width, &done);
+        let last = doc.lines.len().saturating_sub(1);
+        model.runbook.cursor = model.runbook.cursor.min(last);
+        model.runbook.scroll = model.runbook.scroll.min(last);
+        model.runbook.view = Some(RunbookView {
+            id,
+            width,
+            done,
+            doc,
+        });
+        if !same_runbook || at_section {
+            model.runbook.open_at_section = true;
+        }
+        model.dirty = true;
     }
-    let Some(rb) = model.library.get(&id) else {
-        model.runbook.view = None;
-        return;
-    };
-    let doc = markdown::render(&rb.body, width, &done);
-    let last = doc.lines.len().saturating_sub(1);
-    model.runbook.cursor = model.runbook.cursor.min(last);
-    model.runbook.scroll = model.runbook.scroll.min(last);
-    model.runbook.view = Some(RunbookView {
-        id,
-        width,
-        done,
-        doc,
-    });
-    model.dirty = true;
+    if std::mem::take(&mut model.runbook.open_at_section) {
+        let line = model.runbook.section_line().unwrap_or(0);
+        model.runbook.scroll = line;
+        model.runbook.cursor = line;
+        model.dirty = true;
+    }
 }
 
-/// Back to the top of whatever runbook is shown next.
+/// Whatever runbook is shown next opens afresh: at the section its match
+/// names, else at the top.
 pub fn reset_position(model: &mut Model) {
     model.runbook.scroll = 0;
     model.runbook.cursor = 0;
+    model.runbook.open_at_section = true;
+}
+
+/// `t`: the top of the runbook; from the top, back to the section it
+/// opened at.
+pub fn top_or_section(model: &mut Model) {
+    let Some(view) = &model.runbook.view else {
+        return;
+    };
+    let id = view.id.clone();
+    let at_top = model.runbook.scroll == 0;
+    let key = keys::name(KeyAction::TopOrSection);
+    let heading = model
+        .runbook
+        .section()
+        .map(|s| crate::sanitize::line(&s.heading));
+    let line = match (model.runbook.section_line(), heading) {
+        (Some(line), Some(heading)) if at_top && line > 0 => {
+            model.say(format!("§ {heading}; {key} goes back to the top."));
+            line
+        }
+        (Some(line), Some(heading)) if line > 0 => {
+            model.say(format!("Top of {id}; {key} goes back to § {heading}."));
+            0
+        }
+        _ => {
+            if at_top {
+                model.say(format!(
+                    "Top of {id}: no section of it is named for this incident."
+                ));
+            }
+            0
+        }
+    };
+    model.runbook.scroll = line;
+    model.runbook.cursor = line;
 }
 
 fn lines(model: &Model) -> usize {
