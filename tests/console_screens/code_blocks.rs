@@ -7,25 +7,8 @@ use ratatui::style::{Color, Modifier};
 
 use super::*;
 
-const CACHE_RUNBOOK: &str = "+++
-id = \"cache-volume\"
-title = \"Cache volume filling\"
-alerts = [\"CacheVolumeFilling\"]
-+++
-How full:
-
-```sh read-only
-df -h /srv/cache
-```
-
-```sh heavy
-du -xh /srv/cache | sort -h | tail
-```
-
-```sh irreversible
-rm -rf /srv/cache/tmp
-```
-";
+/// A team runbook with a block of each tag (the PTY tests read it too).
+const CACHE_RUNBOOK: &str = include_str!("../fixtures/tagged-runbooks/cache-volume.md");
 
 /// A console whose only runbook is `CACHE_RUNBOOK`, with one incident it
 /// answers selected.
