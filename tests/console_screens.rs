@@ -12,6 +12,8 @@ macro_rules! snapshot {
     };
 }
 
+#[path = "console_screens/code_blocks.rs"]
+mod code_blocks;
 #[path = "console_screens/colour.rs"]
 mod colour;
 #[path = "console_screens/feed.rs"]
@@ -24,6 +26,8 @@ mod modal;
 mod panes;
 #[path = "console_screens/prompts.rs"]
 mod prompts;
+#[path = "console_screens/sections.rs"]
+mod sections;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -158,8 +162,13 @@ fn specs() -> Vec<Spec> {
 
 /// alex's console as it starts, before anything is received; times in UTC.
 fn new_model(feed: FeedStatus) -> Model {
+    model_with(feed, Library::shipped())
+}
+
+/// As `new_model`, with `library` for its runbooks.
+fn model_with(feed: FeedStatus, library: Library) -> Model {
     let utc = FixedOffset::east_opt(0).unwrap();
-    let library = Arc::new(Library::shipped());
+    let library = Arc::new(library);
     Model::new(
         "alex".into(),
         feed,
@@ -168,6 +177,29 @@ fn new_model(feed: FeedStatus) -> Model {
         std::env::temp_dir(),
         utc,
     )
+}
+
+/// A console `width` by `height` whose only runbook is `runbook` (a team
+/// file's text), with the one incident of `spec` received and selected.
+fn one_runbook_model(width: u16, height: u16, runbook: &str, spec: &Spec) -> Model {
+    let (rb, _) = oncall::runbook::library::runbook_from_text(
+        runbook,
+        std::path::Path::new("team.md"),
+        oncall::runbook::Origin::File("team.md".into()),
+    )
+    .unwrap();
+    let feed = FeedStatus::new("team hub", Duration::from_secs(2));
+    let mut m = model_with(feed, Library::from_runbooks(vec![rb]));
+    update(&mut m, Msg::Resize(width, height));
+    update(
+        &mut m,
+        Msg::Feed(FeedEvent::Polled {
+            incidents: vec![incident(spec)],
+            full: true,
+            resume: None,
+        }),
+    );
+    m
 }
 
 fn screen_model(width: u16, height: u16) -> Model {

@@ -1,7 +1,8 @@
 //! The runbook pane of the real console against a real hub: a ticked step
 //! is stored on the incident and survives a restart of the console; `y`
-//! copies through the terminal; `o` hands the runbook to the pager and the
-//! console comes back.
+//! copies through the terminal, and asks first for a block tagged
+//! irreversible; `o` hands the runbook to the pager and the console comes
+//! back.
 // Helpers here may unwrap and panic as #[test] functions may (clippy.toml).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 mod support;
@@ -12,9 +13,14 @@ use oncall::incident::NewIncident;
 use support::{ALICE, TestHub};
 
 fn config(dir: &std::path::Path, hub: &TestHub) -> String {
+    config_with(dir, hub, "")
+}
+
+/// The console's config for `hub`, with `more` (a table or two) after it.
+fn config_with(dir: &std::path::Path, hub: &TestHub, more: &str) -> String {
     let path = dir.join("config.toml");
     let text = format!(
-        "responder = \"alice\"\n[[feeds]]\nname = \"team hub\"\nurl = \"{}\"\ntoken_env = \"TEST_ONCALL_TOKEN\"\npoll_interval = \"1s\"\n",
+        "responder = \"alice\"\n[[feeds]]\nname = \"team hub\"\nurl = \"{}\"\ntoken_env = \"TEST_ONCALL_TOKEN\"\npoll_interval = \"1s\"\n{more}",
         hub.base
     );
     std::fs::write(&path, text).unwrap();
@@ -128,6 +134,53 @@ async fn y_copies_a_command_and_o_opens_the_pager_and_comes_back() {
         console.alternate_screen(),
         "the console took the screen back"
     );
+    console.send("q");
+    assert!(console.wait_exit());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn y_on_an_irreversible_block_copies_only_once_confirmed() {
+    let hub = TestHub::start().await;
+    let mut new = support::incident("Cache volume on cache-2 at 91%");
+    new.labels
+        .insert("alertname".into(), "CacheVolumeFilling".into());
+    hub.open(&new).await;
+    let dir = tempfile::tempdir().unwrap();
+    // A team runbook whose last block is tagged irreversible.
+    let team = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/tagged-runbooks"
+    );
+    let more = format!("[runbooks]\ndirs = [\"{team}\"]\n");
+    let cfg = config_with(dir.path(), &hub, &more);
+
+    let env = [
+        ("TEST_ONCALL_TOKEN", ALICE),
+        ("ONCALL_DATA_DIR", dir.path().to_str().unwrap()),
+    ];
+    let mut console = pty::Console::spawn(&["--config", &cfg], &env, 120, 40);
+    console.wait_text("team hub live");
+    console.wait_text("irreversible · sh");
+    // The runbook focused, its last line (the rm) under the cursor.
+    console.send("\tGy");
+    console.wait_text("Copy IRREVERSIBLE `rm -rf /srv/cache/tmp`? y/Enter copies");
+    console.send("n");
+    console.wait_text("Not copied: `rm -rf /srv/cache/tmp`.");
+    assert!(
+        console.seen().clipboard.is_empty(),
+        "nothing reached the clipboard"
+    );
+
+    console.send("y");
+    console.wait_text("Copy IRREVERSIBLE");
+    console.send("\r");
+    console.wait_text("to the clipboard (OSC 52)");
+    let copied = console.seen().clipboard.clone();
+    assert_eq!(copied.len(), 1, "one write, after the yes");
+    let text = base64::engine::general_purpose::STANDARD
+        .decode(&copied[0])
+        .unwrap();
+    assert_eq!(String::from_utf8(text).unwrap(), "rm -rf /srv/cache/tmp");
     console.send("q");
     assert!(console.wait_exit());
 }

@@ -29,7 +29,7 @@ pub use escalation::EscalationTarget;
 pub use feed::{ALARM_SECONDS, FeedStatus, Health, stale_for};
 pub use handoffs::Handoffs;
 pub use list::{List, Widest, age, passes, sort_key};
-pub use runbook::{RunbookPane, RunbookView};
+pub use runbook::{RunbookPane, RunbookView, block_summary};
 
 /// Which pane the movement keys drive.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -57,6 +57,10 @@ pub enum Mode {
     ConfirmEscalate {
         id: u64,
         from: u32,
+    },
+    /// A code block tagged irreversible, copied only after y/Enter.
+    ConfirmCopy {
+        text: String,
     },
     /// The hand-off note composed from the shift, waiting for Enter. When
     /// the rota names nobody to take over, `to` is asked for first. `scroll`
@@ -295,6 +299,7 @@ impl Model {
                 PromptKind::Resolve => Context::Resolve,
             },
             Mode::ConfirmEscalate { .. } => Context::Confirm,
+            Mode::ConfirmCopy { .. } => Context::ConfirmCopy,
             Mode::Browse { .. } => Context::Browse,
             Mode::Handoff { to: Some(_), .. } => Context::HandoffName,
             Mode::Handoff { to: None, .. } => Context::HandoffNote,

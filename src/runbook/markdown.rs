@@ -12,7 +12,9 @@ use unicode_width::UnicodeWidthStr;
 use crate::sanitize;
 
 mod layout;
+mod tag;
 use layout::{expand_tabs, fit, split_at_width, wrap};
+pub use tag::BlockTag;
 
 /// A `- [ ]` item: where it is drawn and whether it is ticked.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -30,6 +32,8 @@ pub struct CodeAnchor {
     pub first_line: usize,
     pub last_line: usize,
     pub text: String,
+    /// What running it does, as its fence info says (`sh irreversible`).
+    pub tag: Option<BlockTag>,
 }
 
 /// A heading: where it is drawn, so the pane can open at a section.
@@ -68,6 +72,7 @@ pub fn render(markdown: &str, width: u16, done: &BTreeSet<usize>) -> Rendered {
         heading: None,
         quote_depth: 0,
         code: None,
+        code_tag: None,
         table: None,
         step_count: 0,
     };
@@ -97,6 +102,7 @@ struct Renderer<'a> {
     heading: Option<HeadingLevel>,
     quote_depth: usize,
     code: Option<String>,
+    code_tag: Option<BlockTag>,
     table: Option<Table>,
     step_count: usize,
 }
@@ -205,19 +211,10 @@ impl Renderer<'_> {
             }
             Tag::CodeBlock(kind) => {
                 self.flush_inline();
-                if let CodeBlockKind::Fenced(lang) = kind
-                    && !lang.is_empty()
-                {
-                    // The info string is one line; a long one is cut, not wrapped.
-                    let label = format!("  {lang}");
-                    let label = if label.width() > self.width {
-                        fit(&label, self.width, Alignment::Left)
-                    } else {
-                        label
-                    };
-                    self.out
-                        .lines
-                        .push(Line::styled(label, Style::new().fg(Color::DarkGray)));
+                self.code_tag = None;
+                if let CodeBlockKind::Fenced(info) = kind {
+                    self.code_tag = BlockTag::parse(&info);
+                    self.out.lines.extend(tag::info_line(&info, self.width));
                 }
                 self.code = Some(String::new());
             }
@@ -368,6 +365,7 @@ impl Renderer<'_> {
             first_line,
             last_line,
             text,
+            tag: self.code_tag.take(),
         });
         self.blank();
     }

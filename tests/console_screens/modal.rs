@@ -152,6 +152,9 @@ fn a_zoomed_pane_says_z_goes_back_where_the_footer_said_zoom() {
     press(&mut m, KeyCode::Char('z'));
     assert_eq!(m.key_context(), Context::Zoomed);
     let zoomed = footer(&m);
-    assert!(zoomed.contains(" Tab focus  z back  ? help"), "{zoomed}");
+    assert!(
+        zoomed.contains(" Tab focus  z back  t top/§  ? help"),
+        "{zoomed}"
+    );
     assert!(!zoomed.contains("zoom"), "{zoomed}");
 }

@@ -33,6 +33,8 @@ pub enum KeyAction {
     TickStep,
     Copy,
     Open,
+    /// The runbook's top; from the top, back to the section it opened at.
+    TopOrSection,
     PickRunbook(u8),
     Help,
     Quit,
@@ -114,6 +116,8 @@ pub enum Context {
     Resolve,
     /// The question before an escalation (`e`).
     Confirm,
+    /// The question before copying a block tagged irreversible (`y`).
+    ConfirmCopy,
     /// The search over all runbooks (`b`).
     Browse,
     /// The hand-off, asking whom it goes to.
@@ -126,7 +130,7 @@ pub enum Context {
 
 impl Context {
     /// Every context, in the order the help lists them.
-    pub const ALL: [Context; 11] = [
+    pub const ALL: [Context; 12] = [
         Context::Normal,
         Context::Zoomed,
         Context::Help,
@@ -134,6 +138,7 @@ impl Context {
         Context::Note,
         Context::Resolve,
         Context::Confirm,
+        Context::ConfirmCopy,
         Context::Browse,
         Context::HandoffName,
         Context::HandoffNote,
@@ -174,6 +179,7 @@ impl Context {
             Context::Note => "note",
             Context::Resolve => "resolve",
             Context::Confirm => "escalate?",
+            Context::ConfirmCopy => "copy irreversible?",
             Context::Browse => "runbook search",
             Context::HandoffName => "hand-off (name)",
             Context::HandoffNote => "hand-off",

@@ -133,6 +133,11 @@ pub const BINDINGS: &[Binding] = &[
         None,
         "show the Nth matched runbook instead of the best one",
     ),
+    normal(
+        &[&[(Char('t'), A::TopOrSection)]],
+        Some("top/§"),
+        "the runbook's top; from there, back to the incident's section",
+    ),
     // A pane zoomed to the whole screen: the list's keys, and z goes back.
     Binding::new(
         C::Zoomed,
@@ -181,6 +186,20 @@ pub const BINDINGS: &[Binding] = &[
     .also(&[&[(Char('Y'), A::Confirm)]]),
     Binding::new(
         C::Confirm,
+        &[&[(Char('n'), A::Cancel), (Code(K::Esc), A::Cancel)]],
+        Some("cancel"),
+        "cancel",
+    )
+    .also(&[&[(Any, A::Cancel)]]),
+    Binding::new(
+        C::ConfirmCopy,
+        &[&[(Char('y'), A::Confirm), (Code(K::Enter), A::Confirm)]],
+        Some("copy"),
+        "copy it",
+    )
+    .also(&[&[(Char('Y'), A::Confirm)]]),
+    Binding::new(
+        C::ConfirmCopy,
         &[&[(Char('n'), A::Cancel), (Code(K::Esc), A::Cancel)]],
         Some("cancel"),
         "cancel",

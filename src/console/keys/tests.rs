@@ -33,6 +33,7 @@ fn every_product_key_is_bound() {
     assert_eq!(normal(&key('?')), Some(KeyAction::Help));
     assert_eq!(normal(&key('q')), Some(KeyAction::Quit));
     assert_eq!(normal(&key('3')), Some(KeyAction::PickRunbook(3)));
+    assert_eq!(normal(&key('t')), Some(KeyAction::TopOrSection));
     assert_eq!(normal(&ctrl('c')), Some(KeyAction::Quit));
     assert_eq!(normal(&ctrl('d')), Some(KeyAction::PageDown));
     assert_eq!(normal(&ctrl('a')), None, "Ctrl-A is not a");
@@ -157,4 +158,15 @@ fn a_question_is_answered_by_any_key_and_help_closes_on_any_key() {
         Some(KeyAction::PageDown)
     );
     assert_eq!(lookup(Context::HandoffRead, &key('x')), None);
+}
+
+#[test]
+fn copying_an_irreversible_block_asks_as_escalating_does() {
+    assert_eq!(labels(Context::ConfirmCopy), ["y/Enter", "n/Esc"]);
+    for yes in [key('y'), key('Y'), code(KeyCode::Enter)] {
+        assert_eq!(lookup(Context::ConfirmCopy, &yes), Some(KeyAction::Confirm));
+    }
+    for no in [key('n'), key('x'), code(KeyCode::Esc)] {
+        assert_eq!(lookup(Context::ConfirmCopy, &no), Some(KeyAction::Cancel));
+    }
 }

@@ -7,7 +7,7 @@ use super::super::input::LineInput;
 use super::super::keys::{self, KeyAction};
 use super::super::model::{Focus, Mode, Model, PromptKind};
 use super::super::msg::Command;
-use super::{actions, handoff, runbook, selection};
+use super::{actions, copy, handoff, runbook, selection};
 use crate::feed::Action;
 
 pub fn on_key(model: &mut Model, key: KeyEvent) -> Vec<Command> {
@@ -29,6 +29,7 @@ pub fn on_key(model: &mut Model, key: KeyEvent) -> Vec<Command> {
                 Vec::new()
             }
         }
+        Mode::ConfirmCopy { text } => copy::confirm_key(model, text, action),
         Mode::Handoff {
             shift,
             to,
@@ -102,8 +103,9 @@ fn normal(model: &mut Model, action: Option<KeyAction>) -> Vec<Command> {
         KeyAction::Browse => runbook::start_browse(model),
         KeyAction::Handoff => return handoff::start(model),
         KeyAction::TickStep => return runbook::tick(model),
-        KeyAction::Copy => return runbook::copy(model),
+        KeyAction::Copy => return copy::copy(model),
         KeyAction::Open => return runbook::open(model),
+        KeyAction::TopOrSection => runbook::top_or_section(model),
         KeyAction::Acknowledge | KeyAction::Escalate | KeyAction::Resolve | KeyAction::Note => {
             return actions::on_incident_key(model, action);
         }

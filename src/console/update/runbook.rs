@@ -1,5 +1,5 @@
 //! The runbook pane: which runbook is shown, its cursor and scroll, ticking
-//! its steps, copying its code blocks, opening it outside, and the search.
+//! its steps, opening it outside, and the search.
 use crossterm::event::KeyEvent;
 
 use super::super::input::LineInput;
@@ -25,7 +25,9 @@ pub fn shown_runbook_id(model: &Model) -> Option<String> {
 }
 
 /// Re-renders the pane when the runbook, the width or the ticked steps
-/// changed; drawing then only slices lines.
+/// changed; drawing then only slices lines. Another runbook opens at its
+/// section; the same one, rewrapped or with a step ticked, stays where the
+/// responder left it (at its section if that is where it was).
 pub fn refresh(model: &mut Model) {
     let Some(id) = shown_runbook_id(model) else {
         model.runbook.view = None;
@@ -37,35 +39,79 @@ pub fn refresh(model: &mut Model) {
         .selected
         .map(|inc| model.steps_done(inc, &id))
         .unwrap_or_default();
-    let fresh = model
-        .runbook
-        .view
-        .as_ref()
-        .is_some_and(|r| r.id == id && r.width == width && r.done == done);
-    if fresh {
-        return;
+    let old = model.runbook.view.as_ref();
+    let fresh = old.is_some_and(|r| r.id == id && r.width == width && r.done == done);
+    if !fresh {
+        let same_runbook = old.is_some_and(|r| r.id == id);
+        let at_section = model.runbook.section_line() == Some(model.runbook.scroll);
+        let Some(rb) = model.library.get(&id) else {
+            model.runbook.view = None;
+            return;
+        };
+        let doc = markdown::render(&rb.body, width, &done);
+        let last = doc.lines.len().saturating_sub(1);
+        model.runbook.cursor = model.runbook.cursor.min(last);
+        model.runbook.scroll = model.runbook.scroll.min(last);
+        model.runbook.view = Some(RunbookView {
+            id,
+            width,
+            done,
+            doc,
+        });
+        if !same_runbook || at_section {
+            model.runbook.open_at_section = true;
+        }
+        model.dirty = true;
     }
-    let Some(rb) = model.library.get(&id) else {
-        model.runbook.view = None;
-        return;
-    };
-    let doc = markdown::render(&rb.body, width, &done);
-    let last = doc.lines.len().saturating_sub(1);
-    model.runbook.cursor = model.runbook.cursor.min(last);
-    model.runbook.scroll = model.runbook.scroll.min(last);
-    model.runbook.view = Some(RunbookView {
-        id,
-        width,
-        done,
-        doc,
-    });
-    model.dirty = true;
+    if std::mem::take(&mut model.runbook.open_at_section) {
+        let line = model.runbook.section_line().unwrap_or(0);
+        model.runbook.scroll = line;
+        model.runbook.cursor = line;
+        model.dirty = true;
+    }
 }
 
-/// Back to the top of whatever runbook is shown next.
+/// Whatever runbook is shown next opens afresh: at the section its match
+/// names, else at the top.
 pub fn reset_position(model: &mut Model) {
     model.runbook.scroll = 0;
     model.runbook.cursor = 0;
+    model.runbook.open_at_section = true;
+}
+
+/// `t`: the top of the runbook; from the top, back to the section it
+/// opened at.
+pub fn top_or_section(model: &mut Model) {
+    let Some(view) = &model.runbook.view else {
+        return;
+    };
+    let id = view.id.clone();
+    let at_top = model.runbook.scroll == 0;
+    let key = keys::name(KeyAction::TopOrSection);
+    let heading = model
+        .runbook
+        .section()
+        .map(|s| crate::sanitize::line(&s.heading));
+    let line = match (model.runbook.section_line(), heading) {
+        (Some(line), Some(heading)) if at_top && line > 0 => {
+            model.say(format!("§ {heading}; {key} goes back to the top."));
+            line
+        }
+        (Some(line), Some(heading)) if line > 0 => {
+            model.say(format!("Top of {id}; {key} goes back to § {heading}."));
+            0
+        }
+        _ => {
+            if at_top {
+                model.say(format!(
+                    "Top of {id}: no section of it is named for this incident."
+                ));
+            }
+            0
+        }
+    };
+    model.runbook.scroll = line;
+    model.runbook.cursor = line;
 }
 
 fn lines(model: &Model) -> usize {
@@ -99,7 +145,7 @@ pub fn move_cursor(model: &mut Model, action: KeyAction) {
 }
 
 /// Scrolls so the cursor's line is on screen.
-fn show_cursor(model: &mut Model) {
+pub(super) fn show_cursor(model: &mut Model) {
     let page = page(model);
     if model.runbook.cursor < model.runbook.scroll {
         model.runbook.scroll = model.runbook.cursor;
@@ -187,55 +233,6 @@ pub fn tick(model: &mut Model) -> Vec<Command> {
     model.runbook.cursor = step.line;
     show_cursor(model);
     send(model, inc, action)
-}
-
-/// `y`: copies the code block under the cursor (or, from the list, the first
-/// one on screen) through the terminal (OSC 52), which works over SSH.
-pub fn copy(model: &mut Model) -> Vec<Command> {
-    let Some(view) = &model.runbook.view else {
-        return Vec::new();
-    };
-    let blocks = &view.doc.code_blocks;
-    let at = if model.focus == Focus::Runbook {
-        model.runbook.cursor
-    } else {
-        model.runbook.scroll
-    };
-    let under = blocks
-        .iter()
-        .find(|b| b.first_line <= at && at <= b.last_line);
-    let block = match (under, model.focus) {
-        (Some(b), _) => b,
-        (None, Focus::List) => match blocks.iter().find(|b| b.first_line >= at) {
-            Some(b) => b,
-            None => {
-                model.warn("No code block on screen to copy.");
-                return Vec::new();
-            }
-        },
-        (None, Focus::Runbook) => {
-            match blocks.iter().find(|b| b.first_line > at).or(blocks.first()) {
-                Some(b) => {
-                    model.runbook.cursor = b.first_line;
-                    show_cursor(model);
-                    let copy = keys::name(KeyAction::Copy);
-                    model.say(format!("Cursor on the next code block: {copy} copies it."));
-                }
-                None => model.warn(format!("The {} runbook has no code blocks.", view.id)),
-            }
-            return Vec::new();
-        }
-    };
-    let text = block.text.trim_end().to_string();
-    let first = text.lines().next().unwrap_or("").to_string();
-    let more = text.lines().count().saturating_sub(1);
-    let tail = if more > 0 {
-        format!(" (+{more} lines)")
-    } else {
-        String::new()
-    };
-    model.say(format!("Copied `{first}`{tail} to the clipboard (OSC 52)."));
-    vec![Command::Copy(text)]
 }
 
 /// `o`: the runbook in the responder's pager or editor.

@@ -10,7 +10,7 @@ use unicode_width::UnicodeWidthStr;
 use super::theme;
 use crate::console::input::LineInput;
 use crate::console::keys::{self, Context, KeyAction};
-use crate::console::model::{Health, Mode, Model, PromptKind};
+use crate::console::model::{Health, Mode, Model, PromptKind, block_summary};
 
 pub fn draw_message(model: &Model, frame: &mut Frame, area: Rect) {
     let health = model.feed.health(model.now);
@@ -37,6 +37,22 @@ pub fn draw_message(model: &Model, frame: &mut Frame, area: Rect) {
             Line::from(vec![
                 Span::styled(question, Style::new().add_modifier(Modifier::BOLD)),
                 Span::styled(format!("({}) ", inc.title), theme::DIM),
+            ])
+        }
+        Mode::ConfirmCopy { text } => {
+            let yes = keys::keys_for(Context::ConfirmCopy, &[KeyAction::Confirm]);
+            let no = keys::keys_for(Context::ConfirmCopy, &[KeyAction::Cancel]);
+            let ask = "Copy IRREVERSIBLE ";
+            let answers = format!("? {yes} copies, {no} cancels");
+            // The command gives way, not the keys that answer.
+            let room = usize::from(area.width).saturating_sub(ask.width() + answers.width());
+            Line::from(vec![
+                Span::styled(ask, theme::ERROR),
+                Span::styled(
+                    cut(&block_summary(text), room),
+                    Style::new().add_modifier(Modifier::BOLD),
+                ),
+                Span::styled(answers, theme::DIM),
             ])
         }
         _ => match &model.message {
@@ -73,6 +89,24 @@ pub fn draw_message(model: &Model, frame: &mut Frame, area: Rect) {
         },
     };
     frame.render_widget(Paragraph::new(line), area);
+}
+
+/// `text` if it fits in `room` columns, else as much as fits and `…`.
+fn cut(text: &str, room: usize) -> String {
+    if text.width() <= room {
+        return text.to_string();
+    }
+    let mut out = String::new();
+    let mut used = 1;
+    for c in text.chars() {
+        used += unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+        if used > room {
+            break;
+        }
+        out.push(c);
+    }
+    out.push('…');
+    out
 }
 
 /// A label and the line being typed after it, scrolled sideways so the

@@ -20,12 +20,36 @@ pub fn draw(frame: &mut Frame, area: Rect) {
     let close = keys::rows(Context::Help)
         .map(|b| format!("Press {} to {}.", b.label(), b.help))
         .collect::<Vec<_>>();
-    // The title and spacing go first when the terminal is short (80x24),
-    // then the other modes, whose keys their own bottom line shows anyway.
-    let roomy = room >= list.len() + 6;
-    let all_modes = roomy && room >= list.len() + 4 + modes.len() + close.len();
+    // What must show: every key of the list, and how to close. Then, while
+    // there is room, the keys of the other modes (whose own bottom line
+    // shows them anyway) or a word that they are there, then the title and
+    // the spacing.
+    let needed = list.len() + close.len();
+    let all_modes = room >= needed + 1 + modes.len();
+    let mut spare = room.saturating_sub(needed);
+    let mut take = |n: usize| {
+        let fits = spare >= n;
+        if fits {
+            spare -= n;
+        }
+        fits
+    };
+    let others = if all_modes {
+        take(1 + modes.len());
+        modes
+    } else if take(1) {
+        vec![Line::styled(
+            "Prompts, the search and the hand-off show their keys on the bottom line.",
+            theme::DIM,
+        )]
+    } else {
+        Vec::new()
+    };
+    let titled = take(2);
+    let parted = all_modes || (!others.is_empty() && take(1));
+    let spaced = take(1);
     let mut lines = Vec::new();
-    if roomy {
+    if titled {
         lines.push(Line::styled(
             "Keys",
             Style::new().add_modifier(Modifier::BOLD),
@@ -42,17 +66,12 @@ pub fn draw(frame: &mut Frame, area: Rect) {
             Span::raw(with_also(b)),
         ]));
     }
-    if roomy {
+    if parted {
         lines.push(Line::default());
     }
-    if all_modes {
-        lines.extend(modes);
+    lines.extend(others);
+    if spaced {
         lines.push(Line::default());
-    } else {
-        lines.push(Line::styled(
-            "Prompts, the search and the hand-off show their keys on the bottom line.",
-            theme::DIM,
-        ));
     }
     lines.extend(close.into_iter().map(|c| Line::styled(c, theme::DIM)));
     let height = (lines.len() as u16 + 2).min(area.height);

@@ -1,5 +1,5 @@
-//! The runbook pane: why it matched, then the rendered runbook from the
-//! scroll position, only the rows that fit.
+//! The runbook pane: why it matched (and the section it opened at), then
+//! the rendered runbook from the scroll position, only the rows that fit.
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Modifier, Style};
@@ -45,6 +45,10 @@ pub fn draw(model: &Model, frame: &mut Frame, area: Rect) {
         )
         .border_style(theme::border(focused));
     let block = theme::zoomed(block, model.zoomed);
+    let block = match section_hint(model) {
+        Some(hint) => block.title_bottom(Line::styled(hint, theme::DIM).left_aligned()),
+        None => block,
+    };
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let [why, text] = Layout::vertical([Constraint::Length(1), Constraint::Fill(1)]).areas(inner);
@@ -98,13 +102,24 @@ fn why(model: &Model) -> Line<'static> {
             theme::DIM.add_modifier(Modifier::ITALIC),
         );
     };
-    let mut spans = vec![
-        Span::styled("why: ", theme::DIM),
-        Span::styled(
-            m.reasons.first().cloned().unwrap_or_default(),
-            Style::new().add_modifier(Modifier::ITALIC),
-        ),
-    ];
+    let reason = m.reasons.first().cloned().unwrap_or_default();
+    let mut spans = match model.runbook.section() {
+        // Opened at the part that answers: the line says which.
+        Some(section) => vec![
+            Span::styled(
+                format!("§ {}", crate::sanitize::line(&section.heading)),
+                Style::new().add_modifier(Modifier::BOLD),
+            ),
+            Span::styled(
+                format!(" ({reason})"),
+                Style::new().add_modifier(Modifier::ITALIC),
+            ),
+        ],
+        None => vec![
+            Span::styled("why: ", theme::DIM),
+            Span::styled(reason, Style::new().add_modifier(Modifier::ITALIC)),
+        ],
+    };
     let others: Vec<String> = model
         .runbook
         .matches
@@ -121,6 +136,19 @@ fn why(model: &Model) -> Line<'static> {
         ));
     }
     Line::from(spans)
+}
+
+/// On the bottom border when the runbook opened at a section: where `t`
+/// goes from here (the top, or back to the section).
+fn section_hint(model: &Model) -> Option<String> {
+    model.runbook.section_line().filter(|l| *l > 0)?;
+    let key = keys::name(KeyAction::TopOrSection);
+    let to = if model.runbook.scroll == 0 {
+        "§"
+    } else {
+        "top"
+    };
+    Some(format!(" {key}: {to} "))
 }
 
 fn scroll_hint(scroll: usize, total: usize, height: u16) -> String {

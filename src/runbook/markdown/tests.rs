@@ -149,6 +149,68 @@ fn a_long_code_fence_label_is_cut_to_the_pane() {
 }
 
 #[test]
+fn a_block_s_tag_is_read_from_its_fence_info_and_shown_above_it() {
+    let md = "```sh irreversible\nrm -rf /srv/cache\n```\n\n```bash read-only\ndf -h\n```\n\n```sql heavy\nselect 1\n```\n\n```text\nok\n```\n";
+    let r = render(md, 40, &BTreeSet::new());
+    let tags: Vec<_> = r.code_blocks.iter().map(|b| b.tag).collect();
+    assert_eq!(
+        tags,
+        [
+            Some(BlockTag::Irreversible),
+            Some(BlockTag::ReadOnly),
+            Some(BlockTag::Heavy),
+            None
+        ]
+    );
+    let t = text(&r);
+    let above = |i: usize| t[r.code_blocks[i].first_line - 1].clone();
+    assert_eq!(above(0), "  irreversible · sh");
+    assert_eq!(above(1), "  read-only · bash");
+    assert_eq!(above(2), "  heavy · sql");
+    assert_eq!(above(3), "  text");
+    // The tag stands out from the dim language beside it.
+    let label = &r.lines[r.code_blocks[0].first_line - 1].spans[1];
+    assert_eq!(label.content, "irreversible");
+    assert_eq!(label.style.fg, Some(Color::Red));
+    assert!(label.style.add_modifier.contains(Modifier::BOLD));
+}
+
+#[test]
+fn unknown_info_words_are_no_tag_and_the_graver_of_two_tags_wins() {
+    assert_eq!(BlockTag::parse("sh title=\"x\" irreversible-ish"), None);
+    assert_eq!(BlockTag::parse("sh Heavy"), Some(BlockTag::Heavy));
+    assert_eq!(
+        BlockTag::parse("sh read-only irreversible"),
+        Some(BlockTag::Irreversible)
+    );
+}
+
+#[test]
+fn a_tagged_fence_in_a_narrow_pane_keeps_its_tag_and_cuts_the_rest() {
+    let r = render(
+        "```a-very-long-language-name irreversible\nx\n```\n",
+        16,
+        &BTreeSet::new(),
+    );
+    let t = text(&r);
+    assert!(t[0].starts_with("  irreversible"), "{t:?}");
+    assert!(r.lines.iter().all(|l| l.width() <= 16), "{t:?}");
+}
+
+#[test]
+fn escapes_in_a_fence_info_never_reach_the_screen() {
+    let r = render(
+        "```sh\u{1b}]0;owned\u{7} heavy\nx\n```\n",
+        40,
+        &BTreeSet::new(),
+    );
+    assert_eq!(r.code_blocks[0].tag, Some(BlockTag::Heavy));
+    for l in text(&r) {
+        assert!(!l.chars().any(char::is_control), "{l:?}");
+    }
+}
+
+#[test]
 fn headings_are_anchored_where_they_are_drawn() {
     let md = "# Pods\n\nA paragraph long enough to wrap over more than one line here.\n\n## Crash-looping `pods`\n\n- [ ] look\n\n### Image pull failures\n\ntext\n";
     let r = render(md, 30, &BTreeSet::new());

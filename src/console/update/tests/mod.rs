@@ -8,6 +8,7 @@ mod feed_health;
 mod handoff;
 mod panes;
 mod runbook;
+mod sections;
 mod selection;
 use std::sync::Arc;
 use std::time::Duration;

@@ -1,6 +1,8 @@
 //! The runbook pane: which runbook shows, its cursor, ticking its steps,
 //! copying its code, opening it outside, and the search over all of them.
 use super::*;
+use crate::console::keys::Context;
+use crate::runbook::markdown::BlockTag;
 
 #[test]
 fn the_matched_runbook_follows_the_selection_and_digits_pick_others() {
@@ -132,6 +134,85 @@ fn y_copies_the_code_block_under_the_cursor() {
         vec![Command::Copy(block.text.trim_end().to_string())]
     );
     assert!(said(&m).text.starts_with("Copied `"));
+}
+
+/// The first code block of the shown runbook tagged `tag`, with the runbook
+/// focused and the cursor on it.
+fn cursor_on_block(m: &mut Model, tag: BlockTag) -> crate::runbook::markdown::CodeAnchor {
+    key(m, KeyCode::Tab);
+    let block = m
+        .runbook
+        .view
+        .as_ref()
+        .unwrap()
+        .doc
+        .code_blocks
+        .iter()
+        .find(|b| b.tag == Some(tag))
+        .unwrap_or_else(|| panic!("the network runbook has a {tag:?} block"))
+        .clone();
+    m.runbook.cursor = block.first_line;
+    block
+}
+
+#[test]
+fn y_on_an_irreversible_block_asks_and_y_again_copies() {
+    let mut m = polled();
+    let block = cursor_on_block(&mut m, BlockTag::Irreversible);
+    let text = block.text.trim_end().to_string();
+    assert!(ch(&mut m, 'y').is_empty(), "nothing is copied yet");
+    assert_eq!(m.mode, Mode::ConfirmCopy { text: text.clone() });
+    assert_eq!(m.key_context(), Context::ConfirmCopy);
+    assert_eq!(ch(&mut m, 'y'), vec![Command::Copy(text)]);
+    assert_eq!(m.mode, Mode::Normal);
+    assert!(said(&m).text.starts_with("Copied `"), "{}", said(&m).text);
+}
+
+#[test]
+fn enter_also_copies_an_irreversible_block() {
+    let mut m = polled();
+    let block = cursor_on_block(&mut m, BlockTag::Irreversible);
+    ch(&mut m, 'y');
+    assert_eq!(
+        key(&mut m, KeyCode::Enter),
+        vec![Command::Copy(block.text.trim_end().to_string())]
+    );
+}
+
+#[test]
+fn esc_or_any_other_key_copies_nothing_and_says_so() {
+    for cancel in [KeyCode::Esc, KeyCode::Char('n'), KeyCode::Char('j')] {
+        let mut m = polled();
+        cursor_on_block(&mut m, BlockTag::Irreversible);
+        let cursor = m.runbook.cursor;
+        ch(&mut m, 'y');
+        assert!(key(&mut m, cancel).is_empty(), "{cancel:?} copied");
+        assert_eq!(m.mode, Mode::Normal);
+        assert!(said(&m).text.starts_with("Not copied: `"), "{cancel:?}");
+        assert_eq!(m.runbook.cursor, cursor, "{cancel:?} only cancelled");
+    }
+}
+
+#[test]
+fn read_only_and_heavy_blocks_copy_at_once() {
+    let mut m = polled();
+    let block = cursor_on_block(&mut m, BlockTag::ReadOnly);
+    assert_eq!(
+        ch(&mut m, 'y'),
+        vec![Command::Copy(block.text.trim_end().to_string())]
+    );
+    assert_eq!(m.mode, Mode::Normal);
+    let mut m = polled();
+    let block = cursor_on_block(&mut m, BlockTag::Heavy);
+    assert_eq!(
+        ch(&mut m, 'y'),
+        vec![Command::Copy(block.text.trim_end().to_string())]
+    );
+    assert!(
+        said(&m).text.ends_with("heavy: check the load first."),
+        "{}",
+        said(&m).text
+    );
 }
 
 #[test]
