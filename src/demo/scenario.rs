@@ -56,6 +56,22 @@ pub const OPENING: &[Scene] = &[
         minutes_ago: 4,
     },
     Scene {
+        key: "k8s-crashloop-checkout",
+        severity: High,
+        service: "checkout",
+        title: "Pod is crash looping.",
+        description: "Pod shop/checkout-7d9f8c6b5-x2kqp (checkout) is in waiting state (reason: \"CrashLoopBackOff\").",
+        labels: &[
+            ("alertname", "KubePodCrashLooping"),
+            ("namespace", "shop"),
+            ("pod", "checkout-7d9f8c6b5-x2kqp"),
+            ("container", "checkout"),
+            ("job", "kube-state-metrics"),
+            ("severity", "warning"),
+        ],
+        minutes_ago: 6,
+    },
+    Scene {
         key: "net-loss-edge1",
         severity: Critical,
         service: "edge-lb",
