@@ -24,6 +24,7 @@ fn library() -> Library {
                 .into_iter()
                 .collect(),
             alerts: vec![format!("TeamAlert{n}"), format!("TeamLatency{n}")],
+            sections: Default::default(),
             body: String::new(),
             origin: Origin::File(PathBuf::from(format!("team-{n}.md"))),
         });

@@ -69,12 +69,7 @@ pub fn new_incident(config: &AlertmanagerConfig, alert: AlertText<'_>) -> NewInc
         .unwrap_or_default();
     NewIncident {
         title: clip_chars(&title, TITLE_CHARS),
-        service: [label(&config.service_label), label("job")]
-            .into_iter()
-            .flatten()
-            .map(sanitize::line)
-            .find(|s| !s.trim().is_empty())
-            .unwrap_or_else(|| "unknown".to_string()),
+        service: service_of(config, alert.labels),
         severity: config.severity.severity_of(label("severity")),
         dedup_key: Some(dedup_key(alert.fingerprint)),
         labels: alert
@@ -88,6 +83,40 @@ pub fn new_incident(config: &AlertmanagerConfig, alert: AlertText<'_>) -> NewInc
             .or_else(|| annotation("runbook"))
             .map(sanitize::line),
         source: Some(SOURCE.to_string()),
+    }
+}
+
+/// What fails, by name: the first of the configured labels whose value is
+/// not the exporter that reported the alert, else the host `instance`
+/// names (the probed target for blackbox and SNMP, the host for
+/// node-exporter), else "unknown". Clean, like every name from an alert.
+pub fn service_of(config: &AlertmanagerConfig, labels: &BTreeMap<String, String>) -> String {
+    let usable = |raw: &str| {
+        let clean = sanitize::line(raw).trim().to_string();
+        (!clean.is_empty() && !config.is_reporter(&clean)).then_some(clean)
+    };
+    config
+        .service_labels()
+        .filter_map(|name| non_empty(labels.get(name)))
+        .find_map(usable)
+        .or_else(|| non_empty(labels.get("instance")).and_then(|i| usable(host_of(i))))
+        .unwrap_or_else(|| "unknown".to_string())
+}
+
+/// The host of an `instance` label: `db-3:9100` -> `db-3`,
+/// `https://shop.example.com/health` -> `shop.example.com`,
+/// `[2001:db8::1]:9100` -> `2001:db8::1`.
+fn host_of(instance: &str) -> &str {
+    let rest = instance.split_once("://").map_or(instance, |(_, r)| r);
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or(rest);
+    let authority = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+    if let Some(inner) = authority.strip_prefix('[') {
+        return inner.split(']').next().unwrap_or(inner);
+    }
+    match authority.split_once(':') {
+        // One colon: host and port. More: a bare IPv6 address.
+        Some((host, port)) if !port.contains(':') => host,
+        _ => authority,
     }
 }
 
@@ -148,7 +177,10 @@ mod tests {
         };
         let new = new_incident(&AlertmanagerConfig::default(), alert);
         assert_eq!(new.title, "DiskFilling on db-1:9100");
-        assert_eq!(new.service, "node");
+        assert_eq!(
+            new.service, "db-1",
+            "job=node is the exporter: the host stands in"
+        );
         assert_eq!(new.severity, Severity::Critical);
         assert_eq!(new.description, "disk fills");
         assert_eq!(new.runbook_url.as_deref(), Some("disk.md"));
@@ -192,6 +224,81 @@ mod tests {
             names
                 .into_iter()
                 .all(|n| sanitize::first_unsafe(n).is_none())
+        );
+    }
+
+    fn service(config: &AlertmanagerConfig, pairs: &[(&str, &str)]) -> String {
+        service_of(config, &map(pairs))
+    }
+
+    #[test]
+    fn the_service_is_what_fails_never_the_exporter_that_reported_it() {
+        let c = AlertmanagerConfig::default();
+        // KubePodCrashLooping as kube-prometheus sends it.
+        let crash = [
+            ("alertname", "KubePodCrashLooping"),
+            ("container", "checkout"),
+            ("endpoint", "http"),
+            ("instance", "10.244.1.17:8080"),
+            ("job", "kube-state-metrics"),
+            ("namespace", "shop"),
+            ("pod", "checkout-7c9d6f5b8-2xkqp"),
+            ("service", "kube-prometheus-stack-kube-state-metrics"),
+        ];
+        assert_eq!(service(&c, &crash), "checkout");
+        assert_eq!(
+            service(&c, &[("namespace", "shop"), ("job", "kube-state-metrics")]),
+            "shop"
+        );
+        assert_eq!(
+            service(&c, &[("app", "payments"), ("job", "api")]),
+            "payments"
+        );
+        assert_eq!(
+            service(&c, &[("job", "node-exporter"), ("instance", "db-3:9100")]),
+            "db-3"
+        );
+        assert_eq!(
+            service(
+                &c,
+                &[
+                    ("job", "blackbox-http"),
+                    ("instance", "https://shop.example.com/health")
+                ]
+            ),
+            "shop.example.com"
+        );
+        assert_eq!(
+            service(&c, &[("job", "snmp"), ("instance", "[2001:db8::7]:161")]),
+            "2001:db8::7"
+        );
+        assert_eq!(
+            service(&c, &[("job", "snmp"), ("instance", "2001:db8::7")]),
+            "2001:db8::7"
+        );
+        assert_eq!(service(&c, &[("job", "snmp")]), "unknown");
+        assert_eq!(service(&c, &[("job", "API")]), "API");
+    }
+
+    #[test]
+    fn the_older_service_label_is_tried_first_and_reporters_are_configurable() {
+        let c = AlertmanagerConfig {
+            service_label: Some("team_service".into()),
+            service_labels: vec!["job".into()],
+            reporters: vec!["scraper-*".into()],
+            ..AlertmanagerConfig::default()
+        };
+        let pairs = [("team_service", "billing"), ("job", "api")];
+        assert_eq!(service(&c, &pairs), "billing");
+        assert_eq!(service(&c, &[("job", "api")]), "api");
+        assert_eq!(
+            service(&c, &[("job", "Scraper-7"), ("instance", "pg-1:9187")]),
+            "pg-1"
+        );
+        assert_eq!(
+            service(&c, &[("service", "web"), ("job", "node")]),
+            "node",
+            "only the labels configured are read, and `node` is no reporter here"
         );
     }
 

@@ -47,7 +47,10 @@ fn config_example_parses() {
         Targets::Named(vec!["dave".to_string()])
     );
     assert_eq!(policies[1].levels[2].after, None);
-    assert_eq!(config.hub.alertmanager.service_label, "service");
+    let am = &config.hub.alertmanager;
+    assert_eq!(am.service_label, None);
+    assert_eq!(am.service_labels().next(), Some("service"));
+    assert!(am.is_reporter("kube-state-metrics"));
     assert_eq!(
         config.hub.alertmanager.severity.severity_of(Some("page")),
         oncall::incident::Severity::Critical
@@ -117,7 +120,9 @@ fn config_example_documents_every_key() {
         "silence",
         "\"alertmanager\"",
         "[hub.alertmanager]",
-        "service_label",
+        "service_labels",
+        "reporters",
+        "# service_label",
         "[hub.alertmanager.severity]",
         "notify",
         "[[hub.responders.contacts]]",

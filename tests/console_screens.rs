@@ -182,12 +182,13 @@ fn model_with(feed: FeedStatus, library: Library) -> Model {
 /// A console `width` by `height` whose only runbook is `runbook` (a team
 /// file's text), with the one incident of `spec` received and selected.
 fn one_runbook_model(width: u16, height: u16, runbook: &str, spec: &Spec) -> Model {
-    let (rb, _) = oncall::runbook::library::runbook_from_text(
+    let rb = oncall::runbook::library::runbook_from_text(
         runbook,
         std::path::Path::new("team.md"),
         oncall::runbook::Origin::File("team.md".into()),
     )
-    .unwrap();
+    .unwrap()
+    .runbook;
     let feed = FeedStatus::new("team hub", Duration::from_secs(2));
     let mut m = model_with(feed, Library::from_runbooks(vec![rb]));
     update(&mut m, Msg::Resize(width, height));

@@ -155,6 +155,8 @@ struct Cases {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Case {
+    /// The public rule collection and file the alert is taken from.
+    source: Option<String>,
     title: String,
     #[serde(default)]
     service: String,
@@ -162,27 +164,36 @@ struct Case {
     labels: BTreeMap<String, String>,
     #[serde(default)]
     description: String,
+    #[serde(default)]
+    runbook_url: Option<String>,
     expect: String,
+    /// The heading the pane must open at.
+    section: Option<String>,
 }
+
+/// Real alert rules taken from public rule collections, at least.
+const SOURCED_CASES: usize = 150;
 
 #[test]
 fn labelled_alerts_get_the_right_runbook_first() {
     let path: PathBuf =
         Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/runbook_match_cases.toml");
     let cases: Cases = toml::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let sourced = cases.case.iter().filter(|c| c.source.is_some()).count();
     assert!(
-        cases.case.len() >= 40,
-        "the labelled set has {} cases",
-        cases.case.len()
+        sourced >= SOURCED_CASES,
+        "{sourced} cases name their source; the labelled set needs {SOURCED_CASES}"
     );
     let lib = Library::shipped();
     let mut wrong = Vec::new();
     for c in &cases.case {
+        let labels = c.labels.clone().into();
         let q = Query {
             title: &c.title,
             description: &c.description,
             service: &c.service,
-            labels: Some(&c.labels.clone().into()),
+            labels: Some(&labels),
+            runbook_url: c.runbook_url.as_deref(),
             ..Query::default()
         };
         let ranked = rank(&lib, &q);
@@ -194,6 +205,14 @@ fn labelled_alerts_get_the_right_runbook_first() {
                 c.expect,
                 ranked.first().map(|m| m.reason())
             ));
+        } else if let Some(want) = &c.section {
+            let got = ranked[0].section.as_ref();
+            if got.map(|s| &s.heading) != Some(want) {
+                wrong.push(format!(
+                    "{:?}: expected section {want:?} of {}, got {got:?}",
+                    c.title, c.expect
+                ));
+            }
         }
         if let Some(m) = ranked.first() {
             assert!(!m.reasons.is_empty(), "a match without a reason");
@@ -285,7 +304,7 @@ fn a_copy_of_a_shipped_runbook_is_no_override_and_a_broken_one_is_said() {
     assert_eq!(
         problems,
         [format!(
-            "{file} could not be read: line 3: unknown field `keyword`, expected one of `id`, `title`, `services`, `keywords`, `labels`, `alerts`"
+            "{file} could not be read: line 3: unknown field `keyword`, expected one of `id`, `title`, `services`, `keywords`, `labels`, `alerts`, `sections`"
         )]
     );
     assert_eq!(lib.len(), Library::shipped().len());

@@ -31,6 +31,9 @@ pub enum RunbooksCmd {
         /// KEY=VALUE; repeat for more.
         #[arg(long = "label", value_name = "KEY=VALUE")]
         labels: Vec<String>,
+        /// The alert's runbook_url annotation.
+        #[arg(long, value_name = "URL")]
+        runbook_url: Option<String>,
         #[arg(long)]
         json: bool,
     },
@@ -69,6 +72,7 @@ pub fn run(config: &Config, cmd: RunbooksCmd) -> anyhow::Result<ExitCode> {
             service,
             description,
             labels,
+            runbook_url,
             json,
         } => {
             let mut map = crate::incident::Labels::new();
@@ -84,6 +88,7 @@ pub fn run(config: &Config, cmd: RunbooksCmd) -> anyhow::Result<ExitCode> {
                 description: &description,
                 service: &service,
                 labels: Some(&map),
+                runbook_url: runbook_url.as_deref(),
                 ..Query::default()
             };
             let ranked = rank(&lib, &q);
@@ -91,7 +96,12 @@ pub fn run(config: &Config, cmd: RunbooksCmd) -> anyhow::Result<ExitCode> {
             if json {
                 let list: Vec<serde_json::Value> = ranked
                     .iter()
-                    .map(|m| serde_json::json!({"id": m.id, "title": lib.get(&m.id).map(|r| r.title.clone()), "score": m.score, "reasons": m.reasons}))
+                    .map(|m| {
+                        let section = m.section.as_ref().map(
+                            |s| serde_json::json!({"heading": s.heading, "why": s.why}),
+                        );
+                        serde_json::json!({"id": m.id, "title": lib.get(&m.id).map(|r| r.title.clone()), "score": m.score, "reasons": m.reasons, "section": section})
+                    })
                     .collect();
                 let _ = writeln!(out, "{}", serde_json::to_string_pretty(&list)?);
             } else if ranked.is_empty() {
@@ -107,6 +117,9 @@ pub fn run(config: &Config, cmd: RunbooksCmd) -> anyhow::Result<ExitCode> {
                         title,
                         m.reason()
                     );
+                    if let Some(s) = &m.section {
+                        let _ = writeln!(out, "   section: {} ({})", s.heading, s.why);
+                    }
                 }
             }
             super::print_clean(&out);

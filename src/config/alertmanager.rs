@@ -12,9 +12,19 @@ use crate::incident::Severity;
 #[derive(Debug, Clone, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct AlertmanagerConfig {
-    /// The label that names the service; `job` stands in when it is absent.
-    #[serde(default = "default_service_label", deserialize_with = "label_name")]
-    pub service_label: String,
+    /// The older one-label form: tried before `service_labels`, so configs
+    /// written for it keep their meaning.
+    #[serde(default, deserialize_with = "one_label_name")]
+    pub service_label: Option<String>,
+    /// The labels that may name what fails, tried in order; the first whose
+    /// value is not a reporter names the incident's service.
+    #[serde(default = "default_service_labels", deserialize_with = "label_names")]
+    pub service_labels: Vec<String>,
+    /// Label values that name the exporter that reported an alert rather
+    /// than what fails (compared without case; a `*` at the end matches any
+    /// ending).
+    #[serde(default = "default_reporters", deserialize_with = "reporter_values")]
+    pub reporters: Vec<String>,
     /// `severity` label values and the severity each one means. Entries add to
     /// and override the defaults; a value nobody mapped means warning.
     #[serde(default)]
@@ -24,25 +34,138 @@ pub struct AlertmanagerConfig {
 impl Default for AlertmanagerConfig {
     fn default() -> Self {
         AlertmanagerConfig {
-            service_label: default_service_label(),
+            service_label: None,
+            service_labels: default_service_labels(),
+            reporters: default_reporters(),
             severity: SeverityMap::default(),
         }
     }
 }
 
-fn default_service_label() -> String {
-    "service".to_string()
+impl AlertmanagerConfig {
+    /// The labels to try for the service, in order.
+    pub fn service_labels(&self) -> impl Iterator<Item = &str> {
+        self.service_label
+            .iter()
+            .chain(&self.service_labels)
+            .map(String::as_str)
+    }
+
+    /// Whether `value` names an exporter that reported the alert.
+    pub fn is_reporter(&self, value: &str) -> bool {
+        let value = value.to_lowercase();
+        self.reporters.iter().any(|r| {
+            let r = r.to_lowercase();
+            match r.strip_suffix('*') {
+                Some(prefix) => value.starts_with(prefix),
+                None => value == r,
+            }
+        })
+    }
 }
 
-fn label_name<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+/// Where real rules name what fails, most specific first.
+fn default_service_labels() -> Vec<String> {
+    [
+        "service",
+        "app",
+        "app_kubernetes_io_name",
+        "container",
+        "deployment",
+        "statefulset",
+        "daemonset",
+        "cronjob",
+        "job_name",
+        "namespace",
+        "job",
+    ]
+    .map(String::from)
+    .to_vec()
+}
+
+/// The exporters and scrapers whose names label the alerts they report
+/// (as `job`, `service` or `container`), and the namespace kube-prometheus
+/// runs them in.
+fn default_reporters() -> Vec<String> {
+    [
+        "kube-state-metrics",
+        "node",
+        "node-exporter",
+        "node_exporter",
+        "prometheus-node-exporter",
+        // Probe jobs are named for their module: blackbox-http, blackbox_icmp.
+        "blackbox*",
+        "prometheus-blackbox-exporter",
+        "snmp",
+        "snmp-exporter",
+        "snmp_exporter",
+        "prometheus-snmp-exporter",
+        "cadvisor",
+        "kubelet",
+        "kube-rbac-proxy",
+        "kube-prometheus-stack-*",
+        "ipmi",
+        "ipmi-exporter",
+        "ipmi_exporter",
+        "nut",
+        "nut-exporter",
+        "nut_exporter",
+        "apcupsd",
+        "apcupsd-exporter",
+        "apcupsd_exporter",
+        "smartctl",
+        "smartctl-exporter",
+        "smartctl_exporter",
+        "integrations/*",
+        "prometheus",
+        "monitoring",
+    ]
+    .map(String::from)
+    .to_vec()
+}
+
+fn one_label_name<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
     let raw = String::deserialize(d)?;
+    checked_label_name(&raw, "service_label = \"service\"").map(Some)
+}
+
+fn label_names<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+    Vec::<String>::deserialize(d)?
+        .iter()
+        .map(|raw| checked_label_name(raw, "service_labels = [\"service\", \"app\", \"job\"]"))
+        .collect()
+}
+
+fn checked_label_name<E: serde::de::Error>(raw: &str, like: &str) -> Result<String, E> {
     let name = raw.trim();
     if !is_label_name(name) {
-        return Err(serde::de::Error::custom(format!(
-            "'{raw}' is not a label name{FIX_SEPARATOR}use letters, digits and underscores, like service_label = \"service\""
+        return Err(E::custom(format!(
+            "'{raw}' is not a label name{FIX_SEPARATOR}use letters, digits and underscores, like {like}"
         )));
     }
     Ok(name.to_string())
+}
+
+fn reporter_values<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+    let fix = "name an exporter as its label value shows it, with at most one * at the end, like reporters = [\"node-exporter\", \"kube-prometheus-stack-*\"]";
+    Vec::<String>::deserialize(d)?
+        .into_iter()
+        .map(|raw| {
+            let value = raw.trim();
+            let star_inside = value.trim_end_matches('*').contains('*') || value.ends_with("**");
+            if value.is_empty() || value == "*" || star_inside {
+                let what = if value.is_empty() || value == "*" {
+                    "matches every value"
+                } else {
+                    "has a * before its end"
+                };
+                return Err(serde::de::Error::custom(format!(
+                    "reporter '{raw}' {what}{FIX_SEPARATOR}{fix}"
+                )));
+            }
+            Ok(value.to_string())
+        })
+        .collect()
 }
 
 /// Prometheus label names: `[a-zA-Z_][a-zA-Z0-9_]*`.
@@ -154,6 +277,22 @@ mod tests {
         assert_eq!(m.severity_of(Some("info")), Severity::Info);
         assert_eq!(m.severity_of(Some("sev-banana")), Severity::Warning);
         assert_eq!(m.severity_of(None), Severity::Warning);
+    }
+
+    #[test]
+    fn reporters_compare_without_case_and_a_star_ends_a_prefix() {
+        let c = AlertmanagerConfig::default();
+        assert!(c.is_reporter("kube-state-metrics"));
+        assert!(c.is_reporter("Node-Exporter"));
+        assert!(c.is_reporter("kube-prometheus-stack-kube-state-metrics"));
+        assert!(!c.is_reporter("checkout"));
+        assert!(!c.is_reporter("nodes"));
+        let older = AlertmanagerConfig {
+            service_label: Some("team_service".into()),
+            ..AlertmanagerConfig::default()
+        };
+        let labels: Vec<&str> = older.service_labels().take(3).collect();
+        assert_eq!(labels, ["team_service", "service", "app"]);
     }
 
     #[test]

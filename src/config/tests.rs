@@ -129,11 +129,14 @@ fn hub_alertmanager_section_maps_severities_and_rejects_unknown_keys() {
     )
     .unwrap();
     let am = &c.hub.alertmanager;
-    assert_eq!(am.service_label, "app");
+    assert_eq!(am.service_label.as_deref(), Some("app"));
+    assert_eq!(am.service_labels().next(), Some("app"));
     assert_eq!(am.severity.severity_of(Some("p1")), Severity::Critical);
     assert_eq!(am.severity.severity_of(Some("warning")), Severity::Info);
     assert_eq!(am.severity.severity_of(Some("page")), Severity::Critical);
-    assert_eq!(parse("").unwrap().hub.alertmanager.service_label, "service");
+    let defaults = parse("").unwrap().hub.alertmanager;
+    assert_eq!(defaults.service_label, None);
+    assert_eq!(defaults.service_labels().next(), Some("service"));
 
     let err = parse("[hub.alertmanager]\nservice_lable = \"app\"\n").unwrap_err();
     assert_eq!(err.line, Some(2), "{err}");
@@ -143,6 +146,36 @@ fn hub_alertmanager_section_maps_severities_and_rejects_unknown_keys() {
     assert!(err.fix.contains("critical"), "{err}");
     let err = parse("[hub.alertmanager]\nservice_label = \"my service\"\n").unwrap_err();
     assert_eq!(err.line, Some(2), "{err}");
+}
+
+#[test]
+fn service_labels_and_reporters_are_checked_at_their_line() {
+    let c = parse(
+        "[hub.alertmanager]\nservice_labels = [\"app\", \"job\"]\nreporters = [\"Scraper\", \"exporter-*\"]\n",
+    )
+    .unwrap();
+    let am = &c.hub.alertmanager;
+    assert_eq!(am.service_labels().collect::<Vec<_>>(), ["app", "job"]);
+    assert!(am.is_reporter("scraper") && am.is_reporter("exporter-pg"));
+    assert!(
+        !am.is_reporter("kube-state-metrics"),
+        "the list replaces the defaults"
+    );
+
+    let err =
+        parse("[hub.alertmanager]\n\nservice_labels = [\"app\", \"app.name\"]\n").unwrap_err();
+    assert_eq!(err.line, Some(3), "{err}");
+    assert!(
+        err.problem.contains("'app.name' is not a label name"),
+        "{err}"
+    );
+    assert!(err.fix.contains("service_labels = ["), "{err}");
+    for bad in ["\"*\"", "\"\"", "\"kube-*-metrics\""] {
+        let text = format!("[hub.alertmanager]\nreporters = [\"node\",\n  {bad}]\n");
+        let err = parse(&text).unwrap_err();
+        assert_eq!(err.line, Some(2), "the key's line: {bad}: {err}");
+        assert!(err.fix.contains("at most one * at the end"), "{bad}: {err}");
+    }
 }
 
 #[test]

@@ -17,6 +17,9 @@ pub struct FrontMatter {
     pub labels: BTreeMap<String, String>,
     #[serde(default)]
     pub alerts: Vec<String>,
+    /// Alert names or keywords, each to the heading that answers it.
+    #[serde(default)]
+    pub sections: BTreeMap<String, String>,
 }
 
 /// What is wrong with a runbook file, and where.
@@ -49,7 +52,7 @@ pub fn parse(text: &str) -> Result<Parsed, Problem> {
         return Err(Problem {
             line: 1,
             message: "the file must start with a `+++` line, then TOML front matter (id, title, \
-                      services, keywords, labels, alerts), then another `+++` line"
+                      services, keywords, labels, alerts, sections), then another `+++` line"
                 .to_string(),
         });
     }
@@ -112,6 +115,19 @@ pub fn key_line(text: &str, key: &str) -> usize {
         .map_or(2, |(i, _)| i + 1)
 }
 
+/// The line (1-based) of the front matter where `key`'s value `value` is
+/// written (`"value"` on or after the key's line), or the key's line.
+pub fn value_line(text: &str, key: &str, value: &str) -> usize {
+    let from = key_line(text, key);
+    let quoted = [format!("\"{value}\""), format!("'{value}'")];
+    text.lines()
+        .enumerate()
+        .skip(from.saturating_sub(1))
+        .take_while(|(i, l)| *i == 0 || l.trim_end() != FENCE)
+        .find(|(_, l)| quoted.iter().any(|q| l.contains(q.as_str())))
+        .map_or(from, |(i, _)| i + 1)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -125,6 +141,16 @@ mod tests {
         assert_eq!(p.front.keywords, vec!["dns"]);
         assert_eq!(p.body, "# Net\nbody\n");
         assert_eq!(p.body_line, 6);
+    }
+
+    #[test]
+    fn a_value_is_found_on_its_own_line() {
+        let text = "+++\nid = \"k\"\nsections = {\n  A = \"Pods\",\n  b = 'Nodes' }\n+++\n";
+        let p = parse(text).unwrap();
+        assert_eq!(p.front.sections.get("A").map(String::as_str), Some("Pods"));
+        assert_eq!(value_line(text, "sections", "Pods"), 4);
+        assert_eq!(value_line(text, "sections", "Nodes"), 5);
+        assert_eq!(value_line(text, "sections", "Gone"), 3);
     }
 
     #[test]

@@ -7,11 +7,14 @@ use std::collections::{BTreeSet, HashMap};
 use aho_corasick::AhoCorasick;
 
 use super::library::Runbook;
-use super::matcher::Query;
+use super::matcher::{Query, id_stem};
 
 #[derive(Debug, Clone, Default)]
 pub struct MatchIndex {
+    /// Lowercase alert names.
     alerts: HashMap<String, Vec<usize>>,
+    /// Lowercase last parts of ids, which a runbook_url may name.
+    id_stems: HashMap<String, Vec<usize>>,
     /// (label name, lowercase value).
     labels: HashMap<(String, String), Vec<usize>>,
     /// Lowercase service names.
@@ -27,8 +30,17 @@ impl MatchIndex {
         let mut patterns = Vec::new();
         for (i, rb) in runbooks.iter().enumerate() {
             for alert in &rb.alerts {
-                index.alerts.entry(alert.clone()).or_default().push(i);
+                index
+                    .alerts
+                    .entry(alert.to_lowercase())
+                    .or_default()
+                    .push(i);
             }
+            index
+                .id_stems
+                .entry(id_stem(&rb.id).to_lowercase())
+                .or_default()
+                .push(i);
             for (k, v) in &rb.labels {
                 index
                     .labels
@@ -55,23 +67,31 @@ impl MatchIndex {
     }
 
     /// The runbooks that may match `q`, by position in the library.
-    /// `title` and `description` are `q`'s, lowercased.
+    /// `title` and `description` are `q`'s, lowercased; `url_stem` the
+    /// last part of its runbook_url.
     pub fn candidates(
         &self,
         runbooks: &[Runbook],
         q: &Query,
         title: &str,
         description: &str,
+        url_stem: Option<&str>,
     ) -> BTreeSet<usize> {
         let mut out = BTreeSet::new();
-        if q.runbook.is_some() || q.runbook_url.is_some() || self.keywords.is_none() {
-            // Rare, and compared by id in more than one way: let the scorer look at all.
+        if q.runbook.is_some() || self.keywords.is_none() {
+            // Rare, and compared by id: let the scorer look at all.
             out.extend(0..runbooks.len());
             return out;
         }
+        if let Some(stem) = url_stem.map(str::to_lowercase) {
+            // The runbook's own name, or an alert it answers.
+            for table in [&self.id_stems, &self.alerts] {
+                out.extend(table.get(&stem).into_iter().flatten());
+            }
+        }
         if let Some(labels) = q.labels {
             if let Some(alert) = labels.get("alertname")
-                && let Some(hits) = self.alerts.get(alert)
+                && let Some(hits) = self.alerts.get(&alert.to_lowercase())
             {
                 out.extend(hits);
             }

@@ -9,6 +9,7 @@ use include_dir::{Dir, include_dir};
 use super::frontmatter::{self, Problem};
 use super::index::MatchIndex;
 use super::problems::{self, FileProblem, ProblemKind};
+use super::sections::{self, Outline};
 use crate::sanitize;
 
 static SHIPPED: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/runbooks");
@@ -38,6 +39,9 @@ pub struct Runbook {
     pub keywords: Vec<String>,
     pub labels: BTreeMap<String, String>,
     pub alerts: Vec<String>,
+    /// Alert names and keywords, each to the text of the heading (as the
+    /// outline has it) that answers them; only headings the body has.
+    pub sections: BTreeMap<String, String>,
     pub body: String,
     pub origin: Origin,
 }
@@ -46,6 +50,9 @@ pub struct Runbook {
 pub struct Library {
     runbooks: Vec<Runbook>,
     index: MatchIndex,
+    /// Each runbook's headings and `sections`, by position, for choosing
+    /// the section of a match.
+    outlines: Vec<Outline>,
     /// What was wrong with the files it was loaded from, for the console to
     /// show and `runbooks check` to print.
     problems: Vec<FileProblem>,
@@ -95,15 +102,22 @@ impl Library {
     pub fn from_runbooks(mut runbooks: Vec<Runbook>) -> Library {
         runbooks.sort_by(|a, b| a.id.cmp(&b.id));
         let index = MatchIndex::build(&runbooks);
+        let outlines = runbooks.iter().map(Outline::of).collect();
         Library {
             runbooks,
             index,
+            outlines,
             problems: Vec::new(),
         }
     }
 
     pub fn index(&self) -> &MatchIndex {
         &self.index
+    }
+
+    /// The outline of the runbook at `position` in `all()`.
+    pub(crate) fn outline(&self, position: usize) -> Option<&Outline> {
+        self.outlines.get(position)
     }
 
     pub fn all(&self) -> &[Runbook] {
@@ -182,11 +196,17 @@ impl Loaded {
     fn read(&mut self, text: &str, rel: &Path, origin: Origin, shown: &str) {
         let mut unsafe_text = problems::unsafe_lines(text);
         match runbook_from_text(text, rel, origin) {
-            Ok((rb, in_values)) => {
+            Ok(read) => {
                 let named: Vec<usize> = unsafe_text.iter().map(|p| p.line).collect();
-                unsafe_text.extend(in_values.into_iter().filter(|p| !named.contains(&p.line)));
+                let in_values = read.unsafe_values.into_iter();
+                unsafe_text.extend(in_values.filter(|p| !named.contains(&p.line)));
                 unsafe_text.sort_by_key(|p| (p.line == 0, p.line));
-                self.runbooks.push(rb);
+                self.problems.extend(
+                    read.bad_sections
+                        .into_iter()
+                        .map(|p| FileProblem::new(shown, p, ProblemKind::BadSection)),
+                );
+                self.runbooks.push(read.runbook);
             }
             Err(p) => self
                 .problems
@@ -225,17 +245,23 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
     Ok(())
 }
 
+/// A runbook read from its file, and what is wrong with the file that
+/// does not keep it from loading.
+#[derive(Debug)]
+pub struct Read {
+    pub runbook: Runbook,
+    /// Front matter values holding escapes or controls (spelled as TOML
+    /// escapes): shown without them.
+    pub unsafe_values: Vec<Problem>,
+    /// `sections` values naming no heading: left out.
+    pub bad_sections: Vec<Problem>,
+}
+
 /// Builds a runbook from a file's text; `rel` (the path within its folder)
 /// gives the default id. Its text is cleaned here, where it arrives: the
 /// title and the lists to one clean line each, the body of escapes and
 /// controls (tabs and newlines kept), so nothing shows or prints it raw.
-/// With it come the front matter values that held such characters (spelled
-/// as TOML escapes), for `runbooks check` to name.
-pub fn runbook_from_text(
-    text: &str,
-    rel: &Path,
-    origin: Origin,
-) -> Result<(Runbook, Vec<Problem>), Problem> {
+pub fn runbook_from_text(text: &str, rel: &Path, origin: Origin) -> Result<Read, Problem> {
     let parsed = frontmatter::parse(text)?;
     let in_values = problems::unsafe_values(&parsed.front, text);
     let front = parsed.front;
@@ -266,7 +292,9 @@ pub fn runbook_from_text(
         }
     };
     let lines = |list: Vec<String>| list.iter().map(|s| sanitize::line(s)).collect::<Vec<_>>();
-    let rb = Runbook {
+    let body = sanitize::document(&parsed.body);
+    let (sections, bad_sections) = sections::resolve(&front.sections, &body, text);
+    let runbook = Runbook {
         id,
         title,
         services: lines(front.services),
@@ -281,8 +309,13 @@ pub fn runbook_from_text(
             .map(|(k, v)| (sanitize::line(k), sanitize::line(v)))
             .collect(),
         alerts: lines(front.alerts),
-        body: sanitize::document(&parsed.body),
+        sections,
+        body,
         origin,
     };
-    Ok((rb, in_values))
+    Ok(Read {
+        runbook,
+        unsafe_values: in_values,
+        bad_sections,
+    })
 }

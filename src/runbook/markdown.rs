@@ -12,8 +12,10 @@ use unicode_width::UnicodeWidthStr;
 use crate::sanitize;
 
 mod layout;
+mod outline;
 mod tag;
 use layout::{expand_tabs, fit, split_at_width, wrap};
+pub use outline::{SourceHeading, outline};
 pub use tag::BlockTag;
 
 /// A `- [ ]` item: where it is drawn and whether it is ticked.
@@ -76,9 +78,7 @@ pub fn render(markdown: &str, width: u16, done: &BTreeSet<usize>) -> Rendered {
         table: None,
         step_count: 0,
     };
-    let options =
-        Options::ENABLE_TABLES | Options::ENABLE_TASKLISTS | Options::ENABLE_STRIKETHROUGH;
-    for event in Parser::new_ext(markdown, options) {
+    for event in Parser::new_ext(markdown, options()) {
         r.event(event);
     }
     r.flush_inline();
@@ -86,6 +86,11 @@ pub fn render(markdown: &str, width: u16, done: &BTreeSet<usize>) -> Rendered {
         r.out.lines.pop();
     }
     r.out
+}
+
+/// The markdown the renderer reads (and the outline with it).
+fn options() -> Options {
+    Options::ENABLE_TABLES | Options::ENABLE_TASKLISTS | Options::ENABLE_STRIKETHROUGH
 }
 
 struct Renderer<'a> {
@@ -160,7 +165,11 @@ impl Renderer<'_> {
             Event::Code(t) => self
                 .inline
                 .push((sanitize::line(&t), self.style().fg(CODE))),
+            // A heading is one anchor, whatever breaks its source has.
             Event::SoftBreak => self.inline.push((" ".into(), self.style())),
+            Event::HardBreak if self.heading.is_some() => {
+                self.inline.push((" ".into(), self.style()))
+            }
             Event::HardBreak => self.flush_inline(),
             Event::Rule => {
                 self.flush_inline();

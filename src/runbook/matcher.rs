@@ -1,6 +1,7 @@
 //! Which runbooks answer an incident, strongest first, each with the reason a
 //! responder can check at a glance (runbooks/template.md).
 use super::library::{Library, Runbook};
+use super::sections::IncidentWords;
 
 /// What the matcher looks at; built from an incident, or from the command
 /// line for `oncall runbooks match`.
@@ -64,21 +65,40 @@ const KEYWORD_TITLE: u32 = 20;
 const KEYWORD_DESCRIPTION: u32 = 5;
 const KEYWORD_CAP: u32 = 900;
 
-/// The runbooks that match, best first; ties go by id so the order is stable.
+/// The runbooks that match, best first; ties go by id so the order is
+/// stable. Each names the section of its runbook that answers, if one does.
 pub fn rank(library: &Library, q: &Query) -> Vec<Match> {
+    rank_among(library, q, true)
+}
+
+/// `rank`, scoring only the index's candidates or, to check the index
+/// against, every runbook.
+fn rank_among(library: &Library, q: &Query, use_index: bool) -> Vec<Match> {
     let title = q.title.to_lowercase();
     let description = q.description.to_lowercase();
     let url_stem = q.runbook_url.map(url_file_stem);
     let all = library.all();
-    let mut out: Vec<Match> = library
-        .index()
-        .candidates(all, q, &title, &description)
+    let candidates = if use_index {
+        let index = library.index();
+        index.candidates(all, q, &title, &description, url_stem.as_deref())
+    } else {
+        (0..all.len()).collect()
+    };
+    let mut out: Vec<(usize, Match)> = candidates
         .into_iter()
-        .filter_map(|i| all.get(i))
-        .filter_map(|rb| score(rb, q, &title, &description, url_stem.as_deref()))
+        .filter_map(|i| Some((i, all.get(i)?)))
+        .filter_map(|(i, rb)| Some((i, score(rb, q, &title, &description, url_stem.as_deref())?)))
         .collect();
-    out.sort_by(|a, b| b.score.cmp(&a.score).then_with(|| a.id.cmp(&b.id)));
-    out
+    out.sort_by(|(_, a), (_, b)| b.score.cmp(&a.score).then_with(|| a.id.cmp(&b.id)));
+    let mut incident_words = IncidentWords::default();
+    out.into_iter()
+        .map(|(i, mut m)| {
+            m.section = library
+                .outline(i)
+                .and_then(|o| o.choose(q, &title, &description, &mut incident_words));
+            m
+        })
+        .collect()
 }
 
 fn score(
@@ -95,15 +115,18 @@ fn score(
         reasons.push("runbook set on the incident".to_string());
     }
     if let Some(stem) = url_stem {
-        let id_stem = rb.id.rsplit('/').next().unwrap_or(&rb.id);
-        if stem.eq_ignore_ascii_case(id_stem) {
+        if stem.eq_ignore_ascii_case(id_stem(&rb.id)) {
             score += RUNBOOK_URL;
             reasons.push(format!("runbook_url names {stem}"));
+        } else if let Some(alert) = rb.alerts.iter().find(|a| a.eq_ignore_ascii_case(stem)) {
+            // kube-prometheus links each alert to a page named after it.
+            score += RUNBOOK_URL;
+            reasons.push(format!("runbook_url names alert {alert}"));
         }
     }
     if let Some(labels) = q.labels {
         if let Some(alert) = labels.get("alertname")
-            && rb.alerts.iter().any(|a| a == alert)
+            && rb.alerts.iter().any(|a| a.eq_ignore_ascii_case(alert))
         {
             score += ALERT;
             reasons.push(format!("alert {alert}"));
@@ -144,6 +167,11 @@ fn score(
         reasons,
         section: None,
     })
+}
+
+/// The last part of a runbook's id: `team/disk-full` -> `disk-full`.
+pub(super) fn id_stem(id: &str) -> &str {
+    id.rsplit('/').next().unwrap_or(id)
 }
 
 /// `https://wiki/runbooks/Disk-Full.md#x` -> `Disk-Full`.
@@ -210,6 +238,7 @@ mod tests {
                 .map(|(k, v)| (k.to_string(), v.to_string()))
                 .collect(),
             alerts: alerts.iter().map(|s| s.to_string()).collect(),
+            sections: Default::default(),
             body: String::new(),
             origin: Origin::File(PathBuf::from(format!("{id}.md"))),
         }
@@ -294,18 +323,44 @@ mod tests {
         );
     }
 
+    #[test]
+    fn alert_names_compare_without_case() {
+        let l = labels(&[("alertname", "postgresqldown")]);
+        let q = Query {
+            title: "x",
+            labels: Some(&l),
+            ..Default::default()
+        };
+        let ranked = rank(&lib(), &q);
+        assert_eq!(ranked[0].id, "database");
+        assert_eq!(ranked[0].reason(), "alert postgresqldown");
+    }
+
+    #[test]
+    fn a_runbook_url_naming_an_alert_finds_the_runbook_listing_it() {
+        for url in [
+            "https://runbooks.prometheus-operator.dev/runbooks/node/nodefilesystemalmostoutofspace",
+            "https://wiki/NodeFilesystemAlmostOutOfSpace.md?x=1#top",
+            "https://wiki/nodefilesystemalmostoutofspace/",
+        ] {
+            let q = Query {
+                title: "dns",
+                runbook_url: Some(url),
+                ..Default::default()
+            };
+            let ranked = rank(&lib(), &q);
+            assert_eq!(ranked[0].id, "disk-full", "{url}");
+            assert_eq!(
+                ranked[0].reasons[0], "runbook_url names alert NodeFilesystemAlmostOutOfSpace",
+                "{url}"
+            );
+            assert!(ranked[0].score >= RUNBOOK_URL);
+        }
+    }
+
     /// Every runbook scored, no index: what the index must agree with.
     fn rank_everything(library: &Library, q: &Query) -> Vec<Match> {
-        let title = q.title.to_lowercase();
-        let description = q.description.to_lowercase();
-        let url_stem = q.runbook_url.map(url_file_stem);
-        let mut out: Vec<Match> = library
-            .all()
-            .iter()
-            .filter_map(|rb| score(rb, q, &title, &description, url_stem.as_deref()))
-            .collect();
-        out.sort_by(|a, b| b.score.cmp(&a.score).then_with(|| a.id.cmp(&b.id)));
-        out
+        rank_among(library, q, false)
     }
 
     proptest::proptest! {
@@ -314,13 +369,14 @@ mod tests {
             title in "(disk|full|packet loss|dns|oom|raid|Replication|lag|tls|certificate|backup| |[a-z]{1,6}){0,8}",
             description in "(no space left|conntrack|hung|slow query|[a-z]{1,6}| ){0,6}",
             service in "postgres|web|api|batch|rabbitmq|db|[a-z]{1,5}",
-            alert in "HostOutOfMemory|NodeFilesystemAlmostOutOfSpace|BlackboxProbeFailed|[A-Za-z]{1,12}",
+            alert in "HostOutOfMemory|hostoutofmemory|NodeFilesystemAlmostOutOfSpace|BlackboxProbeFailed|KUBEPODCRASHLOOPING|[A-Za-z]{1,12}",
             category in "network|os|hardware|database|[a-z]{1,6}",
+            url in proptest::option::of("https://r/(runbooks/kubernetes/)?(kubepodcrashlooping|Disk-Full.md|dns/|KubeNodeNotReady\\?x=1|[a-z]{1,8})(#[a-z]{1,4})?"),
         ) {
             let lib = Library::shipped();
             let labels: crate::incident::Labels =
                 [("alertname".to_string(), alert), ("category".to_string(), category)].into_iter().collect();
-            let q = Query { title: &title, description: &description, service: &service, labels: Some(&labels), ..Default::default() };
+            let q = Query { title: &title, description: &description, service: &service, labels: Some(&labels), runbook_url: url.as_deref(), ..Default::default() };
             proptest::prop_assert_eq!(rank(&lib, &q), rank_everything(&lib, &q));
         }
     }

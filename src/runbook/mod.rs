@@ -7,6 +7,8 @@ pub mod markdown;
 pub mod matcher;
 pub mod problems;
 pub mod search;
+mod sections;
+mod words;
 
 pub use library::{Library, Origin, Runbook};
 pub use matcher::{Match, Query, Section, rank};

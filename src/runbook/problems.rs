@@ -27,6 +27,9 @@ pub enum ProblemKind {
     /// Its text holds escape sequences, control characters or bidi
     /// overrides: it loads, and is shown without them.
     UnsafeText,
+    /// A `sections` value names no heading of the file: that mapping is
+    /// left out, the runbook loads.
+    BadSection,
     /// It takes the place of a shipped runbook (or of an earlier folder's)
     /// with the same id. Teams do this on purpose; it is said, not refused.
     Override,
@@ -119,7 +122,7 @@ pub fn unsafe_lines(text: &str) -> Vec<Problem> {
 /// the file spells as TOML escapes (`\u001b`, `\e`). One problem per key,
 /// on the key's line.
 pub fn unsafe_values(front: &FrontMatter, text: &str) -> Vec<Problem> {
-    let fields: [(&str, Vec<&String>); 5] = [
+    let fields: [(&str, Vec<&String>); 6] = [
         ("title", front.title.iter().collect()),
         ("services", front.services.iter().collect()),
         ("keywords", front.keywords.iter().collect()),
@@ -128,6 +131,10 @@ pub fn unsafe_values(front: &FrontMatter, text: &str) -> Vec<Problem> {
             front.labels.iter().flat_map(|(k, v)| [k, v]).collect(),
         ),
         ("alerts", front.alerts.iter().collect()),
+        (
+            "sections",
+            front.sections.iter().flat_map(|(k, v)| [k, v]).collect(),
+        ),
     ];
     fields
         .into_iter()

@@ -127,7 +127,7 @@ fn webhook_004_resolves_by_fingerprint() {
 #[test]
 fn configured_service_label_and_severity_words_are_used() {
     let mut config = AlertmanagerConfig {
-        service_label: "env".into(),
+        service_label: Some("env".into()),
         ..AlertmanagerConfig::default()
     };
     config.severity.0.insert("critical".into(), Severity::High);

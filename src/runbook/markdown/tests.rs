@@ -233,3 +233,29 @@ fn headings_are_anchored_where_they_are_drawn() {
     }
     assert!(r.headings[1].line > 3, "after the wrapped paragraph: {t:?}");
 }
+
+#[test]
+fn the_outline_names_the_headings_the_renderer_draws() {
+    let md = "# Pods\n\ntext\n\n## Crash-looping `pods`\n\n```\n# not a heading\n```\n\nSetext\nheading\n------\n\n### 3. Image pull failures\n";
+    let outline = outline(md);
+    let found: Vec<(u8, &str, usize)> = outline
+        .iter()
+        .map(|h| (h.level, h.text.as_str(), h.line))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            (1, "Pods", 0),
+            (2, "Crash-looping pods", 4),
+            (2, "Setext heading", 10),
+            (3, "3. Image pull failures", 14)
+        ]
+    );
+    let drawn: Vec<(u8, String)> = render(md, 40, &BTreeSet::new())
+        .headings
+        .into_iter()
+        .map(|h| (h.level, h.text))
+        .collect();
+    let listed: Vec<(u8, String)> = outline.into_iter().map(|h| (h.level, h.text)).collect();
+    assert_eq!(drawn, listed);
+}
