@@ -34,7 +34,7 @@ pub struct Alertmanager {
 }
 
 /// The running program; killed and reaped when dropped, test failed or not.
-struct Process(Child);
+pub struct Process(Child);
 
 impl Drop for Process {
     fn drop(&mut self) {
@@ -77,49 +77,21 @@ impl Alertmanager {
         let dir = TempDir::new().unwrap();
         let config_path = dir.path().join("alertmanager.yml");
         std::fs::write(&config_path, config(webhook)).unwrap();
-        // The port is free when we look and taken by someone else by the
-        // time Alertmanager binds it, now and then: try another.
-        let mut failures = Vec::new();
-        for attempt in 0..5 {
-            let port = free_port();
-            let base = format!("http://127.0.0.1:{port}");
-            let log_path = dir.path().join(format!("alertmanager-{attempt}.log"));
-            let log = File::create(&log_path).unwrap();
-            let child = Command::new(BINARY)
-                .arg(format!("--config.file={}", config_path.display()))
-                .arg(format!(
-                    "--storage.path={}",
-                    dir.path().join(format!("data-{attempt}")).display()
-                ))
-                .arg(format!("--web.listen-address=127.0.0.1:{port}"))
-                .arg("--cluster.listen-address=")
-                .arg(format!("--web.external-url={base}"))
-                .stdin(Stdio::null())
-                .stdout(log.try_clone().unwrap())
-                .stderr(log)
-                .spawn()
-                .unwrap_or_else(|e| panic!("cannot start {BINARY}: {e}"));
-            let mut process = Process(child);
-            match wait_ready(&mut process, &base).await {
-                Ok(()) => {
-                    return Alertmanager {
-                        base,
-                        _process: process,
-                        _dir: dir,
-                    };
-                }
-                Err(why) => {
-                    drop(process);
-                    let log = std::fs::read_to_string(&log_path).unwrap_or_default();
-                    let clash = log.contains("address already in use");
-                    failures.push(format!("port {port}: {why}\n{log}"));
-                    if !clash {
-                        break;
-                    }
-                }
-            }
+        let (process, base) = launch(BINARY, "Alertmanager", dir.path(), |port, data| {
+            vec![
+                format!("--config.file={}", config_path.display()),
+                format!("--storage.path={}", data.display()),
+                format!("--web.listen-address=127.0.0.1:{port}"),
+                "--cluster.listen-address=".to_string(),
+                format!("--web.external-url=http://127.0.0.1:{port}"),
+            ]
+        })
+        .await;
+        Alertmanager {
+            base,
+            _process: process,
+            _dir: dir,
         }
-        panic!("Alertmanager did not start:\n{}", failures.join("\n"));
     }
 
     /// `POST /api/v2/alerts`.
@@ -154,7 +126,48 @@ impl Alertmanager {
     }
 }
 
-/// Polls `GET /-/ready` until Alertmanager says it is ready, or has exited.
+/// Starts `binary` (a Prometheus program: Alertmanager, Prometheus) with
+/// the arguments `args` gives for a port and a data folder in `dir`, and
+/// returns once its `GET /-/ready` answers, with its base URL. The port is
+/// free when looked at and, now and then, someone else's by the time the
+/// program binds it: then another is tried.
+pub async fn launch(
+    binary: &str,
+    name: &str,
+    dir: &Path,
+    args: impl Fn(u16, &Path) -> Vec<String>,
+) -> (Process, String) {
+    let mut failures = Vec::new();
+    for attempt in 0..5 {
+        let port = free_port();
+        let base = format!("http://127.0.0.1:{port}");
+        let log_path = dir.join(format!("{name}-{attempt}.log"));
+        let log = File::create(&log_path).unwrap();
+        let child = Command::new(binary)
+            .args(args(port, &dir.join(format!("data-{attempt}"))))
+            .stdin(Stdio::null())
+            .stdout(log.try_clone().unwrap())
+            .stderr(log)
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot start {binary}: {e}"));
+        let mut process = Process(child);
+        match wait_ready(&mut process, &base).await {
+            Ok(()) => return (process, base),
+            Err(why) => {
+                drop(process);
+                let log = std::fs::read_to_string(&log_path).unwrap_or_default();
+                let clash = log.contains("address already in use");
+                failures.push(format!("port {port}: {why}\n{log}"));
+                if !clash {
+                    break;
+                }
+            }
+        }
+    }
+    panic!("{name} did not start:\n{}", failures.join("\n"));
+}
+
+/// Polls `GET /-/ready` until the program says it is ready, or has exited.
 async fn wait_ready(process: &mut Process, base: &str) -> Result<(), String> {
     let http = oncall::feed::http::client_builder().build().unwrap();
     let deadline = Instant::now() + PATIENCE;

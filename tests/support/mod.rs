@@ -16,6 +16,7 @@ pub mod cli;
 pub mod hostile;
 pub mod hub;
 pub mod pages;
+pub mod prometheus;
 pub mod pty;
 pub mod receiver;
 pub mod serve;
