@@ -250,6 +250,13 @@ mod tests {
             service(&c, &[("namespace", "shop"), ("job", "kube-state-metrics")]),
             "shop"
         );
+        // KubeNodeNotReady: the node, not kube-state-metrics' own address.
+        let node = [
+            ("node", "worker-2"),
+            ("job", "kube-state-metrics"),
+            ("instance", "10.244.1.17:8080"),
+        ];
+        assert_eq!(service(&c, &node), "worker-2");
         assert_eq!(
             service(&c, &[("app", "payments"), ("job", "api")]),
             "payments"

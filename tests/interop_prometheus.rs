@@ -120,13 +120,13 @@ const EXPECTED: [(&str, &str, &str, Option<&str>); 4] = [
         "kubernetes-workloads",
         Some("replica"),
     ),
-    ("KubeNodeNotReady", "worker-2", "kubernetes-nodes", Some("not ready")),
     (
-        "NodeFilesystemAlmostOutOfSpace",
-        "db-3",
-        "disk-full",
-        None,
+        "KubeNodeNotReady",
+        "worker-2",
+        "kubernetes-nodes",
+        Some("conditions"),
     ),
+    ("NodeFilesystemAlmostOutOfSpace", "db-3", "disk-full", None),
 ];
 
 #[tokio::test(flavor = "multi_thread")]

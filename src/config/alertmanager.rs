@@ -77,6 +77,7 @@ fn default_service_labels() -> Vec<String> {
         "cronjob",
         "job_name",
         "namespace",
+        "node",
         "job",
     ]
     .map(String::from)
