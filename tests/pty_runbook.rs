@@ -2,7 +2,8 @@
 //! is stored on the incident and survives a restart of the console; `y`
 //! copies through the terminal, and asks first for a block tagged
 //! irreversible; `o` hands the runbook to the pager and the console comes
-//! back.
+//! back; an alert the runbook maps to a section opens the pane there, and
+//! `t` goes to the top and back.
 // Helpers here may unwrap and panic as #[test] functions may (clippy.toml).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 mod support;
@@ -181,6 +182,47 @@ async fn y_on_an_irreversible_block_copies_only_once_confirmed() {
         .decode(&copied[0])
         .unwrap();
     assert_eq!(String::from_utf8(text).unwrap(), "rm -rf /srv/cache/tmp");
+    console.send("q");
+    assert!(console.wait_exit());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_pane_opens_at_the_section_of_the_alert_and_t_goes_to_the_top_and_back() {
+    let hub = TestHub::start().await;
+    let mut crash = support::incident("Pod is crash looping.");
+    crash.service = "checkout".into();
+    crash
+        .labels
+        .insert("alertname".into(), "KubePodCrashLooping".into());
+    hub.open(&crash).await;
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = config(dir.path(), &hub);
+    let data = dir.path().to_str().unwrap();
+    let env = [("TEST_ONCALL_TOKEN", ALICE), ("ONCALL_DATA_DIR", data)];
+    let mut console = pty::Console::spawn(&["--config", &cfg], &env, 120, 40);
+    // The runbook's sections maps the alert to this heading (numbered
+    // there as a step of its checks).
+    let heading = "Why the container stopped: crash loop or OOMKil";
+    console.wait_for("the pane at the crash-loop section", |s| {
+        s.contains(&format!("§ 2. {heading}")) && s.contains(&format!("│2. {heading}"))
+    });
+    let screen = console.screen();
+    let lines: Vec<&str> = screen.lines().collect();
+    let why = lines.iter().position(|l| l.contains("§ ")).unwrap();
+    assert!(
+        lines[why + 1..].iter().take(2).any(|l| l.contains(heading)),
+        "the section's heading is the pane's first line:\n{screen}"
+    );
+    let top = "Kubernetes workloads: crash loops, OOMKilled, pending, rollouts";
+    assert!(!screen.contains(top), "not at the top:\n{screen}");
+    console.send("t");
+    console.wait_for("the top of the runbook", |s| {
+        s.contains(top) && s.contains("Top of kubernetes-workloads; t goes back to §")
+    });
+    console.send("t");
+    console.wait_for("back at the section", |s| {
+        !s.contains(top) && s.contains(&format!("│2. {heading}"))
+    });
     console.send("q");
     assert!(console.wait_exit());
 }
