@@ -1,6 +1,7 @@
-//! `oncall runbooks match` and `oncall runbooks check` run as a user
-//! would: a match names the section of its runbook to open at, and a
-//! `sections` entry naming no heading is a problem with its file and line.
+//! `oncall runbooks match` and `oncall runbooks check --strict` run as a
+//! user would: a match names the section of its runbook to open at, and a
+//! team's runbooks are held to the shipped ones' standard, each shortfall
+//! named with its file and line.
 // Helpers here may unwrap and panic as #[test] functions may (clippy.toml).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 mod support;
@@ -71,6 +72,46 @@ fn a_match_names_its_section_in_json_and_in_text() {
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(json[0]["id"], "network");
     assert!(json[0]["section"].is_null(), "{json:#}");
+}
+
+#[test]
+fn check_strict_names_each_missing_section_and_untagged_block() {
+    let dir = fixture("team-runbooks-substandard");
+    let file = dir.join("queue-workers.md").display().to_string();
+    let out = oncall(
+        &["runbooks", "check", "--strict", dir.to_str().unwrap()],
+        &[],
+    );
+    assert!(!out.status.success(), "{}", stdout(&out));
+    let expected = [
+        "9: '## First five minutes' has 3 numbered moves: write exactly 5 (1. to 5.)",
+        "19: no '## Impact' section: add it before '## What this covers'",
+        "23: '## Notes' stands among the standard's sections: make it a ### under one of them, or move it after '## Roll back'",
+        "35: code block ```sh has no tag: write ```sh and one of read-only, heavy, irreversible (```text for sample output)",
+        "41: code block ``` has no language or tag: write ```sh and one of read-only, heavy, irreversible (```text for sample output)",
+        "57: no '## Escalate' section: add it before '## Roll back'",
+    ];
+    let lines: Vec<String> = expected.iter().map(|e| format!("{file}:{e}")).collect();
+    let mut want = lines.join("\n");
+    want.push_str("\n6 problems in runbooks\n");
+    assert_eq!(stderr(&out), want);
+
+    // Without --strict the standard is not asked for: the same folder passes.
+    let out = oncall(&["runbooks", "check", dir.to_str().unwrap()], &[]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(stdout(&out), "2 runbooks OK\n");
+}
+
+#[test]
+fn the_shipped_runbooks_pass_strict() {
+    let shipped = Path::new(env!("CARGO_MANIFEST_DIR")).join("runbooks");
+    let out = oncall(
+        &["runbooks", "check", "--strict", shipped.to_str().unwrap()],
+        &[],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let out = oncall(&["runbooks", "check", "--strict"], &[]);
+    assert!(out.status.success(), "{}", stderr(&out));
 }
 
 #[test]

@@ -7,7 +7,7 @@ use anyhow::bail;
 use clap::Subcommand;
 
 use crate::config::Config;
-use crate::runbook::{FileProblem, Library, Origin, Query, rank};
+use crate::runbook::{FileProblem, Library, Origin, ProblemKind, Query, rank, standard};
 
 #[derive(Debug, Subcommand)]
 pub enum RunbooksCmd {
@@ -17,6 +17,11 @@ pub enum RunbooksCmd {
     Show { id: String },
     /// Validate runbook files: front matter, unknown keys, duplicate ids.
     Check {
+        /// Also hold each runbook to the shipped ones' standard: its
+        /// sections in order, five first moves, what it is usually a
+        /// symptom of, a read-only/heavy/irreversible tag on every code block.
+        #[arg(long)]
+        strict: bool,
         /// A folder of runbooks (default: the shipped ones and the config's folders).
         dir: Option<PathBuf>,
     },
@@ -41,7 +46,7 @@ pub enum RunbooksCmd {
 
 pub fn run(config: &Config, cmd: RunbooksCmd) -> anyhow::Result<ExitCode> {
     match cmd {
-        RunbooksCmd::Check { dir } => Ok(check(config, dir)),
+        RunbooksCmd::Check { strict, dir } => Ok(check(config, dir, strict)),
         RunbooksCmd::List => {
             let lib = load(config);
             let width = lib.all().iter().map(|r| r.id.len()).max().unwrap_or(0);
@@ -138,11 +143,13 @@ fn load(config: &Config) -> Library {
     lib
 }
 
-/// `check [DIR]`: DIR (or the config's folders) over the shipped runbooks,
-/// as the console would load them. Every problem fails the check but an
-/// override, which is named as a warning: replacing a shipped runbook is
-/// what team folders are for, yet nobody should do it unknowingly.
-fn check(config: &Config, dir: Option<PathBuf>) -> ExitCode {
+/// `check [--strict] [DIR]`: DIR (or the config's folders) over the
+/// shipped runbooks, as the console would load them. Every problem fails
+/// the check but an override, which is named as a warning: replacing a
+/// shipped runbook is what team folders are for, yet nobody should do it
+/// unknowingly. `--strict` adds where each runbook checked falls short of
+/// the standard.
+fn check(config: &Config, dir: Option<PathBuf>, strict: bool) -> ExitCode {
     let dirs = dir
         .clone()
         .map_or_else(|| config.runbooks.dirs.clone(), |d| vec![d]);
@@ -155,8 +162,16 @@ fn check(config: &Config, dir: Option<PathBuf>) -> ExitCode {
             .count(),
         None => lib.len(),
     };
-    let (errors, notes): (Vec<&FileProblem>, Vec<&FileProblem>) =
-        lib.problems().iter().partition(|p| p.kind.is_error());
+    let below = if strict {
+        below_standard(&lib, dir.is_some())
+    } else {
+        Vec::new()
+    };
+    let (errors, notes): (Vec<&FileProblem>, Vec<&FileProblem>) = lib
+        .problems()
+        .iter()
+        .chain(&below)
+        .partition(|p| p.kind.is_error());
     for p in &errors {
         eprintln!("{p}");
     }
@@ -174,4 +189,31 @@ fn check(config: &Config, dir: Option<PathBuf>) -> ExitCode {
         );
         ExitCode::from(1)
     }
+}
+
+/// Where the runbooks checked fall short of the standard: those read from
+/// files, and the shipped ones too when no folder was named.
+fn below_standard(lib: &Library, folder_only: bool) -> Vec<FileProblem> {
+    let mut out = Vec::new();
+    for rb in lib.all() {
+        let text = match &rb.origin {
+            Origin::File(path) => match std::fs::read_to_string(path) {
+                Ok(text) => text,
+                // Loading read it a moment ago; a file gone since has nothing to judge.
+                Err(_) => continue,
+            },
+            Origin::Shipped(_) if folder_only => continue,
+            Origin::Shipped(rel) => match crate::runbook::library::shipped_text(rel) {
+                Some(text) => text,
+                None => continue,
+            },
+        };
+        let file = rb.origin.display();
+        out.extend(
+            standard::check(&text)
+                .into_iter()
+                .map(|p| FileProblem::new(file.clone(), p, ProblemKind::BelowStandard)),
+        );
+    }
+    out
 }

@@ -148,6 +148,12 @@ fn load_shipped() -> (Vec<Runbook>, Vec<FileProblem>) {
     loaded.done()
 }
 
+/// The text of the shipped runbook at `rel` (relative to `runbooks/`).
+pub fn shipped_text(rel: &Path) -> Option<String> {
+    let file = SHIPPED.get_file(rel)?;
+    Some(String::from_utf8_lossy(file.contents()).into_owned())
+}
+
 fn collect_embedded(dir: &Dir<'static>, out: &mut Vec<(PathBuf, String)>) {
     for file in dir.files() {
         if file.path().extension().is_some_and(|e| e == "md") {

@@ -1,7 +1,7 @@
 //! Which runbooks answer an incident, strongest first, each with the reason a
 //! responder can check at a glance (runbooks/template.md).
 use super::library::{Library, Runbook};
-use super::sections::IncidentWords;
+use super::sections::Incident;
 
 /// What the matcher looks at; built from an incident, or from the command
 /// line for `oncall runbooks match`.
@@ -90,12 +90,10 @@ fn rank_among(library: &Library, q: &Query, use_index: bool) -> Vec<Match> {
         .filter_map(|(i, rb)| Some((i, score(rb, q, &title, &description, url_stem.as_deref())?)))
         .collect();
     out.sort_by(|(_, a), (_, b)| b.score.cmp(&a.score).then_with(|| a.id.cmp(&b.id)));
-    let mut incident_words = IncidentWords::default();
+    let mut incident = Incident::new(q, &title, &description);
     out.into_iter()
         .map(|(i, mut m)| {
-            m.section = library
-                .outline(i)
-                .and_then(|o| o.choose(q, &title, &description, &mut incident_words));
+            m.section = library.outline(i).and_then(|o| o.choose(&mut incident));
             m
         })
         .collect()
@@ -198,21 +196,25 @@ pub fn contains_word(hay: &str, needle: &str) -> bool {
     let mut start = 0;
     while let Some(pos) = hay[start..].find(needle) {
         let at = start + pos;
-        let end = at + needle.len();
-        let before_ok = hay[..at]
-            .chars()
-            .next_back()
-            .is_none_or(|c| !c.is_alphanumeric());
-        let after_ok = hay[end..]
-            .chars()
-            .next()
-            .is_none_or(|c| !c.is_alphanumeric());
-        if before_ok && after_ok {
+        if whole_word_at(hay, at, at + needle.len()) {
             return true;
         }
         start = at + hay[at..].chars().next().map_or(1, char::len_utf8);
     }
     false
+}
+
+/// Whether `hay[at..end]` has no letter or digit either side.
+pub(super) fn whole_word_at(hay: &str, at: usize, end: usize) -> bool {
+    let before_ok = hay
+        .get(..at)
+        .and_then(|b| b.chars().next_back())
+        .is_none_or(|c| !c.is_alphanumeric());
+    let after_ok = hay
+        .get(end..)
+        .and_then(|a| a.chars().next())
+        .is_none_or(|c| !c.is_alphanumeric());
+    before_ok && after_ok
 }
 
 #[cfg(test)]

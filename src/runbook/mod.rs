@@ -8,6 +8,7 @@ pub mod matcher;
 pub mod problems;
 pub mod search;
 mod sections;
+pub mod standard;
 mod words;
 
 pub use library::{Library, Origin, Runbook};

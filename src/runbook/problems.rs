@@ -30,6 +30,8 @@ pub enum ProblemKind {
     /// A `sections` value names no heading of the file: that mapping is
     /// left out, the runbook loads.
     BadSection,
+    /// It falls short of the runbook standard (`runbooks check --strict`).
+    BelowStandard,
     /// It takes the place of a shipped runbook (or of an earlier folder's)
     /// with the same id. Teams do this on purpose; it is said, not refused.
     Override,

@@ -4,10 +4,12 @@
 //! headings' words are worked out once, when the library loads.
 use std::collections::BTreeMap;
 
+use aho_corasick::AhoCorasick;
+
 use super::frontmatter::{self, Problem};
 use super::library::Runbook;
 use super::markdown::{SourceHeading, outline};
-use super::matcher::{Query, Section, contains_word};
+use super::matcher::{Query, Section, whole_word_at};
 use super::words::{alert_words, fold, words};
 
 /// The top sections every runbook has: they answer every incident alike,
@@ -24,6 +26,9 @@ const FIXED: [&str; 4] = [
 pub struct Outline {
     /// `sections` entries: the key lowercased, the key as written, the heading.
     rules: Vec<(String, String, String)>,
+    /// The lowercased keys, pattern `i` being `rules[i]`: one pass over a
+    /// title finds every key in it, however many a runbook maps.
+    keys: Option<AhoCorasick>,
     headings: Vec<HeadingWords>,
 }
 
@@ -36,11 +41,16 @@ struct HeadingWords {
 
 impl Outline {
     pub fn of(rb: &Runbook) -> Outline {
-        let rules = rb
+        let rules: Vec<(String, String, String)> = rb
             .sections
             .iter()
             .map(|(k, heading)| (k.to_lowercase(), k.clone(), heading.clone()))
             .collect();
+        // Keys are short words; should the automaton not build, keywords
+        // are not looked for (the alert names and headings still are).
+        let keys = (!rules.is_empty())
+            .then(|| AhoCorasick::new(rules.iter().map(|(lower, _, _)| lower)).ok())
+            .flatten();
         let headings = outline(&rb.body)
             .into_iter()
             .filter(|h| matches!(h.level, 2 | 3))
@@ -61,20 +71,19 @@ impl Outline {
             })
             .filter(|h| !h.words.is_empty())
             .collect();
-        Outline { rules, headings }
+        Outline {
+            rules,
+            keys,
+            headings,
+        }
     }
 
-    /// The section for an incident; `title` and `description` are the
-    /// query's, lowercased, and `incident_words` its folded words.
-    pub fn choose(
-        &self,
-        q: &Query,
-        title: &str,
-        description: &str,
-        incident_words: &mut IncidentWords,
-    ) -> Option<Section> {
-        let alert = q.labels.and_then(|l| l.get("alertname"));
-        if let Some(alert) = alert
+    /// The section of this runbook for `incident`, if one stands out.
+    pub fn choose(&self, incident: &mut Incident) -> Option<Section> {
+        if self.rules.is_empty() && self.headings.is_empty() {
+            return None;
+        }
+        if let Some(alert) = incident.alert
             && let Some((_, key, heading)) = self
                 .rules
                 .iter()
@@ -85,21 +94,30 @@ impl Outline {
                 why: format!("sections maps {key}"),
             });
         }
-        for (hay, place) in [(title, "title"), (description, "description")] {
-            // The longest keyword found is the most specific.
-            let found = self
-                .rules
-                .iter()
-                .filter(|(lower, _, _)| contains_word(hay, lower))
-                .max_by_key(|(lower, _, _)| lower.len());
-            if let Some((_, key, heading)) = found {
-                return Some(Section {
-                    heading: heading.clone(),
-                    why: format!("sections maps '{key}' in the {place}"),
-                });
+        if let Some(keys) = &self.keys {
+            let places = [
+                (incident.title, "title"),
+                (incident.description, "description"),
+            ];
+            for (hay, place) in places {
+                // The longest keyword found is the most specific.
+                let found = keys
+                    .find_overlapping_iter(hay)
+                    .filter(|m| whole_word_at(hay, m.start(), m.end()))
+                    .filter_map(|m| self.rules.get(m.pattern().as_usize()))
+                    .max_by_key(|(lower, _, _)| lower.len());
+                if let Some((_, key, heading)) = found {
+                    return Some(Section {
+                        heading: heading.clone(),
+                        why: format!("sections maps '{key}' in the {place}"),
+                    });
+                }
             }
         }
-        self.best_heading(incident_words.get(q, title))
+        if self.headings.is_empty() {
+            return None;
+        }
+        self.best_heading(incident.words())
     }
 
     /// The heading sharing the most words with the incident (the first
@@ -126,19 +144,33 @@ impl Outline {
     }
 }
 
-/// An incident's folded words (alert name, then title), worked out the
-/// first time a match needs them and then shared by all its matches.
-#[derive(Debug, Default)]
-pub struct IncidentWords(Option<Vec<String>>);
+/// What the section choice reads of one incident, prepared once and
+/// shared by all its matches: the alert name, the lowercased title and
+/// description, and the folded words of alert name and title, worked out
+/// the first time a match needs them.
+#[derive(Debug)]
+pub struct Incident<'a> {
+    alert: Option<&'a str>,
+    title: &'a str,
+    description: &'a str,
+    words: Option<Vec<String>>,
+}
 
-impl IncidentWords {
-    fn get(&mut self, q: &Query, title: &str) -> &[String] {
-        self.0.get_or_insert_with(|| {
-            let alert = q
-                .labels
-                .and_then(|l| l.get("alertname"))
-                .map(alert_words)
-                .unwrap_or_default();
+impl<'a> Incident<'a> {
+    /// `title` and `description` are `q`'s, lowercased.
+    pub fn new(q: &Query<'a>, title: &'a str, description: &'a str) -> Incident<'a> {
+        Incident {
+            alert: q.labels.and_then(|l| l.get("alertname")),
+            title,
+            description,
+            words: None,
+        }
+    }
+
+    fn words(&mut self) -> &[String] {
+        let (alert, title) = (self.alert, self.title);
+        self.words.get_or_insert_with(|| {
+            let alert = alert.map(alert_words).unwrap_or_default();
             let mut out: Vec<String> = Vec::new();
             for f in alert
                 .into_iter()
