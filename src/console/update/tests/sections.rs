@@ -95,6 +95,7 @@ fn t_goes_to_the_top_and_back_to_the_section() {
 #[test]
 fn t_without_a_section_is_the_top() {
     let mut m = polled();
+    m.runbook.matches[0].section = None;
     key(&mut m, KeyCode::Tab);
     ch(&mut m, 'G');
     ch(&mut m, 't');
@@ -143,7 +144,13 @@ fn another_incident_opens_its_runbook_afresh() {
     key(&mut m, KeyCode::Tab);
     ch(&mut m, 'j');
     assert_eq!(m.runbook.view.as_ref().unwrap().id, "disk-full");
-    assert_eq!((m.runbook.scroll, m.runbook.cursor), (0, 0));
+    // At its own section when its match names one, else at the top; never
+    // where the previous incident's runbook was left.
+    let opens_at = m.runbook.section_line().unwrap_or(0);
+    assert_eq!((m.runbook.scroll, m.runbook.cursor), (opens_at, opens_at));
+    ch(&mut m, 'k');
+    ch(&mut m, 'j');
+    assert_eq!((m.runbook.scroll, m.runbook.cursor), (opens_at, opens_at));
 }
 
 #[test]
