@@ -65,8 +65,16 @@ const KEYWORD_TITLE: u32 = 20;
 const KEYWORD_DESCRIPTION: u32 = 5;
 const KEYWORD_CAP: u32 = 900;
 
+/// How many of the best matches name their section: the console offers
+/// the first nine (`1`-`9`), and a runbook further down is opened from the
+/// search, at its top. Choosing a section costs a pass over the incident's
+/// words, so a feed matched against hundreds of runbooks does not pay it for
+/// every weak keyword match.
+pub const SECTIONED: usize = 9;
+
 /// The runbooks that match, best first; ties go by id so the order is
-/// stable. Each names the section of its runbook that answers, if one does.
+/// stable. The first [`SECTIONED`] name the section of their runbook that
+/// answers, if one does.
 pub fn rank(library: &Library, q: &Query) -> Vec<Match> {
     rank_among(library, q, true)
 }
@@ -92,8 +100,11 @@ fn rank_among(library: &Library, q: &Query, use_index: bool) -> Vec<Match> {
     out.sort_by(|(_, a), (_, b)| b.score.cmp(&a.score).then_with(|| a.id.cmp(&b.id)));
     let mut incident = Incident::new(q, &title, &description);
     out.into_iter()
-        .map(|(i, mut m)| {
-            m.section = library.outline(i).and_then(|o| o.choose(&mut incident));
+        .enumerate()
+        .map(|(n, (i, mut m))| {
+            if n < SECTIONED {
+                m.section = library.outline(i).and_then(|o| o.choose(&mut incident));
+            }
             m
         })
         .collect()
