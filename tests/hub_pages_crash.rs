@@ -49,6 +49,30 @@ async fn open_until_gone(base: String, answered: Arc<Mutex<Vec<u64>>>, opener: u
     }
 }
 
+/// Opens incidents at `base` from [`OPENERS`] clients, as fast as it
+/// answers, until `rx` has had `stop_at` requests; the openers, still
+/// running, for the caller to stop the hub under and then join.
+async fn burst(
+    rx: &Receiver,
+    base: &str,
+    answered: &Arc<Mutex<Vec<u64>>>,
+    round: usize,
+    stop_at: usize,
+) -> Vec<tokio::task::JoinHandle<()>> {
+    let openers = (0..OPENERS)
+        .map(|o| {
+            tokio::spawn(open_until_gone(
+                base.to_string(),
+                answered.clone(),
+                round * 100 + o,
+            ))
+        })
+        .collect();
+    rx.until(&format!("{stop_at} pages"), |got| got.len() >= stop_at)
+        .await;
+    openers
+}
+
 /// Every page queued was delivered and reached `rx` under one id, and every
 /// incident in `answered` has its three pages (alice at once and later, the
 /// team channel).
@@ -128,17 +152,7 @@ async fn no_page_is_lost_or_doubled_when_the_hub_is_dropped_mid_way() {
     let answered = Arc::new(Mutex::new(Vec::new()));
     for round in 0..ROUNDS {
         let stop_at = rx.got().len() + 3 + round * 5;
-        let openers: Vec<_> = (0..OPENERS)
-            .map(|o| {
-                tokio::spawn(open_until_gone(
-                    hub.base.clone(),
-                    answered.clone(),
-                    round * 100 + o,
-                ))
-            })
-            .collect();
-        rx.until(&format!("{stop_at} pages"), |got| got.len() >= stop_at)
-            .await;
+        let openers = burst(&rx, &hub.base, &answered, round, stop_at).await;
         hub.crash();
         for o in openers {
             o.await.unwrap();
@@ -249,17 +263,7 @@ async fn no_page_is_lost_or_doubled_when_the_hub_is_killed() {
     for round in 0..ROUNDS / 2 {
         let hub = files.start();
         let stop_at = rx.recorded().len() + 5 + round * 7;
-        let openers: Vec<_> = (0..OPENERS)
-            .map(|o| {
-                tokio::spawn(open_until_gone(
-                    hub.base.clone(),
-                    answered.clone(),
-                    round * 100 + o,
-                ))
-            })
-            .collect();
-        rx.until(&format!("{stop_at} pages"), |got| got.len() >= stop_at)
-            .await;
+        let openers = burst(&rx, &hub.base, &answered, round, stop_at).await;
         hub.kill();
         for o in openers {
             o.await.unwrap();
