@@ -1,5 +1,6 @@
 //! Which runbooks answer an incident, strongest first, each with the reason a
 //! responder can check at a glance (runbooks/template.md).
+use super::index::KeywordHits;
 use super::library::{Library, Runbook};
 use super::sections::Incident;
 
@@ -86,19 +87,25 @@ fn rank_among(library: &Library, q: &Query, use_index: bool) -> Vec<Match> {
     let description = q.description.to_lowercase();
     let url_stem = q.runbook_url.map(url_file_stem);
     let all = library.all();
+    let index = library.index();
+    let hits = index.keyword_hits(&title, &description);
     let candidates = if use_index {
-        let index = library.index();
-        index.candidates(all, q, &title, &description, url_stem.as_deref())
+        index.candidates(all, q, hits.as_ref(), url_stem.as_deref())
     } else {
         (0..all.len()).collect()
+    };
+    let text = Text {
+        title: &title,
+        description: &description,
+        hits: hits.as_ref(),
     };
     let mut out: Vec<(usize, Match)> = candidates
         .into_iter()
         .filter_map(|i| Some((i, all.get(i)?)))
-        .filter_map(|(i, rb)| Some((i, score(rb, q, &title, &description, url_stem.as_deref())?)))
+        .filter_map(|(i, rb)| Some((i, score(i, rb, q, &text, url_stem.as_deref())?)))
         .collect();
     out.sort_by(|(_, a), (_, b)| b.score.cmp(&a.score).then_with(|| a.id.cmp(&b.id)));
-    let mut incident = Incident::new(q, &title, &description);
+    let mut incident = Incident::new(q, &title, &description, url_stem.as_deref());
     out.into_iter()
         .enumerate()
         .map(|(n, (i, mut m))| {
@@ -110,11 +117,49 @@ fn rank_among(library: &Library, q: &Query, use_index: bool) -> Vec<Match> {
         .collect()
 }
 
+/// The incident's title and description, lowercased, and where the index
+/// found runbook keywords in them.
+struct Text<'a> {
+    title: &'a str,
+    description: &'a str,
+    hits: Option<&'a KeywordHits>,
+}
+
+impl Text<'_> {
+    /// Where each keyword of `rb` (at `position` in the library) is, by
+    /// place in its `keywords`: in the title (`Some(true)`), in the
+    /// description only (`Some(false)`), or neither.
+    fn keywords(&self, position: usize, rb: &Runbook) -> Vec<Option<bool>> {
+        match self.hits {
+            Some(hits) => {
+                let mut found = vec![None; rb.keywords.len()];
+                for (place, in_title) in hits.of(position) {
+                    if let Some(f) = found.get_mut(place) {
+                        *f = Some(f.unwrap_or(false) || in_title);
+                    }
+                }
+                found
+            }
+            None => rb
+                .keywords
+                .iter()
+                .map(|kw| {
+                    if contains_word(self.title, kw) {
+                        Some(true)
+                    } else {
+                        contains_word(self.description, kw).then_some(false)
+                    }
+                })
+                .collect(),
+        }
+    }
+}
+
 fn score(
+    position: usize,
     rb: &Runbook,
     q: &Query,
-    title: &str,
-    description: &str,
+    text: &Text,
     url_stem: Option<&str>,
 ) -> Option<Match> {
     let mut score = 0;
@@ -160,13 +205,17 @@ fn score(
         reasons.push(format!("service {}", q.service));
     }
     let mut keyword_score = 0;
-    for kw in &rb.keywords {
-        if contains_word(title, kw) {
-            keyword_score += KEYWORD_TITLE;
-            reasons.push(format!("keyword '{kw}' in title"));
-        } else if contains_word(description, kw) {
-            keyword_score += KEYWORD_DESCRIPTION;
-            reasons.push(format!("keyword '{kw}' in description"));
+    for (kw, found) in rb.keywords.iter().zip(text.keywords(position, rb)) {
+        match found {
+            Some(true) => {
+                keyword_score += KEYWORD_TITLE;
+                reasons.push(format!("keyword '{kw}' in title"));
+            }
+            Some(false) => {
+                keyword_score += KEYWORD_DESCRIPTION;
+                reasons.push(format!("keyword '{kw}' in description"));
+            }
+            None => {}
         }
     }
     score += keyword_score.min(KEYWORD_CAP);
@@ -391,6 +440,26 @@ mod tests {
                 [("alertname".to_string(), alert), ("category".to_string(), category)].into_iter().collect();
             let q = Query { title: &title, description: &description, service: &service, labels: Some(&labels), runbook_url: url.as_deref(), ..Default::default() };
             proptest::prop_assert_eq!(rank(&lib, &q), rank_everything(&lib, &q));
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn the_index_finds_each_keyword_where_searching_the_text_finds_it(
+            title in "(disk|full|packet loss|dns|dnsmasq|oom|-|lag|crash ?looping|no space left| |[a-z]{1,6}){0,10}",
+            description in "(no space left|conntrack|hung|slow query|packet loss|[a-z]{1,6}|ü| ){0,8}",
+        ) {
+            let lib = Library::shipped();
+            let hits = lib.index().keyword_hits(&title, &description).unwrap();
+            let indexed = Text { title: &title, description: &description, hits: Some(&hits) };
+            let searched = Text { hits: None, ..indexed };
+            for (position, rb) in lib.all().iter().enumerate() {
+                proptest::prop_assert_eq!(
+                    indexed.keywords(position, rb),
+                    searched.keywords(position, rb),
+                    "{} keywords {:?}", rb.id, rb.keywords
+                );
+            }
         }
     }
 

@@ -83,16 +83,23 @@ impl Outline {
         if self.rules.is_empty() && self.headings.is_empty() {
             return None;
         }
-        if let Some(alert) = incident.alert
-            && let Some((_, key, heading)) = self
-                .rules
-                .iter()
-                .find(|(_, key, _)| key.eq_ignore_ascii_case(alert))
-        {
-            return Some(Section {
-                heading: heading.clone(),
-                why: format!("sections maps {key}"),
-            });
+        // The alert by its label, else the alert a runbook_url names
+        // (kube-prometheus links each alert to a page named after it).
+        for (alert, via) in [
+            (incident.alert, ""),
+            (incident.url_alert, " (named by runbook_url)"),
+        ] {
+            if let Some(alert) = alert
+                && let Some((_, key, heading)) = self
+                    .rules
+                    .iter()
+                    .find(|(_, key, _)| key.eq_ignore_ascii_case(alert))
+            {
+                return Some(Section {
+                    heading: heading.clone(),
+                    why: format!("sections maps {key}{via}"),
+                });
+            }
         }
         if let Some(keys) = &self.keys {
             let places = [
@@ -151,16 +158,25 @@ impl Outline {
 #[derive(Debug)]
 pub struct Incident<'a> {
     alert: Option<&'a str>,
+    /// The last part of the incident's runbook_url, which may name its alert.
+    url_alert: Option<&'a str>,
     title: &'a str,
     description: &'a str,
     words: Option<Vec<String>>,
 }
 
 impl<'a> Incident<'a> {
-    /// `title` and `description` are `q`'s, lowercased.
-    pub fn new(q: &Query<'a>, title: &'a str, description: &'a str) -> Incident<'a> {
+    /// `title` and `description` are `q`'s, lowercased; `url_stem` the
+    /// last part of its runbook_url.
+    pub fn new(
+        q: &Query<'a>,
+        title: &'a str,
+        description: &'a str,
+        url_stem: Option<&'a str>,
+    ) -> Incident<'a> {
         Incident {
             alert: q.labels.and_then(|l| l.get("alertname")),
+            url_alert: url_stem,
             title,
             description,
             words: None,
@@ -303,6 +319,25 @@ Crash-looping pods, image pulls, pending pods.
         let s = section_for(&lib, "KubePodCrashLooping", "Image pull failed for api").unwrap();
         assert_eq!(s.heading, "1. Crash-looping pods");
         assert_eq!(s.why, "sections maps kubepodcrashlooping");
+    }
+
+    #[test]
+    fn with_no_alert_label_the_alert_a_runbook_url_names_chooses_the_section() {
+        let lib = library(PODS);
+        let url =
+            "https://runbooks.prometheus-operator.dev/runbooks/kubernetes/kubepodcrashlooping";
+        let q = Query {
+            title: "Image pull failed for api",
+            service: "kubernetes",
+            runbook_url: Some(url),
+            ..Query::default()
+        };
+        let s = rank(&lib, &q)[0].section.clone().unwrap();
+        assert_eq!(s.heading, "1. Crash-looping pods");
+        assert_eq!(
+            s.why,
+            "sections maps kubepodcrashlooping (named by runbook_url)"
+        );
     }
 
     #[test]
