@@ -1,7 +1,8 @@
 //! `GET /metrics` on a real hub: a scripted burst (incidents opened,
 //! acknowledged, resolved, escalated by hand and by the timers, pages
 //! delivered to a real receiver and refused by it), then the text read by a
-//! real Prometheus text-format parser, whose numbers must be what was done.
+//! real Prometheus text-format parser, whose numbers must be what was done
+//! (and linted by Prometheus' own `promtool` where it is installed).
 //! And who may read it: a token of the hub's unless `metrics = "public"`.
 // Helpers here may unwrap and panic as #[test] functions may (clippy.toml).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
@@ -64,7 +65,41 @@ async fn scrape(hub: &TestHub) -> Scrape {
         "{content_type}"
     );
     let text = resp.text().await.unwrap();
+    lint(&text);
     Scrape::parse(&text).unwrap_or_else(|e| panic!("{e:?} in\n{text}"))
+}
+
+/// Prometheus' own parser and linter (`promtool check metrics`, Debian's
+/// `prometheus` package) has nothing to say of `text`, when installed.
+fn lint(text: &str) {
+    use std::io::Write;
+    let promtool = std::path::Path::new("/usr/bin/promtool");
+    if !promtool.exists() {
+        return;
+    }
+    let mut child = std::process::Command::new(promtool)
+        .args(["check", "metrics"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(text.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    let said = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        out.status.success() && said.trim().is_empty(),
+        "promtool: {said}\n{text}"
+    );
 }
 
 /// The samples of the metric family `name`, of the kind `of`.
