@@ -60,19 +60,7 @@ fn config_example_parses() {
 /// The commented Alertmanager feed parses once uncommented.
 #[test]
 fn config_example_alertmanager_feed_parses() {
-    let text =
-        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("config.example.toml"))
-            .unwrap();
-    let start = text
-        .find("# [[feeds]]")
-        .expect("the commented Alertmanager feed");
-    let feed: String = text[start..]
-        .lines()
-        .take_while(|l| l.starts_with('#'))
-        .map(|l| l.strip_prefix("# ").unwrap_or(""))
-        .filter(|l| !l.starts_with('#'))
-        .collect::<Vec<_>>()
-        .join("\n");
+    let feed = uncommented("# [[feeds]]");
     let config = Config::parse(&feed, Path::new("config.example.toml"))
         .unwrap_or_else(|e| panic!("{e}\n{feed}"));
     let am = &config.feeds[0];
@@ -80,6 +68,34 @@ fn config_example_alertmanager_feed_parses() {
     assert_eq!(am.matchers.len(), 2);
     assert_eq!(am.silence_duration().to_string(), "2h");
     assert_eq!(am.token_env, None);
+}
+
+/// The commented block of the example that starts with `first`, as it is
+/// once uncommented (`# # ` lines stay comments).
+fn uncommented(first: &str) -> String {
+    let text =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("config.example.toml"))
+            .unwrap();
+    let start = text.find(first).expect(first);
+    text[start..]
+        .lines()
+        .take_while(|l| l.starts_with('#'))
+        .map(|l| l.strip_prefix("# ").unwrap_or(""))
+        .filter(|l| !l.starts_with('#'))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The commented watchdog parses once uncommented.
+#[test]
+fn config_example_watchdog_parses() {
+    let watchdog = uncommented("# [hub.watchdog]");
+    let config = Config::parse(&watchdog, Path::new("config.example.toml"))
+        .unwrap_or_else(|e| panic!("{e}\n{watchdog}"));
+    let w = config.hub.watchdog.unwrap();
+    assert_eq!(w.url.0.as_str(), "https://hc-ping.com/your-check-uuid");
+    assert_eq!(w.every.to_string(), "1m");
+    assert!(w.fail);
 }
 
 #[test]
@@ -149,6 +165,11 @@ fn config_example_documents_every_key() {
         "events",
         "\"handoff\"",
         "\"status\"",
+        "metrics",
+        "\"public\"",
+        "[hub.watchdog]",
+        "every",
+        "fail",
     ] {
         assert!(
             text.contains(key),

@@ -11,6 +11,7 @@ mod responder;
 mod rota;
 mod rota_check;
 mod sha;
+mod watch;
 
 use std::path::{Path, PathBuf};
 
@@ -28,6 +29,7 @@ pub use notify_settings::{MIN_SECRET_BYTES, NotifySettings, Secret, Smtp};
 pub use responder::{ResponderConfig, Role};
 pub use rota::{ANY_SERVICE, LevelConfig, OverrideConfig, PolicyConfig, RotaConfig, Timestamp};
 pub use sha::Sha256Hex;
+pub use watch::{MetricsAccess, PingUrl, WatchdogConfig};
 
 /// Everything the config file can say. Each section has defaults, so an empty
 /// file is valid.
@@ -207,6 +209,12 @@ pub struct HubConfig {
     /// Paging people outside the console: `[hub.notify]`.
     #[serde(default)]
     pub notify: NotifyConfig,
+    /// Who may read `GET /metrics`: `"token"` (the default) or `"public"`.
+    #[serde(default)]
+    pub metrics: MetricsAccess,
+    /// `[hub.watchdog]`: an outside check pinged while the hub is healthy.
+    #[serde(default)]
+    pub watchdog: Option<WatchdogConfig>,
 }
 
 impl HubConfig {

@@ -5,6 +5,7 @@
 //! is derived from the value here, in one place. What a change did comes
 //! back as an [`Outcome`], which is also how its answer looks on the wire.
 use axum::http::StatusCode;
+use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use crate::incident::{
@@ -117,7 +118,15 @@ pub enum Outcome {
     Timers(TimersDone),
     /// A delivery's state after an attempt; `None` when the attempt changed
     /// nothing (it came late).
-    Delivery(Option<DeliveryState>),
+    Delivery(Option<Settled>),
+}
+
+/// A delivery after an attempt was recorded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Settled {
+    pub state: DeliveryState,
+    /// When its contact fell due, retries or not: how late it went out.
+    pub due_at: DateTime<Utc>,
 }
 
 /// What one pass of the timers did, by incident id.

@@ -18,7 +18,7 @@ use flate2::read::GzDecoder;
 use flate2::write::GzEncoder;
 use std::io::{Read, Write};
 
-use crate::incident::Incident;
+use crate::incident::{Incident, Severity, Status};
 
 use super::list::Filter;
 use super::store::{Sink, Store, StoreError};
@@ -43,6 +43,23 @@ pub struct ListBody {
     pub seq: u64,
     pub plain: Option<Bytes>,
     pub gzip: Bytes,
+    /// How many of its incidents are of each severity and status, counted
+    /// as they were written (for `/metrics`).
+    pub tally: Tally,
+}
+
+/// Incidents counted by severity and status.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Tally([[u64; 3]; 4]);
+
+impl Tally {
+    pub fn add(&mut self, severity: Severity, status: Status) {
+        self.0[severity as usize][status as usize] += 1;
+    }
+
+    pub fn count(&self, severity: Severity, status: Status) -> u64 {
+        self.0[severity as usize][status as usize]
+    }
 }
 
 impl ListBody {
@@ -69,6 +86,7 @@ pub async fn build(
         pending: Vec::with_capacity(CHUNK),
         begun: false,
         first: true,
+        tally: Tally::default(),
     };
     let (seq, mut out) = store.feed(filter == Filter::Open, 0, out).await?;
     tokio::task::spawn_blocking(move || {
@@ -86,11 +104,13 @@ struct Writer {
     pending: Vec<u8>,
     begun: bool,
     first: bool,
+    tally: Tally,
 }
 
 impl Sink for Writer {
     fn incident(&mut self, seq: u64, incident: Incident) -> Result<(), StoreError> {
         self.begin(seq);
+        self.tally.add(incident.severity, incident.status);
         self.write(&incident)
     }
 }
@@ -148,6 +168,7 @@ impl Writer {
             seq,
             plain,
             gzip: Bytes::from(gzip),
+            tally: self.tally,
         })
     }
 }

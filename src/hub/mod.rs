@@ -15,6 +15,8 @@
 //!   them; what pages whom is a rule (`rules::pages`).
 //! - `auth`, `extract`, `validate`, `idempotency`, `taken_at`, `error`: what
 //!   a request must be, and the JSON errors when it is not.
+//! - `metrics`, `watchdog`: how the hub itself is watched (`GET /metrics`,
+//!   and pings to an outside dead man's switch while it is healthy).
 mod ack_routes;
 mod alertmanager;
 mod apply;
@@ -28,6 +30,7 @@ mod idempotency;
 mod list;
 mod list_body;
 mod list_cache;
+mod metrics;
 mod oncall_routes;
 mod policy;
 mod rota;
@@ -40,6 +43,7 @@ mod taken_at;
 mod test_store;
 pub mod token;
 mod validate;
+pub mod watchdog;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -112,6 +116,8 @@ pub struct RunningHub {
     timers: Option<JoinHandle<()>>,
     /// The delivery worker, when the hub has a sender.
     deliveries: Option<JoinHandle<()>>,
+    /// The pings to `[hub.watchdog]`, when configured.
+    watchdog: Option<JoinHandle<()>>,
 }
 
 impl RunningHub {
@@ -121,13 +127,21 @@ impl RunningHub {
         &self.state
     }
 
+    /// The hub's own tasks (timers, deliveries, watchdog), taken to be stopped.
+    fn take_tasks(&mut self) -> impl Iterator<Item = JoinHandle<()>> + use<> {
+        [
+            self.timers.take(),
+            self.deliveries.take(),
+            self.watchdog.take(),
+        ]
+        .into_iter()
+        .flatten()
+    }
+
     /// Stops taking connections, lets requests in flight finish, and returns
     /// once the server task has ended (and with it the database connections).
     pub async fn shutdown(mut self) {
-        for task in [self.timers.take(), self.deliveries.take()]
-            .into_iter()
-            .flatten()
-        {
+        for task in self.take_tasks() {
             task.abort();
             // Cancelled, it ends at its next await; wait for that, so its
             // share of the state is gone when this returns. A delivery in
@@ -147,10 +161,7 @@ impl RunningHub {
 
 impl Drop for RunningHub {
     fn drop(&mut self) {
-        for task in [self.timers.take(), self.deliveries.take()]
-            .into_iter()
-            .flatten()
-        {
+        for task in self.take_tasks() {
             task.abort();
         }
         if let Some(stop) = self.stop.take() {
@@ -180,6 +191,7 @@ pub async fn start(listen: SocketAddr, settings: HubSettings) -> anyhow::Result<
     let tick = settings.escalation_tick;
     let sender = settings.pages.sender.clone();
     let delivery = settings.pages.delivery;
+    let watchdog = settings.config.watchdog.clone();
     // The socket first: a hub that cannot listen (the port is taken) must
     // not create, migrate or lock a database it will never serve.
     let listener = bind(listen).with_context(|| {
@@ -194,6 +206,12 @@ pub async fn start(listen: SocketAddr, settings: HubSettings) -> anyhow::Result<
     let (stop, stopped) = oneshot::channel::<()>();
     let app = router(state.clone());
     let timers = tick.map(|every| tokio::spawn(escalation_timers(state.clone(), every)));
+    let watched = watchdog::Watched {
+        state: state.clone(),
+        timers_every: tick,
+        sends: sender.is_some(),
+    };
+    let watchdog = watchdog.map(|config| tokio::spawn(watchdog::run(watched, config)));
     let deliveries =
         sender.map(|sender| tokio::spawn(deliveries::worker::run(state.clone(), sender, delivery)));
     let task = tokio::spawn(async move {
@@ -212,6 +230,7 @@ pub async fn start(listen: SocketAddr, settings: HubSettings) -> anyhow::Result<
         task,
         timers,
         deliveries,
+        watchdog,
     })
 }
 
@@ -302,11 +321,16 @@ pub fn router(state: HubState) -> Router {
         ));
     Router::new()
         .route("/healthz", get(routes::healthz))
+        .route("/metrics", get(metrics::scrape))
         .route(
             "/ack/{token}",
             get(ack_routes::confirm).post(ack_routes::acknowledge),
         )
         .nest("/api/v1", api)
+        .route_layer(middleware::from_fn_with_state(
+            state.clone(),
+            metrics::track_request,
+        ))
         .fallback(routes::not_found)
         .method_not_allowed_fallback(routes::method_not_allowed)
         .layer(DefaultBodyLimit::max(MAX_BODY))

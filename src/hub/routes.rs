@@ -17,6 +17,7 @@ use super::change::{Change, Outcome};
 use super::error::ApiError;
 use super::extract::{IncidentId, Json, OptionalJson};
 use super::idempotency::{Answer as IdemAnswer, IdempotencyKey};
+use super::metrics::Escalated;
 use super::store::Store;
 use super::taken_at::TakenAt;
 use super::validate;
@@ -86,7 +87,11 @@ pub async fn escalate(
 ) -> Changed {
     validate::optional_note(req.note.as_deref())?;
     let change = Change::Escalate { id, req };
-    state.apply(who, key, taken, change).await?.answer()
+    let applied = state.apply(who, key, taken, change).await?;
+    if let Applied::Now { result: Ok(_), .. } = &applied {
+        state.metrics().escalated(Escalated::Manual, 1);
+    }
+    applied.answer()
 }
 
 pub async fn resolve(

@@ -12,17 +12,19 @@ use tokio::sync::Notify;
 use super::HubSettings;
 use super::apply::{Applied, Work};
 use super::auth::Responders;
-use super::change::{Change, Outcome, TimersDone};
+use super::change::{Change, Outcome, Settled, TimersDone};
 use super::clock::Clock;
 use super::deliveries::{DeliveryRecord, DeliveryState, PageRules};
 use super::error::ApiError;
 use super::idempotency::{Answer, IdempotencyKey};
 use super::list_cache::ListCache;
+use super::metrics::{Escalated, Metrics};
 use super::policy::Paging;
 use super::rules::Attempted;
 use super::store::{Backend, SqliteStore, Store, StoreError};
 use super::taken_at::TakenAt;
 use super::validate;
+use super::watchdog::Liveness;
 
 /// The hub's shared state; cheap to clone.
 #[derive(Clone)]
@@ -41,6 +43,10 @@ struct Inner {
     alertmanager: crate::config::AlertmanagerConfig,
     clock: Arc<dyn Clock>,
     lists: ListCache,
+    metrics: Metrics,
+    metrics_access: crate::config::MetricsAccess,
+    /// When the timers last ran, for the watchdog.
+    liveness: Liveness,
 }
 
 impl HubState {
@@ -63,8 +69,11 @@ impl HubState {
                 pages: Arc::new(settings.pages.rules(&settings.config.responders)),
                 deliveries_queued: Notify::new(),
                 alertmanager: settings.config.alertmanager,
+                liveness: Liveness::new(settings.clock.now()),
                 clock: settings.clock,
                 lists: ListCache::default(),
+                metrics: Metrics::new(),
+                metrics_access: settings.config.metrics,
             }),
         })
     }
@@ -106,23 +115,36 @@ impl HubState {
     /// is triggered again. The running hub calls this every few seconds;
     /// tests call it after moving a `ManualClock`.
     pub async fn timers(&self) -> anyhow::Result<TimersDone> {
-        if !self.paging().has_timers() && !self.inner.pages.has_timers() {
-            return Ok(TimersDone::default());
-        }
-        match self.made(HUB_ACTOR, Change::EscalateOverdue).await? {
-            Outcome::Timers(done) => Ok(done),
-            other => anyhow::bail!("the timers' pass answered {other:?}"),
-        }
+        let done = if !self.paging().has_timers() && !self.inner.pages.has_timers() {
+            TimersDone::default()
+        } else {
+            match self.made(HUB_ACTOR, Change::EscalateOverdue).await? {
+                Outcome::Timers(done) => done,
+                other => anyhow::bail!("the timers' pass answered {other:?}"),
+            }
+        };
+        self.inner.liveness.timers_ran(self.now());
+        self.metrics()
+            .escalated(Escalated::Automatic, done.escalated.len());
+        Ok(done)
     }
 
-    /// Records what one attempt at a delivery came to; its state now, or
-    /// `None` when the attempt came late and changed nothing.
+    /// Records what one attempt at a delivery through a contact of kind
+    /// `via` came to; its state now, or `None` when the attempt came late
+    /// and changed nothing.
     pub async fn record_delivery(
         &self,
         attempted: Attempted,
+        via: crate::config::Via,
     ) -> anyhow::Result<Option<DeliveryState>> {
         match self.made(HUB_ACTOR, Change::Delivery(attempted)).await? {
-            Outcome::Delivery(state) => Ok(state),
+            Outcome::Delivery(settled) => {
+                if let Some(Settled { state, due_at }) = settled {
+                    let waited = (self.now() - due_at).to_std().unwrap_or_default();
+                    self.metrics().delivery(via, state, waited);
+                }
+                Ok(settled.map(|s| s.state))
+            }
             other => anyhow::bail!("recording a delivery answered {other:?}"),
         }
     }
@@ -191,6 +213,19 @@ impl HubState {
 
     pub(crate) fn lists(&self) -> &ListCache {
         &self.inner.lists
+    }
+
+    pub(crate) fn metrics(&self) -> &Metrics {
+        &self.inner.metrics
+    }
+
+    /// Who may read `/metrics`.
+    pub(crate) fn metrics_access(&self) -> crate::config::MetricsAccess {
+        self.inner.metrics_access
+    }
+
+    pub(crate) fn liveness(&self) -> &Liveness {
+        &self.inner.liveness
     }
 
     pub(crate) fn now(&self) -> DateTime<Utc> {

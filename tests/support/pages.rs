@@ -175,6 +175,23 @@ events = ["opened", "resolved", "handoff"]
     text
 }
 
+/// A `[[hub.responders]]` entry for `name` with `token`'s hash, paged at
+/// once through one webhook contact at `url`.
+pub fn webhook_responder(name: &str, token: &str, url: &str) -> String {
+    format!(
+        "[[hub.responders]]\nname = \"{name}\"\ntoken_sha256 = \"{}\"\n[[hub.responders.contacts]]\nvia = \"webhook\"\nto = \"{url}\"\n",
+        oncall::config::Sha256Hex::of(token).to_hex()
+    )
+}
+
+/// `[hub.notify]` as [`paging`] reads it (it supplies the secret), with
+/// `more` of its keys.
+pub fn notify_table(more: &str) -> String {
+    format!(
+        "\n[hub.notify]\npublic_url = \"https://oncall.example.com\"\nsecret_env = \"ONCALL_NOTIFY_SECRET\"\n{more}"
+    )
+}
+
 /// The hub config and paging of `text`, sending with a [`JsonSender`].
 pub fn paging(text: &str) -> (oncall::config::HubConfig, oncall::hub::Pages) {
     let path = std::path::Path::new("pages-test.toml");

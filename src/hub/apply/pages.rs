@@ -6,8 +6,7 @@
 //! reports of an attempt is recorded with its timeline entry.
 use chrono::{DateTime, Utc};
 
-use crate::hub::change::TimersDone;
-use crate::hub::deliveries::DeliveryState;
+use crate::hub::change::{Settled, TimersDone};
 use crate::hub::rules::pages::{self, PagePlan, Trigger};
 use crate::hub::rules::{self, Actor, Again, Attempted, Transition, Update};
 use crate::hub::store::{StoreError, Transaction};
@@ -118,7 +117,7 @@ pub(super) async fn record<T: Transaction>(
     by: Actor<'_>,
     attempted: &Attempted,
     work: &Work,
-) -> Result<Option<DeliveryState>, StoreError> {
+) -> Result<Option<Settled>, StoreError> {
     let Some(current) = tx.delivery(&attempted.id).await? else {
         return Ok(None);
     };
@@ -133,5 +132,8 @@ pub(super) async fn record<T: Transaction>(
         let told = Update::entry(*id, entry.kind, entry.text.clone());
         tx.update(&by, &told).await?;
     }
-    Ok(Some(recorded.state))
+    Ok(Some(Settled {
+        state: recorded.state,
+        due_at: current.due_at,
+    }))
 }

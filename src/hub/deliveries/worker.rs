@@ -178,7 +178,7 @@ async fn send(
         outcome,
         jitter: random_jitter(),
     };
-    if let Err(e) = state.record_delivery(attempted).await {
+    if let Err(e) = state.record_delivery(attempted, delivery.contact.via).await {
         // Still leased: it goes again when the lease runs out, same id.
         tracing::warn!(id = %delivery.id, error = %e, "a delivery's outcome could not be recorded");
     }

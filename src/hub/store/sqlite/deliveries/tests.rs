@@ -5,7 +5,7 @@
 use chrono::TimeDelta;
 
 use crate::hub::apply::Applied;
-use crate::hub::change::{Change, Outcome};
+use crate::hub::change::{Change, Outcome, Settled};
 use crate::hub::deliveries::{DeliveryRecord, DeliveryState, SendOutcome};
 use crate::hub::rules::Attempted;
 use crate::hub::store::sqlite::SqliteStore;
@@ -280,6 +280,7 @@ async fn an_outcome_is_recorded_with_its_timeline_entry_and_a_late_one_changes_n
         })
     };
     let seq = hub.seq().await;
+    let due_at = queue(&hub, id).await[0].due_at;
     hub.at(1);
     let failed = hub
         .made(
@@ -289,7 +290,10 @@ async fn an_outcome_is_recorded_with_its_timeline_entry_and_a_late_one_changes_n
         .await;
     assert_eq!(
         failed.unwrap(),
-        Outcome::Delivery(Some(DeliveryState::Queued))
+        Outcome::Delivery(Some(Settled {
+            state: DeliveryState::Queued,
+            due_at
+        }))
     );
     let row = queue(&hub, id).await.remove(0);
     assert_eq!(row.next_attempt_at, lease(1) + TimeDelta::seconds(1));
@@ -322,7 +326,10 @@ async fn an_outcome_is_recorded_with_its_timeline_entry_and_a_late_one_changes_n
         .await;
     assert_eq!(
         took.unwrap(),
-        Outcome::Delivery(Some(DeliveryState::Delivered))
+        Outcome::Delivery(Some(Settled {
+            state: DeliveryState::Delivered,
+            due_at
+        }))
     );
     let row = queue(&hub, id).await.remove(0);
     assert_eq!(
