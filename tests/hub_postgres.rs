@@ -11,7 +11,7 @@
 mod support;
 
 use chrono::TimeDelta;
-use oncall::hub::{self, HubSettings};
+use oncall::hub::{self, DbTarget, HubSettings};
 use oncall::incident::{EventKind, Incident, IncidentList, NewIncident, Opened, Status};
 use reqwest::header::{ETAG, IF_NONE_MATCH};
 use reqwest::{Method, StatusCode};
@@ -311,4 +311,80 @@ async fn a_database_newer_than_the_hub_is_refused() {
     assert!(e.contains("@127.0.0.1:"), "{e}");
     let password = database.url.split(['@', ':']).nth(2).unwrap();
     assert!(!e.contains(password), "the password shows: {e}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_hubs_send_each_page_once() {
+    use support::pages::{Receiver, critical, paged_config, paging};
+    let rx = Receiver::start().await;
+    let (config, pages) = paging(&paged_config(&rx));
+    let a = TestHub::with_pages_on(Backend::Postgres, config, pages).await;
+    let b = a.beside().await;
+    let mut opened = Vec::new();
+    for n in 0..10 {
+        let hub = if n % 2 == 0 { &a } else { &b };
+        opened.push(hub.open(&critical(&format!("disk full {n}"))).await.id);
+        // Both workers look at the queue: whichever comes first takes each.
+        a.state().wake_deliveries();
+        b.state().wake_deliveries();
+    }
+    // Each opening pages alice's first contact and the team channel.
+    let got = rx
+        .until_got_all("a page per opening to alice and to the team", |got| {
+            got.len() >= 2 * opened.len()
+        })
+        .await;
+    let mut ids: Vec<&str> = got.iter().map(|r| r.id.as_str()).collect();
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), got.len(), "a delivery was sent twice: {got:#?}");
+    assert!(got.iter().all(|r| r.delivery.attempt == 1), "{got:#?}");
+    for id in opened {
+        a.until_deliveries(Some(id), "the pages due now delivered", |d| {
+            d.iter()
+                .filter(|r| r.delivery.contact.after.is_zero())
+                .all(|r| r.state == oncall::hub::deliveries::DeliveryState::Delivered)
+        })
+        .await;
+    }
+    a.stop().await;
+    b.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_hub_gone_mid_change_holds_the_others_up_for_seconds_only() {
+    let hub = TestHub::start_on(Backend::Postgres, two_responders()).await;
+    // A hub whose machine vanished inside a change: its session took the
+    // writes lock and went silent, its connection not known to be dead.
+    let DbTarget::Postgres(target) = &hub.target else {
+        panic!("not on PostgreSQL");
+    };
+    let (mut gone, connection) = target
+        .config()
+        .connect(tokio_postgres::NoTls)
+        .await
+        .unwrap();
+    tokio::spawn(connection);
+    let stuck = gone.transaction().await.unwrap();
+    // The writes lock of src/hub/store/postgres/mod.rs.
+    let writes_lock: i64 = 0x6f6e_6361_6c6c_0002;
+    stuck
+        .execute("SELECT pg_advisory_xact_lock($1)", &[&writes_lock])
+        .await
+        .unwrap();
+    // The server ends the silent session (after 10 s idle), and the change
+    // goes through: waited for well beyond that, so a hang is a failure.
+    let change = hub
+        .state()
+        .open_incidents("alice", vec![incident("after the stall")]);
+    let opened = tokio::time::timeout(std::time::Duration::from_secs(60), change)
+        .await
+        .expect("the writes lock is still held by the silent session")
+        .unwrap();
+    assert_eq!(opened.len(), 1);
+    assert!(
+        stuck.commit().await.is_err(),
+        "the silent session was ended"
+    );
+    hub.stop().await;
 }

@@ -19,6 +19,18 @@ use crate::hub::store::StoreError;
 /// unreachable, unless the URL says (`connect_timeout=`).
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 
+/// How long a silent connection waits before it is probed, so that one to a
+/// machine that vanished is found dead in well under a minute.
+const KEEPALIVE_IDLE: Duration = Duration::from_secs(15);
+
+/// Set on every session: the server ends one left inside a transaction this
+/// long. A hub's transactions never wait on anything but the database, so
+/// only a hub gone mid-change (its machine lost, its connection not yet
+/// known dead) leaves one idle; ended, its session's locks go with it, and
+/// the writes lock is free for the other hubs within seconds, not at the
+/// end of the TCP timeout.
+const SESSION_OPTIONS: &str = "-c idle_in_transaction_session_timeout=10s";
+
 /// A PostgreSQL database to keep the hub in.
 #[derive(Clone)]
 pub struct PgTarget {
@@ -71,6 +83,14 @@ impl PgTarget {
         if config.get_connect_timeout().is_none() {
             config.connect_timeout(CONNECT_TIMEOUT);
         }
+        if config.get_keepalives_idle() > KEEPALIVE_IDLE {
+            config.keepalives_idle(KEEPALIVE_IDLE);
+        }
+        let options = match config.get_options() {
+            Some(given) => format!("{given} {SESSION_OPTIONS}"),
+            None => SESSION_OPTIONS.to_string(),
+        };
+        config.options(options);
         if config.get_application_name().is_none() {
             config.application_name("oncall hub");
         }
