@@ -336,7 +336,13 @@ impl Store for PostgresStore {
         if work.dry_run {
             return self.try_out(&work).await;
         }
-        self.write(&work).await
+        // On a task of its own, as SQLite's writer thread runs it: a client
+        // that hangs up does not cut a change off half way, which would
+        // leave it to its retry to find out whether it was made.
+        let store = self.clone();
+        tokio::spawn(async move { store.write(&work).await })
+            .await
+            .map_err(|e| StoreError::Worker(format!("the change's task failed: {e}")))?
     }
 
     async fn claim_deliveries(
