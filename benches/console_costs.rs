@@ -38,7 +38,7 @@ fn main() {
         chrono::Utc::now() - chrono::Duration::hours(3),
     ));
     let settings = HubSettings {
-        db: dir.path().join("hub.db"),
+        db: dir.path().join("hub.db").into(),
         config: HubConfig {
             responders: vec![ResponderConfig::new("alex", Sha256Hex::of(TOKEN))],
             ..HubConfig::default()

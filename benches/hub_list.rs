@@ -62,7 +62,7 @@ fn bench_list(c: &mut Criterion) {
         .expect("a tokio runtime");
     let dir = tempfile::TempDir::new().expect("a temporary directory");
     let state = HubState::open(HubSettings {
-        db: dir.path().join("hub.db"),
+        db: dir.path().join("hub.db").into(),
         config: HubConfig {
             responders: vec![ResponderConfig::new("bench", Sha256Hex::of(TOKEN))],
             ..HubConfig::default()

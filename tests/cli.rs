@@ -448,3 +448,51 @@ fn serve(config: &str, db: &std::path::Path) -> std::process::Output {
         &[],
     )
 }
+
+#[cfg(unix)]
+#[test]
+fn serve_on_postgresql_says_what_is_wrong_with_the_url_or_the_server() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let hash = oncall::config::Sha256Hex::of("t").to_hex();
+    let config = write_config(
+        dir.path(),
+        &format!("[[hub.responders]]\nname = \"alice\"\ntoken_sha256 = \"{hash}\"\n"),
+    );
+    std::fs::set_permissions(&config, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let serve = |db: &str, env: &[(&str, &str)]| {
+        let args = ["--config", &config, "serve", "--listen", "127.0.0.1:0"];
+        oncall(&[&args[..], &["--db", db]].concat(), env)
+    };
+
+    let out = serve("postgres://127.0.0.1/pager", &[]);
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("names no user"), "{}", stderr(&out));
+    let out = serve(
+        "postgres://oncall:hunter2@db.example/pager?sslmode=require",
+        &[],
+    );
+    assert!(!out.status.success());
+    let err = stderr(&out);
+    assert!(err.contains("sslmode=require"), "{err}");
+    assert!(!err.contains("hunter2"), "{err}");
+
+    // Nobody listens there: refused, naming the database but not the
+    // password.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let url = format!("postgresql://oncall@127.0.0.1:{port}/pager");
+    let out = serve(&url, &[("PGPASSWORD", "hunter2-secret")]);
+    assert!(!out.status.success());
+    let err = stderr(&out);
+    assert!(
+        err.contains(&format!(
+            "cannot open the hub database postgres://oncall@127.0.0.1:{port}/pager"
+        )),
+        "{err}"
+    );
+    assert!(!err.contains("hunter2"), "{err}");
+}

@@ -85,7 +85,7 @@ fn arbitrary_bodies_never_get_a_5xx() {
     let rt = tokio::runtime::Runtime::new().unwrap();
     let dir = tempfile::tempdir().unwrap();
     let settings = HubSettings {
-        db: dir.path().join("hub.db"),
+        db: dir.path().join("hub.db").into(),
         config: two_responders(),
         clock: Arc::new(ManualClock::new(support::start_time())),
         escalation_tick: None,

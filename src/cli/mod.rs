@@ -40,9 +40,14 @@ pub enum Cmd {
         /// Address to listen on.
         #[arg(long, default_value = "127.0.0.1:8080", value_name = "ADDR")]
         listen: SocketAddr,
-        /// SQLite database file (created if missing).
-        #[arg(long, value_name = "PATH")]
-        db: PathBuf,
+        /// Where the hub keeps its data: a SQLite file (created if missing),
+        /// or a PostgreSQL database, postgres://USER@HOST[:PORT]/DB (or
+        /// postgresql://...; the password from the URL or PGPASSWORD), which
+        /// several hubs may serve at once.
+        // Read as text and parsed at start: a parser of clap's would repeat
+        // the value, password and all, in its error.
+        #[arg(long, value_name = "PATH|URL")]
+        db: String,
     },
     /// Open an incident on the hub and print its id.
     Page(page::PageArgs),

@@ -61,6 +61,8 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let notify = config
                 .hub
                 .notify_settings(&path, |name| std::env::var(name).ok())?;
+            // The password from PGPASSWORD when the URL has none.
+            let db = hub::DbTarget::from_arg(&db).map_err(|e| anyhow::anyhow!("--db: {e}"))?;
             let base = hub::HubSettings::new(db, config.hub);
             let settings = hub::HubSettings {
                 pages: paging(notify, &base)?,

@@ -110,7 +110,7 @@ pub async fn start_hub() -> anyhow::Result<DemoHub> {
         hub::deliveries::notify_sender::NotifySender::new(notify.clone(), library, clock.clone())
             .map_err(anyhow::Error::msg)?;
     let settings = HubSettings {
-        db: dir.path().join("demo.db"),
+        db: dir.path().join("demo.db").into(),
         config,
         clock: clock.clone(),
         escalation_tick: Some(hub::ESCALATION_TICK),

@@ -1,5 +1,6 @@
 //! The hub: the team's shared incident feed (`oncall serve`). An HTTP server
-//! over a store (an embedded SQLite file today); see docs/api.md.
+//! over a store (an embedded SQLite file, or PostgreSQL shared by several
+//! hubs); see docs/api.md.
 //!
 //! - `routes`, `oncall_routes`, `alertmanager`: the handlers; each checks its
 //!   request and builds a `change::Change`, which `HubState::apply` makes.
@@ -8,7 +9,7 @@
 //! - `rules`: what each change does or why it may not (pure); beside them
 //!   `rota` and `policy`: who is on call when, and whom each escalation level
 //!   reaches (pure too).
-//! - `store`: the store's traits, and `store/sqlite`, the one store today.
+//! - `store`: the store's traits, `store/sqlite` and `store/postgres`.
 //! - `list`, `list_body`, `list_cache`: the polled list, built once per
 //!   change and answered `304` while nothing changed.
 //! - `deliveries`: pages on their way to people, and the worker that sends
@@ -46,7 +47,6 @@ mod validate;
 pub mod watchdog;
 
 use std::net::SocketAddr;
-use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -67,6 +67,7 @@ pub use deliveries::Pages;
 pub use error::ApiError;
 pub use rules::Attempted;
 pub use state::HubState;
+pub use store::{DbTarget, PgTarget};
 // The wire types and limits live with the incident; named here too, for
 // the callers that know them as the hub's.
 pub use crate::incident::limits::{MAX_BODY, MAX_DESCRIPTION_BYTES, MAX_TITLE_CHARS};
@@ -76,8 +77,8 @@ pub use crate::incident::{
 
 /// What a hub needs to run.
 pub struct HubSettings {
-    /// The SQLite file; created on first use.
-    pub db: PathBuf,
+    /// The SQLite file (created on first use), or the PostgreSQL database.
+    pub db: DbTarget,
     pub config: crate::config::HubConfig,
     pub clock: Arc<dyn Clock>,
     /// How often the hub looks for incidents to escalate by itself; `None`
@@ -94,7 +95,7 @@ pub const ESCALATION_TICK: Duration = Duration::from_secs(5);
 
 impl HubSettings {
     /// Settings with the wall clock.
-    pub fn new(db: impl Into<PathBuf>, config: crate::config::HubConfig) -> Self {
+    pub fn new(db: impl Into<DbTarget>, config: crate::config::HubConfig) -> Self {
         HubSettings {
             db: db.into(),
             config,
@@ -197,9 +198,7 @@ pub async fn start(listen: SocketAddr, settings: HubSettings) -> anyhow::Result<
     let listener = bind(listen).with_context(|| {
         format!("cannot listen on {listen}: is another hub (or program) using that port?")
     })?;
-    let state = tokio::task::spawn_blocking(move || HubState::open(settings))
-        .await
-        .context("the task opening the hub database failed")??;
+    let state = HubState::connect(settings).await?;
     let addr = listener
         .local_addr()
         .context("the listening socket has no address")?;
@@ -222,7 +221,7 @@ pub async fn start(listen: SocketAddr, settings: HubSettings) -> anyhow::Result<
             })
             .await
     });
-    tracing::info!(%addr, db = %db.display(), "hub listening");
+    tracing::info!(%addr, %db, "hub listening");
     Ok(RunningHub {
         addr,
         state,

@@ -21,7 +21,7 @@ use super::list_cache::ListCache;
 use super::metrics::{Escalated, Metrics};
 use super::policy::Paging;
 use super::rules::Attempted;
-use super::store::{Backend, SqliteStore, Store, StoreError};
+use super::store::{Backend, DbTarget, PostgresStore, SqliteStore, Store, StoreError};
 use super::taken_at::TakenAt;
 use super::validate;
 use super::watchdog::Liveness;
@@ -50,20 +50,46 @@ struct Inner {
 }
 
 impl HubState {
-    /// Opens (creating and migrating as needed) the database of `settings`.
-    /// Blocks on file I/O; from async code, call it on a blocking thread.
+    /// Opens (creating and migrating as needed) the SQLite file of
+    /// `settings`. Blocks on file I/O; from async code, call it on a
+    /// blocking thread. A PostgreSQL database is reached with
+    /// [`HubState::connect`].
     pub fn open(settings: HubSettings) -> anyhow::Result<HubState> {
-        let store = SqliteStore::open(&settings.db).map_err(|e| match e {
+        let DbTarget::Sqlite(path) = &settings.db else {
+            anyhow::bail!(
+                "{} is a PostgreSQL database: it is opened with HubState::connect",
+                settings.db
+            );
+        };
+        let store = SqliteStore::open(path).map_err(|e| match e {
             // Names the file already, and what to do about it.
             StoreError::NotADatabase { .. } => anyhow::anyhow!("{e}"),
-            e => anyhow::anyhow!(
-                "cannot open the hub database {}: {e}",
-                settings.db.display()
-            ),
+            e => anyhow::anyhow!("cannot open the hub database {}: {e}", path.display()),
         })?;
-        Ok(HubState {
+        Ok(HubState::with_store(Backend::Sqlite(store), settings))
+    }
+
+    /// Opens the database `settings` names, whichever store it is: a SQLite
+    /// file (on a blocking thread), or a PostgreSQL database, migrated if it
+    /// is behind, which other hubs may be serving too.
+    pub async fn connect(settings: HubSettings) -> anyhow::Result<HubState> {
+        match &settings.db {
+            DbTarget::Sqlite(_) => tokio::task::spawn_blocking(move || HubState::open(settings))
+                .await
+                .map_err(|e| anyhow::anyhow!("the task opening the hub database failed: {e}"))?,
+            DbTarget::Postgres(target) => {
+                let store = PostgresStore::connect(target)
+                    .await
+                    .map_err(|e| anyhow::anyhow!("cannot open the hub database {target}: {e}"))?;
+                Ok(HubState::with_store(Backend::Postgres(store), settings))
+            }
+        }
+    }
+
+    fn with_store(store: Backend, settings: HubSettings) -> HubState {
+        HubState {
             inner: Arc::new(Inner {
-                store: Backend::Sqlite(store),
+                store,
                 responders: Responders::from_config(&settings.config.responders),
                 paging: Arc::new(Paging::from_config(&settings.config)),
                 pages: Arc::new(settings.pages.rules(&settings.config.responders)),
@@ -75,7 +101,7 @@ impl HubState {
                 metrics: Metrics::new(),
                 metrics_access: settings.config.metrics,
             }),
-        })
+        }
     }
 
     /// The number of the last change; an `IncidentList::cursor`.

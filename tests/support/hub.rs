@@ -1,16 +1,18 @@
-//! A real hub on a temporary SQLite file, and a client that talks to it over
-//! loopback.
+//! A real hub on a temporary SQLite file (or a PostgreSQL database of its
+//! own, `support::postgres`), and a client that talks to it over loopback.
 
 use std::path::PathBuf;
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use oncall::config::{HubConfig, ResponderConfig, Role, Sha256Hex};
-use oncall::hub::{self, HubSettings, ManualClock, Pages, RunningHub};
+use oncall::hub::{self, DbTarget, HubSettings, ManualClock, Pages, RunningHub};
 use oncall::incident::{ErrorBody, Incident, NewIncident, Opened};
 use reqwest::{Method, RequestBuilder, Response, StatusCode};
 use serde::de::DeserializeOwned;
 use tempfile::TempDir;
+
+use super::postgres::Database;
 
 pub const ALICE: &str = "oc_alice_test_token";
 pub const BOB: &str = "oc_bob_test_token";
@@ -20,9 +22,24 @@ pub const ERIN: &str = "oc_erin_test_token";
 /// The token an Alertmanager's webhook sends as its bearer credentials.
 pub const ALERTMANAGER: &str = "oc_alertmanager_test_token";
 
+/// The store a test hub runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    /// A SQLite file in the hub's temporary directory.
+    Sqlite,
+    /// A new database of its own on the run's PostgreSQL cluster
+    /// (`support::postgres`).
+    Postgres,
+}
+
 pub struct TestHub {
     pub dir: TempDir,
+    /// The SQLite file (on PostgreSQL, a path where nothing is).
     pub db: PathBuf,
+    /// The database the hub serves, whichever store it is.
+    pub target: DbTarget,
+    /// The PostgreSQL database, on that store.
+    pub postgres: Option<Database>,
     pub clock: Arc<ManualClock>,
     pub client: reqwest::Client,
     pub base: String,
@@ -75,7 +92,7 @@ pub fn five_responders() -> Vec<ResponderConfig> {
 
 // The escalation timers are left to the tests, which run a pass after moving
 // the clock, so that nothing escalates behind their back.
-fn settings(db: PathBuf, config: HubConfig, clock: Arc<ManualClock>, pages: Pages) -> HubSettings {
+fn settings(db: DbTarget, config: HubConfig, clock: Arc<ManualClock>, pages: Pages) -> HubSettings {
     HubSettings {
         db,
         config,
@@ -97,12 +114,65 @@ impl TestHub {
 
     /// A hub with `config` that pages with `pages`, its clock at `start_time()`.
     pub async fn with_pages(config: HubConfig, pages: Pages) -> TestHub {
+        TestHub::with_pages_on(Backend::Sqlite, config, pages).await
+    }
+
+    /// A hub with `config` on `backend`, its clock at `start_time()`.
+    pub async fn start_on(backend: Backend, config: HubConfig) -> TestHub {
+        TestHub::with_pages_on(backend, config, Pages::off()).await
+    }
+
+    /// A hub with `config` on `backend` that pages with `pages`, its clock at
+    /// `start_time()`.
+    pub async fn with_pages_on(backend: Backend, config: HubConfig, pages: Pages) -> TestHub {
         let dir = TempDir::new().unwrap();
         let db = dir.path().join("hub.db");
+        let postgres = match backend {
+            Backend::Sqlite => None,
+            Backend::Postgres => Some(Database::create().await),
+        };
+        let target = match &postgres {
+            Some(database) => database.target(),
+            None => DbTarget::Sqlite(db.clone()),
+        };
         let clock = Arc::new(ManualClock::new(start_time()));
+        TestHub::serve(dir, db, target, postgres, clock, config, pages).await
+    }
+
+    /// Another hub on this one's database (PostgreSQL: several hubs may
+    /// share one), with the same config, pages and clock, on its own port.
+    pub async fn beside(&self) -> TestHub {
+        assert!(
+            self.postgres.is_some(),
+            "only hubs on PostgreSQL share a database"
+        );
+        let dir = TempDir::new().unwrap();
+        let db = dir.path().join("hub.db");
+        let postgres = self.postgres.clone();
+        TestHub::serve(
+            dir,
+            db,
+            self.target.clone(),
+            postgres,
+            self.clock.clone(),
+            self.config.clone(),
+            self.pages.clone(),
+        )
+        .await
+    }
+
+    async fn serve(
+        dir: TempDir,
+        db: PathBuf,
+        target: DbTarget,
+        postgres: Option<Database>,
+        clock: Arc<ManualClock>,
+        config: HubConfig,
+        pages: Pages,
+    ) -> TestHub {
         let running = hub::start(
             "127.0.0.1:0".parse().unwrap(),
-            settings(db.clone(), config.clone(), clock.clone(), pages.clone()),
+            settings(target.clone(), config.clone(), clock.clone(), pages.clone()),
         )
         .await
         .unwrap();
@@ -111,10 +181,20 @@ impl TestHub {
             hub: Some(running),
             dir,
             db,
+            target,
+            postgres,
             clock,
             config,
             pages,
             client: oncall::feed::http::client_builder().build().unwrap(),
+        }
+    }
+
+    /// The backend this hub runs on.
+    pub fn backend(&self) -> Backend {
+        match self.postgres {
+            Some(_) => Backend::Postgres,
+            None => Backend::Sqlite,
         }
     }
 
@@ -137,7 +217,7 @@ impl TestHub {
 
     fn settings(&self) -> HubSettings {
         settings(
-            self.db.clone(),
+            self.target.clone(),
             self.config.clone(),
             self.clock.clone(),
             self.pages.clone(),
@@ -185,6 +265,11 @@ impl TestHub {
         self.pause().await;
         for suffix in ["", "-wal", "-shm"] {
             let _ = std::fs::remove_file(format!("{}{suffix}", self.db.display()));
+        }
+        if self.postgres.is_some() {
+            let database = Database::create().await;
+            self.target = database.target();
+            self.postgres = Some(database);
         }
         let address = self.base.clone();
         self.restart().await;

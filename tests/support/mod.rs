@@ -6,7 +6,8 @@
 //! `hostile` holds the text a terminal must never obey; `receiver` records
 //! what the hub sends to webhooks, `pages` receives pages over real sockets
 //! and sends them, and `smtp` runs a real SMTP server (aiosmtpd) for email
-//! pages. The incident itself
+//! pages; `postgres` runs a real PostgreSQL cluster, a database per test,
+//! for hubs on that store (`TestHub::start_on`). The incident itself
 //! is written with `oncall::incident::Incident::builder`.
 // Each test binary uses its own part of this.
 #![allow(dead_code, unused_imports)]
@@ -16,6 +17,7 @@ pub mod cli;
 pub mod hostile;
 pub mod hub;
 pub mod pages;
+pub mod postgres;
 pub mod prometheus;
 pub mod pty;
 pub mod receiver;

@@ -3,8 +3,10 @@
 //! what one change reads and writes while it runs (`hub::apply` drives it:
 //! read what the change needs, ask its rule, write what the rule decided,
 //! remember the answer under its Idempotency-Key, all in one transaction).
-//! SQLite (`sqlite/`) is the one store today; nothing outside that folder
-//! names its crate or its SQL.
+//! SQLite (`sqlite/`) keeps one hub's data in a file; PostgreSQL
+//! (`postgres/`) keeps it where several hubs may share it. Nothing outside
+//! this folder names their crates or their SQL: the hub's state opens the
+//! store its [`DbTarget`] names.
 //!
 //! The methods are async so that a store over the network (PostgreSQL
 //! through tokio-postgres) fits as well as SQLite, which runs its blocking
@@ -27,9 +29,14 @@ use super::rota::Cover;
 use super::rules::pages::NewDelivery;
 use super::rules::{Actor, HandoffRecord, Opening, Recorded, Unanswered, Update, Waiting};
 
+pub mod postgres;
 pub mod sqlite;
+pub mod stored;
+mod target;
 
+pub use postgres::{PgTarget, PostgresStore};
 pub use sqlite::SqliteStore;
+pub use target::DbTarget;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -41,7 +48,7 @@ pub enum StoreError {
     Db(String),
     #[error(
         "the database was written by a newer oncall (schema {found}, this one knows up to {known}): \
-         run a newer oncall, or point --db at another file"
+         run a newer oncall, or point --db at another file or database"
     )]
     TooNew { found: i64, known: i64 },
     #[error("stored data is unreadable: {0}")]
@@ -264,24 +271,28 @@ pub struct Remembered {
 /// The stores a hub can run on.
 pub enum Backend {
     Sqlite(SqliteStore),
+    Postgres(PostgresStore),
 }
 
 impl Store for Backend {
     fn hub_id(&self) -> &str {
         match self {
             Backend::Sqlite(s) => s.hub_id(),
+            Backend::Postgres(s) => s.hub_id(),
         }
     }
 
     async fn current_seq(&self) -> Result<u64, StoreError> {
         match self {
             Backend::Sqlite(s) => s.current_seq().await,
+            Backend::Postgres(s) => s.current_seq().await,
         }
     }
 
     async fn get(&self, id: u64) -> Result<Incident, StoreError> {
         match self {
             Backend::Sqlite(s) => s.get(id).await,
+            Backend::Postgres(s) => s.get(id).await,
         }
     }
 
@@ -293,24 +304,28 @@ impl Store for Backend {
     ) -> Result<(u64, S), StoreError> {
         match self {
             Backend::Sqlite(s) => s.feed(open_only, since, sink).await,
+            Backend::Postgres(s) => s.feed(open_only, since, sink).await,
         }
     }
 
     async fn covers(&self, since: DateTime<Utc>) -> Result<Vec<Cover>, StoreError> {
         match self {
             Backend::Sqlite(s) => s.covers(since).await,
+            Backend::Postgres(s) => s.covers(since).await,
         }
     }
 
     async fn latest_handoff(&self, to: Option<String>) -> Result<Option<Handoff>, StoreError> {
         match self {
             Backend::Sqlite(s) => s.latest_handoff(to).await,
+            Backend::Postgres(s) => s.latest_handoff(to).await,
         }
     }
 
     async fn apply(&self, work: Work) -> Result<Applied, StoreError> {
         match self {
             Backend::Sqlite(s) => s.apply(work).await,
+            Backend::Postgres(s) => s.apply(work).await,
         }
     }
 
@@ -323,6 +338,7 @@ impl Store for Backend {
     ) -> Result<Vec<Delivery>, StoreError> {
         match self {
             Backend::Sqlite(s) => s.claim_deliveries(now, lease_until, limit, skip).await,
+            Backend::Postgres(s) => s.claim_deliveries(now, lease_until, limit, skip).await,
         }
     }
 
@@ -332,12 +348,14 @@ impl Store for Backend {
     ) -> Result<Option<DateTime<Utc>>, StoreError> {
         match self {
             Backend::Sqlite(s) => s.next_delivery_at(skip).await,
+            Backend::Postgres(s) => s.next_delivery_at(skip).await,
         }
     }
 
     async fn deliveries(&self, incident: Option<u64>) -> Result<Vec<DeliveryRecord>, StoreError> {
         match self {
             Backend::Sqlite(s) => s.deliveries(incident).await,
+            Backend::Postgres(s) => s.deliveries(incident).await,
         }
     }
 }

@@ -4,25 +4,18 @@
 //!
 //! Times here are UTC with nine fraction digits always ([`queue_time`]), so
 //! that they compare as text exactly: what is due is found by comparing them.
-use chrono::{DateTime, SecondsFormat, Utc};
+use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, Row, Transaction, params};
 
-use crate::config::{Contact, Via};
-use crate::hub::deliveries::{Delivery, DeliveryRecord, PagedIncident, Recipient, new_delivery_id};
+use crate::hub::deliveries::{Delivery, DeliveryRecord};
 use crate::hub::rules::pages::NewDelivery;
 use crate::hub::rules::{Recorded, Unanswered};
+use crate::hub::store::stored::{DELIVERY_COLUMNS, QueuedRow, StoredDelivery};
 
 use super::StoreError;
 use super::rows::{INCIDENT_COLUMNS, incident_from_row, is_bad_value, parse_time, to_i64};
 
-const COLUMNS: &str = "id, incident_id, recipient_kind, recipient, contact_index, via, \
-     contact_to, event, paged, detail, round, started_at, due_at, state, attempts, \
-     next_attempt_at, lease_until, last_error, answered_at, stopped";
-
-/// A time as the queue keeps it.
-pub fn queue_time(t: DateTime<Utc>) -> String {
-    t.to_rfc3339_opts(SecondsFormat::Nanos, true)
-}
+pub use crate::hub::store::stored::queue_time;
 
 /// Queues `deliveries` as the next round of `incident`; how many.
 pub fn queue(
@@ -50,30 +43,17 @@ pub fn queue(
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, 'queued', 0, ?13)",
     )?;
     for d in deliveries {
-        let id = new_delivery_id()
-            .map_err(|e| StoreError::Worker(format!("no random bytes for a delivery id: {e}")))?;
-        let (kind, name) = match &d.recipient {
-            Recipient::Person(n) => ("person", n),
-            Recipient::Channel(n) => ("channel", n),
-        };
-        let paged = d
-            .incident
-            .as_ref()
-            .map(serde_json::to_string)
-            .transpose()
-            .map_err(|e| {
-                StoreError::Corrupt(format!("a paged incident does not serialise: {e}"))
-            })?;
+        let row = QueuedRow::of(d)?;
         insert.execute(params![
-            id,
+            row.id,
             incident.map(to_i64),
-            kind,
-            name,
+            row.kind,
+            row.recipient,
             d.contact_index,
             d.contact.via.as_str(),
             d.contact.to,
             d.event.as_str(),
-            paged,
+            row.paged,
             d.detail,
             round,
             started,
@@ -101,11 +81,11 @@ pub fn cancel_waiting(tx: &Transaction<'_>, id: u64) -> Result<(), StoreError> {
 
 /// The delivery with id `id`.
 pub fn find(conn: &Connection, id: &str) -> Result<Option<DeliveryRecord>, StoreError> {
-    let sql = format!("SELECT {COLUMNS} FROM deliveries WHERE id = ?1");
+    let sql = format!("SELECT {DELIVERY_COLUMNS} FROM deliveries WHERE id = ?1");
     conn.prepare_cached(&sql)?
         .query_row([id], stored)
         .optional()?
-        .map(Stored::decode)
+        .map(StoredDelivery::decode)
         .transpose()
         .map_err(StoreError::Corrupt)
 }
@@ -115,8 +95,9 @@ pub fn of_incident(
     conn: &Connection,
     incident: Option<u64>,
 ) -> Result<Vec<DeliveryRecord>, StoreError> {
-    let sql = format!("SELECT {COLUMNS} FROM deliveries WHERE incident_id IS ?1 ORDER BY rowid");
-    let rows: Vec<Stored> = conn
+    let sql =
+        format!("SELECT {DELIVERY_COLUMNS} FROM deliveries WHERE incident_id IS ?1 ORDER BY rowid");
+    let rows: Vec<StoredDelivery> = conn
         .prepare_cached(&sql)?
         .query_map([incident.map(to_i64)], stored)?
         .collect::<Result<_, _>>()?;
@@ -183,9 +164,9 @@ pub fn claim(
                WHERE state = 'sending' AND lease_until <= ?1)
              WHERE id NOT IN (SELECT value FROM json_each(?4))
              ORDER BY t LIMIT ?3)
-          RETURNING {COLUMNS}"
+          RETURNING {DELIVERY_COLUMNS}"
     );
-    let rows: Vec<Stored> = tx
+    let rows: Vec<StoredDelivery> = tx
         .prepare_cached(&sql)?
         .query_map(
             params![
@@ -280,31 +261,8 @@ fn bad(idx: usize, e: impl std::fmt::Display) -> rusqlite::Error {
     )
 }
 
-/// A delivery row as stored, before its values are read.
-struct Stored {
-    id: String,
-    recipient_kind: String,
-    recipient: String,
-    contact_index: i64,
-    via: String,
-    contact_to: String,
-    event: String,
-    paged: Option<String>,
-    detail: Option<String>,
-    round: i64,
-    started_at: String,
-    due_at: String,
-    state: String,
-    attempts: i64,
-    next_attempt_at: String,
-    lease_until: Option<String>,
-    last_error: Option<String>,
-    answered_at: Option<String>,
-    stopped: bool,
-}
-
-fn stored(r: &Row<'_>) -> rusqlite::Result<Stored> {
-    Ok(Stored {
+fn stored(r: &Row<'_>) -> rusqlite::Result<StoredDelivery> {
+    Ok(StoredDelivery {
         id: r.get(0)?,
         // 1, incident_id, is in `paged` too, as it was paged.
         recipient_kind: r.get(2)?,
@@ -326,58 +284,6 @@ fn stored(r: &Row<'_>) -> rusqlite::Result<Stored> {
         answered_at: r.get(18)?,
         stopped: r.get(19)?,
     })
-}
-
-impl Stored {
-    fn decode(self) -> Result<DeliveryRecord, String> {
-        let id = self.id;
-        let number = |v: i64, what: &str| {
-            u32::try_from(v).map_err(|_| format!("delivery {id}: {what} {v} is out of range"))
-        };
-        let recipient = match self.recipient_kind.as_str() {
-            "person" => Recipient::Person(self.recipient),
-            "channel" => Recipient::Channel(self.recipient),
-            other => return Err(format!("delivery {id}: unknown recipient kind '{other}'")),
-        };
-        let via: Via = serde_json::from_value(serde_json::Value::String(self.via.clone()))
-            .map_err(|_| format!("delivery {id}: unknown via '{}'", self.via))?;
-        let incident: Option<PagedIncident> = self
-            .paged
-            .as_deref()
-            .map(serde_json::from_str)
-            .transpose()
-            .map_err(|e| format!("delivery {id}: unreadable incident: {e}"))?;
-        let started_at = parse_time(&self.started_at)?;
-        let due_at = parse_time(&self.due_at)?;
-        let after = (due_at - started_at).to_std().unwrap_or_default();
-        let time = |t: Option<String>| t.as_deref().map(parse_time).transpose();
-        let delivery = Delivery {
-            event: self.event.parse()?,
-            incident,
-            recipient,
-            contact: Contact {
-                via,
-                to: self.contact_to,
-                after,
-            },
-            contact_index: number(self.contact_index, "contact index")?,
-            round: number(self.round, "round")?,
-            attempt: number(self.attempts, "attempts")?,
-            detail: self.detail,
-            id: id.clone(),
-        };
-        Ok(DeliveryRecord {
-            delivery,
-            state: self.state.parse()?,
-            started_at,
-            due_at,
-            next_attempt_at: parse_time(&self.next_attempt_at)?,
-            lease_until: time(self.lease_until)?,
-            last_error: self.last_error,
-            answered_at: time(self.answered_at)?,
-            stopped: self.stopped,
-        })
-    }
 }
 
 #[cfg(test)]

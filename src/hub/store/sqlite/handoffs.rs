@@ -6,6 +6,7 @@ use rusqlite::{Connection, OptionalExtension, Row, Transaction, params};
 
 use crate::hub::rota::Cover;
 use crate::hub::rules::{Actor, HandoffRecord};
+use crate::hub::store::stored::StoredHandoff;
 use crate::incident::Handoff;
 
 use super::StoreError;
@@ -111,40 +112,13 @@ pub fn latest(conn: &Connection, to: Option<&str>) -> Result<Option<Handoff>, St
             .optional()?,
     };
     found
-        .map(Stored::decode)
+        .map(StoredHandoff::decode)
         .transpose()
         .map_err(StoreError::Corrupt)
 }
 
-/// A hand-off row as stored, before its times and ids are read.
-struct Stored {
-    id: i64,
-    from: String,
-    to: String,
-    at: String,
-    until: Option<String>,
-    note: String,
-    moved: String,
-}
-
-impl Stored {
-    fn decode(self) -> Result<Handoff, String> {
-        let id = self.id;
-        Ok(Handoff {
-            id: u64::try_from(id).map_err(|_| format!("hand-off id {id} is negative"))?,
-            from: self.from,
-            to: self.to,
-            at: parse_time(&self.at)?,
-            note: self.note,
-            moved: serde_json::from_str(&self.moved)
-                .map_err(|e| format!("hand-off #{id} has unreadable moved ids: {e}"))?,
-            until: self.until.as_deref().map(parse_time).transpose()?,
-        })
-    }
-}
-
-fn stored_from_row(r: &Row<'_>) -> rusqlite::Result<Stored> {
-    Ok(Stored {
+fn stored_from_row(r: &Row<'_>) -> rusqlite::Result<StoredHandoff> {
+    Ok(StoredHandoff {
         id: r.get(0)?,
         from: r.get(1)?,
         to: r.get(2)?,

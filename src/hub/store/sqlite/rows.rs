@@ -1,15 +1,13 @@
 //! Rows to incidents and back: the columns, the feed order in SQL, and the
 //! text forms of times, statuses and kinds as the database keeps them.
-use chrono::{DateTime, SecondsFormat, Utc};
 use rusqlite::{Connection, OptionalExtension, Row};
 
-use crate::incident::{EventKind, Incident, Severity, Status, TimelineEntry};
+use crate::hub::store::stored::{parse_kind, parse_status};
+use crate::incident::{Incident, Severity, TimelineEntry};
+
+pub use crate::hub::store::stored::{INCIDENT_COLUMNS, parse_time, time_text};
 
 use super::StoreError;
-
-pub const INCIDENT_COLUMNS: &str = "id, dedup_key, title, service, severity, status, labels, \
-     description, runbook, runbook_url, source, created_at, updated_at, owner, \
-     escalation_level, occurrences, version";
 
 /// The feed order (open before resolved, then most severe, then newest, then
 /// highest id), so lists stream out of SQLite already sorted instead of being
@@ -148,30 +146,6 @@ pub fn history(conn: &Connection, id: u64) -> Result<Option<Incident>, StoreErro
     Ok(Some(incident))
 }
 
-pub fn time_text(t: DateTime<Utc>) -> String {
-    t.to_rfc3339_opts(SecondsFormat::AutoSi, true)
-}
-
-pub fn parse_time(s: &str) -> Result<DateTime<Utc>, String> {
-    DateTime::parse_from_rfc3339(s)
-        .map(|t| t.with_timezone(&Utc))
-        .map_err(|e| format!("bad time '{s}': {e}"))
-}
-
-fn parse_status(s: &str) -> Result<Status, String> {
-    match s {
-        "triggered" => Ok(Status::Triggered),
-        "acknowledged" => Ok(Status::Acknowledged),
-        "resolved" => Ok(Status::Resolved),
-        other => Err(format!("unknown status '{other}'")),
-    }
-}
-
-fn parse_kind(s: &str) -> Result<EventKind, String> {
-    serde_json::from_value(serde_json::Value::String(s.to_string()))
-        .map_err(|_| format!("unknown timeline kind '{s}'"))
-}
-
 fn parse_col<T, E: std::fmt::Display>(
     r: &Row<'_>,
     idx: usize,
@@ -206,7 +180,10 @@ pub fn to_i64(v: u64) -> i64 {
 
 #[cfg(test)]
 mod tests {
+    use chrono::{DateTime, Utc};
+
     use super::*;
+    use crate::incident::Status;
 
     /// What the feed order means, in Rust: the SQL must agree with it.
     fn sort_for_feed(incidents: &mut [(Status, Severity, DateTime<Utc>, i64)]) {

@@ -1,0 +1,201 @@
+//! One PostgreSQL transaction as a change sees it (`store::Transaction`):
+//! the reads a rule needs, the writes it decides, and the answers
+//! remembered under Idempotency-Keys. A writing transaction holds the
+//! writes lock from its start (see `mod.rs`), so what it reads cannot
+//! change under it before it commits.
+use chrono::{DateTime, Utc};
+use deadpool_postgres::Transaction;
+
+use crate::hub::deliveries::DeliveryRecord;
+use crate::hub::rota::Cover;
+use crate::hub::rules::pages::NewDelivery;
+use crate::hub::rules::{Actor, HandoffRecord, Opening, Recorded, Unanswered, Update, Waiting};
+use crate::hub::store::stored::{parse_time, time_text};
+use crate::hub::store::{self, Remembered};
+use crate::incident::{Handoff, Incident};
+
+use super::StoreError;
+use super::rows::{find, get, get_u64, history, open_with_key};
+use super::{deliveries, writes};
+
+/// A transaction of the hub's database, in the store's terms.
+pub struct PgTx<'a, 'c> {
+    pub tx: &'a Transaction<'c>,
+    /// Deliveries queued so far.
+    pub queued: usize,
+    /// The last change number this transaction took, if it changed anything.
+    pub seq: Option<i64>,
+}
+
+impl<'a, 'c> PgTx<'a, 'c> {
+    pub fn new(tx: &'a Transaction<'c>) -> Self {
+        PgTx {
+            tx,
+            queued: 0,
+            seq: None,
+        }
+    }
+}
+
+impl store::Transaction for PgTx<'_, '_> {
+    async fn incident(&mut self, id: u64) -> Result<Option<Incident>, StoreError> {
+        find(self.tx, id).await
+    }
+
+    async fn history(&mut self, id: u64) -> Result<Option<Incident>, StoreError> {
+        history(self.tx, id).await
+    }
+
+    async fn open_with_key(&mut self, key: &str) -> Result<Option<Incident>, StoreError> {
+        open_with_key(self.tx, key).await
+    }
+
+    async fn covers(&mut self, since: DateTime<Utc>) -> Result<Vec<Cover>, StoreError> {
+        writes::covers(self.tx, since).await
+    }
+
+    async fn open_owned_by(&mut self, who: &str) -> Result<Vec<u64>, StoreError> {
+        writes::open_owned_by(self.tx, who).await
+    }
+
+    async fn waiting(&mut self) -> Result<Vec<Waiting>, StoreError> {
+        waiting(self.tx).await
+    }
+
+    async fn insert(&mut self, by: &Actor<'_>, opening: &Opening) -> Result<u64, StoreError> {
+        writes::insert(self, by, opening).await
+    }
+
+    async fn update(&mut self, by: &Actor<'_>, update: &Update) -> Result<(), StoreError> {
+        writes::update(self, by, update).await
+    }
+
+    async fn record_handoff(
+        &mut self,
+        by: &Actor<'_>,
+        record: &HandoffRecord,
+    ) -> Result<Handoff, StoreError> {
+        writes::record_handoff(self, by, record).await
+    }
+
+    async fn recall(&mut self, who: &str, key: &str) -> Result<Option<Remembered>, StoreError> {
+        let stmt = self
+            .tx
+            .prepare_cached(
+                "SELECT request, status, body FROM idempotency WHERE who = $1 AND key = $2",
+            )
+            .await?;
+        let Some(r) = self.tx.query_opt(&stmt, &[&who, &key]).await? else {
+            return Ok(None);
+        };
+        let status: i32 = get(&r, 1).map_err(StoreError::Corrupt)?;
+        Ok(Some(Remembered {
+            fingerprint: get(&r, 0).map_err(StoreError::Corrupt)?,
+            status: u16::try_from(status)
+                .map_err(|_| StoreError::Corrupt(format!("a remembered status {status}")))?,
+            body: get(&r, 2).map_err(StoreError::Corrupt)?,
+        }))
+    }
+
+    async fn remember(
+        &mut self,
+        who: &str,
+        key: &str,
+        r: &Remembered,
+        at: DateTime<Utc>,
+        forget_before: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let forget = self
+            .tx
+            .prepare_cached("DELETE FROM idempotency WHERE at < $1")
+            .await?;
+        self.tx
+            .execute(&forget, &[&time_text(forget_before)])
+            .await?;
+        let insert = self
+            .tx
+            .prepare_cached(
+                "INSERT INTO idempotency (who, key, request, status, body, at)
+                 VALUES ($1, $2, $3, $4, $5, $6)",
+            )
+            .await?;
+        self.tx
+            .execute(
+                &insert,
+                &[
+                    &who,
+                    &key,
+                    &r.fingerprint,
+                    &i32::from(r.status),
+                    &r.body,
+                    &time_text(at),
+                ],
+            )
+            .await?;
+        Ok(())
+    }
+
+    async fn queue(
+        &mut self,
+        now: DateTime<Utc>,
+        incident: Option<u64>,
+        new: &[NewDelivery],
+    ) -> Result<(), StoreError> {
+        self.queued += deliveries::queue(self.tx, now, incident, new).await?;
+        Ok(())
+    }
+
+    fn queued(&self) -> usize {
+        self.queued
+    }
+
+    async fn cancel_waiting(&mut self, id: u64) -> Result<(), StoreError> {
+        deliveries::cancel_waiting(self.tx, id).await
+    }
+
+    async fn delivery(&mut self, id: &str) -> Result<Option<DeliveryRecord>, StoreError> {
+        deliveries::find(self.tx, id).await
+    }
+
+    async fn record_delivery(&mut self, recorded: &Recorded) -> Result<(), StoreError> {
+        deliveries::record(self.tx, recorded).await
+    }
+
+    async fn unanswered(&mut self) -> Result<Vec<Unanswered>, StoreError> {
+        deliveries::unanswered(self.tx).await
+    }
+}
+
+/// The unacknowledged incidents, lowest id first. One that cannot be read
+/// is left out and logged: it must not stop the others climbing.
+async fn waiting(tx: &Transaction<'_>) -> Result<Vec<Waiting>, StoreError> {
+    let stmt = tx
+        .prepare_cached(
+            "SELECT id, level_since FROM incidents WHERE status = 'triggered' ORDER BY id",
+        )
+        .await?;
+    let rows = tx.query(&stmt, &[]).await?;
+    let mut waiting = Vec::with_capacity(rows.len());
+    for r in rows {
+        let id = get_u64(&r, 0).map_err(StoreError::Corrupt)?;
+        let since = get::<&str>(&r, 1)
+            .and_then(parse_time)
+            .map_err(|detail| StoreError::Unreadable { id, detail });
+        let read = match since {
+            Ok(since) => find(tx, id).await.map(|found| (since, found)),
+            Err(e) => Err(e),
+        };
+        match read {
+            Ok((level_since, Some(incident))) => waiting.push(Waiting {
+                incident,
+                level_since,
+            }),
+            Ok((_, None)) => {}
+            Err(e @ StoreError::Unreadable { .. }) => {
+                tracing::warn!(id, error = %e, "incident #{id} left out of the escalation pass");
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(waiting)
+}

@@ -1,0 +1,275 @@
+//! What a change writes, in PostgreSQL: a new incident, an update to one,
+//! their timeline entries, a hand-off with the incidents it passes on, and
+//! the hub's change counter, which every write moves on so that lists and
+//! ETags on every hub see it. Runs under the writes lock (see `mod.rs`), so
+//! change numbers are taken and committed in the same order.
+use chrono::{DateTime, Utc};
+
+use crate::hub::rota::Cover;
+use crate::hub::rules::{Actor, Entry, HandoffRecord, Opening, Update};
+use crate::hub::store::stored::{StoredHandoff, parse_time, time_text};
+use crate::incident::Handoff;
+
+use super::StoreError;
+use super::rows::{get, get_u64, to_i64};
+use super::transaction::PgTx;
+
+/// Opens an incident; its id.
+pub async fn insert(
+    tx: &mut PgTx<'_, '_>,
+    by: &Actor<'_>,
+    opening: &Opening,
+) -> Result<u64, StoreError> {
+    let new = &opening.new;
+    let seq = next_seq(tx).await?;
+    let now = time_text(by.now);
+    let labels = serde_json::to_string(&new.labels)
+        .map_err(|e| StoreError::Corrupt(format!("labels do not serialise: {e}")))?;
+    let stmt = tx
+        .tx
+        .prepare_cached(
+            "INSERT INTO incidents (dedup_key, title, service, severity, status, labels, description,
+                 runbook, runbook_url, source, created_at, updated_at, owner,
+                 escalation_level, occurrences, version, change_seq, level_since)
+             VALUES (COALESCE($1, 'auto-' || substr(replace(gen_random_uuid()::text, '-', ''), 1, 16)),
+                     $2, $3, $4, 'triggered', $5, $6, $7, $8, $9, $10, $10, $12, 1, 1, 1, $11, $10)
+             RETURNING id",
+        )
+        .await?;
+    let row = tx
+        .tx
+        .query_one(
+            &stmt,
+            &[
+                &new.dedup_key,
+                &new.title,
+                &new.service,
+                &new.severity.as_str(),
+                &labels,
+                &new.description,
+                &new.runbook,
+                &new.runbook_url,
+                &opening.source,
+                &now,
+                &seq,
+                &opening.owner,
+            ],
+        )
+        .await?;
+    let id = get_u64(&row, 0).map_err(StoreError::Corrupt)?;
+    append(tx, id, by, &opening.entry()).await?;
+    Ok(id)
+}
+
+/// Every update bumps the version, the time and the change number, sets
+/// what the update sets, and adds its timeline entry.
+pub async fn update(
+    tx: &mut PgTx<'_, '_>,
+    by: &Actor<'_>,
+    update: &Update,
+) -> Result<(), StoreError> {
+    let seq = next_seq(tx).await?;
+    let (set_owner, owner) = match &update.owner {
+        Some(owner) => (true, owner.as_deref()),
+        None => (false, None),
+    };
+    let stmt = tx
+        .tx
+        .prepare_cached(
+            "UPDATE incidents SET version = version + 1, updated_at = $2, change_seq = $3,
+                 status = COALESCE($4, status),
+                 owner = CASE WHEN $5 THEN $6 ELSE owner END,
+                 escalation_level = COALESCE($7, escalation_level),
+                 level_since = CASE WHEN $7::BIGINT IS NULL THEN level_since ELSE $2 END,
+                 occurrences = COALESCE($8, occurrences)
+             WHERE id = $1",
+        )
+        .await?;
+    tx.tx
+        .execute(
+            &stmt,
+            &[
+                &to_i64(update.id),
+                &time_text(by.now),
+                &seq,
+                &update.status.map(|s| s.as_str()),
+                &set_owner,
+                &owner,
+                &update.level.map(i64::from),
+                &update.occurrences.map(to_i64),
+            ],
+        )
+        .await?;
+    if let Some(mark) = &update.step {
+        let sql = if mark.done {
+            "INSERT INTO steps (incident_id, runbook, step) VALUES ($1, $2, $3)"
+        } else {
+            "DELETE FROM steps WHERE incident_id = $1 AND runbook = $2 AND step = $3"
+        };
+        let stmt = tx.tx.prepare_cached(sql).await?;
+        tx.tx
+            .execute(
+                &stmt,
+                &[&to_i64(update.id), &mark.runbook, &i64::from(mark.step)],
+            )
+            .await?;
+    }
+    append(tx, update.id, by, &update.entry).await
+}
+
+/// The next number of the hub-wide change counter, kept as the
+/// transaction's last.
+async fn next_seq(tx: &mut PgTx<'_, '_>) -> Result<i64, StoreError> {
+    let stmt = tx
+        .tx
+        .prepare_cached(
+            "UPDATE hub SET change_seq = change_seq + 1 WHERE id = 1 RETURNING change_seq",
+        )
+        .await?;
+    let seq: i64 = tx.tx.query_one(&stmt, &[]).await?.try_get(0)?;
+    tx.seq = Some(seq);
+    Ok(seq)
+}
+
+async fn append(
+    tx: &PgTx<'_, '_>,
+    id: u64,
+    by: &Actor<'_>,
+    entry: &Entry,
+) -> Result<(), StoreError> {
+    let stmt = tx
+        .tx
+        .prepare_cached(
+            "INSERT INTO timeline (incident_id, at, who, kind, text, taken_at)
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .await?;
+    tx.tx
+        .execute(
+            &stmt,
+            &[
+                &to_i64(id),
+                &time_text(by.now),
+                &by.who,
+                &entry.kind.as_str(),
+                &entry.text,
+                &by.taken.map(time_text),
+            ],
+        )
+        .await?;
+    Ok(())
+}
+
+/// Records the hand-off and passes its incidents on.
+pub async fn record_handoff(
+    tx: &mut PgTx<'_, '_>,
+    by: &Actor<'_>,
+    record: &HandoffRecord,
+) -> Result<Handoff, StoreError> {
+    for moved in &record.moves {
+        update(tx, by, moved).await?;
+    }
+    let plan = &record.plan;
+    let moved_json = serde_json::to_string(&plan.moves)
+        .map_err(|e| StoreError::Corrupt(format!("moved ids do not serialise: {e}")))?;
+    let row = tx
+        .tx
+        .query_one(
+            "INSERT INTO handoffs (from_who, to_who, at, until, note, moved)
+             VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+            &[
+                &plan.from,
+                &plan.to,
+                &time_text(by.now),
+                &plan.until.map(time_text),
+                &record.note,
+                &moved_json,
+            ],
+        )
+        .await?;
+    Ok(Handoff {
+        id: get_u64(&row, 0).map_err(StoreError::Corrupt)?,
+        from: plan.from.clone(),
+        to: plan.to.clone(),
+        at: by.now,
+        note: record.note.clone(),
+        moved: plan.moves.clone(),
+        until: plan.until,
+    })
+}
+
+/// The hand-offs recorded with a window ending after `since`, oldest first.
+pub async fn covers(
+    tx: &deadpool_postgres::Transaction<'_>,
+    since: DateTime<Utc>,
+) -> Result<Vec<Cover>, StoreError> {
+    // Stored times differ in their fraction digits, so text order is only
+    // right to the second (`rules::covers_since` leaves a day's margin).
+    let stmt = tx
+        .prepare_cached(
+            "SELECT to_who, at, until FROM handoffs
+              WHERE until IS NOT NULL AND until > $1 ORDER BY id",
+        )
+        .await?;
+    let mut covers = Vec::new();
+    for r in tx.query(&stmt, &[&time_text(since)]).await? {
+        let cover = (|| -> Result<Cover, String> {
+            Ok(Cover {
+                who: get(&r, 0)?,
+                start: parse_time(get(&r, 1)?)?,
+                end: parse_time(get(&r, 2)?)?,
+            })
+        })();
+        covers.push(cover.map_err(StoreError::Corrupt)?);
+    }
+    Ok(covers)
+}
+
+/// The open incidents `who` holds, by id.
+pub async fn open_owned_by(
+    tx: &deadpool_postgres::Transaction<'_>,
+    who: &str,
+) -> Result<Vec<u64>, StoreError> {
+    let stmt = tx
+        .prepare_cached(
+            "SELECT id FROM incidents WHERE owner = $1 AND status <> 'resolved' ORDER BY id",
+        )
+        .await?;
+    tx.query(&stmt, &[&who])
+        .await?
+        .iter()
+        .map(|r| get_u64(r, 0).map_err(StoreError::Corrupt))
+        .collect()
+}
+
+/// The last hand-off, or the last one addressed to `to`.
+pub async fn latest_handoff(
+    tx: &deadpool_postgres::Transaction<'_>,
+    to: Option<&str>,
+) -> Result<Option<Handoff>, StoreError> {
+    let row = tx
+        .query_opt(
+            "SELECT id, from_who, to_who, at, until, note, moved FROM handoffs
+              WHERE $1::TEXT IS NULL OR to_who = $1 ORDER BY id DESC LIMIT 1",
+            &[&to],
+        )
+        .await?;
+    let Some(r) = row else {
+        return Ok(None);
+    };
+    let stored = (|| -> Result<StoredHandoff, String> {
+        Ok(StoredHandoff {
+            id: get(&r, 0)?,
+            from: get(&r, 1)?,
+            to: get(&r, 2)?,
+            at: get(&r, 3)?,
+            until: get(&r, 4)?,
+            note: get(&r, 5)?,
+            moved: get(&r, 6)?,
+        })
+    })();
+    stored
+        .and_then(StoredHandoff::decode)
+        .map(Some)
+        .map_err(StoreError::Corrupt)
+}

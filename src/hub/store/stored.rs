@@ -1,0 +1,195 @@
+//! Rows as every store keeps them, whatever its SQL: times, statuses and
+//! timeline kinds as text, and a delivery or hand-off row as it was read,
+//! before its values are checked. SQLite and PostgreSQL read their rows into
+//! these and share how they become the hub's types, so both stores agree on
+//! what a row means (and `oncall migrate` can copy one into the other as it
+//! is).
+use chrono::{DateTime, SecondsFormat, Utc};
+
+use crate::config::{Contact, Via};
+use crate::hub::deliveries::{Delivery, DeliveryRecord, PagedIncident, Recipient, new_delivery_id};
+use crate::hub::rules::pages::NewDelivery;
+use crate::incident::{EventKind, Handoff, Status};
+
+use super::StoreError;
+
+/// An incident's columns, in the order both stores read them.
+pub const INCIDENT_COLUMNS: &str = "id, dedup_key, title, service, severity, status, labels, \
+     description, runbook, runbook_url, source, created_at, updated_at, owner, \
+     escalation_level, occurrences, version";
+
+/// A delivery's columns, in the order of [`StoredDelivery`]'s fields (with
+/// `incident_id` second, which the record takes from `paged`).
+pub const DELIVERY_COLUMNS: &str = "id, incident_id, recipient_kind, recipient, contact_index, \
+     via, contact_to, event, paged, detail, round, started_at, due_at, state, attempts, \
+     next_attempt_at, lease_until, last_error, answered_at, stopped";
+
+/// A time as incidents, timelines and hand-offs keep it: RFC 3339 in UTC
+/// with 0, 3, 6 or 9 fraction digits.
+pub fn time_text(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::AutoSi, true)
+}
+
+/// A time as the delivery queue keeps it: UTC with nine fraction digits
+/// always, so that queue times compare as text exactly (what is due is
+/// found by comparing them).
+pub fn queue_time(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::Nanos, true)
+}
+
+pub fn parse_time(s: &str) -> Result<DateTime<Utc>, String> {
+    DateTime::parse_from_rfc3339(s)
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|e| format!("bad time '{s}': {e}"))
+}
+
+pub fn parse_status(s: &str) -> Result<Status, String> {
+    match s {
+        "triggered" => Ok(Status::Triggered),
+        "acknowledged" => Ok(Status::Acknowledged),
+        "resolved" => Ok(Status::Resolved),
+        other => Err(format!("unknown status '{other}'")),
+    }
+}
+
+pub fn parse_kind(s: &str) -> Result<EventKind, String> {
+    serde_json::from_value(serde_json::Value::String(s.to_string()))
+        .map_err(|_| format!("unknown timeline kind '{s}'"))
+}
+
+/// What a store writes for a delivery it queues, beside the delivery's own
+/// values: its new id, its recipient's kind and name, and the incident as
+/// paged (JSON).
+pub struct QueuedRow<'a> {
+    pub id: String,
+    pub kind: &'static str,
+    pub recipient: &'a str,
+    pub paged: Option<String>,
+}
+
+impl<'a> QueuedRow<'a> {
+    pub fn of(d: &'a NewDelivery) -> Result<QueuedRow<'a>, StoreError> {
+        let id = new_delivery_id()
+            .map_err(|e| StoreError::Worker(format!("no random bytes for a delivery id: {e}")))?;
+        let (kind, recipient) = match &d.recipient {
+            Recipient::Person(n) => ("person", n),
+            Recipient::Channel(n) => ("channel", n),
+        };
+        let paged = d
+            .incident
+            .as_ref()
+            .map(serde_json::to_string)
+            .transpose()
+            .map_err(|e| {
+                StoreError::Corrupt(format!("a paged incident does not serialise: {e}"))
+            })?;
+        Ok(QueuedRow {
+            id,
+            kind,
+            recipient,
+            paged,
+        })
+    }
+}
+
+/// A delivery row as stored, before its values are read.
+pub struct StoredDelivery {
+    pub id: String,
+    pub recipient_kind: String,
+    pub recipient: String,
+    pub contact_index: i64,
+    pub via: String,
+    pub contact_to: String,
+    pub event: String,
+    pub paged: Option<String>,
+    pub detail: Option<String>,
+    pub round: i64,
+    pub started_at: String,
+    pub due_at: String,
+    pub state: String,
+    pub attempts: i64,
+    pub next_attempt_at: String,
+    pub lease_until: Option<String>,
+    pub last_error: Option<String>,
+    pub answered_at: Option<String>,
+    pub stopped: bool,
+}
+
+impl StoredDelivery {
+    pub fn decode(self) -> Result<DeliveryRecord, String> {
+        let id = self.id;
+        let number = |v: i64, what: &str| {
+            u32::try_from(v).map_err(|_| format!("delivery {id}: {what} {v} is out of range"))
+        };
+        let recipient = match self.recipient_kind.as_str() {
+            "person" => Recipient::Person(self.recipient),
+            "channel" => Recipient::Channel(self.recipient),
+            other => return Err(format!("delivery {id}: unknown recipient kind '{other}'")),
+        };
+        let via: Via = serde_json::from_value(serde_json::Value::String(self.via.clone()))
+            .map_err(|_| format!("delivery {id}: unknown via '{}'", self.via))?;
+        let incident: Option<PagedIncident> = self
+            .paged
+            .as_deref()
+            .map(serde_json::from_str)
+            .transpose()
+            .map_err(|e| format!("delivery {id}: unreadable incident: {e}"))?;
+        let started_at = parse_time(&self.started_at)?;
+        let due_at = parse_time(&self.due_at)?;
+        let after = (due_at - started_at).to_std().unwrap_or_default();
+        let time = |t: Option<String>| t.as_deref().map(parse_time).transpose();
+        let delivery = Delivery {
+            event: self.event.parse()?,
+            incident,
+            recipient,
+            contact: Contact {
+                via,
+                to: self.contact_to,
+                after,
+            },
+            contact_index: number(self.contact_index, "contact index")?,
+            round: number(self.round, "round")?,
+            attempt: number(self.attempts, "attempts")?,
+            detail: self.detail,
+            id: id.clone(),
+        };
+        Ok(DeliveryRecord {
+            delivery,
+            state: self.state.parse()?,
+            started_at,
+            due_at,
+            next_attempt_at: parse_time(&self.next_attempt_at)?,
+            lease_until: time(self.lease_until)?,
+            last_error: self.last_error,
+            answered_at: time(self.answered_at)?,
+            stopped: self.stopped,
+        })
+    }
+}
+
+/// A hand-off row as stored, before its times and ids are read.
+pub struct StoredHandoff {
+    pub id: i64,
+    pub from: String,
+    pub to: String,
+    pub at: String,
+    pub until: Option<String>,
+    pub note: String,
+    pub moved: String,
+}
+
+impl StoredHandoff {
+    pub fn decode(self) -> Result<Handoff, String> {
+        let id = self.id;
+        Ok(Handoff {
+            id: u64::try_from(id).map_err(|_| format!("hand-off id {id} is negative"))?,
+            from: self.from,
+            to: self.to,
+            at: parse_time(&self.at)?,
+            note: self.note,
+            moved: serde_json::from_str(&self.moved)
+                .map_err(|e| format!("hand-off #{id} has unreadable moved ids: {e}"))?,
+            until: self.until.as_deref().map(parse_time).transpose()?,
+        })
+    }
+}
