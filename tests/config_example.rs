@@ -93,6 +93,7 @@ fn config_example_documents_every_key() {
         "name",
         "kind",
         "url",
+        "# urls",
         "token_env",
         "poll_interval",
         "[runbooks]",

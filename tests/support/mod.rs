@@ -4,9 +4,9 @@
 //! here, as most tests want them); `cli` and `pty` run the real binary, from
 //! a shell or in a pseudo-terminal; `alertmanager` runs a real Alertmanager;
 //! `hostile` holds the text a terminal must never obey; `receiver` records
-//! what the hub sends to webhooks, `pages` receives pages over real sockets
-//! and sends them, and `smtp` runs a real SMTP server (aiosmtpd) for email
-//! pages. The incident itself
+//! what the hub sends to webhooks, `proxy` loses a hub's first answer,
+//! `pages` receives pages over real sockets and sends them, and `smtp` runs
+//! a real SMTP server (aiosmtpd) for email pages. The incident itself
 //! is written with `oncall::incident::Incident::builder`.
 // Each test binary uses its own part of this.
 #![allow(dead_code, unused_imports)]
@@ -17,6 +17,7 @@ pub mod hostile;
 pub mod hub;
 pub mod pages;
 pub mod prometheus;
+pub mod proxy;
 pub mod pty;
 pub mod receiver;
 pub mod serve;
