@@ -109,6 +109,7 @@ fn config_example_documents_every_key() {
         "name",
         "kind",
         "url",
+        "# urls",
         "token_env",
         "poll_interval",
         "[runbooks]",

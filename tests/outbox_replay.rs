@@ -9,51 +9,9 @@ use std::time::Duration;
 
 use oncall::feed::outbox::Outbox;
 use oncall::feed::{Action, FeedClient, HubClient, Request, WorkerEvent};
-use oncall::incident::EventKind;
+use support::proxy::{acted_after_queue, lossy_proxy, notes};
 use support::{ALICE, TestHub, incident};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::mpsc;
-
-/// Forwards connections to `to`; the first one's answer is swallowed: the
-/// client's connection closes the moment the hub starts answering.
-async fn lossy_proxy(to: String) -> String {
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move {
-        let mut first = true;
-        while let Ok((mut client, _)) = listener.accept().await {
-            let mut hub = TcpStream::connect(&to).await.unwrap();
-            if std::mem::take(&mut first) {
-                tokio::spawn(async move {
-                    let (mut client_read, _client_write) = client.split();
-                    let (mut hub_read, mut hub_write) = hub.split();
-                    let mut buf = vec![0u8; 64 * 1024];
-                    let forward = async {
-                        loop {
-                            let n = client_read.read(&mut buf).await.unwrap_or(0);
-                            if n == 0 || hub_write.write_all(&buf[..n]).await.is_err() {
-                                break;
-                            }
-                        }
-                    };
-                    let mut answer = [0u8; 1];
-                    tokio::select! {
-                        _ = forward => {}
-                        // The hub has answered, so it has applied the change.
-                        _ = hub_read.read(&mut answer) => {}
-                    }
-                    // Both dropped here: the answer never reaches the client.
-                });
-            } else {
-                tokio::spawn(async move {
-                    let _ = tokio::io::copy_bidirectional(&mut client, &mut hub).await;
-                });
-            }
-        }
-    });
-    format!("http://{addr}")
-}
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_change_whose_answer_was_lost_is_applied_once() {
@@ -77,26 +35,9 @@ async fn a_change_whose_answer_was_lost_is_applied_once() {
         })
         .unwrap();
 
-    let mut queued = false;
-    let acted = loop {
-        match rx.recv().await.expect("the worker reports") {
-            WorkerEvent::Queued {
-                ticket: Some(7), ..
-            } => queued = true,
-            WorkerEvent::Acted {
-                ticket: 7, result, ..
-            } => break result,
-            _ => {}
-        }
-    };
+    let (queued, acted) = acted_after_queue(&mut rx, 7).await;
     assert!(queued, "the lost answer put the note in the outbox");
     let inc = acted.expect("the replay got the hub's first answer");
-    let notes = |i: &oncall::incident::Incident| {
-        i.timeline
-            .iter()
-            .filter(|e| e.kind == EventKind::Note)
-            .count()
-    };
     assert_eq!(notes(&inc), 1);
     assert_eq!(notes(&hub.incident(id).await), 1, "applied exactly once");
     assert!(

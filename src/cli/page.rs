@@ -59,9 +59,9 @@ pub fn hub_client(
 ) -> anyhow::Result<HubClient> {
     // An Alertmanager feed takes neither pages nor hand-offs; the first hub feed does.
     let feed = config.feeds.iter().find(|f| f.kind == FeedKind::Hub);
-    let url = match (hub, feed) {
-        (Some(u), _) => u.trim_end_matches('/').to_string(),
-        (None, Some(f)) => f.url.0.clone(),
+    let urls: Vec<&str> = match (hub, feed) {
+        (Some(u), _) => vec![u],
+        (None, Some(f)) => f.urls().iter().map(|u| u.0.as_str()).collect(),
         (None, None) => {
             bail!("no hub: pass --hub URL, or add a [[feeds]] entry with its url to the config")
         }
@@ -78,8 +78,8 @@ pub fn hub_client(
                 "${token_env} is not set: export your hub token (from `oncall token new`) first"
             )
         })?;
-    Ok(HubClient::new(
-        &url,
+    Ok(HubClient::failover(
+        &urls,
         token.trim().to_string(),
         &token_env,
         super::start::REQUEST_TIMEOUT,

@@ -240,7 +240,8 @@ fn feed_client(config: &Config, feed: &FeedConfig) -> Result<FeedClient, String>
             let token = token_of(&env).ok_or_else(|| {
                 format!("${env} is not set: export the token `oncall token new` made for you")
             })?;
-            HubClient::new(&feed.url.0, token, &env, REQUEST_TIMEOUT)
+            let urls: Vec<&str> = feed.urls().iter().map(|u| u.0.as_str()).collect();
+            HubClient::failover(&urls, token, &env, REQUEST_TIMEOUT)
                 .map(FeedClient::from)
                 .map_err(|e| e.to_string())
         }
@@ -254,7 +255,7 @@ fn feed_client(config: &Config, feed: &FeedConfig) -> Result<FeedClient, String>
                 None => None,
             };
             let settings = AlertmanagerSettings {
-                base: feed.url.0.clone(),
+                base: feed.first_url().to_string(),
                 matchers: feed.matchers.iter().map(|m| m.0.clone()).collect(),
                 silence: feed.silence_duration().0,
                 responder: config.responder_name(),

@@ -55,7 +55,7 @@ impl ConfigError {
         };
         ConfigError {
             path: path.to_path_buf(),
-            line,
+            line: line.map(|l| line_of_named_value(text, l, &problem)),
             problem,
             fix,
         }
@@ -140,6 +140,24 @@ fn is_header(line: &str, header: &str) -> bool {
     line.trim()
         .strip_prefix(header)
         .is_some_and(|rest| rest.trim_start().is_empty() || rest.trim_start().starts_with('#'))
+}
+
+/// toml points at a whole list when one of its values fails its check: a
+/// problem that starts by quoting the value (`'x' is not ...`) is moved from
+/// `line` to the line, at or after it, that holds `"x"`.
+fn line_of_named_value(text: &str, line: usize, problem: &str) -> usize {
+    let named = problem
+        .strip_prefix('\'')
+        .and_then(|rest| rest.split_once('\''))
+        .map(|(value, _)| format!("\"{value}\""));
+    let Some(quoted) = named else {
+        return line;
+    };
+    text.lines()
+        .enumerate()
+        .skip(line.saturating_sub(1))
+        .find(|(_, l)| l.contains(&quoted))
+        .map_or(line, |(i, _)| i + 1)
 }
 
 /// 1-based line number of a byte offset.

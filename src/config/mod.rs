@@ -67,7 +67,12 @@ pub struct FeedConfig {
     pub name: String,
     #[serde(default)]
     pub kind: FeedKind,
-    pub url: FeedUrl,
+    /// The feed's one URL; or `urls`, never both ([`FeedConfig::urls`]).
+    #[serde(default)]
+    pub url: Option<FeedUrl>,
+    /// Several hubs on one database, tried in turn when one does not answer.
+    #[serde(default)]
+    pub urls: Option<Vec<FeedUrl>>,
     /// The environment variable that holds this responder's token. A hub
     /// feed defaults to `ONCALL_TOKEN`; an Alertmanager feed sends no token
     /// unless one is named (for an Alertmanager behind an authenticating proxy).
@@ -84,6 +89,57 @@ pub struct FeedConfig {
 }
 
 impl FeedConfig {
+    /// The feed's URLs, in the order they are tried: one or more once the
+    /// file has been checked (`url` or `urls`, never both, never none).
+    pub fn urls(&self) -> &[FeedUrl] {
+        match (&self.url, &self.urls) {
+            (Some(url), _) => std::slice::from_ref(url),
+            (None, Some(urls)) => urls,
+            (None, None) => &[],
+        }
+    }
+
+    /// The first URL: what the feed is known by (its cache and outbox on
+    /// disk), whichever hub answers.
+    pub fn first_url(&self) -> &str {
+        self.urls().first().map_or("", |u| u.0.as_str())
+    }
+
+    /// `url` or `urls`, exactly one of them, with at least one URL; an
+    /// Alertmanager is one server (a cluster shares its silences).
+    fn check_urls(&self, text: &str, path: &Path, nth: usize) -> Result<(), ConfigError> {
+        let at = |key: &str, problem: String, fix: &str| {
+            ConfigError::in_table(path, text, ("[[feeds]]", nth), key, &problem, fix)
+        };
+        let name = &self.name;
+        match (&self.url, &self.urls) {
+            (Some(_), Some(_)) => Err(at(
+                "urls",
+                format!("the feed '{name}' has both `url` and `urls`"),
+                "keep one: `url = \"...\"` for one hub, or `urls = [\"...\", \"...\"]` for several",
+            )),
+            (None, None) => Err(at(
+                "url",
+                format!("the feed '{name}' has no `url`"),
+                "add `url = \"http://hub.example:8080\"` (or `urls = [...]` for several hubs) to this [[feeds]] entry",
+            )),
+            (None, Some(urls)) if urls.is_empty() => Err(at(
+                "urls",
+                format!("the feed '{name}' has an empty `urls` list"),
+                "list at least one URL, like urls = [\"https://hub-a.example\", \"https://hub-b.example\"]",
+            )),
+            (None, Some(urls)) if urls.len() > 1 && self.kind == FeedKind::Alertmanager => Err(at(
+                "urls",
+                format!(
+                    "the Alertmanager feed '{name}' lists {} URLs, but it polls one Alertmanager",
+                    urls.len()
+                ),
+                "keep one URL: the instances of an Alertmanager cluster share their alerts and silences",
+            )),
+            _ => Ok(()),
+        }
+    }
+
     /// `matchers` and `silence` mean something only to an Alertmanager feed;
     /// on a hub feed they would be silently ignored, so they are refused.
     fn check_kind(&self, text: &str, path: &Path) -> Result<(), ConfigError> {
@@ -145,12 +201,12 @@ impl<'de> Deserialize<'de> for FeedUrl {
         let raw = String::deserialize(d)?;
         let parsed = reqwest::Url::parse(&raw).map_err(|e| {
             serde::de::Error::custom(format!(
-                "'{raw}' is not a URL ({e}): write it like \"http://hub.example:8080\""
+                "'{raw}' is not a URL ({e}){FIX_SEPARATOR}write it like \"http://hub.example:8080\""
             ))
         })?;
         if !matches!(parsed.scheme(), "http" | "https") {
             return Err(serde::de::Error::custom(format!(
-                "'{raw}' must start with http:// or https://"
+                "'{raw}' must start with http:// or https://{FIX_SEPARATOR}write it like \"https://hub.example\" or \"http://hub.example:8080\""
             )));
         }
         Ok(FeedUrl(raw.trim_end_matches('/').to_string()))
@@ -309,7 +365,8 @@ impl Config {
             }
         }
         let mut names = std::collections::BTreeSet::new();
-        for f in &self.feeds {
+        for (i, f) in self.feeds.iter().enumerate() {
+            f.check_urls(text, path, i)?;
             if !names.insert(f.name.as_str()) {
                 return Err(ConfigError::at_value(
                     path,

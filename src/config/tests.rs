@@ -216,3 +216,78 @@ fn no_responder_may_take_the_hubs_own_name() {
     assert_eq!(err.line, Some(6), "{err}");
     assert!(err.problem.contains("the hub's own changes"), "{err}");
 }
+
+#[test]
+fn a_feed_takes_one_url_or_a_list_of_hubs() {
+    let one = parse("[[feeds]]\nurl = \"http://hub-a:8080/\"\n").unwrap();
+    assert_eq!(one.feeds[0].urls(), [FeedUrl("http://hub-a:8080".into())]);
+    assert_eq!(one.feeds[0].first_url(), "http://hub-a:8080");
+    let two =
+        parse("[[feeds]]\nurls = [\"https://hub-a.example\", \"https://hub-b.example:8443/\"]\n")
+            .unwrap();
+    assert_eq!(
+        two.feeds[0].urls(),
+        [
+            FeedUrl("https://hub-a.example".into()),
+            FeedUrl("https://hub-b.example:8443".into())
+        ]
+    );
+    assert_eq!(two.feeds[0].first_url(), "https://hub-a.example");
+    let listed_once = parse("[[feeds]]\nurls = [\"http://hub-a:8080\"]\n").unwrap();
+    assert_eq!(listed_once.feeds[0].urls(), one.feeds[0].urls());
+}
+
+#[test]
+fn url_and_urls_together_an_empty_list_or_neither_are_refused_at_their_line() {
+    let both = parse(
+        "[[feeds]]\nname = \"team\"\nurl = \"http://hub-a:8080\"\nurls = [\"http://hub-b:8080\"]\n",
+    )
+    .unwrap_err();
+    assert_eq!(both.line, Some(4), "{both}");
+    assert!(both.problem.contains("both `url` and `urls`"), "{both}");
+    assert!(both.fix.contains("keep one"), "{both}");
+
+    let empty = parse("responder = \"a\"\n[[feeds]]\nname = \"team\"\nurls = []\n").unwrap_err();
+    assert_eq!(empty.line, Some(4), "{empty}");
+    assert!(empty.problem.contains("empty `urls`"), "{empty}");
+    assert!(empty.fix.contains("at least one"), "{empty}");
+    assert!(
+        empty.to_string().starts_with("/etc/oncall/config.toml:4: "),
+        "{empty}"
+    );
+
+    // The second feed is the one without: its header is named.
+    let neither =
+        parse("[[feeds]]\nname = \"a\"\nurl = \"http://h:1\"\n\n[[feeds]]\nname = \"b\"\n")
+            .unwrap_err();
+    assert_eq!(neither.line, Some(5), "{neither}");
+    assert!(neither.problem.contains("'b' has no `url`"), "{neither}");
+    assert!(neither.fix.contains("urls = [...]"), "{neither}");
+}
+
+#[test]
+fn a_bad_url_in_the_list_is_named_with_its_line() {
+    let err =
+        parse("[[feeds]]\nurls = [\n  \"http://hub-a:8080\",\n  \"hub-b.example:8080\",\n]\n")
+            .unwrap_err();
+    assert_eq!(err.line, Some(4), "{err}");
+    assert!(err.problem.starts_with("'hub-b.example:8080'"), "{err}");
+    assert!(err.fix.contains("https://hub.example"), "{err}");
+    let err = parse("[[feeds]]\nurls = [\"http://hub-a:8080\", \"ftp://hub-b\"]\n").unwrap_err();
+    assert_eq!(err.line, Some(2), "{err}");
+    assert!(err.problem.contains("http://"), "{err}");
+    let err = parse("[[feeds]]\nurls = [\"http://hub a\"]\n").unwrap_err();
+    assert!(err.problem.contains("is not a URL"), "{err}");
+    assert!(err.fix.contains("write it like"), "{err}");
+}
+
+#[test]
+fn an_alertmanager_feed_lists_one_alertmanager() {
+    let err = parse(
+        "[[feeds]]\nkind = \"alertmanager\"\nurls = [\"http://am-1:9093\", \"http://am-2:9093\"]\n",
+    )
+    .unwrap_err();
+    assert_eq!(err.line, Some(3), "{err}");
+    assert!(err.problem.contains("2 URLs"), "{err}");
+    parse("[[feeds]]\nkind = \"alertmanager\"\nurls = [\"http://am-1:9093\"]\n").unwrap();
+}

@@ -7,6 +7,7 @@ use reqwest::header::{AUTHORIZATION, ETAG, IF_NONE_MATCH};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
+use super::failover::{self, Rotation};
 use crate::incident::{
     AckRequest, ErrorBody, EscalateRequest, Incident, IncidentList, NewIncident, NoteRequest,
     Opened, ResolveRequest, StepRequest, TAKEN_AT_HEADER,
@@ -112,10 +113,15 @@ impl Action {
     }
 }
 
+/// The client of one hub, or of several on one database (`urls = [...]`):
+/// every request goes to the hub that answered last and, when that one does
+/// not answer, to the next (failover.rs).
 #[derive(Debug, Clone)]
 pub struct HubClient {
     http: reqwest::Client,
-    base: String,
+    /// One or more, in the order the config lists them.
+    bases: Vec<String>,
+    rotation: Rotation,
     token: String,
     token_env: String,
     timeout: Duration,
@@ -130,6 +136,19 @@ impl HubClient {
         token_env: &str,
         timeout: Duration,
     ) -> Result<HubClient, FeedError> {
+        HubClient::failover(&[base], token, token_env, timeout)
+    }
+
+    /// A client of several hubs on one database, asked in this order.
+    pub fn failover(
+        bases: &[&str],
+        token: String,
+        token_env: &str,
+        timeout: Duration,
+    ) -> Result<HubClient, FeedError> {
+        if bases.is_empty() {
+            return Err(FeedError::NotConfigured("the feed has no URL".to_string()));
+        }
         let http = super::http::client_builder()
             .timeout(timeout)
             .connect_timeout(timeout)
@@ -138,15 +157,69 @@ impl HubClient {
             .map_err(|e| FeedError::NotConfigured(format!("cannot build an HTTP client: {e}")))?;
         Ok(HubClient {
             http,
-            base: base.trim_end_matches('/').to_string(),
+            bases: bases
+                .iter()
+                .map(|b| b.trim_end_matches('/').to_string())
+                .collect(),
+            rotation: Rotation::new(bases.len()),
             token,
             token_env: token_env.to_string(),
             timeout,
         })
     }
 
+    /// The first hub's URL: what the feed is known by (its cache and outbox
+    /// on disk), whichever hub answers.
     pub fn base(&self) -> &str {
-        &self.base
+        self.bases.first().map_or("", String::as_str)
+    }
+
+    /// The URL of the hub asked first now: the one that answered last.
+    pub fn answering(&self) -> &str {
+        self.bases
+            .get(self.rotation.current())
+            .map_or_else(|| self.base(), String::as_str)
+    }
+
+    /// How many hubs the feed lists.
+    pub fn hubs(&self) -> usize {
+        self.bases.len()
+    }
+
+    /// Runs `attempt` against each hub in turn, from the one that answered
+    /// last, until one answers (even with a refusal: that is its answer).
+    /// When none does, the last failure, naming every hub tried.
+    async fn each_hub<'a, T, F, Fut>(&'a self, attempt: F) -> Result<T, FeedError>
+    where
+        F: Fn(&'a str) -> Fut,
+        Fut: std::future::Future<Output = Result<T, FeedError>>,
+    {
+        let mut last = None;
+        for i in self.rotation.order() {
+            let Some(base) = self.bases.get(i) else {
+                continue;
+            };
+            match attempt(base).await {
+                Err(e) if failover::ask_next(&e) => {
+                    if self.bases.len() > 1 {
+                        tracing::warn!("{}: {e}; asking the next hub", failover::host_of(base));
+                    }
+                    last = Some(e);
+                }
+                answer => {
+                    self.rotation.answered(i);
+                    return answer;
+                }
+            }
+        }
+        Err(match last {
+            Some(FeedError::Unreachable(_)) if self.bases.len() > 1 => {
+                let hosts: Vec<String> = self.bases.iter().map(|b| failover::host_of(b)).collect();
+                FeedError::Unreachable(format!("any of {}", hosts.join(", ")))
+            }
+            Some(e) => e,
+            None => FeedError::NotConfigured("the feed has no URL".to_string()),
+        })
     }
 
     /// `GET /api/v1/incidents`: everything open, or what changed since `since`
@@ -156,15 +229,24 @@ impl HubClient {
         since: Option<u64>,
         etag: Option<&str>,
     ) -> Result<ListOutcome, FeedError> {
+        self.each_hub(|base| self.list_at(base, since, etag)).await
+    }
+
+    async fn list_at(
+        &self,
+        base: &str,
+        since: Option<u64>,
+        etag: Option<&str>,
+    ) -> Result<ListOutcome, FeedError> {
         let url = match since {
-            Some(cursor) => format!("{}/api/v1/incidents?status=all&since={cursor}", self.base),
-            None => format!("{}/api/v1/incidents?status=open", self.base),
+            Some(cursor) => format!("{base}/api/v1/incidents?status=all&since={cursor}"),
+            None => format!("{base}/api/v1/incidents?status=open"),
         };
         let mut req = self.http.get(&url).header(AUTHORIZATION, self.bearer());
         if let Some(tag) = etag {
             req = req.header(IF_NONE_MATCH, tag);
         }
-        let resp = req.send().await.map_err(|e| self.transport(e))?;
+        let resp = req.send().await.map_err(|e| self.transport(base, e))?;
         if resp.status() == StatusCode::NOT_MODIFIED {
             return Ok(ListOutcome::Unchanged);
         }
@@ -176,35 +258,31 @@ impl HubClient {
         };
         let etag = header(ETAG.as_str());
         let hub = header(crate::hub::HUB_ID_HEADER);
-        let mut list: IncidentList = self.decode(resp).await?;
+        let mut list: IncidentList = self.decode(base, resp).await?;
         list.incidents.iter_mut().for_each(sanitize::incident);
         Ok(ListOutcome::Changed { list, etag, hub })
     }
 
     /// `GET /api/v1/incidents/{id}`, with its timeline.
     pub async fn get(&self, id: u64) -> Result<Incident, FeedError> {
-        let resp = self
-            .http
-            .get(format!("{}/api/v1/incidents/{id}", self.base))
-            .header(AUTHORIZATION, self.bearer())
-            .send()
-            .await
-            .map_err(|e| self.transport(e))?;
-        let mut inc: Incident = self.decode(resp).await?;
+        let mut inc: Incident = self.get_json(&format!("/api/v1/incidents/{id}")).await?;
         sanitize::incident(&mut inc);
         Ok(inc)
     }
 
     /// GETs `path` (from the base URL) and decodes the JSON answer.
     pub(crate) async fn get_json<T: DeserializeOwned>(&self, path: &str) -> Result<T, FeedError> {
-        let resp = self
-            .http
-            .get(format!("{}{path}", self.base))
-            .header(AUTHORIZATION, self.bearer())
-            .send()
-            .await
-            .map_err(|e| self.transport(e))?;
-        self.decode(resp).await
+        self.each_hub(|base| async move {
+            let resp = self
+                .http
+                .get(format!("{base}{path}"))
+                .header(AUTHORIZATION, self.bearer())
+                .send()
+                .await
+                .map_err(|e| self.transport(base, e))?;
+            self.decode(base, resp).await
+        })
+        .await
     }
 
     /// `POST /api/v1/incidents`.
@@ -290,35 +368,51 @@ impl HubClient {
         body: &B,
         sending: Option<Sending<'_>>,
     ) -> Result<T, FeedError> {
-        let mut req = self
-            .http
-            .post(format!("{}{path}", self.base))
-            .header(AUTHORIZATION, self.bearer())
-            .json(body);
-        if let Some(sending) = sending {
-            req = req
-                .header("Idempotency-Key", sending.key)
-                .header(TAKEN_AT_HEADER, sending.taken_at.to_rfc3339());
-        }
-        let resp = req.send().await.map_err(|e| self.transport(e))?;
-        self.decode(resp).await
+        // Every write has a key, one for all its tries: sent again to
+        // another hub when the first did not answer, it is applied once.
+        let fresh;
+        let key = match sending {
+            Some(s) => s.key,
+            None => {
+                fresh = super::outbox::new_key();
+                fresh.as_str()
+            }
+        };
+        self.each_hub(|base| async move {
+            let mut req = self
+                .http
+                .post(format!("{base}{path}"))
+                .header(AUTHORIZATION, self.bearer())
+                .header("Idempotency-Key", key)
+                .json(body);
+            if let Some(sending) = sending {
+                req = req.header(TAKEN_AT_HEADER, sending.taken_at.to_rfc3339());
+            }
+            let resp = req.send().await.map_err(|e| self.transport(base, e))?;
+            self.decode(base, resp).await
+        })
+        .await
     }
 
     fn bearer(&self) -> String {
         format!("Bearer {}", self.token)
     }
 
-    fn transport(&self, e: reqwest::Error) -> FeedError {
+    fn transport(&self, base: &str, e: reqwest::Error) -> FeedError {
         if e.is_timeout() {
             FeedError::Timeout(self.timeout.as_secs().max(1))
         } else {
-            FeedError::Unreachable(self.base.clone())
+            FeedError::Unreachable(base.to_string())
         }
     }
 
-    async fn decode<T: DeserializeOwned>(&self, resp: reqwest::Response) -> Result<T, FeedError> {
+    async fn decode<T: DeserializeOwned>(
+        &self,
+        base: &str,
+        resp: reqwest::Response,
+    ) -> Result<T, FeedError> {
         let status = resp.status();
-        let bytes = resp.bytes().await.map_err(|e| self.transport(e))?;
+        let bytes = resp.bytes().await.map_err(|e| self.transport(base, e))?;
         if status.is_success() {
             return parse_json(&bytes);
         }

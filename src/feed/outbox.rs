@@ -42,7 +42,7 @@ impl Entry {
 }
 
 /// 128 random bits, hex: unique enough that two consoles never collide.
-fn new_key() -> String {
+pub(crate) fn new_key() -> String {
     let mut bytes = [0u8; 16];
     if getrandom::fill(&mut bytes).is_err() {
         // No randomness: the time still keeps one console's keys apart.

@@ -5,8 +5,8 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 use tokio::sync::mpsc;
 
-use super::FeedClient;
 use super::client::{FeedError, ListOutcome};
+use super::{FeedClient, failover};
 use crate::incident::{Handoff, Incident, OnCall};
 
 /// What one poll found, as the console receives it.
@@ -29,6 +29,10 @@ pub enum FeedEvent {
         error: FeedError,
         retry_in: Duration,
     },
+    /// Another hub of the feed's list answers now (feeds of several hubs
+    /// only; told before what it answered). `other_database`: it is not on
+    /// the database the last one was, so the list was read again whole.
+    Answering { hub: String, other_database: bool },
     /// Who is on call, and the last hand-off addressed to this responder
     /// (hub feeds only).
     Rota {
@@ -77,6 +81,11 @@ pub fn spawn<M>(
         let mut rota_read: Option<tokio::time::Instant> = None;
         loop {
             let event = state.poll(&client).await;
+            if let Some(answering) = state.answering(&client, &event)
+                && tx.send(M::from(answering)).is_err()
+            {
+                return;
+            }
             let wait = match &event {
                 FeedEvent::Failed { retry_in, .. } => *retry_in,
                 _ => interval,
@@ -117,9 +126,42 @@ struct PollState {
     /// The database `cursor` belongs to, as the hub names it.
     hub: Option<String>,
     failures: u32,
+    /// The hub that answered last, as the top bar names it (feeds of
+    /// several hubs).
+    answering: Option<String>,
+    /// An answer came from another database than the cursor's, since the
+    /// console was last told who answers.
+    other_database: bool,
 }
 
 impl PollState {
+    /// What to tell the console when the hub that answers is not the one
+    /// it was told of (feeds of several hubs only; none when none answered).
+    fn answering(&mut self, client: &FeedClient, event: &FeedEvent) -> Option<FeedEvent> {
+        let other_database = std::mem::take(&mut self.other_database);
+        let FeedClient::Hub(hub) = client else {
+            return None;
+        };
+        if hub.hubs() < 2 || matches!(event, FeedEvent::Failed { .. }) {
+            return None;
+        }
+        let host = failover::host_of(hub.answering());
+        if self.answering.as_deref() == Some(host.as_str()) && !other_database {
+            return None;
+        }
+        if other_database {
+            tracing::warn!(
+                "{host} answers for another database than {} did: the whole list was read again; the feed's urls should be hubs of one database",
+                self.answering.as_deref().unwrap_or("the last hub")
+            );
+        }
+        self.answering = Some(host.clone());
+        Some(FeedEvent::Answering {
+            hub: host,
+            other_database,
+        })
+    }
+
     async fn poll(&mut self, client: &FeedClient) -> FeedEvent {
         match self.try_poll(client).await {
             Ok(event) => {
@@ -148,6 +190,7 @@ impl PollState {
                 // comparable: start over with the whole list.
                 let other_database = self.hub.is_some() && hub != self.hub;
                 if since.is_some_and(|s| list.cursor < s || other_database) {
+                    self.other_database |= other_database;
                     self.cursor = None;
                     self.etag = None;
                     self.hub = None;

@@ -81,3 +81,36 @@ fn a_feed_stale_for_more_than_a_minute_turns_red_and_its_return_is_said() {
         );
     }
 }
+
+#[test]
+fn a_feed_of_two_hubs_names_the_one_that_answers_after_failover() {
+    for (w, h) in SIZES {
+        let mut m = screen_model(w, h);
+        let answering = |hub: &str| {
+            Msg::Feed(FeedEvent::Answering {
+                hub: hub.into(),
+                other_database: false,
+            })
+        };
+        update(&mut m, answering("hub-a.example"));
+        update(&mut m, Msg::Feed(FeedEvent::Unchanged));
+        assert!(text(&draw(&m, w, h)).contains("hub-a.example"), "{w}x{h}");
+        // hub-a stops answering; the next poll is hub-b's, of the same database.
+        update(&mut m, answering("hub-b.example:8443"));
+        update(&mut m, Msg::Feed(FeedEvent::Unchanged));
+        let t = draw(&m, w, h);
+        let screen = text(&t);
+        let top = screen.lines().next().unwrap();
+        assert!(top.contains("hub-b.example:8443"), "{w}x{h}: {top}");
+        assert!(!screen.contains("hub-a.example"), "{w}x{h}");
+        assert!(!screen.contains("another database"), "{w}x{h}");
+        // Nothing else on the bar is lost for it.
+        assert!(
+            top.contains("2W") || top.contains("2 warning"),
+            "{w}x{h}: {top}"
+        );
+        if (w, h) == (80, 24) || (w, h) == (120, 40) {
+            snapshot!(format!("two_hubs_after_failover_{w}x{h}"), t.backend());
+        }
+    }
+}

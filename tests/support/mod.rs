@@ -4,10 +4,11 @@
 //! here, as most tests want them); `cli` and `pty` run the real binary, from
 //! a shell or in a pseudo-terminal; `alertmanager` runs a real Alertmanager;
 //! `hostile` holds the text a terminal must never obey; `receiver` records
-//! what the hub sends to webhooks, `pages` receives pages over real sockets
-//! and sends them, and `smtp` runs a real SMTP server (aiosmtpd) for email
-//! pages; `postgres` runs a real PostgreSQL cluster, a database per test,
-//! for hubs on that store (`TestHub::start_on`). The incident itself
+//! what the hub sends to webhooks, `proxy` loses a hub's first answer,
+//! `pages` receives pages over real sockets and sends them, and `smtp` runs
+//! a real SMTP server (aiosmtpd) for email pages; `postgres` runs a real
+//! PostgreSQL cluster, a database per test, for hubs on that store
+//! (`TestHub::start_on`). The incident itself
 //! is written with `oncall::incident::Incident::builder`.
 // Each test binary uses its own part of this.
 #![allow(dead_code, unused_imports)]
@@ -19,6 +20,7 @@ pub mod hub;
 pub mod pages;
 pub mod postgres;
 pub mod prometheus;
+pub mod proxy;
 pub mod pty;
 pub mod receiver;
 pub mod serve;

@@ -23,6 +23,9 @@ pub struct FeedStatus {
     /// The feed has been stale for more than a minute and the responder was
     /// told (the bell rang once); cleared when it answers again.
     pub alarmed: bool,
+    /// The hub that answers, as `host[:port]`: told only for a feed of
+    /// several hubs, where which one answers is worth knowing.
+    pub answering: Option<String>,
 }
 
 /// A feed stale for longer than this turns red and rings the bell once.
@@ -48,6 +51,7 @@ impl FeedStatus {
             last_error: None,
             capabilities: Capabilities::HUB,
             alarmed: false,
+            answering: None,
         }
     }
 

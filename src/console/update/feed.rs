@@ -41,6 +41,21 @@ pub fn on_feed(model: &mut Model, event: FeedEvent) -> Vec<Command> {
                 model.dirty = true;
             }
         }
+        FeedEvent::Answering {
+            hub,
+            other_database,
+        } => {
+            if other_database {
+                let before = model.feed.answering.as_deref().unwrap_or("the last hub");
+                model.warn(format!(
+                    "{hub} answers from another database than {before}: the list was read again from it. The feed's urls should all be hubs of one database."
+                ));
+            }
+            if model.feed.answering.as_deref() != Some(hub.as_str()) {
+                model.feed.answering = Some(hub);
+                model.dirty = true;
+            }
+        }
         FeedEvent::Rota { oncall, handoff } => {
             if model.oncall.as_ref() != Some(&oncall) {
                 model.oncall = Some(oncall);

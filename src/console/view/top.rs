@@ -157,10 +157,21 @@ fn feed_health(model: &Model) -> (Spans, Spans) {
         }
         Health::Live => {
             let style = Style::new().fg(Color::Green);
-            (
-                vec![Span::styled(format!("● {name} live"), style)],
-                vec![Span::styled("● live", style)],
-            )
+            // A feed of several hubs says which one answers; short, the
+            // hub stands for the feed, and the green dot says it is live.
+            match &model.feed.answering {
+                Some(hub) => (
+                    vec![
+                        Span::styled(format!("● {name} live"), style),
+                        Span::styled(format!(" via {hub}"), theme::DIM),
+                    ],
+                    vec![Span::styled(format!("● {hub}"), style)],
+                ),
+                None => (
+                    vec![Span::styled(format!("● {name} live"), style)],
+                    vec![Span::styled("● live", style)],
+                ),
+            }
         }
         Health::Stale { secs, reason } => {
             // Red once it has been stale for more than a minute.

@@ -195,3 +195,31 @@ fn the_console_starts_from_its_cache_marked_stale() {
         1
     );
 }
+
+#[test]
+fn the_hub_that_answers_is_kept_and_one_of_another_database_is_said() {
+    let mut m = polled();
+    let answering = |hub: &str, other_database| {
+        Msg::Feed(FeedEvent::Answering {
+            hub: hub.into(),
+            other_database,
+        })
+    };
+    m.dirty = false;
+    update(&mut m, answering("hub-a:8080", false));
+    assert_eq!(m.feed.answering.as_deref(), Some("hub-a:8080"));
+    assert!(m.dirty && m.message.is_none());
+    m.dirty = false;
+    update(&mut m, answering("hub-a:8080", false));
+    assert!(!m.dirty, "the same hub again changes nothing on screen");
+    update(&mut m, answering("hub-b:8080", true));
+    assert_eq!(m.feed.answering.as_deref(), Some("hub-b:8080"));
+    let message = said(&m);
+    assert!(message.error, "{message:?}");
+    assert!(
+        message
+            .text
+            .starts_with("hub-b:8080 answers from another database than hub-a:8080"),
+        "{message:?}"
+    );
+}
