@@ -1,6 +1,7 @@
 //! The `oncall` command line: the console by default, and the subcommands of
 //! README, "Commands".
 mod handoff;
+mod migrate;
 mod notify;
 mod page;
 mod runbooks;
@@ -49,6 +50,9 @@ pub enum Cmd {
         #[arg(long, value_name = "PATH|URL")]
         db: String,
     },
+    /// Copy a SQLite hub into an empty PostgreSQL database, then compare
+    /// the two (stop the hub serving the file first).
+    Migrate(migrate::MigrateArgs),
     /// Open an incident on the hub and print its id.
     Page(page::PageArgs),
     /// The shift hand-off note.

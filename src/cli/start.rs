@@ -71,6 +71,10 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             runtime()?.block_on(hub::serve(listen, settings))?;
             Ok(ExitCode::SUCCESS)
         }
+        Some(Cmd::Migrate(args)) => {
+            logging::to_stderr();
+            runtime()?.block_on(super::migrate::run(args))
+        }
         Some(Cmd::Page(args)) => {
             logging::to_stderr();
             let config = load_config(&cli.config)?;

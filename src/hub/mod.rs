@@ -14,6 +14,8 @@
 //!   change and answered `304` while nothing changed.
 //! - `deliveries`: pages on their way to people, and the worker that sends
 //!   them; what pages whom is a rule (`rules::pages`).
+//! - `migrate`: `oncall migrate`, a SQLite hub copied to PostgreSQL and
+//!   compared.
 //! - `auth`, `extract`, `validate`, `idempotency`, `taken_at`, `error`: what
 //!   a request must be, and the JSON errors when it is not.
 //! - `metrics`, `watchdog`: how the hub itself is watched (`GET /metrics`,
@@ -32,6 +34,7 @@ mod list;
 mod list_body;
 mod list_cache;
 mod metrics;
+pub mod migrate;
 mod oncall_routes;
 mod policy;
 mod rota;

@@ -29,6 +29,7 @@ use super::rota::Cover;
 use super::rules::pages::NewDelivery;
 use super::rules::{Actor, HandoffRecord, Opening, Recorded, Unanswered, Update, Waiting};
 
+pub mod copy;
 pub mod postgres;
 pub mod sqlite;
 pub mod stored;
@@ -67,6 +68,10 @@ pub enum StoreError {
     NotADatabase { path: PathBuf, why: String },
     #[error("{0}")]
     File(String),
+    /// What was asked cannot be done with this database, and why (said
+    /// whole, with what to do).
+    #[error("{0}")]
+    Refused(String),
     #[error("database worker stopped: {0}")]
     Worker(String),
 }

@@ -22,6 +22,7 @@
 //!   (`schema`).
 mod changes;
 mod deliveries;
+mod import;
 mod rows;
 mod schema;
 mod target;
@@ -48,6 +49,7 @@ use super::{Sink, Store, StoreError};
 use rows::{FEED_ORDER, incident_from_row, row_id, seq_in, to_i64};
 use transaction::PgTx;
 
+pub use import::{export, import};
 pub use target::PgTarget;
 
 /// Held by every writing transaction until it ends: one writer at a time

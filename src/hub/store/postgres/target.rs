@@ -40,6 +40,9 @@ pub struct PgTarget {
     name: String,
 }
 
+/// The name of a hub's sessions, unless the URL names another.
+pub const HUB_APPLICATION: &str = "oncall hub";
+
 const SHAPE: &str = "postgres://USER@HOST[:PORT]/DB";
 
 impl PgTarget {
@@ -92,7 +95,7 @@ impl PgTarget {
         };
         config.options(options);
         if config.get_application_name().is_none() {
-            config.application_name("oncall hub");
+            config.application_name(HUB_APPLICATION);
         }
         let port = config.get_ports().first().copied().unwrap_or(5432);
         Ok(PgTarget {
@@ -109,17 +112,18 @@ impl PgTarget {
     /// lock ends with the connection, whatever happens). Its connection task
     /// runs until the client is dropped.
     pub async fn connect(&self) -> Result<Client, StoreError> {
-        let (client, connection) = self
-            .config
-            .connect(NoTls)
-            .await
-            .map_err(|e| StoreError::Busy(format!("cannot connect: {}", said(&e))))?;
-        tokio::spawn(async move {
-            if let Err(e) = connection.await {
-                tracing::debug!(error = %e, "a PostgreSQL connection ended");
-            }
-        });
-        Ok(client)
+        open(&self.config).await
+    }
+
+    /// As [`PgTarget::connect`], the session named `application` (unless
+    /// the URL names one): what the database's list of sessions shows, so
+    /// that a hub's sessions can be told from other programs'.
+    pub async fn connect_as(&self, application: &str) -> Result<Client, StoreError> {
+        let mut config = (*self.config).clone();
+        if config.get_application_name() == Some(HUB_APPLICATION) {
+            config.application_name(application);
+        }
+        open(&config).await
     }
 
     /// A failure to reach the database, naming it.
@@ -139,6 +143,20 @@ impl PgTarget {
             other => other,
         }
     }
+}
+
+/// One connection with `config`, its connection task spawned.
+async fn open(config: &Config) -> Result<Client, StoreError> {
+    let (client, connection) = config
+        .connect(NoTls)
+        .await
+        .map_err(|e| StoreError::Busy(format!("cannot connect: {}", said(&e))))?;
+    tokio::spawn(async move {
+        if let Err(e) = connection.await {
+            tracing::debug!(error = %e, "a PostgreSQL connection ended");
+        }
+    });
+    Ok(client)
 }
 
 /// `e` with what caused it ("error connecting to server: Connection

@@ -18,34 +18,55 @@ const HEADER: &[u8; 16] = b"SQLite format 3\0";
 
 /// Makes sure `path` is a database, creating a new one if nothing is there.
 pub fn prepare(path: &Path) -> Result<(), StoreError> {
-    let refuse = |why: &str| StoreError::NotADatabase {
-        path: path.to_path_buf(),
-        why: why.to_string(),
-    };
-    let mut file = match std::fs::File::open(path) {
-        Ok(file) => file,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return create(path),
-        // SQLite would fail on it too, with less to say.
-        Err(e) => return Err(unreadable(path, e)),
-    };
-    if file.metadata().is_ok_and(|m| m.is_dir()) {
-        return Err(refuse("is a directory"));
-    }
-    let mut start = Vec::with_capacity(HEADER.len());
-    file.by_ref()
-        .take(HEADER.len() as u64)
-        .read_to_end(&mut start)
-        .map_err(|e| unreadable(path, e))?;
-    if start.is_empty() {
-        Err(refuse("is empty (0 bytes)"))
-    } else if start != HEADER {
-        Err(refuse("does not start with the SQLite header"))
-    } else {
-        Ok(())
+    match inspect(path) {
+        Found::Database => Ok(()),
+        Found::Missing => create(path),
+        Found::Not(why) => Err(StoreError::NotADatabase {
+            path: path.to_path_buf(),
+            why: why.to_string(),
+        }),
+        Found::Unreadable(e) => Err(unreadable(path, e)),
     }
 }
 
-fn unreadable(path: &Path, e: std::io::Error) -> StoreError {
+/// What is at a database's path.
+pub enum Found {
+    Database,
+    Missing,
+    /// Something that is not a SQLite database, and why not.
+    Not(&'static str),
+    Unreadable(std::io::Error),
+}
+
+/// Looks at `path` without creating or changing anything.
+pub fn inspect(path: &Path) -> Found {
+    let mut file = match std::fs::File::open(path) {
+        Ok(file) => file,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Found::Missing,
+        // SQLite would fail on it too, with less to say.
+        Err(e) => return Found::Unreadable(e),
+    };
+    if file.metadata().is_ok_and(|m| m.is_dir()) {
+        return Found::Not("is a directory");
+    }
+    let mut start = Vec::with_capacity(HEADER.len());
+    if let Err(e) = file
+        .by_ref()
+        .take(HEADER.len() as u64)
+        .read_to_end(&mut start)
+    {
+        return Found::Unreadable(e);
+    }
+    if start.is_empty() {
+        Found::Not("is empty (0 bytes)")
+    } else if start != HEADER {
+        Found::Not("does not start with the SQLite header")
+    } else {
+        Found::Database
+    }
+}
+
+pub fn unreadable(path: &Path, e: std::io::Error) -> StoreError {
     StoreError::File(format!("cannot read {}: {e}", path.display()))
 }
 

@@ -13,6 +13,7 @@
 //! nothing it awaits here ever waits.
 mod batch;
 mod deliveries;
+mod export;
 mod file;
 mod handoffs;
 mod rows;
@@ -39,6 +40,8 @@ use super::{Sink, Store, StoreError};
 use rows::{FEED_ORDER, INCIDENT_COLUMNS, incident_from_row, is_bad_value, require, seq_in};
 use rows::{to_i64, to_u64};
 use transaction::SqliteTx;
+
+pub use export::export;
 
 /// Idle reader connections kept for the next read; more are opened when
 /// more reads run at once, and closed after.
@@ -200,31 +203,39 @@ impl Shared {
     }
 
     fn feed<S: Sink>(&self, open_only: bool, since: u64, sink: &mut S) -> Result<u64, StoreError> {
-        self.read(|tx| {
-            let seq = seq_in(tx)?;
-            let sql = format!(
-                "SELECT {INCIDENT_COLUMNS} FROM incidents WHERE change_seq > ?1 {} {FEED_ORDER}",
-                if open_only {
-                    "AND status <> 'resolved'"
-                } else {
-                    ""
-                }
-            );
-            let mut stmt = tx.prepare_cached(&sql)?;
-            let mut rows = stmt.query([to_i64(since)])?;
-            while let Some(row) = rows.next()? {
-                match incident_from_row(row) {
-                    Ok(incident) => sink.incident(seq, incident)?,
-                    Err(e) if is_bad_value(&e) => {
-                        let id: i64 = row.get(0)?;
-                        tracing::warn!(id, error = %e, "incident #{id} left out of the list: its row cannot be read");
-                    }
-                    Err(e) => return Err(e.into()),
-                }
-            }
-            Ok(seq)
-        })
+        self.read(|tx| feed_in(tx, open_only, since, sink))
     }
+}
+
+/// [`Store::feed`] in one read transaction on `conn`.
+fn feed_in<S: Sink>(
+    conn: &Connection,
+    open_only: bool,
+    since: u64,
+    sink: &mut S,
+) -> Result<u64, StoreError> {
+    let seq = seq_in(conn)?;
+    let sql = format!(
+        "SELECT {INCIDENT_COLUMNS} FROM incidents WHERE change_seq > ?1 {} {FEED_ORDER}",
+        if open_only {
+            "AND status <> 'resolved'"
+        } else {
+            ""
+        }
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let mut rows = stmt.query([to_i64(since)])?;
+    while let Some(row) = rows.next()? {
+        match incident_from_row(row) {
+            Ok(incident) => sink.incident(seq, incident)?,
+            Err(e) if is_bad_value(&e) => {
+                let id: i64 = row.get(0)?;
+                tracing::warn!(id, error = %e, "incident #{id} left out of the list: its row cannot be read");
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Ok(seq)
 }
 
 impl Store for SqliteStore {
