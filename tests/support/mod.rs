@@ -5,9 +5,10 @@
 //! or in a pseudo-terminal; `alertmanager` runs a real Alertmanager;
 //! `hostile` holds the text a terminal must never obey; `receiver` records
 //! what the hub sends to webhooks, `proxy` loses a hub's first answer,
-//! `pages` receives pages over real sockets and sends them, and `smtp` runs a
-//! real SMTP server (aiosmtpd) for email pages; `postgres` runs a real
-//! PostgreSQL cluster, a database per test, for hubs on that store
+//! `failover` polls several hubs as a console's feed does, `pages` receives
+//! pages over real sockets and sends them, and `smtp` runs a real SMTP
+//! server (aiosmtpd) for email pages; `postgres` runs a real PostgreSQL
+//! cluster, a database per test, for hubs on that store
 //! (`TestHub::start_on`), and `backends` runs one test on both stores
 //! (`both_backends!`). The incident itself is written with
 //! `oncall::incident::Incident::builder`.
@@ -17,6 +18,7 @@
 pub mod alertmanager;
 pub mod backends;
 pub mod cli;
+pub mod failover;
 pub mod hostile;
 pub mod hub;
 pub mod pages;
