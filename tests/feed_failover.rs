@@ -8,91 +8,17 @@ mod support;
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
 
 use axum::Router;
 use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::response::IntoResponse;
-use chrono::{TimeZone, Utc};
-use oncall::console::model::{FeedStatus, Health, Model};
-use oncall::console::msg::Msg;
-use oncall::console::{update, view};
+use oncall::console::model::Health;
 use oncall::feed::outbox::Outbox;
-use oncall::feed::{Action, FeedClient, FeedEvent, HubClient, Request, WorkerEvent};
-use oncall::runbook::Library;
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
+use oncall::feed::{Action, FeedClient, FeedEvent, Request, WorkerEvent};
+use support::failover::{client, host, model, next_poll, poll, screen, top_bar};
 use support::proxy::{acted_after_queue, lossy_proxy, notes};
-use support::{ALICE, TestHub, incident};
+use support::{TestHub, incident};
 use tokio::sync::mpsc;
-
-fn host(base: &str) -> &str {
-    base.trim_start_matches("http://")
-}
-
-fn client(bases: &[&str]) -> HubClient {
-    HubClient::failover(bases, ALICE.into(), "ONCALL_TOKEN", Duration::from_secs(5)).unwrap()
-}
-
-/// The real poller on a feed of these hubs: its events, and the sender
-/// that makes it poll. Its interval is long, so every poll after the first
-/// is one the test asks for.
-fn poll(bases: &[&str]) -> (mpsc::UnboundedReceiver<FeedEvent>, mpsc::Sender<()>) {
-    let (tx, rx) = mpsc::unbounded_channel::<FeedEvent>();
-    let (wake, wake_rx) = mpsc::channel(1);
-    oncall::feed::poller::spawn(
-        FeedClient::Hub(client(bases)),
-        "alice".into(),
-        Duration::from_secs(3600),
-        None,
-        tx,
-        wake_rx,
-    );
-    (rx, wake)
-}
-
-fn model() -> Model {
-    let mut m = Model::new(
-        "alice".into(),
-        FeedStatus::new("team hub", Duration::from_secs(2)),
-        Arc::new(Library::shipped()),
-        Utc.with_ymd_and_hms(2026, 11, 23, 3, 0, 5).unwrap(),
-        std::env::temp_dir(),
-        chrono::FixedOffset::east_opt(0).unwrap(),
-    );
-    update(&mut m, Msg::Resize(80, 24));
-    m
-}
-
-fn screen(m: &Model) -> String {
-    let mut t = Terminal::new(TestBackend::new(80, 24)).unwrap();
-    t.draw(|f| view(m, f)).unwrap();
-    format!("{}", t.backend())
-}
-
-fn top_bar(m: &Model) -> String {
-    screen(m).lines().next().unwrap().to_string()
-}
-
-/// Takes the poller's events into the model until a poll's outcome (not
-/// who answers, not the rota), and returns what came.
-async fn next_poll(rx: &mut mpsc::UnboundedReceiver<FeedEvent>, m: &mut Model) -> Vec<FeedEvent> {
-    let mut came = Vec::new();
-    loop {
-        let event = rx.recv().await.expect("the poller reports");
-        update(m, Msg::Feed(event.clone()));
-        let outcome = matches!(
-            event,
-            FeedEvent::Polled { .. } | FeedEvent::Unchanged | FeedEvent::Failed { .. }
-        );
-        if !matches!(event, FeedEvent::Rota { .. }) {
-            came.push(event);
-        }
-        if outcome {
-            return came;
-        }
-    }
-}
 
 #[tokio::test(flavor = "multi_thread")]
 async fn when_the_hub_stops_the_next_poll_reaches_the_next_and_the_top_bar_names_it() {

@@ -16,7 +16,7 @@ use oncall::notify::{AckClaims, ack_token};
 use reqwest::StatusCode;
 use serde_json::json;
 use support::pages::{Receiver, critical, paging_hub};
-use support::{BOB, TestHub};
+use support::{BOB, Backend, TestHub, both_backends};
 
 const SECRET: &[u8] = b"sixteen bytes or more of secret";
 
@@ -36,10 +36,11 @@ async fn page(resp: reqwest::Response) -> (StatusCode, String) {
     (status, resp.text().await.unwrap())
 }
 
-#[tokio::test]
-async fn the_link_shows_a_button_and_only_its_post_acknowledges_as_the_person_once() {
+async fn the_link_shows_a_button_and_only_its_post_acknowledges_as_the_person_once(
+    backend: Backend,
+) {
     let rx = Receiver::start().await;
-    let hub = paging_hub(&rx).await;
+    let hub = paging_hub(backend, &rx).await;
     let inc = hub.open(&critical("disk full on db-1")).await;
     let url = link(&hub, inc.id, "alice", "n1");
     let http = oncall::feed::http::client_builder().build().unwrap();
@@ -72,11 +73,11 @@ async fn the_link_shows_a_button_and_only_its_post_acknowledges_as_the_person_on
     assert_eq!(status, StatusCode::GONE, "{html}");
     assert!(html.contains("used already"), "{html}");
 }
+both_backends!(the_link_shows_a_button_and_only_its_post_acknowledges_as_the_person_once);
 
-#[tokio::test]
-async fn someone_else_first_is_a_conflict_that_says_who() {
+async fn someone_else_first_is_a_conflict_that_says_who(backend: Backend) {
     let rx = Receiver::start().await;
-    let hub = paging_hub(&rx).await;
+    let hub = paging_hub(backend, &rx).await;
     let inc = hub.open(&critical("disk full on db-1")).await;
     hub.acted(BOB, inc.id, "acknowledge", &json!({})).await;
     let url = link(&hub, inc.id, "alice", "n2");
@@ -94,11 +95,11 @@ async fn someone_else_first_is_a_conflict_that_says_who() {
     assert!(html.contains("bob acknowledged it first"), "{html}");
     assert_eq!(hub.incident(inc.id).await.owner.as_deref(), Some("bob"));
 }
+both_backends!(someone_else_first_is_a_conflict_that_says_who);
 
-#[tokio::test]
-async fn a_tampered_expired_or_foreign_link_is_refused_and_changes_nothing() {
+async fn a_tampered_expired_or_foreign_link_is_refused_and_changes_nothing(backend: Backend) {
     let rx = Receiver::start().await;
-    let hub = paging_hub(&rx).await;
+    let hub = paging_hub(backend, &rx).await;
     let inc = hub.open(&critical("disk full on db-1")).await;
     let http = oncall::feed::http::client_builder().build().unwrap();
 
@@ -145,18 +146,18 @@ async fn a_tampered_expired_or_foreign_link_is_refused_and_changes_nothing() {
 
     assert_eq!(hub.incident(inc.id).await.status, Status::Triggered);
 }
+both_backends!(a_tampered_expired_or_foreign_link_is_refused_and_changes_nothing);
 
 /// The button an ntfy page shows, pressed: the hub's own page for alice,
 /// written as ntfy's publish request, carries an `http` action whose POST
 /// acknowledges the incident as alice.
-#[tokio::test]
-async fn the_ntfy_pages_acknowledge_button_acknowledges_when_pressed() {
+async fn the_ntfy_pages_acknowledge_button_acknowledges_when_pressed(backend: Backend) {
     use oncall::config::{Contact, NotifySettings, Via};
     use oncall::hub::deliveries::notify_sender::page_of;
     use oncall::hub::deliveries::{Delivery, PageEvent, PagedIncident, Recipient};
 
     let rx = Receiver::start().await;
-    let hub = paging_hub(&rx).await;
+    let hub = paging_hub(backend, &rx).await;
     let inc = hub.open(&critical("disk full on db-1")).await;
     let mut settings = NotifySettings::default();
     settings.public_url = Some(hub.base.clone());
@@ -196,3 +197,4 @@ async fn the_ntfy_pages_acknowledge_button_acknowledges_when_pressed() {
         (Status::Acknowledged, Some("alice"))
     );
 }
+both_backends!(the_ntfy_pages_acknowledge_button_acknowledges_when_pressed);

@@ -1,5 +1,6 @@
-//! The hub's HTTP API, end to end: a real hub on a real SQLite file, spoken
-//! to over loopback.
+//! The hub's HTTP API, end to end: a real hub on a real SQLite file, and
+//! with `--features postgres` the same tests on a real PostgreSQL, spoken to
+//! over loopback.
 // Helpers here may unwrap and panic as #[test] functions may (clippy.toml).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 mod support;
@@ -8,20 +9,21 @@ use oncall::incident::{EventKind, Incident, IncidentList, NewIncident, Opened, S
 use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, ETAG, IF_NONE_MATCH, WWW_AUTHENTICATE};
 use reqwest::{Method, StatusCode};
 use serde_json::json;
-use support::{ALICE, BOB, TestHub, expect, expect_error, incident};
+use support::{
+    ALICE, BOB, Backend, TestHub, both_backends, expect, expect_error, incident, two_responders,
+};
 
-#[tokio::test]
-async fn healthz_needs_no_token() {
-    let hub = TestHub::start().await;
+async fn healthz_needs_no_token(backend: Backend) {
+    let hub = TestHub::start_on(backend, two_responders()).await;
     let resp = hub.client.get(hub.url("/healthz")).send().await.unwrap();
     let body: serde_json::Value = expect(resp, StatusCode::OK).await;
     assert_eq!(body, json!({ "status": "ok" }));
     hub.stop().await;
 }
+both_backends!(healthz_needs_no_token);
 
-#[tokio::test]
-async fn the_api_refuses_missing_malformed_and_unknown_tokens() {
-    let hub = TestHub::start().await;
+async fn the_api_refuses_missing_malformed_and_unknown_tokens(backend: Backend) {
+    let hub = TestHub::start_on(backend, two_responders()).await;
     let url = hub.url("/api/v1/incidents");
     let attempts = [
         None,
@@ -60,10 +62,10 @@ async fn the_api_refuses_missing_malformed_and_unknown_tokens() {
     assert!(list.incidents.is_empty());
     hub.stop().await;
 }
+both_backends!(the_api_refuses_missing_malformed_and_unknown_tokens);
 
-#[tokio::test]
-async fn an_incident_opens_with_its_starting_state() {
-    let hub = TestHub::start().await;
+async fn an_incident_opens_with_its_starting_state(backend: Backend) {
+    let hub = TestHub::start_on(backend, two_responders()).await;
     let new = NewIncident {
         severity: Severity::Critical,
         labels: [("host".to_string(), "db-1".to_string())].into(),
@@ -105,10 +107,10 @@ async fn an_incident_opens_with_its_starting_state() {
     assert!(e.error.contains("1000"), "{}", e.error);
     hub.stop().await;
 }
+both_backends!(an_incident_opens_with_its_starting_state);
 
-#[tokio::test]
-async fn repeats_fold_into_the_open_incident_by_dedup_key() {
-    let hub = TestHub::start().await;
+async fn repeats_fold_into_the_open_incident_by_dedup_key(backend: Backend) {
+    let hub = TestHub::start_on(backend, two_responders()).await;
     let new = NewIncident {
         dedup_key: Some("db-1/disk".into()),
         ..incident("Disk full on db-1")
@@ -138,10 +140,10 @@ async fn repeats_fold_into_the_open_incident_by_dedup_key() {
     assert_eq!(list.incidents.len(), 1);
     hub.stop().await;
 }
+both_backends!(repeats_fold_into_the_open_incident_by_dedup_key);
 
-#[tokio::test]
-async fn a_resolved_incidents_key_opens_a_new_incident() {
-    let hub = TestHub::start().await;
+async fn a_resolved_incidents_key_opens_a_new_incident(backend: Backend) {
+    let hub = TestHub::start_on(backend, two_responders()).await;
     let new = NewIncident {
         dedup_key: Some("db-1/disk".into()),
         ..incident("Disk full on db-1")
@@ -166,10 +168,10 @@ async fn a_resolved_incidents_key_opens_a_new_incident() {
     assert_eq!(hub.incident(first.id).await.occurrences, 1);
     hub.stop().await;
 }
+both_backends!(a_resolved_incidents_key_opens_a_new_incident);
 
-#[tokio::test]
-async fn the_list_filters_by_status_in_feed_order_without_timelines() {
-    let hub = TestHub::start().await;
+async fn the_list_filters_by_status_in_feed_order_without_timelines(backend: Backend) {
+    let hub = TestHub::start_on(backend, two_responders()).await;
     let mut ids = Vec::new();
     for (title, severity) in [
         ("old warning", Severity::Warning),
@@ -226,10 +228,10 @@ async fn the_list_filters_by_status_in_feed_order_without_timelines() {
     }
     hub.stop().await;
 }
+both_backends!(the_list_filters_by_status_in_feed_order_without_timelines);
 
-#[tokio::test]
-async fn the_list_answers_304_until_something_changes() {
-    let hub = TestHub::start().await;
+async fn the_list_answers_304_until_something_changes(backend: Backend) {
+    let hub = TestHub::start_on(backend, two_responders()).await;
     let id = hub.open(&incident("disk full")).await.id;
     let first = hub.get(ALICE, "/api/v1/incidents").await;
     assert_eq!(first.status(), StatusCode::OK);
@@ -275,10 +277,10 @@ async fn the_list_answers_304_until_something_changes() {
     assert_eq!(list.incidents[0].version, 2);
     hub.stop().await;
 }
+both_backends!(the_list_answers_304_until_something_changes);
 
-#[tokio::test]
-async fn since_returns_only_what_changed_after_the_cursor() {
-    let hub = TestHub::start().await;
+async fn since_returns_only_what_changed_after_the_cursor(backend: Backend) {
+    let hub = TestHub::start_on(backend, two_responders()).await;
     let a = hub.open(&incident("a")).await;
     hub.open(&incident("b")).await;
     let all: IncidentList = expect(
@@ -323,10 +325,10 @@ async fn since_returns_only_what_changed_after_the_cursor() {
     assert!(changes.cursor > all.cursor);
     hub.stop().await;
 }
+both_backends!(since_returns_only_what_changed_after_the_cursor);
 
-#[tokio::test]
-async fn one_incident_comes_with_its_timeline_oldest_first() {
-    let hub = TestHub::start().await;
+async fn one_incident_comes_with_its_timeline_oldest_first(backend: Backend) {
+    let hub = TestHub::start_on(backend, two_responders()).await;
     let id = hub.open(&incident("disk full")).await.id;
     hub.clock.advance(chrono::TimeDelta::minutes(2));
     let path = format!("/api/v1/incidents/{id}");
@@ -373,10 +375,10 @@ async fn one_incident_comes_with_its_timeline_oldest_first() {
     expect_error(missing_ack, StatusCode::NOT_FOUND, "not_found").await;
     hub.stop().await;
 }
+both_backends!(one_incident_comes_with_its_timeline_oldest_first);
 
-#[tokio::test]
-async fn acknowledge_takes_the_owner_from_the_token() {
-    let hub = TestHub::start().await;
+async fn acknowledge_takes_the_owner_from_the_token(backend: Backend) {
+    let hub = TestHub::start_on(backend, two_responders()).await;
     let id = hub.open(&incident("disk full")).await.id;
     let path = format!("/api/v1/incidents/{id}/acknowledge");
 
@@ -409,10 +411,10 @@ async fn acknowledge_takes_the_owner_from_the_token() {
     assert_eq!(e.incident.unwrap().owner.as_deref(), Some("bob"));
     hub.stop().await;
 }
+both_backends!(acknowledge_takes_the_owner_from_the_token);
 
-#[tokio::test]
-async fn a_stale_version_is_refused_with_the_current_incident() {
-    let hub = TestHub::start().await;
+async fn a_stale_version_is_refused_with_the_current_incident(backend: Backend) {
+    let hub = TestHub::start_on(backend, two_responders()).await;
     let id = hub.open(&incident("disk full")).await.id;
     expect::<Incident>(
         hub.act(ALICE, id, "notes", &json!({"text": "x"})).await,
@@ -443,10 +445,10 @@ async fn a_stale_version_is_refused_with_the_current_incident() {
     assert_eq!(i.timeline.last().unwrap().text, "mine");
     hub.stop().await;
 }
+both_backends!(a_stale_version_is_refused_with_the_current_incident);
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn of_two_simultaneous_acknowledgements_exactly_one_wins() {
-    let hub = TestHub::start().await;
+async fn of_two_simultaneous_acknowledgements_exactly_one_wins(backend: Backend) {
+    let hub = TestHub::start_on(backend, two_responders()).await;
     for round in 0..20 {
         let id = hub.open(&incident(&format!("race {round}"))).await.id;
         let path = format!("/api/v1/incidents/{id}/acknowledge");
@@ -480,10 +482,14 @@ async fn of_two_simultaneous_acknowledgements_exactly_one_wins() {
     }
     hub.stop().await;
 }
+both_backends!(
+    of_two_simultaneous_acknowledgements_exactly_one_wins,
+    flavor = "multi_thread",
+    worker_threads = 2
+);
 
-#[tokio::test]
-async fn escalation_climbs_the_lines_and_stops_at_the_last() {
-    let hub = TestHub::start().await;
+async fn escalation_climbs_the_lines_and_stops_at_the_last(backend: Backend) {
+    let hub = TestHub::start_on(backend, two_responders()).await;
     let id = hub.open(&incident("replication lag")).await.id;
     let path = format!("/api/v1/incidents/{id}/escalate");
     hub.acted(ALICE, id, "acknowledge", &json!({})).await;
@@ -526,10 +532,10 @@ async fn escalation_climbs_the_lines_and_stops_at_the_last() {
     expect_error(resolved, StatusCode::CONFLICT, "resolved").await;
     hub.stop().await;
 }
+both_backends!(escalation_climbs_the_lines_and_stops_at_the_last);
 
-#[tokio::test]
-async fn resolving_twice_is_refused() {
-    let hub = TestHub::start().await;
+async fn resolving_twice_is_refused(backend: Backend) {
+    let hub = TestHub::start_on(backend, two_responders()).await;
     let id = hub.open(&incident("disk full")).await.id;
     let path = format!("/api/v1/incidents/{id}/resolve");
     let i: Incident = expect(
@@ -557,10 +563,10 @@ async fn resolving_twice_is_refused() {
     expect_error(ack, StatusCode::CONFLICT, "resolved").await;
     hub.stop().await;
 }
+both_backends!(resolving_twice_is_refused);
 
-#[tokio::test]
-async fn notes_are_added_even_after_resolving() {
-    let hub = TestHub::start().await;
+async fn notes_are_added_even_after_resolving(backend: Backend) {
+    let hub = TestHub::start_on(backend, two_responders()).await;
     let id = hub.open(&incident("disk full")).await.id;
     let path = format!("/api/v1/incidents/{id}/notes");
     let i: Incident = expect(
@@ -596,10 +602,10 @@ async fn notes_are_added_even_after_resolving() {
     assert_eq!(i.timeline.last().unwrap().who, "bob");
     hub.stop().await;
 }
+both_backends!(notes_are_added_even_after_resolving);
 
-#[tokio::test]
-async fn a_body_over_one_mebibyte_is_refused_with_413() {
-    let hub = TestHub::start().await;
+async fn a_body_over_one_mebibyte_is_refused_with_413(backend: Backend) {
+    let hub = TestHub::start_on(backend, two_responders()).await;
     let huge = NewIncident {
         description: "x".repeat(2 * 1024 * 1024),
         ..incident("huge")
@@ -611,10 +617,10 @@ async fn a_body_over_one_mebibyte_is_refused_with_413() {
     assert!(list.incidents.is_empty());
     hub.stop().await;
 }
+both_backends!(a_body_over_one_mebibyte_is_refused_with_413);
 
-#[tokio::test]
-async fn malformed_bodies_get_400_saying_what_was_wrong() {
-    let hub = TestHub::start().await;
+async fn malformed_bodies_get_400_saying_what_was_wrong(backend: Backend) {
+    let hub = TestHub::start_on(backend, two_responders()).await;
     let id = hub.open(&incident("disk full")).await.id;
     let cases: Vec<(&str, &str, Vec<u8>, &str)> = vec![
         (
@@ -700,10 +706,10 @@ async fn malformed_bodies_get_400_saying_what_was_wrong() {
     assert_eq!(hub.incident(id).await.version, 1);
     hub.stop().await;
 }
+both_backends!(malformed_bodies_get_400_saying_what_was_wrong);
 
-#[tokio::test]
-async fn unknown_routes_and_wrong_methods_get_json_errors() {
-    let hub = TestHub::start().await;
+async fn unknown_routes_and_wrong_methods_get_json_errors(backend: Backend) {
+    let hub = TestHub::start_on(backend, two_responders()).await;
     let resp = hub.get(ALICE, "/api/v1/nothing-here").await;
     expect_error(resp, StatusCode::NOT_FOUND, "not_found").await;
     let resp = hub
@@ -729,10 +735,10 @@ async fn unknown_routes_and_wrong_methods_get_json_errors() {
     expect_error(resp, StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed").await;
     hub.stop().await;
 }
+both_backends!(unknown_routes_and_wrong_methods_get_json_errors);
 
-#[tokio::test]
-async fn incidents_survive_a_restart_on_the_same_file() {
-    let mut hub = TestHub::start().await;
+async fn incidents_survive_a_restart_on_the_same_file(backend: Backend) {
+    let mut hub = TestHub::start_on(backend, two_responders()).await;
     let new = NewIncident {
         dedup_key: Some("db-1/disk".into()),
         ..incident("disk full")
@@ -776,10 +782,10 @@ async fn incidents_survive_a_restart_on_the_same_file() {
     assert!(folded.incident.version > i.version);
     hub.stop().await;
 }
+both_backends!(incidents_survive_a_restart_on_the_same_file);
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn simultaneous_repeats_open_one_incident_and_count_every_repeat() {
-    let hub = TestHub::start().await;
+async fn simultaneous_repeats_open_one_incident_and_count_every_repeat(backend: Backend) {
+    let hub = TestHub::start_on(backend, two_responders()).await;
     let new = NewIncident {
         dedup_key: Some("web/5xx".into()),
         ..incident("5xx rate above 5%")
@@ -808,10 +814,14 @@ async fn simultaneous_repeats_open_one_incident_and_count_every_repeat() {
     assert_eq!(i.version, 10);
     hub.stop().await;
 }
+both_backends!(
+    simultaneous_repeats_open_one_incident_and_count_every_repeat,
+    flavor = "multi_thread",
+    worker_threads = 2
+);
 
-#[tokio::test]
-async fn runbook_steps_are_ticked_shared_and_idempotent() {
-    let hub = TestHub::start().await;
+async fn runbook_steps_are_ticked_shared_and_idempotent(backend: Backend) {
+    let hub = TestHub::start_on(backend, two_responders()).await;
     let id = hub.open(&incident("disk full")).await.id;
     let path = format!("/api/v1/incidents/{id}/steps");
     let i: Incident = expect(
@@ -896,3 +906,4 @@ async fn runbook_steps_are_ticked_shared_and_idempotent() {
     )
     .await;
 }
+both_backends!(runbook_steps_are_ticked_shared_and_idempotent);

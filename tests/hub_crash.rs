@@ -3,6 +3,9 @@
 //! several clients, is killed mid-burst, and is started again on the same
 //! database; every write that got a 2xx must be there. Many rounds, each
 //! killed after a different number of answers.
+//!
+//! SQLite only: the hub here is one process on one file; two hubs on
+//! PostgreSQL killed the same way are tests/hub_postgres_failover.rs.
 #![cfg(unix)]
 // Helpers here may unwrap and panic as #[test] functions may (clippy.toml).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]

@@ -3,6 +3,9 @@
 //! answers a 409 that says so, and a change to it is refused the same way
 //! rather than failing as if the hub were down; the escalation timers go on
 //! with the others.
+//!
+//! SQLite only: the rows are damaged through SQLite's own file, by hand, as
+//! an operator's editor or a failing disk would.
 // Helpers here may unwrap and panic as #[test] functions may (clippy.toml).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 mod support;

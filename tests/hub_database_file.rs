@@ -2,6 +2,9 @@
 //! it) is its owner's alone, and a file at the path that is not a database
 //! (empty, or something else) is refused with what to do, never silently
 //! taken for a new, empty hub.
+//!
+//! SQLite only: these are rules about a file on disk, which a hub on
+//! PostgreSQL does not have.
 // Helpers here may unwrap and panic as #[test] functions may (clippy.toml).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 mod support;

@@ -8,16 +8,18 @@ mod support;
 use oncall::incident::{EventKind, Handoff, Incident, IncidentList, Status};
 use reqwest::StatusCode;
 use serde_json::json;
-use support::{ALICE, BOB, CAROL, ROTA_CONFIG, TestHub, at, expect, expect_error, hub_config};
+use support::{
+    ALICE, BOB, Backend, CAROL, ROTA_CONFIG, TestHub, at, both_backends, expect, expect_error,
+    hub_config, two_responders,
+};
 
 async fn act(hub: &TestHub, token: &str, id: u64, action: &str) -> Incident {
     let path = format!("/api/v1/incidents/{id}/{action}");
     expect(hub.post(token, &path, &json!({})).await, StatusCode::OK).await
 }
 
-#[tokio::test]
-async fn a_hand_off_moves_exactly_the_outgoing_responders_open_incidents() {
-    let mut hub = TestHub::with_config(hub_config(ROTA_CONFIG)).await;
+async fn a_hand_off_moves_exactly_the_outgoing_responders_open_incidents(backend: Backend) {
+    let mut hub = TestHub::start_on(backend, hub_config(ROTA_CONFIG)).await;
     // alice is on call: she owns what opens on db and web.
     let triggered = hub.open_for("db", "replication lag").await.id;
     let held = hub.open_for("db", "slow queries").await.id;
@@ -120,10 +122,10 @@ async fn a_hand_off_moves_exactly_the_outgoing_responders_open_incidents() {
     assert_eq!(latest, handoff);
     hub.stop().await;
 }
+both_backends!(a_hand_off_moves_exactly_the_outgoing_responders_open_incidents);
 
-#[tokio::test]
-async fn a_hand_off_to_a_named_responder_and_the_next_one_wins() {
-    let hub = TestHub::with_config(hub_config(ROTA_CONFIG)).await;
+async fn a_hand_off_to_a_named_responder_and_the_next_one_wins(backend: Backend) {
+    let hub = TestHub::start_on(backend, hub_config(ROTA_CONFIG)).await;
     hub.set_time("2026-11-23T12:00:00Z");
     let resp = hub
         .post(
@@ -169,10 +171,10 @@ async fn a_hand_off_to_a_named_responder_and_the_next_one_wins() {
     assert_eq!(to_carol, first);
     hub.stop().await;
 }
+both_backends!(a_hand_off_to_a_named_responder_and_the_next_one_wins);
 
-#[tokio::test]
-async fn hand_offs_that_cannot_be_carried_out_are_refused() {
-    let hub = TestHub::with_config(hub_config(ROTA_CONFIG)).await;
+async fn hand_offs_that_cannot_be_carried_out_are_refused(backend: Backend) {
+    let hub = TestHub::start_on(backend, hub_config(ROTA_CONFIG)).await;
     let owned = hub.open_for("db", "replication lag").await;
     let cases = [
         (json!({"to": "zed", "note": ""}), "'zed' is not a responder"),
@@ -206,10 +208,10 @@ async fn hand_offs_that_cannot_be_carried_out_are_refused() {
     assert_eq!(hub.incident(owned.id).await, owned);
     hub.stop().await;
 }
+both_backends!(hand_offs_that_cannot_be_carried_out_are_refused);
 
-#[tokio::test]
-async fn without_a_rota_a_hand_off_must_say_who_takes_over() {
-    let hub = TestHub::start().await;
+async fn without_a_rota_a_hand_off_must_say_who_takes_over(backend: Backend) {
+    let hub = TestHub::start_on(backend, two_responders()).await;
     let id = hub.open_for("db", "replication lag").await.id;
     act(&hub, ALICE, id, "acknowledge").await;
     let resp = hub
@@ -238,3 +240,4 @@ async fn without_a_rota_a_hand_off_must_say_who_takes_over() {
     assert_eq!(hub.oncall().await.now, None);
     hub.stop().await;
 }
+both_backends!(without_a_rota_a_hand_off_must_say_who_takes_over);

@@ -8,7 +8,9 @@ mod support;
 use oncall::incident::{EventKind, Incident, Opened};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
-use support::{ALICE, BOB, TestHub, expect, expect_error, incident};
+use support::{
+    ALICE, BOB, Backend, TestHub, both_backends, expect, expect_error, incident, two_responders,
+};
 
 async fn post_with_key(
     hub: &TestHub,
@@ -25,9 +27,8 @@ async fn post_with_key(
         .unwrap()
 }
 
-#[tokio::test]
-async fn a_repeated_note_is_added_once_and_answered_the_same() {
-    let mut hub = TestHub::start().await;
+async fn a_repeated_note_is_added_once_and_answered_the_same(backend: Backend) {
+    let mut hub = TestHub::start_on(backend, two_responders()).await;
     let id = hub.open(&incident("disk full")).await.id;
     let path = format!("/api/v1/incidents/{id}/notes");
     let first = post_with_key(&hub, ALICE, &path, "note-1", &json!({"text": "looking"})).await;
@@ -58,10 +59,10 @@ async fn a_repeated_note_is_added_once_and_answered_the_same() {
     assert_eq!(after.status(), StatusCode::CREATED);
     assert_eq!(notes(&hub.incident(id).await), 1);
 }
+both_backends!(a_repeated_note_is_added_once_and_answered_the_same);
 
-#[tokio::test]
-async fn a_refusal_is_remembered_too() {
-    let hub = TestHub::start().await;
+async fn a_refusal_is_remembered_too(backend: Backend) {
+    let hub = TestHub::start_on(backend, two_responders()).await;
     let inc = hub.open(&incident("db down")).await;
     let ack = format!("/api/v1/incidents/{}/acknowledge", inc.id);
     expect::<Incident>(hub.post(BOB, &ack, &json!({})).await, StatusCode::OK).await;
@@ -83,10 +84,10 @@ async fn a_refusal_is_remembered_too() {
     .await;
     assert_eq!(again, refused);
 }
+both_backends!(a_refusal_is_remembered_too);
 
-#[tokio::test]
-async fn opening_twice_with_one_key_opens_one_incident() {
-    let hub = TestHub::start().await;
+async fn opening_twice_with_one_key_opens_one_incident(backend: Backend) {
+    let hub = TestHub::start_on(backend, two_responders()).await;
     let body = serde_json::to_value(incident("no dedup key here")).unwrap();
     let first: Opened = expect(
         post_with_key(&hub, ALICE, "/api/v1/incidents", "open-1", &body).await,
@@ -110,10 +111,10 @@ async fn opening_twice_with_one_key_opens_one_incident() {
     .await;
     assert_ne!(bobs.incident.id, first.incident.id);
 }
+both_backends!(opening_twice_with_one_key_opens_one_incident);
 
-#[tokio::test]
-async fn a_key_reused_for_another_request_is_refused() {
-    let hub = TestHub::start().await;
+async fn a_key_reused_for_another_request_is_refused(backend: Backend) {
+    let hub = TestHub::start_on(backend, two_responders()).await;
     let id = hub.open(&incident("x")).await.id;
     let path = format!("/api/v1/incidents/{id}/notes");
     post_with_key(&hub, ALICE, &path, "k", &json!({"text": "one"})).await;
@@ -148,3 +149,4 @@ async fn a_key_reused_for_another_request_is_refused() {
         .count();
     assert_eq!(notes, 1);
 }
+both_backends!(a_key_reused_for_another_request_is_refused);

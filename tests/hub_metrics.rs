@@ -18,7 +18,9 @@ use reqwest::{StatusCode, header};
 use serde_json::json;
 use support::alertmanager::eventually;
 use support::pages::{Answer, Receiver, critical, notify_table, paging, webhook_responder};
-use support::{ALERTMANAGER, ALICE, TestHub, expect_error, incident};
+use support::{
+    ALERTMANAGER, ALICE, Backend, TestHub, both_backends, expect_error, incident, two_responders,
+};
 
 /// alice's pages go to `rx`'s /alice, bob's to /bob; db goes to alice,
 /// then bob after 15 minutes; only high and above pages.
@@ -149,12 +151,11 @@ fn request_count(scrape: &Scrape, route: &str, method: &str, status: &str) -> f6
     )
 }
 
-#[tokio::test]
-async fn after_a_burst_the_metrics_count_what_was_done() {
+async fn after_a_burst_the_metrics_count_what_was_done(backend: Backend) {
     let rx = Receiver::start().await;
     rx.answer_on("bob", Answer::Status(400));
     let (config, pages) = paging(&config(&rx));
-    let hub = TestHub::with_pages(config, pages).await;
+    let hub = TestHub::with_pages_on(backend, config, pages).await;
 
     let paged: Vec<u64> = [
         hub.open(&critical("disk full on db-1")).await,
@@ -303,10 +304,10 @@ async fn after_a_burst_the_metrics_count_what_was_done() {
         "a raw path became a label: {routes:#?}"
     );
 }
+both_backends!(after_a_burst_the_metrics_count_what_was_done);
 
-#[tokio::test]
-async fn metrics_need_a_token_of_the_hubs_unless_public() {
-    let hub = TestHub::start().await;
+async fn metrics_need_a_token_of_the_hubs_unless_public(backend: Backend) {
+    let hub = TestHub::start_on(backend, two_responders()).await;
     let resp = get_metrics(&hub, None).await;
     expect_error(resp, StatusCode::UNAUTHORIZED, "unauthorized").await;
     let resp = get_metrics(&hub, Some("oc_not_a_token")).await;
@@ -318,12 +319,16 @@ async fn metrics_need_a_token_of_the_hubs_unless_public() {
     }
     hub.stop().await;
 
-    let public = TestHub::with_config(oncall::config::HubConfig {
-        metrics: MetricsAccess::Public,
-        ..support::two_responders()
-    })
+    let public = TestHub::start_on(
+        backend,
+        oncall::config::HubConfig {
+            metrics: MetricsAccess::Public,
+            ..support::two_responders()
+        },
+    )
     .await;
     let resp = get_metrics(&public, None).await;
     assert_eq!(resp.status(), StatusCode::OK);
     assert!(resp.text().await.unwrap().contains("oncall_open_incidents"));
 }
+both_backends!(metrics_need_a_token_of_the_hubs_unless_public);

@@ -1,5 +1,6 @@
 //! The hub pages people, end to end: a real hub on 127.0.0.1 with a SQLite
-//! file and a manual clock, its delivery worker sending to a real receiver
+//! file (and with `--features postgres` a PostgreSQL database) and a manual
+//! clock, its delivery worker sending to a real receiver
 //! over loopback. What pages whom (a new incident, an escalation by hand or
 //! by the timers, a hand-off, a repeat, an ack timeout), acknowledging
 //! stopping the rest, the timeline saying how each page went, and a receiver
@@ -16,16 +17,17 @@ use oncall::incident::{EventKind, Status};
 use reqwest::StatusCode;
 use serde_json::json;
 use support::pages::{Answer, Receiver, critical, paged_config_split, paging, paging_hub};
-use support::{ALICE, BOB, TestHub, incident};
+use support::{ALICE, BOB, Backend, TestHub, both_backends, incident};
 
 fn minutes(m: i64) -> TimeDelta {
     TimeDelta::minutes(m)
 }
 
-#[tokio::test]
-async fn a_new_incident_pages_its_owner_at_once_and_the_next_contact_after_its_wait() {
+async fn a_new_incident_pages_its_owner_at_once_and_the_next_contact_after_its_wait(
+    backend: Backend,
+) {
     let rx = Receiver::start().await;
-    let hub = paging_hub(&rx).await;
+    let hub = paging_hub(backend, &rx).await;
     let inc = hub.open(&critical("disk full on db-1")).await;
     let now = rx.until_got("alice-now", 1).await;
     let page = &now[0];
@@ -65,11 +67,11 @@ async fn a_new_incident_pages_its_owner_at_once_and_the_next_contact_after_its_w
     })
     .await;
 }
+both_backends!(a_new_incident_pages_its_owner_at_once_and_the_next_contact_after_its_wait);
 
-#[tokio::test]
-async fn below_min_severity_nobody_is_paged() {
+async fn below_min_severity_nobody_is_paged(backend: Backend) {
     let rx = Receiver::start().await;
-    let hub = paging_hub(&rx).await;
+    let hub = paging_hub(backend, &rx).await;
     let quiet = hub.open(&incident("a warning")).await;
     let loud = hub.open(&critical("a critical")).await;
     let got = rx.until_got("alice-now", 1).await;
@@ -82,11 +84,11 @@ async fn below_min_severity_nobody_is_paged() {
             .is_empty()
     );
 }
+both_backends!(below_min_severity_nobody_is_paged);
 
-#[tokio::test]
-async fn acknowledging_stops_the_pages_still_waiting() {
+async fn acknowledging_stops_the_pages_still_waiting(backend: Backend) {
     let rx = Receiver::start().await;
-    let hub = paging_hub(&rx).await;
+    let hub = paging_hub(backend, &rx).await;
     let first = hub.open(&critical("disk full")).await;
     rx.until_got("alice-now", 1).await;
     hub.acted(ALICE, first.id, "acknowledge", &json!({})).await;
@@ -102,11 +104,11 @@ async fn acknowledging_stops_the_pages_still_waiting() {
     assert_eq!(got.len(), 1);
     assert_eq!(got[0].delivery.incident.as_ref().unwrap().id, second.id);
 }
+both_backends!(acknowledging_stops_the_pages_still_waiting);
 
-#[tokio::test]
-async fn an_escalation_by_hand_or_by_the_timers_pages_the_new_owner() {
+async fn an_escalation_by_hand_or_by_the_timers_pages_the_new_owner(backend: Backend) {
     let rx = Receiver::start().await;
-    let hub = paging_hub(&rx).await;
+    let hub = paging_hub(backend, &rx).await;
     let by_hand = hub.open(&critical("disk full")).await;
     let by_timer = hub.open(&critical("replica lag")).await;
     rx.until_got("alice-now", 2).await;
@@ -128,11 +130,13 @@ async fn an_escalation_by_hand_or_by_the_timers_pages_the_new_owner() {
     )
     .await;
 }
+both_backends!(an_escalation_by_hand_or_by_the_timers_pages_the_new_owner);
 
-#[tokio::test]
-async fn a_handoff_tells_the_incoming_responder_without_urgency_and_stops_the_outgoings_pages() {
+async fn a_handoff_tells_the_incoming_responder_without_urgency_and_stops_the_outgoings_pages(
+    backend: Backend,
+) {
     let rx = Receiver::start().await;
-    let hub = paging_hub(&rx).await;
+    let hub = paging_hub(backend, &rx).await;
     let held = hub.open(&critical("disk full")).await;
     let resp = hub
         .post(
@@ -175,11 +179,13 @@ async fn a_handoff_tells_the_incoming_responder_without_urgency_and_stops_the_ou
     let later = rows.iter().find(|r| r.delivery.contact_index == 1).unwrap();
     assert_eq!(later.state, DeliveryState::Cancelled, "{rows:#?}");
 }
+both_backends!(
+    a_handoff_tells_the_incoming_responder_without_urgency_and_stops_the_outgoings_pages
+);
 
-#[tokio::test]
-async fn an_unanswered_page_repeats_and_a_forgotten_acknowledgement_pages_again() {
+async fn an_unanswered_page_repeats_and_a_forgotten_acknowledgement_pages_again(backend: Backend) {
     let rx = Receiver::start().await;
-    let hub = paging_hub(&rx).await;
+    let hub = paging_hub(backend, &rx).await;
     let inc = hub.open(&critical("disk full")).await;
     let first = rx.until_got("alice-now", 1).await;
     hub.clock.advance(minutes(10));
@@ -212,13 +218,15 @@ async fn an_unanswered_page_repeats_and_a_forgotten_acknowledgement_pages_again(
         "retriggered: still not resolved 4h after it was acknowledged"
     );
 }
+both_backends!(an_unanswered_page_repeats_and_a_forgotten_acknowledgement_pages_again);
 
-#[tokio::test]
-async fn a_receiver_down_then_failing_then_slow_gets_its_page_and_holds_up_no_one() {
+async fn a_receiver_down_then_failing_then_slow_gets_its_page_and_holds_up_no_one(
+    backend: Backend,
+) {
     let mut flaky = Receiver::down();
     let rx = Receiver::start().await;
     let (config, pages) = paging(&paged_config_split(&flaky, &rx));
-    let hub = TestHub::with_pages(config, pages).await;
+    let hub = TestHub::with_pages_on(backend, config, pages).await;
     let inc = hub.open(&critical("disk full")).await;
     // Down: the team hears of it all the same.
     rx.until_got("team", 1).await;
@@ -262,16 +270,16 @@ async fn a_receiver_down_then_failing_then_slow_gets_its_page_and_holds_up_no_on
         "one page, one id, every attempt"
     );
 }
+both_backends!(a_receiver_down_then_failing_then_slow_gets_its_page_and_holds_up_no_one);
 
-#[tokio::test]
-async fn a_receiver_that_never_answers_costs_one_attempt_its_timeout() {
+async fn a_receiver_that_never_answers_costs_one_attempt_its_timeout(backend: Backend) {
     let rx = Receiver::start().await;
     let (config, mut pages) = paging(&support::pages::paged_config(&rx));
     pages.delivery = DeliverySettings {
         attempt_timeout: std::time::Duration::from_millis(200),
         ..DeliverySettings::default()
     };
-    let hub = TestHub::with_pages(config, pages).await;
+    let hub = TestHub::with_pages_on(backend, config, pages).await;
     rx.answer_on("alice-now", Answer::Hold);
     let inc = hub.open(&critical("disk full")).await;
     hub.until_timeline(
@@ -287,11 +295,11 @@ async fn a_receiver_that_never_answers_costs_one_attempt_its_timeout() {
     assert_eq!(got.len(), 2);
     assert_eq!(got[0].id, got[1].id);
 }
+both_backends!(a_receiver_that_never_answers_costs_one_attempt_its_timeout);
 
-#[tokio::test]
-async fn an_acknowledgement_sent_before_a_page_s_timeline_entry_still_takes() {
+async fn an_acknowledgement_sent_before_a_page_s_timeline_entry_still_takes(backend: Backend) {
     let rx = Receiver::start().await;
-    let hub = paging_hub(&rx).await;
+    let hub = paging_hub(backend, &rx).await;
     let inc = hub.open(&critical("disk full")).await;
     assert_eq!(inc.version, 1);
     hub.until_timeline(inc.id, "paged alice by webhook: delivered (200 OK)")
@@ -311,3 +319,4 @@ async fn an_acknowledgement_sent_before_a_page_s_timeline_entry_still_takes() {
         .await;
     assert_eq!(resp.status(), StatusCode::CONFLICT);
 }
+both_backends!(an_acknowledgement_sent_before_a_page_s_timeline_entry_still_takes);

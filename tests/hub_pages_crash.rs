@@ -21,7 +21,7 @@ use oncall::incident::{Incident, IncidentList, Opened};
 use support::alertmanager::eventually;
 use support::pages::{Received, Receiver, critical, paged_config, paging};
 use support::serve::HubFiles;
-use support::{ALICE, TestHub};
+use support::{ALICE, Backend, TestHub, both_backends};
 use tokio::sync::Mutex;
 
 const ROUNDS: usize = 8;
@@ -144,11 +144,10 @@ async fn all_delivered(state: &HubState, ids: &[u64]) -> BTreeMap<u64, Vec<Deliv
     pages
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn no_page_is_lost_or_doubled_when_the_hub_is_dropped_mid_way() {
+async fn no_page_is_lost_or_doubled_when_the_hub_is_dropped_mid_way(backend: Backend) {
     let rx = Receiver::start().await;
     let (config, pages) = paging(&paged_config(&rx));
-    let mut hub = TestHub::with_pages(config, pages).await;
+    let mut hub = TestHub::with_pages_on(backend, config, pages).await;
     let answered = Arc::new(Mutex::new(Vec::new()));
     for round in 0..ROUNDS {
         let stop_at = rx.got().len() + 3 + round * 5;
@@ -171,6 +170,11 @@ async fn no_page_is_lost_or_doubled_when_the_hub_is_dropped_mid_way() {
         rx.got().len()
     );
 }
+both_backends!(
+    no_page_is_lost_or_doubled_when_the_hub_is_dropped_mid_way,
+    flavor = "multi_thread",
+    worker_threads = 4
+);
 
 /// The pages the real hub sent, as webhook bodies: each (incident, contact,
 /// event) reached `rx` under one delivery id however often it went, and

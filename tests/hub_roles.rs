@@ -12,8 +12,8 @@ use oncall::incident::{EventKind, Handoff, HandoffPlan, Incident, Opened, Status
 use reqwest::{Method, StatusCode};
 use serde_json::json;
 use support::{
-    ALERTMANAGER, ALICE, BOB, CAROL, ERIN, ROTA_CONFIG, TestHub, at, expect, expect_error,
-    hub_config, integration,
+    ALERTMANAGER, ALICE, BOB, Backend, CAROL, ERIN, ROTA_CONFIG, TestHub, at, both_backends,
+    expect, expect_error, hub_config, integration,
 };
 
 /// The rota team (alice on call 08-20 on the 23rd, then bob, then carol),
@@ -46,9 +46,8 @@ async fn nothing_handed_off(hub: &TestHub, who: &str) {
     assert_eq!(hub.oncall().await.now.unwrap().who, who);
 }
 
-#[tokio::test]
-async fn an_integration_token_may_only_send_events() {
-    let hub = TestHub::with_config(team()).await;
+async fn an_integration_token_may_only_send_events(backend: Backend) {
+    let hub = TestHub::start_on(backend, team()).await;
     let opened: Opened = expect(
         hub.post(
             ALERTMANAGER,
@@ -112,10 +111,10 @@ async fn an_integration_token_may_only_send_events() {
     nothing_handed_off(&hub, "alice").await;
     hub.stop().await;
 }
+both_backends!(an_integration_token_may_only_send_events);
 
-#[tokio::test]
-async fn only_the_responder_on_call_or_a_lead_hands_off_the_shift() {
-    let hub = TestHub::with_config(team()).await;
+async fn only_the_responder_on_call_or_a_lead_hands_off_the_shift(backend: Backend) {
+    let hub = TestHub::start_on(backend, team()).await;
     hub.set_time("2026-11-23T15:00:00Z");
     let alices = hub.open_for("db", "replication lag").await.id;
 
@@ -191,10 +190,10 @@ async fn only_the_responder_on_call_or_a_lead_hands_off_the_shift() {
     assert_eq!(hub.oncall().await.now.unwrap().who, "bob");
     hub.stop().await;
 }
+both_backends!(only_the_responder_on_call_or_a_lead_hands_off_the_shift);
 
-#[tokio::test]
-async fn before_the_first_shift_only_a_lead_hands_off() {
-    let hub = TestHub::with_config(team()).await;
+async fn before_the_first_shift_only_a_lead_hands_off(backend: Backend) {
+    let hub = TestHub::start_on(backend, team()).await;
     hub.set_time("2026-11-23T07:00:00Z");
     assert_eq!(hub.oncall().await.now, None);
     let resp = hand_off(&hub, ALICE, json!({"to": "bob", "note": ""})).await;
@@ -209,10 +208,10 @@ async fn before_the_first_shift_only_a_lead_hands_off() {
     assert_eq!(hub.oncall().await.now.unwrap().who, "bob");
     hub.stop().await;
 }
+both_backends!(before_the_first_shift_only_a_lead_hands_off);
 
-#[tokio::test]
-async fn nobody_hands_off_to_an_integration() {
-    let hub = TestHub::with_config(team()).await;
+async fn nobody_hands_off_to_an_integration(backend: Backend) {
+    let hub = TestHub::start_on(backend, team()).await;
     for resp in [
         hand_off(&hub, ALICE, json!({"to": "alertmanager", "note": ""})).await,
         dry_run(&hub, ALICE, json!({"to": "alertmanager", "note": ""})).await,
@@ -227,10 +226,10 @@ async fn nobody_hands_off_to_an_integration() {
     nothing_handed_off(&hub, "alice").await;
     hub.stop().await;
 }
+both_backends!(nobody_hands_off_to_an_integration);
 
-#[tokio::test]
-async fn a_dry_run_refuses_what_the_hand_off_refuses_and_records_nothing() {
-    let hub = TestHub::with_config(team()).await;
+async fn a_dry_run_refuses_what_the_hand_off_refuses_and_records_nothing(backend: Backend) {
+    let hub = TestHub::start_on(backend, team()).await;
     let cases = [
         (json!({"to": "zed", "note": ""}), "'zed' is not a responder"),
         (
@@ -263,16 +262,16 @@ async fn a_dry_run_refuses_what_the_hand_off_refuses_and_records_nothing() {
     nothing_handed_off(&hub, "alice").await;
     hub.stop().await;
 }
+both_backends!(a_dry_run_refuses_what_the_hand_off_refuses_and_records_nothing);
 
-#[tokio::test]
-async fn a_hand_off_to_what_is_now_an_integration_no_longer_puts_it_on_call() {
+async fn a_hand_off_to_what_is_now_an_integration_no_longer_puts_it_on_call(backend: Backend) {
     // Before roles: alice, on call, handed the pager to the Alertmanager
     // token's name.
     let mut config = hub_config(ROTA_CONFIG);
     config
         .responders
         .push(support::responder("alertmanager", ALERTMANAGER));
-    let mut hub = TestHub::with_config(config).await;
+    let mut hub = TestHub::start_on(backend, config).await;
     hub.set_time("2026-11-23T12:00:00Z");
     let resp = hand_off(&hub, ALICE, json!({"to": "alertmanager", "note": ""})).await;
     expect::<Handoff>(resp, StatusCode::CREATED).await;
@@ -287,14 +286,14 @@ async fn a_hand_off_to_what_is_now_an_integration_no_longer_puts_it_on_call() {
     );
     hub.stop().await;
 }
+both_backends!(a_hand_off_to_what_is_now_an_integration_no_longer_puts_it_on_call);
 
-#[tokio::test]
-async fn in_a_rota_of_one_the_next_person_is_the_one_handing_off() {
+async fn in_a_rota_of_one_the_next_person_is_the_one_handing_off(backend: Backend) {
     let mut config = hub_config(
         "[hub.rota]\nresponders = [\"alice\"]\nshift = \"12h\"\nstart = \"2026-11-23T08:00:00Z\"\n",
     );
     config.responders[4].role = Role::Lead;
-    let hub = TestHub::with_config(config).await;
+    let hub = TestHub::start_on(backend, config).await;
     for (token, why) in [
         (ALICE, "the rota's next person is alice, who is handing off"),
         (
@@ -308,3 +307,4 @@ async fn in_a_rota_of_one_the_next_person_is_the_one_handing_off() {
     }
     hub.stop().await;
 }
+both_backends!(in_a_rota_of_one_the_next_person_is_the_one_handing_off);

@@ -9,10 +9,13 @@ use chrono::TimeDelta;
 use oncall::incident::{EventKind, Incident, NewIncident, Status, Targets};
 use reqwest::StatusCode;
 use serde_json::json;
-use support::{ALICE, BOB, DAVE, ERIN, ROTA_CONFIG, TestHub, at, expect, expect_error, hub_config};
+use support::{
+    ALICE, BOB, Backend, DAVE, ERIN, ROTA_CONFIG, TestHub, at, both_backends, expect, expect_error,
+    hub_config, two_responders,
+};
 
-async fn rota_hub() -> TestHub {
-    TestHub::with_config(hub_config(ROTA_CONFIG)).await
+async fn rota_hub(backend: Backend) -> TestHub {
+    TestHub::start_on(backend, hub_config(ROTA_CONFIG)).await
 }
 
 async fn escalate(hub: &TestHub, token: &str, id: u64, body: serde_json::Value) -> Incident {
@@ -25,9 +28,8 @@ async fn acknowledge(hub: &TestHub, token: &str, id: u64) -> Incident {
     expect(hub.post(token, &path, &json!({})).await, StatusCode::OK).await
 }
 
-#[tokio::test]
-async fn oncall_follows_the_rota_across_shift_boundaries() {
-    let hub = rota_hub().await;
+async fn oncall_follows_the_rota_across_shift_boundaries(backend: Backend) {
+    let hub = rota_hub(backend).await;
     let on = hub.oncall().await;
     let now = on.now.unwrap();
     assert_eq!(now.who, "alice");
@@ -78,10 +80,10 @@ async fn oncall_follows_the_rota_across_shift_boundaries() {
     assert_eq!(reach, [Some("dave"), Some("dave"), Some("erin")]);
     hub.stop().await;
 }
+both_backends!(oncall_follows_the_rota_across_shift_boundaries);
 
-#[tokio::test]
-async fn oncall_answers_the_documented_json() {
-    let hub = rota_hub().await;
+async fn oncall_answers_the_documented_json(backend: Backend) {
+    let hub = rota_hub(backend).await;
     let body: serde_json::Value =
         expect(hub.get(ALICE, "/api/v1/oncall").await, StatusCode::OK).await;
     assert_eq!(
@@ -104,10 +106,10 @@ async fn oncall_answers_the_documented_json() {
     assert_eq!(body["policies"][2]["services"], json!(["*"]));
     hub.stop().await;
 }
+both_backends!(oncall_answers_the_documented_json);
 
-#[tokio::test]
-async fn without_a_rota_nobody_is_on_call_and_the_default_policy_shows() {
-    let hub = TestHub::start().await;
+async fn without_a_rota_nobody_is_on_call_and_the_default_policy_shows(backend: Backend) {
+    let hub = TestHub::start_on(backend, two_responders()).await;
     let on = hub.oncall().await;
     assert_eq!((on.now, on.next, on.shift), (None, None, None));
     assert_eq!(on.policies.len(), 1);
@@ -125,10 +127,10 @@ async fn without_a_rota_nobody_is_on_call_and_the_default_policy_shows() {
     assert_eq!(hub.open_for("db", "disk full").await.owner, None);
     hub.stop().await;
 }
+both_backends!(without_a_rota_nobody_is_on_call_and_the_default_policy_shows);
 
-#[tokio::test]
-async fn a_new_incident_belongs_to_level_1_of_its_service_policy() {
-    let hub = rota_hub().await;
+async fn a_new_incident_belongs_to_level_1_of_its_service_policy(backend: Backend) {
+    let hub = rota_hub(backend).await;
     let db = hub.open_for("db", "replication lag").await;
     assert_eq!(db.owner.as_deref(), Some("alice"));
     assert_eq!(
@@ -162,10 +164,12 @@ async fn a_new_incident_belongs_to_level_1_of_its_service_policy() {
     assert_eq!(folded.incident.owner.as_deref(), Some("alice"));
     hub.stop().await;
 }
+both_backends!(a_new_incident_belongs_to_level_1_of_its_service_policy);
 
-#[tokio::test]
-async fn escalation_by_hand_climbs_the_service_policy_and_stops_at_its_last_level() {
-    let hub = rota_hub().await;
+async fn escalation_by_hand_climbs_the_service_policy_and_stops_at_its_last_level(
+    backend: Backend,
+) {
+    let hub = rota_hub(backend).await;
     let id = hub.open_for("db", "replication lag").await.id;
     acknowledge(&hub, ALICE, id).await;
 
@@ -225,10 +229,10 @@ async fn escalation_by_hand_climbs_the_service_policy_and_stops_at_its_last_leve
     );
     hub.stop().await;
 }
+both_backends!(escalation_by_hand_climbs_the_service_policy_and_stops_at_its_last_level);
 
-#[tokio::test]
-async fn an_unacknowledged_incident_escalates_by_itself_when_its_level_times_out() {
-    let hub = rota_hub().await;
+async fn an_unacknowledged_incident_escalates_by_itself_when_its_level_times_out(backend: Backend) {
+    let hub = rota_hub(backend).await;
     let waiting = hub.open_for("db", "replication lag").await.id;
     let held = hub.open_for("db", "slow queries").await.id;
     acknowledge(&hub, ALICE, held).await;
@@ -279,10 +283,10 @@ async fn an_unacknowledged_incident_escalates_by_itself_when_its_level_times_out
     assert_eq!(hub.incident(held).await.escalation_level, 1);
     hub.stop().await;
 }
+both_backends!(an_unacknowledged_incident_escalates_by_itself_when_its_level_times_out);
 
-#[tokio::test]
-async fn escalating_by_hand_restarts_the_timer_and_acknowledging_stops_it() {
-    let hub = rota_hub().await;
+async fn escalating_by_hand_restarts_the_timer_and_acknowledging_stops_it(backend: Backend) {
+    let hub = rota_hub(backend).await;
     let id = hub.open_for("postgres", "vacuum stuck").await.id;
     hub.clock.advance(TimeDelta::minutes(10));
     escalate(&hub, BOB, id, json!({})).await;
@@ -298,3 +302,4 @@ async fn escalating_by_hand_restarts_the_timer_and_acknowledging_stops_it() {
     assert_eq!(i.owner.as_deref(), Some("dave"));
     hub.stop().await;
 }
+both_backends!(escalating_by_hand_restarts_the_timer_and_acknowledging_stops_it);

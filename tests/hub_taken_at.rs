@@ -9,11 +9,10 @@ use chrono::TimeDelta;
 use oncall::incident::{EventKind, TAKEN_AT_HEADER};
 use reqwest::{Method, StatusCode};
 use serde_json::json;
-use support::{ALICE, TestHub, expect_error, start_time};
+use support::{ALICE, Backend, TestHub, both_backends, expect_error, start_time, two_responders};
 
-#[tokio::test]
-async fn the_timeline_keeps_when_a_late_action_was_taken() {
-    let hub = TestHub::start().await;
+async fn the_timeline_keeps_when_a_late_action_was_taken(backend: Backend) {
+    let hub = TestHub::start_on(backend, two_responders()).await;
     let id = hub.open(&support::incident("disk full on db-2")).await.id;
     let now = start_time();
     let post = |path: String, taken: String, body: serde_json::Value| {
@@ -69,3 +68,4 @@ async fn the_timeline_keeps_when_a_late_action_was_taken() {
     let err = expect_error(resp, StatusCode::BAD_REQUEST, "bad_request").await;
     assert!(err.error.contains(TAKEN_AT_HEADER), "{}", err.error);
 }
+both_backends!(the_timeline_keeps_when_a_late_action_was_taken);

@@ -14,7 +14,7 @@ use chrono::TimeDelta;
 use oncall::hub::deliveries::DeliveryState;
 use support::pages::{Answer, Receiver, critical, notify_table, paging, webhook_responder};
 use support::receiver::Recorded;
-use support::{ALICE, TestHub};
+use support::{ALICE, Backend, TestHub, both_backends};
 
 /// alice, paged for db through `rx`'s /alice, and a watchdog pinging `dog`'s
 /// /ping/check-id every 100 ms.
@@ -51,8 +51,9 @@ async fn more(
     .await
 }
 
-#[tokio::test]
-async fn the_watchdog_pings_while_pages_go_out_and_stops_when_the_worker_is_stuck() {
+async fn the_watchdog_pings_while_pages_go_out_and_stops_when_the_worker_is_stuck(
+    backend: Backend,
+) {
     let rx = Receiver::start().await;
     rx.answer_on("alice", Answer::Hold);
     let dog = Receiver::start().await;
@@ -60,7 +61,7 @@ async fn the_watchdog_pings_while_pages_go_out_and_stops_when_the_worker_is_stuc
     // A held page stays in flight for as long as the test runs.
     pages.delivery.attempt_timeout = Duration::from_secs(3600);
     pages.delivery.lease = Duration::from_secs(2 * 3600);
-    let hub = TestHub::with_pages(config, pages).await;
+    let hub = TestHub::with_pages_on(backend, config, pages).await;
 
     let got = more(&dog, 0, 2, "two pings while healthy", healthy).await;
     let ping = &got[0];
@@ -102,3 +103,4 @@ async fn the_watchdog_pings_while_pages_go_out_and_stops_when_the_worker_is_stuc
     let seen = dog.recorded().len();
     more(&dog, seen, 1, "pings once the page got through", healthy).await;
 }
+both_backends!(the_watchdog_pings_while_pages_go_out_and_stops_when_the_worker_is_stuck);

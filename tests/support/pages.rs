@@ -206,9 +206,9 @@ pub fn paging(text: &str) -> (oncall::config::HubConfig, oncall::hub::Pages) {
 }
 
 /// A hub paging through `rx` as [`paged_config`] says.
-pub async fn paging_hub(rx: &Receiver) -> super::TestHub {
+pub async fn paging_hub(backend: super::Backend, rx: &Receiver) -> super::TestHub {
     let (config, pages) = paging(&paged_config(rx));
-    super::TestHub::with_pages(config, pages).await
+    super::TestHub::with_pages_on(backend, config, pages).await
 }
 
 /// A critical incident of db, which pages alice.

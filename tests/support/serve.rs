@@ -1,7 +1,8 @@
 //! The real `oncall serve` as a process of its own, for the tests that kill
 //! it with SIGKILL: started on a port of its own choosing (the address is
 //! read from what it logs, so no port is guessed and none can clash), on a
-//! config file and database in a folder the test keeps across restarts.
+//! config file and database in a folder the test keeps across restarts,
+//! or on a PostgreSQL database (`on_database`) that several hubs share.
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
@@ -17,6 +18,8 @@ pub struct HubFiles {
     pub dir: PathBuf,
     /// Set in each hub's environment: a notify secret, say.
     pub env: Vec<(String, String)>,
+    /// What `--db` is given instead of `hub.db`: a PostgreSQL URL.
+    database: Option<String>,
 }
 
 impl HubFiles {
@@ -31,6 +34,16 @@ impl HubFiles {
         HubFiles {
             dir: dir.to_path_buf(),
             env: Vec::new(),
+            database: None,
+        }
+    }
+
+    /// The same, the hubs serving `url` (`postgres://...`) instead of a
+    /// SQLite file: every hub started from these files shares it.
+    pub fn on_database(dir: &Path, config: &str, url: &str) -> HubFiles {
+        HubFiles {
+            database: Some(url.to_string()),
+            ..HubFiles::new(dir, config)
         }
     }
 
@@ -41,14 +54,13 @@ impl HubFiles {
     /// Starts `oncall serve` on these files.
     pub fn start(&self) -> ServedHub {
         let config = self.dir.join("hub.toml");
+        let db = match &self.database {
+            Some(url) => url.clone(),
+            None => self.db().to_str().unwrap().to_string(),
+        };
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_oncall"));
         cmd.args(["--config", config.to_str().unwrap(), "serve"])
-            .args([
-                "--listen",
-                "127.0.0.1:0",
-                "--db",
-                self.db().to_str().unwrap(),
-            ])
+            .args(["--listen", "127.0.0.1:0", "--db", &db])
             .env("ONCALL_LOG", "info")
             .stdout(Stdio::null())
             .stderr(Stdio::piped());
