@@ -1,8 +1,8 @@
 //! `GET /api/v1/incidents`: the answer every console polls every few seconds.
 //! It changes far less often than it is read, so the full list is built once
 //! per change, plain and gzip, and reused (`list_body`); "nothing changed"
-//! (304) is answered from the store's change number alone (SQLite keeps it
-//! in memory), without reading a list.
+//! (304) is answered from the store's change number alone (each store keeps it
+//! in memory; on PostgreSQL it follows the other hubs' changes), without reading a list.
 use axum::body::Body;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
