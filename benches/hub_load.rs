@@ -7,7 +7,9 @@
 //!   `--incidents` incidents, then `--writers` clients acknowledge them one
 //!   each (and add notes once none is left to acknowledge) for `--seconds`;
 //!   prints p50/p95/p99 and writes per second. Every write is answered only
-//!   after its commit is on disk.
+//!   after its commit is on disk. With `--hub URL` (repeated) it loads hubs
+//!   already running instead, the writers spread over them in turn: what
+//!   `benches/hub_backends.sh` compares SQLite and PostgreSQL with.
 //! - `memory`: starts a hub, opens `--incidents` incidents, reads every list
 //!   once (plain and gzip) so the caches are full, and prints the resident
 //!   memory of the hub process.
@@ -61,6 +63,13 @@ enum Mode {
         /// two pages and each acknowledgement cancels the waiting one.
         #[arg(long)]
         contacts: bool,
+        /// Running hubs to load instead of starting one (repeat for several
+        /// hubs on one database: writers are spread over them in turn).
+        #[arg(long)]
+        hub: Vec<String>,
+        /// The environment variable holding the token of running hubs.
+        #[arg(long, default_value = "ONCALL_BENCH_TOKEN")]
+        token_env: String,
     },
     /// Full-list poll latency while writes flow.
     Polls {
@@ -121,6 +130,8 @@ fn main() -> anyhow::Result<()> {
         writers: 64,
         seconds: 10,
         contacts: false,
+        hub: Vec::new(),
+        token_env: String::new(),
     });
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -133,7 +144,30 @@ fn main() -> anyhow::Result<()> {
                 writers,
                 seconds,
                 contacts,
-            } => writes(incidents, writers, Duration::from_secs(seconds), contacts).await,
+                hub,
+                token_env,
+            } => {
+                let load = Load {
+                    incidents,
+                    writers,
+                    run_for: Duration::from_secs(seconds),
+                };
+                match hub.is_empty() {
+                    true => writes(load, contacts).await,
+                    false => {
+                        let token = std::env::var(&token_env).unwrap_or_default();
+                        if token.is_empty() {
+                            bail!(
+                                "the hubs need a token: put it in the variable named by --token-env"
+                            );
+                        }
+                        let http = oncall::feed::http::client_builder()
+                            .pool_max_idle_per_host(writers)
+                            .build()?;
+                        write_load(&http, &hub, &token, load).await
+                    }
+                }
+            }
             Mode::Polls {
                 incidents,
                 writers,
@@ -247,12 +281,15 @@ struct Sample {
     ack: bool,
 }
 
-async fn writes(
-    count: usize,
+/// How much write load: incidents opened to acknowledge, concurrent
+/// writers, and for how long.
+struct Load {
+    incidents: usize,
     writers: usize,
     run_for: Duration,
-    contacts: bool,
-) -> anyhow::Result<()> {
+}
+
+async fn writes(load: Load, contacts: bool) -> anyhow::Result<()> {
     let receiver = match contacts {
         true => Some(receiver::Receiver::start(0, pages::SECRET).await?),
         false => None,
@@ -262,10 +299,16 @@ async fn writes(
         None => spawn::Hub::start("", &[])?,
     };
     let http = oncall::feed::http::client_builder()
-        .pool_max_idle_per_host(writers)
+        .pool_max_idle_per_host(load.writers)
         .build()?;
-    let ids = open_to_acknowledge(&http, &hub.base, &alerts::AlertSet::new(count)).await?;
     if let Some(receiver) = &receiver {
+        let ids = open_to_acknowledge(
+            &http,
+            &hub.base,
+            spawn::TOKEN,
+            &alerts::AlertSet::new(load.incidents),
+        )
+        .await?;
         // The openings' first pages are out before the clock starts: what
         // is timed is writes beside a paging queue, not the backlog.
         let waited = Instant::now();
@@ -284,15 +327,57 @@ async fn writes(
             ids.len(),
             waited.elapsed()
         );
+        return time_writes(
+            &http,
+            std::slice::from_ref(&hub.base),
+            spawn::TOKEN,
+            ids,
+            load,
+        )
+        .await;
     }
+    write_load(&http, std::slice::from_ref(&hub.base), spawn::TOKEN, load).await
+}
+
+/// Opens the incidents through the first of `hubs`, then times writes
+/// spread over all of them.
+async fn write_load(
+    http: &reqwest::Client,
+    hubs: &[String],
+    token: &str,
+    load: Load,
+) -> anyhow::Result<()> {
+    let ids = open_to_acknowledge(
+        http,
+        &hubs[0],
+        token,
+        &alerts::AlertSet::new(load.incidents),
+    )
+    .await?;
+    time_writes(http, hubs, token, ids, load).await
+}
+
+/// `load.writers` clients write back to back until `load.run_for` is over,
+/// writer `i` to hub `i mod hubs`; prints what they saw.
+async fn time_writes(
+    http: &reqwest::Client,
+    hubs: &[String],
+    token: &str,
+    ids: Arc<Vec<u64>>,
+    load: Load,
+) -> anyhow::Result<()> {
     let next = Arc::new(AtomicUsize::new(0));
     let started = Instant::now();
-    let deadline = started + run_for;
-    let tasks: Vec<_> = (0..writers)
-        .map(|_| {
-            let (http, base, ids, next) =
-                (http.clone(), hub.base.clone(), ids.clone(), next.clone());
-            tokio::spawn(async move { writer(http, base, ids, next, deadline).await })
+    let deadline = started + load.run_for;
+    let tasks: Vec<_> = (0..load.writers)
+        .map(|i| {
+            let target = Target {
+                http: http.clone(),
+                base: hubs[i % hubs.len()].clone(),
+                token: token.to_string(),
+            };
+            let (ids, next) = (ids.clone(), next.clone());
+            tokio::spawn(async move { writer(target, ids, next, deadline).await })
         })
         .collect();
     let mut samples = Vec::new();
@@ -300,8 +385,15 @@ async fn writes(
         samples.extend(task.await.context("a writer task failed")??);
     }
     let elapsed = started.elapsed();
-    report(&samples, writers, elapsed);
+    report(&samples, load.writers, hubs.len(), elapsed);
     Ok(())
+}
+
+/// Where one client sends its requests.
+struct Target {
+    http: reqwest::Client,
+    base: String,
+    token: String,
 }
 
 /// Opens `set` on the hub (as Alertmanager webhooks) and answers the ids of
@@ -309,13 +401,14 @@ async fn writes(
 async fn open_to_acknowledge(
     http: &reqwest::Client,
     base: &str,
+    token: &str,
     set: &alerts::AlertSet,
 ) -> anyhow::Result<Arc<Vec<u64>>> {
-    let took = set.post_to_hub(http, base, spawn::TOKEN).await?;
+    let took = set.post_to_hub(http, base, token).await?;
     println!("hub: {} incidents opened in {took:.2?}", set.len());
     let list: IncidentList = http
         .get(format!("{base}/api/v1/incidents?status=open"))
-        .bearer_auth(spawn::TOKEN)
+        .bearer_auth(token)
         .send()
         .await?
         .error_for_status()?
@@ -345,12 +438,12 @@ fn quantile_ms(sorted: &[Duration], q: f64) -> f64 {
 /// Writes until `deadline`: each write takes the next number; the first
 /// `ids.len()` acknowledge an incident each, the rest add a note.
 async fn writer(
-    http: reqwest::Client,
-    base: String,
+    target: Target,
     ids: Arc<Vec<u64>>,
     next: Arc<AtomicUsize>,
     deadline: Instant,
 ) -> anyhow::Result<Vec<Sample>> {
+    let Target { http, base, token } = target;
     let mut samples = Vec::new();
     while Instant::now() < deadline {
         let n = next.fetch_add(1, Ordering::Relaxed);
@@ -365,7 +458,7 @@ async fn writer(
         };
         let sent = Instant::now();
         let resp = req
-            .bearer_auth(spawn::TOKEN)
+            .bearer_auth(&token)
             .header("idempotency-key", format!("bench-{n}"))
             .send()
             .await?;
@@ -380,7 +473,7 @@ async fn writer(
     Ok(samples)
 }
 
-fn report(samples: &[Sample], writers: usize, elapsed: Duration) {
+fn report(samples: &[Sample], writers: usize, hubs: usize, elapsed: Duration) {
     let line = |what: &str, mut took: Vec<Duration>| {
         if took.is_empty() {
             return;
@@ -396,8 +489,12 @@ fn report(samples: &[Sample], writers: usize, elapsed: Duration) {
             at(1.0)
         );
     };
+    let spread = match hubs {
+        1 => String::new(),
+        n => format!(" spread over {n} hubs"),
+    };
     println!(
-        "{writers} concurrent writers for {:.1} s: {} writes, {:.0} writes/s, every one answered 2xx after its commit",
+        "{writers} concurrent writers{spread} for {:.1} s: {} writes, {:.0} writes/s, every one answered 2xx after its commit",
         elapsed.as_secs_f64(),
         samples.len(),
         samples.len() as f64 / elapsed.as_secs_f64()

@@ -19,6 +19,8 @@
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
+# shellcheck source=benches/common.sh
+. benches/common.sh
 ALERTS=${ALERTS:-10000}
 THREADS=${THREADS:-2}
 CONNECTIONS=${CONNECTIONS:-8}
@@ -36,24 +38,12 @@ case "$MODE" in list | writes | memory | pages | all) ;; *)
   ;;
 esac
 
-die() {
-  echo "error: $*" >&2
-  exit 1
-}
-
 need_tools() {
   local missing=()
   command -v wrk >/dev/null || missing+=(wrk)
   command -v prometheus-alertmanager >/dev/null || missing+=(prometheus-alertmanager)
   command -v curl >/dev/null || missing+=(curl)
-  [ ${#missing[@]} -eq 0 ] && return
-  if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null; then
-    echo "== installing ${missing[*]}"
-    apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
-  else
-    die "missing ${missing[*]}: install them (Debian: sudo apt-get install -y ${missing[*]})"
-  fi
+  install_missing "${missing[@]}"
 }
 
 TARGET=${CARGO_TARGET_DIR:-$PWD/target}
@@ -67,17 +57,6 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
-build() {
-  echo "== building oncall (release) and the load program"
-  cargo build --release --locked --quiet --bin oncall
-  cargo bench --locked --quiet --no-run --bench hub_load 2>/dev/null ||
-    cargo bench --locked --no-run --bench hub_load
-}
-
-load_program() {
-  cargo bench --locked --quiet --bench hub_load -- "$@"
-}
-
 machine() {
   local model mem
   model=$(lscpu | sed -n 's/^Model name: *//p' | head -1)
@@ -85,21 +64,9 @@ machine() {
   echo "machine: ${model:-unknown CPU}, $(nproc) cores, $mem memory; load average now: $(load)"
 }
 
-load() { cut -d' ' -f1-3 /proc/loadavg; }
-
 rss_mib() { awk '/^VmRSS:/{printf "%.0f", $2/1024}' "/proc/$1/status"; }
 
 # A port nothing listens on now (Alertmanager needs one named up front).
-free_port() {
-  local p
-  for p in $(shuf -i 20000-60000 -n 100); do
-    if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
-      echo "$p"
-      return
-    fi
-  done
-  die "no free port found on 127.0.0.1"
-}
 
 start_hub() {
   TOKEN="oc_bench_$(od -An -tx1 -N16 /dev/urandom | tr -d ' \n')"

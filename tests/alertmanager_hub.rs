@@ -21,7 +21,9 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use reqwest::header::CONTENT_TYPE;
 use reqwest::{Method, Response, StatusCode};
-use support::{ALERTMANAGER, ALICE, TestHub, expect, expect_error};
+use support::{
+    ALERTMANAGER, ALICE, Backend, TestHub, both_backends, expect, expect_error, two_responders,
+};
 
 const PATH: &str = "/api/v1/alertmanager";
 
@@ -62,9 +64,8 @@ async fn all_incidents(hub: &TestHub) -> IncidentList {
     .await
 }
 
-#[tokio::test]
-async fn each_recorded_webhook_opens_its_incident() {
-    let hub = TestHub::start().await;
+async fn each_recorded_webhook_opens_its_incident(backend: Backend) {
+    let hub = TestHub::start_on(backend, two_responders()).await;
     let cases = [
         (
             "webhook-001.json",
@@ -114,9 +115,10 @@ async fn each_recorded_webhook_opens_its_incident() {
     );
 }
 
-#[tokio::test]
-async fn repeats_fold_by_fingerprint_and_resolved_resolves() {
-    let hub = TestHub::start().await;
+both_backends!(each_recorded_webhook_opens_its_incident);
+
+async fn repeats_fold_by_fingerprint_and_resolved_resolves(backend: Backend) {
+    let hub = TestHub::start_on(backend, two_responders()).await;
     let first = webhook(&hub, "webhook-001.json").await;
     let id = first.opened[0];
     let again = webhook(&hub, "webhook-001.json").await;
@@ -142,9 +144,10 @@ async fn repeats_fold_by_fingerprint_and_resolved_resolves() {
     );
 }
 
-#[tokio::test]
-async fn bad_payloads_get_400_naming_the_problem_and_store_nothing() {
-    let hub = TestHub::start().await;
+both_backends!(repeats_fold_by_fingerprint_and_resolved_resolves);
+
+async fn bad_payloads_get_400_naming_the_problem_and_store_nothing(backend: Backend) {
+    let hub = TestHub::start_on(backend, two_responders()).await;
     let good = fixture("webhook-001.json");
     let mut two: serde_json::Value = serde_json::from_str(&good).unwrap();
     // A good alert first, then one without a fingerprint: the good one must
@@ -187,9 +190,10 @@ async fn bad_payloads_get_400_naming_the_problem_and_store_nothing() {
     assert_eq!(list.cursor, 0, "no change was made");
 }
 
-#[tokio::test]
-async fn the_webhook_needs_a_token_like_every_route() {
-    let hub = TestHub::start().await;
+both_backends!(bad_payloads_get_400_naming_the_problem_and_store_nothing);
+
+async fn the_webhook_needs_a_token_like_every_route(backend: Backend) {
+    let hub = TestHub::start_on(backend, two_responders()).await;
     let body = fixture("webhook-001.json");
     expect_error(
         post_raw(&hub, None, body.clone()).await,
@@ -205,6 +209,8 @@ async fn the_webhook_needs_a_token_like_every_route() {
     .await;
     assert!(all_incidents(&hub).await.incidents.is_empty());
 }
+
+both_backends!(the_webhook_needs_a_token_like_every_route);
 
 fn feed_status() -> FeedStatus {
     FeedStatus::new("team hub", Duration::from_secs(2))
@@ -227,9 +233,8 @@ fn screen_text(terminal: &Terminal<TestBackend>) -> (String, Vec<String>) {
     (text, controls)
 }
 
-#[tokio::test]
-async fn an_escape_sequence_in_an_annotation_arrives_inert_on_the_screen() {
-    let hub = TestHub::start().await;
+async fn an_escape_sequence_in_an_annotation_arrives_inert_on_the_screen(backend: Backend) {
+    let hub = TestHub::start_on(backend, two_responders()).await;
     let id = webhook(&hub, "webhook-003.json").await.opened[0];
     let client = FeedClient::Hub(
         HubClient::new(
@@ -286,3 +291,5 @@ async fn an_escape_sequence_in_an_annotation_arrives_inert_on_the_screen() {
     assert!(!text.contains("[31m"), "{text}");
     assert!(!text.contains("52;c"), "{text}");
 }
+
+both_backends!(an_escape_sequence_in_an_annotation_arrives_inert_on_the_screen);

@@ -29,7 +29,7 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use reqwest::StatusCode;
 use serde_json::json;
-use support::{ALERTMANAGER, ALICE, TestHub, expect_error};
+use support::{ALERTMANAGER, ALICE, Backend, TestHub, both_backends, expect_error, two_responders};
 
 async fn oncall_async(args: Vec<String>, env: Vec<(&'static str, &'static str)>) -> Output {
     tokio::task::spawn_blocking(move || {
@@ -42,9 +42,8 @@ async fn oncall_async(args: Vec<String>, env: Vec<(&'static str, &'static str)>)
 
 /// Every route that takes a name or an id answers 400 naming the field,
 /// without echoing what it refused.
-#[tokio::test(flavor = "multi_thread")]
-async fn names_and_ids_with_escapes_are_refused_by_field() {
-    let hub = TestHub::start().await;
+async fn names_and_ids_with_escapes_are_refused_by_field(backend: Backend) {
+    let hub = TestHub::start_on(backend, two_responders()).await;
     let id = hub.open(&support::incident("disk full")).await.id;
     for (name, seq) in SEQUENCES {
         let evil = format!("id{seq}x");
@@ -142,9 +141,13 @@ async fn names_and_ids_with_escapes_are_refused_by_field() {
     }
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn no_escape_reaches_a_terminal_through_any_route() {
-    let mut hub = TestHub::start().await;
+both_backends!(
+    names_and_ids_with_escapes_are_refused_by_field,
+    flavor = "multi_thread"
+);
+
+async fn no_escape_reaches_a_terminal_through_any_route(backend: Backend) {
+    let mut hub = TestHub::start_on(backend, two_responders()).await;
     let ids = hostile::store_free_text(&hub).await;
     hostile::store_as_an_older_hub(&mut hub, ids[0]).await;
     let dir = tempfile::tempdir().unwrap();
@@ -257,6 +260,11 @@ async fn no_escape_reaches_a_terminal_through_any_route() {
         assert_inert(&place.0, &place.1);
     }
 }
+
+both_backends!(
+    no_escape_reaches_a_terminal_through_any_route,
+    flavor = "multi_thread"
+);
 
 /// The console's screens, as (what, text on screen): each incident selected,
 /// the hand-off note received, the hand-off composed, the runbook search

@@ -10,12 +10,11 @@ use std::time::Duration;
 use oncall::feed::outbox::Outbox;
 use oncall::feed::{Action, FeedClient, HubClient, Request, WorkerEvent};
 use support::proxy::{acted_after_queue, lossy_proxy, notes};
-use support::{ALICE, TestHub, incident};
+use support::{ALICE, Backend, TestHub, both_backends, incident, two_responders};
 use tokio::sync::mpsc;
 
-#[tokio::test(flavor = "multi_thread")]
-async fn a_change_whose_answer_was_lost_is_applied_once() {
-    let hub = TestHub::start().await;
+async fn a_change_whose_answer_was_lost_is_applied_once(backend: Backend) {
+    let hub = TestHub::start_on(backend, two_responders()).await;
     let id = hub.open(&incident("disk full")).await.id;
     let proxy = lossy_proxy(hub.base.trim_start_matches("http://").to_string()).await;
     let dir = tempfile::tempdir().unwrap();
@@ -47,9 +46,13 @@ async fn a_change_whose_answer_was_lost_is_applied_once() {
     );
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn a_replay_the_hub_refuses_is_reported_not_retried_forever() {
-    let hub = TestHub::start().await;
+both_backends!(
+    a_change_whose_answer_was_lost_is_applied_once,
+    flavor = "multi_thread"
+);
+
+async fn a_replay_the_hub_refuses_is_reported_not_retried_forever(backend: Backend) {
+    let hub = TestHub::start_on(backend, two_responders()).await;
     let id = hub.open(&incident("disk full")).await.id;
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("outbox.jsonl");
@@ -93,3 +96,8 @@ async fn a_replay_the_hub_refuses_is_reported_not_retried_forever() {
     }
     assert!(Outbox::open(&path).unwrap().is_empty());
 }
+
+both_backends!(
+    a_replay_the_hub_refuses_is_reported_not_retried_forever,
+    flavor = "multi_thread"
+);

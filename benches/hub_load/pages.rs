@@ -21,7 +21,7 @@ use chrono::{SecondsFormat, Utc};
 use serde_json::{Value, json};
 
 use super::receiver::{Paged, Receiver};
-use super::{alerts, open_to_acknowledge, quantile_ms, spawn, writer};
+use super::{Target, alerts, open_to_acknowledge, quantile_ms, spawn, writer};
 
 /// Signs the hub's webhook bodies; the receiver checks them with it.
 pub const SECRET: &str = "bench-pages-secret-4f1c9a7e2b";
@@ -65,7 +65,7 @@ pub async fn pages(opts: Options) -> anyhow::Result<()> {
     // The writers' incidents first, below min_severity: the page timed is
     // the only one on its way.
     let quiet = alerts::AlertSet::new(opts.incidents).with_severity("warning");
-    let ids = open_to_acknowledge(&http, &hub.base, &quiet).await?;
+    let ids = open_to_acknowledge(&http, &hub.base, spawn::TOKEN, &quiet).await?;
 
     let alone = hub_pages(&http, &hub.base, &receiver, opts.samples, "alone").await?;
     let alertmanager = match &opts.alertmanager {
@@ -257,13 +257,13 @@ async fn among_writers(
     let deadline = Instant::now() + Duration::from_secs(3600);
     let tasks: Vec<_> = (0..opts.writers)
         .map(|_| {
-            let (http, base, ids, next) = (
-                writer_http.clone(),
-                base.to_string(),
-                ids.clone(),
-                next.clone(),
-            );
-            load.spawn(async move { writer(http, base, ids, next, deadline).await })
+            let target = Target {
+                http: writer_http.clone(),
+                base: base.to_string(),
+                token: spawn::TOKEN.to_string(),
+            };
+            let (ids, next) = (ids.clone(), next.clone());
+            load.spawn(async move { writer(target, ids, next, deadline).await })
         })
         .collect();
     let timed = async {

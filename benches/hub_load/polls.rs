@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
 
-use super::{alerts, open_to_acknowledge, quantile_ms, spawn, writer};
+use super::{Target, alerts, open_to_acknowledge, quantile_ms, spawn, writer};
 
 /// One answered poll: how long it took and whether it carried a body.
 struct Poll {
@@ -30,15 +30,25 @@ pub async fn polls(
     let http = oncall::feed::http::client_builder()
         .pool_max_idle_per_host(writers + pollers)
         .build()?;
-    let ids = open_to_acknowledge(&http, &hub.base, &alerts::AlertSet::new(count)).await?;
+    let ids = open_to_acknowledge(
+        &http,
+        &hub.base,
+        spawn::TOKEN,
+        &alerts::AlertSet::new(count),
+    )
+    .await?;
     let next = Arc::new(AtomicUsize::new(0));
     let started = Instant::now();
     let deadline = started + run_for;
     let write_tasks: Vec<_> = (0..writers)
         .map(|_| {
-            let (http, base, ids, next) =
-                (http.clone(), hub.base.clone(), ids.clone(), next.clone());
-            tokio::spawn(async move { writer(http, base, ids, next, deadline).await })
+            let target = Target {
+                http: http.clone(),
+                base: hub.base.clone(),
+                token: spawn::TOKEN.to_string(),
+            };
+            let (ids, next) = (ids.clone(), next.clone());
+            tokio::spawn(async move { writer(target, ids, next, deadline).await })
         })
         .collect();
     // Spread over the interval, as consoles and scripts started at different

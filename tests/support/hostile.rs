@@ -171,39 +171,70 @@ pub async fn store_free_text(hub: &TestHub) -> Vec<u64> {
 }
 
 /// What an older hub let in: raw ids and names, written to its database
-/// while it is stopped.
+/// (SQLite or PostgreSQL) while it is stopped.
 pub async fn store_as_an_older_hub(hub: &mut TestHub, id: u64) {
     let id = i64::try_from(id).unwrap();
-    hub.pause().await;
-    let db = rusqlite::Connection::open(&hub.db).unwrap();
-    for (name, seq) in SEQUENCES {
-        let evil = text(name, seq);
-        db.execute(
-            "INSERT INTO steps (incident_id, runbook, step) VALUES (?1, ?2, 1)",
-            rusqlite::params![id, format!("disk-full{seq}")],
-        )
-        .unwrap();
-        db.execute(
-            "INSERT INTO timeline (incident_id, at, who, kind, text)
-             SELECT incident_id, at, ?2, 'note', ?2 FROM timeline WHERE incident_id = ?1 LIMIT 1",
-            rusqlite::params![id, evil],
-        )
-        .unwrap();
-    }
     let all: String = SEQUENCES.iter().map(|(_, s)| *s).collect();
     let labels = json!({ format!("key{all}"): "v" }).to_string();
-    db.execute(
+    // (SQL with `?N` placeholders, what it binds): the same statements on
+    // both stores, PostgreSQL's spelling of a placeholder being `$N`.
+    let mut writes: Vec<(&str, Vec<String>)> = Vec::new();
+    for (name, seq) in SEQUENCES {
+        writes.push((
+            "INSERT INTO steps (incident_id, runbook, step) VALUES (?1, ?2, 1)",
+            vec![format!("disk-full{seq}")],
+        ));
+        writes.push((
+            "INSERT INTO timeline (incident_id, at, who, kind, text)
+             SELECT incident_id, at, ?2, 'note', ?2 FROM timeline WHERE incident_id = ?1 LIMIT 1",
+            vec![text(name, seq)],
+        ));
+    }
+    writes.push((
         "UPDATE incidents SET service = ?2, dedup_key = ?2, owner = ?3, source = ?2,
              runbook = ?2, runbook_url = ?2, labels = ?4 WHERE id = ?1",
-        rusqlite::params![id, format!("db{all}"), format!("alice{all}"), labels],
-    )
-    .unwrap();
-    db.execute(
-        "INSERT INTO handoffs (from_who, to_who, at, until, note, moved)
-         SELECT ?1, to_who, at, until, ?2, moved FROM handoffs ORDER BY id DESC LIMIT 1",
-        rusqlite::params![format!("bob{all}"), format!("raw note {all}")],
-    )
-    .unwrap();
-    drop(db);
+        vec![format!("db{all}"), format!("alice{all}"), labels],
+    ));
+    hub.pause().await;
+    match &hub.postgres {
+        None => {
+            let db = rusqlite::Connection::open(&hub.db).unwrap();
+            for (sql, texts) in &writes {
+                let mut params: Vec<&dyn rusqlite::ToSql> = vec![&id];
+                params.extend(texts.iter().map(|t| t as &dyn rusqlite::ToSql));
+                db.execute(sql, params.as_slice()).unwrap();
+            }
+            db.execute(
+                "INSERT INTO handoffs (from_who, to_who, at, until, note, moved)
+                 SELECT ?1, to_who, at, until, ?2, moved FROM handoffs ORDER BY id DESC LIMIT 1",
+                rusqlite::params![format!("bob{all}"), format!("raw note {all}")],
+            )
+            .unwrap();
+        }
+        Some(database) => {
+            let db = database.client().await;
+            let dollars = |sql: &str| {
+                (1..=4).fold(sql.to_string(), |s, n| {
+                    s.replace(&format!("?{n}"), &format!("${n}"))
+                })
+            };
+            for (sql, texts) in &writes {
+                let mut params: Vec<&(dyn tokio_postgres::types::ToSql + Sync)> = vec![&id];
+                params.extend(
+                    texts
+                        .iter()
+                        .map(|t| t as &(dyn tokio_postgres::types::ToSql + Sync)),
+                );
+                db.execute(&dollars(sql), &params).await.unwrap();
+            }
+            db.execute(
+                "INSERT INTO handoffs (from_who, to_who, at, until, note, moved)
+                 SELECT $1, to_who, at, until, $2, moved FROM handoffs ORDER BY id DESC LIMIT 1",
+                &[&format!("bob{all}"), &format!("raw note {all}")],
+            )
+            .await
+            .unwrap();
+        }
+    }
     hub.resume().await;
 }
