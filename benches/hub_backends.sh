@@ -47,6 +47,13 @@ need_tools() {
   install_missing "${missing[@]}"
 }
 
+machine() {
+  local model mem
+  model=$(lscpu | sed -n 's/^Model name: *//p' | head -1)
+  mem=$(free -h | awk '/^Mem:/{print $2}')
+  echo "machine: ${model:-unknown CPU}, $(nproc) cores, $mem memory; $("$(pg_bin)/postgres" --version); load average now: $(load)"
+}
+
 TARGET=${CARGO_TARGET_DIR:-$PWD/target}
 ONCALL=$TARGET/release/oncall
 WORK=$(mktemp -d)

@@ -4,7 +4,9 @@
 //! - Writes are serialised across hubs as SQLite's single writer serialises
 //!   them in one: every change (`Store::apply`) runs in a READ COMMITTED
 //!   transaction that first takes `pg_advisory_xact_lock(WRITES_LOCK)`,
-//!   held until it commits. So change numbers (a counter row bumped in the
+//!   held until it commits; the changes a hub is asked for at once share
+//!   that transaction, each in a savepoint, and one commit (`batch`). So
+//!   change numbers (a counter row bumped in the
 //!   change's transaction) are taken and committed in the same order and
 //!   without gaps, and a since-cursor never skips a change committed late;
 //!   acknowledge's version check, folding by dedup key and Idempotency-Keys
@@ -20,6 +22,7 @@
 //!   (`deliveries`), outside the writes lock.
 //! - The schema is migrated at start by one hub while the others wait
 //!   (`schema`).
+mod batch;
 mod changes;
 mod deliveries;
 mod import;
@@ -100,7 +103,9 @@ struct Shared {
     /// hub, or read from the database (`changes`).
     seq: Arc<AtomicU64>,
     hub_id: String,
-    /// The tasks following the change counter.
+    /// Where changes are made, a batch at a time (`batch`).
+    writer: batch::Writer,
+    /// The tasks following the change counter, and the writer's.
     followers: Vec<JoinHandle<()>>,
 }
 
@@ -110,14 +115,6 @@ impl Drop for Shared {
             task.abort();
         }
     }
-}
-
-/// Why one try at a change failed: worth another try (nothing was
-/// committed), or not (the commit itself failed, so the change may or may
-/// not be saved: the client's retry, with its key, finds out).
-enum Failed {
-    Again(StoreError),
-    Final(StoreError),
 }
 
 impl PostgresStore {
@@ -152,7 +149,9 @@ impl PostgresStore {
         let hub_id: String = rows::get(&row, 1).map_err(StoreError::Corrupt)?;
         drop(conn);
         let seq = Arc::new(AtomicU64::new(seq));
-        let followers = changes::follow(target.clone(), pool.clone(), seq.clone());
+        let mut followers = changes::follow(target.clone(), pool.clone(), seq.clone());
+        let (writer, writing) = batch::Writer::start(pool.clone(), target.clone(), seq.clone());
+        followers.push(writing);
         tracing::info!(db = %target, "the hub's store is PostgreSQL");
         Ok(PostgresStore {
             shared: Arc::new(Shared {
@@ -160,6 +159,7 @@ impl PostgresStore {
                 pool,
                 seq,
                 hub_id,
+                writer,
                 followers,
             }),
         })
@@ -176,61 +176,6 @@ impl PostgresStore {
     /// Has the change number reach at least `seq`.
     fn seen(&self, seq: u64) {
         self.shared.seq.fetch_max(seq, Ordering::AcqRel);
-    }
-
-    /// Makes a change, trying again (a bounded number of times) when the
-    /// database turned it back before it committed.
-    async fn write(&self, work: &Work) -> Result<Applied, StoreError> {
-        let mut tries = 0;
-        loop {
-            match self.write_once(work).await {
-                Ok(applied) => return Ok(applied),
-                Err(Failed::Again(e)) if tries < RETRIES => {
-                    tries += 1;
-                    tracing::debug!(error = %e, tries, "a change goes again");
-                }
-                Err(Failed::Again(e) | Failed::Final(e)) => {
-                    return Err(self.shared.target.named(e));
-                }
-            }
-        }
-    }
-
-    async fn write_once(&self, work: &Work) -> Result<Applied, Failed> {
-        let again = |e: StoreError| match e {
-            e @ StoreError::Busy(_) => Failed::Again(e),
-            e => Failed::Final(e),
-        };
-        let mut conn = self.conn().await.map_err(again)?;
-        let tx = conn
-            .build_transaction()
-            .isolation_level(IsolationLevel::ReadCommitted)
-            .start()
-            .await
-            .map_err(|e| again(e.into()))?;
-        tx.execute("SELECT pg_advisory_xact_lock($1)", &[&WRITES_LOCK])
-            .await
-            .map_err(|e| again(e.into()))?;
-        let mut changes = PgTx::new(&tx);
-        let applied = apply::run(&mut changes, work).await.map_err(again)?;
-        let seq = changes.seq;
-        if let Some(seq) = seq {
-            // Sent by the commit, with it: every hub hears of the change
-            // once it is there to read, and never of one rolled back.
-            tx.execute(
-                "SELECT pg_notify($1, $2)",
-                &[&changes::CHANNEL, &seq.to_string()],
-            )
-            .await
-            .map_err(|e| again(e.into()))?;
-        }
-        tx.commit().await.map_err(|e| Failed::Final(e.into()))?;
-        if let Some(seq) = seq.and_then(|s| u64::try_from(s).ok()) {
-            // Before the answer, so a client that polls right after it sees
-            // a new ETag.
-            self.seen(seq);
-        }
-        Ok(applied)
     }
 
     /// Runs a dry run in a read-only snapshot.
@@ -338,13 +283,11 @@ impl Store for PostgresStore {
         if work.dry_run {
             return self.try_out(&work).await;
         }
-        // On a task of its own, as SQLite's writer thread runs it: a client
-        // that hangs up does not cut a change off half way, which would
-        // leave it to its retry to find out whether it was made.
-        let store = self.clone();
-        tokio::spawn(async move { store.write(&work).await })
-            .await
-            .map_err(|e| StoreError::Worker(format!("the change's task failed: {e}")))?
+        // Made by the hub's writer task (`batch`), with the changes asked
+        // for at the same time: a client that hangs up does not cut a
+        // change off half way, which would leave it to its retry to find
+        // out whether it was made.
+        self.shared.writer.write(work).await
     }
 
     async fn claim_deliveries(
