@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 
 mod builder;
 mod escalation;
+mod heartbeat;
 mod labels;
 pub mod limits;
 mod oncall;
@@ -20,6 +21,10 @@ pub use builder::IncidentBuilder;
 pub use escalation::{
     AtLastLevel, Escalation, PolicyLevel, default_levels, escalation, is_default_policy, level_in,
     name_in, names_service, policy_for, policy_name, reach,
+};
+pub use heartbeat::{
+    Heartbeat, HeartbeatList, HeartbeatState, MAX_PING_LOG_BYTES, MAX_RUN_ID_CHARS, PingRequest,
+    PingStatus,
 };
 pub use labels::Labels;
 pub use oncall::*;

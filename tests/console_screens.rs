@@ -18,6 +18,8 @@ mod code_blocks;
 mod colour;
 #[path = "console_screens/feed.rs"]
 mod feed;
+#[path = "console_screens/heartbeats.rs"]
+mod heartbeats;
 #[path = "console_screens/list.rs"]
 mod list;
 #[path = "console_screens/modal.rs"]

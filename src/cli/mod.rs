@@ -1,6 +1,7 @@
 //! The `oncall` command line: the console by default, and the subcommands of
 //! README, "Commands".
 mod handoff;
+mod heartbeat;
 mod migrate;
 mod notify;
 mod page;
@@ -55,6 +56,9 @@ pub enum Cmd {
     Migrate(migrate::MigrateArgs),
     /// Open an incident on the hub and print its id.
     Page(page::PageArgs),
+    /// Ping a heartbeat of the hub, or run a job under one:
+    /// `oncall heartbeat NAME -- COMMAND...`.
+    Heartbeat(heartbeat::HeartbeatArgs),
     /// The shift hand-off note.
     Handoff(handoff::HandoffArgs),
     /// Responder tokens for the hub.

@@ -80,6 +80,11 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let config = load_config(&cli.config)?;
             runtime()?.block_on(super::page::run(&config, args))
         }
+        Some(Cmd::Heartbeat(args)) => {
+            logging::to_stderr();
+            let config = load_config(&cli.config)?;
+            runtime()?.block_on(super::heartbeat::run(&config, args))
+        }
         Some(Cmd::Notify { command }) => {
             logging::to_stderr();
             let config = load_config(&cli.config)?;

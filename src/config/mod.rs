@@ -4,6 +4,7 @@
 mod alertmanager;
 mod duration;
 mod error;
+mod heartbeat;
 mod notify;
 mod notify_check;
 mod notify_settings;
@@ -21,6 +22,7 @@ pub use alertmanager::{AlertmanagerConfig, Matcher, SeverityMap};
 pub use duration::HumanDuration;
 pub use error::ConfigError;
 pub(crate) use error::FIX_SEPARATOR;
+pub use heartbeat::{CronExpr, HeartbeatConfig, Schedule, ZoneName, is_heartbeat_name};
 pub use notify::{
     ChannelConfig, ChannelEvent, Contact, EnvName, NotifyConfig, SmtpConfig, SmtpTls, Via,
     ntfy_topic,
@@ -271,6 +273,9 @@ pub struct HubConfig {
     /// `[hub.watchdog]`: an outside check pinged while the hub is healthy.
     #[serde(default)]
     pub watchdog: Option<WatchdogConfig>,
+    /// `[[hub.heartbeats]]`: jobs expected to ping on a schedule.
+    #[serde(default)]
+    pub heartbeats: Vec<HeartbeatConfig>,
 }
 
 impl HubConfig {
@@ -379,6 +384,7 @@ impl Config {
             f.check_kind(text, path)?;
         }
         rota_check::check(&self.hub, text, path)?;
+        heartbeat::check(&self.hub.heartbeats, text, path)?;
         notify_check::check(&self.hub, text, path)
     }
 

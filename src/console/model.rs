@@ -8,7 +8,7 @@ use chrono::{DateTime, FixedOffset, Utc};
 
 use crate::feed::Action;
 use crate::handoff::Shift;
-use crate::incident::{Incident, OnCall};
+use crate::incident::{Heartbeat, Incident, OnCall};
 use crate::runbook::Library;
 use crate::runbook::search::Hit;
 
@@ -81,6 +81,8 @@ pub enum Mode {
         hits: Vec<Hit>,
         cursor: usize,
     },
+    /// The heartbeats the hub watches (`h`); any key closes it.
+    Heartbeats,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -158,6 +160,8 @@ pub struct Model {
     pub feed: FeedStatus,
     /// Who is on call, and whom each escalation level reaches (hub feeds).
     pub oncall: Option<OnCall>,
+    /// The heartbeats the hub watches (hub feeds; none from others).
+    pub heartbeats: Vec<Heartbeat>,
     pub list: List,
     pub detail: Detail,
     pub runbook: RunbookPane,
@@ -194,6 +198,7 @@ impl Model {
             responder,
             feed,
             oncall: None,
+            heartbeats: Vec::new(),
             list: List::default(),
             detail: Detail::default(),
             runbook: RunbookPane::default(),
@@ -304,6 +309,7 @@ impl Model {
             Mode::Handoff { to: Some(_), .. } => Context::HandoffName,
             Mode::Handoff { to: None, .. } => Context::HandoffNote,
             Mode::ReadHandoff { .. } => Context::HandoffRead,
+            Mode::Heartbeats => Context::Heartbeats,
         }
     }
 

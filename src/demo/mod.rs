@@ -99,6 +99,7 @@ pub async fn start_hub() -> anyhow::Result<DemoHub> {
             responders,
             rota: Some(rota(Utc::now())),
             policies: vec![policy()],
+            heartbeats: vec![nightly_backup()],
             ..HubConfig::default()
         },
         YOU,
@@ -313,6 +314,21 @@ fn rota(now: DateTime<Utc>) -> RotaConfig {
 
 /// One policy for every service: the person on call, then sam, then priya;
 /// left unacknowledged for 20 minutes, an incident climbs by itself.
+/// A job the demo's hub expects a ping from each night: it shows in the
+/// console's heartbeats (`h`), new until something pings it.
+fn nightly_backup() -> crate::config::HeartbeatConfig {
+    crate::config::HeartbeatConfig {
+        name: "nightly-backup".to_string(),
+        service: "backups".to_string(),
+        severity: crate::incident::Severity::High,
+        every: Some(HumanDuration::from_secs(24 * 3600)),
+        cron: None,
+        timezone: None,
+        grace: HumanDuration::from_secs(3600),
+        runbook: None,
+    }
+}
+
 fn policy() -> PolicyConfig {
     let level = |name: &str, who: Targets, after: Option<u64>| LevelConfig {
         name: Some(name.to_string()),

@@ -7,7 +7,7 @@ use tokio::sync::mpsc;
 
 use super::client::{FeedError, ListOutcome};
 use super::{FeedClient, failover};
-use crate::incident::{Handoff, Incident, OnCall};
+use crate::incident::{Handoff, Heartbeat, Incident, OnCall};
 
 /// What one poll found, as the console receives it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -39,6 +39,9 @@ pub enum FeedEvent {
         oncall: OnCall,
         handoff: Option<Handoff>,
     },
+    /// The heartbeats the hub watches, read with the rota (hub feeds only;
+    /// a hub that has none, or knows none, gives an empty list).
+    Heartbeats(Vec<Heartbeat>),
 }
 
 /// A cursor and the database it belongs to. Kept with the incidents it
@@ -110,6 +113,11 @@ pub fn spawn<M>(
                 {
                     return;
                 }
+                if let Some(heartbeats) = heartbeats(hub).await
+                    && tx.send(M::from(FeedEvent::Heartbeats(heartbeats))).is_err()
+                {
+                    return;
+                }
             }
             tokio::select! {
                 _ = tokio::time::sleep(wait) => {}
@@ -117,6 +125,16 @@ pub fn spawn<M>(
             }
         }
     });
+}
+
+/// The hub's heartbeats; none from a hub that does not know them (older,
+/// 404); `None` when they could not be read this time (shown at the next).
+async fn heartbeats(hub: &super::HubClient) -> Option<Vec<Heartbeat>> {
+    match hub.heartbeats().await {
+        Ok(list) => Some(list.heartbeats),
+        Err(FeedError::Rejected { status: 404, .. }) => Some(Vec::new()),
+        Err(_) => None,
+    }
 }
 
 #[derive(Debug, Default)]

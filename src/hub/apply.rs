@@ -19,6 +19,7 @@ use super::change::{Change, Outcome};
 use super::clock::Clock;
 use super::deliveries::PageRules;
 use super::error::ApiError;
+use super::heartbeat::Heartbeats;
 use super::idempotency::Answer;
 use super::policy::Paging;
 use super::rota::Cover;
@@ -27,6 +28,7 @@ use super::rules::{self, Actor, AlertChange, AlertStep, Refusal, Transition};
 use super::store::{Remembered, StoreError, Transaction};
 use super::taken_at::TakenAt;
 
+mod heartbeats;
 mod pages;
 
 /// How long an answer is remembered under its key; a retry comes within
@@ -45,6 +47,8 @@ pub struct Work {
     pub paging: Arc<Paging>,
     /// Whom the change pages, and how deliveries are retried.
     pub pages: Arc<PageRules>,
+    /// The configured heartbeats: what a ping or the timers' pass checks.
+    pub heartbeats: Arc<Heartbeats>,
     pub clock: Arc<dyn Clock>,
 }
 
@@ -224,7 +228,9 @@ async fn make<T: Transaction>(tx: &mut T, work: &Work, by: Actor<'_>) -> Result<
                 who: HUB_ACTOR,
                 ..by
             };
-            Outcome::Timers(pages::timers(tx, by, work).await?)
+            let mut done = pages::timers(tx, by, work).await?;
+            done.heartbeats_down = heartbeats::overdue(tx, by, work).await?;
+            Outcome::Timers(done)
         }
         Change::Delivery(attempted) => {
             let by = Actor {
@@ -232,6 +238,9 @@ async fn make<T: Transaction>(tx: &mut T, work: &Work, by: Actor<'_>) -> Result<
                 ..by
             };
             Outcome::Delivery(pages::record(tx, by, attempted, work).await?)
+        }
+        Change::Heartbeat { name, req } => {
+            Outcome::Heartbeat(heartbeats::ping(tx, by, name, req, work).await?)
         }
     })
 }

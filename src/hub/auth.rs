@@ -23,6 +23,7 @@ pub struct Responder(pub String);
 const EVENT_ROUTES: &[(Method, &str)] = &[
     (Method::POST, "/api/v1/incidents"),
     (Method::POST, "/api/v1/alertmanager"),
+    (Method::POST, "/api/v1/heartbeats/{name}"),
 ];
 
 /// One `[[hub.responders]]` entry as the hub keeps it.

@@ -9,8 +9,9 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use crate::incident::{
-    AckRequest, EscalateRequest, Handoff, HandoffPlan, HandoffRequest, Incident, NewIncident,
-    NoteRequest, Opened, ResolveRequest, StepRequest, WebhookAnswer, WebhookPayload,
+    AckRequest, EscalateRequest, Handoff, HandoffPlan, HandoffRequest, Heartbeat, Incident,
+    NewIncident, NoteRequest, Opened, PingRequest, ResolveRequest, StepRequest, WebhookAnswer,
+    WebhookPayload,
 };
 
 use super::deliveries::DeliveryState;
@@ -62,6 +63,11 @@ pub enum Change {
     EscalateOverdue,
     /// What one attempt at a delivery came to, by the hub.
     Delivery(Attempted),
+    /// `POST /heartbeats/{name}`: a job's ping.
+    Heartbeat {
+        name: String,
+        req: PingRequest,
+    },
 }
 
 /// A webhook payload as sent, and the change each of its alerts asks for.
@@ -88,6 +94,7 @@ impl Change {
             Change::OpenMany(news) => named("open many", None, news),
             Change::EscalateOverdue => "escalate overdue".to_string(),
             Change::Delivery(a) => format!("delivery {} attempt {}", a.id, a.attempt),
+            Change::Heartbeat { name, req } => format!("heartbeat {}", named(name, None, req)),
         }
     }
 }
@@ -119,6 +126,8 @@ pub enum Outcome {
     /// A delivery's state after an attempt; `None` when the attempt changed
     /// nothing (it came late).
     Delivery(Option<Settled>),
+    /// A heartbeat after its ping.
+    Heartbeat(Heartbeat),
 }
 
 /// A delivery after an attempt was recorded.
@@ -138,6 +147,8 @@ pub struct TimersDone {
     pub repeated: Vec<u64>,
     /// Acknowledged and not resolved within `ack_timeout`: triggered again.
     pub retriggered: Vec<u64>,
+    /// Heartbeats that went down (missed, or a run that never ended), by name.
+    pub heartbeats_down: Vec<String>,
 }
 
 impl Outcome {
@@ -154,6 +165,7 @@ impl Outcome {
             Outcome::OpenedMany(opened) => Answer::json(StatusCode::OK, opened),
             Outcome::Timers(done) => Answer::json(StatusCode::OK, done),
             Outcome::Delivery(state) => Answer::json(StatusCode::OK, state),
+            Outcome::Heartbeat(heartbeat) => Answer::json(StatusCode::OK, heartbeat),
         }
     }
 }

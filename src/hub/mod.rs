@@ -18,6 +18,8 @@
 //!   compared.
 //! - `auth`, `extract`, `validate`, `idempotency`, `taken_at`, `error`: what
 //!   a request must be, and the JSON errors when it is not.
+//! - `heartbeat`: jobs that ping the hub, and the incidents they open when
+//!   they stop.
 //! - `metrics`, `watchdog`: how the hub itself is watched (`GET /metrics`,
 //!   and pings to an outside dead man's switch while it is healthy).
 mod ack_routes;
@@ -29,6 +31,7 @@ mod clock;
 pub mod deliveries;
 mod error;
 mod extract;
+mod heartbeat;
 mod idempotency;
 mod list;
 mod list_body;
@@ -254,6 +257,9 @@ async fn escalation_timers(state: HubState, every: Duration) {
                 if !done.retriggered.is_empty() {
                     tracing::info!(ids = ?done.retriggered, "triggered again: acknowledged too long");
                 }
+                if !done.heartbeats_down.is_empty() {
+                    tracing::info!(names = ?done.heartbeats_down, "heartbeats down");
+                }
             }
             Err(e) => tracing::warn!(error = %e, "the timers' pass failed"),
         }
@@ -316,6 +322,8 @@ pub fn router(state: HubState) -> Router {
         .route("/handoff", post(oncall_routes::hand_off))
         .route("/handoffs/latest", get(oncall_routes::latest_handoff))
         .route("/alertmanager", post(alertmanager::webhook))
+        .route("/heartbeats", get(heartbeat::routes::list))
+        .route("/heartbeats/{name}", post(heartbeat::routes::ping))
         .method_not_allowed_fallback(routes::method_not_allowed)
         .route_layer(middleware::from_fn_with_state(
             state.clone(),

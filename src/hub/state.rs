@@ -16,6 +16,7 @@ use super::change::{Change, Outcome, Settled, TimersDone};
 use super::clock::Clock;
 use super::deliveries::{DeliveryRecord, DeliveryState, PageRules};
 use super::error::ApiError;
+use super::heartbeat::Heartbeats;
 use super::idempotency::{Answer, IdempotencyKey};
 use super::list_cache::ListCache;
 use super::metrics::{Escalated, Metrics};
@@ -41,6 +42,7 @@ struct Inner {
     /// worker sends them at once rather than at its next look.
     deliveries_queued: Notify,
     alertmanager: crate::config::AlertmanagerConfig,
+    heartbeats: Arc<Heartbeats>,
     clock: Arc<dyn Clock>,
     lists: ListCache,
     metrics: Metrics,
@@ -95,6 +97,7 @@ impl HubState {
                 pages: Arc::new(settings.pages.rules(&settings.config.responders)),
                 deliveries_queued: Notify::new(),
                 alertmanager: settings.config.alertmanager,
+                heartbeats: Arc::new(Heartbeats::new(settings.config.heartbeats)),
                 liveness: Liveness::new(settings.clock.now()),
                 clock: settings.clock,
                 lists: ListCache::default(),
@@ -138,10 +141,15 @@ impl HubState {
     /// incident that has waited at its level as long as the level's `after`
     /// goes up a level; one still unacknowledged `repeat` after its last page
     /// is paged again; one acknowledged and not resolved for `ack_timeout`
-    /// is triggered again. The running hub calls this every few seconds;
+    /// is triggered again; a heartbeat past its due time and grace, or
+    /// whose run outlasted its grace, goes down and opens its incident.
+    /// The running hub calls this every few seconds;
     /// tests call it after moving a `ManualClock`.
     pub async fn timers(&self) -> anyhow::Result<TimersDone> {
-        let done = if !self.paging().has_timers() && !self.inner.pages.has_timers() {
+        let idle = !self.paging().has_timers()
+            && !self.inner.pages.has_timers()
+            && self.inner.heartbeats.is_empty();
+        let done = if idle {
             TimersDone::default()
         } else {
             match self.made(HUB_ACTOR, Change::EscalateOverdue).await? {
@@ -237,6 +245,11 @@ impl HubState {
         &self.inner.alertmanager
     }
 
+    /// The heartbeats of the hub's config.
+    pub(crate) fn heartbeats(&self) -> &Heartbeats {
+        &self.inner.heartbeats
+    }
+
     pub(crate) fn lists(&self) -> &ListCache {
         &self.inner.lists
     }
@@ -292,6 +305,7 @@ impl HubState {
             dry_run: false,
             paging: self.inner.paging.clone(),
             pages: self.inner.pages.clone(),
+            heartbeats: self.inner.heartbeats.clone(),
             clock: self.inner.clock.clone(),
         }
     }

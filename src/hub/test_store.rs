@@ -64,6 +64,7 @@ impl TestStore {
             dry_run: false,
             paging: self.paging.clone(),
             pages: self.pages.clone(),
+            heartbeats: Default::default(),
             clock: self.clock.clone(),
         }
     }

@@ -55,6 +55,13 @@ async fn demo_file(dir: &Path, name: &str) -> PathBuf {
         note: "db-1 capped at the pooler; see the notes".into(),
     };
     alex.hand_off(&handoff, None).await.unwrap();
+    let ran = oncall::incident::PingRequest {
+        status: oncall::incident::PingStatus::Fail,
+        exit_code: Some(2),
+        run_id: Some("night-1".into()),
+        log: Some("pg_dump: \u{1b}[31merror\u{1b}[0m".into()),
+    };
+    alex.ping("nightly-backup", &ran).await.unwrap();
     demo.hub.shutdown().await;
     let copy = dir.join(name);
     for suffix in ["", "-wal"] {

@@ -104,6 +104,11 @@ pub const BINDINGS: &[Binding] = &[
         None,
         "open the runbook in $PAGER (or $EDITOR)",
     ),
+    normal(
+        &[&[(Char('h'), A::Heartbeats)]],
+        None,
+        "heartbeats: the jobs the hub watches, late and down first",
+    ),
     normal(&[&[(Char('?'), A::Help)]], Some("help"), "this help")
         .also(&[&[(Code(K::F(1)), A::Help)]]),
     normal(&[&[(Char('q'), A::Quit)]], Some("quit"), "quit").also(&[&[(Ctrl('c'), A::Quit)]]),
@@ -146,6 +151,12 @@ pub const BINDINGS: &[Binding] = &[
         "back to all the panes",
     ),
     Binding::new(C::Help, &[&[(Any, A::Close)]], Some("close help"), "close"),
+    Binding::new(
+        C::Heartbeats,
+        &[&[(Any, A::Close)]],
+        Some("close"),
+        "close the heartbeats",
+    ),
     // Prompts on the message line: letters type.
     Binding::new(
         C::Filter,

@@ -64,6 +64,12 @@ pub fn on_feed(model: &mut Model, event: FeedEvent) -> Vec<Command> {
             }
             super::handoff::received(model, handoff);
         }
+        FeedEvent::Heartbeats(heartbeats) => {
+            if model.heartbeats != heartbeats {
+                model.heartbeats = heartbeats;
+                model.dirty = true;
+            }
+        }
         FeedEvent::Failed { error, retry_in } => {
             let reason = format!("{error}; retrying in {}s", retry_in.as_secs().max(1));
             if model.feed.last_error.as_deref() != Some(reason.as_str()) {

@@ -14,8 +14,8 @@ pub fn on_key(model: &mut Model, key: KeyEvent) -> Vec<Command> {
     let action = keys::lookup(model.key_context(), &key);
     match std::mem::take(&mut model.mode) {
         Mode::Normal => normal(model, action),
-        // Any key closes the help.
-        Mode::Help => Vec::new(),
+        // Any key closes the help, and the heartbeats.
+        Mode::Help | Mode::Heartbeats => Vec::new(),
         Mode::Filter(input) => {
             filter(model, input, action, &key);
             Vec::new()
@@ -74,6 +74,7 @@ fn normal(model: &mut Model, action: Option<KeyAction>) -> Vec<Command> {
             return vec![Command::Quit];
         }
         KeyAction::Help => model.mode = Mode::Help,
+        KeyAction::Heartbeats => model.mode = Mode::Heartbeats,
         KeyAction::Filter => model.mode = Mode::Filter(LineInput::with_text(&model.list.filter)),
         KeyAction::ClearFilter => selection::set_filter(model, String::new()),
         KeyAction::SwitchFocus => {

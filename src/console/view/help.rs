@@ -24,6 +24,15 @@ pub fn draw(frame: &mut Frame, area: Rect) {
     // there is room, the keys of the other modes (whose own bottom line
     // shows them anyway) or a word that they are there, then the title and
     // the spacing.
+    // When even that is too much (the smallest terminal), how to close
+    // goes in the bottom border instead.
+    let close_below = room < list.len() + close.len();
+    let bottom = if close_below {
+        format!(" {} ", close.join(" "))
+    } else {
+        String::new()
+    };
+    let close = if close_below { Vec::new() } else { close };
     let needed = list.len() + close.len();
     let all_modes = room >= needed + 1 + modes.len();
     let mut spare = room.saturating_sub(needed);
@@ -83,7 +92,12 @@ pub fn draw(frame: &mut Frame, area: Rect) {
     );
     frame.render_widget(Clear, popup);
     frame.render_widget(
-        Paragraph::new(lines).block(Block::bordered().title(" Help ").border_style(theme::KEY)),
+        Paragraph::new(lines).block(
+            Block::bordered()
+                .title(" Help ")
+                .title_bottom(Line::styled(bottom, theme::DIM))
+                .border_style(theme::KEY),
+        ),
         popup,
     );
 }

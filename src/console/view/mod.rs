@@ -4,6 +4,7 @@ mod bottom;
 mod browse;
 mod detail;
 mod handoff;
+mod heartbeats;
 mod help;
 mod list;
 mod runbook;
@@ -33,6 +34,7 @@ pub fn view(model: &Model, frame: &mut Frame) {
     bottom::draw_footer(model, frame, a.footer);
     match &model.mode {
         Mode::Help => help::draw(frame, frame.area()),
+        Mode::Heartbeats => heartbeats::draw(model, frame, frame.area()),
         Mode::Handoff {
             shift,
             to,

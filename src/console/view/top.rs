@@ -1,4 +1,5 @@
-//! The top bar: who you are, who is on call, how the feed is, what is open.
+//! The top bar: who you are, who is on call, how the feed is, which
+//! heartbeats are late or down, what is open.
 //! Each part has a long and a short form; the short ones are used, most
 //! expendable first, until the bar fits the terminal.
 use ratatui::Frame;
@@ -9,17 +10,17 @@ use ratatui::widgets::Paragraph;
 
 use super::theme;
 use crate::console::model::{ALARM_SECONDS, Health, Model, stale_for};
-use crate::incident::Severity;
+use crate::incident::{Heartbeat, HeartbeatState, Severity};
 
 type Spans = Vec<Span<'static>>;
 
 pub fn draw(model: &Model, frame: &mut Frame, area: Rect) {
-    let parts = [rota(model), health(model), counts(model)];
-    // Try all long, then shorten the counts, then the rota, then the feed
-    // (its reason matters most when it is failing).
-    let mut short = [false; 3];
+    let parts = [rota(model), health(model), heartbeats(model), counts(model)];
+    // Try all long, then shorten the counts, then the heartbeats, then the
+    // rota, then the feed (its reason matters most when it is failing).
+    let mut short = [false; 4];
     let mut spans = assemble(model, &parts, short);
-    for i in [2, 0, 1] {
+    for i in [3, 2, 0, 1] {
         if width(&spans) <= usize::from(area.width) {
             break;
         }
@@ -29,7 +30,7 @@ pub fn draw(model: &Model, frame: &mut Frame, area: Rect) {
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }
 
-fn assemble(model: &Model, parts: &[(Spans, Spans); 3], short: [bool; 3]) -> Spans {
+fn assemble(model: &Model, parts: &[(Spans, Spans); 4], short: [bool; 4]) -> Spans {
     let mut spans = vec![
         Span::styled(
             " oncall ",
@@ -225,4 +226,40 @@ fn counts(model: &Model) -> (Spans, Spans) {
         ));
     }
     (long, brief)
+}
+
+/// The heartbeats in trouble: `♥ backup down` (or `♥ 2 down 1 late` when
+/// there are several), short `♥3`; nothing while all are well.
+fn heartbeats(model: &Model) -> (Spans, Spans) {
+    let trouble: Vec<&Heartbeat> = model
+        .heartbeats
+        .iter()
+        .filter(|h| h.state.is_trouble())
+        .collect();
+    let Some(first) = trouble.first() else {
+        return (Vec::new(), Vec::new());
+    };
+    let worst = if trouble.iter().any(|h| h.state == HeartbeatState::Down) {
+        HeartbeatState::Down
+    } else {
+        HeartbeatState::Late
+    };
+    let style = super::heartbeats::style(worst);
+    let long = match trouble.len() {
+        1 => format!("♥ {} {}", first.name, first.state),
+        _ => {
+            let count = |s| trouble.iter().filter(|h| h.state == s).count();
+            let mut parts = Vec::new();
+            for state in [HeartbeatState::Down, HeartbeatState::Late] {
+                if count(state) > 0 {
+                    parts.push(format!("{} {state}", count(state)));
+                }
+            }
+            format!("♥ {}", parts.join(" "))
+        }
+    };
+    (
+        vec![Span::styled(long, style)],
+        vec![Span::styled(format!("♥{}", trouble.len()), style)],
+    )
 }

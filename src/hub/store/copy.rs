@@ -184,6 +184,24 @@ pub const TABLES: &[Table] = &[
         ],
         order: "queued_order",
     },
+    Table {
+        name: "heartbeats",
+        key: 1,
+        what: ("heartbeat", "heartbeats"),
+        columns: &[
+            col("name", Text),
+            col("state", Text),
+            col("since", Text),
+            opt("last_ping", Text),
+            opt("last_status", Text),
+            opt("exit_code", Int),
+            opt("run_id", Text),
+            opt("log", Text),
+            opt("run_started", Text),
+            opt("due", Text),
+        ],
+        order: "name",
+    },
 ];
 
 /// The tables whose ids PostgreSQL numbers itself (identity columns): after

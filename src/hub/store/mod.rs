@@ -25,6 +25,7 @@ use crate::incident::{Handoff, Incident};
 
 use super::apply::{Applied, Work};
 use super::deliveries::{Delivery, DeliveryRecord};
+use super::heartbeat::Beat;
 use super::rota::Cover;
 use super::rules::pages::NewDelivery;
 use super::rules::{Actor, HandoffRecord, Opening, Recorded, Unanswered, Update, Waiting};
@@ -180,6 +181,10 @@ pub trait Store: Send + Sync + 'static {
         &self,
         incident: Option<u64>,
     ) -> impl Future<Output = Result<Vec<DeliveryRecord>, StoreError>> + Send;
+
+    /// Every heartbeat's row (those pinged at least once), by name. One
+    /// that cannot be read is left out and logged.
+    fn heartbeats(&self) -> impl Future<Output = Result<Vec<Beat>, StoreError>> + Send;
 }
 
 /// One transaction of a store, as a change sees it. Nothing is kept unless
@@ -262,6 +267,15 @@ pub trait Transaction {
     /// and acknowledged: the work of repeats and ack timeouts. One that
     /// cannot be read is left out and logged.
     async fn unanswered(&mut self) -> Result<Vec<Unanswered>, StoreError>;
+
+    /// Heartbeat `name`'s row, if it was ever pinged.
+    async fn heartbeat(&mut self, name: &str) -> Result<Option<Beat>, StoreError>;
+
+    /// As [`Store::heartbeats`], in this transaction.
+    async fn heartbeats(&mut self) -> Result<Vec<Beat>, StoreError>;
+
+    /// Writes heartbeat `beat.name`'s row (made, or replaced).
+    async fn put_heartbeat(&mut self, beat: &Beat) -> Result<(), StoreError>;
 }
 
 /// An answer kept under an Idempotency-Key, with the fingerprint of the
@@ -361,6 +375,13 @@ impl Store for Backend {
         match self {
             Backend::Sqlite(s) => s.deliveries(incident).await,
             Backend::Postgres(s) => s.deliveries(incident).await,
+        }
+    }
+
+    async fn heartbeats(&self) -> Result<Vec<Beat>, StoreError> {
+        match self {
+            Backend::Sqlite(s) => s.heartbeats().await,
+            Backend::Postgres(s) => s.heartbeats().await,
         }
     }
 }

@@ -8,6 +8,7 @@ use chrono::{DateTime, SecondsFormat, Utc};
 
 use crate::config::{Contact, Via};
 use crate::hub::deliveries::{Delivery, DeliveryRecord, PagedIncident, Recipient, new_delivery_id};
+use crate::hub::heartbeat::Beat;
 use crate::hub::rules::pages::NewDelivery;
 use crate::incident::{EventKind, Handoff, Status};
 
@@ -190,6 +191,70 @@ impl StoredHandoff {
             moved: serde_json::from_str(&self.moved)
                 .map_err(|e| format!("hand-off #{id} has unreadable moved ids: {e}"))?,
             until: self.until.as_deref().map(parse_time).transpose()?,
+        })
+    }
+}
+
+/// A heartbeat's columns, in the order of [`StoredBeat`]'s fields.
+pub const HEARTBEAT_COLUMNS: &str =
+    "name, state, since, last_ping, last_status, exit_code, run_id, log, run_started, due";
+
+/// A heartbeat row as stored, before its values are read.
+pub struct StoredBeat {
+    pub name: String,
+    pub state: String,
+    pub since: String,
+    pub last_ping: Option<String>,
+    pub last_status: Option<String>,
+    pub exit_code: Option<i64>,
+    pub run_id: Option<String>,
+    pub log: Option<String>,
+    pub run_started: Option<String>,
+    pub due: Option<String>,
+}
+
+impl StoredBeat {
+    /// The row a store writes for `beat`.
+    pub fn of(beat: &Beat) -> StoredBeat {
+        let time = |t: Option<DateTime<Utc>>| t.map(time_text);
+        StoredBeat {
+            name: beat.name.clone(),
+            state: beat.state.as_str().to_string(),
+            since: time_text(beat.since),
+            last_ping: time(beat.last_ping),
+            last_status: beat.last_status.map(|s| s.as_str().to_string()),
+            exit_code: beat.exit_code.map(i64::from),
+            run_id: beat.run_id.clone(),
+            log: beat.log.clone(),
+            run_started: time(beat.run_started),
+            due: time(beat.due),
+        }
+    }
+
+    pub fn decode(self) -> Result<Beat, String> {
+        let name = self.name;
+        let time = |t: Option<String>| t.as_deref().map(parse_time).transpose();
+        let in_beat = |e: String| format!("heartbeat '{name}': {e}");
+        Ok(Beat {
+            state: self.state.parse().map_err(in_beat)?,
+            since: parse_time(&self.since).map_err(in_beat)?,
+            last_ping: time(self.last_ping).map_err(in_beat)?,
+            last_status: self
+                .last_status
+                .as_deref()
+                .map(str::parse)
+                .transpose()
+                .map_err(in_beat)?,
+            exit_code: self
+                .exit_code
+                .map(i32::try_from)
+                .transpose()
+                .map_err(|e| in_beat(format!("exit code out of range: {e}")))?,
+            run_id: self.run_id,
+            log: self.log,
+            run_started: time(self.run_started).map_err(in_beat)?,
+            due: time(self.due).map_err(in_beat)?,
+            name,
         })
     }
 }

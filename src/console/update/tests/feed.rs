@@ -223,3 +223,36 @@ fn the_hub_that_answers_is_kept_and_one_of_another_database_is_said() {
         "{message:?}"
     );
 }
+
+#[test]
+fn heartbeats_are_kept_as_received_and_redrawn_only_when_they_change() {
+    use crate::incident::{Heartbeat, HeartbeatState};
+    let mut m = polled();
+    let beat = |state| Heartbeat {
+        name: "backup".into(),
+        service: "backups".into(),
+        severity: Severity::High,
+        schedule: "every 1h".into(),
+        grace: "10m".into(),
+        state,
+        last_ping: None,
+        last_status: None,
+        exit_code: None,
+        next_due: None,
+        runbook: None,
+    };
+    m.take_dirty();
+    update(
+        &mut m,
+        Msg::Feed(FeedEvent::Heartbeats(vec![beat(HeartbeatState::Late)])),
+    );
+    assert!(m.take_dirty());
+    assert_eq!(m.heartbeats[0].state, HeartbeatState::Late);
+    update(
+        &mut m,
+        Msg::Feed(FeedEvent::Heartbeats(vec![beat(HeartbeatState::Late)])),
+    );
+    assert!(!m.take_dirty(), "the same list draws nothing");
+    update(&mut m, Msg::Feed(FeedEvent::Heartbeats(Vec::new())));
+    assert!(m.take_dirty() && m.heartbeats.is_empty());
+}

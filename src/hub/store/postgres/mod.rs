@@ -25,6 +25,7 @@
 mod batch;
 mod changes;
 mod deliveries;
+mod heartbeats;
 mod import;
 mod rows;
 mod schema;
@@ -321,5 +322,13 @@ impl Store for PostgresStore {
         let records = deliveries::of_incident(&tx, incident).await?;
         tx.commit().await?;
         Ok(records)
+    }
+
+    async fn heartbeats(&self) -> Result<Vec<crate::hub::heartbeat::Beat>, StoreError> {
+        let mut conn = self.conn().await?;
+        let tx = snapshot(&mut conn).await?;
+        let beats = heartbeats::all(&tx).await?;
+        tx.commit().await?;
+        Ok(beats)
     }
 }

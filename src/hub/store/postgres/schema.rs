@@ -132,6 +132,22 @@ const MIGRATIONS: &[&str] = &[
     CREATE INDEX deliveries_sending ON deliveries (lease_until) WHERE state = 'sending';
     CREATE INDEX deliveries_incident ON deliveries (incident_id, round);
     "#,
+    // 1 -> 2: heartbeats, one row each once first pinged (SQLite's 6 -> 7).
+    r#"
+    CREATE TABLE heartbeats (
+        name        TEXT    COLLATE "C" PRIMARY KEY,
+        state       TEXT    NOT NULL
+                    CHECK (state IN ('new', 'up', 'late', 'down', 'running')),
+        since       TEXT    COLLATE "C" NOT NULL,
+        last_ping   TEXT    COLLATE "C",
+        last_status TEXT    CHECK (last_status IN ('start', 'success', 'fail')),
+        exit_code   BIGINT,
+        run_id      TEXT,
+        log         TEXT,
+        run_started TEXT    COLLATE "C",
+        due         TEXT    COLLATE "C"
+    );
+    "#,
 ];
 
 /// The schema version this build writes.

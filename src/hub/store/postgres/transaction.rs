@@ -7,6 +7,7 @@ use chrono::{DateTime, Utc};
 use deadpool_postgres::Transaction;
 
 use crate::hub::deliveries::DeliveryRecord;
+use crate::hub::heartbeat::Beat;
 use crate::hub::rota::Cover;
 use crate::hub::rules::pages::NewDelivery;
 use crate::hub::rules::{Actor, HandoffRecord, Opening, Recorded, Unanswered, Update, Waiting};
@@ -16,7 +17,7 @@ use crate::incident::{Handoff, Incident};
 
 use super::StoreError;
 use super::rows::{find, get, get_u64, history, open_with_key};
-use super::{deliveries, writes};
+use super::{deliveries, heartbeats, writes};
 
 /// A transaction of the hub's database, in the store's terms.
 pub struct PgTx<'a, 'c> {
@@ -163,6 +164,18 @@ impl store::Transaction for PgTx<'_, '_> {
 
     async fn unanswered(&mut self) -> Result<Vec<Unanswered>, StoreError> {
         deliveries::unanswered(self.tx).await
+    }
+
+    async fn heartbeat(&mut self, name: &str) -> Result<Option<Beat>, StoreError> {
+        heartbeats::one(self.tx, name).await
+    }
+
+    async fn heartbeats(&mut self) -> Result<Vec<Beat>, StoreError> {
+        heartbeats::all(self.tx).await
+    }
+
+    async fn put_heartbeat(&mut self, beat: &Beat) -> Result<(), StoreError> {
+        heartbeats::put(self.tx, beat).await
     }
 }
 

@@ -16,6 +16,7 @@ mod deliveries;
 mod export;
 mod file;
 mod handoffs;
+mod heartbeats;
 mod rows;
 mod schema;
 mod transaction;
@@ -307,6 +308,10 @@ impl Store for SqliteStore {
     async fn deliveries(&self, incident: Option<u64>) -> Result<Vec<DeliveryRecord>, StoreError> {
         self.read(move |tx| deliveries::of_incident(tx, incident))
             .await
+    }
+
+    async fn heartbeats(&self) -> Result<Vec<crate::hub::heartbeat::Beat>, StoreError> {
+        self.read(|tx| heartbeats::all(tx)).await
     }
 }
 

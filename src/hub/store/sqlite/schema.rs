@@ -152,6 +152,22 @@ const MIGRATIONS: &[&str] = &[
     -- An incident's rounds, and its pages to cancel.
     CREATE INDEX deliveries_incident ON deliveries (incident_id, round);
     "#,
+    // 6 -> 7: heartbeats, one row each once first pinged.
+    r#"
+    CREATE TABLE heartbeats (
+        name        TEXT    PRIMARY KEY,
+        state       TEXT    NOT NULL
+                    CHECK (state IN ('new', 'up', 'late', 'down', 'running')),
+        since       TEXT    NOT NULL,
+        last_ping   TEXT,
+        last_status TEXT    CHECK (last_status IN ('start', 'success', 'fail')),
+        exit_code   INTEGER,
+        run_id      TEXT,
+        log         TEXT,
+        run_started TEXT,
+        due         TEXT
+    );
+    "#,
 ];
 
 /// The schema version this build writes.

@@ -7,6 +7,7 @@ use chrono::{DateTime, Utc};
 use rusqlite::{OptionalExtension, Transaction, params};
 
 use crate::hub::deliveries::DeliveryRecord;
+use crate::hub::heartbeat::Beat;
 use crate::hub::rota::Cover;
 use crate::hub::rules::pages::NewDelivery;
 use crate::hub::rules::{Actor, HandoffRecord, Opening, Recorded, Unanswered, Update, Waiting};
@@ -15,7 +16,7 @@ use crate::incident::{Handoff, Incident};
 
 use super::StoreError;
 use super::rows::{find, history, open_with_key, parse_time, time_text};
-use super::{deliveries, handoffs, writes};
+use super::{deliveries, handoffs, heartbeats, writes};
 
 /// A transaction of the hub's database, in the store's terms.
 pub struct SqliteTx<'a, 'conn> {
@@ -142,6 +143,18 @@ impl store::Transaction for SqliteTx<'_, '_> {
 
     async fn unanswered(&mut self) -> Result<Vec<Unanswered>, StoreError> {
         deliveries::unanswered(self.tx)
+    }
+
+    async fn heartbeat(&mut self, name: &str) -> Result<Option<Beat>, StoreError> {
+        heartbeats::one(self.tx, name)
+    }
+
+    async fn heartbeats(&mut self) -> Result<Vec<Beat>, StoreError> {
+        heartbeats::all(self.tx)
+    }
+
+    async fn put_heartbeat(&mut self, beat: &Beat) -> Result<(), StoreError> {
+        heartbeats::put(self.tx, beat)
     }
 }
 
