@@ -4,6 +4,7 @@ mod handoff;
 mod migrate;
 mod notify;
 mod page;
+mod report;
 mod runbooks;
 mod shell;
 mod start;
@@ -57,6 +58,9 @@ pub enum Cmd {
     Page(page::PageArgs),
     /// The shift hand-off note.
     Handoff(handoff::HandoffArgs),
+    /// The noise report: which alerts page whom, how often and at what
+    /// hours, and what would silence the noisiest.
+    Report(report::ReportArgs),
     /// Responder tokens for the hub.
     Token {
         #[command(subcommand)]

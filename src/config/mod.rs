@@ -11,6 +11,7 @@ mod responder;
 mod rota;
 mod rota_check;
 mod sha;
+mod timezone;
 mod watch;
 
 use std::path::{Path, PathBuf};
@@ -29,6 +30,7 @@ pub use notify_settings::{MIN_SECRET_BYTES, NotifySettings, Secret, Smtp};
 pub use responder::{ResponderConfig, Role};
 pub use rota::{ANY_SERVICE, LevelConfig, OverrideConfig, PolicyConfig, RotaConfig, Timestamp};
 pub use sha::Sha256Hex;
+pub use timezone::TimeZoneName;
 pub use watch::{MetricsAccess, PingUrl, WatchdogConfig};
 
 /// Everything the config file can say. Each section has defaults, so an empty
@@ -271,6 +273,10 @@ pub struct HubConfig {
     /// `[hub.watchdog]`: an outside check pinged while the hub is healthy.
     #[serde(default)]
     pub watchdog: Option<WatchdogConfig>,
+    /// The hub's time zone (`timezone = "Europe/Berlin"`): the noise report
+    /// counts pages at night in it. UTC by default.
+    #[serde(default)]
+    pub timezone: TimeZoneName,
 }
 
 impl HubConfig {

@@ -8,6 +8,7 @@ pub mod failover;
 pub mod http;
 pub mod outbox;
 pub mod poller;
+mod report;
 mod rota;
 pub mod worker;
 
@@ -94,6 +95,8 @@ pub struct Capabilities {
     pub handoff: bool,
     /// Answers a poll with only what changed since a cursor.
     pub incremental: bool,
+    /// Serves the noise report.
+    pub report: bool,
 }
 
 impl Capabilities {
@@ -106,6 +109,7 @@ impl Capabilities {
         steps: true,
         handoff: true,
         incremental: true,
+        report: true,
     };
 
     /// An Alertmanager polled directly: acknowledge (a silence), no more.
@@ -117,6 +121,7 @@ impl Capabilities {
         steps: false,
         handoff: false,
         incremental: false,
+        report: false,
     };
 
     /// Whether the feed takes `action`.
@@ -142,6 +147,14 @@ impl Capabilities {
                 "Escalation needs the oncall hub; this feed is Alertmanager.".to_string()
             }
             other => alertmanager::unsupported(other),
+        })
+    }
+
+    /// Why the feed has no noise report, or `None` when it has one.
+    pub fn report_refusal(&self) -> Option<String> {
+        (!self.report).then(|| {
+            "The noise report needs the oncall hub; this feed is Alertmanager, read directly."
+                .to_string()
         })
     }
 

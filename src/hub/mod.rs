@@ -37,6 +37,7 @@ mod metrics;
 pub mod migrate;
 mod oncall_routes;
 mod policy;
+mod report_route;
 mod rota;
 mod routes;
 mod rules;
@@ -316,6 +317,7 @@ pub fn router(state: HubState) -> Router {
         .route("/handoff", post(oncall_routes::hand_off))
         .route("/handoffs/latest", get(oncall_routes::latest_handoff))
         .route("/alertmanager", post(alertmanager::webhook))
+        .route("/report", get(report_route::report))
         .method_not_allowed_fallback(routes::method_not_allowed)
         .route_layer(middleware::from_fn_with_state(
             state.clone(),

@@ -47,6 +47,8 @@ struct Inner {
     metrics_access: crate::config::MetricsAccess,
     /// When the timers last ran, for the watchdog.
     liveness: Liveness,
+    /// The hub's time zone: the noise report's nights.
+    timezone: crate::config::TimeZoneName,
 }
 
 impl HubState {
@@ -100,6 +102,7 @@ impl HubState {
                 lists: ListCache::default(),
                 metrics: Metrics::new(),
                 metrics_access: settings.config.metrics,
+                timezone: settings.config.timezone,
             }),
         }
     }
@@ -252,6 +255,10 @@ impl HubState {
 
     pub(crate) fn liveness(&self) -> &Liveness {
         &self.inner.liveness
+    }
+
+    pub(crate) fn timezone(&self) -> crate::config::TimeZoneName {
+        self.inner.timezone
     }
 
     pub(crate) fn now(&self) -> DateTime<Utc> {

@@ -48,6 +48,8 @@ pub enum KeyAction {
     Dismiss,
     /// Close the help.
     Close,
+    /// The noise report, fetched from the hub.
+    Report,
 }
 
 /// A key as the table names it. `Char` and `Code` keys do not match with
@@ -126,11 +128,13 @@ pub enum Context {
     HandoffNote,
     /// Reading the hand-off note handed to this responder.
     HandoffRead,
+    /// Reading the noise report (`N`).
+    Report,
 }
 
 impl Context {
     /// Every context, in the order the help lists them.
-    pub const ALL: [Context; 12] = [
+    pub const ALL: [Context; 13] = [
         Context::Normal,
         Context::Zoomed,
         Context::Help,
@@ -143,6 +147,7 @@ impl Context {
         Context::HandoffName,
         Context::HandoffNote,
         Context::HandoffRead,
+        Context::Report,
     ];
 
     /// Whether keys its rows do not bind are typed into a field.
@@ -184,6 +189,7 @@ impl Context {
             Context::HandoffName => "hand-off (name)",
             Context::HandoffNote => "hand-off",
             Context::HandoffRead => "hand-off to you",
+            Context::Report => "noise report",
         }
     }
 }

@@ -6,6 +6,7 @@ mod detail;
 mod handoff;
 mod help;
 mod list;
+mod report;
 mod runbook;
 mod theme;
 mod top;
@@ -52,6 +53,7 @@ pub fn view(model: &Model, frame: &mut Frame) {
                 handoff::draw_read(frame, frame.area(), h, *scroll)
             }
         }
+        Mode::Report { report, scroll } => report::draw(frame, frame.area(), report, *scroll),
         Mode::Browse {
             input,
             hits,

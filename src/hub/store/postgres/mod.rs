@@ -23,6 +23,7 @@
 mod changes;
 mod deliveries;
 mod import;
+mod report;
 mod rows;
 mod schema;
 mod target;
@@ -378,5 +379,16 @@ impl Store for PostgresStore {
         let records = deliveries::of_incident(&tx, incident).await?;
         tx.commit().await?;
         Ok(records)
+    }
+
+    async fn report(
+        &self,
+        window: crate::hub::store::ReportWindow,
+    ) -> Result<crate::report::NoiseReport, StoreError> {
+        let mut conn = self.conn().await?;
+        let tx = snapshot(&mut conn).await?;
+        let report = report::report(&tx, &window).await?;
+        tx.commit().await?;
+        Ok(report)
     }
 }

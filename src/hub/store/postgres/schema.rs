@@ -132,6 +132,8 @@ const MIGRATIONS: &[&str] = &[
     CREATE INDEX deliveries_sending ON deliveries (lease_until) WHERE state = 'sending';
     CREATE INDEX deliveries_incident ON deliveries (incident_id, round);
     "#,
+    // 1 -> 2: the noise report's indexes (`store::report`), as SQLite's 6 -> 7.
+    crate::hub::store::report::INDEXES,
 ];
 
 /// The schema version this build writes.

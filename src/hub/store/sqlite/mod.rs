@@ -16,6 +16,7 @@ mod deliveries;
 mod export;
 mod file;
 mod handoffs;
+mod report;
 mod rows;
 mod schema;
 mod transaction;
@@ -307,6 +308,13 @@ impl Store for SqliteStore {
     async fn deliveries(&self, incident: Option<u64>) -> Result<Vec<DeliveryRecord>, StoreError> {
         self.read(move |tx| deliveries::of_incident(tx, incident))
             .await
+    }
+
+    async fn report(
+        &self,
+        window: crate::hub::store::ReportWindow,
+    ) -> Result<crate::report::NoiseReport, StoreError> {
+        self.read(move |tx| report::report(tx, &window)).await
     }
 }
 

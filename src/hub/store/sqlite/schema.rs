@@ -152,6 +152,9 @@ const MIGRATIONS: &[&str] = &[
     -- An incident's rounds, and its pages to cancel.
     CREATE INDEX deliveries_incident ON deliveries (incident_id, round);
     "#,
+    // 6 -> 7: the noise report's indexes (`store::report`): incidents by
+    // when they opened and by dedup key, timelines by kind, pages delivered.
+    crate::hub::store::report::INDEXES,
 ];
 
 /// The schema version this build writes.
