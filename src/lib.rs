@@ -7,6 +7,7 @@
 //! - `console`: the full-screen TUI, model / update / view.
 //! - `notify`: pages through ntfy, email, webhooks and Slack; acknowledge links.
 //! - `runbook`: the runbook library, matcher and markdown reader.
+//! - `report`: the noise report, as the hub serves it and the CLI and console show it.
 //! - `files`: the files and directories it writes, owner-only and replaced whole.
 //! - `demo`: a hub in-process with incidents that keep arriving (`oncall --demo`).
 pub mod alertmanager;
@@ -21,5 +22,6 @@ pub mod hub;
 pub mod incident;
 pub mod logging;
 pub mod notify;
+pub mod report;
 pub mod runbook;
 pub mod sanitize;

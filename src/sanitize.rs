@@ -252,6 +252,33 @@ pub fn handoff(h: &mut Handoff) {
     clean_in_place(&mut h.note, true);
 }
 
+/// Every name and sentence of a noise report, as it arrives from the hub.
+pub fn report(r: &mut crate::report::NoiseReport) {
+    line_in_place(&mut r.timezone);
+    for a in &mut r.alerts {
+        line_in_place(&mut a.alert);
+        line_in_place(&mut a.service);
+    }
+    for s in &mut r.services {
+        line_in_place(&mut s.service);
+    }
+    for p in &mut r.responders {
+        line_in_place(&mut p.responder);
+    }
+    for a in &mut r.noisiest {
+        line_in_place(&mut a.alert);
+        line_in_place(&mut a.service);
+        line_in_place(&mut a.action);
+        if let Some(t) = &mut a.threshold {
+            line_in_place(t);
+        }
+        a.squash = std::mem::take(&mut a.squash)
+            .into_iter()
+            .map(|(k, v)| (line(&k), line(&v)))
+            .collect();
+    }
+}
+
 /// `line`, without a new string when there is nothing to clean (nearly always:
 /// a changed feed of 10,000 incidents is cleaned on every poll).
 fn line_in_place(text: &mut String) {

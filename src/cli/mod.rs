@@ -5,6 +5,7 @@ mod heartbeat;
 mod migrate;
 mod notify;
 mod page;
+mod report;
 mod runbooks;
 mod shell;
 mod start;
@@ -61,6 +62,9 @@ pub enum Cmd {
     Heartbeat(heartbeat::HeartbeatArgs),
     /// The shift hand-off note.
     Handoff(handoff::HandoffArgs),
+    /// The noise report: which alerts page whom, how often and at what
+    /// hours, and what would silence the noisiest.
+    Report(report::ReportArgs),
     /// Responder tokens for the hub.
     Token {
         #[command(subcommand)]

@@ -96,6 +96,11 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let config = load_config(&cli.config)?;
             runtime()?.block_on(super::handoff::run(&config, args))
         }
+        Some(Cmd::Report(args)) => {
+            logging::to_stderr();
+            let config = load_config(&cli.config)?;
+            runtime()?.block_on(super::report::run(&config, args))
+        }
         Some(Cmd::Token {
             command: TokenCmd::New { name, role },
         }) => {

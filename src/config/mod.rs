@@ -12,6 +12,7 @@ mod responder;
 mod rota;
 mod rota_check;
 mod sha;
+mod timezone;
 mod watch;
 
 use std::path::{Path, PathBuf};
@@ -31,6 +32,7 @@ pub use notify_settings::{MIN_SECRET_BYTES, NotifySettings, Secret, Smtp};
 pub use responder::{ResponderConfig, Role};
 pub use rota::{ANY_SERVICE, LevelConfig, OverrideConfig, PolicyConfig, RotaConfig, Timestamp};
 pub use sha::Sha256Hex;
+pub use timezone::TimeZoneName;
 pub use watch::{MetricsAccess, PingUrl, WatchdogConfig};
 
 /// Everything the config file can say. Each section has defaults, so an empty
@@ -276,6 +278,10 @@ pub struct HubConfig {
     /// `[[hub.heartbeats]]`: jobs expected to ping on a schedule.
     #[serde(default)]
     pub heartbeats: Vec<HeartbeatConfig>,
+    /// The hub's time zone (`timezone = "Europe/Berlin"`): the noise report
+    /// counts pages at night in it. UTC by default.
+    #[serde(default)]
+    pub timezone: TimeZoneName,
 }
 
 impl HubConfig {

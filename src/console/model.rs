@@ -75,6 +75,11 @@ pub enum Mode {
     ReadHandoff {
         scroll: u16,
     },
+    /// Reading the noise report (`N`), from its `scroll`th line.
+    Report {
+        report: Box<crate::report::NoiseReport>,
+        scroll: u16,
+    },
     /// Searching all runbooks (`b`).
     Browse {
         input: LineInput,
@@ -168,6 +173,8 @@ pub struct Model {
     pub library: Arc<Library>,
     pub actions: Actions,
     pub handoff: Handoffs,
+    /// The noise report was asked of the hub and has not come yet.
+    pub report_asked: bool,
     pub cache: Cache,
     pub message: Option<Message>,
     pub mode: Mode,
@@ -205,6 +212,7 @@ impl Model {
             library,
             actions: Actions::new(),
             handoff: Handoffs::default(),
+            report_asked: false,
             cache: Cache::default(),
             message: None,
             mode: Mode::Normal,
@@ -310,6 +318,7 @@ impl Model {
             Mode::Handoff { to: None, .. } => Context::HandoffNote,
             Mode::ReadHandoff { .. } => Context::HandoffRead,
             Mode::Heartbeats => Context::Heartbeats,
+            Mode::Report { .. } => Context::Report,
         }
     }
 

@@ -9,6 +9,7 @@ pub mod heartbeats;
 pub mod http;
 pub mod outbox;
 pub mod poller;
+mod report;
 mod rota;
 pub mod worker;
 
@@ -95,6 +96,8 @@ pub struct Capabilities {
     pub handoff: bool,
     /// Answers a poll with only what changed since a cursor.
     pub incremental: bool,
+    /// Serves the noise report.
+    pub report: bool,
 }
 
 impl Capabilities {
@@ -107,6 +110,7 @@ impl Capabilities {
         steps: true,
         handoff: true,
         incremental: true,
+        report: true,
     };
 
     /// An Alertmanager polled directly: acknowledge (a silence), no more.
@@ -118,6 +122,7 @@ impl Capabilities {
         steps: false,
         handoff: false,
         incremental: false,
+        report: false,
     };
 
     /// Whether the feed takes `action`.
@@ -143,6 +148,14 @@ impl Capabilities {
                 "Escalation needs the oncall hub; this feed is Alertmanager.".to_string()
             }
             other => alertmanager::unsupported(other),
+        })
+    }
+
+    /// Why the feed has no noise report, or `None` when it has one.
+    pub fn report_refusal(&self) -> Option<String> {
+        (!self.report).then(|| {
+            "The noise report needs the oncall hub; this feed is Alertmanager, read directly."
+                .to_string()
         })
     }
 

@@ -43,6 +43,10 @@ pub enum Request {
         dir: PathBuf,
         now: DateTime<Utc>,
     },
+    /// Fetch the noise report of the last `since` ("7d").
+    Report {
+        since: String,
+    },
 }
 
 /// What the worker reports back.
@@ -59,6 +63,8 @@ pub enum WorkerEvent {
         result: Result<Incident, FeedError>,
     },
     HandoffReady(Result<Shift, FeedError>),
+    /// The noise report asked for.
+    Report(Result<Box<crate::report::NoiseReport>, FeedError>),
     /// How the hub took a hand-off, and where its note was saved (`None`
     /// for one composed before the console restarted).
     HandedOff {
@@ -193,6 +199,22 @@ impl<M: From<WorkerEvent> + Send + 'static> Worker<M> {
                     FeedClient::Alertmanager(_) => Err(no_handoff()),
                 };
                 self.report(WorkerEvent::HandoffReady(result))
+            }
+            Request::Report { since } => {
+                // Read beside the changes, as details are: it may take a while.
+                let client = self.client.clone();
+                let tx = self.tx.clone();
+                tokio::spawn(async move {
+                    let result = match &client {
+                        FeedClient::Hub(hub) => hub.report(&since).await.map(Box::new),
+                        FeedClient::Alertmanager(_) => Err(FeedError::Unsupported(
+                            "the noise report needs the oncall hub; this feed is Alertmanager"
+                                .to_string(),
+                        )),
+                    };
+                    let _ = tx.send(M::from(WorkerEvent::Report(result)));
+                });
+                true
             }
             Request::Fetch { id } => {
                 // Details must not wait behind a slow change, nor hold the next one up.

@@ -40,6 +40,7 @@ mod metrics;
 pub mod migrate;
 mod oncall_routes;
 mod policy;
+mod report_route;
 mod rota;
 mod routes;
 mod rules;
@@ -324,6 +325,7 @@ pub fn router(state: HubState) -> Router {
         .route("/alertmanager", post(alertmanager::webhook))
         .route("/heartbeats", get(heartbeat::routes::list))
         .route("/heartbeats/{name}", post(heartbeat::routes::ping))
+        .route("/report", get(report_route::report))
         .method_not_allowed_fallback(routes::method_not_allowed)
         .route_layer(middleware::from_fn_with_state(
             state.clone(),

@@ -49,6 +49,8 @@ struct Inner {
     metrics_access: crate::config::MetricsAccess,
     /// When the timers last ran, for the watchdog.
     liveness: Liveness,
+    /// The hub's time zone: the noise report's nights.
+    timezone: crate::config::TimeZoneName,
 }
 
 impl HubState {
@@ -103,6 +105,7 @@ impl HubState {
                 lists: ListCache::default(),
                 metrics: Metrics::new(),
                 metrics_access: settings.config.metrics,
+                timezone: settings.config.timezone,
             }),
         }
     }
@@ -265,6 +268,10 @@ impl HubState {
 
     pub(crate) fn liveness(&self) -> &Liveness {
         &self.inner.liveness
+    }
+
+    pub(crate) fn timezone(&self) -> crate::config::TimeZoneName {
+        self.inner.timezone
     }
 
     pub(crate) fn now(&self) -> DateTime<Utc> {

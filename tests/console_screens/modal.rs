@@ -158,3 +158,93 @@ fn a_zoomed_pane_says_z_goes_back_where_the_footer_said_zoom() {
     );
     assert!(!zoomed.contains("zoom"), "{zoomed}");
 }
+
+/// A week of noise as the hub reports it: a flapping alert, one that clears
+/// by itself at night, a title-only one with a long name.
+fn a_week_of_noise() -> oncall::report::NoiseReport {
+    use oncall::report::{AlertFigures, Figures, NoiseReport, ResponderFigures, ServiceFigures};
+    let figures =
+        |pages, night, self_resolved, flapping, ack: Option<u64>, fix: Option<u64>| Figures {
+            incidents: pages,
+            occurrences: pages + 2,
+            pages,
+            night_pages: night,
+            self_resolved,
+            flapping,
+            ack_median_secs: ack,
+            ack_p90_secs: ack.map(|a| a * 2),
+            resolve_median_secs: fix,
+            resolve_p90_secs: fix.map(|f| f * 3),
+        };
+    let alert = |name: &str, service: &str, alertname, f| AlertFigures {
+        alert: name.into(),
+        service: service.into(),
+        alertname,
+        figures: f,
+    };
+    let mut report = NoiseReport {
+        since: t0() - chrono::Duration::days(7),
+        until: t0(),
+        timezone: "Europe/Berlin".into(),
+        alerts: vec![
+            alert(
+                "NodeCPUBlip",
+                "worker",
+                true,
+                figures(9, 7, 6, 1, Some(300), Some(240)),
+            ),
+            alert(
+                "PostgresqlReplicationLag",
+                "postgres",
+                true,
+                figures(6, 2, 0, 4, Some(420), Some(3900)),
+            ),
+            alert(
+                "Filesystem /var on backup-1 at 93% and filling: full in ~3h",
+                "backups",
+                false,
+                figures(2, 0, 0, 0, None, Some(86_400)),
+            ),
+        ],
+        services: vec![
+            ServiceFigures {
+                service: "worker".into(),
+                figures: figures(9, 7, 6, 1, Some(300), Some(240)),
+            },
+            ServiceFigures {
+                service: "postgres".into(),
+                figures: figures(6, 2, 0, 4, Some(420), Some(3900)),
+            },
+            ServiceFigures {
+                service: "backups".into(),
+                figures: figures(2, 0, 0, 0, None, Some(86_400)),
+            },
+        ],
+        responders: vec![
+            ResponderFigures {
+                responder: "alex".into(),
+                pages: 11,
+                night_pages: 6,
+            },
+            ResponderFigures {
+                responder: "sam".into(),
+                pages: 6,
+                night_pages: 3,
+            },
+        ],
+        noisiest: Vec::new(),
+    };
+    oncall::report::finish(&mut report);
+    report
+}
+
+#[test]
+fn noise_report() {
+    at_each_size("noise_report", Context::Report, |m| {
+        press(m, KeyCode::Char('N'));
+        update(
+            m,
+            Msg::Worker(WorkerEvent::Report(Ok(Box::new(a_week_of_noise())))),
+        );
+    });
+}

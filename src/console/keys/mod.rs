@@ -50,6 +50,8 @@ pub enum KeyAction {
     Close,
     /// The heartbeats the hub watches, late and down first.
     Heartbeats,
+    /// The noise report, fetched from the hub.
+    Report,
 }
 
 /// A key as the table names it. `Char` and `Code` keys do not match with
@@ -130,11 +132,13 @@ pub enum Context {
     HandoffRead,
     /// The list of heartbeats (`h`).
     Heartbeats,
+    /// Reading the noise report (`N`).
+    Report,
 }
 
 impl Context {
     /// Every context, in the order the help lists them.
-    pub const ALL: [Context; 13] = [
+    pub const ALL: [Context; 14] = [
         Context::Normal,
         Context::Zoomed,
         Context::Help,
@@ -148,6 +152,7 @@ impl Context {
         Context::HandoffNote,
         Context::HandoffRead,
         Context::Heartbeats,
+        Context::Report,
     ];
 
     /// Whether keys its rows do not bind are typed into a field.
@@ -190,6 +195,7 @@ impl Context {
             Context::HandoffNote => "hand-off",
             Context::HandoffRead => "hand-off to you",
             Context::Heartbeats => "heartbeats",
+            Context::Report => "noise report",
         }
     }
 }

@@ -109,6 +109,11 @@ pub const BINDINGS: &[Binding] = &[
         None,
         "heartbeats: the jobs the hub watches, late and down first",
     ),
+    normal(
+        &[&[(Char('N'), A::Report)]],
+        None,
+        "the noise report of the last 7 days, noisiest first (hub feeds)",
+    ),
     normal(&[&[(Char('?'), A::Help)]], Some("help"), "this help")
         .also(&[&[(Code(K::F(1)), A::Help)]]),
     normal(&[&[(Char('q'), A::Quit)]], Some("quit"), "quit").also(&[&[(Ctrl('c'), A::Quit)]]),
@@ -299,6 +304,43 @@ pub const BINDINGS: &[Binding] = &[
     .also(&[&[(Char(' '), A::PageDown)]]),
     Binding::new(
         C::HandoffRead,
+        &[&[(Char('g'), A::Top)]],
+        Some("top"),
+        "back to the top",
+    ),
+    // The noise report (`N`).
+    Binding::new(
+        C::Report,
+        &[&[
+            (Code(K::Enter), A::Close),
+            (Code(K::Esc), A::Close),
+            (Char('q'), A::Close),
+        ]],
+        Some("close"),
+        "close the report",
+    )
+    .also(&[&[(Char('N'), A::Close)]]),
+    Binding::new(
+        C::Report,
+        &[
+            &[(Char('j'), A::Down), (Char('k'), A::Up)],
+            &[(Code(K::Down), A::Down), (Code(K::Up), A::Up)],
+        ],
+        Some("scroll"),
+        "scroll a line",
+    ),
+    Binding::new(
+        C::Report,
+        &[&[
+            (Code(K::PageDown), A::PageDown),
+            (Code(K::PageUp), A::PageUp),
+        ]],
+        Some("page"),
+        "scroll ten lines",
+    )
+    .also(&[&[(Char(' '), A::PageDown)]]),
+    Binding::new(
+        C::Report,
         &[&[(Char('g'), A::Top)]],
         Some("top"),
         "back to the top",

@@ -229,6 +229,7 @@ pub fn on_worker(model: &mut Model, event: WorkerEvent) -> Vec<Command> {
     model.dirty = true;
     match event {
         WorkerEvent::HandoffReady(result) => super::handoff::ready(model, result),
+        WorkerEvent::Report(result) => super::report::ready(model, result),
         WorkerEvent::HandedOff { saved, result } => {
             super::handoff::handed_off(model, saved, result)
         }

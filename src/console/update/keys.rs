@@ -7,7 +7,7 @@ use super::super::input::LineInput;
 use super::super::keys::{self, KeyAction};
 use super::super::model::{Focus, Mode, Model, PromptKind};
 use super::super::msg::Command;
-use super::{actions, copy, handoff, runbook, selection};
+use super::{actions, copy, handoff, report, runbook, selection};
 use crate::feed::Action;
 
 pub fn on_key(model: &mut Model, key: KeyEvent) -> Vec<Command> {
@@ -45,6 +45,10 @@ pub fn on_key(model: &mut Model, key: KeyEvent) -> Vec<Command> {
             handoff::key(model, draft, action, &key)
         }
         Mode::ReadHandoff { scroll } => handoff::read_key(model, scroll, action),
+        Mode::Report { report, scroll } => {
+            report::key(model, report, scroll, action);
+            Vec::new()
+        }
         Mode::Browse {
             input,
             hits,
@@ -103,6 +107,7 @@ fn normal(model: &mut Model, action: Option<KeyAction>) -> Vec<Command> {
         KeyAction::PickRunbook(n) => runbook::pick_match(model, usize::from(n)),
         KeyAction::Browse => runbook::start_browse(model),
         KeyAction::Handoff => return handoff::start(model),
+        KeyAction::Report => return report::start(model),
         KeyAction::TickStep => return runbook::tick(model),
         KeyAction::Copy => return copy::copy(model),
         KeyAction::Open => return runbook::open(model),

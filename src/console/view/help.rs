@@ -24,16 +24,12 @@ pub fn draw(frame: &mut Frame, area: Rect) {
     // there is room, the keys of the other modes (whose own bottom line
     // shows them anyway) or a word that they are there, then the title and
     // the spacing.
-    // When even that is too much (the smallest terminal), how to close
-    // goes in the bottom border instead.
-    let close_below = room < list.len() + close.len();
-    let bottom = if close_below {
-        format!(" {} ", close.join(" "))
-    } else {
-        String::new()
-    };
-    let close = if close_below { Vec::new() } else { close };
-    let needed = list.len() + close.len();
+    // How to close goes on the bottom border when the list would not fit
+    // beside it, or when that makes room for every mode's keys.
+    let with_modes = |close_lines: usize| room > list.len() + close_lines + modes.len();
+    let close_below =
+        room < list.len() + close.len() || (!with_modes(close.len()) && with_modes(0));
+    let needed = list.len() + if close_below { 0 } else { close.len() };
     let all_modes = room >= needed + 1 + modes.len();
     let mut spare = room.saturating_sub(needed);
     let mut take = |n: usize| {
@@ -82,7 +78,12 @@ pub fn draw(frame: &mut Frame, area: Rect) {
     if spaced {
         lines.push(Line::default());
     }
-    lines.extend(close.into_iter().map(|c| Line::styled(c, theme::DIM)));
+    let mut block = Block::bordered().title(" Help ").border_style(theme::KEY);
+    if close_below {
+        block = block.title_bottom(Line::styled(format!(" {} ", close.join(" ")), theme::DIM));
+    } else {
+        lines.extend(close.into_iter().map(|c| Line::styled(c, theme::DIM)));
+    }
     let height = (lines.len() as u16 + 2).min(area.height);
     let popup = Rect::new(
         area.x + (area.width - width) / 2,
@@ -91,15 +92,7 @@ pub fn draw(frame: &mut Frame, area: Rect) {
         height,
     );
     frame.render_widget(Clear, popup);
-    frame.render_widget(
-        Paragraph::new(lines).block(
-            Block::bordered()
-                .title(" Help ")
-                .title_bottom(Line::styled(bottom, theme::DIM))
-                .border_style(theme::KEY),
-        ),
-        popup,
-    );
+    frame.render_widget(Paragraph::new(lines).block(block), popup);
 }
 
 /// What a row does, and the other keys that do it too.

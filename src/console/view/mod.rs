@@ -7,6 +7,7 @@ mod handoff;
 mod heartbeats;
 mod help;
 mod list;
+mod report;
 mod runbook;
 mod theme;
 mod top;
@@ -54,6 +55,7 @@ pub fn view(model: &Model, frame: &mut Frame) {
                 handoff::draw_read(frame, frame.area(), h, *scroll)
             }
         }
+        Mode::Report { report, scroll } => report::draw(frame, frame.area(), report, *scroll),
         Mode::Browse {
             input,
             hits,

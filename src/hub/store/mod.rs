@@ -22,6 +22,7 @@ use std::path::PathBuf;
 use chrono::{DateTime, Utc};
 
 use crate::incident::{Handoff, Incident};
+use crate::report::NoiseReport;
 
 use super::apply::{Applied, Work};
 use super::deliveries::{Delivery, DeliveryRecord};
@@ -32,11 +33,13 @@ use super::rules::{Actor, HandoffRecord, Opening, Recorded, Unanswered, Update, 
 
 pub mod copy;
 pub mod postgres;
+pub mod report;
 pub mod sqlite;
 pub mod stored;
 mod target;
 
 pub use postgres::{PgTarget, PostgresStore};
+pub use report::ReportWindow;
 pub use sqlite::SqliteStore;
 pub use target::DbTarget;
 
@@ -185,6 +188,13 @@ pub trait Store: Send + Sync + 'static {
     /// Every heartbeat's row (those pinged at least once), by name. One
     /// that cannot be read is left out and logged.
     fn heartbeats(&self) -> impl Future<Output = Result<Vec<Beat>, StoreError>> + Send;
+
+    /// The noise report of `window`, aggregated in the database from one
+    /// snapshot (`report`).
+    fn report(
+        &self,
+        window: ReportWindow,
+    ) -> impl Future<Output = Result<NoiseReport, StoreError>> + Send;
 }
 
 /// One transaction of a store, as a change sees it. Nothing is kept unless
@@ -382,6 +392,13 @@ impl Store for Backend {
         match self {
             Backend::Sqlite(s) => s.heartbeats().await,
             Backend::Postgres(s) => s.heartbeats().await,
+        }
+    }
+
+    async fn report(&self, window: ReportWindow) -> Result<NoiseReport, StoreError> {
+        match self {
+            Backend::Sqlite(s) => s.report(window).await,
+            Backend::Postgres(s) => s.report(window).await,
         }
     }
 }

@@ -7,6 +7,7 @@ mod feed;
 mod feed_health;
 mod handoff;
 mod panes;
+mod report;
 mod runbook;
 mod sections;
 mod selection;

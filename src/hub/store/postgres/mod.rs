@@ -27,6 +27,7 @@ mod changes;
 mod deliveries;
 mod heartbeats;
 mod import;
+mod report;
 mod rows;
 mod schema;
 mod target;
@@ -330,5 +331,16 @@ impl Store for PostgresStore {
         let beats = heartbeats::all(&tx).await?;
         tx.commit().await?;
         Ok(beats)
+    }
+
+    async fn report(
+        &self,
+        window: crate::hub::store::ReportWindow,
+    ) -> Result<crate::report::NoiseReport, StoreError> {
+        let mut conn = self.conn().await?;
+        let tx = snapshot(&mut conn).await?;
+        let report = report::report(&tx, &window).await?;
+        tx.commit().await?;
+        Ok(report)
     }
 }

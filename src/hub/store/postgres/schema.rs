@@ -148,6 +148,8 @@ const MIGRATIONS: &[&str] = &[
         due         TEXT    COLLATE "C"
     );
     "#,
+    // 2 -> 3: the noise report's indexes (`store::report`), as SQLite's 7 -> 8.
+    crate::hub::store::report::INDEXES,
 ];
 
 /// The schema version this build writes.

@@ -17,6 +17,7 @@ mod export;
 mod file;
 mod handoffs;
 mod heartbeats;
+mod report;
 mod rows;
 mod schema;
 mod transaction;
@@ -312,6 +313,13 @@ impl Store for SqliteStore {
 
     async fn heartbeats(&self) -> Result<Vec<crate::hub::heartbeat::Beat>, StoreError> {
         self.read(|tx| heartbeats::all(tx)).await
+    }
+
+    async fn report(
+        &self,
+        window: crate::hub::store::ReportWindow,
+    ) -> Result<crate::report::NoiseReport, StoreError> {
+        self.read(move |tx| report::report(tx, &window)).await
     }
 }
 

@@ -168,6 +168,9 @@ const MIGRATIONS: &[&str] = &[
         due         TEXT
     );
     "#,
+    // 7 -> 8: the noise report's indexes (`store::report`): incidents by
+    // when they opened and by dedup key, timelines by kind, pages delivered.
+    crate::hub::store::report::INDEXES,
 ];
 
 /// The schema version this build writes.
