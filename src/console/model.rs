@@ -22,6 +22,7 @@ mod feed;
 mod handoffs;
 mod list;
 mod runbook;
+mod squash;
 
 pub use actions::{Actions, Pending};
 pub use clock::ClockFace;
@@ -30,6 +31,7 @@ pub use feed::{ALARM_SECONDS, FeedStatus, Health, stale_for};
 pub use handoffs::Handoffs;
 pub use list::{List, Widest, age, passes, sort_key};
 pub use runbook::{RunbookPane, RunbookView, block_summary};
+pub use squash::{QUICK_HOURS, SquashForm, SquashStep, Squashes, typed_duration};
 
 /// Which pane the movement keys drive.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -80,6 +82,14 @@ pub enum Mode {
         input: LineInput,
         hits: Vec<Hit>,
         cursor: usize,
+    },
+    /// Squashing the selected incident's alert (`s`).
+    Squash(Box<SquashForm>),
+    /// The squashes in force and scheduled (`S`); `confirm` names the one
+    /// whose removal waits for y/Enter.
+    Squashes {
+        cursor: usize,
+        confirm: Option<u64>,
     },
 }
 
@@ -164,6 +174,8 @@ pub struct Model {
     pub library: Arc<Library>,
     pub actions: Actions,
     pub handoff: Handoffs,
+    /// The squashes in force, as last listed, and removals on their way.
+    pub squashes: Squashes,
     pub cache: Cache,
     pub message: Option<Message>,
     pub mode: Mode,
@@ -200,6 +212,7 @@ impl Model {
             library,
             actions: Actions::new(),
             handoff: Handoffs::default(),
+            squashes: Squashes::default(),
             cache: Cache::default(),
             message: None,
             mode: Mode::Normal,
@@ -304,6 +317,15 @@ impl Model {
             Mode::Handoff { to: Some(_), .. } => Context::HandoffName,
             Mode::Handoff { to: None, .. } => Context::HandoffNote,
             Mode::ReadHandoff { .. } => Context::HandoffRead,
+            Mode::Squash(form) => match form.step {
+                SquashStep::Duration => Context::SquashPick,
+                SquashStep::TypedDuration(_) => Context::SquashTyped,
+                SquashStep::Reason { .. } => Context::SquashReason,
+            },
+            Mode::Squashes { confirm: None, .. } => Context::Squashes,
+            Mode::Squashes {
+                confirm: Some(_), ..
+            } => Context::ConfirmUnsquash,
         }
     }
 

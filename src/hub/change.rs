@@ -10,7 +10,8 @@ use serde::Serialize;
 
 use crate::incident::{
     AckRequest, EscalateRequest, Handoff, HandoffPlan, HandoffRequest, Incident, NewIncident,
-    NoteRequest, Opened, ResolveRequest, StepRequest, WebhookAnswer, WebhookPayload,
+    NewSquash, NoteRequest, Opened, ResolveRequest, Squash, StepRequest, WebhookAnswer,
+    WebhookPayload,
 };
 
 use super::deliveries::DeliveryState;
@@ -62,6 +63,12 @@ pub enum Change {
     EscalateOverdue,
     /// What one attempt at a delivery came to, by the hub.
     Delivery(Attempted),
+    /// `POST /squashes`: quiet the incidents that match, for a while.
+    Squash(NewSquash),
+    /// `DELETE /squashes/{id}`.
+    Unsquash {
+        id: u64,
+    },
 }
 
 /// A webhook payload as sent, and the change each of its alerts asks for.
@@ -88,6 +95,8 @@ impl Change {
             Change::OpenMany(news) => named("open many", None, news),
             Change::EscalateOverdue => "escalate overdue".to_string(),
             Change::Delivery(a) => format!("delivery {} attempt {}", a.id, a.attempt),
+            Change::Squash(req) => named("squash", None, req),
+            Change::Unsquash { id } => format!("unsquash #{id}"),
         }
     }
 }
@@ -119,6 +128,10 @@ pub enum Outcome {
     /// A delivery's state after an attempt; `None` when the attempt changed
     /// nothing (it came late).
     Delivery(Option<Settled>),
+    /// The squash made (201).
+    Squash(Squash),
+    /// The squash removed, with who removed it and when.
+    Unsquashed(Squash),
 }
 
 /// A delivery after an attempt was recorded.
@@ -138,6 +151,10 @@ pub struct TimersDone {
     pub repeated: Vec<u64>,
     /// Acknowledged and not resolved within `ack_timeout`: triggered again.
     pub retriggered: Vec<u64>,
+    /// Taken by a squash that started (a maintenance window).
+    pub squashed: Vec<u64>,
+    /// Released by a squash that ended: paging again.
+    pub released: Vec<u64>,
 }
 
 impl Outcome {
@@ -154,6 +171,8 @@ impl Outcome {
             Outcome::OpenedMany(opened) => Answer::json(StatusCode::OK, opened),
             Outcome::Timers(done) => Answer::json(StatusCode::OK, done),
             Outcome::Delivery(state) => Answer::json(StatusCode::OK, state),
+            Outcome::Squash(squash) => Answer::json(StatusCode::CREATED, squash),
+            Outcome::Unsquashed(squash) => Answer::json(StatusCode::OK, squash),
         }
     }
 }

@@ -40,6 +40,7 @@ mod policy;
 mod rota;
 mod routes;
 mod rules;
+mod squash_routes;
 mod state;
 mod store;
 mod taken_at;
@@ -58,7 +59,7 @@ use axum::Router;
 use axum::extract::{DefaultBodyLimit, Request};
 use axum::middleware::{self, Next};
 use axum::response::Response;
-use axum::routing::{get, post};
+use axum::routing::{delete, get, post};
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
@@ -316,6 +317,11 @@ pub fn router(state: HubState) -> Router {
         .route("/handoff", post(oncall_routes::hand_off))
         .route("/handoffs/latest", get(oncall_routes::latest_handoff))
         .route("/alertmanager", post(alertmanager::webhook))
+        .route(
+            "/squashes",
+            get(squash_routes::list).post(squash_routes::make),
+        )
+        .route("/squashes/{id}", delete(squash_routes::remove))
         .method_not_allowed_fallback(routes::method_not_allowed)
         .route_layer(middleware::from_fn_with_state(
             state.clone(),

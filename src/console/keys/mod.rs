@@ -48,6 +48,20 @@ pub enum KeyAction {
     Dismiss,
     /// Close the help.
     Close,
+    /// Squash the selected incident's alert (`s`).
+    Squash,
+    /// The squashes in force, to remove one (`S`).
+    Squashes,
+    /// Turn the matcher under the cursor on or off.
+    Toggle,
+    /// Squash for this many hours.
+    SquashHours(u8),
+    /// Squash to the end of the shift.
+    SquashToShiftEnd,
+    /// Type how long to squash.
+    TypeDuration,
+    /// Remove the squash under the cursor.
+    Remove,
 }
 
 /// A key as the table names it. `Char` and `Code` keys do not match with
@@ -126,11 +140,21 @@ pub enum Context {
     HandoffNote,
     /// Reading the hand-off note handed to this responder.
     HandoffRead,
+    /// The squash form: matchers on and off, and how long in one key.
+    SquashPick,
+    /// The squash form: typing how long.
+    SquashTyped,
+    /// The squash form: typing why.
+    SquashReason,
+    /// The squashes in force and scheduled.
+    Squashes,
+    /// The question before removing a squash.
+    ConfirmUnsquash,
 }
 
 impl Context {
     /// Every context, in the order the help lists them.
-    pub const ALL: [Context; 12] = [
+    pub const ALL: [Context; 17] = [
         Context::Normal,
         Context::Zoomed,
         Context::Help,
@@ -143,6 +167,11 @@ impl Context {
         Context::HandoffName,
         Context::HandoffNote,
         Context::HandoffRead,
+        Context::SquashPick,
+        Context::SquashTyped,
+        Context::SquashReason,
+        Context::Squashes,
+        Context::ConfirmUnsquash,
     ];
 
     /// Whether keys its rows do not bind are typed into a field.
@@ -155,6 +184,8 @@ impl Context {
                 | Context::Browse
                 | Context::HandoffName
                 | Context::HandoffNote
+                | Context::SquashTyped
+                | Context::SquashReason
         )
     }
 
@@ -184,6 +215,11 @@ impl Context {
             Context::HandoffName => "hand-off (name)",
             Context::HandoffNote => "hand-off",
             Context::HandoffRead => "hand-off to you",
+            Context::SquashPick => "squash",
+            Context::SquashTyped => "squash (how long)",
+            Context::SquashReason => "squash (why)",
+            Context::Squashes => "squashes",
+            Context::ConfirmUnsquash => "remove squash?",
         }
     }
 }

@@ -7,6 +7,7 @@ mod handoff;
 mod keys;
 mod runbook;
 mod selection;
+mod squash;
 
 use crossterm::event::KeyEventKind;
 
@@ -49,6 +50,11 @@ fn dispatch(model: &mut Model, msg: Msg) -> Vec<Command> {
                     selection::set_filter(model, filter);
                 }
                 Mode::Prompt { input, .. } => input.paste(&text),
+                Mode::Squash(form) => match &mut form.step {
+                    super::model::SquashStep::TypedDuration(input)
+                    | super::model::SquashStep::Reason { input, .. } => input.paste(&text),
+                    super::model::SquashStep::Duration => {}
+                },
                 Mode::Browse {
                     input,
                     hits,

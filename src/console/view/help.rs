@@ -24,7 +24,10 @@ pub fn draw(frame: &mut Frame, area: Rect) {
     // there is room, the keys of the other modes (whose own bottom line
     // shows them anyway) or a word that they are there, then the title and
     // the spacing.
-    let needed = list.len() + close.len();
+    // When the list alone fills the screen, how to close goes on the
+    // bottom border.
+    let on_border = room < list.len() + close.len();
+    let needed = list.len() + if on_border { 0 } else { close.len() };
     let all_modes = room >= needed + 1 + modes.len();
     let mut spare = room.saturating_sub(needed);
     let mut take = |n: usize| {
@@ -73,7 +76,12 @@ pub fn draw(frame: &mut Frame, area: Rect) {
     if spaced {
         lines.push(Line::default());
     }
-    lines.extend(close.into_iter().map(|c| Line::styled(c, theme::DIM)));
+    let mut block = Block::bordered().title(" Help ").border_style(theme::KEY);
+    if on_border {
+        block = block.title_bottom(Line::styled(format!(" {} ", close.join(" ")), theme::DIM));
+    } else {
+        lines.extend(close.into_iter().map(|c| Line::styled(c, theme::DIM)));
+    }
     let height = (lines.len() as u16 + 2).min(area.height);
     let popup = Rect::new(
         area.x + (area.width - width) / 2,
@@ -82,10 +90,7 @@ pub fn draw(frame: &mut Frame, area: Rect) {
         height,
     );
     frame.render_widget(Clear, popup);
-    frame.render_widget(
-        Paragraph::new(lines).block(Block::bordered().title(" Help ").border_style(theme::KEY)),
-        popup,
-    );
+    frame.render_widget(Paragraph::new(lines).block(block), popup);
 }
 
 /// What a row does, and the other keys that do it too.

@@ -21,13 +21,15 @@ use std::path::PathBuf;
 
 use chrono::{DateTime, Utc};
 
-use crate::incident::{Handoff, Incident};
+use crate::incident::{Handoff, Incident, Squash};
 
 use super::apply::{Applied, Work};
 use super::deliveries::{Delivery, DeliveryRecord};
 use super::rota::Cover;
 use super::rules::pages::NewDelivery;
-use super::rules::{Actor, HandoffRecord, Opening, Recorded, Unanswered, Update, Waiting};
+use super::rules::{
+    Actor, HandoffRecord, NewSquashRecord, Opening, Recorded, Unanswered, Update, Waiting,
+};
 
 pub mod copy;
 pub mod postgres;
@@ -180,6 +182,13 @@ pub trait Store: Send + Sync + 'static {
         &self,
         incident: Option<u64>,
     ) -> impl Future<Output = Result<Vec<DeliveryRecord>, StoreError>> + Send;
+
+    /// The squashes not over by `after` (in force or scheduled then, or
+    /// ended since), or all of them (`None`), lowest id first.
+    fn squashes(
+        &self,
+        after: Option<DateTime<Utc>>,
+    ) -> impl Future<Output = Result<Vec<Squash>, StoreError>> + Send;
 }
 
 /// One transaction of a store, as a change sees it. Nothing is kept unless
@@ -262,6 +271,25 @@ pub trait Transaction {
     /// and acknowledged: the work of repeats and ack timeouts. One that
     /// cannot be read is left out and logged.
     async fn unanswered(&mut self) -> Result<Vec<Unanswered>, StoreError>;
+
+    /// As [`Store::squashes`], in this transaction.
+    async fn squashes(&mut self, after: Option<DateTime<Utc>>) -> Result<Vec<Squash>, StoreError>;
+
+    /// The open incidents marked squashed, lowest id first.
+    async fn squashed_open(&mut self) -> Result<Vec<Incident>, StoreError>;
+
+    /// Squash `id`, if there is one.
+    async fn squash(&mut self, id: u64) -> Result<Option<Squash>, StoreError>;
+
+    /// Records a squash made by `by`; the squash as recorded.
+    async fn insert_squash(
+        &mut self,
+        by: &Actor<'_>,
+        record: &NewSquashRecord,
+    ) -> Result<Squash, StoreError>;
+
+    /// Marks squash `id` removed by `by`, now.
+    async fn remove_squash(&mut self, by: &Actor<'_>, id: u64) -> Result<(), StoreError>;
 }
 
 /// An answer kept under an Idempotency-Key, with the fingerprint of the
@@ -361,6 +389,13 @@ impl Store for Backend {
         match self {
             Backend::Sqlite(s) => s.deliveries(incident).await,
             Backend::Postgres(s) => s.deliveries(incident).await,
+        }
+    }
+
+    async fn squashes(&self, after: Option<DateTime<Utc>>) -> Result<Vec<Squash>, StoreError> {
+        match self {
+            Backend::Sqlite(s) => s.squashes(after).await,
+            Backend::Postgres(s) => s.squashes(after).await,
         }
     }
 }

@@ -10,6 +10,7 @@ mod panes;
 mod runbook;
 mod sections;
 mod selection;
+mod squash;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -219,6 +220,7 @@ fn shift_for_alex(to: Option<&str>) -> crate::handoff::Shift {
         since: t0() - chrono::Duration::hours(8),
         now: t0(),
         incidents: Vec::new(),
+        squashes: Vec::new(),
     }
 }
 

@@ -25,6 +25,7 @@ mod deliveries;
 mod import;
 mod rows;
 mod schema;
+mod squashes;
 mod target;
 mod transaction;
 mod writes;
@@ -378,5 +379,16 @@ impl Store for PostgresStore {
         let records = deliveries::of_incident(&tx, incident).await?;
         tx.commit().await?;
         Ok(records)
+    }
+
+    async fn squashes(
+        &self,
+        after: Option<DateTime<Utc>>,
+    ) -> Result<Vec<crate::incident::Squash>, StoreError> {
+        let mut conn = self.conn().await?;
+        let tx = snapshot(&mut conn).await?;
+        let found = squashes::since(&tx, after).await?;
+        tx.commit().await?;
+        Ok(found)
     }
 }

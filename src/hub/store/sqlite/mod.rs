@@ -18,6 +18,7 @@ mod file;
 mod handoffs;
 mod rows;
 mod schema;
+mod squashes;
 mod transaction;
 mod writes;
 
@@ -33,7 +34,7 @@ use rusqlite::{Connection, ErrorCode, Transaction};
 use crate::hub::apply::{self, Applied, Work};
 use crate::hub::deliveries::{Delivery, DeliveryRecord};
 use crate::hub::rota::Cover;
-use crate::incident::{Handoff, Incident};
+use crate::incident::{Handoff, Incident, Squash};
 
 use super::{Sink, Store, StoreError};
 
@@ -307,6 +308,10 @@ impl Store for SqliteStore {
     async fn deliveries(&self, incident: Option<u64>) -> Result<Vec<DeliveryRecord>, StoreError> {
         self.read(move |tx| deliveries::of_incident(tx, incident))
             .await
+    }
+
+    async fn squashes(&self, after: Option<DateTime<Utc>>) -> Result<Vec<Squash>, StoreError> {
+        self.read(move |tx| squashes::since(tx, after)).await
     }
 }
 
