@@ -15,6 +15,7 @@ mod heartbeat;
 mod labels;
 pub mod limits;
 mod oncall;
+mod squash;
 mod timestamp;
 mod webhook;
 pub use builder::IncidentBuilder;
@@ -28,6 +29,7 @@ pub use heartbeat::{
 };
 pub use labels::Labels;
 pub use oncall::*;
+pub use squash::{NewSquash, Squash, SquashList, SquashState, matchers_text};
 pub use webhook::{PAYLOAD_VERSION, RESOLVED_TEXT, WebhookAlert, WebhookAnswer, WebhookPayload};
 
 /// The header a console sends with an action it kept while the hub was
@@ -140,6 +142,10 @@ pub enum EventKind {
     Paged,
     /// Acknowledged and not resolved within `ack_timeout`: triggered again.
     Retriggered,
+    /// A squash in force matched it: it pages nobody while the squash lasts.
+    Squashed,
+    /// Its squash is over (ran out or removed): it pages again.
+    Unsquashed,
     /// A kind a newer hub writes that this build does not know: shown with
     /// its text rather than failing the whole list, so a console older than
     /// its hub keeps working.
@@ -160,6 +166,8 @@ impl EventKind {
             EventKind::Reassigned => "reassigned",
             EventKind::Paged => "paged",
             EventKind::Retriggered => "retriggered",
+            EventKind::Squashed => "squashed",
+            EventKind::Unsquashed => "unsquashed",
             EventKind::Other => "other",
         }
     }
@@ -218,6 +226,10 @@ pub struct Incident {
     pub occurrences: u64,
     /// Bumped by every change; acknowledge may carry it to detect races.
     pub version: u64,
+    /// The squash that keeps it quiet (its id): it pages nobody while that
+    /// squash is in force.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub squashed_by: Option<u64>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub timeline: Vec<TimelineEntry>,
     /// Runbook checklist steps ticked on this incident: runbook id -> step

@@ -293,5 +293,16 @@ fn clean_in_place(text: &mut String, keep_newlines: bool) {
     }
 }
 
+/// A squash as the hub sent it: its reason, matchers and names made inert.
+pub fn squash(s: &mut crate::incident::Squash) {
+    s.reason = line(&s.reason);
+    s.created_by = line(&s.created_by);
+    s.removed_by = s.removed_by.as_deref().map(line);
+    s.matchers = std::mem::take(&mut s.matchers)
+        .into_iter()
+        .map(|(k, v)| (line(&k), line(&v)))
+        .collect();
+}
+
 #[cfg(test)]
 mod tests;

@@ -19,28 +19,8 @@ fn rota_now() -> String {
     )
 }
 
-fn config(dir: &std::path::Path, who: &str, hub: &TestHub) -> String {
-    let path = dir.join(format!("{who}.toml"));
-    let text = format!(
-        "responder = \"{who}\"\n[[feeds]]\nname = \"team hub\"\nurl = \"{}\"\ntoken_env = \"TEST_ONCALL_TOKEN\"\npoll_interval = \"1s\"\n",
-        hub.base
-    );
-    std::fs::write(&path, text).unwrap();
-    path.to_str().unwrap().to_string()
-}
-
 fn console(dir: &std::path::Path, who: &str, token: &str, hub: &TestHub) -> pty::Console {
-    let data = dir.join(format!("{who}-data"));
-    let cfg = config(dir, who, hub);
-    pty::Console::spawn(
-        &["--config", &cfg],
-        &[
-            ("TEST_ONCALL_TOKEN", token),
-            ("ONCALL_DATA_DIR", data.to_str().unwrap()),
-        ],
-        120,
-        40,
-    )
+    pty::Console::of_hub(dir, who, token, &hub.base)
 }
 
 #[tokio::test(flavor = "multi_thread")]

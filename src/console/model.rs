@@ -22,6 +22,7 @@ mod feed;
 mod handoffs;
 mod list;
 mod runbook;
+mod squash;
 
 pub use actions::{Actions, Pending};
 pub use clock::ClockFace;
@@ -30,6 +31,7 @@ pub use feed::{ALARM_SECONDS, FeedStatus, Health, stale_for};
 pub use handoffs::Handoffs;
 pub use list::{List, Widest, age, passes, sort_key};
 pub use runbook::{RunbookPane, RunbookView, block_summary};
+pub use squash::{QUICK_HOURS, SquashForm, SquashStep, Squashes, typed_duration};
 
 /// Which pane the movement keys drive.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -88,6 +90,14 @@ pub enum Mode {
     },
     /// The heartbeats the hub watches (`h`); any key closes it.
     Heartbeats,
+    /// Squashing the selected incident's alert (`s`).
+    Squash(Box<SquashForm>),
+    /// The squashes in force and scheduled (`S`); `confirm` names the one
+    /// whose removal waits for y/Enter.
+    Squashes {
+        cursor: usize,
+        confirm: Option<u64>,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -175,6 +185,8 @@ pub struct Model {
     pub handoff: Handoffs,
     /// The noise report was asked of the hub and has not come yet.
     pub report_asked: bool,
+    /// The squashes in force, as last listed, and removals on their way.
+    pub squashes: Squashes,
     pub cache: Cache,
     pub message: Option<Message>,
     pub mode: Mode,
@@ -213,6 +225,7 @@ impl Model {
             actions: Actions::new(),
             handoff: Handoffs::default(),
             report_asked: false,
+            squashes: Squashes::default(),
             cache: Cache::default(),
             message: None,
             mode: Mode::Normal,
@@ -319,6 +332,15 @@ impl Model {
             Mode::ReadHandoff { .. } => Context::HandoffRead,
             Mode::Heartbeats => Context::Heartbeats,
             Mode::Report { .. } => Context::Report,
+            Mode::Squash(form) => match form.step {
+                SquashStep::Duration => Context::SquashPick,
+                SquashStep::TypedDuration(_) => Context::SquashTyped,
+                SquashStep::Reason { .. } => Context::SquashReason,
+            },
+            Mode::Squashes { confirm: None, .. } => Context::Squashes,
+            Mode::Squashes {
+                confirm: Some(_), ..
+            } => Context::ConfirmUnsquash,
         }
     }
 

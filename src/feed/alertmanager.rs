@@ -342,6 +342,9 @@ pub fn unsupported(action: &Action) -> String {
         }
         Action::Note { .. } => "notes need the oncall hub",
         Action::Step { .. } => "shared runbook steps need the oncall hub",
+        Action::Squash { .. } => {
+            "squashing needs the oncall hub (silence the alert in Alertmanager instead)"
+        }
     };
     format!("{what}; this feed is Alertmanager")
 }

@@ -98,6 +98,13 @@ pub enum Action {
         done: bool,
         text: Option<String>,
     },
+    /// Squash the incident's alert: quiet what matches `matchers` until
+    /// `until`, for `reason`.
+    Squash {
+        matchers: std::collections::BTreeMap<String, String>,
+        until: chrono::DateTime<chrono::Utc>,
+        reason: String,
+    },
 }
 
 impl Action {
@@ -109,6 +116,7 @@ impl Action {
             Action::Note { .. } => "note",
             Action::Step { done: true, .. } => "tick",
             Action::Step { done: false, .. } => "untick",
+            Action::Squash { .. } => "squash",
         }
     }
 }
@@ -349,6 +357,19 @@ impl HubClient {
                 self.post_keyed(&format!("/api/v1/incidents/{id}/steps"), &body, sending)
                     .await?
             }
+            Action::Squash {
+                matchers,
+                until,
+                reason,
+            } => {
+                let body = crate::incident::NewSquash {
+                    matchers: matchers.clone(),
+                    starts: None,
+                    until: *until,
+                    reason: reason.clone(),
+                };
+                self.squash(id, &body, sending).await?
+            }
         };
         sanitize::incident(&mut inc);
         Ok(inc)
@@ -368,6 +389,27 @@ impl HubClient {
         body: &B,
         sending: Option<Sending<'_>>,
     ) -> Result<T, FeedError> {
+        self.write_keyed(reqwest::Method::POST, path, Some(body), sending)
+            .await
+    }
+
+    /// A `DELETE` of `path`, keyed as [`HubClient::post_keyed`].
+    pub(crate) async fn delete_keyed<T: DeserializeOwned>(
+        &self,
+        path: &str,
+        sending: Option<Sending<'_>>,
+    ) -> Result<T, FeedError> {
+        self.write_keyed::<(), T>(reqwest::Method::DELETE, path, None, sending)
+            .await
+    }
+
+    async fn write_keyed<B: Serialize, T: DeserializeOwned>(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<&B>,
+        sending: Option<Sending<'_>>,
+    ) -> Result<T, FeedError> {
         // Every write has a key, one for all its tries: sent again to
         // another hub when the first did not answer, it is applied once.
         let fresh;
@@ -378,18 +420,23 @@ impl HubClient {
                 fresh.as_str()
             }
         };
-        self.each_hub(|base| async move {
-            let mut req = self
-                .http
-                .post(format!("{base}{path}"))
-                .header(AUTHORIZATION, self.bearer())
-                .header("Idempotency-Key", key)
-                .json(body);
-            if let Some(sending) = sending {
-                req = req.header(TAKEN_AT_HEADER, sending.taken_at.to_rfc3339());
+        self.each_hub(|base| {
+            let method = method.clone();
+            async move {
+                let mut req = self
+                    .http
+                    .request(method, format!("{base}{path}"))
+                    .header(AUTHORIZATION, self.bearer())
+                    .header("Idempotency-Key", key);
+                if let Some(body) = body {
+                    req = req.json(body);
+                }
+                if let Some(sending) = sending {
+                    req = req.header(TAKEN_AT_HEADER, sending.taken_at.to_rfc3339());
+                }
+                let resp = req.send().await.map_err(|e| self.transport(base, e))?;
+                self.decode(base, resp).await
             }
-            let resp = req.send().await.map_err(|e| self.transport(base, e))?;
-            self.decode(base, resp).await
         })
         .await
     }

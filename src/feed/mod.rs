@@ -11,6 +11,7 @@ pub mod outbox;
 pub mod poller;
 mod report;
 mod rota;
+pub mod squashes;
 pub mod worker;
 
 pub use alertmanager::{AlertmanagerClient, AlertmanagerSettings};
@@ -94,6 +95,8 @@ pub struct Capabilities {
     pub steps: bool,
     /// Takes a shift hand-off (the hub keeps them).
     pub handoff: bool,
+    /// Keeps squashes (silences and maintenance windows).
+    pub squash: bool,
     /// Answers a poll with only what changed since a cursor.
     pub incremental: bool,
     /// Serves the noise report.
@@ -109,6 +112,7 @@ impl Capabilities {
         note: true,
         steps: true,
         handoff: true,
+        squash: true,
         incremental: true,
         report: true,
     };
@@ -121,6 +125,7 @@ impl Capabilities {
         note: false,
         steps: false,
         handoff: false,
+        squash: false,
         incremental: false,
         report: false,
     };
@@ -133,6 +138,7 @@ impl Capabilities {
             Action::Resolve { .. } => self.resolve,
             Action::Note { .. } => self.note,
             Action::Step { .. } => self.steps,
+            Action::Squash { .. } => self.squash,
         }
     }
 
@@ -159,12 +165,24 @@ impl Capabilities {
         })
     }
 
+    /// Why the feed cannot list or remove squashes, or `None` when it can.
+    pub fn squash_refusal(&self) -> Option<String> {
+        (!self.squash).then(|| alertmanager::unsupported(&SQUASH))
+    }
+
     /// Why the feed does not take a hand-off, or `None` when it does.
     pub fn handoff_refusal(&self) -> Option<String> {
         (!self.handoff)
             .then(|| "Hand-off needs the oncall hub; this feed is Alertmanager.".to_string())
     }
 }
+
+/// A squash, for asking whether the feed takes one.
+const SQUASH: Action = Action::Squash {
+    matchers: std::collections::BTreeMap::new(),
+    until: chrono::DateTime::<chrono::Utc>::MIN_UTC,
+    reason: String::new(),
+};
 
 impl From<HubClient> for FeedClient {
     fn from(c: HubClient) -> Self {

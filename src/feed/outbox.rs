@@ -18,8 +18,17 @@ use crate::incident::HandoffRequest;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "op", rename_all = "snake_case")]
 pub enum Op {
-    Incident { id: u64, action: Action },
-    Handoff { request: HandoffRequest },
+    Incident {
+        id: u64,
+        action: Action,
+    },
+    Handoff {
+        request: HandoffRequest,
+    },
+    /// Remove squash `id` before its end.
+    Unsquash {
+        id: u64,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -16,7 +16,7 @@ use super::client::{Action, FeedError, Sending};
 use super::outbox::{Entry, Op, Outbox, SetAside};
 use super::poller::backoff;
 use crate::handoff::{self, Shift};
-use crate::incident::{Handoff, HandoffRequest, Incident};
+use crate::incident::{Handoff, HandoffRequest, Incident, Squash};
 
 /// What the console asks of the worker.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -34,6 +34,13 @@ pub enum Request {
     PrepareHandoff {
         me: String,
         now: DateTime<Utc>,
+    },
+    /// The squashes in force and scheduled.
+    ListSquashes,
+    /// Remove squash `id`; `ticket` identifies the answer.
+    Unsquash {
+        ticket: u64,
+        id: u64,
     },
     /// Write the note into `dir`, then send the hand-off.
     SendHandoff {
@@ -70,6 +77,15 @@ pub enum WorkerEvent {
     HandedOff {
         saved: Option<Result<PathBuf, String>>,
         result: Result<Handoff, FeedError>,
+    },
+    /// The squashes in force and scheduled.
+    Squashes(Result<Vec<Squash>, FeedError>),
+    /// How the hub took the removal of a squash (`ticket`: of this
+    /// session).
+    Unsquashed {
+        ticket: Option<u64>,
+        id: u64,
+        result: Result<Squash, FeedError>,
     },
     /// The change could not be sent now; it waits in the outbox.
     Queued {
@@ -193,6 +209,23 @@ impl<M: From<WorkerEvent> + Send + 'static> Worker<M> {
                 self.saved.insert(entry.key.clone(), saved);
                 self.enqueue(entry).await
             }
+            Request::Unsquash { ticket, id } => {
+                let entry = Entry::new(Op::Unsquash { id }, Utc::now());
+                self.tickets.insert(entry.key.clone(), ticket);
+                self.enqueue(entry).await
+            }
+            Request::ListSquashes => {
+                let client = self.client.clone();
+                let tx = self.tx.clone();
+                tokio::spawn(async move {
+                    let result = match &client {
+                        FeedClient::Hub(hub) => hub.squashes(None).await,
+                        FeedClient::Alertmanager(_) => Err(no_squashes()),
+                    };
+                    let _ = tx.send(M::from(WorkerEvent::Squashes(result)));
+                });
+                true
+            }
             Request::PrepareHandoff { me, now } => {
                 let result = match &self.client {
                     FeedClient::Hub(hub) => handoff::gather(hub, &me, now).await,
@@ -312,6 +345,10 @@ impl<M: From<WorkerEvent> + Send + 'static> Worker<M> {
                 hub.hand_off(request, sending).await.map(Answer::Handoff)
             }
             (Op::Handoff { .. }, FeedClient::Alertmanager(_)) => Err(no_handoff()),
+            (Op::Unsquash { id }, FeedClient::Hub(hub)) => {
+                hub.unsquash(*id, sending).await.map(Answer::Squash)
+            }
+            (Op::Unsquash { .. }, FeedClient::Alertmanager(_)) => Err(no_squashes()),
         }
     }
 
@@ -333,6 +370,14 @@ impl<M: From<WorkerEvent> + Send + 'static> Worker<M> {
                 let result = result.and_then(|a| a.handoff());
                 self.report(WorkerEvent::HandedOff { saved, result })
             }
+            (Op::Unsquash { id }, ticket, result) => {
+                let result = result.and_then(|a| a.squash());
+                self.report(WorkerEvent::Unsquashed {
+                    ticket,
+                    id: *id,
+                    result,
+                })
+            }
             (op, _, result) => self.report(WorkerEvent::Replayed {
                 what: describe(op),
                 result: result.map(|_| ()),
@@ -347,25 +392,38 @@ impl<M: From<WorkerEvent> + Send + 'static> Worker<M> {
 enum Answer {
     Incident(Incident),
     Handoff(Handoff),
+    Squash(Squash),
 }
 
 impl Answer {
     fn incident(self) -> Result<Incident, FeedError> {
         match self {
             Answer::Incident(i) => Ok(i),
-            Answer::Handoff(_) => Err(FeedError::Garbage(
-                "a hand-off where an incident was expected".into(),
-            )),
+            other => Err(other.unexpected("an incident")),
         }
     }
 
     fn handoff(self) -> Result<Handoff, FeedError> {
         match self {
             Answer::Handoff(h) => Ok(h),
-            Answer::Incident(_) => Err(FeedError::Garbage(
-                "an incident where a hand-off was expected".into(),
-            )),
+            other => Err(other.unexpected("a hand-off")),
         }
+    }
+
+    fn squash(self) -> Result<Squash, FeedError> {
+        match self {
+            Answer::Squash(s) => Ok(s),
+            other => Err(other.unexpected("a squash")),
+        }
+    }
+
+    fn unexpected(&self, expected: &str) -> FeedError {
+        let got = match self {
+            Answer::Incident(_) => "an incident",
+            Answer::Handoff(_) => "a hand-off",
+            Answer::Squash(_) => "a squash",
+        };
+        FeedError::Garbage(format!("{got} where {expected} was expected"))
     }
 }
 
@@ -377,7 +435,15 @@ pub fn describe(op: &Op) -> String {
             Some(to) => format!("hand-off to {to}"),
             None => "hand-off".to_string(),
         },
+        Op::Unsquash { id } => format!("removal of squash #{id}"),
     }
+}
+
+fn no_squashes() -> FeedError {
+    FeedError::Unsupported(
+        "squashes need the oncall hub; this feed is Alertmanager (silence the alert there instead)"
+            .to_string(),
+    )
 }
 
 fn no_handoff() -> FeedError {

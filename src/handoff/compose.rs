@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 
 use chrono::{DateTime, Duration, Utc};
 
-use crate::incident::{EventKind, Incident, Status, level_name};
+use crate::incident::{EventKind, Incident, Squash, SquashState, Status, level_name};
 use crate::runbook::{Library, markdown};
 
 /// An acknowledged incident with nothing in its timeline for this long is
@@ -30,6 +30,10 @@ pub struct Shift {
     pub now: DateTime<Utc>,
     /// Open incidents and those resolved since `since`, with their timelines.
     pub incidents: Vec<Incident>,
+    /// The squashes in force or scheduled at `since` or later, and those
+    /// that ended since: made, expired or removed during the shift, or
+    /// still quieting alerts for the next one.
+    pub squashes: Vec<Squash>,
 }
 
 /// The note in markdown. `words` is the responder's own line, if any. The
@@ -156,6 +160,24 @@ fn write(shift: &Shift, library: &Library, words: &str) -> String {
         let _ = writeln!(out, "- {} ({why})", headline(inc));
     }
 
+    section(&mut out, "Squashes", shift.squashes.len());
+    for squash in &shift.squashes {
+        let _ = writeln!(
+            out,
+            "- #{} {}: {}",
+            squash.id,
+            squash.matchers_text(),
+            one_line(&squash.reason)
+        );
+        let _ = writeln!(
+            out,
+            "  - made by {} at {} · {}",
+            squash.created_by,
+            stamp(squash.created_at),
+            squash_state(squash, shift.now)
+        );
+    }
+
     let _ = writeln!(out, "\n## From {}\n", shift.from);
     let words = words.trim();
     let _ = writeln!(
@@ -168,6 +190,20 @@ fn write(shift: &Shift, library: &Library, words: &str) -> String {
         }
     );
     out
+}
+
+/// Where a squash stands at `now`, as the next shift needs to know it.
+fn squash_state(squash: &Squash, now: DateTime<Utc>) -> String {
+    match (squash.state(now), &squash.removed_by, squash.removed_at) {
+        (SquashState::Over, Some(who), Some(at)) => format!("removed by {who} at {}", stamp(at)),
+        (SquashState::Over, _, _) => format!("expired at {}", stamp(squash.until)),
+        (SquashState::Scheduled, _, _) => format!(
+            "maintenance window from {} until {}",
+            stamp(squash.starts),
+            stamp(squash.until)
+        ),
+        (SquashState::InForce, _, _) => format!("in force until {}", stamp(squash.until)),
+    }
 }
 
 fn section(out: &mut String, title: &str, count: usize) {

@@ -11,7 +11,8 @@ use crate::feed::{FeedError, HubClient};
 /// When nobody's rota says when the shift began, the note covers this long.
 const DEFAULT_SHIFT: Duration = Duration::hours(12);
 
-/// Reads the rota, the incidents and their timelines for `me`'s shift.
+/// Reads the rota, the incidents and their timelines, and the squashes of
+/// `me`'s shift.
 pub async fn gather(client: &HubClient, me: &str, now: DateTime<Utc>) -> Result<Shift, FeedError> {
     let oncall = client.oncall().await?;
     let since = match &oncall.now {
@@ -38,12 +39,14 @@ pub async fn gather(client: &HubClient, me: &str, now: DateTime<Utc>) -> Result<
         incidents.push(inc?);
     }
     incidents.sort_by_key(|i| i.id);
+    let squashes = client.squashes(Some(since)).await?;
     Ok(Shift {
         from: me.to_string(),
         to,
         since,
         now,
         incidents,
+        squashes,
     })
 }
 

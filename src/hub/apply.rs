@@ -30,6 +30,7 @@ use super::taken_at::TakenAt;
 
 mod heartbeats;
 mod pages;
+mod squashes;
 
 /// How long an answer is remembered under its key; a retry comes within
 /// minutes, an outbox replay within a shift.
@@ -220,6 +221,8 @@ async fn make<T: Transaction>(tx: &mut T, work: &Work, by: Actor<'_>) -> Result<
             pages::after_handoff(tx, by, &handoff, work).await?;
             Outcome::HandedOff(handoff)
         }
+        Change::Squash(req) => Outcome::Squash(squashes::make(tx, by, req, work).await?),
+        Change::Unsquash { id } => Outcome::Unsquashed(squashes::remove(tx, by, *id, work).await?),
         Change::WebhookBatch(batch) => {
             Outcome::Webhook(webhook(tx, by, &batch.alerts, work).await?)
         }
@@ -263,8 +266,14 @@ async fn open<T: Transaction>(
         Some(_) => Vec::new(),
         None => covers(tx, paging, by.now).await?,
     };
-    let decided = rules::open_or_fold(new, existing.as_ref(), paging, by.now, &covers);
+    let mut decided = rules::open_or_fold(new, existing.as_ref(), paging, by.now, &covers);
+    if let Transition::Open(opening) = &mut decided {
+        squashes::mark_opening(tx, by.now, opening).await?;
+    }
     let id = write(tx, by, &decided, work).await?;
+    if let (Some(id), Some(_)) = (id, &existing) {
+        squashes::settle_one(tx, by, id, work).await?;
+    }
     let incident = match id {
         Some(id) => tx.history(id).await?.ok_or(StoreError::NotFound(id))?,
         None => {
@@ -300,13 +309,20 @@ async fn webhook<T: Transaction>(
         }
         let covers = in_force.as_deref().unwrap_or_default();
         let (ids, decided) = match rules::alert_step(alert, open.as_ref(), paging, by.now, covers) {
-            AlertStep::Open(opening) => (&mut answer.opened, Transition::Open(opening)),
+            AlertStep::Open(mut opening) => {
+                squashes::mark_opening(tx, by.now, &mut opening).await?;
+                (&mut answer.opened, Transition::Open(opening))
+            }
             AlertStep::Fold(fold) => (&mut answer.folded, Transition::Update(fold)),
             AlertStep::Resolve(done) => (&mut answer.resolved, Transition::Update(done)),
             AlertStep::Nothing => continue,
         };
+        let folded = matches!(alert, AlertChange::Fire(_)) && open.is_some();
         if let Some(id) = write(tx, by, &decided, work).await? {
             ids.push(id);
+            if folded {
+                squashes::settle_one(tx, by, id, work).await?;
+            }
         }
     }
     Ok(answer)
@@ -368,6 +384,11 @@ async fn write<T: Transaction>(
 async fn refused<T: Transaction>(tx: &mut T, refusal: Refusal) -> Result<ApiError, StoreError> {
     Ok(match refusal {
         Refusal::NotFound(id) => ApiError::no_incident(id),
+        Refusal::NoSquash(id) => ApiError::NotFound(format!("there is no squash #{id}")),
+        Refusal::SquashOver(message) => ApiError::Conflict {
+            code: "over",
+            message,
+        },
         Refusal::Invalid(message) => ApiError::BadRequest(message),
         Refusal::Forbidden(message) => ApiError::Forbidden(message),
         Refusal::State { id, code, message } => ApiError::Refused {

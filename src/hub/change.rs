@@ -10,8 +10,8 @@ use serde::Serialize;
 
 use crate::incident::{
     AckRequest, EscalateRequest, Handoff, HandoffPlan, HandoffRequest, Heartbeat, Incident,
-    NewIncident, NoteRequest, Opened, PingRequest, ResolveRequest, StepRequest, WebhookAnswer,
-    WebhookPayload,
+    NewIncident, NewSquash, NoteRequest, Opened, PingRequest, ResolveRequest, Squash, StepRequest,
+    WebhookAnswer, WebhookPayload,
 };
 
 use super::deliveries::DeliveryState;
@@ -68,6 +68,12 @@ pub enum Change {
         name: String,
         req: PingRequest,
     },
+    /// `POST /squashes`: quiet the incidents that match, for a while.
+    Squash(NewSquash),
+    /// `DELETE /squashes/{id}`.
+    Unsquash {
+        id: u64,
+    },
 }
 
 /// A webhook payload as sent, and the change each of its alerts asks for.
@@ -95,6 +101,8 @@ impl Change {
             Change::EscalateOverdue => "escalate overdue".to_string(),
             Change::Delivery(a) => format!("delivery {} attempt {}", a.id, a.attempt),
             Change::Heartbeat { name, req } => format!("heartbeat {}", named(name, None, req)),
+            Change::Squash(req) => named("squash", None, req),
+            Change::Unsquash { id } => format!("unsquash #{id}"),
         }
     }
 }
@@ -128,6 +136,10 @@ pub enum Outcome {
     Delivery(Option<Settled>),
     /// A heartbeat after its ping.
     Heartbeat(Heartbeat),
+    /// The squash made (201).
+    Squash(Squash),
+    /// The squash removed, with who removed it and when.
+    Unsquashed(Squash),
 }
 
 /// A delivery after an attempt was recorded.
@@ -149,6 +161,10 @@ pub struct TimersDone {
     pub retriggered: Vec<u64>,
     /// Heartbeats that went down (missed, or a run that never ended), by name.
     pub heartbeats_down: Vec<String>,
+    /// Taken by a squash that started (a maintenance window).
+    pub squashed: Vec<u64>,
+    /// Released by a squash that ended: paging again.
+    pub released: Vec<u64>,
 }
 
 impl Outcome {
@@ -166,6 +182,8 @@ impl Outcome {
             Outcome::Timers(done) => Answer::json(StatusCode::OK, done),
             Outcome::Delivery(state) => Answer::json(StatusCode::OK, state),
             Outcome::Heartbeat(heartbeat) => Answer::json(StatusCode::OK, heartbeat),
+            Outcome::Squash(squash) => Answer::json(StatusCode::CREATED, squash),
+            Outcome::Unsquashed(squash) => Answer::json(StatusCode::OK, squash),
         }
     }
 }

@@ -31,6 +31,10 @@ pub enum ApiError {
         message: String,
         incident: Box<Incident>,
     },
+    /// A change the state of something other than an incident does not
+    /// allow (removing a squash that is over); `code` is the wire code.
+    #[error("{message}")]
+    Conflict { code: &'static str, message: String },
     /// The incident's stored row cannot be read back. Not the client's doing,
     /// but not worth a retry either (a console's outbox would retry a 5xx
     /// forever): a 409 that says so.
@@ -62,7 +66,9 @@ impl ApiError {
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
             ApiError::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
-            ApiError::Refused { .. } | ApiError::Unreadable(_) => StatusCode::CONFLICT,
+            ApiError::Refused { .. } | ApiError::Conflict { .. } | ApiError::Unreadable(_) => {
+                StatusCode::CONFLICT
+            }
             ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -76,7 +82,7 @@ impl ApiError {
             ApiError::NotFound(_) => "not_found",
             ApiError::MethodNotAllowed(_) => "method_not_allowed",
             ApiError::TooLarge(_) => "too_large",
-            ApiError::Refused { code, .. } => code,
+            ApiError::Refused { code, .. } | ApiError::Conflict { code, .. } => code,
             ApiError::Unreadable(_) => "unreadable",
             ApiError::Unavailable(_) | ApiError::Internal(_) => "internal",
         }

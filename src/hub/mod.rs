@@ -44,6 +44,7 @@ mod report_route;
 mod rota;
 mod routes;
 mod rules;
+mod squash_routes;
 mod state;
 mod store;
 mod taken_at;
@@ -62,7 +63,7 @@ use axum::Router;
 use axum::extract::{DefaultBodyLimit, Request};
 use axum::middleware::{self, Next};
 use axum::response::Response;
-use axum::routing::{get, post};
+use axum::routing::{delete, get, post};
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
@@ -326,6 +327,11 @@ pub fn router(state: HubState) -> Router {
         .route("/heartbeats", get(heartbeat::routes::list))
         .route("/heartbeats/{name}", post(heartbeat::routes::ping))
         .route("/report", get(report_route::report))
+        .route(
+            "/squashes",
+            get(squash_routes::list).post(squash_routes::make),
+        )
+        .route("/squashes/{id}", delete(squash_routes::remove))
         .method_not_allowed_fallback(routes::method_not_allowed)
         .route_layer(middleware::from_fn_with_state(
             state.clone(),

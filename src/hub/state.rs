@@ -145,20 +145,15 @@ impl HubState {
     /// goes up a level; one still unacknowledged `repeat` after its last page
     /// is paged again; one acknowledged and not resolved for `ack_timeout`
     /// is triggered again; a heartbeat past its due time and grace, or
-    /// whose run outlasted its grace, goes down and opens its incident.
-    /// The running hub calls this every few seconds;
-    /// tests call it after moving a `ManualClock`.
+    /// whose run outlasted its grace, goes down and opens its incident;
+    /// squashes that started or ended take or release their incidents.
+    /// The running hub calls this every few seconds; tests call it after
+    /// moving a `ManualClock`.
     pub async fn timers(&self) -> anyhow::Result<TimersDone> {
-        let idle = !self.paging().has_timers()
-            && !self.inner.pages.has_timers()
-            && self.inner.heartbeats.is_empty();
-        let done = if idle {
-            TimersDone::default()
-        } else {
-            match self.made(HUB_ACTOR, Change::EscalateOverdue).await? {
-                Outcome::Timers(done) => done,
-                other => anyhow::bail!("the timers' pass answered {other:?}"),
-            }
+        // Always run: squashes start and end whatever the paging settings.
+        let done = match self.made(HUB_ACTOR, Change::EscalateOverdue).await? {
+            Outcome::Timers(done) => done,
+            other => anyhow::bail!("the timers' pass answered {other:?}"),
         };
         self.inner.liveness.timers_ran(self.now());
         self.metrics()

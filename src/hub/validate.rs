@@ -7,7 +7,7 @@
 //! and printed bare, so a control character, an escape sequence or a bidi
 //! override in one is refused.
 use crate::incident::limits::*;
-use crate::incident::{HandoffRequest, NewIncident, StepRequest};
+use crate::incident::{HandoffRequest, NewIncident, NewSquash, StepRequest};
 
 use super::error::ApiError;
 
@@ -66,6 +66,38 @@ pub fn new_incident(mut new: NewIncident) -> Result<NewIncident, ApiError> {
         }
     }
     Ok(new)
+}
+
+/// A squash: at least one matcher and no more than an incident has labels,
+/// each a label name and a value fit to compare (names and values are
+/// shown bare, so neither may hold control characters), and a reason. Its
+/// times are checked by `rules::plan_squash`, which knows what now is.
+pub fn squash(mut req: NewSquash) -> Result<NewSquash, ApiError> {
+    if req.matchers.is_empty() {
+        return Err(ApiError::bad_request(
+            "a squash needs at least one matcher, like {\"alertname\": \"DiskFull\"}: with none it would quiet everything",
+        ));
+    }
+    if req.matchers.len() > MAX_LABELS {
+        return Err(ApiError::bad_request(format!(
+            "a squash may have at most {MAX_LABELS} matchers"
+        )));
+    }
+    let mut matchers = std::collections::BTreeMap::new();
+    for (name, value) in std::mem::take(&mut req.matchers) {
+        let name = required("a matcher's name", &name, MAX_LABEL_KEY_CHARS)?;
+        identifier("a matcher's name", &name)?;
+        let value = required(
+            &format!("the value of matcher '{name}'"),
+            &value,
+            MAX_LABEL_VALUE_CHARS,
+        )?;
+        identifier(&format!("the value of matcher '{name}'"), &value)?;
+        matchers.insert(name, value);
+    }
+    req.matchers = matchers;
+    req.reason = required("reason", &req.reason, MAX_NOTE_BYTES)?;
+    Ok(req)
 }
 
 /// The text of a note: something to say, and not a book.

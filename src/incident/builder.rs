@@ -35,6 +35,7 @@ impl Incident {
             escalation_level: 1,
             occurrences: 1,
             version: 1,
+            squashed_by: None,
             timeline: Vec::new(),
             steps: Default::default(),
         })
@@ -194,15 +195,15 @@ mod tests {
                     at: at(9),
                     who: "hub".to_string(),
                     kind: super::super::EventKind::Note,
-                    text: "squashed by maintenance".to_string(),
+                    text: "rerouted by the weekend rule".to_string(),
                     taken_at: None,
                 }])
                 .build(),
         )
         .unwrap();
-        json["timeline"][0]["kind"] = "squashed".into();
+        json["timeline"][0]["kind"] = "rerouted".into();
         let inc: Incident = serde_json::from_value(json).unwrap();
         assert_eq!(inc.timeline[0].kind, super::super::EventKind::Other);
-        assert_eq!(inc.timeline[0].text, "squashed by maintenance");
+        assert_eq!(inc.timeline[0].text, "rerouted by the weekend rule");
     }
 }

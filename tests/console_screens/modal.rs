@@ -44,6 +44,7 @@ fn shift(to: Option<&str>) -> oncall::handoff::Shift {
             .map(incident)
             .filter(|i| i.status.is_open())
             .collect(),
+        squashes: Vec::new(),
     }
 }
 

@@ -21,6 +21,7 @@ fn long_shift() -> oncall::handoff::Shift {
         since: t0() - chrono::Duration::hours(11),
         now: t0(),
         incidents,
+        squashes: Vec::new(),
     }
 }
 

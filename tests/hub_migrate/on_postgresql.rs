@@ -1,4 +1,4 @@
-//! `oncall migrate` into a real PostgreSQL: the demo's night copied over
+//! `oncall migrate` into a real PostgreSQL: the demo's night (with a squash) copied over
 //! is the same there, a hub on it answers as the SQLite hub did, and what
 //! the copy must refuse is refused with the database left as it was.
 use std::net::SocketAddr;
@@ -24,12 +24,12 @@ async fn demo_file(dir: &Path, name: &str) -> PathBuf {
     let file = demo.dir().join("demo.db");
     let alex = demo.client("alex").unwrap();
     let list = alex.list_all().await.unwrap();
-    let first = list
+    let triggered = list
         .incidents
         .iter()
         .find(|i| i.status == Status::Triggered)
-        .unwrap()
-        .id;
+        .unwrap();
+    let (first, service) = (triggered.id, triggered.service.clone());
     alex.act(first, &Action::Acknowledge { version: None })
         .await
         .unwrap();
@@ -50,6 +50,16 @@ async fn demo_file(dir: &Path, name: &str) -> PathBuf {
         taken_at: chrono::Utc::now(),
     };
     alex.act_keyed(first, &note, Some(sending)).await.unwrap();
+    // A squash of its service, which takes it: the squash and the
+    // incident's `squashed_by` go over too.
+    let squash = oncall::incident::NewSquash {
+        matchers: [("service".to_string(), service)].into(),
+        starts: None,
+        until: chrono::Utc::now() + chrono::Duration::hours(2),
+        reason: "pooler work on db-1".into(),
+    };
+    let squashed = alex.squash(first, &squash, None).await.unwrap();
+    assert!(squashed.squashed_by.is_some(), "{squashed:?}");
     let handoff = HandoffRequest {
         to: Some("sam".into()),
         note: "db-1 capped at the pooler; see the notes".into(),

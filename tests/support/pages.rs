@@ -249,6 +249,11 @@ impl super::TestHub {
         .await
     }
 
+    /// Whether nothing was ever queued to page for incident `id`.
+    pub async fn never_paged(&self, id: u64) -> bool {
+        self.state().deliveries(Some(id)).await.unwrap().is_empty()
+    }
+
     /// Waits until incident `id`'s timeline has an entry `text`.
     pub async fn until_timeline(&self, id: u64, text: &str) -> oncall::incident::Incident {
         super::alertmanager::eventually(&format!("'{text}' on #{id}'s timeline"), || async {

@@ -56,6 +56,26 @@ pub struct Console {
 const PATIENCE: Duration = Duration::from_secs(60);
 
 impl Console {
+    /// The console of responder `who` (token `token`) on the hub at `base`,
+    /// its config and data in `dir`, polling every second, at 120x40.
+    pub fn of_hub(dir: &std::path::Path, who: &str, token: &str, base: &str) -> Console {
+        let cfg = dir.join(format!("{who}.toml"));
+        let text = format!(
+            "responder = \"{who}\"\n[[feeds]]\nname = \"team hub\"\nurl = \"{base}\"\ntoken_env = \"TEST_ONCALL_TOKEN\"\npoll_interval = \"1s\"\n"
+        );
+        std::fs::write(&cfg, text).unwrap();
+        let data = dir.join(format!("{who}-data"));
+        Console::spawn(
+            &["--config", cfg.to_str().unwrap()],
+            &[
+                ("TEST_ONCALL_TOKEN", token),
+                ("ONCALL_DATA_DIR", data.to_str().unwrap()),
+            ],
+            120,
+            40,
+        )
+    }
+
     pub fn spawn(args: &[&str], env: &[(&str, &str)], cols: u16, rows: u16) -> Console {
         let pty = native_pty_system();
         let pair = pty

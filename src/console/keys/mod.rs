@@ -52,6 +52,20 @@ pub enum KeyAction {
     Heartbeats,
     /// The noise report, fetched from the hub.
     Report,
+    /// Squash the selected incident's alert (`s`).
+    Squash,
+    /// The squashes in force, to remove one (`S`).
+    Squashes,
+    /// Turn the matcher under the cursor on or off.
+    Toggle,
+    /// Squash for this many hours.
+    SquashHours(u8),
+    /// Squash to the end of the shift.
+    SquashToShiftEnd,
+    /// Type how long to squash.
+    TypeDuration,
+    /// Remove the squash under the cursor.
+    Remove,
 }
 
 /// A key as the table names it. `Char` and `Code` keys do not match with
@@ -134,11 +148,21 @@ pub enum Context {
     Heartbeats,
     /// Reading the noise report (`N`).
     Report,
+    /// The squash form: matchers on and off, and how long in one key.
+    SquashPick,
+    /// The squash form: typing how long.
+    SquashTyped,
+    /// The squash form: typing why.
+    SquashReason,
+    /// The squashes in force and scheduled.
+    Squashes,
+    /// The question before removing a squash.
+    ConfirmUnsquash,
 }
 
 impl Context {
     /// Every context, in the order the help lists them.
-    pub const ALL: [Context; 14] = [
+    pub const ALL: [Context; 19] = [
         Context::Normal,
         Context::Zoomed,
         Context::Help,
@@ -153,6 +177,11 @@ impl Context {
         Context::HandoffRead,
         Context::Heartbeats,
         Context::Report,
+        Context::SquashPick,
+        Context::SquashTyped,
+        Context::SquashReason,
+        Context::Squashes,
+        Context::ConfirmUnsquash,
     ];
 
     /// Whether keys its rows do not bind are typed into a field.
@@ -165,6 +194,8 @@ impl Context {
                 | Context::Browse
                 | Context::HandoffName
                 | Context::HandoffNote
+                | Context::SquashTyped
+                | Context::SquashReason
         )
     }
 
@@ -196,6 +227,11 @@ impl Context {
             Context::HandoffRead => "hand-off to you",
             Context::Heartbeats => "heartbeats",
             Context::Report => "noise report",
+            Context::SquashPick => "squash",
+            Context::SquashTyped => "squash (how long)",
+            Context::SquashReason => "squash (why)",
+            Context::Squashes => "squashes",
+            Context::ConfirmUnsquash => "remove squash?",
         }
     }
 }

@@ -84,6 +84,13 @@ pub const BINDINGS: &[Binding] = &[
         Some("hand off"),
         "hand off the shift: the note is composed, Enter sends it",
     ),
+    // Squashes (silences and maintenance windows): one row, so the help
+    // still fits the smallest terminal.
+    normal(
+        &[&[(Char('s'), A::Squash), (Char('S'), A::Squashes)]],
+        Some("squash"),
+        "squash the selected alert (how long, why) / the squashes in force",
+    ),
     normal(
         &[&[(Char(' '), A::TickStep)]],
         Some("tick step"),
@@ -95,24 +102,15 @@ pub const BINDINGS: &[Binding] = &[
         "search all runbooks (titles, keywords, text) and read one",
     ),
     normal(
-        &[&[(Char('y'), A::Copy)]],
+        &[&[(Char('y'), A::Copy), (Char('o'), A::Open)]],
         None,
-        "copy the code block at the cursor (OSC 52, works over SSH)",
+        "copy the code block (OSC 52, over SSH too) / open in $PAGER",
     ),
+    // One row for both, so that the help still fits the smallest terminal.
     normal(
-        &[&[(Char('o'), A::Open)]],
+        &[&[(Char('h'), A::Heartbeats), (Char('N'), A::Report)]],
         None,
-        "open the runbook in $PAGER (or $EDITOR)",
-    ),
-    normal(
-        &[&[(Char('h'), A::Heartbeats)]],
-        None,
-        "heartbeats: the jobs the hub watches, late and down first",
-    ),
-    normal(
-        &[&[(Char('N'), A::Report)]],
-        None,
-        "the noise report of the last 7 days, noisiest first (hub feeds)",
+        "the hub's heartbeats / its noise report of the last 7 days",
     ),
     normal(&[&[(Char('?'), A::Help)]], Some("help"), "this help")
         .also(&[&[(Code(K::F(1)), A::Help)]]),
@@ -345,4 +343,103 @@ pub const BINDINGS: &[Binding] = &[
         Some("top"),
         "back to the top",
     ),
+    // The squash form (`s`): the matchers, then how long in one key.
+    Binding::new(
+        C::SquashPick,
+        &[&[
+            (Char('1'), A::SquashHours(1)),
+            (Char('4'), A::SquashHours(4)),
+            (Char('e'), A::SquashToShiftEnd),
+        ]],
+        Some("1h/4h/end of shift"),
+        "squash 1h, 4h or to the shift's end",
+    ),
+    Binding::new(
+        C::SquashPick,
+        &[&[(Char('t'), A::TypeDuration)]],
+        Some("type how long"),
+        "type how long (90m)",
+    ),
+    Binding::new(
+        C::SquashPick,
+        &[
+            &[(Char('j'), A::Down), (Char('k'), A::Up)],
+            &[(Code(K::Down), A::Down), (Code(K::Up), A::Up)],
+        ],
+        None,
+        "choose a matcher",
+    ),
+    Binding::new(
+        C::SquashPick,
+        &[&[(Char(' '), A::Toggle)]],
+        Some("matcher on/off"),
+        "matcher on/off",
+    ),
+    Binding::new(
+        C::SquashPick,
+        &[&[(Code(K::Esc), A::Cancel)]],
+        Some("cancel"),
+        "cancel",
+    ),
+    Binding::new(
+        C::SquashTyped,
+        &[&[(Code(K::Enter), A::Submit)]],
+        Some("take it"),
+        "take it, then the reason",
+    ),
+    Binding::new(
+        C::SquashTyped,
+        &[&[(Code(K::Esc), A::Cancel)]],
+        Some("cancel"),
+        "cancel",
+    ),
+    Binding::new(
+        C::SquashReason,
+        &[&[(Code(K::Enter), A::Submit)]],
+        Some("squash"),
+        "send it (a reason is required)",
+    ),
+    Binding::new(
+        C::SquashReason,
+        &[&[(Code(K::Esc), A::Cancel)]],
+        Some("cancel"),
+        "cancel",
+    ),
+    // The squashes in force (`S`).
+    Binding::new(
+        C::Squashes,
+        &[
+            &[(Char('j'), A::Down), (Char('k'), A::Up)],
+            &[(Code(K::Down), A::Down), (Code(K::Up), A::Up)],
+        ],
+        Some("choose"),
+        "choose",
+    ),
+    Binding::new(
+        C::Squashes,
+        &[&[(Char('x'), A::Remove)]],
+        Some("remove"),
+        "remove (asks first)",
+    )
+    .also(&[&[(Code(K::Delete), A::Remove)]]),
+    Binding::new(
+        C::Squashes,
+        &[&[(Code(K::Esc), A::Cancel), (Char('q'), A::Cancel)]],
+        Some("close"),
+        "close",
+    ),
+    Binding::new(
+        C::ConfirmUnsquash,
+        &[&[(Char('y'), A::Confirm), (Code(K::Enter), A::Confirm)]],
+        Some("remove"),
+        "remove it",
+    )
+    .also(&[&[(Char('Y'), A::Confirm)]]),
+    Binding::new(
+        C::ConfirmUnsquash,
+        &[&[(Char('n'), A::Cancel), (Code(K::Esc), A::Cancel)]],
+        Some("keep it"),
+        "keep it",
+    )
+    .also(&[&[(Any, A::Cancel)]]),
 ];

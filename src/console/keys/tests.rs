@@ -170,3 +170,29 @@ fn copying_an_irreversible_block_asks_as_escalating_does() {
         assert_eq!(lookup(Context::ConfirmCopy, &no), Some(KeyAction::Cancel));
     }
 }
+
+#[test]
+fn squashing_is_two_keys_and_a_reason() {
+    assert_eq!(normal(&key('s')), Some(KeyAction::Squash));
+    assert_eq!(normal(&key('S')), Some(KeyAction::Squashes));
+    let pick = |c| lookup(Context::SquashPick, &key(c));
+    assert_eq!(pick('1'), Some(KeyAction::SquashHours(1)));
+    assert_eq!(pick('4'), Some(KeyAction::SquashHours(4)));
+    assert_eq!(pick('e'), Some(KeyAction::SquashToShiftEnd));
+    assert_eq!(pick('t'), Some(KeyAction::TypeDuration));
+    assert_eq!(pick(' '), Some(KeyAction::Toggle));
+    assert_eq!(lookup(Context::SquashReason, &key('q')), None, "q types");
+    assert_eq!(
+        lookup(Context::SquashReason, &code(KeyCode::Enter)),
+        Some(KeyAction::Submit)
+    );
+    assert_eq!(
+        lookup(Context::Squashes, &key('x')),
+        Some(KeyAction::Remove)
+    );
+    assert_eq!(
+        lookup(Context::ConfirmUnsquash, &key('z')),
+        Some(KeyAction::Cancel),
+        "any other key keeps it"
+    );
+}

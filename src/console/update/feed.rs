@@ -112,7 +112,8 @@ pub fn watch(model: &mut Model) -> Vec<Command> {
 }
 
 /// Whether any of `incoming` newly needs this responder: a new incident,
-/// or one escalated or handed to them, that nobody has acknowledged.
+/// or one escalated or handed to them, or whose squash ended, that nobody
+/// has acknowledged and no squash keeps quiet.
 fn reaches_me<'a>(model: &Model, incoming: &'a [Incident]) -> Vec<&'a Incident> {
     let me = model.responder.as_str();
     let known: std::collections::HashMap<u64, &Incident> =
@@ -122,10 +123,13 @@ fn reaches_me<'a>(model: &Model, incoming: &'a [Incident]) -> Vec<&'a Incident> 
         .filter(|inc| {
             inc.owner.as_deref() == Some(me)
                 && inc.status == crate::incident::Status::Triggered
+                // A squashed incident pages nobody, the bell included.
+                && inc.squashed_by.is_none()
                 && known.get(&inc.id).is_none_or(|prev| {
                     prev.owner.as_deref() != Some(me)
                         || prev.escalation_level != inc.escalation_level
                         || prev.status != crate::incident::Status::Triggered
+                        || prev.squashed_by.is_some()
                 })
         })
         .collect()
@@ -249,6 +253,10 @@ pub fn on_worker(model: &mut Model, event: WorkerEvent) -> Vec<Command> {
             Err(e) => model.warn(format!("The hub refused {what}, kept from before: {e}.")),
         },
         WorkerEvent::SetAside(aside) => model.warn(aside.to_string()),
+        WorkerEvent::Squashes(result) => super::squash::listed(model, result),
+        WorkerEvent::Unsquashed { ticket, id, result } => {
+            return super::squash::unsquashed(model, ticket, id, result);
+        }
         WorkerEvent::Acted { ticket, id, result } => {
             let action = model.actions.pending.get(&ticket).map(|p| p.action.clone());
             match result {
@@ -302,6 +310,13 @@ fn done_message(action: Option<&Action>, inc: &Incident) -> String {
             format!("Step ticked on #{id}; the team sees it.")
         }
         Some(Action::Step { done: false, .. }) => format!("Step unticked on #{id}."),
+        Some(Action::Squash { until, .. }) => match inc.squashed_by {
+            Some(squash) => format!(
+                "Squashed #{id}'s alert (squash #{squash}) until {}: it pages nobody.",
+                until.format("%H:%M UTC")
+            ),
+            None => format!("Squash made for #{id}'s alert; #{id} itself no longer matches it."),
+        },
         None => format!("Done: change #{id}."),
     }
 }

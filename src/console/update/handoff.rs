@@ -103,6 +103,8 @@ fn from_console(model: &Model) -> Shift {
         since,
         now: model.now,
         incidents,
+        // What the squashes list last showed, when it was opened.
+        squashes: model.squashes.listed.clone().unwrap_or_default(),
     }
 }
 

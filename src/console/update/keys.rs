@@ -7,7 +7,7 @@ use super::super::input::LineInput;
 use super::super::keys::{self, KeyAction};
 use super::super::model::{Focus, Mode, Model, PromptKind};
 use super::super::msg::Command;
-use super::{actions, copy, handoff, report, runbook, selection};
+use super::{actions, copy, handoff, report, runbook, selection, squash};
 use crate::feed::Action;
 
 pub fn on_key(model: &mut Model, key: KeyEvent) -> Vec<Command> {
@@ -62,6 +62,8 @@ pub fn on_key(model: &mut Model, key: KeyEvent) -> Vec<Command> {
             runbook::browse_key(model, search, action, &key);
             Vec::new()
         }
+        Mode::Squash(form) => squash::form_key(model, form, action, &key),
+        Mode::Squashes { cursor, confirm } => squash::list_key(model, cursor, confirm, action),
     }
 }
 
@@ -115,12 +117,19 @@ fn normal(model: &mut Model, action: Option<KeyAction>) -> Vec<Command> {
         KeyAction::Acknowledge | KeyAction::Escalate | KeyAction::Resolve | KeyAction::Note => {
             return actions::on_incident_key(model, action);
         }
+        KeyAction::Squash => squash::start(model),
+        KeyAction::Squashes => return squash::open_list(model),
         // The keys of the other contexts are not bound here.
         KeyAction::Submit
         | KeyAction::Cancel
         | KeyAction::Confirm
         | KeyAction::Dismiss
-        | KeyAction::Close => {}
+        | KeyAction::Close
+        | KeyAction::Toggle
+        | KeyAction::SquashHours(_)
+        | KeyAction::SquashToShiftEnd
+        | KeyAction::TypeDuration
+        | KeyAction::Remove => {}
     }
     Vec::new()
 }

@@ -8,6 +8,7 @@ mod keys;
 mod report;
 mod runbook;
 mod selection;
+mod squash;
 
 use crossterm::event::KeyEventKind;
 
@@ -50,6 +51,11 @@ fn dispatch(model: &mut Model, msg: Msg) -> Vec<Command> {
                     selection::set_filter(model, filter);
                 }
                 Mode::Prompt { input, .. } => input.paste(&text),
+                Mode::Squash(form) => match &mut form.step {
+                    super::model::SquashStep::TypedDuration(input)
+                    | super::model::SquashStep::Reason { input, .. } => input.paste(&text),
+                    super::model::SquashStep::Duration => {}
+                },
                 Mode::Browse {
                     input,
                     hits,

@@ -27,7 +27,10 @@ pub fn draw(model: &Model, frame: &mut Frame, area: Rect) {
         Span::styled(inc.severity.as_str(), theme::severity(inc.severity)),
         Span::raw(" · "),
         Span::styled(inc.status.as_str(), theme::status(inc.status)),
-        Span::raw(" "),
+        Span::raw(match inc.squashed_by {
+            Some(s) => format!(" · squashed by #{s} "),
+            None => " ".to_string(),
+        }),
     ]);
     let entries = model.selected_detail().map_or(0, |d| d.timeline.len());
     let inner = Block::bordered().inner(area);

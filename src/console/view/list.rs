@@ -167,6 +167,10 @@ impl Column {
             ),
             Kind::Status => match model.pending_for(inc.id) {
                 Some(p) => ((if p.queued { "⧗" } else { "…" }).into(), theme::PENDING),
+                // Squashed: it pages nobody (the detail pane says by which).
+                None if inc.squashed_by.is_some() && inc.status.is_open() => {
+                    (theme::SQUASHED_MARK.into(), theme::DIM)
+                }
                 None => (
                     theme::status_mark(inc.status).into(),
                     theme::status(inc.status),

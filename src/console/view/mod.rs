@@ -9,6 +9,7 @@ mod help;
 mod list;
 mod report;
 mod runbook;
+mod squash;
 mod theme;
 mod top;
 mod wrap;
@@ -68,6 +69,10 @@ pub fn view(model: &Model, frame: &mut Frame) {
             *cursor,
             model.library.problems(),
         ),
+        Mode::Squash(form) => squash::draw_form(model, frame, frame.area(), form),
+        Mode::Squashes { cursor, confirm } => {
+            squash::draw_list(model, frame, frame.area(), *cursor, *confirm)
+        }
         _ => {}
     }
     if model.setup.monochrome {

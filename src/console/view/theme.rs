@@ -42,6 +42,9 @@ pub fn status_mark(s: Status) -> &'static str {
     }
 }
 
+/// The list's mark for an open incident a squash keeps quiet.
+pub const SQUASHED_MARK: &str = "z";
+
 pub const DIM: Style = Style::new().fg(Color::DarkGray);
 pub const PENDING: Style = Style::new()
     .fg(Color::Magenta)

@@ -89,6 +89,7 @@ pub fn incident(
         escalation_level: 1,
         occurrences: 1,
         version: 1,
+        squashed_by: None,
         timeline,
         steps: Default::default(),
     };

@@ -137,6 +137,7 @@ fn shift() -> Shift {
         since: at(8, 0),
         now: at(20, 0),
         incidents: vec![db, flappy, untouched, fixed, blip, bobs],
+        squashes: Vec::new(),
     }
 }
 
@@ -293,4 +294,56 @@ fn the_note_is_clean_whatever_the_shift_held() {
     assert!(bad.is_empty(), "{bad:?} in {note}");
     assert!(note.contains("  - runbook disk: steps 2 done"), "{note}");
     assert!(note.starts_with("# Hand-off from alice to bob\n"), "{note}");
+}
+
+fn squash(id: u64, starts: DateTime<Utc>, until: DateTime<Utc>, reason: &str) -> Squash {
+    Squash {
+        id,
+        matchers: [("alertname", "DiskFull"), ("service", "db")]
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect(),
+        starts,
+        until,
+        reason: reason.into(),
+        created_by: "alice".into(),
+        created_at: starts,
+        removed_by: None,
+        removed_at: None,
+    }
+}
+
+#[test]
+fn the_shifts_squashes_say_what_quiets_alerts_and_what_stopped() {
+    let mut removed = squash(3, at(10, 0), at(16, 0), "disk swap");
+    removed.removed_by = Some("bob".into());
+    removed.removed_at = Some(at(12, 30));
+    let shift = Shift {
+        squashes: vec![
+            squash(2, at(9, 0), at(11, 0), "noisy during the\nbackup"),
+            removed,
+            squash(4, at(19, 0), at(23, 0), "reindex"),
+            squash(5, at(22, 0), at(23, 30), "db upgrade"),
+        ],
+        ..shift()
+    };
+    let note = compose(&shift, &Library::shipped(), "");
+    assert_eq!(
+        section(&note, "Squashes"),
+        "## Squashes (4)\n\n\
+         - #2 alertname=DiskFull, service=db: noisy during the backup\n\
+         \x20 - made by alice at 2026-11-23 09:00 UTC · expired at 2026-11-23 11:00 UTC\n\
+         - #3 alertname=DiskFull, service=db: disk swap\n\
+         \x20 - made by alice at 2026-11-23 10:00 UTC · removed by bob at 2026-11-23 12:30 UTC\n\
+         - #4 alertname=DiskFull, service=db: reindex\n\
+         \x20 - made by alice at 2026-11-23 19:00 UTC · in force until 2026-11-23 23:00 UTC\n\
+         - #5 alertname=DiskFull, service=db: db upgrade\n\
+         \x20 - made by alice at 2026-11-23 22:00 UTC · maintenance window from 2026-11-23 22:00 UTC until 2026-11-23 23:30 UTC\n"
+    );
+    let quiet = compose(&shift_without_squashes(), &Library::shipped(), "");
+    assert!(quiet.contains("## Squashes (0)\n\nNone."), "{quiet}");
+}
+
+fn shift_without_squashes() -> Shift {
+    shift()
 }

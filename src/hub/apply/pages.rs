@@ -71,9 +71,10 @@ async fn carry_out<T: Transaction>(
     tx.queue(now, incident, &plan.queue).await
 }
 
-/// One pass of the timers, by the hub: every unacknowledged incident that
-/// waited at its level as long as the level's `after` goes up a level (and
-/// pages its new owner); then repeats and ack timeouts.
+/// One pass of the timers, by the hub: squashes that started or ended take
+/// or release their incidents; every unacknowledged incident that waited
+/// at its level as long as the level's `after` goes up a level (and pages
+/// its new owner); then repeats and ack timeouts.
 pub(super) async fn timers<T: Transaction>(
     tx: &mut T,
     by: Actor<'_>,
@@ -81,6 +82,11 @@ pub(super) async fn timers<T: Transaction>(
 ) -> Result<TimersDone, StoreError> {
     let paging = &*work.paging;
     let mut done = TimersDone::default();
+    // Squashes first: one that started keeps its incidents from climbing in
+    // this same pass, and one that ended lets its incidents page again.
+    let settled = super::squashes::settle_open(tx, by, work).await?;
+    done.squashed = settled.squashed;
+    done.released = settled.released;
     if paging.has_timers() {
         let waiting = tx.waiting().await?;
         let covers = covers(tx, paging, by.now).await?;

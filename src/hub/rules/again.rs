@@ -31,7 +31,8 @@ pub enum Again {
 }
 
 /// What is due at `now` among `open`, lowest id first as given. Incidents
-/// the same pass escalates (`escalated`) have just been paged anew.
+/// the same pass escalates (`escalated`) have just been paged anew; squashed
+/// ones page nobody, and their ack timeout waits for the squash to end.
 pub fn again(
     open: &[Unanswered],
     escalated: &[u64],
@@ -39,7 +40,7 @@ pub fn again(
     now: DateTime<Utc>,
 ) -> Vec<Again> {
     open.iter()
-        .filter(|u| !escalated.contains(&u.incident.id))
+        .filter(|u| !escalated.contains(&u.incident.id) && u.incident.squashed_by.is_none())
         .filter_map(|u| {
             let incident = &u.incident;
             match incident.status {

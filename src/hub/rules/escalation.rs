@@ -47,7 +47,8 @@ pub fn escalate(
 /// What the escalation timers do at `now`: every unacknowledged incident
 /// that has waited at its level at least the level's `after` goes up one
 /// level, by the hub, in the order given. An incident at its policy's last
-/// level stays there: there is nobody further to reach.
+/// level stays there: there is nobody further to reach. A squashed one
+/// stands still: climbing would hand it to someone who is not paged.
 pub fn overdue(
     waiting: &[Waiting],
     paging: &Paging,
@@ -56,7 +57,7 @@ pub fn overdue(
 ) -> Vec<Update> {
     waiting
         .iter()
-        .filter(|w| w.incident.status == Status::Triggered)
+        .filter(|w| w.incident.status == Status::Triggered && w.incident.squashed_by.is_none())
         .filter_map(|w| {
             let current = &w.incident;
             let service = &current.service;

@@ -44,6 +44,7 @@ pub fn open_or_fold(
         source,
         owner,
         text,
+        squashed_by: None,
     })
 }
 

@@ -22,6 +22,7 @@ mod escalation;
 mod handoff;
 mod incident;
 pub mod pages;
+mod squash;
 mod webhook;
 
 pub use again::{Again, Unanswered, again};
@@ -29,6 +30,7 @@ pub use delivered::{Attempted, Recorded, record as record_attempt};
 pub use escalation::{Waiting, escalate, overdue};
 pub use handoff::{HandoffRecord, covers_since, in_force, parties, plan, record};
 pub use incident::{acknowledge, add_note, open_or_fold, resolve, set_step};
+pub use squash::{NewSquashRecord, plan_squash, settle, squashed_text};
 pub use webhook::{AlertChange, AlertStep, alert_step};
 
 /// Who makes a change, and when.
@@ -47,6 +49,11 @@ pub struct Actor<'a> {
 pub enum Refusal {
     /// There is no incident with this id.
     NotFound(u64),
+    /// There is no squash with this id.
+    NoSquash(u64),
+    /// The squash is over already (ran out or removed): the message says
+    /// when and by whom.
+    SquashOver(String),
     /// The request cannot be carried out as asked (a hand-off to nobody); the
     /// message says what to send instead.
     Invalid(String),
@@ -86,6 +93,8 @@ pub struct Opening {
     pub owner: Option<String>,
     /// The text of its first timeline entry.
     pub text: String,
+    /// The squash in force that keeps it quiet: it pages nobody.
+    pub squashed_by: Option<u64>,
 }
 
 impl Opening {
@@ -111,6 +120,9 @@ pub struct Update {
     pub level: Option<u32>,
     pub occurrences: Option<u64>,
     pub step: Option<StepMark>,
+    /// `Some(Some(id))`: squash `id` keeps it quiet from now;
+    /// `Some(None)`: no squash does any more.
+    pub squashed_by: Option<Option<u64>>,
     pub entry: Entry,
 }
 
@@ -124,6 +136,7 @@ impl Update {
             level: None,
             occurrences: None,
             step: None,
+            squashed_by: None,
             entry: Entry {
                 kind,
                 text: text.into(),

@@ -13,13 +13,16 @@
 //!   (not urgent, and nothing would stop the rest);
 //! - team channels hear of the events they list;
 //! - an integration is never paged, and an incident nobody holds pages
-//!   nobody (the plan says why, for the log).
+//!   nobody (the plan says why, for the log);
+//! - a squashed incident pages nobody, people or channels, and what was
+//!   waiting for it stops; when its squash is over and it still waits, its
+//!   owner is paged again, a new round.
 use chrono::{DateTime, TimeDelta, Utc};
 
 use crate::config::{ChannelEvent, Contact, NotifySettings};
 use crate::hub::deliveries::{PageEvent, PagedIncident, Recipient};
 use crate::hub::policy::Paging;
-use crate::incident::{EventKind, Handoff, Incident};
+use crate::incident::{EventKind, Handoff, Incident, Status};
 
 /// What happened to an incident, as paging sees it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -30,6 +33,10 @@ pub enum Trigger {
     AckTimeout,
     Acknowledged,
     Resolved,
+    /// A squash in force took it: what was waiting stops.
+    Squashed,
+    /// Its squash is over: its owner is paged again if it still waits.
+    Released,
 }
 
 impl Trigger {
@@ -41,6 +48,8 @@ impl Trigger {
             EventKind::Retriggered => Some(Trigger::AckTimeout),
             EventKind::Acknowledged => Some(Trigger::Acknowledged),
             EventKind::Resolved => Some(Trigger::Resolved),
+            EventKind::Squashed => Some(Trigger::Squashed),
+            EventKind::Unsquashed => Some(Trigger::Released),
             EventKind::Repeated
             | EventKind::Note
             | EventKind::Step
@@ -57,7 +66,8 @@ impl Trigger {
             Trigger::Escalated => Some(PageEvent::Escalated),
             Trigger::Repeat => Some(PageEvent::Repeat),
             Trigger::AckTimeout => Some(PageEvent::AckTimeout),
-            Trigger::Acknowledged | Trigger::Resolved => None,
+            Trigger::Released => Some(PageEvent::Repeat),
+            Trigger::Acknowledged | Trigger::Resolved | Trigger::Squashed => None,
         }
     }
 
@@ -67,7 +77,11 @@ impl Trigger {
             Trigger::Opened => Some(ChannelEvent::Opened),
             Trigger::Escalated => Some(ChannelEvent::Escalated),
             Trigger::Resolved => Some(ChannelEvent::Resolved),
-            Trigger::Repeat | Trigger::AckTimeout | Trigger::Acknowledged => None,
+            Trigger::Repeat
+            | Trigger::AckTimeout
+            | Trigger::Acknowledged
+            | Trigger::Squashed
+            | Trigger::Released => None,
         }
     }
 }
@@ -110,6 +124,17 @@ pub fn for_incident(
         ..PagePlan::default()
     };
     if !notify.pages(incident.severity) {
+        return plan;
+    }
+    if let Some(squash) = incident.squashed_by {
+        plan.unpaged = Some(format!(
+            "incident #{} is squashed by #{squash}: nobody is paged",
+            incident.id
+        ));
+        return plan;
+    }
+    if trigger == Trigger::Released && incident.status != Status::Triggered {
+        // Someone holds it: nothing to page again for.
         return plan;
     }
     let paged = PagedIncident::of(incident);

@@ -68,6 +68,7 @@ fn incident(id: u64, service: &str) -> Incident {
         escalation_level: 1,
         occurrences: 1,
         version: 1,
+        squashed_by: None,
         timeline: Vec::new(),
         steps: Default::default(),
     }

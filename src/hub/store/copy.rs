@@ -93,6 +93,7 @@ pub const TABLES: &[Table] = &[
             col("version", Int),
             col("change_seq", Int),
             col("level_since", Text),
+            opt("squashed_by", Int),
         ],
         order: "id",
     },
@@ -202,6 +203,23 @@ pub const TABLES: &[Table] = &[
         ],
         order: "name",
     },
+    Table {
+        name: "squashes",
+        key: 1,
+        what: ("squash", "squashes"),
+        columns: &[
+            col("id", Int),
+            col("matchers", Text),
+            col("starts", Text),
+            col("until", Text),
+            col("reason", Text),
+            col("created_by", Text),
+            col("created_at", Text),
+            opt("removed_by", Text),
+            opt("removed_at", Text),
+        ],
+        order: "id",
+    },
 ];
 
 /// The tables whose ids PostgreSQL numbers itself (identity columns): after
@@ -211,6 +229,7 @@ pub const NUMBERED: &[(&str, &str)] = &[
     ("timeline", "id"),
     ("handoffs", "id"),
     ("deliveries", "queued_order"),
+    ("squashes", "id"),
 ];
 
 /// One value of one column.

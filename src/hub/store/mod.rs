@@ -21,7 +21,7 @@ use std::path::PathBuf;
 
 use chrono::{DateTime, Utc};
 
-use crate::incident::{Handoff, Incident};
+use crate::incident::{Handoff, Incident, Squash};
 use crate::report::NoiseReport;
 
 use super::apply::{Applied, Work};
@@ -29,7 +29,9 @@ use super::deliveries::{Delivery, DeliveryRecord};
 use super::heartbeat::Beat;
 use super::rota::Cover;
 use super::rules::pages::NewDelivery;
-use super::rules::{Actor, HandoffRecord, Opening, Recorded, Unanswered, Update, Waiting};
+use super::rules::{
+    Actor, HandoffRecord, NewSquashRecord, Opening, Recorded, Unanswered, Update, Waiting,
+};
 
 pub mod copy;
 pub mod postgres;
@@ -195,6 +197,12 @@ pub trait Store: Send + Sync + 'static {
         &self,
         window: ReportWindow,
     ) -> impl Future<Output = Result<NoiseReport, StoreError>> + Send;
+    /// The squashes not over by `after` (in force or scheduled then, or
+    /// ended since), or all of them (`None`), lowest id first.
+    fn squashes(
+        &self,
+        after: Option<DateTime<Utc>>,
+    ) -> impl Future<Output = Result<Vec<Squash>, StoreError>> + Send;
 }
 
 /// One transaction of a store, as a change sees it. Nothing is kept unless
@@ -286,6 +294,24 @@ pub trait Transaction {
 
     /// Writes heartbeat `beat.name`'s row (made, or replaced).
     async fn put_heartbeat(&mut self, beat: &Beat) -> Result<(), StoreError>;
+    /// As [`Store::squashes`], in this transaction.
+    async fn squashes(&mut self, after: Option<DateTime<Utc>>) -> Result<Vec<Squash>, StoreError>;
+
+    /// The open incidents marked squashed, lowest id first.
+    async fn squashed_open(&mut self) -> Result<Vec<Incident>, StoreError>;
+
+    /// Squash `id`, if there is one.
+    async fn squash(&mut self, id: u64) -> Result<Option<Squash>, StoreError>;
+
+    /// Records a squash made by `by`; the squash as recorded.
+    async fn insert_squash(
+        &mut self,
+        by: &Actor<'_>,
+        record: &NewSquashRecord,
+    ) -> Result<Squash, StoreError>;
+
+    /// Marks squash `id` removed by `by`, now.
+    async fn remove_squash(&mut self, by: &Actor<'_>, id: u64) -> Result<(), StoreError>;
 }
 
 /// An answer kept under an Idempotency-Key, with the fingerprint of the
@@ -399,6 +425,13 @@ impl Store for Backend {
         match self {
             Backend::Sqlite(s) => s.report(window).await,
             Backend::Postgres(s) => s.report(window).await,
+        }
+    }
+
+    async fn squashes(&self, after: Option<DateTime<Utc>>) -> Result<Vec<Squash>, StoreError> {
+        match self {
+            Backend::Sqlite(s) => s.squashes(after).await,
+            Backend::Postgres(s) => s.squashes(after).await,
         }
     }
 }

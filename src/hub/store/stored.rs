@@ -9,15 +9,20 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use crate::config::{Contact, Via};
 use crate::hub::deliveries::{Delivery, DeliveryRecord, PagedIncident, Recipient, new_delivery_id};
 use crate::hub::heartbeat::Beat;
+use crate::hub::rules::NewSquashRecord;
 use crate::hub::rules::pages::NewDelivery;
-use crate::incident::{EventKind, Handoff, Status};
+use crate::incident::{EventKind, Handoff, Squash, Status};
 
 use super::StoreError;
 
 /// An incident's columns, in the order both stores read them.
 pub const INCIDENT_COLUMNS: &str = "id, dedup_key, title, service, severity, status, labels, \
      description, runbook, runbook_url, source, created_at, updated_at, owner, \
-     escalation_level, occurrences, version";
+     escalation_level, occurrences, version, squashed_by";
+
+/// How many columns [`INCIDENT_COLUMNS`] names: a query that selects more
+/// after them finds its own from this index on.
+pub const INCIDENT_COLUMN_COUNT: usize = 18;
 
 /// A delivery's columns, in the order of [`StoredDelivery`]'s fields (with
 /// `incident_id` second, which the record takes from `paged`).
@@ -257,4 +262,55 @@ impl StoredBeat {
             name,
         })
     }
+}
+/// A squash's columns, in the order of [`StoredSquash`]'s fields.
+pub const SQUASH_COLUMNS: &str =
+    "id, matchers, starts, until, reason, created_by, created_at, removed_by, removed_at";
+
+/// A squash row as stored, before its times and matchers are read. Its
+/// times are queue times ([`queue_time`]), so "over after T" compares as
+/// text.
+pub struct StoredSquash {
+    pub id: i64,
+    pub matchers: String,
+    pub starts: String,
+    pub until: String,
+    pub reason: String,
+    pub created_by: String,
+    pub created_at: String,
+    pub removed_by: Option<String>,
+    pub removed_at: Option<String>,
+}
+
+impl StoredSquash {
+    pub fn decode(self) -> Result<Squash, String> {
+        let id = self.id;
+        Ok(Squash {
+            id: u64::try_from(id).map_err(|_| format!("squash id {id} is negative"))?,
+            matchers: serde_json::from_str(&self.matchers)
+                .map_err(|e| format!("squash #{id} has unreadable matchers: {e}"))?,
+            starts: parse_time(&self.starts)?,
+            until: parse_time(&self.until)?,
+            reason: self.reason,
+            created_by: self.created_by,
+            created_at: parse_time(&self.created_at)?,
+            removed_by: self.removed_by,
+            removed_at: self.removed_at.as_deref().map(parse_time).transpose()?,
+        })
+    }
+}
+
+/// The condition on a squash row that it is over after the time in
+/// parameter `param` (`?1`, `$1`): removed after it, or not removed and
+/// ending after it. Both stores' SQL, the same text comparison.
+pub fn squash_over_after(param: &str) -> String {
+    format!(
+        "(CASE WHEN removed_at IS NOT NULL AND removed_at < until THEN removed_at ELSE until END) > {param}"
+    )
+}
+
+/// A squash's matchers as stored.
+pub fn matchers_json(squash: &NewSquashRecord) -> Result<String, StoreError> {
+    serde_json::to_string(&squash.matchers)
+        .map_err(|e| StoreError::Corrupt(format!("matchers do not serialise: {e}")))
 }

@@ -11,6 +11,7 @@ mod report;
 mod runbook;
 mod sections;
 mod selection;
+mod squash;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -220,6 +221,7 @@ fn shift_for_alex(to: Option<&str>) -> crate::handoff::Shift {
         since: t0() - chrono::Duration::hours(8),
         now: t0(),
         incidents: Vec::new(),
+        squashes: Vec::new(),
     }
 }
 

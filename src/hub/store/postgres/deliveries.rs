@@ -12,7 +12,8 @@ use crate::hub::deliveries::{Delivery, DeliveryRecord};
 use crate::hub::rules::pages::NewDelivery;
 use crate::hub::rules::{Recorded, Unanswered};
 use crate::hub::store::stored::{
-    DELIVERY_COLUMNS, INCIDENT_COLUMNS, QueuedRow, StoredDelivery, parse_time, queue_time,
+    DELIVERY_COLUMNS, INCIDENT_COLUMN_COUNT, INCIDENT_COLUMNS, QueuedRow, StoredDelivery,
+    parse_time, queue_time,
 };
 
 use super::StoreError;
@@ -248,8 +249,8 @@ pub async fn unanswered(tx: &Transaction<'_>) -> Result<Vec<Unanswered>, StoreEr
             };
             Ok(Unanswered {
                 incident,
-                round_started: time(17)?,
-                acknowledged_at: time(18)?,
+                round_started: time(INCIDENT_COLUMN_COUNT)?,
+                acknowledged_at: time(INCIDENT_COLUMN_COUNT + 1)?,
             })
         });
         match read {

@@ -30,6 +30,7 @@ mod import;
 mod report;
 mod rows;
 mod schema;
+mod squashes;
 mod target;
 mod transaction;
 mod writes;
@@ -342,5 +343,16 @@ impl Store for PostgresStore {
         let report = report::report(&tx, &window).await?;
         tx.commit().await?;
         Ok(report)
+    }
+
+    async fn squashes(
+        &self,
+        after: Option<DateTime<Utc>>,
+    ) -> Result<Vec<crate::incident::Squash>, StoreError> {
+        let mut conn = self.conn().await?;
+        let tx = snapshot(&mut conn).await?;
+        let found = squashes::since(&tx, after).await?;
+        tx.commit().await?;
+        Ok(found)
     }
 }

@@ -61,6 +61,9 @@ pub fn incident_from_row(r: &Row) -> Result<Incident, String> {
             .map_err(|_| format!("escalation level {level} is out of range"))?,
         occurrences: get_u64(r, 15)?,
         version: get_u64(r, 16)?,
+        squashed_by: get::<Option<i64>>(r, 17)?
+            .map(|v| u64::try_from(v).map_err(|_| format!("squashed_by {v} is negative")))
+            .transpose()?,
         timeline: Vec::new(),
         steps: Default::default(),
     })

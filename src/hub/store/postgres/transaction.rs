@@ -10,14 +10,16 @@ use crate::hub::deliveries::DeliveryRecord;
 use crate::hub::heartbeat::Beat;
 use crate::hub::rota::Cover;
 use crate::hub::rules::pages::NewDelivery;
-use crate::hub::rules::{Actor, HandoffRecord, Opening, Recorded, Unanswered, Update, Waiting};
+use crate::hub::rules::{
+    Actor, HandoffRecord, NewSquashRecord, Opening, Recorded, Unanswered, Update, Waiting,
+};
 use crate::hub::store::stored::{parse_time, time_text};
 use crate::hub::store::{self, Remembered};
-use crate::incident::{Handoff, Incident};
+use crate::incident::{Handoff, Incident, Squash};
 
 use super::StoreError;
 use super::rows::{find, get, get_u64, history, open_with_key};
-use super::{deliveries, heartbeats, writes};
+use super::{deliveries, heartbeats, squashes, writes};
 
 /// A transaction of the hub's database, in the store's terms.
 pub struct PgTx<'a, 'c> {
@@ -176,6 +178,30 @@ impl store::Transaction for PgTx<'_, '_> {
 
     async fn put_heartbeat(&mut self, beat: &Beat) -> Result<(), StoreError> {
         heartbeats::put(self.tx, beat).await
+    }
+
+    async fn squashes(&mut self, after: Option<DateTime<Utc>>) -> Result<Vec<Squash>, StoreError> {
+        squashes::since(self.tx, after).await
+    }
+
+    async fn squashed_open(&mut self) -> Result<Vec<Incident>, StoreError> {
+        squashes::squashed_open(self.tx).await
+    }
+
+    async fn squash(&mut self, id: u64) -> Result<Option<Squash>, StoreError> {
+        squashes::find(self.tx, id).await
+    }
+
+    async fn insert_squash(
+        &mut self,
+        by: &Actor<'_>,
+        record: &NewSquashRecord,
+    ) -> Result<Squash, StoreError> {
+        squashes::insert(self.tx, by, record).await
+    }
+
+    async fn remove_squash(&mut self, by: &Actor<'_>, id: u64) -> Result<(), StoreError> {
+        squashes::remove(self.tx, by, id).await
     }
 }
 

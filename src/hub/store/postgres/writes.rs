@@ -30,9 +30,9 @@ pub async fn insert(
         .prepare_cached(
             "INSERT INTO incidents (dedup_key, title, service, severity, status, labels, description,
                  runbook, runbook_url, source, created_at, updated_at, owner,
-                 escalation_level, occurrences, version, change_seq, level_since)
+                 escalation_level, occurrences, version, change_seq, level_since, squashed_by)
              VALUES (COALESCE($1, 'auto-' || substr(replace(gen_random_uuid()::text, '-', ''), 1, 16)),
-                     $2, $3, $4, 'triggered', $5, $6, $7, $8, $9, $10, $10, $12, 1, 1, 1, $11, $10)
+                     $2, $3, $4, 'triggered', $5, $6, $7, $8, $9, $10, $10, $12, 1, 1, 1, $11, $10, $13)
              RETURNING id",
         )
         .await?;
@@ -53,6 +53,7 @@ pub async fn insert(
                 &now,
                 &seq,
                 &opening.owner,
+                &opening.squashed_by.map(to_i64),
             ],
         )
         .await?;
@@ -73,6 +74,10 @@ pub async fn update(
         Some(owner) => (true, owner.as_deref()),
         None => (false, None),
     };
+    let (set_squash, squash) = match update.squashed_by {
+        Some(squash) => (true, squash.map(to_i64)),
+        None => (false, None),
+    };
     let stmt = tx
         .tx
         .prepare_cached(
@@ -81,7 +86,8 @@ pub async fn update(
                  owner = CASE WHEN $5 THEN $6 ELSE owner END,
                  escalation_level = COALESCE($7, escalation_level),
                  level_since = CASE WHEN $7::BIGINT IS NULL THEN level_since ELSE $2 END,
-                 occurrences = COALESCE($8, occurrences)
+                 occurrences = COALESCE($8, occurrences),
+                 squashed_by = CASE WHEN $9 THEN $10::BIGINT ELSE squashed_by END
              WHERE id = $1",
         )
         .await?;
@@ -97,6 +103,8 @@ pub async fn update(
                 &owner,
                 &update.level.map(i64::from),
                 &update.occurrences.map(to_i64),
+                &set_squash,
+                &squash,
             ],
         )
         .await?;

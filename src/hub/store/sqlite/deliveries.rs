@@ -14,6 +14,7 @@ use crate::hub::store::stored::{DELIVERY_COLUMNS, QueuedRow, StoredDelivery};
 
 use super::StoreError;
 use super::rows::{INCIDENT_COLUMNS, incident_from_row, is_bad_value, parse_time, to_i64};
+use crate::hub::store::stored::INCIDENT_COLUMN_COUNT;
 
 pub use crate::hub::store::stored::queue_time;
 
@@ -237,8 +238,8 @@ pub fn unanswered(tx: &Transaction<'_>) -> Result<Vec<Unanswered>, StoreError> {
             };
             Ok(Unanswered {
                 incident,
-                round_started: time(17)?,
-                acknowledged_at: time(18)?,
+                round_started: time(INCIDENT_COLUMN_COUNT)?,
+                acknowledged_at: time(INCIDENT_COLUMN_COUNT + 1)?,
             })
         });
         match read {

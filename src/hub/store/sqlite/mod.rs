@@ -20,6 +20,7 @@ mod heartbeats;
 mod report;
 mod rows;
 mod schema;
+mod squashes;
 mod transaction;
 mod writes;
 
@@ -35,7 +36,7 @@ use rusqlite::{Connection, ErrorCode, Transaction};
 use crate::hub::apply::{self, Applied, Work};
 use crate::hub::deliveries::{Delivery, DeliveryRecord};
 use crate::hub::rota::Cover;
-use crate::incident::{Handoff, Incident};
+use crate::incident::{Handoff, Incident, Squash};
 
 use super::{Sink, Store, StoreError};
 
@@ -320,6 +321,10 @@ impl Store for SqliteStore {
         window: crate::hub::store::ReportWindow,
     ) -> Result<crate::report::NoiseReport, StoreError> {
         self.read(move |tx| report::report(tx, &window)).await
+    }
+
+    async fn squashes(&self, after: Option<DateTime<Utc>>) -> Result<Vec<Squash>, StoreError> {
+        self.read(move |tx| squashes::since(tx, after)).await
     }
 }
 

@@ -42,6 +42,10 @@ pub fn incident_from_row(r: &Row<'_>) -> rusqlite::Result<Incident> {
         escalation_level: r.get(14)?,
         occurrences: get_u64(r, 15)?,
         version: get_u64(r, 16)?,
+        squashed_by: r
+            .get::<_, Option<i64>>(17)?
+            .map(|v| u64::try_from(v).map_err(|_| rusqlite::Error::IntegralValueOutOfRange(17, v)))
+            .transpose()?,
         timeline: Vec::new(),
         steps: Default::default(),
     })

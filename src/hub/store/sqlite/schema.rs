@@ -171,6 +171,27 @@ const MIGRATIONS: &[&str] = &[
     // 7 -> 8: the noise report's indexes (`store::report`): incidents by
     // when they opened and by dedup key, timelines by kind, pages delivered.
     crate::hub::store::report::INDEXES,
+    // 8 -> 9: squashes (silences and maintenance windows), kept after they
+    // end as history, and the squash that keeps each incident quiet. Squash
+    // times carry nine fraction digits, like the queue's, so they compare as
+    // text exactly.
+    r#"
+    CREATE TABLE squashes (
+        id         INTEGER PRIMARY KEY AUTOINCREMENT,
+        matchers   TEXT    NOT NULL,
+        starts     TEXT    NOT NULL,
+        until      TEXT    NOT NULL,
+        reason     TEXT    NOT NULL,
+        created_by TEXT    NOT NULL,
+        created_at TEXT    NOT NULL,
+        removed_by TEXT,
+        removed_at TEXT
+    );
+    -- What is in force or scheduled: not removed, not yet over.
+    CREATE INDEX squashes_until ON squashes (until) WHERE removed_at IS NULL;
+    ALTER TABLE incidents ADD COLUMN squashed_by INTEGER;
+    CREATE INDEX incidents_squashed_by ON incidents (squashed_by) WHERE squashed_by IS NOT NULL;
+    "#,
 ];
 
 /// The schema version this build writes.

@@ -10,13 +10,15 @@ use crate::hub::deliveries::DeliveryRecord;
 use crate::hub::heartbeat::Beat;
 use crate::hub::rota::Cover;
 use crate::hub::rules::pages::NewDelivery;
-use crate::hub::rules::{Actor, HandoffRecord, Opening, Recorded, Unanswered, Update, Waiting};
+use crate::hub::rules::{
+    Actor, HandoffRecord, NewSquashRecord, Opening, Recorded, Unanswered, Update, Waiting,
+};
 use crate::hub::store::{self, Remembered};
-use crate::incident::{Handoff, Incident};
+use crate::incident::{Handoff, Incident, Squash};
 
 use super::StoreError;
 use super::rows::{find, history, open_with_key, parse_time, time_text};
-use super::{deliveries, handoffs, heartbeats, writes};
+use super::{deliveries, handoffs, heartbeats, squashes, writes};
 
 /// A transaction of the hub's database, in the store's terms.
 pub struct SqliteTx<'a, 'conn> {
@@ -155,6 +157,30 @@ impl store::Transaction for SqliteTx<'_, '_> {
 
     async fn put_heartbeat(&mut self, beat: &Beat) -> Result<(), StoreError> {
         heartbeats::put(self.tx, beat)
+    }
+
+    async fn squashes(&mut self, after: Option<DateTime<Utc>>) -> Result<Vec<Squash>, StoreError> {
+        squashes::since(self.tx, after)
+    }
+
+    async fn squashed_open(&mut self) -> Result<Vec<Incident>, StoreError> {
+        squashes::squashed_open(self.tx)
+    }
+
+    async fn squash(&mut self, id: u64) -> Result<Option<Squash>, StoreError> {
+        squashes::find(self.tx, id)
+    }
+
+    async fn insert_squash(
+        &mut self,
+        by: &Actor<'_>,
+        record: &NewSquashRecord,
+    ) -> Result<Squash, StoreError> {
+        squashes::insert(self.tx, by, record)
+    }
+
+    async fn remove_squash(&mut self, by: &Actor<'_>, id: u64) -> Result<(), StoreError> {
+        squashes::remove(self.tx, by, id)
     }
 }
 

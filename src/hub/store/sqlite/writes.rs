@@ -18,8 +18,8 @@ pub fn insert(tx: &Transaction<'_>, by: &Actor<'_>, opening: &Opening) -> Result
     tx.prepare_cached(
         "INSERT INTO incidents (dedup_key, title, service, severity, status, labels, description,
              runbook, runbook_url, source, created_at, updated_at, owner,
-             escalation_level, occurrences, version, change_seq, level_since)
-         VALUES (COALESCE(?1, 'auto-' || lower(hex(randomblob(8)))), ?2, ?3, ?4, 'triggered', ?5, ?6, ?7, ?8, ?9, ?10, ?10, ?12, 1, 1, 1, ?11, ?10)",
+             escalation_level, occurrences, version, change_seq, level_since, squashed_by)
+         VALUES (COALESCE(?1, 'auto-' || lower(hex(randomblob(8)))), ?2, ?3, ?4, 'triggered', ?5, ?6, ?7, ?8, ?9, ?10, ?10, ?12, 1, 1, 1, ?11, ?10, ?13)",
     )?
     .execute(params![
         new.dedup_key,
@@ -34,6 +34,7 @@ pub fn insert(tx: &Transaction<'_>, by: &Actor<'_>, opening: &Opening) -> Result
         now,
         seq,
         opening.owner,
+        opening.squashed_by.map(to_i64),
     ])?;
     let id = u64::try_from(tx.last_insert_rowid())
         .map_err(|_| StoreError::Corrupt("a new incident got a negative id".to_string()))?;
@@ -49,13 +50,18 @@ pub fn update(tx: &Transaction<'_>, by: &Actor<'_>, update: &Update) -> Result<(
         Some(owner) => (true, owner.as_deref()),
         None => (false, None),
     };
+    let (set_squash, squash) = match update.squashed_by {
+        Some(squash) => (true, squash.map(to_i64)),
+        None => (false, None),
+    };
     tx.prepare_cached(
         "UPDATE incidents SET version = version + 1, updated_at = ?2, change_seq = ?3,
              status = COALESCE(?4, status),
              owner = CASE WHEN ?5 THEN ?6 ELSE owner END,
              escalation_level = COALESCE(?7, escalation_level),
              level_since = CASE WHEN ?7 IS NULL THEN level_since ELSE ?2 END,
-             occurrences = COALESCE(?8, occurrences)
+             occurrences = COALESCE(?8, occurrences),
+             squashed_by = CASE WHEN ?9 THEN ?10 ELSE squashed_by END
          WHERE id = ?1",
     )?
     .execute(params![
@@ -67,6 +73,8 @@ pub fn update(tx: &Transaction<'_>, by: &Actor<'_>, update: &Update) -> Result<(
         owner,
         update.level,
         update.occurrences.map(to_i64),
+        set_squash,
+        squash,
     ])?;
     if let Some(mark) = &update.step {
         let sql = if mark.done {
