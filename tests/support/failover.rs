@@ -66,8 +66,9 @@ pub fn top_bar(m: &Model) -> String {
     screen(m).lines().next().unwrap().to_string()
 }
 
-/// Takes the poller's events into the model until a poll's outcome (not
-/// who answers, not the rota), and returns what came.
+/// Takes the poller's events into the model until a poll's outcome, and
+/// returns what came, except the rota and the heartbeats (read beside the
+/// list, in no fixed order with it).
 pub async fn next_poll(
     rx: &mut mpsc::UnboundedReceiver<FeedEvent>,
     m: &mut Model,
@@ -80,7 +81,7 @@ pub async fn next_poll(
             event,
             FeedEvent::Polled { .. } | FeedEvent::Unchanged | FeedEvent::Failed { .. }
         );
-        if !matches!(event, FeedEvent::Rota { .. }) {
+        if !matches!(event, FeedEvent::Rota { .. } | FeedEvent::Heartbeats(_)) {
             came.push(event);
         }
         if outcome {
