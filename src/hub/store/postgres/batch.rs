@@ -176,33 +176,43 @@ async fn attempt(
         .map_err(again)?;
     let mut results = Vec::with_capacity(works.len());
     let mut last: Option<i64> = None;
-    // Each change runs inside the savepoint `change`. Ending one and
-    // starting the next is one round trip: a rollback to a savepoint keeps
-    // it, and a release is followed by the next one's start. The last stays
-    // open: the commit takes it with the rest.
-    tx.batch_execute("SAVEPOINT change").await.map_err(again)?;
+    // Each change runs inside the savepoint `change`. What ends one change
+    // and starts the next goes out with the next change's first statement
+    // (the requests of futures polled together are pipelined, in the order
+    // they are first polled): no round trip of its own. A rollback to a
+    // savepoint keeps it; a release is followed by the next one's start.
+    let mut next = "SAVEPOINT change";
     for work in works {
         let mut changes = PgTx::new(&tx);
-        let result = apply::run(&mut changes, work).await;
-        let end = match result {
+        let (ended, result) =
+            futures::join!(tx.batch_execute(next), apply::run(&mut changes, work));
+        ended.map_err(again)?;
+        next = match result {
             Ok(_) => {
                 last = last.max(changes.seq);
                 "RELEASE SAVEPOINT change; SAVEPOINT change"
             }
             Err(_) => "ROLLBACK TO SAVEPOINT change",
         };
-        tx.batch_execute(end).await.map_err(again)?;
         results.push(result);
     }
+    // The last change's savepoint stays open when it was made (the commit
+    // takes it with the rest) and is rolled back when it was not. The
+    // notice is sent by the commit, with it: every hub hears of the changes
+    // once they are there to read, and never of one rolled back.
+    let mut end = String::new();
+    if results.last().is_some_and(|r| r.is_err()) {
+        end.push_str("ROLLBACK TO SAVEPOINT change;");
+    }
     if let Some(last) = last {
-        // Sent by the commit, with it: every hub hears of the changes once
-        // they are there to read, and never of one rolled back.
-        tx.execute(
-            "SELECT pg_notify($1, $2)",
-            &[&changes::CHANNEL, &last.to_string()],
-        )
-        .await
-        .map_err(again)?;
+        // A constant channel and a number: nothing here needs quoting.
+        end.push_str(&format!(
+            "SELECT pg_notify('{}', '{last}');",
+            changes::CHANNEL
+        ));
+    }
+    if !end.is_empty() {
+        tx.batch_execute(&end).await.map_err(again)?;
     }
     tx.commit()
         .await

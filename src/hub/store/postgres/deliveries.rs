@@ -7,6 +7,7 @@
 use chrono::{DateTime, Utc};
 use deadpool_postgres::Transaction;
 use tokio_postgres::Row;
+use tokio_postgres::types::ToSql;
 
 use crate::hub::deliveries::{Delivery, DeliveryRecord};
 use crate::hub::rules::pages::NewDelivery;
@@ -77,20 +78,22 @@ pub async fn queue(
 /// Cancels incident `id`'s deliveries to people still queued, and marks
 /// those being sent as stopped: not tried again if this attempt fails.
 pub async fn cancel_waiting(tx: &Transaction<'_>, id: u64) -> Result<(), StoreError> {
-    let stmt = tx
+    let cancel = tx
         .prepare_cached(
             "UPDATE deliveries SET state = 'cancelled'
               WHERE incident_id = $1 AND state = 'queued' AND recipient_kind = 'person'",
         )
         .await?;
-    tx.execute(&stmt, &[&to_i64(id)]).await?;
-    let stmt = tx
+    let stop = tx
         .prepare_cached(
             "UPDATE deliveries SET stopped = TRUE
               WHERE incident_id = $1 AND state = 'sending' AND recipient_kind = 'person'",
         )
         .await?;
-    tx.execute(&stmt, &[&to_i64(id)]).await?;
+    let id = to_i64(id);
+    // Together: one round trip.
+    let by_id: [&(dyn ToSql + Sync); 1] = [&id];
+    futures::try_join!(tx.execute(&cancel, &by_id), tx.execute(&stop, &by_id))?;
     Ok(())
 }
 

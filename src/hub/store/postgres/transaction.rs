@@ -5,6 +5,7 @@
 //! change under it before it commits.
 use chrono::{DateTime, Utc};
 use deadpool_postgres::Transaction;
+use tokio_postgres::types::ToSql;
 
 use crate::hub::deliveries::DeliveryRecord;
 use crate::hub::heartbeat::Beat;
@@ -108,12 +109,10 @@ impl store::Transaction for PgTx<'_, '_> {
         at: DateTime<Utc>,
         forget_before: DateTime<Utc>,
     ) -> Result<(), StoreError> {
+        // Both go out together: one round trip.
         let forget = self
             .tx
             .prepare_cached("DELETE FROM idempotency WHERE at < $1")
-            .await?;
-        self.tx
-            .execute(&forget, &[&time_text(forget_before)])
             .await?;
         let insert = self
             .tx
@@ -122,19 +121,15 @@ impl store::Transaction for PgTx<'_, '_> {
                  VALUES ($1, $2, $3, $4, $5, $6)",
             )
             .await?;
-        self.tx
-            .execute(
-                &insert,
-                &[
-                    &who,
-                    &key,
-                    &r.fingerprint,
-                    &i32::from(r.status),
-                    &r.body,
-                    &time_text(at),
-                ],
-            )
-            .await?;
+        let before = time_text(forget_before);
+        let at = time_text(at);
+        let status = i32::from(r.status);
+        let old: [&(dyn ToSql + Sync); 1] = [&before];
+        let new: [&(dyn ToSql + Sync); 6] = [&who, &key, &r.fingerprint, &status, &r.body, &at];
+        futures::try_join!(
+            self.tx.execute(&forget, &old),
+            self.tx.execute(&insert, &new)
+        )?;
         Ok(())
     }
 

@@ -10,6 +10,8 @@ use crate::hub::rules::{Actor, Entry, HandoffRecord, Opening, Update};
 use crate::hub::store::stored::{StoredHandoff, parse_time, time_text};
 use crate::incident::Handoff;
 
+use tokio_postgres::types::ToSql;
+
 use super::StoreError;
 use super::rows::{get, get_u64, to_i64};
 use super::transaction::PgTx;
@@ -21,19 +23,21 @@ pub async fn insert(
     opening: &Opening,
 ) -> Result<u64, StoreError> {
     let new = &opening.new;
-    let seq = next_seq(tx).await?;
     let now = time_text(by.now);
     let labels = serde_json::to_string(&new.labels)
         .map_err(|e| StoreError::Corrupt(format!("labels do not serialise: {e}")))?;
     let stmt = tx
         .tx
         .prepare_cached(
-            "INSERT INTO incidents (dedup_key, title, service, severity, status, labels, description,
+            "WITH next AS (
+                 UPDATE hub SET change_seq = change_seq + 1 WHERE id = 1 RETURNING change_seq)
+             INSERT INTO incidents (dedup_key, title, service, severity, status, labels, description,
                  runbook, runbook_url, source, created_at, updated_at, owner,
                  escalation_level, occurrences, version, change_seq, level_since, squashed_by)
              VALUES (COALESCE($1, 'auto-' || substr(replace(gen_random_uuid()::text, '-', ''), 1, 16)),
-                     $2, $3, $4, 'triggered', $5, $6, $7, $8, $9, $10, $10, $12, 1, 1, 1, $11, $10, $13)
-             RETURNING id",
+                     $2, $3, $4, 'triggered', $5, $6, $7, $8, $9, $10, $10, $11, 1, 1, 1,
+                     (SELECT change_seq FROM next), $10, $12)
+             RETURNING id, change_seq",
         )
         .await?;
     let row = tx
@@ -51,25 +55,27 @@ pub async fn insert(
                 &new.runbook_url,
                 &opening.source,
                 &now,
-                &seq,
                 &opening.owner,
                 &opening.squashed_by.map(to_i64),
             ],
         )
         .await?;
     let id = get_u64(&row, 0).map_err(StoreError::Corrupt)?;
+    tx.seq = Some(row.try_get(1)?);
     append(tx, id, by, &opening.entry()).await?;
     Ok(id)
 }
 
 /// Every update bumps the version, the time and the change number, sets
-/// what the update sets, and adds its timeline entry.
+/// what the update sets, and adds its timeline entry. The change number is
+/// taken by the same statement that writes the incident, and the step and
+/// the timeline entry go out with it: one round trip under the writes lock,
+/// where each costs every hub's writers waiting behind it.
 pub async fn update(
     tx: &mut PgTx<'_, '_>,
     by: &Actor<'_>,
     update: &Update,
 ) -> Result<(), StoreError> {
-    let seq = next_seq(tx).await?;
     let (set_owner, owner) = match &update.owner {
         Some(owner) => (true, owner.as_deref()),
         None => (false, None),
@@ -78,65 +84,79 @@ pub async fn update(
         Some(squash) => (true, squash.map(to_i64)),
         None => (false, None),
     };
-    let stmt = tx
+    let write = tx
         .tx
         .prepare_cached(
-            "UPDATE incidents SET version = version + 1, updated_at = $2, change_seq = $3,
-                 status = COALESCE($4, status),
-                 owner = CASE WHEN $5 THEN $6 ELSE owner END,
-                 escalation_level = COALESCE($7, escalation_level),
-                 level_since = CASE WHEN $7::BIGINT IS NULL THEN level_since ELSE $2 END,
-                 occurrences = COALESCE($8, occurrences),
-                 squashed_by = CASE WHEN $9 THEN $10::BIGINT ELSE squashed_by END
-             WHERE id = $1",
+            "WITH next AS (
+                 UPDATE hub SET change_seq = change_seq + 1 WHERE id = 1 RETURNING change_seq)
+             UPDATE incidents SET version = version + 1, updated_at = $2,
+                 change_seq = next.change_seq,
+                 status = COALESCE($3, status),
+                 owner = CASE WHEN $4 THEN $5 ELSE owner END,
+                 escalation_level = COALESCE($6, escalation_level),
+                 level_since = CASE WHEN $6::BIGINT IS NULL THEN level_since ELSE $2 END,
+                 occurrences = COALESCE($7, occurrences),
+                 squashed_by = CASE WHEN $8 THEN $9::BIGINT ELSE squashed_by END
+             FROM next WHERE id = $1
+             RETURNING next.change_seq",
         )
         .await?;
-    tx.tx
-        .execute(
-            &stmt,
-            &[
-                &to_i64(update.id),
-                &time_text(by.now),
-                &seq,
-                &update.status.map(|s| s.as_str()),
-                &set_owner,
-                &owner,
-                &update.level.map(i64::from),
-                &update.occurrences.map(to_i64),
-                &set_squash,
-                &squash,
-            ],
-        )
-        .await?;
-    if let Some(mark) = &update.step {
-        let sql = if mark.done {
-            "INSERT INTO steps (incident_id, runbook, step) VALUES ($1, $2, $3)"
-        } else {
-            "DELETE FROM steps WHERE incident_id = $1 AND runbook = $2 AND step = $3"
-        };
-        let stmt = tx.tx.prepare_cached(sql).await?;
-        tx.tx
-            .execute(
-                &stmt,
-                &[&to_i64(update.id), &mark.runbook, &i64::from(mark.step)],
-            )
-            .await?;
-    }
-    append(tx, update.id, by, &update.entry).await
+    let step = match &update.step {
+        Some(mark) => {
+            let sql = if mark.done {
+                "INSERT INTO steps (incident_id, runbook, step) VALUES ($1, $2, $3)"
+            } else {
+                "DELETE FROM steps WHERE incident_id = $1 AND runbook = $2 AND step = $3"
+            };
+            Some((tx.tx.prepare_cached(sql).await?, mark))
+        }
+        None => None,
+    };
+    let entry = append_statement(tx).await?;
+    let id = to_i64(update.id);
+    let now = time_text(by.now);
+    let status = update.status.map(|s| s.as_str());
+    let level = update.level.map(i64::from);
+    let occurrences = update.occurrences.map(to_i64);
+    let params: [&(dyn ToSql + Sync); 9] = [
+        &id,
+        &now,
+        &status,
+        &set_owner,
+        &owner,
+        &level,
+        &occurrences,
+        &set_squash,
+        &squash,
+    ];
+    let written = tx.tx.query_opt(&write, &params);
+    let marked = async {
+        if let Some((stmt, mark)) = &step {
+            tx.tx
+                .execute(stmt, &[&id, &mark.runbook, &i64::from(mark.step)])
+                .await?;
+        }
+        Ok::<_, tokio_postgres::Error>(())
+    };
+    let appended = append_with(tx, &entry, update.id, by, &update.entry);
+    let (row, (), ()) = futures::try_join!(
+        async { written.await.map_err(StoreError::from) },
+        async { marked.await.map_err(StoreError::from) },
+        appended,
+    )?;
+    let row = row.ok_or(StoreError::NotFound(update.id))?;
+    tx.seq = Some(row.try_get(0)?);
+    Ok(())
 }
 
-/// The next number of the hub-wide change counter, kept as the
-/// transaction's last.
-async fn next_seq(tx: &mut PgTx<'_, '_>) -> Result<i64, StoreError> {
-    let stmt = tx
+async fn append_statement(tx: &PgTx<'_, '_>) -> Result<tokio_postgres::Statement, StoreError> {
+    Ok(tx
         .tx
         .prepare_cached(
-            "UPDATE hub SET change_seq = change_seq + 1 WHERE id = 1 RETURNING change_seq",
+            "INSERT INTO timeline (incident_id, at, who, kind, text, taken_at)
+             VALUES ($1, $2, $3, $4, $5, $6)",
         )
-        .await?;
-    let seq: i64 = tx.tx.query_one(&stmt, &[]).await?.try_get(0)?;
-    tx.seq = Some(seq);
-    Ok(seq)
+        .await?)
 }
 
 async fn append(
@@ -145,16 +165,20 @@ async fn append(
     by: &Actor<'_>,
     entry: &Entry,
 ) -> Result<(), StoreError> {
-    let stmt = tx
-        .tx
-        .prepare_cached(
-            "INSERT INTO timeline (incident_id, at, who, kind, text, taken_at)
-             VALUES ($1, $2, $3, $4, $5, $6)",
-        )
-        .await?;
+    let stmt = append_statement(tx).await?;
+    append_with(tx, &stmt, id, by, entry).await
+}
+
+async fn append_with(
+    tx: &PgTx<'_, '_>,
+    stmt: &tokio_postgres::Statement,
+    id: u64,
+    by: &Actor<'_>,
+    entry: &Entry,
+) -> Result<(), StoreError> {
     tx.tx
         .execute(
-            &stmt,
+            stmt,
             &[
                 &to_i64(id),
                 &time_text(by.now),
