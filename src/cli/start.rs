@@ -48,27 +48,17 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Some(Cmd::Serve { listen, db }) => {
             logging::to_stderr();
-            let config = load_config(&cli.config)?;
-            if config.hub.responders.is_empty() {
-                bail!(
-                    "the hub has no responders, so nobody could use it\n  fix: run `oncall token new NAME` for each responder and put the lines it prints in {}",
-                    config_path(&cli.config).display()
-                );
-            }
-            let path = config_path(&cli.config);
-            crate::config::check_private(&path)?;
-            // Read now, so a secret left unset is said at start, not at the first page.
-            let notify = config
-                .hub
-                .notify_settings(&path, |name| std::env::var(name).ok())?;
+            let named = cli.config.clone();
+            let (config, notify) = hub_config(&named)?;
             // The password from PGPASSWORD when the URL has none.
             let db = hub::DbTarget::from_arg(&db).map_err(|e| anyhow::anyhow!("--db: {e}"))?;
-            let base = hub::HubSettings::new(db, config.hub);
+            let base = hub::HubSettings::new(db, config);
             let settings = hub::HubSettings {
                 pages: paging(notify, &base)?,
                 ..base
             };
-            runtime()?.block_on(hub::serve(listen, settings))?;
+            let reload: hub::Reload = Box::new(move || hub_config(&named));
+            runtime()?.block_on(hub::serve(listen, settings, reload))?;
             Ok(ExitCode::SUCCESS)
         }
         Some(Cmd::Migrate(args)) => {
@@ -177,6 +167,27 @@ fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
 /// Paging as the config says, through the real senders (ntfy, webhook,
 /// Slack, email), the pages naming the shipped runbooks; off when nobody
 /// and no channel has anything to be paged through.
+/// The hub's part of the config file and its contacts and channels, checked
+/// as `oncall serve` needs them, at start and on each reload (SIGHUP).
+fn hub_config(
+    named: &Option<PathBuf>,
+) -> anyhow::Result<(config::HubConfig, config::NotifySettings)> {
+    let config = load_config(named)?;
+    if config.hub.responders.is_empty() {
+        bail!(
+            "the hub has no responders, so nobody could use it\n  fix: run `oncall token new NAME` for each responder and put the lines it prints in {}",
+            config_path(named).display()
+        );
+    }
+    let path = config_path(named);
+    crate::config::check_private(&path)?;
+    // Read now, so a secret left unset is said at start, not at the first page.
+    let notify = config
+        .hub
+        .notify_settings(&path, |name| std::env::var(name).ok())?;
+    Ok((config.hub, notify))
+}
+
 fn paging(notify: config::NotifySettings, hub: &hub::HubSettings) -> anyhow::Result<hub::Pages> {
     if notify.secret.is_none() && notify.channels.is_empty() {
         return Ok(hub::Pages {

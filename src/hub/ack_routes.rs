@@ -87,12 +87,8 @@ pub async fn acknowledge(State(state): State<HubState>, Path(token): Path<String
 /// The claims of a token this hub signed for one of its people, still in
 /// time; or why the link is refused.
 fn claims(state: &HubState, token: &str) -> Result<AckClaims, Refusal> {
-    let secret = state
-        .pages()
-        .notify
-        .secret
-        .as_ref()
-        .ok_or(Refusal::Tampered)?;
+    let pages = state.pages();
+    let secret = pages.notify.secret.as_ref().ok_or(Refusal::Tampered)?;
     let claims = ack_token::verify(secret, token, state.now())?;
     match state.responders().role(&claims.person) {
         Some(Role::Responder | Role::Lead) => Ok(claims),

@@ -29,7 +29,7 @@ pub async fn webhook(
     key: IdempotencyKey,
     Json(payload): Json<WebhookPayload>,
 ) -> Changed {
-    let alerts = check(&payload, state.alertmanager())?;
+    let alerts = check(&payload, &state.alertmanager())?;
     let receiver = crate::sanitize::line(&payload.receiver.clone().unwrap_or_default());
     let change = Change::WebhookBatch(WebhookBatch { payload, alerts });
     let applied = state.apply(who, key, TakenAt::default(), change).await?;

@@ -65,7 +65,7 @@ use axum::middleware::{self, Next};
 use axum::response::Response;
 use axum::routing::{delete, get, post};
 use tokio::net::TcpListener;
-use tokio::sync::oneshot;
+use tokio::sync::{mpsc, oneshot};
 use tokio::task::JoinHandle;
 
 pub use auth::Responder;
@@ -268,26 +268,80 @@ async fn escalation_timers(state: HubState, every: Duration) {
     }
 }
 
+/// Reads the hub's config file again, checked as at start: the hub's part
+/// and its contacts and channels, or what is wrong (file, line and fix).
+pub type Reload = Box<
+    dyn Fn() -> anyhow::Result<(crate::config::HubConfig, crate::config::NotifySettings)>
+        + Send
+        + Sync,
+>;
+
 /// `oncall serve`: runs the hub until Ctrl-C or SIGTERM, then stops it
-/// gracefully.
-pub async fn serve(listen: SocketAddr, settings: HubSettings) -> anyhow::Result<()> {
+/// gracefully. On SIGHUP it reads its config again with `reload`: a good
+/// config is taken at once, a bad one is refused (logged, with what is
+/// wrong) and the running one kept.
+pub async fn serve(
+    listen: SocketAddr,
+    settings: HubSettings,
+    reload: Reload,
+) -> anyhow::Result<()> {
     let mut hub = start(listen, settings).await?;
-    tokio::select! {
-        signal = shutdown_signal() => {
-            signal?;
-            tracing::info!("stopping the hub");
-            hub.shutdown().await;
-            Ok(())
-        }
-        ended = &mut hub.task => {
-            hub.stop = None;
-            match ended {
-                Ok(Ok(())) => anyhow::bail!("the hub server stopped by itself"),
-                Ok(Err(e)) => Err(anyhow::Error::new(e).context("the hub server failed")),
-                Err(e) => Err(anyhow::Error::new(e).context("the hub server task failed")),
+    let mut hangups = hangups()?;
+    loop {
+        tokio::select! {
+            signal = shutdown_signal() => {
+                signal?;
+                tracing::info!("stopping the hub");
+                hub.shutdown().await;
+                return Ok(());
+            }
+            Some(()) = hangups.recv() => reconfigure(&hub.state, &reload),
+            ended = &mut hub.task => {
+                hub.stop = None;
+                return match ended {
+                    Ok(Ok(())) => anyhow::bail!("the hub server stopped by itself"),
+                    Ok(Err(e)) => Err(anyhow::Error::new(e).context("the hub server failed")),
+                    Err(e) => Err(anyhow::Error::new(e).context("the hub server task failed")),
+                };
             }
         }
     }
+}
+
+/// Takes the config `reload` reads, or keeps the running one and says why.
+fn reconfigure(state: &HubState, reload: &Reload) {
+    match reload() {
+        Ok((config, notify)) => {
+            let responders = config.responders.len();
+            state.reconfigure(config, notify);
+            tracing::info!(responders, "config reloaded");
+        }
+        Err(e) => {
+            // One line in the log: the file, the line, the problem and the fix.
+            let why = format!("{e:#}").replace("\n  ", "; ");
+            tracing::error!("config not reloaded, the running one is kept: {why}");
+        }
+    }
+}
+
+/// Each SIGHUP, as one message (none where there are no such signals).
+fn hangups() -> anyhow::Result<mpsc::UnboundedReceiver<()>> {
+    let (tx, rx) = mpsc::unbounded_channel();
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        let mut hup = signal(SignalKind::hangup()).context("cannot watch for SIGHUP")?;
+        tokio::spawn(async move {
+            while hup.recv().await.is_some() {
+                if tx.send(()).is_err() {
+                    return;
+                }
+            }
+        });
+    }
+    #[cfg(not(unix))]
+    drop(tx);
+    Ok(rx)
 }
 
 async fn shutdown_signal() -> anyhow::Result<()> {

@@ -27,7 +27,7 @@ type Answer<T> = Result<(StatusCode, JsonResponse<T>), ApiError>;
 
 pub async fn oncall(State(state): State<HubState>, _who: Responder) -> Answer<OnCall> {
     let now = state.now();
-    let paging = state.paging();
+    let paging = &*state.paging();
     let handoffs = match rules::covers_since(paging, now) {
         Some(since) => rules::in_force(paging, state.store().covers(since).await?),
         None => Vec::new(),
@@ -55,7 +55,7 @@ pub async fn hand_off(
     let Query(params) = query.map_err(|e| ApiError::bad_request(e.body_text()))?;
     let req = validate::handoff(req)?;
     if let Some(to) = &req.to {
-        check_target(state.responders(), to)?;
+        check_target(&state.responders(), to)?;
     }
     let lead = state.responders().role(&who) == Some(Role::Lead);
     let change = Change::Handoff { req, lead };

@@ -1,7 +1,9 @@
 //! What every request handler shares: the store, who may come in, the
 //! policies and the clock, and the cached lists; and the one way a change is
-//! made ([`HubState::apply`]).
-use std::sync::Arc;
+//! made ([`HubState::apply`]). What the config file decides is held as one
+//! value ([`Configured`]) that a reload (SIGHUP) replaces whole: a request
+//! or a change sees the old config or the new one, never half of each.
+use std::sync::{Arc, PoisonError, RwLock};
 
 use chrono::{DateTime, Utc};
 
@@ -35,22 +37,46 @@ pub struct HubState {
 
 struct Inner {
     store: Backend,
-    responders: Responders,
-    paging: Arc<Paging>,
-    pages: Arc<PageRules>,
+    /// What the config file decides, replaced whole by [`HubState::reconfigure`].
+    configured: RwLock<Arc<Configured>>,
+    /// Whether the hub has a way to send pages, and how it retries them:
+    /// fixed at start (the sender is built once), the rules rebuilt from each
+    /// config the hub is given.
+    pages_from: super::Pages,
     /// Told after a change that queued deliveries commits: the delivery
     /// worker sends them at once rather than at its next look.
     deliveries_queued: Notify,
-    alertmanager: crate::config::AlertmanagerConfig,
-    heartbeats: Arc<Heartbeats>,
     clock: Arc<dyn Clock>,
     lists: ListCache,
     metrics: Metrics,
-    metrics_access: crate::config::MetricsAccess,
     /// When the timers last ran, for the watchdog.
     liveness: Liveness,
+}
+
+/// The parts of the hub that its config file decides, as one value.
+struct Configured {
+    responders: Arc<Responders>,
+    paging: Arc<Paging>,
+    pages: Arc<PageRules>,
+    alertmanager: Arc<crate::config::AlertmanagerConfig>,
+    heartbeats: Arc<Heartbeats>,
+    metrics_access: crate::config::MetricsAccess,
     /// The hub's time zone: the noise report's nights.
     timezone: crate::config::TimeZoneName,
+}
+
+impl Configured {
+    fn new(config: crate::config::HubConfig, pages: &super::Pages) -> Configured {
+        Configured {
+            responders: Arc::new(Responders::from_config(&config.responders)),
+            paging: Arc::new(Paging::from_config(&config)),
+            pages: Arc::new(pages.rules(&config.responders)),
+            alertmanager: Arc::new(config.alertmanager),
+            heartbeats: Arc::new(Heartbeats::new(config.heartbeats)),
+            metrics_access: config.metrics,
+            timezone: config.timezone,
+        }
+    }
 }
 
 impl HubState {
@@ -91,23 +117,51 @@ impl HubState {
     }
 
     fn with_store(store: Backend, settings: HubSettings) -> HubState {
+        let configured = Configured::new(settings.config, &settings.pages);
         HubState {
             inner: Arc::new(Inner {
                 store,
-                responders: Responders::from_config(&settings.config.responders),
-                paging: Arc::new(Paging::from_config(&settings.config)),
-                pages: Arc::new(settings.pages.rules(&settings.config.responders)),
+                configured: RwLock::new(Arc::new(configured)),
+                pages_from: settings.pages,
                 deliveries_queued: Notify::new(),
-                alertmanager: settings.config.alertmanager,
-                heartbeats: Arc::new(Heartbeats::new(settings.config.heartbeats)),
                 liveness: Liveness::new(settings.clock.now()),
                 clock: settings.clock,
                 lists: ListCache::default(),
                 metrics: Metrics::new(),
-                metrics_access: settings.config.metrics,
-                timezone: settings.config.timezone,
             }),
         }
+    }
+
+    /// Takes `config` (already checked, as at start) in place of the one the
+    /// hub runs on: responders and their tokens, the rota and escalation,
+    /// heartbeats, contacts and channels, the Alertmanager mapping, metrics
+    /// access and the time zone. Changes already made are not made again;
+    /// `notify` gives the contacts and channels, paged through the sender the
+    /// hub started with (a hub started without one still pages nobody).
+    pub fn reconfigure(
+        &self,
+        config: crate::config::HubConfig,
+        notify: crate::config::NotifySettings,
+    ) {
+        let pages = super::Pages {
+            notify,
+            sender: self.inner.pages_from.sender.clone(),
+            delivery: self.inner.pages_from.delivery,
+        };
+        let configured = Arc::new(Configured::new(config, &pages));
+        *self
+            .inner
+            .configured
+            .write()
+            .unwrap_or_else(PoisonError::into_inner) = configured;
+    }
+
+    fn configured(&self) -> Arc<Configured> {
+        self.inner
+            .configured
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
     }
 
     /// The number of the last change; an `IncidentList::cursor`.
@@ -224,28 +278,28 @@ impl HubState {
         &self.inner.store
     }
 
-    pub(crate) fn responders(&self) -> &Responders {
-        &self.inner.responders
+    pub(crate) fn responders(&self) -> Arc<Responders> {
+        self.configured().responders.clone()
     }
 
-    pub(crate) fn paging(&self) -> &Paging {
-        &self.inner.paging
+    pub(crate) fn paging(&self) -> Arc<Paging> {
+        self.configured().paging.clone()
     }
 
     /// Who is paged how: the secret that signs acknowledge links, among
     /// the rest.
-    pub(crate) fn pages(&self) -> &PageRules {
-        &self.inner.pages
+    pub(crate) fn pages(&self) -> Arc<PageRules> {
+        self.configured().pages.clone()
     }
 
     /// How Alertmanager's alerts become incidents.
-    pub(crate) fn alertmanager(&self) -> &crate::config::AlertmanagerConfig {
-        &self.inner.alertmanager
+    pub(crate) fn alertmanager(&self) -> Arc<crate::config::AlertmanagerConfig> {
+        self.configured().alertmanager.clone()
     }
 
     /// The heartbeats of the hub's config.
-    pub(crate) fn heartbeats(&self) -> &Heartbeats {
-        &self.inner.heartbeats
+    pub(crate) fn heartbeats(&self) -> Arc<Heartbeats> {
+        self.configured().heartbeats.clone()
     }
 
     pub(crate) fn lists(&self) -> &ListCache {
@@ -258,7 +312,7 @@ impl HubState {
 
     /// Who may read `/metrics`.
     pub(crate) fn metrics_access(&self) -> crate::config::MetricsAccess {
-        self.inner.metrics_access
+        self.configured().metrics_access
     }
 
     pub(crate) fn liveness(&self) -> &Liveness {
@@ -266,7 +320,7 @@ impl HubState {
     }
 
     pub(crate) fn timezone(&self) -> crate::config::TimeZoneName {
-        self.inner.timezone
+        self.configured().timezone
     }
 
     pub(crate) fn now(&self) -> DateTime<Utc> {
@@ -299,15 +353,16 @@ impl HubState {
     }
 
     fn work(&self, who: String, key: Option<String>, taken: TakenAt, change: Change) -> Work {
+        let configured = self.configured();
         Work {
             who,
             key,
             taken,
             change,
             dry_run: false,
-            paging: self.inner.paging.clone(),
-            pages: self.inner.pages.clone(),
-            heartbeats: self.inner.heartbeats.clone(),
+            paging: configured.paging.clone(),
+            pages: configured.pages.clone(),
+            heartbeats: configured.heartbeats.clone(),
             clock: self.inner.clock.clone(),
         }
     }

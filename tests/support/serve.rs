@@ -69,22 +69,24 @@ impl HubFiles {
         }
         let mut child = cmd.spawn().expect("start oncall serve");
         let stderr = child.stderr.take().expect("stderr");
-        let (tx, rx) = std::sync::mpsc::channel();
+        let (tx, lines) = std::sync::mpsc::channel();
         // Drained to the end, so the hub never blocks on a full pipe.
         std::thread::spawn(move || {
             for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-                if let Some(rest) = line.split("hub listening addr=").nth(1) {
-                    let _ = tx.send(rest.split_whitespace().next().unwrap_or("").to_string());
-                }
+                let _ = tx.send(line);
             }
         });
         let mut hub = ServedHub {
             child,
             base: String::new(),
+            lines,
         };
-        let addr = rx
-            .recv_timeout(PATIENCE)
-            .expect("the hub did not say where it listens");
+        let listening = hub.wait_for_log("hub listening addr=");
+        let addr = listening
+            .split("hub listening addr=")
+            .nth(1)
+            .and_then(|rest| rest.split_whitespace().next())
+            .unwrap_or("");
         hub.base = format!("http://{addr}");
         hub
     }
@@ -95,12 +97,38 @@ impl HubFiles {
 pub struct ServedHub {
     child: Child,
     pub base: String,
+    /// What the hub logs, line by line, from its start.
+    lines: std::sync::mpsc::Receiver<String>,
 }
 
 impl ServedHub {
     /// SIGKILL: no graceful stop, nothing flushed.
     pub fn kill(self) {
         drop(self);
+    }
+
+    /// SIGHUP: the hub reads its config again.
+    #[allow(dead_code)]
+    pub fn hang_up(&self) {
+        let status = Command::new("kill")
+            .args(["-HUP", &self.child.id().to_string()])
+            .status()
+            .expect("run kill");
+        assert!(status.success(), "kill -HUP failed");
+    }
+
+    /// The next line the hub logs that contains `fragment` (the lines before
+    /// it are passed over); fails the test when none comes in time.
+    pub fn wait_for_log(&self, fragment: &str) -> String {
+        let deadline = std::time::Instant::now() + PATIENCE;
+        loop {
+            let left = deadline.saturating_duration_since(std::time::Instant::now());
+            match self.lines.recv_timeout(left) {
+                Ok(line) if line.contains(fragment) => return line,
+                Ok(_) => {}
+                Err(e) => panic!("the hub never logged {fragment:?}: {e}"),
+            }
+        }
     }
 }
 
