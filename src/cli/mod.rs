@@ -9,6 +9,7 @@ mod report;
 mod runbooks;
 mod shell;
 mod start;
+mod who;
 
 pub use start::no_color;
 
@@ -65,6 +66,9 @@ pub enum Cmd {
     /// The noise report: which alerts page whom, how often and at what
     /// hours, and what would silence the noisiest.
     Report(report::ReportArgs),
+    /// Who is on call now and until when, who is next, and whom each
+    /// escalation level reaches.
+    Who(who::WhoArgs),
     /// Responder tokens for the hub.
     Token {
         #[command(subcommand)]
