@@ -17,19 +17,15 @@ pub struct HandoffArgs {
     /// Who takes over, when the rota does not say.
     #[arg(long, value_name = "NAME")]
     pub to: Option<String>,
-    /// The hub's URL (default: the first hub feed in the config).
-    #[arg(long, value_name = "URL")]
-    pub hub: Option<String>,
-    /// The environment variable holding your token.
-    #[arg(long, value_name = "VAR")]
-    pub token_env: Option<String>,
+    #[command(flatten)]
+    pub hub: super::page::HubArgs,
 }
 
 pub async fn run(config: &Config, args: HandoffArgs) -> anyhow::Result<ExitCode> {
     if !args.print {
         bail!("say --print to see the note; the hand-off itself is sent from the console with H");
     }
-    let client = super::page::hub_client(config, args.hub.as_deref(), args.token_env.as_deref())?;
+    let client = args.hub.client(config)?;
     // The hub decides who may hand off to whom: no note for a hand-off it
     // would refuse.
     client

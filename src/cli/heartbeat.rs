@@ -27,12 +27,8 @@ pub struct HeartbeatArgs {
     /// What to report: start, success (the default) or fail.
     #[arg(long, value_parser = parse_status, conflicts_with = "command")]
     pub status: Option<PingStatus>,
-    /// The hub's URL (default: the first feed in the config).
-    #[arg(long, value_name = "URL")]
-    pub hub: Option<String>,
-    /// The environment variable holding the token (default: the feed's, or ONCALL_TOKEN).
-    #[arg(long, value_name = "VAR")]
-    pub token_env: Option<String>,
+    #[command(flatten)]
+    pub hub: super::page::HubArgs,
     /// A job to run, after `--`: pings start, runs it, then success or fail
     /// with its exit code and output's last 20 lines; exits with its status.
     #[arg(last = true, value_name = "COMMAND")]
@@ -44,7 +40,7 @@ fn parse_status(s: &str) -> Result<PingStatus, String> {
 }
 
 pub async fn run(config: &Config, args: HeartbeatArgs) -> anyhow::Result<ExitCode> {
-    let client = super::page::hub_client(config, args.hub.as_deref(), args.token_env.as_deref());
+    let client = args.hub.client(config);
     if args.command.is_empty() {
         let req = PingRequest {
             status: args.status.unwrap_or_default(),

@@ -28,12 +28,8 @@ pub struct PageArgs {
     /// The id of the runbook to show with it.
     #[arg(long)]
     pub runbook: Option<String>,
-    /// The hub's URL (default: the first feed in the config).
-    #[arg(long, value_name = "URL")]
-    pub hub: Option<String>,
-    /// The environment variable holding your token (default: the feed's, or ONCALL_TOKEN).
-    #[arg(long, value_name = "VAR")]
-    pub token_env: Option<String>,
+    #[command(flatten)]
+    pub hub: super::page::HubArgs,
     /// What is wrong, in a line.
     pub title: String,
 }
@@ -46,6 +42,25 @@ fn parse_label(s: &str) -> Result<(String, String), String> {
     match s.split_once('=') {
         Some((k, v)) if !k.trim().is_empty() => Ok((k.trim().to_string(), v.to_string())),
         _ => Err(format!("'{s}' is not KEY=VALUE")),
+    }
+}
+
+/// Which hub a command talks to, and with whose token: the same two flags
+/// on every command that reaches the hub.
+#[derive(Debug, Args)]
+pub struct HubArgs {
+    /// The hub's URL (default: the first hub feed in the config).
+    #[arg(long = "hub", value_name = "URL")]
+    pub url: Option<String>,
+    /// The environment variable holding your token (default: the feed's, or ONCALL_TOKEN).
+    #[arg(long, value_name = "VAR")]
+    pub token_env: Option<String>,
+}
+
+impl HubArgs {
+    /// The client these flags name (see [`hub_client`]).
+    pub fn client(&self, config: &Config) -> anyhow::Result<HubClient> {
+        hub_client(config, self.url.as_deref(), self.token_env.as_deref())
     }
 }
 
@@ -87,7 +102,7 @@ pub fn hub_client(
 }
 
 pub async fn run(config: &Config, args: PageArgs) -> anyhow::Result<ExitCode> {
-    let client = hub_client(config, args.hub.as_deref(), args.token_env.as_deref())?;
+    let client = args.hub.client(config)?;
     let url = client.base().to_string();
     let new = NewIncident {
         title: args.title,

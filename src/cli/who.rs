@@ -16,16 +16,12 @@ pub struct WhoArgs {
     /// Print the hub's JSON.
     #[arg(long)]
     pub json: bool,
-    /// The hub's URL (default: the first hub feed in the config).
-    #[arg(long, value_name = "URL")]
-    pub hub: Option<String>,
-    /// The environment variable holding your token (default: the feed's, or ONCALL_TOKEN).
-    #[arg(long, value_name = "VAR")]
-    pub token_env: Option<String>,
+    #[command(flatten)]
+    pub hub: super::page::HubArgs,
 }
 
 pub async fn run(config: &Config, args: WhoArgs) -> anyhow::Result<ExitCode> {
-    let client = super::page::hub_client(config, args.hub.as_deref(), args.token_env.as_deref())?;
+    let client = args.hub.client(config)?;
     let oncall = client
         .oncall()
         .await
