@@ -16,7 +16,8 @@ use oncall::incident::{Incident, NewIncident, Severity, Squash};
 use oncall::report::{AlertFigures, Figures, NoiseReport, ResponderFigures};
 use reqwest::{Method, StatusCode};
 use serde_json::json;
-use support::pages::{Receiver, notify_table, paging, webhook_responder};
+use support::pages::{Receiver, notify_table, paging};
+use support::team::{alice_then_bob, policy};
 use support::{
     ALERTMANAGER, ALICE, BOB, Backend, TestHub, both_backends, expect, expect_error, incident,
 };
@@ -24,31 +25,10 @@ use support::{
 /// alice and bob paged at once through the receiver; db goes to alice,
 /// then bob after 15 minutes; everything else to bob; high and above page.
 fn week_config(rx: &Receiver) -> String {
-    let mut text = String::from("[hub]\ntimezone = \"Europe/Berlin\"\n");
-    text.push_str(&webhook_responder("alice", ALICE, &rx.url("alice")));
-    text.push_str(&webhook_responder("bob", BOB, &rx.url("bob")));
-    text.push_str(&format!(
-        "[[hub.responders]]\nname = \"alertmanager\"\nrole = \"integration\"\ntoken_sha256 = \"{}\"\n",
-        oncall::config::Sha256Hex::of(ALERTMANAGER).to_hex()
-    ));
-    text.push_str(
-        r#"
-[[hub.policies]]
-services = ["db"]
-[[hub.policies.levels]]
-who = ["alice"]
-after = "15m"
-[[hub.policies.levels]]
-who = ["bob"]
-
-[[hub.policies]]
-services = ["*"]
-[[hub.policies.levels]]
-who = ["bob"]
-"#,
-    );
-    text.push_str(&notify_table(""));
-    text
+    "[hub]\ntimezone = \"Europe/Berlin\"\n".to_string()
+        + &alice_then_bob(rx)
+        + &policy(&["*"], &[("bob", None)])
+        + &notify_table("")
 }
 
 /// One alert of Alertmanager's, by its fingerprint.
