@@ -17,7 +17,8 @@ use prom_text_format_parser::{Sample, Scrape, Type, ValueType};
 use reqwest::{StatusCode, header};
 use serde_json::json;
 use support::alertmanager::eventually;
-use support::pages::{Answer, Receiver, critical, notify_table, paging, webhook_responder};
+use support::pages::{Answer, Receiver, critical, notify_table, paging};
+use support::team::alice_then_bob;
 use support::{
     ALERTMANAGER, ALICE, Backend, TestHub, both_backends, expect_error, incident, two_responders,
 };
@@ -25,24 +26,7 @@ use support::{
 /// alice's pages go to `rx`'s /alice, bob's to /bob; db goes to alice,
 /// then bob after 15 minutes; only high and above pages.
 fn config(rx: &Receiver) -> String {
-    let mut text = webhook_responder("alice", ALICE, &rx.url("alice"));
-    text.push_str(&webhook_responder("bob", support::BOB, &rx.url("bob")));
-    text.push_str(&format!(
-        "[[hub.responders]]\nname = \"alertmanager\"\nrole = \"integration\"\ntoken_sha256 = \"{}\"\n",
-        oncall::config::Sha256Hex::of(ALERTMANAGER).to_hex()
-    ));
-    text.push_str(
-        r#"
-[[hub.policies]]
-services = ["db"]
-[[hub.policies.levels]]
-who = ["alice"]
-after = "15m"
-[[hub.policies.levels]]
-who = ["bob"]
-"#,
-    );
-    text + &notify_table("min_severity = \"high\"\n")
+    alice_then_bob(rx) + &notify_table("min_severity = \"high\"\n")
 }
 
 /// `GET /metrics` with `token`, if any.

@@ -14,7 +14,6 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
-use oncall::config::Sha256Hex;
 use oncall::feed::outbox::Outbox;
 use oncall::feed::{Action, FeedClient, FeedEvent, Request, WorkerEvent};
 use oncall::incident::{EventKind, Incident, Opened, Status};
@@ -25,6 +24,7 @@ use support::failover::{client, host, model, next_poll, poll, screen, top_bar};
 use support::postgres::Database;
 use support::proxy::{acted_after_queue, lossy_proxy, notes};
 use support::serve::{HubFiles, ServedHub};
+use support::team::{Person, policy, responders};
 use support::{ALICE, BOB};
 use tokio::sync::mpsc;
 
@@ -36,33 +36,9 @@ const TRIES: usize = 40;
 /// alice and bob; incidents of `db` wait an hour for their next level (no
 /// timer moves them during the burst), those of `web` two seconds.
 fn config() -> String {
-    let mut text = String::new();
-    for (name, token) in [("alice", ALICE), ("bob", BOB)] {
-        text.push_str(&format!(
-            "[[hub.responders]]\nname = \"{name}\"\ntoken_sha256 = \"{}\"\n",
-            Sha256Hex::of(token).to_hex()
-        ));
-    }
-    text.push_str(
-        r#"
-[[hub.policies]]
-services = ["db"]
-[[hub.policies.levels]]
-who = ["alice"]
-after = "1h"
-[[hub.policies.levels]]
-who = ["bob"]
-
-[[hub.policies]]
-services = ["web"]
-[[hub.policies.levels]]
-who = ["alice"]
-after = "2s"
-[[hub.policies.levels]]
-who = ["bob"]
-"#,
-    );
-    text
+    responders(&[Person::new("alice", ALICE), Person::new("bob", BOB)])
+        + &policy(&["db"], &[("alice", Some("1h")), ("bob", None)])
+        + &policy(&["web"], &[("alice", Some("2s")), ("bob", None)])
 }
 
 /// The two hubs' addresses, changed as a killed one is started again.

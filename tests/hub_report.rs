@@ -1,22 +1,23 @@
 //! The noise report over a real hub: a scripted week of alerts, opened,
-//! folded, acknowledged, escalated and resolved at set times of the hub's
-//! injected clock (in Europe/Berlin, so "night" is read in the hub's time
-//! zone, not UTC), pages delivered to a real receiver on 127.0.0.1, then
-//! `GET /api/v1/report?since=7d` checked figure by figure, on SQLite and
-//! (with `--features postgres`) PostgreSQL. Also: a hub where nobody has
-//! contacts counts what its timelines record, `since` is checked, and an
-//! integration token may not read the report.
+//! folded, squashed, acknowledged, escalated and resolved at set times of
+//! the hub's injected clock (in Europe/Berlin, so "night" is read in the
+//! hub's time zone, not UTC), pages delivered to a real receiver on
+//! 127.0.0.1, then `GET /api/v1/report?since=7d` checked figure by figure,
+//! on SQLite and (with `--features postgres`) PostgreSQL. Also: a hub where
+//! nobody has contacts counts what its timelines record, `since` is
+//! checked, and an integration token may not read the report.
 // Helpers here may unwrap and panic as #[test] functions may (clippy.toml).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod support;
 
 use oncall::hub::deliveries::DeliveryState;
-use oncall::incident::{Incident, NewIncident, Severity};
+use oncall::incident::{Incident, NewIncident, Severity, Squash};
 use oncall::report::{AlertFigures, Figures, NoiseReport, ResponderFigures};
-use reqwest::StatusCode;
+use reqwest::{Method, StatusCode};
 use serde_json::json;
-use support::pages::{Receiver, notify_table, paging, webhook_responder};
+use support::pages::{Receiver, notify_table, paging};
+use support::team::{alice_then_bob, policy};
 use support::{
     ALERTMANAGER, ALICE, BOB, Backend, TestHub, both_backends, expect, expect_error, incident,
 };
@@ -24,62 +25,72 @@ use support::{
 /// alice and bob paged at once through the receiver; db goes to alice,
 /// then bob after 15 minutes; everything else to bob; high and above page.
 fn week_config(rx: &Receiver) -> String {
-    let mut text = String::from("[hub]\ntimezone = \"Europe/Berlin\"\n");
-    text.push_str(&webhook_responder("alice", ALICE, &rx.url("alice")));
-    text.push_str(&webhook_responder("bob", BOB, &rx.url("bob")));
-    text.push_str(&format!(
-        "[[hub.responders]]\nname = \"alertmanager\"\nrole = \"integration\"\ntoken_sha256 = \"{}\"\n",
-        oncall::config::Sha256Hex::of(ALERTMANAGER).to_hex()
-    ));
-    text.push_str(
-        r#"
-[[hub.policies]]
-services = ["db"]
-[[hub.policies.levels]]
-who = ["alice"]
-after = "15m"
-[[hub.policies.levels]]
-who = ["bob"]
-
-[[hub.policies]]
-services = ["*"]
-[[hub.policies.levels]]
-who = ["bob"]
-"#,
-    );
-    text.push_str(&notify_table(""));
-    text
+    "[hub]\ntimezone = \"Europe/Berlin\"\n".to_string()
+        + &alice_then_bob(rx)
+        + &policy(&["*"], &[("bob", None)])
+        + &notify_table("")
 }
 
-/// One alert as Alertmanager's webhook sends it, firing or resolved.
-fn alert(
-    fingerprint: &str,
-    name: &str,
-    service: &str,
-    severity: &str,
-    firing: bool,
-) -> serde_json::Value {
-    let status = if firing { "firing" } else { "resolved" };
-    json!({
-        "receiver": "oncall",
-        "status": status,
-        "alerts": [{
+/// One alert of Alertmanager's, by its fingerprint.
+#[derive(Clone, Copy)]
+struct Alert {
+    fingerprint: &'static str,
+    name: &'static str,
+    service: &'static str,
+    severity: &'static str,
+}
+
+const DISK: Alert = Alert {
+    fingerprint: "fp-disk",
+    name: "DiskFull",
+    service: "db",
+    severity: "critical",
+};
+const CPU: Alert = Alert {
+    fingerprint: "fp-cpu",
+    name: "CpuBlip",
+    service: "web",
+    severity: "critical",
+};
+const PING: Alert = Alert {
+    fingerprint: "fp-ping",
+    name: "Ping",
+    service: "web",
+    severity: "warning",
+};
+const QUEUE: Alert = Alert {
+    fingerprint: "fp-queue",
+    name: "QueueDeep",
+    service: "batch",
+    severity: "critical",
+};
+
+impl Alert {
+    /// The alert as Alertmanager's webhook sends it, firing or resolved.
+    fn webhook(&self, firing: bool) -> serde_json::Value {
+        let status = if firing { "firing" } else { "resolved" };
+        let (name, service) = (self.name, self.service);
+        json!({
+            "receiver": "oncall",
             "status": status,
-            "labels": {"alertname": name, "service": service, "severity": severity},
-            "annotations": {"summary": format!("{name} on {service}")},
-            "startsAt": "2026-11-20T00:00:00Z",
-            "endsAt": if firing { "0001-01-01T00:00:00Z" } else { "2026-11-30T00:00:00Z" },
-            "generatorURL": "http://prometheus.local/graph",
-            "fingerprint": fingerprint
-        }],
-        "groupLabels": {},
-        "commonLabels": {},
-        "commonAnnotations": {},
-        "externalURL": "http://alertmanager.local",
-        "version": "4",
-        "groupKey": "{}",
-        "truncatedAlerts": 0
-    })
+            "alerts": [{
+                "status": status,
+                "labels": {"alertname": name, "service": service, "severity": self.severity},
+                "annotations": {"summary": format!("{name} on {service}")},
+                "startsAt": "2026-11-20T00:00:00Z",
+                "endsAt": if firing { "0001-01-01T00:00:00Z" } else { "2026-11-30T00:00:00Z" },
+                "generatorURL": "http://prometheus.local/graph",
+                "fingerprint": self.fingerprint
+            }],
+            "groupLabels": {},
+            "commonLabels": {},
+            "commonAnnotations": {},
+            "externalURL": "http://alertmanager.local",
+            "version": "4",
+            "groupKey": "{}",
+            "truncatedAlerts": 0
+        })
+    }
 }
 
 struct Week {
@@ -88,24 +99,12 @@ struct Week {
 }
 
 impl Week {
-    /// At `time`, Alertmanager says `fingerprint` fires (or resolved).
-    async fn alertmanager(
-        &self,
-        time: &str,
-        fp: &str,
-        name: &str,
-        service: &str,
-        sev: &str,
-        firing: bool,
-    ) {
+    /// At `time`, Alertmanager says `alert` fires (or resolved).
+    async fn alertmanager(&self, time: &str, alert: Alert, firing: bool) {
         self.hub.set_time(time);
         let resp = self
             .hub
-            .post(
-                ALERTMANAGER,
-                "/api/v1/alertmanager",
-                &alert(fp, name, service, sev, firing),
-            )
+            .post(ALERTMANAGER, "/api/v1/alertmanager", &alert.webhook(firing))
             .await;
         assert_eq!(
             resp.status(),
@@ -115,8 +114,16 @@ impl Week {
         );
     }
 
-    /// The open incident of `fingerprint`.
-    async fn open_of(&self, fp: &str) -> Incident {
+    async fn fires(&self, time: &str, alert: Alert) {
+        self.alertmanager(time, alert, true).await;
+    }
+
+    async fn clears(&self, time: &str, alert: Alert) {
+        self.alertmanager(time, alert, false).await;
+    }
+
+    /// The open incident of `alert`.
+    async fn open_of(&self, alert: Alert) -> Incident {
         let list: oncall::incident::IncidentList = expect(
             self.hub.get(ALICE, "/api/v1/incidents").await,
             StatusCode::OK,
@@ -124,7 +131,7 @@ impl Week {
         .await;
         list.incidents
             .into_iter()
-            .find(|i| i.dedup_key == format!("am:{fp}"))
+            .find(|i| i.dedup_key == format!("am:{}", alert.fingerprint))
             .unwrap()
     }
 
@@ -143,10 +150,26 @@ impl Week {
         self.hub.set_time(time);
         self.hub.acted(token, id, verb, &json!({})).await;
     }
+
+    /// At `time`, `token` squashes `alert` until `until`; the squash.
+    async fn squash(&self, time: &str, token: &str, alert: Alert, until: &str) -> Squash {
+        self.hub.set_time(time);
+        let body = json!({
+            "matchers": {"alertname": alert.name, "service": alert.service},
+            "until": until,
+            "reason": "reindexing the queue",
+        });
+        let resp = self.hub.post(token, "/api/v1/squashes", &body).await;
+        expect(resp, StatusCode::CREATED).await
+    }
 }
 
+/// The counts (incidents, occurrences, pages, night pages, self-resolved,
+/// flapping, squashed), then the times to acknowledge and to resolve
+/// (median, 90th percentile).
 fn figures(
-    (incidents, occurrences, pages, night_pages, self_resolved, flapping): (
+    (incidents, occurrences, pages, night_pages, self_resolved, flapping, squashed): (
+        u64,
         u64,
         u64,
         u64,
@@ -164,6 +187,7 @@ fn figures(
         night_pages,
         self_resolved,
         flapping,
+        squashed,
         ack_median_secs: ack.map(|a| a.0),
         ack_p90_secs: ack.map(|a| a.1),
         resolve_median_secs: resolve.map(|r| r.0),
@@ -179,49 +203,17 @@ async fn a_scripted_week_adds_up_figure_by_figure(backend: Backend) {
 
     // The Saturday before the window: DiskFull pages alice, and clears just
     // before the window opens (Monday 08:00 UTC).
-    week.alertmanager(
-        "2026-11-22T10:00:00Z",
-        "fp-disk",
-        "DiskFull",
-        "db",
-        "critical",
-        true,
-    )
-    .await;
-    let before = week.open_of("fp-disk").await;
+    week.fires("2026-11-22T10:00:00Z", DISK).await;
+    let before = week.open_of(DISK).await;
     week.delivered(before.id, "alice", 1).await;
-    week.alertmanager(
-        "2026-11-23T07:30:00Z",
-        "fp-disk",
-        "DiskFull",
-        "db",
-        "critical",
-        false,
-    )
-    .await;
+    week.clears("2026-11-23T07:30:00Z", DISK).await;
 
     // Monday: it is back 50 minutes after it cleared (flapping), fires
     // again (folded), alice acknowledges in 10 minutes, resolves in an hour.
-    week.alertmanager(
-        "2026-11-23T08:20:00Z",
-        "fp-disk",
-        "DiskFull",
-        "db",
-        "critical",
-        true,
-    )
-    .await;
-    let monday = week.open_of("fp-disk").await;
+    week.fires("2026-11-23T08:20:00Z", DISK).await;
+    let monday = week.open_of(DISK).await;
     week.delivered(monday.id, "alice", 2).await;
-    week.alertmanager(
-        "2026-11-23T08:22:00Z",
-        "fp-disk",
-        "DiskFull",
-        "db",
-        "critical",
-        true,
-    )
-    .await;
+    week.fires("2026-11-23T08:22:00Z", DISK).await;
     week.act("2026-11-23T08:30:00Z", ALICE, monday.id, "acknowledge")
         .await;
     week.act("2026-11-23T09:20:00Z", ALICE, monday.id, "resolve")
@@ -231,68 +223,33 @@ async fn a_scripted_week_adds_up_figure_by_figure(backend: Backend) {
     // clears by itself in 3 minutes; again at 03:00 (4 minutes); again at
     // 03:30, 26 minutes after it cleared (flapping), which bob acknowledges
     // in 10 minutes and Alertmanager resolves 15 minutes in.
-    week.alertmanager(
-        "2026-11-24T21:00:00Z",
-        "fp-cpu",
-        "CpuBlip",
-        "web",
-        "critical",
-        true,
-    )
-    .await;
-    let blip = week.open_of("fp-cpu").await;
+    week.fires("2026-11-24T21:00:00Z", CPU).await;
+    let blip = week.open_of(CPU).await;
     week.delivered(blip.id, "bob", 1).await;
-    week.alertmanager(
-        "2026-11-24T21:03:00Z",
-        "fp-cpu",
-        "CpuBlip",
-        "web",
-        "critical",
-        false,
-    )
-    .await;
-    week.alertmanager(
-        "2026-11-25T02:00:00Z",
-        "fp-cpu",
-        "CpuBlip",
-        "web",
-        "critical",
-        true,
-    )
-    .await;
-    let blip = week.open_of("fp-cpu").await;
+    week.clears("2026-11-24T21:03:00Z", CPU).await;
+    week.fires("2026-11-25T02:00:00Z", CPU).await;
+    let blip = week.open_of(CPU).await;
     week.delivered(blip.id, "bob", 2).await;
-    week.alertmanager(
-        "2026-11-25T02:04:00Z",
-        "fp-cpu",
-        "CpuBlip",
-        "web",
-        "critical",
-        false,
-    )
-    .await;
-    week.alertmanager(
-        "2026-11-25T02:30:00Z",
-        "fp-cpu",
-        "CpuBlip",
-        "web",
-        "critical",
-        true,
-    )
-    .await;
-    let blip = week.open_of("fp-cpu").await;
+    week.clears("2026-11-25T02:04:00Z", CPU).await;
+    week.fires("2026-11-25T02:30:00Z", CPU).await;
+    let blip = week.open_of(CPU).await;
     week.delivered(blip.id, "bob", 3).await;
     week.act("2026-11-25T02:40:00Z", BOB, blip.id, "acknowledge")
         .await;
-    week.alertmanager(
-        "2026-11-25T02:45:00Z",
-        "fp-cpu",
-        "CpuBlip",
-        "web",
-        "critical",
-        false,
-    )
-    .await;
+    week.clears("2026-11-25T02:45:00Z", CPU).await;
+
+    // Wednesday 10:00: bob squashes QueueDeep until noon. It fires at 10:30
+    // and twice more, pages nobody, and clears at 11:00, squashed still.
+    let reindex = week
+        .squash("2026-11-25T10:00:00Z", BOB, QUEUE, "2026-11-25T12:00:00Z")
+        .await;
+    week.fires("2026-11-25T10:30:00Z", QUEUE).await;
+    let quiet = week.open_of(QUEUE).await;
+    assert_eq!(quiet.squashed_by, Some(reindex.id));
+    week.fires("2026-11-25T10:35:00Z", QUEUE).await;
+    week.fires("2026-11-25T10:40:00Z", QUEUE).await;
+    week.clears("2026-11-25T11:00:00Z", QUEUE).await;
+    assert!(week.hub.never_paged(quiet.id).await);
 
     // Thursday noon: alice pages db by hand (no alertname: its title is the
     // alert); nobody acknowledges in 15 minutes, the timers escalate to bob,
@@ -315,18 +272,33 @@ async fn a_scripted_week_adds_up_figure_by_figure(backend: Backend) {
     week.act("2026-11-26T13:00:00Z", BOB, by_hand.id, "resolve")
         .await;
 
+    // Thursday 14:00: QueueDeep pages bob, who acknowledges in 5 minutes,
+    // squashes it at 14:10 (the squash takes the open incident) and removes
+    // the squash at 14:20 (the incident is released); Alertmanager resolves
+    // it at 15:00. Squashed no more, but squashed for a while: it counts.
+    week.fires("2026-11-26T14:00:00Z", QUEUE).await;
+    let taken = week.open_of(QUEUE).await;
+    week.delivered(taken.id, "bob", 5).await;
+    week.act("2026-11-26T14:05:00Z", BOB, taken.id, "acknowledge")
+        .await;
+    let second = week
+        .squash("2026-11-26T14:10:00Z", BOB, QUEUE, "2026-11-26T16:00:00Z")
+        .await;
+    assert_eq!(
+        week.hub.incident(taken.id).await.squashed_by,
+        Some(second.id)
+    );
+    week.hub.set_time("2026-11-26T14:20:00Z");
+    let path = format!("/api/v1/squashes/{}", second.id);
+    let resp = week.hub.request(Method::DELETE, BOB, &path).send().await;
+    let _: Squash = expect(resp.unwrap(), StatusCode::OK).await;
+    assert_eq!(week.hub.incident(taken.id).await.squashed_by, None);
+    week.clears("2026-11-26T15:00:00Z", QUEUE).await;
+
     // Friday, 07:00 in Berlin (06:00 UTC), the end of the night, so a day
     // page: DiskFull again, days after it last cleared (not flapping).
-    week.alertmanager(
-        "2026-11-27T06:00:00Z",
-        "fp-disk",
-        "DiskFull",
-        "db",
-        "critical",
-        true,
-    )
-    .await;
-    let friday = week.open_of("fp-disk").await;
+    week.fires("2026-11-27T06:00:00Z", DISK).await;
+    let friday = week.open_of(DISK).await;
     week.delivered(friday.id, "alice", 4).await;
     week.act("2026-11-27T06:40:00Z", ALICE, friday.id, "acknowledge")
         .await;
@@ -334,15 +306,7 @@ async fn a_scripted_week_adds_up_figure_by_figure(backend: Backend) {
         .await;
 
     // Saturday night: a warning, below what pages; it stays open.
-    week.alertmanager(
-        "2026-11-28T23:00:00Z",
-        "fp-ping",
-        "Ping",
-        "web",
-        "warning",
-        true,
-    )
-    .await;
+    week.fires("2026-11-28T23:00:00Z", PING).await;
 
     // Sunday: CacheCold pages bob, who resolves it in 2 minutes without
     // acknowledging: quick, but by a person, so not self-resolved.
@@ -356,7 +320,7 @@ async fn a_scripted_week_adds_up_figure_by_figure(backend: Backend) {
             ..incident("cache cold on web-2")
         })
         .await;
-    week.delivered(cold.id, "bob", 5).await;
+    week.delivered(cold.id, "bob", 6).await;
     week.act("2026-11-29T10:02:00Z", BOB, cold.id, "resolve")
         .await;
 
@@ -386,7 +350,7 @@ async fn a_scripted_week_adds_up_figure_by_figure(backend: Backend) {
                 "CpuBlip",
                 "web",
                 true,
-                figures((3, 3, 3, 3, 2, 1), Some((600, 600)), Some((240, 768)))
+                figures((3, 3, 3, 3, 2, 1, 0), Some((600, 600)), Some((240, 768)))
             ),
             // Monday's (2 occurrences, flapping) and Friday's (a day page):
             // acknowledged in 10m and 40m, resolved in an hour each.
@@ -394,22 +358,44 @@ async fn a_scripted_week_adds_up_figure_by_figure(backend: Backend) {
                 "DiskFull",
                 "db",
                 true,
-                figures((2, 3, 2, 0, 0, 1), Some((1500, 2220)), Some((3600, 3600)))
+                figures(
+                    (2, 3, 2, 0, 0, 1, 0),
+                    Some((1500, 2220)),
+                    Some((3600, 3600))
+                )
             ),
             // alice, then bob after the escalation.
             alert(
                 "disk full on db-3",
                 "db",
                 false,
-                figures((1, 1, 2, 0, 0, 0), Some((1200, 1200)), Some((3600, 3600)))
+                figures(
+                    (1, 1, 2, 0, 0, 0, 0),
+                    Some((1200, 1200)),
+                    Some((3600, 3600))
+                )
+            ),
+            // Squashed both times, while it fired on Wednesday and for ten
+            // minutes on Thursday, which paged bob (by day) before that;
+            // acknowledged in 5m, resolved in 30m and 60m.
+            alert(
+                "QueueDeep",
+                "batch",
+                true,
+                figures((2, 4, 1, 0, 0, 0, 2), Some((300, 300)), Some((2700, 3420)))
             ),
             alert(
                 "CacheCold",
                 "web",
                 true,
-                figures((1, 1, 1, 0, 0, 0), None, Some((120, 120)))
+                figures((1, 1, 1, 0, 0, 0, 0), None, Some((120, 120)))
             ),
-            alert("Ping", "web", true, figures((1, 1, 0, 0, 0, 0), None, None)),
+            alert(
+                "Ping",
+                "web",
+                true,
+                figures((1, 1, 0, 0, 0, 0, 0), None, None)
+            ),
         ]
     );
     let services: Vec<(&str, &Figures)> = report
@@ -422,11 +408,19 @@ async fn a_scripted_week_adds_up_figure_by_figure(backend: Backend) {
         vec![
             (
                 "web",
-                &figures((5, 5, 4, 3, 2, 1), Some((600, 600)), Some((210, 702)))
+                &figures((5, 5, 4, 3, 2, 1, 0), Some((600, 600)), Some((210, 702)))
             ),
             (
                 "db",
-                &figures((3, 4, 4, 0, 0, 1), Some((1200, 2160)), Some((3600, 3600)))
+                &figures(
+                    (3, 4, 4, 0, 0, 1, 0),
+                    Some((1200, 2160)),
+                    Some((3600, 3600))
+                )
+            ),
+            (
+                "batch",
+                &figures((2, 4, 1, 0, 0, 0, 2), Some((300, 300)), Some((2700, 3420)))
             ),
         ]
     );
@@ -436,7 +430,7 @@ async fn a_scripted_week_adds_up_figure_by_figure(backend: Backend) {
         vec![
             ResponderFigures {
                 responder: "bob".into(),
-                pages: 5,
+                pages: 6,
                 night_pages: 3
             },
             ResponderFigures {
@@ -465,6 +459,10 @@ async fn a_scripted_week_adds_up_figure_by_figure(backend: Backend) {
             (
                 "disk full on db-3",
                 "Squash service=\"db\" (it has no alertname label, so this squashes every alert of db; give it one to squash it alone) while its cause is fixed: it paged twice (0 at night)."
+            ),
+            (
+                "QueueDeep",
+                "Squash alertname=\"QueueDeep\", service=\"batch\" while its cause is fixed: it paged once (0 at night)."
             ),
             (
                 "CacheCold",

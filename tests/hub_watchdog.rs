@@ -12,20 +12,21 @@ use std::time::Duration;
 
 use chrono::TimeDelta;
 use oncall::hub::deliveries::DeliveryState;
-use support::pages::{Answer, Receiver, critical, notify_table, paging, webhook_responder};
+use support::pages::{Answer, Receiver, critical, notify_table, paging};
 use support::receiver::Recorded;
+use support::team::{Person, policy, responders};
 use support::{ALICE, Backend, TestHub, both_backends};
 
 /// alice, paged for db through `rx`'s /alice, and a watchdog pinging `dog`'s
 /// /ping/check-id every 100 ms.
 fn config(rx: &Receiver, dog: &Receiver) -> String {
-    let policy =
-        "[[hub.policies]]\nservices = [\"db\"]\n[[hub.policies.levels]]\nwho = [\"alice\"]\n";
     let watchdog = format!(
         "\n[hub.watchdog]\nurl = \"{}\"\nevery = \"100ms\"\n",
         dog.url("ping/check-id")
     );
-    webhook_responder("alice", ALICE, &rx.url("alice")) + policy + &notify_table(&watchdog)
+    responders(&[Person::new("alice", ALICE).paged_at(rx.url("alice"), "0m")])
+        + &policy(&["db"], &[("alice", None)])
+        + &notify_table(&watchdog)
 }
 
 fn healthy(r: &Recorded) -> bool {

@@ -1,6 +1,7 @@
 //! `oncall --demo`: a hub started in-process on a temporary database, a
 //! stream of realistic incidents and teammates working them, and the console
 //! against it, so a newcomer sees everything at once with nothing to set up.
+mod noise;
 mod phone;
 mod scenario;
 
@@ -99,7 +100,7 @@ pub async fn start_hub() -> anyhow::Result<DemoHub> {
             responders,
             rota: Some(rota(Utc::now())),
             policies: vec![policy()],
-            heartbeats: vec![nightly_backup()],
+            heartbeats: vec![noise::nightly_backup()],
             ..HubConfig::default()
         },
         YOU,
@@ -185,6 +186,7 @@ async fn seed(demo: &DemoHub, clock: &DemoClock) -> anyhow::Result<()> {
             .open(&scene_by_key("5xx-checkout").to_new())
             .await?;
     }
+    noise::seed(demo, clock).await?;
     clock.offset_secs.store(0, Ordering::Relaxed);
     Ok(())
 }
@@ -249,12 +251,14 @@ async fn teammate_acts(mate: &HubClient, step: usize) -> anyhow::Result<()> {
         crate::feed::ListOutcome::Unchanged => return Ok(()),
     };
     let open = list.len();
-    // Leave the critical ones to the responder watching the demo.
+    // Leave the critical ones to the responder watching the demo, and the
+    // squashed one to show what a squash looks like.
     let unowned = list
         .iter()
         .filter(|i| {
             i.status == crate::incident::Status::Triggered
                 && i.severity != crate::incident::Severity::Critical
+                && i.squashed_by.is_none()
         })
         .nth(step % 3);
     let owned = list
@@ -314,21 +318,6 @@ fn rota(now: DateTime<Utc>) -> RotaConfig {
 
 /// One policy for every service: the person on call, then sam, then priya;
 /// left unacknowledged for 20 minutes, an incident climbs by itself.
-/// A job the demo's hub expects a ping from each night: it shows in the
-/// console's heartbeats (`h`), new until something pings it.
-fn nightly_backup() -> crate::config::HeartbeatConfig {
-    crate::config::HeartbeatConfig {
-        name: "nightly-backup".to_string(),
-        service: "backups".to_string(),
-        severity: crate::incident::Severity::High,
-        every: Some(HumanDuration::from_secs(24 * 3600)),
-        cron: None,
-        timezone: None,
-        grace: HumanDuration::from_secs(3600),
-        runbook: None,
-    }
-}
-
 fn policy() -> PolicyConfig {
     let level = |name: &str, who: Targets, after: Option<u64>| LevelConfig {
         name: Some(name.to_string()),
@@ -382,7 +371,7 @@ pub async fn run() -> anyhow::Result<()> {
 
 #[cfg(test)]
 mod tests {
-    use super::scenario::{ARRIVALS, OPENING};
+    use super::scenario::{ARRIVALS, NOISY, OPENING};
     use crate::runbook::{Library, Query, rank};
 
     /// The demo hub pages "you" through the demo phone, and the page's
@@ -428,7 +417,7 @@ mod tests {
     #[test]
     fn every_demo_incident_has_a_runbook() {
         let lib = Library::shipped();
-        for scene in OPENING.iter().chain(ARRIVALS) {
+        for scene in OPENING.iter().chain(ARRIVALS).chain([&NOISY]) {
             let inc = scene.to_new();
             let q = Query {
                 title: &inc.title,

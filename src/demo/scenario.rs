@@ -369,6 +369,22 @@ pub const ARRIVALS: &[Scene] = &[
     },
 ];
 
+/// The noisy alert: it paged all night and cleared by itself each time,
+/// until a teammate squashed it (`demo::noise`).
+pub const NOISY: Scene = Scene {
+    key: "steal-worker5",
+    severity: High,
+    service: "worker",
+    title: "CPU steal at 34% on worker-5: a noisy neighbour on hv-2",
+    description: "Steal time above 20% for 2 minutes, then gone; back within the hour, every hour since 22:00.",
+    labels: &[
+        ("alertname", "HostCpuStealNoisyNeighbour"),
+        ("instance", "worker-5:9100"),
+        ("severity", "high"),
+    ],
+    minutes_ago: 0,
+};
+
 /// The demo's teammates, who acknowledge, note and resolve on their own.
 pub const TEAMMATES: &[&str] = &["sam", "priya"];
 

@@ -15,6 +15,13 @@ fn times(n: u64) -> String {
     }
 }
 
+/// `value` as it goes between the quotes of a matcher: a quote or a
+/// backslash in it escaped, so that the matcher reads back as it was (as in
+/// Alertmanager's and Prometheus' matchers).
+fn quoted(value: &str) -> String {
+    value.replace('\\', "\\\\").replace('"', "\\\"")
+}
+
 /// The advice for `alert`.
 pub fn advice(alert: &AlertFigures) -> Advice {
     let f = &alert.figures;
@@ -25,7 +32,7 @@ pub fn advice(alert: &AlertFigures) -> Advice {
     squash.insert("service".to_string(), alert.service.clone());
     let matchers = squash
         .iter()
-        .map(|(k, v)| format!("{k}=\"{v}\""))
+        .map(|(k, v)| format!("{k}=\"{}\"", quoted(v)))
         .collect::<Vec<_>>()
         .join(", ");
     let widened = if alert.alertname {
@@ -53,6 +60,12 @@ pub fn advice(alert: &AlertFigures) -> Advice {
         Some(change) => {
             format!("Change the alert: {change}. Until then, squash {matchers}{widened}.")
         }
+        None if f.pages == 0 && f.squashed > 0 => format!(
+            "Squashed already: a squash kept {} of its {} incidents quiet (raised {}); fix its cause, or change the alert, before the squash ends.",
+            f.squashed,
+            f.incidents,
+            times(f.occurrences)
+        ),
         None if f.pages == 0 => format!(
             "Nothing to silence: it paged nobody (raised {}). Squash {matchers}{widened} only if even its list entries are noise.",
             times(f.occurrences)

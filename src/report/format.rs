@@ -6,13 +6,14 @@ use unicode_width::UnicodeWidthStr;
 use super::{Figures, NoiseReport};
 use crate::sanitize;
 
-const FIGURE_HEADERS: [&str; 8] = [
+const FIGURE_HEADERS: [&str; 9] = [
     "incidents",
     "occurrences",
     "pages",
     "night",
     "self-resolved",
     "flapping",
+    "squashed",
     "ack med/p90",
     "resolve med/p90",
 ];
@@ -158,6 +159,7 @@ fn figures(f: &Figures) -> Vec<String> {
         f.night_pages.to_string(),
         f.self_resolved.to_string(),
         f.flapping.to_string(),
+        f.squashed.to_string(),
         pair(f.ack_median_secs, f.ack_p90_secs),
         pair(f.resolve_median_secs, f.resolve_p90_secs),
     ]

@@ -31,6 +31,9 @@
 //!   Alertmanager), not by a person.
 //! - Flapping: opened within an hour of the resolution of the previous
 //!   incident with the same dedup key (it reopened).
+//! - Squashed: kept quiet by a squash, from its opening (a squash in force
+//!   matched it) or from when a squash made later took it, whether or not
+//!   that squash is over since: its occurrences paged nobody while it was.
 //! - Times to acknowledge and to resolve run from the opening to the first
 //!   acknowledgement and to the resolution; the median and the 90th
 //!   percentile interpolate between the two nearest incidents (as
@@ -93,6 +96,10 @@ pub struct Figures {
     pub night_pages: u64,
     pub self_resolved: u64,
     pub flapping: u64,
+    /// Incidents a squash kept quiet. A hub older than this figure does
+    /// not send it: read as none.
+    #[serde(default)]
+    pub squashed: u64,
     /// Seconds from opening to the first acknowledgement; `None` when none
     /// was acknowledged.
     pub ack_median_secs: Option<u64>,

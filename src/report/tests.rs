@@ -112,6 +112,59 @@ fn advice_squashes_a_steady_alert_and_retunes_one_that_flaps_or_clears_itself() 
 }
 
 #[test]
+fn a_quote_or_backslash_in_a_name_is_escaped_in_the_matchers_it_quotes() {
+    let odd = advice(&alert(
+        r#"Disk "data" at C:\"#,
+        true,
+        Figures {
+            incidents: 1,
+            pages: 1,
+            ..Figures::default()
+        },
+    ));
+    assert_eq!(
+        odd.action,
+        r#"Squash alertname="Disk \"data\" at C:\\", service="db" while its cause is fixed: it paged once (0 at night)."#
+    );
+    // The squash itself carries the name as it is.
+    assert_eq!(
+        odd.squash.get("alertname").map(String::as_str),
+        Some(r#"Disk "data" at C:\"#)
+    );
+}
+
+#[test]
+fn an_alert_a_squash_kept_quiet_is_not_advised_to_be_squashed_again() {
+    let quiet = advice(&alert(
+        "BackupSlow",
+        true,
+        Figures {
+            incidents: 3,
+            occurrences: 5,
+            squashed: 2,
+            ..Figures::default()
+        },
+    ));
+    assert_eq!(
+        quiet.action,
+        "Squashed already: a squash kept 2 of its 3 incidents quiet (raised 5 times); fix its cause, or change the alert, before the squash ends."
+    );
+}
+
+#[test]
+fn a_report_without_the_squashed_figure_reads_as_none_squashed() {
+    let older = serde_json::json!({
+        "incidents": 2, "occurrences": 2, "pages": 1, "night_pages": 0,
+        "self_resolved": 0, "flapping": 0, "ack_median_secs": null,
+        "ack_p90_secs": null, "resolve_median_secs": null, "resolve_p90_secs": null
+    });
+    let f: Figures = serde_json::from_value(older).unwrap();
+    assert_eq!((f.incidents, f.squashed), (2, 0));
+    let back = serde_json::to_value(Figures { squashed: 4, ..f }).unwrap();
+    assert_eq!(back["squashed"], 4);
+}
+
+#[test]
 fn the_ten_noisiest_are_ordered_by_pages_then_occurrences() {
     let mut report = NoiseReport::default();
     for i in 0..12u64 {

@@ -161,7 +161,8 @@ fn a_zoomed_pane_says_z_goes_back_where_the_footer_said_zoom() {
 }
 
 /// A week of noise as the hub reports it: a flapping alert, one that clears
-/// by itself at night, a title-only one with a long name.
+/// by itself at night, a title-only one with a long name, one a squash kept
+/// quiet.
 fn a_week_of_noise() -> oncall::report::NoiseReport {
     use oncall::report::{AlertFigures, Figures, NoiseReport, ResponderFigures, ServiceFigures};
     let figures =
@@ -172,11 +173,18 @@ fn a_week_of_noise() -> oncall::report::NoiseReport {
             night_pages: night,
             self_resolved,
             flapping,
+            squashed: 0,
             ack_median_secs: ack,
             ack_p90_secs: ack.map(|a| a * 2),
             resolve_median_secs: fix,
             resolve_p90_secs: fix.map(|f| f * 3),
         };
+    let squashed = Figures {
+        incidents: 3,
+        occurrences: 7,
+        squashed: 3,
+        ..Figures::default()
+    };
     let alert = |name: &str, service: &str, alertname, f| AlertFigures {
         alert: name.into(),
         service: service.into(),
@@ -206,6 +214,7 @@ fn a_week_of_noise() -> oncall::report::NoiseReport {
                 false,
                 figures(2, 0, 0, 0, None, Some(86_400)),
             ),
+            alert("BatchQueueDeep", "batch", true, squashed.clone()),
         ],
         services: vec![
             ServiceFigures {
@@ -219,6 +228,10 @@ fn a_week_of_noise() -> oncall::report::NoiseReport {
             ServiceFigures {
                 service: "backups".into(),
                 figures: figures(2, 0, 0, 0, None, Some(86_400)),
+            },
+            ServiceFigures {
+                service: "batch".into(),
+                figures: squashed,
             },
         ],
         responders: vec![

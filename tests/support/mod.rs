@@ -7,7 +7,8 @@
 //! what the hub sends to webhooks, `proxy` loses a hub's first answer,
 //! `failover` polls several hubs as a console's feed does, `pages` receives
 //! pages over real sockets and sends them, and `smtp` runs a real SMTP
-//! server (aiosmtpd) for email pages; `postgres` runs a real PostgreSQL
+//! server (aiosmtpd) for email pages; `team` writes a team's hub config
+//! (people, contacts, policies); `postgres` runs a real PostgreSQL
 //! cluster, a database per test, for hubs on that store
 //! (`TestHub::start_on`), and `backends` runs one test on both stores
 //! (`both_backends!`). The incident itself is written with
@@ -29,6 +30,7 @@ pub mod pty;
 pub mod receiver;
 pub mod serve;
 pub mod smtp;
+pub mod team;
 
 pub(crate) use backends::both_backends;
 pub use hub::*;

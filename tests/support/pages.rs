@@ -12,6 +12,7 @@ use futures::future::BoxFuture;
 use oncall::hub::deliveries::{Delivery, DeliveryRecord, SendOutcome, Sender};
 
 pub use super::receiver::{Answer, PATIENCE, Receiver};
+use super::team::{Person, policy, responders};
 
 /// One delivery as it arrived.
 #[derive(Debug, Clone)]
@@ -121,67 +122,31 @@ pub fn paged_config(rx: &Receiver) -> String {
 
 /// As [`paged_config`], alice's contacts at `alices` and the rest at `rx`.
 pub fn paged_config_split(alices: &Receiver, rx: &Receiver) -> String {
-    let contact = |url: String, after: &str| {
-        format!(
-            "[[hub.responders.contacts]]\nvia = \"webhook\"\nto = \"{url}\"\nafter = \"{after}\"\n"
-        )
-    };
-    let mut text = String::new();
-    for (name, token, contacts) in [
-        (
-            "alice",
-            super::ALICE,
-            contact(alices.url("alice-now"), "0m") + &contact(alices.url("alice-later"), "5m"),
-        ),
-        ("bob", super::BOB, contact(rx.url("bob"), "0m")),
-        ("carol", super::CAROL, String::new()),
-    ] {
-        text.push_str(&format!(
-            "[[hub.responders]]\nname = \"{name}\"\ntoken_sha256 = \"{}\"\n{contacts}",
-            oncall::config::Sha256Hex::of(token).to_hex()
-        ));
-    }
-    text.push_str(&format!(
-        "[[hub.responders]]\nname = \"alertmanager\"\nrole = \"integration\"\ntoken_sha256 = \"{}\"\n",
-        oncall::config::Sha256Hex::of(super::ALERTMANAGER).to_hex()
-    ));
-    text.push_str(&format!(
-        r#"
-[[hub.policies]]
-services = ["db"]
-[[hub.policies.levels]]
-who = ["alice"]
-after = "15m"
-[[hub.policies.levels]]
-who = ["bob"]
-after = "15m"
-[[hub.policies.levels]]
-who = ["carol"]
-
-[hub.notify]
-public_url = "https://oncall.example.com"
-secret_env = "ONCALL_NOTIFY_SECRET"
-repeat = "10m"
-ack_timeout = "4h"
-
+    let people = [
+        Person::new("alice", super::ALICE)
+            .paged_at(alices.url("alice-now"), "0m")
+            .paged_at(alices.url("alice-later"), "5m"),
+        Person::new("bob", super::BOB).paged_at(rx.url("bob"), "0m"),
+        Person::new("carol", super::CAROL),
+    ];
+    let levels = [
+        ("alice", Some("15m")),
+        ("bob", Some("15m")),
+        ("carol", None),
+    ];
+    responders(&people)
+        + &policy(&["db"], &levels)
+        + &notify_table("repeat = \"10m\"\nack_timeout = \"4h\"\n")
+        + &format!(
+            r#"
 [[hub.notify.channels]]
 name = "team"
 via = "webhook"
 to = "{}"
 events = ["opened", "resolved", "handoff"]
 "#,
-        rx.url("team")
-    ));
-    text
-}
-
-/// A `[[hub.responders]]` entry for `name` with `token`'s hash, paged at
-/// once through one webhook contact at `url`.
-pub fn webhook_responder(name: &str, token: &str, url: &str) -> String {
-    format!(
-        "[[hub.responders]]\nname = \"{name}\"\ntoken_sha256 = \"{}\"\n[[hub.responders.contacts]]\nvia = \"webhook\"\nto = \"{url}\"\n",
-        oncall::config::Sha256Hex::of(token).to_hex()
-    )
+            rx.url("team")
+        )
 }
 
 /// `[hub.notify]` as [`paging`] reads it (it supplies the secret), with

@@ -15,12 +15,14 @@ use crate::console::layout;
 use crate::report::format::span;
 use crate::report::{Figures, NoiseReport};
 
-/// The figures' columns: header and width, after the name.
-const COLUMNS: [(&str, usize); 6] = [
+/// The figures' columns: header and width, after the name. `self` is
+/// self-resolved, `flap` flapping, `squash` kept quiet by a squash.
+const COLUMNS: [(&str, usize); 7] = [
     ("pages", 5),
     ("night", 5),
     ("self", 4),
     ("flap", 4),
+    ("squash", 6),
     ("ack p50", 7),
     ("fix p50", 7),
 ];
@@ -120,6 +122,7 @@ fn cells(f: &Figures) -> Vec<String> {
         f.night_pages.to_string(),
         f.self_resolved.to_string(),
         f.flapping.to_string(),
+        f.squashed.to_string(),
         span(f.ack_median_secs),
         span(f.resolve_median_secs),
     ]

@@ -66,6 +66,19 @@ impl ReportWindow {
     }
 }
 
+/// Labels as the hub writes them, a JSON object of strings, as a
+/// PostgreSQL regular expression: what it matches, PostgreSQL reads as
+/// JSON. It is stricter than JSON (no nested values, no numbers, no `\u`
+/// escape beyond ASCII nor of NUL, which PostgreSQL refuses), and the
+/// labels it refuses the report reads as having no `alertname`. It holds
+/// no single quote, so it goes into the SQL as it is.
+fn labels_as_written() -> String {
+    let ws = r"[ \t\n\r]*";
+    let string = r#""(?:[^"\\\x01-\x1f]|\\["\\/bfnrt]|\\u00(?:0[1-9a-fA-F]|[1-7][0-9a-fA-F]))*""#;
+    let pair = format!("{string}{ws}:{ws}{string}{ws}");
+    format!(r"^{ws}\{{{ws}(?:{pair}(?:,{ws}{pair})*)?\}}{ws}$")
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Dialect {
     Sqlite,
@@ -81,12 +94,14 @@ pub enum Grouping {
 
 /// One row of a figures query, as both stores read it: the group's keys
 /// (alert or service, the service of an alert, whether the alert is its
-/// `alertname`), then the counts, then the percentiles in seconds.
+/// `alertname`), then the counts (incidents, occurrences, pages, night
+/// pages, self-resolved, flapping, squashed), then the percentiles in
+/// seconds.
 pub struct FigureRow {
     pub key: String,
     pub service: String,
     pub alertname: bool,
-    pub counts: [i64; 6],
+    pub counts: [i64; 7],
     pub percentiles: [Option<f64>; 4],
 }
 
@@ -139,6 +154,7 @@ fn figures(r: &FigureRow) -> Figures {
         night_pages,
         self_resolved,
         flapping,
+        squashed,
     ] = r.counts.map(count);
     let [ack_m, ack_p, res_m, res_p] = r.percentiles.map(report::whole_seconds);
     Figures {
@@ -148,6 +164,7 @@ fn figures(r: &FigureRow) -> Figures {
         night_pages,
         self_resolved,
         flapping,
+        squashed,
         ack_median_secs: ack_m,
         ack_p90_secs: ack_p,
         resolve_median_secs: res_m,
@@ -181,12 +198,30 @@ impl Dialect {
         }
     }
 
-    fn alertname(self) -> &'static str {
+    /// The incident's `alertname` label, NULL when it has none. Labels
+    /// the hub did not write (edited by hand, damaged: not JSON, or not an
+    /// object of strings, which the hub cannot read back either) must not
+    /// fail the report: their incident is filed under its title, the same
+    /// on both stores. SQLite checks the JSON first; PostgreSQL has no such
+    /// check before version 16 and its cast would fail the whole query, so
+    /// there the text is first matched against [`labels_as_written`].
+    fn alertname(self) -> String {
         match self {
-            Dialect::Sqlite => {
-                "CASE WHEN json_valid(i.labels) THEN json_extract(i.labels, '$.alertname') END"
-            }
-            Dialect::Postgres => "(i.labels::jsonb ->> 'alertname')",
+            // Nested, as a CASE is the one place SQL promises not to
+            // evaluate what a false condition guards.
+            Dialect::Sqlite => "CASE WHEN json_valid(i.labels) THEN \
+                 CASE WHEN json_type(i.labels) = 'object' \
+                      AND json_type(i.labels, '$.alertname') = 'text' \
+                      AND NOT EXISTS (SELECT 1 FROM json_each(i.labels) l \
+                                       WHERE l.type <> 'text') \
+                 THEN json_extract(i.labels, '$.alertname') END END"
+                .to_string(),
+            Dialect::Postgres => format!(
+                "CASE WHEN i.labels ~ '{}' THEN \
+                 CASE WHEN jsonb_typeof(i.labels::jsonb -> 'alertname') = 'string' \
+                 THEN i.labels::jsonb ->> 'alertname' END END",
+                labels_as_written()
+            ),
         }
     }
 
@@ -329,6 +364,10 @@ impl Dialect {
                        (SELECT t.who FROM timeline t
                          WHERE t.incident_id = i.id AND t.kind = 'resolved'
                          ORDER BY t.id DESC LIMIT 1) AS resolved_by,
+                       CASE WHEN i.squashed_by IS NOT NULL OR EXISTS
+                                 (SELECT 1 FROM timeline t WHERE t.incident_id = i.id
+                                     AND t.kind IN ('squashed', 'unsquashed'))
+                            THEN 1 ELSE 0 END AS squashed,
                        (SELECT MAX({at}) FROM timeline t
                          WHERE t.kind = 'resolved' AND t.incident_id =
                                (SELECT MAX(p.id) FROM incidents p
@@ -337,7 +376,7 @@ impl Dialect {
                   FROM incidents i
                  WHERE i.created_at >= {p1} AND {created} >= {p2} AND {created} <= {p3}),
             inc AS (
-                SELECT id, owner, occurrences, {keys},
+                SELECT id, owner, occurrences, squashed, {keys},
                        acked_at - opened_at AS ack,
                        resolved_at - opened_at AS res,
                        CASE WHEN status = 'resolved' AND acked_at IS NULL
@@ -371,7 +410,8 @@ pub fn figures_sql(dialect: Dialect, grouping: Grouping) -> String {
         "{common},
         counted AS (
             SELECT k1, k2, k3, COUNT(*) AS incidents, SUM(occurrences) AS occurrences,
-                   SUM(self_resolved) AS self_resolved, SUM(flapping) AS flapping
+                   SUM(self_resolved) AS self_resolved, SUM(flapping) AS flapping,
+                   SUM(squashed) AS squashed
               FROM inc GROUP BY k1, k2, k3),
         paging AS (
             SELECT inc.k1, inc.k2, inc.k3, COUNT(*) AS pages, SUM(page_rows.night) AS night
@@ -382,6 +422,7 @@ pub fn figures_sql(dialect: Dialect, grouping: Grouping) -> String {
                CAST(c.incidents AS BIGINT), CAST(c.occurrences AS BIGINT),
                CAST(COALESCE(g.pages, 0) AS BIGINT), CAST(COALESCE(g.night, 0) AS BIGINT),
                CAST(c.self_resolved AS BIGINT), CAST(c.flapping AS BIGINT),
+               CAST(c.squashed AS BIGINT),
                q.ack_median, q.ack_p90, q.res_median, q.res_p90
           FROM counted c
           LEFT JOIN paging g ON g.k1 = c.k1 AND g.k2 = c.k2 AND g.k3 = c.k3

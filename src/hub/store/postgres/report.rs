@@ -61,12 +61,13 @@ fn figure_row(r: &Row) -> Result<FigureRow, tokio_postgres::Error> {
             r.try_get(6)?,
             r.try_get(7)?,
             r.try_get(8)?,
+            r.try_get(9)?,
         ],
         percentiles: [
-            r.try_get(9)?,
             r.try_get(10)?,
             r.try_get(11)?,
             r.try_get(12)?,
+            r.try_get(13)?,
         ],
     })
 }

@@ -43,7 +43,8 @@ fn figure_row(r: &Row<'_>) -> rusqlite::Result<FigureRow> {
             r.get(6)?,
             r.get(7)?,
             r.get(8)?,
+            r.get(9)?,
         ],
-        percentiles: [r.get(9)?, r.get(10)?, r.get(11)?, r.get(12)?],
+        percentiles: [r.get(10)?, r.get(11)?, r.get(12)?, r.get(13)?],
     })
 }
