@@ -317,6 +317,7 @@ fn done_message(action: Option<&Action>, inc: &Incident) -> String {
             ),
             None => format!("Squash made for #{id}'s alert; #{id} itself no longer matches it."),
         },
+        Some(other) => format!("Done: {} #{id}.", other.verb()),
         None => format!("Done: change #{id}."),
     }
 }

@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 
 use crate::hub::rota::Cover;
 use crate::hub::rules::{Actor, Entry, HandoffRecord, Opening, Update};
-use crate::hub::store::stored::{StoredHandoff, parse_time, time_text};
+use crate::hub::store::stored::{RolesParams, StoredHandoff, parse_time, time_text};
 use crate::incident::Handoff;
 
 use super::StoreError;
@@ -78,16 +78,30 @@ pub async fn update(
         Some(squash) => (true, squash.map(to_i64)),
         None => (false, None),
     };
+    let roles = RolesParams::of(update)?;
+    // Every SET reads the row as it was: "the owner changes" compares the
+    // old owner with the new one.
     let stmt = tx
         .tx
         .prepare_cached(
             "UPDATE incidents SET version = version + 1, updated_at = $2, change_seq = $3,
                  status = COALESCE($4, status),
-                 owner = CASE WHEN $5 THEN $6 ELSE owner END,
+                 owner = CASE WHEN $5 THEN $6::TEXT ELSE owner END,
                  escalation_level = COALESCE($7, escalation_level),
                  level_since = CASE WHEN $7::BIGINT IS NULL THEN level_since ELSE $2 END,
                  occurrences = COALESCE($8, occurrences),
-                 squashed_by = CASE WHEN $9 THEN $10::BIGINT ELSE squashed_by END
+                 squashed_by = CASE WHEN $9 THEN $10::BIGINT ELSE squashed_by END,
+                 helpers = COALESCE($11::TEXT, helpers),
+                 major = CASE WHEN $12::TEXT IS NULL THEN major ELSE TRUE END,
+                 incident_manager = COALESCE($12::TEXT, incident_manager),
+                 snoozed_until = CASE WHEN COALESCE($4::TEXT, status) <> 'acknowledged' THEN NULL
+                                      WHEN $13 THEN $14::TEXT ELSE snoozed_until END,
+                 previous_owner = CASE WHEN $15 THEN $16::TEXT
+                                       WHEN $5 AND owner IS DISTINCT FROM $6::TEXT THEN NULL
+                                       ELSE previous_owner END,
+                 assigned_by = CASE WHEN $15 THEN $17::TEXT
+                                    WHEN $5 AND owner IS DISTINCT FROM $6::TEXT THEN NULL
+                                    ELSE assigned_by END
              WHERE id = $1",
         )
         .await?;
@@ -105,6 +119,13 @@ pub async fn update(
                 &update.occurrences.map(to_i64),
                 &set_squash,
                 &squash,
+                &roles.helpers,
+                &update.manager,
+                &roles.set_snooze,
+                &roles.snoozed_until,
+                &roles.set_assigned,
+                &roles.previous_owner,
+                &roles.assigned_by,
             ],
         )
         .await?;
