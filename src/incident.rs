@@ -15,6 +15,7 @@ mod heartbeat;
 mod labels;
 pub mod limits;
 mod oncall;
+mod ownership;
 mod squash;
 mod timestamp;
 mod webhook;
@@ -29,6 +30,10 @@ pub use heartbeat::{
 };
 pub use labels::Labels;
 pub use oncall::*;
+pub use ownership::{
+    AssignRequest, HelpRequest, INCIDENT_MANAGER, RoleRequest, SnoozeLength, SnoozeRequest,
+    UnacknowledgeRequest,
+};
 pub use squash::{NewSquash, Squash, SquashList, SquashState, matchers_text};
 pub use webhook::{PAYLOAD_VERSION, RESOLVED_TEXT, WebhookAlert, WebhookAnswer, WebhookPayload};
 
@@ -146,6 +151,18 @@ pub enum EventKind {
     Squashed,
     /// Its squash is over (ran out or removed): it pages again.
     Unsquashed,
+    /// Reassigned by `POST .../assign`, or taken over.
+    Assigned,
+    /// Given back: triggered again, and paged by its policy.
+    Unacknowledged,
+    /// Snoozed: acknowledged, and quiet until the snooze ends.
+    Snoozed,
+    /// The snooze ended: triggered again, its owner paged.
+    Unsnoozed,
+    /// Someone was asked to help.
+    Help,
+    /// Declared major, or its incident manager named.
+    Role,
     /// A kind a newer hub writes that this build does not know: shown with
     /// its text rather than failing the whole list, so a console older than
     /// its hub keeps working.
@@ -168,6 +185,12 @@ impl EventKind {
             EventKind::Retriggered => "retriggered",
             EventKind::Squashed => "squashed",
             EventKind::Unsquashed => "unsquashed",
+            EventKind::Assigned => "assigned",
+            EventKind::Unacknowledged => "unacknowledged",
+            EventKind::Snoozed => "snoozed",
+            EventKind::Unsnoozed => "unsnoozed",
+            EventKind::Help => "help",
+            EventKind::Role => "role",
             EventKind::Other => "other",
         }
     }
@@ -230,6 +253,29 @@ pub struct Incident {
     /// squash is in force.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub squashed_by: Option<u64>,
+    // Ownership and roles (`ownership`): who else is on it, and how it came
+    // to its owner. Each is left out of the JSON while empty.
+    /// The people asked to help, in the order asked; the owner stays the
+    /// owner.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub helpers: Vec<String>,
+    /// Declared a major incident.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub major: bool,
+    /// Who runs the major incident: never the one fixing it, unless forced.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub incident_manager: Option<String>,
+    /// Acknowledged and snoozed until then: back to triggered, and its
+    /// owner paged, when it comes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub snoozed_until: Option<DateTime<Utc>>,
+    /// Whom the owner took it from by an assign (none when nobody held it);
+    /// set while the owner that assign made holds it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub previous_owner: Option<String>,
+    /// Who made that assign: the owner themselves when they took it over.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub assigned_by: Option<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub timeline: Vec<TimelineEntry>,
     /// Runbook checklist steps ticked on this incident: runbook id -> step

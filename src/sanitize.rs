@@ -196,11 +196,21 @@ pub fn incident(inc: &mut Incident) {
     ] {
         line_in_place(field);
     }
-    for field in [&mut inc.owner, &mut inc.runbook, &mut inc.runbook_url]
-        .into_iter()
-        .flatten()
+    for field in [
+        &mut inc.owner,
+        &mut inc.runbook,
+        &mut inc.runbook_url,
+        &mut inc.incident_manager,
+        &mut inc.previous_owner,
+        &mut inc.assigned_by,
+    ]
+    .into_iter()
+    .flatten()
     {
         line_in_place(field);
+    }
+    for helper in &mut inc.helpers {
+        line_in_place(helper);
     }
     clean_in_place(&mut inc.description, true);
     // Rebuilt only when something must change (names are the map's order).

@@ -24,6 +24,8 @@ mod heartbeats;
 mod list;
 #[path = "console_screens/modal.rs"]
 mod modal;
+#[path = "console_screens/ownership.rs"]
+mod ownership;
 #[path = "console_screens/panes.rs"]
 mod panes;
 #[path = "console_screens/prompts.rs"]

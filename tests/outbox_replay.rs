@@ -1,6 +1,7 @@
 //! The answer to a change is lost on the way back (the hub applied it, the
 //! console never heard): the change waits in the outbox, goes again with the
-//! same Idempotency-Key, and the hub applies it once.
+//! same Idempotency-Key, and the hub applies it once. Changes made while the
+//! hub is away (ownership and roles among them) arrive once, in order.
 // Helpers here may unwrap and panic as #[test] functions may (clippy.toml).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 mod support;
@@ -9,6 +10,7 @@ use std::time::Duration;
 
 use oncall::feed::outbox::Outbox;
 use oncall::feed::{Action, FeedClient, HubClient, Request, WorkerEvent};
+use oncall::incident::EventKind;
 use support::proxy::{acted_after_queue, lossy_proxy, notes};
 use support::{ALICE, Backend, TestHub, both_backends, incident, two_responders};
 use tokio::sync::mpsc;
@@ -99,5 +101,70 @@ async fn a_replay_the_hub_refuses_is_reported_not_retried_forever(backend: Backe
 
 both_backends!(
     a_replay_the_hub_refuses_is_reported_not_retried_forever,
+    flavor = "multi_thread"
+);
+
+async fn ownership_changes_made_while_the_hub_is_down_arrive_once_in_order(backend: Backend) {
+    let mut hub = TestHub::start_on(backend, two_responders()).await;
+    let id = hub.open(&incident("replica lag")).await.id;
+    let dir = tempfile::tempdir().unwrap();
+    let outbox = Outbox::open(&dir.path().join("outbox.jsonl")).unwrap();
+    let client = hub.hub_client(ALICE);
+    let (tx, mut rx) = mpsc::unbounded_channel::<WorkerEvent>();
+    let (poll_now, _polls) = mpsc::channel(8);
+    let worker = oncall::feed::worker::spawn(FeedClient::Hub(client), Some(outbox), tx, poll_now);
+    hub.pause().await;
+    let actions = [
+        Action::Assign { to: "alice".into() },
+        Action::AskHelp {
+            who: "bob".into(),
+            note: Some("you know the replicas".into()),
+        },
+        Action::Snooze {
+            length: "30m".into(),
+        },
+    ];
+    for (ticket, action) in (1..).zip(actions) {
+        worker.send(Request::Act { ticket, id, action }).unwrap();
+    }
+    // Each waits in the outbox while the hub is away.
+    let mut queued = 0;
+    while queued < 3 {
+        if let WorkerEvent::Queued { .. } = rx.recv().await.unwrap() {
+            queued += 1;
+        }
+    }
+    hub.resume().await;
+    let mut last = None;
+    for ticket in 1..=3 {
+        let (_, acted) = acted_after_queue(&mut rx, ticket).await;
+        last = Some(acted.expect("applied once the hub is back"));
+    }
+    let inc = last.unwrap();
+    assert_eq!(inc.owner.as_deref(), Some("alice"));
+    assert_eq!(inc.helpers, ["bob"]);
+    assert!(inc.snoozed_until.is_some());
+    let kinds: Vec<EventKind> = hub
+        .incident(id)
+        .await
+        .timeline
+        .iter()
+        .map(|e| e.kind)
+        .filter(|k| {
+            matches!(
+                k,
+                EventKind::Assigned | EventKind::Help | EventKind::Snoozed
+            )
+        })
+        .collect();
+    assert_eq!(
+        kinds,
+        [EventKind::Assigned, EventKind::Help, EventKind::Snoozed],
+        "each once, in the order taken"
+    );
+}
+
+both_backends!(
+    ownership_changes_made_while_the_hub_is_down_arrive_once_in_order,
     flavor = "multi_thread"
 );

@@ -60,6 +60,13 @@ pub enum Mode {
         id: u64,
         from: u32,
     },
+    /// Naming `who` manager of incident `id` though they fix it (`why`):
+    /// sent with `force` only after y/Enter.
+    ConfirmForce {
+        id: u64,
+        who: String,
+        why: String,
+    },
     /// A code block tagged irreversible, copied only after y/Enter.
     ConfirmCopy {
         text: String,
@@ -104,6 +111,14 @@ pub enum Mode {
 pub enum PromptKind {
     Note,
     Resolve,
+    /// Whom to assign the incident to.
+    Assign,
+    /// How long to snooze it.
+    Snooze,
+    /// Whom to ask for help, and why.
+    Help,
+    /// Who manages the major incident.
+    Manager,
 }
 
 impl PromptKind {
@@ -114,6 +129,30 @@ impl PromptKind {
                 text: String::new(),
             },
             PromptKind::Resolve => Action::Resolve { note: None },
+            PromptKind::Assign => Action::Assign { to: String::new() },
+            PromptKind::Snooze => Action::Snooze {
+                length: String::new(),
+            },
+            PromptKind::Help => Action::AskHelp {
+                who: String::new(),
+                note: None,
+            },
+            PromptKind::Manager => Action::SetManager {
+                who: String::new(),
+                force: false,
+            },
+        }
+    }
+
+    /// What the prompt says before the words typed, for incident `id`.
+    pub fn label(self, id: u64) -> String {
+        match self {
+            PromptKind::Note => format!("note for #{id}: "),
+            PromptKind::Resolve => format!("resolve #{id}, optional note: "),
+            PromptKind::Assign => format!("assign #{id} to: "),
+            PromptKind::Snooze => format!("snooze #{id} for (30m, 90s): "),
+            PromptKind::Help => format!("ask for help with #{id} (name, then why): "),
+            PromptKind::Manager => format!("incident manager of #{id}: "),
         }
     }
 }
@@ -323,8 +362,13 @@ impl Model {
             Mode::Prompt { kind, .. } => match kind {
                 PromptKind::Note => Context::Note,
                 PromptKind::Resolve => Context::Resolve,
+                PromptKind::Assign
+                | PromptKind::Snooze
+                | PromptKind::Help
+                | PromptKind::Manager => Context::Ask,
             },
             Mode::ConfirmEscalate { .. } => Context::Confirm,
+            Mode::ConfirmForce { .. } => Context::ConfirmForce,
             Mode::ConfirmCopy { .. } => Context::ConfirmCopy,
             Mode::Browse { .. } => Context::Browse,
             Mode::Handoff { to: Some(_), .. } => Context::HandoffName,

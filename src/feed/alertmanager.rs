@@ -345,6 +345,13 @@ pub fn unsupported(action: &Action) -> String {
         Action::Squash { .. } => {
             "squashing needs the oncall hub (silence the alert in Alertmanager instead)"
         }
+        Action::Assign { .. } => "reassigning or taking over needs the oncall hub",
+        Action::Unacknowledge => {
+            "giving an incident back needs the oncall hub (expire the alert's silence in Alertmanager instead)"
+        }
+        Action::Snooze { .. } => "snoozing needs the oncall hub",
+        Action::AskHelp { .. } => "asking for help through oncall needs the oncall hub",
+        Action::SetManager { .. } => "major incidents and their managers need the oncall hub",
     };
     format!("{what}; this feed is Alertmanager")
 }

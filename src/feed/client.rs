@@ -9,8 +9,9 @@ use serde::de::DeserializeOwned;
 
 use super::failover::{self, Rotation};
 use crate::incident::{
-    AckRequest, ErrorBody, EscalateRequest, Incident, IncidentList, NewIncident, NoteRequest,
-    Opened, ResolveRequest, StepRequest, TAKEN_AT_HEADER,
+    AckRequest, AssignRequest, ErrorBody, EscalateRequest, HelpRequest, INCIDENT_MANAGER, Incident,
+    IncidentList, NewIncident, NoteRequest, Opened, ResolveRequest, RoleRequest, SnoozeLength,
+    SnoozeRequest, StepRequest, TAKEN_AT_HEADER, UnacknowledgeRequest,
 };
 use crate::sanitize;
 
@@ -105,6 +106,27 @@ pub enum Action {
         until: chrono::DateTime<chrono::Utc>,
         reason: String,
     },
+    /// Give it to `to`; to the responder themselves, take it over.
+    Assign {
+        to: String,
+    },
+    /// Give it back: triggered again, paged by its policy.
+    Unacknowledge,
+    /// Snooze it for `length` as written ("30m", "90s").
+    Snooze {
+        length: String,
+    },
+    /// Ask `who` to help, saying why.
+    AskHelp {
+        who: String,
+        note: Option<String>,
+    },
+    /// Declare it major with `who` as incident manager; `force` names them
+    /// though they own or help fix it.
+    SetManager {
+        who: String,
+        force: bool,
+    },
 }
 
 impl Action {
@@ -117,7 +139,25 @@ impl Action {
             Action::Step { done: true, .. } => "tick",
             Action::Step { done: false, .. } => "untick",
             Action::Squash { .. } => "squash",
+            Action::Assign { .. } => "assign",
+            Action::Unacknowledge => "give back",
+            Action::Snooze { .. } => "snooze",
+            Action::AskHelp { .. } => "ask for help",
+            Action::SetManager { .. } => "name the incident manager",
         }
+    }
+
+    /// Whether it changes who holds the incident or who else is on it
+    /// (ownership and roles).
+    pub fn is_ownership(&self) -> bool {
+        matches!(
+            self,
+            Action::Assign { .. }
+                | Action::Unacknowledge
+                | Action::Snooze { .. }
+                | Action::AskHelp { .. }
+                | Action::SetManager { .. }
+        )
     }
 }
 
@@ -370,9 +410,64 @@ impl HubClient {
                 };
                 self.squash(id, &body, sending).await?
             }
+            Action::Assign { .. }
+            | Action::Unacknowledge
+            | Action::Snooze { .. }
+            | Action::AskHelp { .. }
+            | Action::SetManager { .. } => self.ownership(id, action, sending).await?,
         };
         sanitize::incident(&mut inc);
         Ok(inc)
+    }
+
+    /// An ownership or role change of incident `id` (`POST
+    /// /api/v1/incidents/{id}/ROUTE`).
+    async fn ownership(
+        &self,
+        id: u64,
+        action: &Action,
+        sending: Option<Sending<'_>>,
+    ) -> Result<Incident, FeedError> {
+        let path = |route: &str| format!("/api/v1/incidents/{id}/{route}");
+        match action {
+            Action::Assign { to } => {
+                let body = AssignRequest {
+                    to: to.clone(),
+                    note: None,
+                };
+                self.post_keyed(&path("assign"), &body, sending).await
+            }
+            Action::Snooze { length } => {
+                let body = SnoozeRequest {
+                    length: SnoozeLength::Written(length.clone()),
+                };
+                self.post_keyed(&path("snooze"), &body, sending).await
+            }
+            Action::AskHelp { who, note } => {
+                let body = HelpRequest {
+                    who: who.clone(),
+                    note: note.clone(),
+                };
+                self.post_keyed(&path("helpers"), &body, sending).await
+            }
+            Action::SetManager { who, force } => {
+                let body = RoleRequest {
+                    role: INCIDENT_MANAGER.to_string(),
+                    who: who.clone(),
+                    force: *force,
+                };
+                self.post_keyed(&path("roles"), &body, sending).await
+            }
+            Action::Unacknowledge => {
+                let body = UnacknowledgeRequest::default();
+                self.post_keyed(&path("unacknowledge"), &body, sending)
+                    .await
+            }
+            other => Err(FeedError::Unsupported(format!(
+                "{} does not change who holds an incident",
+                other.verb()
+            ))),
+        }
     }
 
     async fn post<B: Serialize, T: DeserializeOwned>(

@@ -101,6 +101,9 @@ pub struct Capabilities {
     pub incremental: bool,
     /// Serves the noise report.
     pub report: bool,
+    /// Reassigns, gives back, snoozes, asks for help and names incident
+    /// managers (ownership and roles).
+    pub ownership: bool,
 }
 
 impl Capabilities {
@@ -115,6 +118,7 @@ impl Capabilities {
         squash: true,
         incremental: true,
         report: true,
+        ownership: true,
     };
 
     /// An Alertmanager polled directly: acknowledge (a silence), no more.
@@ -128,6 +132,7 @@ impl Capabilities {
         squash: false,
         incremental: false,
         report: false,
+        ownership: false,
     };
 
     /// Whether the feed takes `action`.
@@ -139,6 +144,11 @@ impl Capabilities {
             Action::Note { .. } => self.note,
             Action::Step { .. } => self.steps,
             Action::Squash { .. } => self.squash,
+            Action::Assign { .. }
+            | Action::Unacknowledge
+            | Action::Snooze { .. }
+            | Action::AskHelp { .. }
+            | Action::SetManager { .. } => self.ownership,
         }
     }
 
@@ -231,6 +241,19 @@ mod tests {
                 step: 0,
                 done: true,
                 text: None,
+            },
+            Action::Assign { to: "bob".into() },
+            Action::Unacknowledge,
+            Action::Snooze {
+                length: "30m".into(),
+            },
+            Action::AskHelp {
+                who: "bob".into(),
+                note: None,
+            },
+            Action::SetManager {
+                who: "bob".into(),
+                force: false,
             },
         ];
         for action in &actions {

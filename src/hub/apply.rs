@@ -29,6 +29,7 @@ use super::store::{Remembered, StoreError, Transaction};
 use super::taken_at::TakenAt;
 
 mod heartbeats;
+mod ownership;
 mod pages;
 mod squashes;
 
@@ -207,6 +208,9 @@ async fn make<T: Transaction>(tx: &mut T, work: &Work, by: Actor<'_>) -> Result<
                 Transition::Unchanged => Outcome::Changed(current),
                 decided => Outcome::Changed(changed(tx, by, *id, &decided, work).await?),
             }
+        }
+        Change::Ownership { id, change } => {
+            Outcome::Changed(ownership::make(tx, by, *id, change, work).await?)
         }
         Change::Handoff { req, lead } => {
             let covers = covers(tx, paging, now).await?;

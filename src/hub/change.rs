@@ -9,8 +9,9 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use crate::incident::{
-    AckRequest, EscalateRequest, Handoff, HandoffPlan, HandoffRequest, Heartbeat, Incident,
-    NewIncident, NewSquash, NoteRequest, Opened, PingRequest, ResolveRequest, Squash, StepRequest,
+    AckRequest, AssignRequest, EscalateRequest, Handoff, HandoffPlan, HandoffRequest, Heartbeat,
+    HelpRequest, Incident, NewIncident, NewSquash, NoteRequest, Opened, PingRequest,
+    ResolveRequest, RoleRequest, SnoozeRequest, Squash, StepRequest, UnacknowledgeRequest,
     WebhookAnswer, WebhookPayload,
 };
 
@@ -46,6 +47,11 @@ pub enum Change {
         id: u64,
         req: StepRequest,
     },
+    /// Who holds incident `id`, and who else is on it.
+    Ownership {
+        id: u64,
+        change: OwnershipChange,
+    },
     /// The end of a shift. `lead` is the sender's role in the hub's config:
     /// it decides whose shift may be handed off, but is not part of the
     /// request.
@@ -76,6 +82,31 @@ pub enum Change {
     },
 }
 
+/// The changes of who holds an incident and who else is on it, each named
+/// by its route (`POST /incidents/{id}/ROUTE`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum OwnershipChange {
+    Assign(AssignRequest),
+    Unacknowledge(UnacknowledgeRequest),
+    Snooze(SnoozeRequest),
+    Help(HelpRequest),
+    Role(RoleRequest),
+}
+
+impl OwnershipChange {
+    /// The fingerprint of this change to incident `id`: its route and body.
+    fn fingerprint(&self, id: u64) -> String {
+        let id = Some(id);
+        match self {
+            OwnershipChange::Assign(req) => named("assign", id, req),
+            OwnershipChange::Unacknowledge(req) => named("unacknowledge", id, req),
+            OwnershipChange::Snooze(req) => named("snooze", id, req),
+            OwnershipChange::Help(req) => named("helpers", id, req),
+            OwnershipChange::Role(req) => named("roles", id, req),
+        }
+    }
+}
+
 /// A webhook payload as sent, and the change each of its alerts asks for.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WebhookBatch {
@@ -95,6 +126,7 @@ impl Change {
             Change::Resolve { id, req } => named("resolve", Some(*id), req),
             Change::Note { id, req } => named("note", Some(*id), req),
             Change::Step { id, req } => named("step", Some(*id), req),
+            Change::Ownership { id, change } => change.fingerprint(*id),
             Change::Handoff { req, .. } => named("handoff", None, req),
             Change::WebhookBatch(batch) => named("alertmanager", None, &batch.payload),
             Change::OpenMany(news) => named("open many", None, news),
@@ -165,6 +197,8 @@ pub struct TimersDone {
     pub squashed: Vec<u64>,
     /// Released by a squash that ended: paging again.
     pub released: Vec<u64>,
+    /// Snoozed until now: triggered again, their owners paged.
+    pub unsnoozed: Vec<u64>,
 }
 
 impl Outcome {
@@ -266,6 +300,21 @@ mod tests {
             },
             alerts: Vec::new(),
         });
+        let assign = Change::Ownership {
+            id: 4,
+            change: OwnershipChange::Assign(AssignRequest {
+                to: "bob".into(),
+                note: None,
+            }),
+        };
+        assert_eq!(assign.fingerprint(), r#"assign #4 {"to":"bob"}"#);
+        let snooze = Change::Ownership {
+            id: 4,
+            change: OwnershipChange::Snooze(SnoozeRequest {
+                length: crate::incident::SnoozeLength::Written("30m".into()),
+            }),
+        };
+        assert_eq!(snooze.fingerprint(), r#"snooze #4 {"for":"30m"}"#);
         assert_eq!(
             webhook.fingerprint(),
             r#"alertmanager {"version":"4","status":null,"receiver":null,"groupLabels":{},"commonLabels":{},"commonAnnotations":{},"externalURL":null,"alerts":null}"#

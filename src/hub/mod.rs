@@ -2,8 +2,9 @@
 //! over a store (an embedded SQLite file, or PostgreSQL shared by several
 //! hubs); see docs/api.md.
 //!
-//! - `routes`, `oncall_routes`, `alertmanager`: the handlers; each checks its
-//!   request and builds a `change::Change`, which `HubState::apply` makes.
+//! - `routes`, `oncall_routes`, `ownership_routes`, `alertmanager`: the
+//!   handlers; each checks its request and builds a `change::Change`, which
+//!   `HubState::apply` makes.
 //! - `apply`: how any change is made in one store transaction: read, ask the
 //!   rule, write, remember the answer under its Idempotency-Key.
 //! - `rules`: what each change does or why it may not (pure); beside them
@@ -39,6 +40,7 @@ mod list_cache;
 mod metrics;
 pub mod migrate;
 mod oncall_routes;
+mod ownership_routes;
 mod policy;
 mod report_route;
 mod rota;
@@ -259,6 +261,9 @@ async fn escalation_timers(state: HubState, every: Duration) {
                 if !done.retriggered.is_empty() {
                     tracing::info!(ids = ?done.retriggered, "triggered again: acknowledged too long");
                 }
+                if !done.unsnoozed.is_empty() {
+                    tracing::info!(ids = ?done.unsnoozed, "triggered again: snooze over");
+                }
                 if !done.heartbeats_down.is_empty() {
                     tracing::info!(names = ?done.heartbeats_down, "heartbeats down");
                 }
@@ -374,6 +379,14 @@ pub fn router(state: HubState) -> Router {
         .route("/incidents/{id}/resolve", post(routes::resolve))
         .route("/incidents/{id}/notes", post(routes::add_note))
         .route("/incidents/{id}/steps", post(routes::set_step))
+        .route("/incidents/{id}/assign", post(ownership_routes::assign))
+        .route(
+            "/incidents/{id}/unacknowledge",
+            post(ownership_routes::unacknowledge),
+        )
+        .route("/incidents/{id}/snooze", post(ownership_routes::snooze))
+        .route("/incidents/{id}/helpers", post(ownership_routes::ask_help))
+        .route("/incidents/{id}/roles", post(ownership_routes::set_role))
         .route("/oncall", get(oncall_routes::oncall))
         .route("/handoff", post(oncall_routes::hand_off))
         .route("/handoffs/latest", get(oncall_routes::latest_handoff))

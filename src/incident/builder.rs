@@ -36,6 +36,12 @@ impl Incident {
             occurrences: 1,
             version: 1,
             squashed_by: None,
+            helpers: Vec::new(),
+            major: false,
+            incident_manager: None,
+            snoozed_until: None,
+            previous_owner: None,
+            assigned_by: None,
             timeline: Vec::new(),
             steps: Default::default(),
         })
@@ -108,6 +114,32 @@ impl IncidentBuilder {
     /// The escalation level, 1 being the first line.
     pub fn level(mut self, level: u32) -> Self {
         self.0.escalation_level = level;
+        self
+    }
+
+    /// People asked to help, in order.
+    pub fn helpers(mut self, names: &[&str]) -> Self {
+        self.0.helpers = names.iter().map(|n| n.to_string()).collect();
+        self
+    }
+
+    /// Declared major, with `manager` running it.
+    pub fn major(mut self, manager: Option<&str>) -> Self {
+        self.0.major = true;
+        self.0.incident_manager = manager.map(str::to_string);
+        self
+    }
+
+    /// Snoozed until `until`.
+    pub fn snoozed_until(mut self, until: DateTime<Utc>) -> Self {
+        self.0.snoozed_until = Some(until);
+        self
+    }
+
+    /// Held by an assign `by` made, taken from `from`.
+    pub fn assigned(mut self, from: Option<&str>, by: &str) -> Self {
+        self.0.previous_owner = from.map(str::to_string);
+        self.0.assigned_by = Some(by.to_string());
         self
     }
 

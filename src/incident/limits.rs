@@ -26,3 +26,7 @@ pub const MAX_STEP_TEXT_CHARS: usize = 1_000;
 
 /// The longest `Idempotency-Key` the hub takes (a UUID is 36).
 pub const MAX_IDEMPOTENCY_KEY: usize = 200;
+
+/// The longest snooze: a day. An incident quiet for longer wants resolving,
+/// or a squash.
+pub const MAX_SNOOZE_SECS: u64 = 24 * 60 * 60;

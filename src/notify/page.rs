@@ -23,6 +23,12 @@ pub enum PageEvent {
     AckTimeout,
     /// The person paged was asked to help.
     Help,
+    /// The incident was reassigned to the person paged.
+    Assigned,
+    /// Given back by whoever held it: the person paged holds it now.
+    Unacknowledged,
+    /// Its snooze is over: triggered again.
+    SnoozeOver,
     /// A hand-off: the person paged is on call now.
     Handoff,
     /// `oncall notify test`: nothing happened.
@@ -41,6 +47,9 @@ impl PageEvent {
             PageEvent::Repeat => "repeat",
             PageEvent::AckTimeout => "ack_timeout",
             PageEvent::Help => "help",
+            PageEvent::Assigned => "assigned",
+            PageEvent::Unacknowledged => "unacknowledged",
+            PageEvent::SnoozeOver => "snooze_over",
             PageEvent::Handoff => "handoff",
             PageEvent::Test => "test",
             PageEvent::Resolved => "resolved",
@@ -57,6 +66,9 @@ impl PageEvent {
                 | PageEvent::Repeat
                 | PageEvent::AckTimeout
                 | PageEvent::Help
+                | PageEvent::Assigned
+                | PageEvent::Unacknowledged
+                | PageEvent::SnoozeOver
         )
     }
 }

@@ -65,6 +65,8 @@ fn raw_incident() -> Incident {
         "runbook": evil, "runbook_url": evil,
         "created_at": "2026-11-23T03:00:00Z", "updated_at": "2026-11-23T03:00:00Z",
         "owner": evil, "escalation_level": 1, "occurrences": 1, "version": 1,
+        "helpers": [evil, "carol"], "major": true, "incident_manager": evil,
+        "previous_owner": evil, "assigned_by": evil,
         "timeline": [{"at": "2026-11-23T03:00:00Z", "who": evil, "kind": "note", "text": evil}],
         "steps": {evil: [0, 2], "ab": [1]},
     });

@@ -147,8 +147,8 @@ fn hand_off_to_you() {
 #[test]
 fn a_zoomed_pane_says_z_goes_back_where_the_footer_said_zoom() {
     // Wide enough for the whole footer.
-    let mut m = screen_model(160, 40);
-    let footer = |m: &Model| text(&draw(m, 160, 40)).lines().last().unwrap().to_string();
+    let mut m = screen_model(200, 40);
+    let footer = |m: &Model| text(&draw(m, 200, 40)).lines().last().unwrap().to_string();
     assert!(footer(&m).contains(" z zoom "), "{}", footer(&m));
     press(&mut m, KeyCode::Char('z'));
     assert_eq!(m.key_context(), Context::Zoomed);

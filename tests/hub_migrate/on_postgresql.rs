@@ -65,6 +65,34 @@ async fn demo_file(dir: &Path, name: &str) -> PathBuf {
         note: "db-1 capped at the pooler; see the notes".into(),
     };
     alex.hand_off(&handoff, None).await.unwrap();
+    // Who else is on it: a helper, a manager, a snooze; and an incident
+    // taken over. Each goes over too.
+    for action in [
+        Action::AskHelp {
+            who: "priya".into(),
+            note: Some("you know the pooler".into()),
+        },
+        Action::SetManager {
+            who: "alex".into(),
+            force: false,
+        },
+        Action::Snooze {
+            length: "30m".into(),
+        },
+    ] {
+        alex.act(first, &action).await.unwrap();
+    }
+    let other = list
+        .incidents
+        .iter()
+        .find(|i| i.id != first && i.status.is_open())
+        .unwrap()
+        .id;
+    let taken = alex
+        .act(other, &Action::Assign { to: "alex".into() })
+        .await
+        .unwrap();
+    assert!(taken.assigned_by.is_some(), "{taken:?}");
     let ran = oncall::incident::PingRequest {
         status: oncall::incident::PingStatus::Fail,
         exit_code: Some(2),

@@ -11,7 +11,8 @@
 //! (people, contacts, policies); `postgres` runs a real PostgreSQL
 //! cluster, a database per test, for hubs on that store
 //! (`TestHub::start_on`), and `backends` runs one test on both stores
-//! (`both_backends!`). The incident itself is written with
+//! (`both_backends!`); `timeline` sends a change under an Idempotency-Key
+//! and reads what the timeline says of it. The incident itself is written with
 //! `oncall::incident::Incident::builder`.
 // Each test binary uses its own part of this.
 #![allow(dead_code, unused_imports, unused_macros)]
@@ -31,6 +32,7 @@ pub mod receiver;
 pub mod serve;
 pub mod smtp;
 pub mod team;
+pub mod timeline;
 
 pub(crate) use backends::both_backends;
 pub use hub::*;

@@ -66,6 +66,18 @@ pub enum KeyAction {
     TypeDuration,
     /// Remove the squash under the cursor.
     Remove,
+    /// Give the selected incident back: triggered, paged by its policy.
+    GiveBack,
+    /// Snooze the selected (acknowledged) incident: asks how long.
+    Snooze,
+    /// Take the selected incident over from whoever holds it.
+    TakeOver,
+    /// Assign the selected incident to someone: asks who.
+    Assign,
+    /// Ask someone to help with the selected incident: asks who and why.
+    AskHelp,
+    /// Declare the selected incident major and name its manager: asks who.
+    Manager,
 }
 
 /// A key as the table names it. `Char` and `Code` keys do not match with
@@ -158,18 +170,26 @@ pub enum Context {
     Squashes,
     /// The question before removing a squash.
     ConfirmUnsquash,
+    /// A short prompt of ownership and roles: whom to assign to, how long
+    /// to snooze, whom to ask for help, who manages the incident.
+    Ask,
+    /// The question before naming someone who fixes the incident its
+    /// manager.
+    ConfirmForce,
 }
 
 impl Context {
     /// Every context, in the order the help lists them.
-    pub const ALL: [Context; 19] = [
+    pub const ALL: [Context; 21] = [
         Context::Normal,
         Context::Zoomed,
         Context::Help,
         Context::Filter,
         Context::Note,
         Context::Resolve,
+        Context::Ask,
         Context::Confirm,
+        Context::ConfirmForce,
         Context::ConfirmCopy,
         Context::Browse,
         Context::HandoffName,
@@ -191,6 +211,7 @@ impl Context {
             Context::Filter
                 | Context::Note
                 | Context::Resolve
+                | Context::Ask
                 | Context::Browse
                 | Context::HandoffName
                 | Context::HandoffNote
@@ -232,6 +253,8 @@ impl Context {
             Context::SquashReason => "squash (why)",
             Context::Squashes => "squashes",
             Context::ConfirmUnsquash => "remove squash?",
+            Context::Ask => "assign, snooze, help, manager",
+            Context::ConfirmForce => "manager anyway?",
         }
     }
 }

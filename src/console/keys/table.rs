@@ -38,21 +38,26 @@ pub const BINDINGS: &[Binding] = &[
         &[(Char('d'), A::PageDown), (Char('u'), A::PageUp)],
         &[(Ctrl('d'), A::PageDown), (Ctrl('u'), A::PageUp)],
     ]),
+    // The ends of the list, and the timeline: one row.
     normal(
-        &[&[(Char('g'), A::Top), (Char('G'), A::Bottom)]],
+        &[
+            &[(Char('g'), A::Top), (Char('G'), A::Bottom)],
+            &[(Char('J'), A::TimelineDown), (Char('K'), A::TimelineUp)],
+        ],
         None,
-        "first / last incident, or top / end of the runbook",
+        "list or runbook ends · timeline older / newer",
     )
     .also(&[&[(Code(K::Home), A::Top), (Code(K::End), A::Bottom)]]),
+    // The acknowledgement, its undoing and its snooze: one row, so the help
+    // still fits the smallest terminal.
     normal(
-        &[&[(Char('J'), A::TimelineDown), (Char('K'), A::TimelineUp)]],
-        None,
-        "scroll the incident's timeline to older / newer entries",
-    ),
-    normal(
-        &[&[(Char('a'), A::Acknowledge)]],
+        &[&[
+            (Char('a'), A::Acknowledge),
+            (Char('U'), A::GiveBack),
+            (Char('Z'), A::Snooze),
+        ]],
         Some("ack"),
-        "acknowledge: you own the selected incident",
+        "acknowledge: yours / give it back, paged again / snooze it",
     ),
     normal(
         &[&[(Char('e'), A::Escalate)]],
@@ -84,6 +89,18 @@ pub const BINDINGS: &[Binding] = &[
         Some("hand off"),
         "hand off the shift: the note is composed, Enter sends it",
     ),
+    // Who holds it and who else is on it: taking and giving share a row,
+    // and so do asking for help and naming a manager.
+    normal(
+        &[&[(Char('T'), A::TakeOver), (Char('A'), A::Assign)]],
+        Some("take/give"),
+        "take the incident over / assign it to someone (asks who)",
+    ),
+    normal(
+        &[&[(Char('p'), A::AskHelp), (Char('M'), A::Manager)]],
+        Some("ask/major"),
+        "ask someone to help (who, why) / declare major: name its manager",
+    ),
     // Squashes (silences and maintenance windows): one row, so the help
     // still fits the smallest terminal.
     normal(
@@ -96,10 +113,24 @@ pub const BINDINGS: &[Binding] = &[
         Some("tick step"),
         "tick the runbook step at the cursor (from the list: the next)",
     ),
+    // Which runbook: any of them, or another that matched (one row).
     normal(
-        &[&[(Char('b'), A::Browse)]],
+        &[
+            &[(Char('b'), A::Browse)],
+            &[
+                (Char('1'), A::PickRunbook(1)),
+                (Char('2'), A::PickRunbook(2)),
+                (Char('3'), A::PickRunbook(3)),
+                (Char('4'), A::PickRunbook(4)),
+                (Char('5'), A::PickRunbook(5)),
+                (Char('6'), A::PickRunbook(6)),
+                (Char('7'), A::PickRunbook(7)),
+                (Char('8'), A::PickRunbook(8)),
+                (Char('9'), A::PickRunbook(9)),
+            ],
+        ],
         Some("runbooks"),
-        "search all runbooks (titles, keywords, text) and read one",
+        "search all runbooks and read one / the Nth matched runbook",
     ),
     normal(
         &[&[(Char('y'), A::Copy), (Char('o'), A::Open)]],
@@ -125,21 +156,6 @@ pub const BINDINGS: &[Binding] = &[
         &[&[(Char('z'), A::Zoom)]],
         Some("zoom"),
         "zoom the focused pane to the whole screen (z again: back)",
-    ),
-    normal(
-        &[&[
-            (Char('1'), A::PickRunbook(1)),
-            (Char('2'), A::PickRunbook(2)),
-            (Char('3'), A::PickRunbook(3)),
-            (Char('4'), A::PickRunbook(4)),
-            (Char('5'), A::PickRunbook(5)),
-            (Char('6'), A::PickRunbook(6)),
-            (Char('7'), A::PickRunbook(7)),
-            (Char('8'), A::PickRunbook(8)),
-            (Char('9'), A::PickRunbook(9)),
-        ]],
-        None,
-        "show the Nth matched runbook instead of the best one",
     ),
     normal(
         &[&[(Char('t'), A::TopOrSection)]],
@@ -192,6 +208,18 @@ pub const BINDINGS: &[Binding] = &[
         "resolve, with the note if one is written",
     ),
     Binding::new(
+        C::Ask,
+        &[&[(Code(K::Enter), A::Submit)]],
+        Some("send"),
+        "send it",
+    ),
+    Binding::new(
+        C::Ask,
+        &[&[(Code(K::Esc), A::Cancel)]],
+        Some("cancel"),
+        "cancel",
+    ),
+    Binding::new(
         C::Confirm,
         &[&[(Char('y'), A::Confirm), (Code(K::Enter), A::Confirm)]],
         Some("escalate"),
@@ -200,6 +228,20 @@ pub const BINDINGS: &[Binding] = &[
     .also(&[&[(Char('Y'), A::Confirm)]]),
     Binding::new(
         C::Confirm,
+        &[&[(Char('n'), A::Cancel), (Code(K::Esc), A::Cancel)]],
+        Some("cancel"),
+        "cancel",
+    )
+    .also(&[&[(Any, A::Cancel)]]),
+    Binding::new(
+        C::ConfirmForce,
+        &[&[(Char('y'), A::Confirm), (Code(K::Enter), A::Confirm)]],
+        Some("name them anyway"),
+        "name them incident manager anyway",
+    )
+    .also(&[&[(Char('Y'), A::Confirm)]]),
+    Binding::new(
+        C::ConfirmForce,
         &[&[(Char('n'), A::Cancel), (Code(K::Esc), A::Cancel)]],
         Some("cancel"),
         "cancel",

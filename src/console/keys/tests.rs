@@ -65,9 +65,9 @@ fn every_context_has_its_keys_and_a_footer() {
 fn labels_are_written_from_the_keys() {
     assert_eq!(
         labels(Context::Normal)[..3],
-        ["j/k ↓/↑", "PgDn/PgUp", "g/G"]
+        ["j/k ↓/↑", "PgDn/PgUp", "g/G J/K"]
     );
-    assert!(labels(Context::Normal).contains(&"1-9".to_string()));
+    assert!(labels(Context::Normal).contains(&"b 1-9".to_string()));
     assert!(labels(Context::Normal).contains(&"space".to_string()));
     let page = rows(Context::Normal).nth(1).unwrap();
     assert_eq!(page.also_label().as_deref(), Some("d/u Ctrl-D/Ctrl-U"));
@@ -195,4 +195,40 @@ fn squashing_is_two_keys_and_a_reason() {
         Some(KeyAction::Cancel),
         "any other key keeps it"
     );
+}
+
+#[test]
+fn ownership_is_six_keys_a_short_prompt_and_a_question() {
+    assert_eq!(normal(&key('U')), Some(KeyAction::GiveBack));
+    assert_eq!(normal(&key('Z')), Some(KeyAction::Snooze));
+    assert_eq!(normal(&key('T')), Some(KeyAction::TakeOver));
+    assert_eq!(normal(&key('A')), Some(KeyAction::Assign));
+    assert_eq!(normal(&key('p')), Some(KeyAction::AskHelp));
+    assert_eq!(normal(&key('M')), Some(KeyAction::Manager));
+    assert!(labels(Context::Normal).contains(&"a/U/Z".to_string()));
+    assert!(labels(Context::Normal).contains(&"T/A".to_string()));
+    assert!(labels(Context::Normal).contains(&"p/M".to_string()));
+    assert_eq!(lookup(Context::Ask, &key('M')), None, "names type");
+    assert_eq!(
+        lookup(Context::Ask, &code(KeyCode::Enter)),
+        Some(KeyAction::Submit)
+    );
+    assert_eq!(
+        lookup(Context::Ask, &code(KeyCode::Esc)),
+        Some(KeyAction::Cancel)
+    );
+    assert_eq!(
+        lookup(Context::ConfirmForce, &key('y')),
+        Some(KeyAction::Confirm)
+    );
+    assert_eq!(
+        lookup(Context::ConfirmForce, &key('x')),
+        Some(KeyAction::Cancel),
+        "any other key does not force"
+    );
+    // Merged rows keep every key: the ends of the list and the timeline,
+    // the runbook search and a matched runbook by number.
+    assert_eq!(normal(&key('K')), Some(KeyAction::TimelineUp));
+    assert_eq!(normal(&key('4')), Some(KeyAction::PickRunbook(4)));
+    assert!(labels(Context::Normal).contains(&"b 1-9".to_string()));
 }

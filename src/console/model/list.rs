@@ -87,6 +87,18 @@ pub fn passes(inc: &Incident, filter: &str) -> bool {
         inc.status,
         inc.severity
     );
+    // Who else is on it: the helpers, the manager, and the words the list
+    // shows for them.
+    for name in inc.helpers.iter().chain(&inc.incident_manager) {
+        hay.push(' ');
+        hay.push_str(name);
+    }
+    if inc.major {
+        hay.push_str(" major");
+    }
+    if inc.snoozed_until.is_some() {
+        hay.push_str(" snoozed");
+    }
     for (k, v) in &inc.labels {
         hay.push(' ');
         hay.push_str(k);
@@ -128,7 +140,12 @@ impl Widest {
         for inc in incidents {
             widest.id = widest.id.max(digits(inc.id) + 1);
             widest.service = widest.service.max(inc.service.width());
-            widest.owner = widest.owner.max(inc.owner.as_deref().map_or(1, str::width));
+            let helpers = match inc.helpers.len() {
+                0 => 0,
+                n => digits(n as u64) + 2,
+            };
+            let owner = inc.owner.as_deref().map_or(1, str::width) + helpers;
+            widest.owner = widest.owner.max(owner);
         }
         widest
     }

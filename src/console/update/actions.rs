@@ -76,6 +76,9 @@ pub fn on_incident_key(model: &mut Model, action: KeyAction) -> Vec<Command> {
 
 pub fn submit_prompt(model: &mut Model, kind: PromptKind, id: u64, text: &str) -> Vec<Command> {
     match kind {
+        PromptKind::Assign | PromptKind::Snooze | PromptKind::Help | PromptKind::Manager => {
+            super::ownership::submit(model, kind, id, text)
+        }
         PromptKind::Note if text.is_empty() => {
             model.warn("The note is empty; nothing sent.");
             Vec::new()

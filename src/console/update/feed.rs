@@ -17,7 +17,13 @@ pub fn on_feed(model: &mut Model, event: FeedEvent) -> Vec<Command> {
         } => {
             // What was already there when the console started rings nothing.
             let ring = if model.feed.last_ok.is_some() {
-                page(model, &incidents)
+                let mut ring = page(model, &incidents);
+                for cmd in super::ownership::noticed(model, &incidents) {
+                    if !ring.contains(&cmd) {
+                        ring.push(cmd);
+                    }
+                }
+                ring
             } else {
                 Vec::new()
             };
@@ -261,7 +267,11 @@ pub fn on_worker(model: &mut Model, event: WorkerEvent) -> Vec<Command> {
             let action = model.actions.pending.get(&ticket).map(|p| p.action.clone());
             match result {
                 Ok(inc) => {
-                    model.say(done_message(action.as_ref(), &inc));
+                    let said = action
+                        .as_ref()
+                        .and_then(|a| super::ownership::done(model, a, &inc))
+                        .unwrap_or_else(|| done_message(action.as_ref(), &inc));
+                    model.say(said);
                     // Still pending while the list moves: a resolve sent from
                     // here leaves the cursor where it was (see `rebuild`).
                     store_detail(model, inc);
@@ -317,6 +327,7 @@ fn done_message(action: Option<&Action>, inc: &Incident) -> String {
             ),
             None => format!("Squash made for #{id}'s alert; #{id} itself no longer matches it."),
         },
+        Some(other) => format!("Done: {} #{id}.", other.verb()),
         None => format!("Done: change #{id}."),
     }
 }

@@ -7,7 +7,7 @@ use super::super::input::LineInput;
 use super::super::keys::{self, KeyAction};
 use super::super::model::{Focus, Mode, Model, PromptKind};
 use super::super::msg::Command;
-use super::{actions, copy, handoff, report, runbook, selection, squash};
+use super::{actions, copy, handoff, ownership, report, runbook, selection, squash};
 use crate::feed::Action;
 
 pub fn on_key(model: &mut Model, key: KeyEvent) -> Vec<Command> {
@@ -29,6 +29,7 @@ pub fn on_key(model: &mut Model, key: KeyEvent) -> Vec<Command> {
                 Vec::new()
             }
         }
+        Mode::ConfirmForce { id, who, .. } => ownership::confirm_force(model, id, who, action),
         Mode::ConfirmCopy { text } => copy::confirm_key(model, text, action),
         Mode::Handoff {
             shift,
@@ -117,6 +118,12 @@ fn normal(model: &mut Model, action: Option<KeyAction>) -> Vec<Command> {
         KeyAction::Acknowledge | KeyAction::Escalate | KeyAction::Resolve | KeyAction::Note => {
             return actions::on_incident_key(model, action);
         }
+        KeyAction::TakeOver
+        | KeyAction::Assign
+        | KeyAction::GiveBack
+        | KeyAction::Snooze
+        | KeyAction::AskHelp
+        | KeyAction::Manager => return ownership::on_key(model, action),
         KeyAction::Squash => squash::start(model),
         KeyAction::Squashes => return squash::open_list(model),
         // The keys of the other contexts are not bound here.
@@ -148,7 +155,8 @@ fn filter(model: &mut Model, mut input: LineInput, action: Option<KeyAction>, ke
     }
 }
 
-/// `n`, `r`: the note being typed for incident `id`.
+/// `n`, `r`, and the short prompts of ownership: the words being typed
+/// for incident `id`.
 fn prompt(
     model: &mut Model,
     (kind, id): (PromptKind, u64),

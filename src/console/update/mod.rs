@@ -5,6 +5,7 @@ mod copy;
 mod feed;
 mod handoff;
 mod keys;
+mod ownership;
 mod report;
 mod runbook;
 mod selection;

@@ -10,18 +10,31 @@ use unicode_width::UnicodeWidthStr;
 use super::theme;
 use crate::console::input::LineInput;
 use crate::console::keys::{self, Context, KeyAction};
-use crate::console::model::{Health, Mode, Model, PromptKind, block_summary};
+use crate::console::model::{Health, Mode, Model, block_summary};
 
 pub fn draw_message(model: &Model, frame: &mut Frame, area: Rect) {
     let health = model.feed.health(model.now);
     let line = match &model.mode {
         Mode::Filter(input) => return draw_input(frame, area, "filter: ", input),
         Mode::Prompt { kind, id, input } => {
-            let label = match kind {
-                PromptKind::Note => format!("note for #{id}: "),
-                PromptKind::Resolve => format!("resolve #{id}, optional note: "),
-            };
-            return draw_input(frame, area, &label, input);
+            return draw_input(frame, area, &kind.label(*id), input);
+        }
+        Mode::ConfirmForce { who, why, .. } => {
+            let yes = keys::keys_for(Context::ConfirmForce, &[KeyAction::Confirm]);
+            let no = keys::keys_for(Context::ConfirmForce, &[KeyAction::Cancel]);
+            // The question first: on a narrow terminal the why gives way.
+            Line::from(vec![
+                Span::styled(
+                    format!("{why}; make {who} incident manager anyway? "),
+                    Style::new().add_modifier(Modifier::BOLD),
+                ),
+                Span::styled(
+                    format!(
+                        "{yes} names them, {no} cancels (the one fixing should not also run it)"
+                    ),
+                    theme::DIM,
+                ),
+            ])
         }
         Mode::ConfirmEscalate { id, .. } => {
             let Some(inc) = model.incident(*id) else {

@@ -9,7 +9,7 @@ use super::theme;
 use super::wrap::wrap;
 use crate::console::keys::{self, KeyAction};
 use crate::console::model::{Model, age};
-use crate::incident::{Incident, level_name};
+use crate::incident::{Incident, Status, level_name};
 
 pub fn draw(model: &Model, frame: &mut Frame, area: Rect) {
     let Some(inc) = model.selected_incident() else {
@@ -113,6 +113,9 @@ fn about<'a>(model: &'a Model, inc: &'a Incident) -> Vec<Line<'a>> {
         ));
     }
     out.push(Line::from(facts));
+    if let Some(line) = roles(model, inc) {
+        out.push(line);
+    }
     if !inc.labels.is_empty() {
         let mut spans = vec![Span::styled("labels ", theme::DIM)];
         for (k, v) in &inc.labels {
@@ -127,6 +130,45 @@ fn about<'a>(model: &'a Model, inc: &'a Incident) -> Vec<Line<'a>> {
     }
     out.push(Line::default());
     out
+}
+
+/// Who else is on it and how it came to its owner, on one line: a major
+/// incident and its manager, the helpers, a snooze, a take-over.
+fn roles<'a>(model: &Model, inc: &'a Incident) -> Option<Line<'a>> {
+    let mut spans = Vec::new();
+    let part = |spans: &mut Vec<Span<'a>>, label: &'static str, what: Span<'a>| {
+        if !spans.is_empty() {
+            spans.push(Span::styled(" · ", theme::DIM));
+        }
+        spans.push(Span::styled(label, theme::DIM));
+        spans.push(what);
+    };
+    if inc.major {
+        let manager = inc.incident_manager.as_deref().unwrap_or("nobody yet");
+        spans.push(Span::styled("MAJOR INCIDENT", theme::ERROR));
+        part(&mut spans, "incident manager ", Span::raw(manager));
+    }
+    if !inc.helpers.is_empty() {
+        part(&mut spans, "helping ", Span::raw(inc.helpers.join(", ")));
+    }
+    if let Some(until) = inc.snoozed_until {
+        let local = until.with_timezone(&model.setup.tz).format("%H:%M");
+        part(
+            &mut spans,
+            "snoozed until ",
+            Span::styled(local.to_string(), theme::status(Status::Acknowledged)),
+        );
+    }
+    if let (Some(by), Some(owner)) = (inc.assigned_by.as_deref(), inc.owner.as_deref()) {
+        let how = match (inc.previous_owner.as_deref(), by == owner) {
+            (Some(from), true) => format!("taken over from {from}"),
+            (None, true) => "taken over".to_string(),
+            (Some(from), false) => format!("given by {by}, from {from}"),
+            (None, false) => format!("given by {by}"),
+        };
+        part(&mut spans, "", Span::raw(how));
+    }
+    (!spans.is_empty()).then(|| Line::from(spans))
 }
 
 /// The timeline, newest first, less the `skip` newest entries.

@@ -11,7 +11,7 @@ use ratatui::widgets::{Block, Paragraph};
 use super::theme;
 use crate::console::keys::{self, KeyAction};
 use crate::console::model::{Focus, Model, Widest, age};
-use crate::incident::Incident;
+use crate::incident::{Incident, Status};
 
 pub fn draw(model: &Model, frame: &mut Frame, area: Rect) {
     let title = if !model.feed.known() {
@@ -171,6 +171,11 @@ impl Column {
                 None if inc.squashed_by.is_some() && inc.status.is_open() => {
                     (theme::SQUASHED_MARK.into(), theme::DIM)
                 }
+                // Snoozed: acknowledged, back by itself (the detail says when).
+                None if inc.snoozed_until.is_some() && inc.status == Status::Acknowledged => (
+                    theme::SNOOZED_MARK.into(),
+                    theme::status(Status::Acknowledged),
+                ),
                 None => (
                     theme::status_mark(inc.status).into(),
                     theme::status(inc.status),
@@ -179,6 +184,11 @@ impl Column {
             Kind::Age => (age(model.now, inc.created_at).into(), plain),
             Kind::Id => (format!("#{}", inc.id).into(), theme::DIM),
             Kind::Service => (inc.service.as_str().into(), plain),
+            // A major incident says so before its title, with its manager.
+            Kind::Title if inc.major => (
+                format!("{} {}", major_mark(inc), inc.title).into(),
+                Style::new().add_modifier(Modifier::BOLD),
+            ),
             Kind::Title => (inc.title.as_str().into(), plain),
             Kind::Owner => {
                 let mine = inc.owner.as_deref() == Some(model.responder.as_str());
@@ -187,7 +197,7 @@ impl Column {
                 } else {
                     plain
                 };
-                (inc.owner.as_deref().unwrap_or("—").into(), style)
+                (owner_cell(inc), style)
             }
             Kind::Count if inc.occurrences > 1 => (
                 format!("{:>4}", format!("×{}", compact(inc.occurrences))).into(),
@@ -278,6 +288,23 @@ fn put(buf: &mut Buffer, x: u16, area: Rect, text: &str, width: u16, style: Styl
         }
     }
     x.saturating_add(width + SPACING)
+}
+
+/// "[major: dave]": a major incident, and who runs it.
+fn major_mark(inc: &Incident) -> String {
+    match inc.incident_manager.as_deref() {
+        Some(manager) => format!("[major: {manager}]"),
+        None => "[major]".to_string(),
+    }
+}
+
+/// The owner, and how many help them: "alice +2".
+pub fn owner_cell(inc: &Incident) -> Cow<'_, str> {
+    let owner = inc.owner.as_deref().unwrap_or("—");
+    match inc.helpers.len() {
+        0 => owner.into(),
+        n => format!("{owner} +{n}").into(),
+    }
 }
 
 fn compact(n: u64) -> String {

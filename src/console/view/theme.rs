@@ -45,6 +45,9 @@ pub fn status_mark(s: Status) -> &'static str {
 /// The list's mark for an open incident a squash keeps quiet.
 pub const SQUASHED_MARK: &str = "z";
 
+/// The list's mark for an acknowledged incident snoozed for a while.
+pub const SNOOZED_MARK: &str = "Z";
+
 pub const DIM: Style = Style::new().fg(Color::DarkGray);
 pub const PENDING: Style = Style::new()
     .fg(Color::Magenta)

@@ -90,6 +90,12 @@ pub fn incident(
         occurrences: 1,
         version: 1,
         squashed_by: None,
+        helpers: Vec::new(),
+        major: false,
+        incident_manager: None,
+        snoozed_until: None,
+        previous_owner: None,
+        assigned_by: None,
         timeline,
         steps: Default::default(),
     };

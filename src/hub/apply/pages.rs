@@ -6,11 +6,12 @@
 //! reports of an attempt is recorded with its timeline entry.
 use chrono::{DateTime, Utc};
 
+use crate::config::NotifySettings;
 use crate::hub::change::{Settled, TimersDone};
 use crate::hub::rules::pages::{self, PagePlan, Trigger};
 use crate::hub::rules::{self, Actor, Again, Attempted, Transition, Update};
 use crate::hub::store::{StoreError, Transaction};
-use crate::incident::Handoff;
+use crate::incident::{Handoff, Incident};
 
 use super::{Work, covers, write};
 
@@ -22,6 +23,41 @@ pub(super) async fn after<T: Transaction>(
     trigger: Trigger,
     work: &Work,
 ) -> Result<(), StoreError> {
+    paged(tx, by.now, id, work, |incident, notify| {
+        pages::for_incident(trigger, incident, notify, &work.paging, by.now)
+    })
+    .await
+}
+
+/// Pages `helper`, asked by `by` to help with incident `id` (as just
+/// written), saying who asks and why.
+pub(super) async fn after_help<T: Transaction>(
+    tx: &mut T,
+    by: Actor<'_>,
+    id: u64,
+    helper: &str,
+    note: Option<&str>,
+    work: &Work,
+) -> Result<(), StoreError> {
+    let mut detail = format!("{} asks you to help with incident #{id}", by.who);
+    if let Some(note) = note.map(str::trim).filter(|n| !n.is_empty()) {
+        detail.push_str(&format!(": {note}"));
+    }
+    paged(tx, by.now, id, work, |incident, notify| {
+        pages::for_helper(incident, helper, detail, notify, &work.paging, by.now)
+    })
+    .await
+}
+
+/// Queues what `plan` makes of incident `id` as it is now, when anyone
+/// could be paged at all.
+async fn paged<T: Transaction>(
+    tx: &mut T,
+    now: DateTime<Utc>,
+    id: u64,
+    work: &Work,
+    plan: impl FnOnce(&Incident, &NotifySettings) -> PagePlan,
+) -> Result<(), StoreError> {
     let rules = &*work.pages;
     if !rules.anyone {
         return Ok(());
@@ -29,8 +65,8 @@ pub(super) async fn after<T: Transaction>(
     let Some(incident) = tx.incident(id).await? else {
         return Ok(());
     };
-    let plan = pages::for_incident(trigger, &incident, &rules.notify, &work.paging, by.now);
-    carry_out(tx, by.now, Some(id), plan).await
+    let plan = plan(&incident, &rules.notify);
+    carry_out(tx, now, Some(id), plan).await
 }
 
 /// Queues what a hand-off pages. The pages still waiting for the incidents
@@ -72,7 +108,8 @@ async fn carry_out<T: Transaction>(
 }
 
 /// One pass of the timers, by the hub: squashes that started or ended take
-/// or release their incidents; every unacknowledged incident that waited
+/// or release their incidents; snoozes that ended trigger theirs again;
+/// every unacknowledged incident that waited
 /// at its level as long as the level's `after` goes up a level (and pages
 /// its new owner); then repeats and ack timeouts.
 pub(super) async fn timers<T: Transaction>(
@@ -87,6 +124,12 @@ pub(super) async fn timers<T: Transaction>(
     let settled = super::squashes::settle_open(tx, by, work).await?;
     done.squashed = settled.squashed;
     done.released = settled.released;
+    // Snoozes that ended: triggered again at their level, owners paged.
+    let snoozed = tx.snoozed(by.now).await?;
+    for update in rules::snoozes_over(&snoozed, by.now) {
+        done.unsnoozed.push(update.id);
+        write(tx, by, &Transition::Update(update), work).await?;
+    }
     if paging.has_timers() {
         let waiting = tx.waiting().await?;
         let covers = covers(tx, paging, by.now).await?;
@@ -100,7 +143,14 @@ pub(super) async fn timers<T: Transaction>(
         return Ok(done);
     }
     let open = tx.unanswered().await?;
-    for again in rules::again(&open, &done.escalated, &rules.notify, by.now) {
+    // Escalated or unsnoozed in this pass: paged anew already.
+    let fresh: Vec<u64> = done
+        .escalated
+        .iter()
+        .chain(&done.unsnoozed)
+        .copied()
+        .collect();
+    for again in rules::again(&open, &fresh, &rules.notify, by.now) {
         match again {
             Again::Repeat(id) => {
                 done.repeated.push(id);

@@ -77,7 +77,13 @@ pub fn page_of(
     });
     let asks_to_act = matches!(
         delivery.event,
-        PageEvent::Opened | PageEvent::Escalated | PageEvent::Repeat | PageEvent::AckTimeout
+        PageEvent::Opened
+            | PageEvent::Escalated
+            | PageEvent::Repeat
+            | PageEvent::AckTimeout
+            | PageEvent::Assigned
+            | PageEvent::Unacknowledged
+            | PageEvent::SnoozeOver
     );
     let ack_url = match (&delivery.recipient, &delivery.incident, &settings.secret) {
         (Recipient::Person(person), Some(i), Some(secret)) if asks_to_act && !nonce.is_empty() => {

@@ -50,7 +50,7 @@ pub fn open_or_fold(
 
 /// `who` takes the incident (read with its timeline). Acknowledging again
 /// what one already holds changes nothing, so a retried request is
-/// harmless. A `version` seen before the hub's page entries alone is not a
+/// harmless, unless it is snoozed: that ends the snooze. A `version` seen before the hub's page entries alone is not a
 /// conflict: how a page went changes nothing one decides on.
 pub fn acknowledge(current: &Incident, who: &str, req: &AckRequest) -> Result<Transition, Refusal> {
     let id = current.id;
@@ -71,6 +71,18 @@ pub fn acknowledge(current: &Incident, who: &str, req: &AckRequest) -> Result<Tr
     }
     if current.status == Status::Acknowledged {
         match current.owner.as_deref() {
+            // Acknowledging a snoozed incident again ends the snooze.
+            Some(owner) if owner == who && current.snoozed_until.is_some() => {
+                let mut text = "acknowledged again: the snooze is over".to_string();
+                let note = trimmed(req.note.as_deref());
+                if !note.is_empty() {
+                    text = format!("{text}; {note}");
+                }
+                return Ok(Transition::Update(Update {
+                    snoozed_until: Some(None),
+                    ..Update::entry(id, EventKind::Acknowledged, text)
+                }));
+            }
             Some(owner) if owner == who => return Ok(Transition::Unchanged),
             Some(owner) => {
                 return Err(conflict(

@@ -3,9 +3,11 @@
 //! incident as stored, the hand-offs in force), who asks, what they ask and
 //! when, and answers a [`Transition`] to write or a [`Refusal`]; nothing here
 //! reads or writes a database, so each rule is tested on its own
-//! (`rules/tests.rs`). Paging follows the same way: `pages` (what pages
-//! whom after a change), `delivered` (what an attempt at a delivery does to
-//! it) and `again` (repeats and ack timeouts). Beside them, just as pure:
+//! (`rules/tests.rs`). `ownership` holds who holds an incident and who else
+//! is on it (assign, give back, snooze, help, roles). Paging follows the
+//! same way: `pages` (what pages whom after a change), `delivered` (what an
+//! attempt at a delivery does to it) and `again` (repeats and ack
+//! timeouts). Beside them, just as pure:
 //! `rota` (who is on call when) and `policy` (whom each escalation level
 //! reaches).
 //!
@@ -21,6 +23,7 @@ mod delivered;
 mod escalation;
 mod handoff;
 mod incident;
+mod ownership;
 pub mod pages;
 mod squash;
 mod webhook;
@@ -30,6 +33,7 @@ pub use delivered::{Attempted, Recorded, record as record_attempt};
 pub use escalation::{Waiting, escalate, overdue};
 pub use handoff::{HandoffRecord, covers_since, in_force, parties, plan, record};
 pub use incident::{acknowledge, add_note, open_or_fold, resolve, set_step};
+pub use ownership::{ask_help, assign, set_role, snooze, snoozes_over, unacknowledge};
 pub use squash::{NewSquashRecord, plan_squash, settle, squashed_text};
 pub use webhook::{AlertChange, AlertStep, alert_step};
 
@@ -123,7 +127,28 @@ pub struct Update {
     /// `Some(Some(id))`: squash `id` keeps it quiet from now;
     /// `Some(None)`: no squash does any more.
     pub squashed_by: Option<Option<u64>>,
+    // Ownership and roles (`ownership`).
+    /// The people helping from now: the whole list.
+    pub helpers: Option<Vec<String>>,
+    /// Declared major, with this person running it.
+    pub manager: Option<String>,
+    /// `Some(Some(t))`: snoozed until `t`; `Some(None)`: the snooze ends.
+    /// The store ends it too whenever an update leaves the incident other
+    /// than acknowledged, so no rule has to remember to.
+    pub snoozed_until: Option<Option<DateTime<Utc>>>,
+    /// With `owner`, by an assign: who it was taken from and who assigned
+    /// it. The store forgets them whenever the owner changes otherwise.
+    pub assigned: Option<Assigned>,
     pub entry: Entry,
+}
+
+/// How an assign gave an incident its owner.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Assigned {
+    /// Who held it before, if anyone.
+    pub from: Option<String>,
+    /// Who made the assign.
+    pub by: String,
 }
 
 impl Update {
@@ -137,6 +162,10 @@ impl Update {
             occurrences: None,
             step: None,
             squashed_by: None,
+            helpers: None,
+            manager: None,
+            snoozed_until: None,
+            assigned: None,
             entry: Entry {
                 kind,
                 text: text.into(),

@@ -11,6 +11,10 @@
 //! - acknowledging or resolving cancels what is still waiting;
 //! - a hand-off tells the incoming responder through their first contact
 //!   (not urgent, and nothing would stop the rest);
+//! - a reassignment pages the new owner (unless they took it over), giving
+//!   an incident back pages whom its level reaches, and a snooze that ends
+//!   pages its owner: each a new round;
+//! - a person asked to help is paged through their contacts (`for_helper`);
 //! - team channels hear of the events they list;
 //! - an integration is never paged, and an incident nobody holds pages
 //!   nobody (the plan says why, for the log);
@@ -37,6 +41,13 @@ pub enum Trigger {
     Squashed,
     /// Its squash is over: its owner is paged again if it still waits.
     Released,
+    /// Reassigned: its new owner is paged if it waits for them (a
+    /// take-over does not), and what was waiting for the last one stops.
+    Assigned,
+    /// Given back: whom its level reaches now is paged.
+    GivenBack,
+    /// Its snooze is over: its owner is paged.
+    SnoozeOver,
 }
 
 impl Trigger {
@@ -50,7 +61,14 @@ impl Trigger {
             EventKind::Resolved => Some(Trigger::Resolved),
             EventKind::Squashed => Some(Trigger::Squashed),
             EventKind::Unsquashed => Some(Trigger::Released),
-            EventKind::Repeated
+            EventKind::Assigned => Some(Trigger::Assigned),
+            EventKind::Unacknowledged => Some(Trigger::GivenBack),
+            EventKind::Unsnoozed => Some(Trigger::SnoozeOver),
+            // A helper is paged by `for_helper`, with what they are asked.
+            EventKind::Help
+            | EventKind::Snoozed
+            | EventKind::Role
+            | EventKind::Repeated
             | EventKind::Note
             | EventKind::Step
             | EventKind::Reassigned
@@ -67,6 +85,9 @@ impl Trigger {
             Trigger::Repeat => Some(PageEvent::Repeat),
             Trigger::AckTimeout => Some(PageEvent::AckTimeout),
             Trigger::Released => Some(PageEvent::Repeat),
+            Trigger::Assigned => Some(PageEvent::Assigned),
+            Trigger::GivenBack => Some(PageEvent::Unacknowledged),
+            Trigger::SnoozeOver => Some(PageEvent::SnoozeOver),
             Trigger::Acknowledged | Trigger::Resolved | Trigger::Squashed => None,
         }
     }
@@ -81,7 +102,10 @@ impl Trigger {
             | Trigger::AckTimeout
             | Trigger::Acknowledged
             | Trigger::Squashed
-            | Trigger::Released => None,
+            | Trigger::Released
+            | Trigger::Assigned
+            | Trigger::GivenBack
+            | Trigger::SnoozeOver => None,
         }
     }
 }
@@ -133,8 +157,10 @@ pub fn for_incident(
         ));
         return plan;
     }
-    if trigger == Trigger::Released && incident.status != Status::Triggered {
-        // Someone holds it: nothing to page again for.
+    if matches!(trigger, Trigger::Released | Trigger::Assigned)
+        && incident.status != Status::Triggered
+    {
+        // Someone holds it (took it over): nothing to page for.
         return plan;
     }
     let paged = PagedIncident::of(incident);
@@ -223,6 +249,44 @@ pub fn for_handoff(
         Some(&detail),
         now,
     ));
+    plan
+}
+
+/// What asking `helper` to help with `incident` pages at `now`: each of
+/// their contacts in order, as a round of its own, whatever the incident's
+/// severity or squash (a person asked for this help), with `detail` saying
+/// who asks and why. Nothing waiting for the owner stops.
+pub fn for_helper(
+    incident: &Incident,
+    helper: &str,
+    detail: String,
+    notify: &NotifySettings,
+    paging: &Paging,
+    now: DateTime<Utc>,
+) -> PagePlan {
+    let mut plan = PagePlan::default();
+    if paging.is_integration(helper) {
+        return plan;
+    }
+    let contacts = notify.contacts_of(helper);
+    if contacts.is_empty() {
+        plan.unpaged = Some(format!(
+            "incident #{}: {helper} has no contacts, so only their console is told they are asked to help",
+            incident.id
+        ));
+    }
+    let paged = PagedIncident::of(incident);
+    for (i, contact) in contacts.iter().enumerate() {
+        plan.queue.push(NewDelivery {
+            event: PageEvent::Help,
+            incident: Some(paged.clone()),
+            recipient: Recipient::Person(helper.to_string()),
+            contact: contact.clone(),
+            contact_index: u32::try_from(i).unwrap_or(u32::MAX),
+            detail: Some(detail.clone()),
+            due_at: after(now, contact),
+        });
+    }
     plan
 }
 

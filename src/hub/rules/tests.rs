@@ -7,7 +7,7 @@ use super::*;
 use crate::config::{Config, HubConfig};
 use crate::hub::policy::Paging;
 use crate::hub::rota::Cover;
-use crate::incident::{AckRequest, HandoffPlan, Incident, Severity, StepRequest};
+use crate::incident::{AckRequest, HandoffPlan, Incident, StepRequest};
 
 const HASH: &str = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
 
@@ -21,7 +21,7 @@ fn t0() -> DateTime<Utc> {
 
 /// alice and bob take 12h turns from 08:00; db pages the person on call,
 /// then the DBAs after 15 minutes; every other service gets three lines.
-fn paging() -> Paging {
+pub(super) fn paging() -> Paging {
     let mut text = String::new();
     for (name, role) in [
         ("alice", "responder"),
@@ -50,28 +50,10 @@ fn bare() -> Paging {
 }
 
 fn incident(id: u64, service: &str) -> Incident {
-    Incident {
-        id,
-        dedup_key: format!("k{id}"),
-        title: "disk full".into(),
-        service: service.into(),
-        severity: Severity::High,
-        status: Status::Triggered,
-        labels: Default::default(),
-        description: String::new(),
-        runbook: None,
-        runbook_url: None,
-        source: "api".into(),
-        created_at: t0(),
-        updated_at: t0(),
-        owner: None,
-        escalation_level: 1,
-        occurrences: 1,
-        version: 1,
-        squashed_by: None,
-        timeline: Vec::new(),
-        steps: Default::default(),
-    }
+    Incident::builder(id, "disk full", t0())
+        .service(service)
+        .source("api")
+        .build()
 }
 
 fn with(status: Status, owner: Option<&str>) -> Incident {
@@ -82,14 +64,14 @@ fn with(status: Status, owner: Option<&str>) -> Incident {
     }
 }
 
-fn update(t: Result<Transition, Refusal>) -> Update {
+pub(super) fn update(t: Result<Transition, Refusal>) -> Update {
     match t {
         Ok(Transition::Update(u)) => u,
         other => panic!("expected an update, got {other:?}"),
     }
 }
 
-fn refused(t: Result<Transition, Refusal>) -> (&'static str, String) {
+pub(super) fn refused(t: Result<Transition, Refusal>) -> (&'static str, String) {
     match t {
         Err(Refusal::State { code, message, .. }) => (code, message),
         other => panic!("expected a refusal, got {other:?}"),

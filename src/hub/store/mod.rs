@@ -286,6 +286,11 @@ pub trait Transaction {
     /// cannot be read is left out and logged.
     async fn unanswered(&mut self) -> Result<Vec<Unanswered>, StoreError>;
 
+    /// The acknowledged incidents snoozed until `until` or before, lowest
+    /// id first: the snoozes the timers end. One that cannot be read is
+    /// left out and logged.
+    async fn snoozed(&mut self, until: DateTime<Utc>) -> Result<Vec<Incident>, StoreError>;
+
     /// Heartbeat `name`'s row, if it was ever pinged.
     async fn heartbeat(&mut self, name: &str) -> Result<Option<Beat>, StoreError>;
 

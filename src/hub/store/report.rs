@@ -390,7 +390,8 @@ impl Dialect {
                 SELECT d.incident_id AS id, d.recipient AS who, MIN({due}) AS at
                   FROM deliveries d
                  WHERE NOT {recorded} AND d.recipient_kind = 'person' AND d.state = 'delivered'
-                   AND d.event IN ('opened', 'escalated', 'repeat', 'ack_timeout', 'help')
+                   AND d.event IN ('opened', 'escalated', 'repeat', 'ack_timeout', 'help',
+                                   'assigned', 'unacknowledged', 'snooze_over')
                    AND d.incident_id IN (SELECT id FROM inc)
                  GROUP BY d.incident_id, d.round, d.recipient
                 UNION ALL

@@ -9,8 +9,8 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use crate::config::{Contact, Via};
 use crate::hub::deliveries::{Delivery, DeliveryRecord, PagedIncident, Recipient, new_delivery_id};
 use crate::hub::heartbeat::Beat;
-use crate::hub::rules::NewSquashRecord;
 use crate::hub::rules::pages::NewDelivery;
+use crate::hub::rules::{NewSquashRecord, Update};
 use crate::incident::{EventKind, Handoff, Squash, Status};
 
 use super::StoreError;
@@ -18,11 +18,55 @@ use super::StoreError;
 /// An incident's columns, in the order both stores read them.
 pub const INCIDENT_COLUMNS: &str = "id, dedup_key, title, service, severity, status, labels, \
      description, runbook, runbook_url, source, created_at, updated_at, owner, \
-     escalation_level, occurrences, version, squashed_by";
+     escalation_level, occurrences, version, squashed_by, \
+     helpers, major, incident_manager, snoozed_until, previous_owner, assigned_by";
 
 /// How many columns [`INCIDENT_COLUMNS`] names: a query that selects more
 /// after them finds its own from this index on.
-pub const INCIDENT_COLUMN_COUNT: usize = 18;
+pub const INCIDENT_COLUMN_COUNT: usize = 24;
+
+/// The acknowledged incidents whose snooze ends by the time in parameter
+/// `param` (`?1`, `$1`), lowest id first: both stores' SQL. Snooze ends
+/// are queue times ([`queue_time`]), so they compare as text exactly.
+pub fn snoozed_sql(param: &str) -> String {
+    format!(
+        "SELECT {INCIDENT_COLUMNS} FROM incidents \
+          WHERE status = 'acknowledged' AND snoozed_until IS NOT NULL AND snoozed_until <= {param} \
+          ORDER BY id"
+    )
+}
+
+/// What an update sets of ownership and roles, as both stores' SQL takes
+/// it: the helpers as JSON, the snooze's end as a queue time, each with
+/// whether it is set at all.
+pub struct RolesParams<'a> {
+    pub helpers: Option<String>,
+    pub set_snooze: bool,
+    pub snoozed_until: Option<String>,
+    pub set_assigned: bool,
+    pub previous_owner: Option<&'a str>,
+    pub assigned_by: Option<&'a str>,
+}
+
+impl<'a> RolesParams<'a> {
+    pub fn of(update: &'a Update) -> Result<RolesParams<'a>, StoreError> {
+        let helpers = update
+            .helpers
+            .as_ref()
+            .map(serde_json::to_string)
+            .transpose()
+            .map_err(|e| StoreError::Corrupt(format!("helpers do not serialise: {e}")))?;
+        let assigned = update.assigned.as_ref();
+        Ok(RolesParams {
+            helpers,
+            set_snooze: update.snoozed_until.is_some(),
+            snoozed_until: update.snoozed_until.flatten().map(queue_time),
+            set_assigned: assigned.is_some(),
+            previous_owner: assigned.and_then(|a| a.from.as_deref()),
+            assigned_by: assigned.map(|a| a.by.as_str()),
+        })
+    }
+}
 
 /// A delivery's columns, in the order of [`StoredDelivery`]'s fields (with
 /// `incident_id` second, which the record takes from `paged`).

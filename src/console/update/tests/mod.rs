@@ -6,6 +6,7 @@ mod clock;
 mod feed;
 mod feed_health;
 mod handoff;
+mod ownership;
 mod panes;
 mod report;
 mod runbook;

@@ -231,15 +231,17 @@ pub async fn next_at(
         .transpose()
 }
 
-/// The open incidents with when each was last paged (a round to a person)
-/// and last acknowledged, lowest id first.
+/// The open incidents with when each was last paged (a round to its owner:
+/// not one asking a helper) and last acknowledged (or taken over), lowest
+/// id first.
 pub async fn unanswered(tx: &Transaction<'_>) -> Result<Vec<Unanswered>, StoreError> {
     let sql = format!(
         "SELECT {INCIDENT_COLUMNS},
            (SELECT MAX(d.started_at) FROM deliveries d
-             WHERE d.incident_id = incidents.id AND d.recipient_kind = 'person'),
+             WHERE d.incident_id = incidents.id AND d.recipient_kind = 'person'
+               AND d.event <> 'help'),
            (SELECT t.at FROM timeline t
-             WHERE t.incident_id = incidents.id AND t.kind = 'acknowledged'
+             WHERE t.incident_id = incidents.id AND t.kind IN ('acknowledged', 'assigned')
              ORDER BY t.id DESC LIMIT 1)
          FROM incidents WHERE status <> 'resolved' ORDER BY id"
     );

@@ -64,6 +64,12 @@ pub fn incident_from_row(r: &Row) -> Result<Incident, String> {
         squashed_by: get::<Option<i64>>(r, 17)?
             .map(|v| u64::try_from(v).map_err(|_| format!("squashed_by {v} is negative")))
             .transpose()?,
+        helpers: serde_json::from_str(get(r, 18)?).map_err(|e| format!("helpers: {e}"))?,
+        major: get(r, 19)?,
+        incident_manager: get(r, 20)?,
+        snoozed_until: get::<Option<&str>>(r, 21)?.map(parse_time).transpose()?,
+        previous_owner: get(r, 22)?,
+        assigned_by: get(r, 23)?,
         timeline: Vec::new(),
         steps: Default::default(),
     })

@@ -168,6 +168,16 @@ const MIGRATIONS: &[&str] = &[
     ALTER TABLE incidents ADD COLUMN squashed_by BIGINT;
     CREATE INDEX incidents_squashed_by ON incidents (squashed_by) WHERE squashed_by IS NOT NULL;
     "#,
+    // 4 -> 5: ownership and roles, as SQLite's version 10.
+    r#"
+    ALTER TABLE incidents ADD COLUMN helpers TEXT NOT NULL DEFAULT '[]';
+    ALTER TABLE incidents ADD COLUMN major BOOLEAN NOT NULL DEFAULT FALSE;
+    ALTER TABLE incidents ADD COLUMN incident_manager TEXT;
+    ALTER TABLE incidents ADD COLUMN snoozed_until TEXT COLLATE "C";
+    ALTER TABLE incidents ADD COLUMN previous_owner TEXT;
+    ALTER TABLE incidents ADD COLUMN assigned_by TEXT;
+    CREATE INDEX incidents_snoozed ON incidents (snoozed_until) WHERE snoozed_until IS NOT NULL;
+    "#,
 ];
 
 /// The schema version this build writes.

@@ -14,12 +14,12 @@ use crate::hub::rules::pages::NewDelivery;
 use crate::hub::rules::{
     Actor, HandoffRecord, NewSquashRecord, Opening, Recorded, Unanswered, Update, Waiting,
 };
-use crate::hub::store::stored::{parse_time, time_text};
+use crate::hub::store::stored::{parse_time, queue_time, snoozed_sql, time_text};
 use crate::hub::store::{self, Remembered};
 use crate::incident::{Handoff, Incident, Squash};
 
 use super::StoreError;
-use super::rows::{find, get, get_u64, history, open_with_key};
+use super::rows::{find, get, get_u64, history, incident_from_row, open_with_key, row_id};
 use super::{deliveries, heartbeats, squashes, writes};
 
 /// A transaction of the hub's database, in the store's terms.
@@ -163,6 +163,10 @@ impl store::Transaction for PgTx<'_, '_> {
         deliveries::unanswered(self.tx).await
     }
 
+    async fn snoozed(&mut self, until: DateTime<Utc>) -> Result<Vec<Incident>, StoreError> {
+        snoozed(self.tx, until).await
+    }
+
     async fn heartbeat(&mut self, name: &str) -> Result<Option<Beat>, StoreError> {
         heartbeats::one(self.tx, name).await
     }
@@ -232,4 +236,22 @@ async fn waiting(tx: &Transaction<'_>) -> Result<Vec<Waiting>, StoreError> {
         }
     }
     Ok(waiting)
+}
+
+/// The acknowledged incidents snoozed until `until` or before. One that
+/// cannot be read is left out and logged: it must not keep the others
+/// snoozed.
+async fn snoozed(tx: &Transaction<'_>, until: DateTime<Utc>) -> Result<Vec<Incident>, StoreError> {
+    let stmt = tx.prepare_cached(&snoozed_sql("$1")).await?;
+    let mut found = Vec::new();
+    for row in tx.query(&stmt, &[&queue_time(until)]).await? {
+        match incident_from_row(&row) {
+            Ok(incident) => found.push(incident),
+            Err(e) => {
+                let id = row_id(&row);
+                tracing::warn!(id, error = %e, "incident #{id} left out of the snoozes' pass");
+            }
+        }
+    }
+    Ok(found)
 }

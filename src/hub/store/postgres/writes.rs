@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 
 use crate::hub::rota::Cover;
 use crate::hub::rules::{Actor, Entry, HandoffRecord, Opening, Update};
-use crate::hub::store::stored::{StoredHandoff, parse_time, time_text};
+use crate::hub::store::stored::{RolesParams, StoredHandoff, parse_time, time_text};
 use crate::incident::Handoff;
 
 use tokio_postgres::types::ToSql;
@@ -84,6 +84,9 @@ pub async fn update(
         Some(squash) => (true, squash.map(to_i64)),
         None => (false, None),
     };
+    let roles = RolesParams::of(update)?;
+    // Every SET reads the row as it was: "the owner changes" compares the
+    // old owner with the new one.
     let write = tx
         .tx
         .prepare_cached(
@@ -92,11 +95,22 @@ pub async fn update(
              UPDATE incidents SET version = version + 1, updated_at = $2,
                  change_seq = next.change_seq,
                  status = COALESCE($3, status),
-                 owner = CASE WHEN $4 THEN $5 ELSE owner END,
+                 owner = CASE WHEN $4 THEN $5::TEXT ELSE owner END,
                  escalation_level = COALESCE($6, escalation_level),
                  level_since = CASE WHEN $6::BIGINT IS NULL THEN level_since ELSE $2 END,
                  occurrences = COALESCE($7, occurrences),
-                 squashed_by = CASE WHEN $8 THEN $9::BIGINT ELSE squashed_by END
+                 squashed_by = CASE WHEN $8 THEN $9::BIGINT ELSE squashed_by END,
+                 helpers = COALESCE($10::TEXT, helpers),
+                 major = CASE WHEN $11::TEXT IS NULL THEN major ELSE TRUE END,
+                 incident_manager = COALESCE($11::TEXT, incident_manager),
+                 snoozed_until = CASE WHEN COALESCE($3::TEXT, status) <> 'acknowledged' THEN NULL
+                                      WHEN $12 THEN $13::TEXT ELSE snoozed_until END,
+                 previous_owner = CASE WHEN $14 THEN $15::TEXT
+                                       WHEN $4 AND owner IS DISTINCT FROM $5::TEXT THEN NULL
+                                       ELSE previous_owner END,
+                 assigned_by = CASE WHEN $14 THEN $16::TEXT
+                                    WHEN $4 AND owner IS DISTINCT FROM $5::TEXT THEN NULL
+                                    ELSE assigned_by END
              FROM next WHERE id = $1
              RETURNING next.change_seq",
         )
@@ -118,7 +132,7 @@ pub async fn update(
     let status = update.status.map(|s| s.as_str());
     let level = update.level.map(i64::from);
     let occurrences = update.occurrences.map(to_i64);
-    let params: [&(dyn ToSql + Sync); 9] = [
+    let params: [&(dyn ToSql + Sync); 16] = [
         &id,
         &now,
         &status,
@@ -128,6 +142,13 @@ pub async fn update(
         &occurrences,
         &set_squash,
         &squash,
+        &roles.helpers,
+        &update.manager,
+        &roles.set_snooze,
+        &roles.snoozed_until,
+        &roles.set_assigned,
+        &roles.previous_owner,
+        &roles.assigned_by,
     ];
     let written = tx.tx.query_opt(&write, &params);
     let marked = async {

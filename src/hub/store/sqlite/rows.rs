@@ -46,6 +46,15 @@ pub fn incident_from_row(r: &Row<'_>) -> rusqlite::Result<Incident> {
             .get::<_, Option<i64>>(17)?
             .map(|v| u64::try_from(v).map_err(|_| rusqlite::Error::IntegralValueOutOfRange(17, v)))
             .transpose()?,
+        helpers: parse_col(r, 18, |s| serde_json::from_str(s))?,
+        major: r.get(19)?,
+        incident_manager: r.get(20)?,
+        snoozed_until: r
+            .get::<_, Option<String>>(21)?
+            .map(|t| parse_time(&t).map_err(|e| conversion(21, e)))
+            .transpose()?,
+        previous_owner: r.get(22)?,
+        assigned_by: r.get(23)?,
         timeline: Vec::new(),
         steps: Default::default(),
     })

@@ -192,6 +192,20 @@ const MIGRATIONS: &[&str] = &[
     ALTER TABLE incidents ADD COLUMN squashed_by INTEGER;
     CREATE INDEX incidents_squashed_by ON incidents (squashed_by) WHERE squashed_by IS NOT NULL;
     "#,
+    // 9 -> 10: ownership and roles. Who else is on an incident (`helpers`,
+    // a JSON list of names), whether it is major and who manages it, when
+    // its snooze ends (a queue time, nine fraction digits, so the timers
+    // find the snoozes over by comparing text), and, while its owner holds
+    // it by an assign, whom it was taken from and who assigned it.
+    r#"
+    ALTER TABLE incidents ADD COLUMN helpers TEXT NOT NULL DEFAULT '[]';
+    ALTER TABLE incidents ADD COLUMN major INTEGER NOT NULL DEFAULT 0 CHECK (major IN (0, 1));
+    ALTER TABLE incidents ADD COLUMN incident_manager TEXT;
+    ALTER TABLE incidents ADD COLUMN snoozed_until TEXT;
+    ALTER TABLE incidents ADD COLUMN previous_owner TEXT;
+    ALTER TABLE incidents ADD COLUMN assigned_by TEXT;
+    CREATE INDEX incidents_snoozed ON incidents (snoozed_until) WHERE snoozed_until IS NOT NULL;
+    "#,
 ];
 
 /// The schema version this build writes.

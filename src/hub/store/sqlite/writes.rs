@@ -5,6 +5,8 @@ use rusqlite::{Transaction, params};
 
 use crate::hub::rules::{Actor, Entry, Opening, Update};
 
+use crate::hub::store::stored::RolesParams;
+
 use super::StoreError;
 use super::rows::{time_text, to_i64};
 
@@ -54,6 +56,9 @@ pub fn update(tx: &Transaction<'_>, by: &Actor<'_>, update: &Update) -> Result<(
         Some(squash) => (true, squash.map(to_i64)),
         None => (false, None),
     };
+    let roles = RolesParams::of(update)?;
+    // Every SET reads the row as it was: "the owner changes" compares the
+    // old owner with the new one.
     tx.prepare_cached(
         "UPDATE incidents SET version = version + 1, updated_at = ?2, change_seq = ?3,
              status = COALESCE(?4, status),
@@ -61,7 +66,18 @@ pub fn update(tx: &Transaction<'_>, by: &Actor<'_>, update: &Update) -> Result<(
              escalation_level = COALESCE(?7, escalation_level),
              level_since = CASE WHEN ?7 IS NULL THEN level_since ELSE ?2 END,
              occurrences = COALESCE(?8, occurrences),
-             squashed_by = CASE WHEN ?9 THEN ?10 ELSE squashed_by END
+             squashed_by = CASE WHEN ?9 THEN ?10 ELSE squashed_by END,
+             helpers = COALESCE(?11, helpers),
+             major = CASE WHEN ?12 IS NULL THEN major ELSE 1 END,
+             incident_manager = COALESCE(?12, incident_manager),
+             snoozed_until = CASE WHEN COALESCE(?4, status) <> 'acknowledged' THEN NULL
+                                  WHEN ?13 THEN ?14 ELSE snoozed_until END,
+             previous_owner = CASE WHEN ?15 THEN ?16
+                                   WHEN ?5 AND owner IS NOT ?6 THEN NULL
+                                   ELSE previous_owner END,
+             assigned_by = CASE WHEN ?15 THEN ?17
+                                WHEN ?5 AND owner IS NOT ?6 THEN NULL
+                                ELSE assigned_by END
          WHERE id = ?1",
     )?
     .execute(params![
@@ -75,6 +91,13 @@ pub fn update(tx: &Transaction<'_>, by: &Actor<'_>, update: &Update) -> Result<(
         update.occurrences.map(to_i64),
         set_squash,
         squash,
+        roles.helpers,
+        update.manager,
+        roles.set_snooze,
+        roles.snoozed_until,
+        roles.set_assigned,
+        roles.previous_owner,
+        roles.assigned_by,
     ])?;
     if let Some(mark) = &update.step {
         let sql = if mark.done {
