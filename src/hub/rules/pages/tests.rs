@@ -213,3 +213,45 @@ fn only_what_changes_an_incident_s_paging_is_a_trigger() {
         assert_eq!(Trigger::of(quiet), None, "{quiet:?}");
     }
 }
+
+#[test]
+fn a_reassignment_pages_the_new_owner_unless_they_took_it_over() {
+    let mut incident = owned_by(Some("alice"));
+    for (trigger, event) in [
+        (Trigger::Assigned, PageEvent::Assigned),
+        (Trigger::GivenBack, PageEvent::Unacknowledged),
+        (Trigger::SnoozeOver, PageEvent::SnoozeOver),
+    ] {
+        let plan = plan(trigger, &incident);
+        assert!(plan.cancel_waiting);
+        assert_eq!(
+            whom(&plan),
+            [row("alice", Via::Ntfy, 0), row("alice", Via::Email, 5)],
+            "{trigger:?}: the owner, no channel"
+        );
+        assert!(plan.queue.iter().all(|d| d.event == event));
+    }
+    // Taken over: acknowledged by whoever holds it now; what waited for
+    // the last owner stops and nobody is paged.
+    incident.status = Status::Acknowledged;
+    let taken = plan(Trigger::Assigned, &incident);
+    assert!(taken.cancel_waiting && taken.queue.is_empty());
+}
+
+#[test]
+fn a_helper_is_paged_through_their_contacts_saying_who_asks() {
+    let incident = owned_by(Some("alice"));
+    let detail = "alice asks you to help with incident #7: replica lag".to_string();
+    let plan = for_helper(&incident, "bob", detail.clone(), &notify(), &paging(), t0());
+    assert!(!plan.cancel_waiting, "the owner's pages go on");
+    assert_eq!(whom(&plan), [row("bob", Via::Webhook, 0)]);
+    assert_eq!(plan.queue[0].event, PageEvent::Help);
+    assert_eq!(plan.queue[0].detail.as_deref(), Some(detail.as_str()));
+    // Asked whatever the severity: a person asked for this help.
+    let quiet = Incident {
+        severity: Severity::Info,
+        ..incident
+    };
+    let plan = for_helper(&quiet, "bob", String::new(), &notify(), &paging(), t0());
+    assert_eq!(plan.queue.len(), 1);
+}
