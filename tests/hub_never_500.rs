@@ -83,7 +83,15 @@ async fn arbitrary_bodies_never_get_a_5xx(backend: Backend) {
     let hub = TestHub::start_on(backend, two_responders()).await;
     // Something for the incident routes to act on.
     hub.open(&support::incident("t")).await;
-    let (client, base) = (hub.client.clone(), hub.base.clone());
+    // A connection of its own for each request: a body the hub refuses
+    // before reading it (a wrong content type, say) leaves the connection
+    // unfit to reuse, and a pooled one could be closed under the next
+    // request; what is checked here is the status the hub answers.
+    let client = oncall::feed::http::client_builder()
+        .pool_max_idle_per_host(0)
+        .build()
+        .unwrap();
+    let base = hub.base.clone();
     let runtime = tokio::runtime::Handle::current();
     // The proptest runner is blocking: it runs on a thread of its own and
     // waits on each request there.
