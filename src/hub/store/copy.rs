@@ -100,6 +100,7 @@ pub const TABLES: &[Table] = &[
             opt("snoozed_until", Text),
             opt("previous_owner", Text),
             opt("assigned_by", Text),
+            opt("status_update", Text),
         ],
         order: "id",
     },
@@ -226,6 +227,41 @@ pub const TABLES: &[Table] = &[
         ],
         order: "id",
     },
+    Table {
+        name: "followups",
+        key: 1,
+        what: ("follow-up", "follow-ups"),
+        columns: &[
+            col("id", Int),
+            col("incident_id", Int),
+            col("text", Text),
+            col("owner", Text),
+            opt("due", Text),
+            col("status", Text),
+            opt("note", Text),
+            col("created_by", Text),
+            col("created_at", Text),
+            opt("closed_by", Text),
+            opt("closed_at", Text),
+        ],
+        order: "id",
+    },
+    Table {
+        name: "overrides",
+        key: 1,
+        what: ("override", "overrides"),
+        columns: &[
+            col("id", Int),
+            col("responder", Text),
+            col("starts", Text),
+            col("until", Text),
+            col("created_by", Text),
+            col("created_at", Text),
+            opt("removed_by", Text),
+            opt("removed_at", Text),
+        ],
+        order: "id",
+    },
 ];
 
 /// The tables whose ids PostgreSQL numbers itself (identity columns): after
@@ -236,6 +272,8 @@ pub const NUMBERED: &[(&str, &str)] = &[
     ("handoffs", "id"),
     ("deliveries", "queued_order"),
     ("squashes", "id"),
+    ("followups", "id"),
+    ("overrides", "id"),
 ];
 
 /// One value of one column.

@@ -206,6 +206,42 @@ const MIGRATIONS: &[&str] = &[
     ALTER TABLE incidents ADD COLUMN assigned_by TEXT;
     CREATE INDEX incidents_snoozed ON incidents (snoozed_until) WHERE snoozed_until IS NOT NULL;
     "#,
+    // 10 -> 11: what stakeholders are told and what must happen after.
+    // `status_update` is an incident's latest status update (JSON: text, by,
+    // at). Follow-ups are rows of their own because they outlive their
+    // incident; overrides are the rota's covers made through the API, kept
+    // after they end or are removed as history. Times are queue times (nine
+    // fraction digits) so they compare as text.
+    r#"
+    ALTER TABLE incidents ADD COLUMN status_update TEXT;
+    CREATE TABLE followups (
+        id          INTEGER PRIMARY KEY AUTOINCREMENT,
+        incident_id INTEGER NOT NULL,
+        text        TEXT    NOT NULL,
+        owner       TEXT    NOT NULL,
+        due         TEXT,
+        status      TEXT    NOT NULL DEFAULT 'open'
+                    CHECK (status IN ('open', 'done', 'dropped')),
+        note        TEXT,
+        created_by  TEXT    NOT NULL,
+        created_at  TEXT    NOT NULL,
+        closed_by   TEXT,
+        closed_at   TEXT
+    );
+    CREATE INDEX followups_open ON followups (owner, due) WHERE status = 'open';
+    CREATE INDEX followups_incident ON followups (incident_id);
+    CREATE TABLE overrides (
+        id         INTEGER PRIMARY KEY AUTOINCREMENT,
+        responder  TEXT    NOT NULL,
+        starts     TEXT    NOT NULL,
+        until      TEXT    NOT NULL,
+        created_by TEXT    NOT NULL,
+        created_at TEXT    NOT NULL,
+        removed_by TEXT,
+        removed_at TEXT
+    );
+    CREATE INDEX overrides_until ON overrides (until) WHERE removed_at IS NULL;
+    "#,
 ];
 
 /// The schema version this build writes.
