@@ -32,7 +32,7 @@ pub use labels::Labels;
 pub use oncall::*;
 pub use ownership::{
     AssignRequest, HelpRequest, INCIDENT_MANAGER, RoleRequest, SnoozeLength, SnoozeRequest,
-    UnacknowledgeRequest,
+    StatusUpdate, StatusUpdateRequest, UnacknowledgeRequest,
 };
 pub use squash::{NewSquash, Squash, SquashList, SquashState, matchers_text};
 pub use webhook::{PAYLOAD_VERSION, RESOLVED_TEXT, WebhookAlert, WebhookAnswer, WebhookPayload};
@@ -163,6 +163,8 @@ pub enum EventKind {
     Help,
     /// Declared major, or its incident manager named.
     Role,
+    /// A status update for stakeholders (`POST .../updates`).
+    StatusUpdate,
     /// A kind a newer hub writes that this build does not know: shown with
     /// its text rather than failing the whole list, so a console older than
     /// its hub keeps working.
@@ -191,6 +193,7 @@ impl EventKind {
             EventKind::Unsnoozed => "unsnoozed",
             EventKind::Help => "help",
             EventKind::Role => "role",
+            EventKind::StatusUpdate => "status_update",
             EventKind::Other => "other",
         }
     }
@@ -276,6 +279,9 @@ pub struct Incident {
     /// Who made that assign: the owner themselves when they took it over.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub assigned_by: Option<String>,
+    /// The latest status update: what stakeholders were last told.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status_update: Option<StatusUpdate>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub timeline: Vec<TimelineEntry>,
     /// Runbook checklist steps ticked on this incident: runbook id -> step

@@ -212,6 +212,10 @@ pub fn incident(inc: &mut Incident) {
     for helper in &mut inc.helpers {
         line_in_place(helper);
     }
+    if let Some(update) = &mut inc.status_update {
+        line_in_place(&mut update.by);
+        clean_in_place(&mut update.text, true);
+    }
     clean_in_place(&mut inc.description, true);
     // Rebuilt only when something must change (names are the map's order).
     if inc

@@ -123,20 +123,23 @@ async fn ownership_changes_made_while_the_hub_is_down_arrive_once_in_order(backe
         Action::Snooze {
             length: "30m".into(),
         },
+        Action::StatusUpdate {
+            text: "replicas catching up".into(),
+        },
     ];
     for (ticket, action) in (1..).zip(actions) {
         worker.send(Request::Act { ticket, id, action }).unwrap();
     }
     // Each waits in the outbox while the hub is away.
     let mut queued = 0;
-    while queued < 3 {
+    while queued < 4 {
         if let WorkerEvent::Queued { .. } = rx.recv().await.unwrap() {
             queued += 1;
         }
     }
     hub.resume().await;
     let mut last = None;
-    for ticket in 1..=3 {
+    for ticket in 1..=4 {
         let (_, acted) = acted_after_queue(&mut rx, ticket).await;
         last = Some(acted.expect("applied once the hub is back"));
     }
@@ -144,6 +147,11 @@ async fn ownership_changes_made_while_the_hub_is_down_arrive_once_in_order(backe
     assert_eq!(inc.owner.as_deref(), Some("alice"));
     assert_eq!(inc.helpers, ["bob"]);
     assert!(inc.snoozed_until.is_some());
+    let said = inc.status_update.expect("the status update");
+    assert_eq!(
+        (said.text.as_str(), said.by.as_str()),
+        ("replicas catching up", "alice")
+    );
     let kinds: Vec<EventKind> = hub
         .incident(id)
         .await
@@ -153,13 +161,21 @@ async fn ownership_changes_made_while_the_hub_is_down_arrive_once_in_order(backe
         .filter(|k| {
             matches!(
                 k,
-                EventKind::Assigned | EventKind::Help | EventKind::Snoozed
+                EventKind::Assigned
+                    | EventKind::Help
+                    | EventKind::Snoozed
+                    | EventKind::StatusUpdate
             )
         })
         .collect();
     assert_eq!(
         kinds,
-        [EventKind::Assigned, EventKind::Help, EventKind::Snoozed],
+        [
+            EventKind::Assigned,
+            EventKind::Help,
+            EventKind::Snoozed,
+            EventKind::StatusUpdate
+        ],
         "each once, in the order taken"
     );
 }

@@ -60,7 +60,7 @@ fn line_after<'a>(screen: &'a str, header: &str) -> Option<&'a str> {
 }
 
 #[test]
-fn demo_shows_a_late_heartbeat_a_squash_and_the_noisiest_alert() {
+fn demo_shows_a_late_heartbeat_a_major_incident_a_squash_and_the_noisiest_alert() {
     let (_data, mut console) = demo(160, 40);
     console.wait_for("the late backup in the top bar", |s| {
         s.lines()
@@ -71,6 +71,20 @@ fn demo_shows_a_late_heartbeat_a_squash_and_the_noisiest_alert() {
         s.lines()
             .any(|l| l.contains("HIGH z") && l.contains("CPU steal at 34% on worker-5"))
     });
+
+    console.wait_for("the major incident, its manager and its helper", |s| {
+        s.lines().any(|l| {
+            l.contains("[major: priya]")
+                && l.contains("Pod is crash looping")
+                && l.contains("sam +1")
+        })
+    });
+    console.send("/crash looping\r");
+    console.wait_for("its latest status update in the detail", |s| {
+        s.contains("status update Checkout pods crash-looping since the 02:10")
+            && s.contains("incident manager priya")
+    });
+    console.send("\x1b");
 
     console.send("S");
     console.wait_for("the squash in force", |s| {

@@ -119,6 +119,8 @@ pub enum PromptKind {
     Help,
     /// Who manages the major incident.
     Manager,
+    /// What stakeholders are told.
+    StatusUpdate,
 }
 
 impl PromptKind {
@@ -141,6 +143,9 @@ impl PromptKind {
                 who: String::new(),
                 force: false,
             },
+            PromptKind::StatusUpdate => Action::StatusUpdate {
+                text: String::new(),
+            },
         }
     }
 
@@ -153,6 +158,7 @@ impl PromptKind {
             PromptKind::Snooze => format!("snooze #{id} for (30m, 90s): "),
             PromptKind::Help => format!("ask for help with #{id} (name, then why): "),
             PromptKind::Manager => format!("incident manager of #{id}: "),
+            PromptKind::StatusUpdate => format!("status update on #{id}, for stakeholders: "),
         }
     }
 }
@@ -365,7 +371,8 @@ impl Model {
                 PromptKind::Assign
                 | PromptKind::Snooze
                 | PromptKind::Help
-                | PromptKind::Manager => Context::Ask,
+                | PromptKind::Manager
+                | PromptKind::StatusUpdate => Context::Ask,
             },
             Mode::ConfirmEscalate { .. } => Context::Confirm,
             Mode::ConfirmForce { .. } => Context::ConfirmForce,

@@ -181,6 +181,7 @@ async fn seed(demo: &DemoHub, clock: &DemoClock) -> anyhow::Result<()> {
         )
         .await?;
     clock.offset_secs.store(2 * 60, Ordering::Relaxed);
+    major_incident(&sam, &priya, id("k8s-crashloop-checkout")).await?;
     for _ in 0..5 {
         monitoring
             .open(&scene_by_key("5xx-checkout").to_new())
@@ -188,6 +189,28 @@ async fn seed(demo: &DemoHub, clock: &DemoClock) -> anyhow::Result<()> {
     }
     noise::seed(demo, clock).await?;
     clock.offset_secs.store(0, Ordering::Relaxed);
+    Ok(())
+}
+
+/// A major incident as a team runs one: sam fixes it and asks you to help,
+/// priya runs it (not fixing it) and tells stakeholders how it goes.
+async fn major_incident(sam: &HubClient, priya: &HubClient, id: u64) -> anyhow::Result<()> {
+    sam.act(id, &Action::Acknowledge { version: None }).await?;
+    let help = Action::AskHelp {
+        who: YOU.to_string(),
+        note: Some("you know the checkout deploy".into()),
+    };
+    sam.act(id, &help).await?;
+    let manager = Action::SetManager {
+        who: TEAMMATES[1].to_string(),
+        force: false,
+    };
+    priya.act(id, &manager).await?;
+    let update = Action::StatusUpdate {
+        text: "Checkout pods crash-looping since the 02:10 deploy; rolling it back. Next update in 30 minutes."
+            .into(),
+    };
+    priya.act(id, &update).await?;
     Ok(())
 }
 

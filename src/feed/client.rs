@@ -11,7 +11,7 @@ use super::failover::{self, Rotation};
 use crate::incident::{
     AckRequest, AssignRequest, ErrorBody, EscalateRequest, HelpRequest, INCIDENT_MANAGER, Incident,
     IncidentList, NewIncident, NoteRequest, Opened, ResolveRequest, RoleRequest, SnoozeLength,
-    SnoozeRequest, StepRequest, TAKEN_AT_HEADER, UnacknowledgeRequest,
+    SnoozeRequest, StatusUpdateRequest, StepRequest, TAKEN_AT_HEADER, UnacknowledgeRequest,
 };
 use crate::sanitize;
 
@@ -127,6 +127,10 @@ pub enum Action {
         who: String,
         force: bool,
     },
+    /// Tell stakeholders how it goes: the incident's latest status update.
+    StatusUpdate {
+        text: String,
+    },
 }
 
 impl Action {
@@ -144,6 +148,7 @@ impl Action {
             Action::Snooze { .. } => "snooze",
             Action::AskHelp { .. } => "ask for help",
             Action::SetManager { .. } => "name the incident manager",
+            Action::StatusUpdate { .. } => "post a status update",
         }
     }
 
@@ -157,6 +162,7 @@ impl Action {
                 | Action::Snooze { .. }
                 | Action::AskHelp { .. }
                 | Action::SetManager { .. }
+                | Action::StatusUpdate { .. }
         )
     }
 }
@@ -340,6 +346,21 @@ impl HubClient {
         Ok(opened)
     }
 
+    /// Opens `new` as `sending` says: sent again under the same key (a retry
+    /// after no answer), it opens one incident, never two, and its timeline
+    /// says when it was first sent.
+    pub async fn open_keyed(
+        &self,
+        new: &NewIncident,
+        sending: Sending<'_>,
+    ) -> Result<Opened, FeedError> {
+        let mut opened: Opened = self
+            .post_keyed("/api/v1/incidents", new, Some(sending))
+            .await?;
+        sanitize::incident(&mut opened.incident);
+        Ok(opened)
+    }
+
     /// Sends one action; the answer is the incident as it is now.
     pub async fn act(&self, id: u64, action: &Action) -> Result<Incident, FeedError> {
         self.act_keyed(id, action, None).await
@@ -414,7 +435,8 @@ impl HubClient {
             | Action::Unacknowledge
             | Action::Snooze { .. }
             | Action::AskHelp { .. }
-            | Action::SetManager { .. } => self.ownership(id, action, sending).await?,
+            | Action::SetManager { .. }
+            | Action::StatusUpdate { .. } => self.ownership(id, action, sending).await?,
         };
         sanitize::incident(&mut inc);
         Ok(inc)
@@ -457,6 +479,10 @@ impl HubClient {
                     force: *force,
                 };
                 self.post_keyed(&path("roles"), &body, sending).await
+            }
+            Action::StatusUpdate { text } => {
+                let body = StatusUpdateRequest { text: text.clone() };
+                self.post_keyed(&path("updates"), &body, sending).await
             }
             Action::Unacknowledge => {
                 let body = UnacknowledgeRequest::default();

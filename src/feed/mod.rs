@@ -148,7 +148,8 @@ impl Capabilities {
             | Action::Unacknowledge
             | Action::Snooze { .. }
             | Action::AskHelp { .. }
-            | Action::SetManager { .. } => self.ownership,
+            | Action::SetManager { .. }
+            | Action::StatusUpdate { .. } => self.ownership,
         }
     }
 
@@ -254,6 +255,9 @@ mod tests {
             Action::SetManager {
                 who: "bob".into(),
                 force: false,
+            },
+            Action::StatusUpdate {
+                text: "rolling back".into(),
             },
         ];
         for action in &actions {

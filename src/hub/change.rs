@@ -11,8 +11,8 @@ use serde::Serialize;
 use crate::incident::{
     AckRequest, AssignRequest, EscalateRequest, Handoff, HandoffPlan, HandoffRequest, Heartbeat,
     HelpRequest, Incident, NewIncident, NewSquash, NoteRequest, Opened, PingRequest,
-    ResolveRequest, RoleRequest, SnoozeRequest, Squash, StepRequest, UnacknowledgeRequest,
-    WebhookAnswer, WebhookPayload,
+    ResolveRequest, RoleRequest, SnoozeRequest, Squash, StatusUpdateRequest, StepRequest,
+    UnacknowledgeRequest, WebhookAnswer, WebhookPayload,
 };
 
 use super::deliveries::DeliveryState;
@@ -91,6 +91,7 @@ pub enum OwnershipChange {
     Snooze(SnoozeRequest),
     Help(HelpRequest),
     Role(RoleRequest),
+    StatusUpdate(StatusUpdateRequest),
 }
 
 impl OwnershipChange {
@@ -103,6 +104,7 @@ impl OwnershipChange {
             OwnershipChange::Snooze(req) => named("snooze", id, req),
             OwnershipChange::Help(req) => named("helpers", id, req),
             OwnershipChange::Role(req) => named("roles", id, req),
+            OwnershipChange::StatusUpdate(req) => named("updates", id, req),
         }
     }
 }

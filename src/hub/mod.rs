@@ -387,6 +387,10 @@ pub fn router(state: HubState) -> Router {
         .route("/incidents/{id}/snooze", post(ownership_routes::snooze))
         .route("/incidents/{id}/helpers", post(ownership_routes::ask_help))
         .route("/incidents/{id}/roles", post(ownership_routes::set_role))
+        .route(
+            "/incidents/{id}/updates",
+            post(ownership_routes::status_update),
+        )
         .route("/oncall", get(oncall_routes::oncall))
         .route("/handoff", post(oncall_routes::hand_off))
         .route("/handoffs/latest", get(oncall_routes::latest_handoff))

@@ -1,6 +1,7 @@
 //! The routes of ownership and roles (docs/api.md): reassign or take over
 //! (`assign`), give back (`unacknowledge`), `snooze`, ask for help
-//! (`helpers`) and name a major incident's manager (`roles`). Each checks
+//! (`helpers`), name a major incident's manager (`roles`) and tell
+//! stakeholders how it goes (`updates`). Each checks
 //! its request (the names it carries are people of this hub) and hands an
 //! [`OwnershipChange`] to `HubState::apply`; the rules are
 //! `rules::ownership`. Integrations never get here (`auth`).
@@ -9,7 +10,8 @@ use axum::extract::State;
 use crate::config::Role;
 use crate::incident::limits::MAX_SNOOZE_SECS;
 use crate::incident::{
-    AssignRequest, HelpRequest, INCIDENT_MANAGER, RoleRequest, SnoozeRequest, UnacknowledgeRequest,
+    AssignRequest, HelpRequest, INCIDENT_MANAGER, RoleRequest, SnoozeRequest, StatusUpdateRequest,
+    UnacknowledgeRequest,
 };
 
 use super::HubState;
@@ -109,6 +111,30 @@ pub async fn set_role(
         ..req
     };
     let change = OwnershipChange::Role(req);
+    made(&state, who, (key, taken), id, change).await
+}
+
+/// A status update: the same limits as a note; the rule refuses one with
+/// nothing to say.
+pub async fn status_update(
+    State(state): State<HubState>,
+    Responder(who): Responder,
+    IncidentId(id): IncidentId,
+    key: IdempotencyKey,
+    taken: TakenAt,
+    Json(req): Json<StatusUpdateRequest>,
+) -> Changed {
+    let text = req.text.trim();
+    if text.is_empty() {
+        return Err(ApiError::bad_request(
+            "text: a status update says what stakeholders should know; it is empty",
+        ));
+    }
+    validate::optional_note(Some(text))?;
+    let req = StatusUpdateRequest {
+        text: text.to_string(),
+    };
+    let change = OwnershipChange::StatusUpdate(req);
     made(&state, who, (key, taken), id, change).await
 }
 

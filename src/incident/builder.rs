@@ -42,6 +42,7 @@ impl Incident {
             snoozed_until: None,
             previous_owner: None,
             assigned_by: None,
+            status_update: None,
             timeline: Vec::new(),
             steps: Default::default(),
         })
@@ -127,6 +128,16 @@ impl IncidentBuilder {
     pub fn major(mut self, manager: Option<&str>) -> Self {
         self.0.major = true;
         self.0.incident_manager = manager.map(str::to_string);
+        self
+    }
+
+    /// Its latest status update, `text` by `by` at `at`.
+    pub fn status_update(mut self, text: &str, by: &str, at: DateTime<Utc>) -> Self {
+        self.0.status_update = Some(crate::incident::StatusUpdate {
+            text: text.to_string(),
+            by: by.to_string(),
+            at,
+        });
         self
     }
 

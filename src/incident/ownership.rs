@@ -1,11 +1,13 @@
 //! Who holds an incident and who else is on it: the requests that reassign
 //! it, give it back, snooze it, ask someone to help and name its incident
-//! manager (docs/api.md, "Ownership and roles"). Their effect shows on the
+//! manager, and tell stakeholders how it goes (docs/api.md, "Ownership and roles"). Their effect shows on the
 //! incident itself (`helpers`, `major`, `incident_manager`, `snoozed_until`,
-//! `previous_owner`, `assigned_by`) and on its timeline.
+//! `previous_owner`, `assigned_by`, `status_update`) and on its timeline.
+//! Status updates, what stakeholders are told, are here too.
 use std::fmt;
 use std::time::Duration;
 
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 /// `POST /api/v1/incidents/{id}/assign`: `to` holds it from now; `to` being
@@ -87,6 +89,24 @@ pub struct RoleRequest {
     /// Name them even though they own or help fix the incident.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub force: bool,
+}
+
+/// `POST /api/v1/incidents/{id}/updates`: a status update for the people
+/// waiting on the incident rather than working it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StatusUpdateRequest {
+    pub text: String,
+}
+
+/// An incident's latest status update: what stakeholders were last told,
+/// by whom and when. Every one is on the timeline as well.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StatusUpdate {
+    pub text: String,
+    pub by: String,
+    #[serde(deserialize_with = "super::timestamp::deserialize")]
+    pub at: DateTime<Utc>,
 }
 
 /// The roles `POST .../roles` knows.

@@ -4,7 +4,8 @@
 //! incident its manager.
 use super::*;
 
-/// The main screen with #15 (alex's) major, run by priya, helped by sam;
+/// The main screen with #15 (alex's) major, run by priya, helped by sam,
+/// priya's status update the latest;
 /// #9 (sam's) snoozed to 03:30 and taken over from priya; #15 selected.
 fn roles_model(width: u16, height: u16) -> Model {
     let mut m = screen_model(width, height);
@@ -13,6 +14,11 @@ fn roles_model(width: u16, height: u16) -> Model {
     major.major = true;
     major.incident_manager = Some("priya".into());
     major.helpers = vec!["sam".into()];
+    major.status_update = Some(oncall::incident::StatusUpdate {
+        text: "Checkout degraded;\nrolling back the deploy.".into(),
+        by: "priya".into(),
+        at: t0() - chrono::Duration::minutes(1),
+    });
     let mut snoozed = incident(&specs()[2]);
     snoozed.version = 4;
     snoozed.snoozed_until = Some(t0() + chrono::Duration::minutes(30));
@@ -61,6 +67,10 @@ fn roles_in_the_list_and_the_detail() {
         let shown = text(&t);
         assert!(shown.contains("[major: priya]"), "{shown}");
         assert!(shown.contains("alex +1"), "{shown}");
+        assert!(
+            shown.contains("status update Checkout degraded;"),
+            "{shown}"
+        );
         snapshot!(format!("roles_{w}x{h}"), t.backend());
     }
     // #9, two rows down: snoozed, and taken over.

@@ -113,9 +113,9 @@ impl Sender for JsonSender {
 /// The responders of `support::hub` with contacts at `rx`: alice's
 /// `alice-now` at once and `alice-later` 5 minutes in, bob's `bob`; carol
 /// has none. db goes to alice, then bob after 15 minutes, then carol; the
-/// channel `team` hears of opened, resolved and hand-offs; at or above high
-/// pages, unanswered pages repeat every 10 minutes, acknowledgements time
-/// out after 4 hours.
+/// channel `team` hears of opened, resolved, hand-offs and status updates;
+/// at or above high pages, unanswered pages repeat every 10 minutes,
+/// acknowledgements time out after 4 hours.
 pub fn paged_config(rx: &Receiver) -> String {
     paged_config_split(rx, rx)
 }
@@ -143,7 +143,7 @@ pub fn paged_config_split(alices: &Receiver, rx: &Receiver) -> String {
 name = "team"
 via = "webhook"
 to = "{}"
-events = ["opened", "resolved", "handoff"]
+events = ["opened", "resolved", "handoff", "status"]
 "#,
             rx.url("team")
         )

@@ -78,6 +78,8 @@ pub enum KeyAction {
     AskHelp,
     /// Declare the selected incident major and name its manager: asks who.
     Manager,
+    /// Tell stakeholders how the selected incident goes: asks what.
+    StatusUpdate,
 }
 
 /// A key as the table names it. `Char` and `Code` keys do not match with

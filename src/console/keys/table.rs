@@ -69,11 +69,20 @@ pub const BINDINGS: &[Binding] = &[
         Some("resolve"),
         "resolve, with an optional note",
     ),
+    // What is written about it: for the team, and for stakeholders (one
+    // row, so the help still fits the smallest terminal).
     normal(
-        &[&[(Char('n'), A::Note)]],
-        Some("note"),
-        "add a note to the incident's timeline",
+        &[&[(Char('n'), A::Note), (Char('i'), A::StatusUpdate)]],
+        Some("note/update"),
+        "add a note to the timeline / a status update for stakeholders",
     ),
+    normal(
+        &[&[(Char('H'), A::Handoff)]],
+        Some("hand off"),
+        "hand off the shift: the note is composed, Enter sends it",
+    ),
+    // After the hand-off: the footer of the smallest terminal has room for
+    // one of them, and `/` is the filter key everywhere.
     normal(
         &[&[(Char('/'), A::Filter)]],
         Some("filter"),
@@ -83,11 +92,6 @@ pub const BINDINGS: &[Binding] = &[
         &[&[(Code(K::Esc), A::ClearFilter)]],
         None,
         "clear the filter and the message line",
-    ),
-    normal(
-        &[&[(Char('H'), A::Handoff)]],
-        Some("hand off"),
-        "hand off the shift: the note is composed, Enter sends it",
     ),
     // Who holds it and who else is on it: taking and giving share a row,
     // and so do asking for help and naming a manager.

@@ -51,11 +51,11 @@ pub fn on_incident_key(model: &mut Model, action: KeyAction) -> Vec<Command> {
                 }
             }
         }
-        KeyAction::Resolve | KeyAction::Note => {
-            let kind = if action == KeyAction::Note {
-                PromptKind::Note
-            } else {
-                PromptKind::Resolve
+        KeyAction::Resolve | KeyAction::Note | KeyAction::StatusUpdate => {
+            let kind = match action {
+                KeyAction::Note => PromptKind::Note,
+                KeyAction::StatusUpdate => PromptKind::StatusUpdate,
+                _ => PromptKind::Resolve,
             };
             if let Some(why) = refusal(model, &kind.action()) {
                 model.warn(why);
@@ -94,6 +94,17 @@ pub fn submit_prompt(model: &mut Model, kind: PromptKind, id: u64, text: &str) -
             let note = (!text.is_empty()).then(|| text.to_string());
             send(model, id, Action::Resolve { note })
         }
+        PromptKind::StatusUpdate if text.is_empty() => {
+            model.warn("The status update is empty; nothing sent.");
+            Vec::new()
+        }
+        PromptKind::StatusUpdate => send(
+            model,
+            id,
+            Action::StatusUpdate {
+                text: text.to_string(),
+            },
+        ),
     }
 }
 

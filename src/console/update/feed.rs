@@ -316,6 +316,9 @@ fn done_message(action: Option<&Action>, inc: &Incident) -> String {
         }
         Some(Action::Resolve { .. }) => format!("Resolved #{id}."),
         Some(Action::Note { .. }) => format!("Note added to #{id}."),
+        Some(Action::StatusUpdate { .. }) => {
+            format!("Status update posted on #{id}; the team's status channels hear of it.")
+        }
         Some(Action::Step { done: true, .. }) => {
             format!("Step ticked on #{id}; the team sees it.")
         }

@@ -115,7 +115,11 @@ fn normal(model: &mut Model, action: Option<KeyAction>) -> Vec<Command> {
         KeyAction::Copy => return copy::copy(model),
         KeyAction::Open => return runbook::open(model),
         KeyAction::TopOrSection => runbook::top_or_section(model),
-        KeyAction::Acknowledge | KeyAction::Escalate | KeyAction::Resolve | KeyAction::Note => {
+        KeyAction::Acknowledge
+        | KeyAction::Escalate
+        | KeyAction::Resolve
+        | KeyAction::Note
+        | KeyAction::StatusUpdate => {
             return actions::on_incident_key(model, action);
         }
         KeyAction::TakeOver

@@ -116,7 +116,7 @@ pub fn submit(model: &mut Model, kind: PromptKind, id: u64, text: &str) -> Vec<C
                 send(model, id, action)
             }
         },
-        PromptKind::Note | PromptKind::Resolve => Vec::new(),
+        PromptKind::Note | PromptKind::Resolve | PromptKind::StatusUpdate => Vec::new(),
     }
 }
 

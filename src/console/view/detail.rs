@@ -116,6 +116,19 @@ fn about<'a>(model: &'a Model, inc: &'a Incident) -> Vec<Line<'a>> {
     if let Some(line) = roles(model, inc) {
         out.push(line);
     }
+    if let Some(update) = &inc.status_update {
+        // What stakeholders were last told, on one line however it was
+        // written: the pane wraps it.
+        let said: Vec<&str> = update.text.split_whitespace().collect();
+        out.push(Line::from(vec![
+            Span::styled("status update ", theme::DIM),
+            Span::raw(said.join(" ")),
+            Span::styled(
+                format!(" ({}, {} ago)", update.by, age(model.now, update.at)),
+                theme::DIM,
+            ),
+        ]));
+    }
     if !inc.labels.is_empty() {
         let mut spans = vec![Span::styled("labels ", theme::DIM)];
         for (k, v) in &inc.labels {

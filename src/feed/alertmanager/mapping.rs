@@ -96,6 +96,7 @@ pub fn incident(
         snoozed_until: None,
         previous_owner: None,
         assigned_by: None,
+        status_update: None,
         timeline,
         steps: Default::default(),
     };

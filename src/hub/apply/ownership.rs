@@ -1,7 +1,8 @@
 //! Where changes of who holds an incident meet the store, inside the
 //! change's own transaction: the incident read, its rule asked
 //! (`rules::ownership`), what it decided written with its pages, and a
-//! person asked to help paged with what they are asked.
+//! person asked to help paged with what they are asked, and a status
+//! update sent to the channels that hear of them.
 use crate::hub::change::OwnershipChange;
 use crate::hub::rules::{self, Actor, Refusal, Transition};
 use crate::hub::store::{StoreError, Transaction};
@@ -33,13 +34,18 @@ pub(super) async fn make<T: Transaction>(
         }
         OwnershipChange::Help(req) => rules::ask_help(&current, by.who, req)?,
         OwnershipChange::Role(req) => rules::set_role(&current, req)?,
+        OwnershipChange::StatusUpdate(req) => rules::status_update(&current, by.who, req, by.now)?,
     };
     let changed = !matches!(decided, Transition::Unchanged);
     write(tx, by, &decided, work).await?;
-    if let (true, OwnershipChange::Help(req)) = (changed, change)
-        && req.who != by.who
-    {
-        pages::after_help(tx, by, id, &req.who, req.note.as_deref(), work).await?;
+    match (changed, change) {
+        (true, OwnershipChange::Help(req)) if req.who != by.who => {
+            pages::after_help(tx, by, id, &req.who, req.note.as_deref(), work).await?;
+        }
+        (true, OwnershipChange::StatusUpdate(req)) => {
+            pages::after_status_update(tx, by, id, &req.text, work).await?;
+        }
+        _ => {}
     }
     Ok(tx.history(id).await?.ok_or(StoreError::NotFound(id))?)
 }

@@ -49,6 +49,22 @@ pub(super) async fn after_help<T: Transaction>(
     .await
 }
 
+/// Sends the status update `by` just gave on incident `id` to the channels
+/// that hear of status updates.
+pub(super) async fn after_status_update<T: Transaction>(
+    tx: &mut T,
+    by: Actor<'_>,
+    id: u64,
+    text: &str,
+    work: &Work,
+) -> Result<(), StoreError> {
+    let detail = format!("{}: {}", by.who, text.trim());
+    paged(tx, by.now, id, work, |incident, notify| {
+        pages::for_status_update(incident, &detail, notify, by.now)
+    })
+    .await
+}
+
 /// Queues what `plan` makes of incident `id` as it is now, when anyone
 /// could be paged at all.
 async fn paged<T: Transaction>(

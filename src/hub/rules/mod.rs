@@ -16,7 +16,7 @@
 //! transaction.
 use chrono::{DateTime, Utc};
 
-use crate::incident::{EventKind, NewIncident, Status};
+use crate::incident::{EventKind, NewIncident, Status, StatusUpdate};
 
 mod again;
 mod delivered;
@@ -33,7 +33,9 @@ pub use delivered::{Attempted, Recorded, record as record_attempt};
 pub use escalation::{Waiting, escalate, overdue};
 pub use handoff::{HandoffRecord, covers_since, in_force, parties, plan, record};
 pub use incident::{acknowledge, add_note, open_or_fold, resolve, set_step};
-pub use ownership::{ask_help, assign, set_role, snooze, snoozes_over, unacknowledge};
+pub use ownership::{
+    ask_help, assign, set_role, snooze, snoozes_over, status_update, unacknowledge,
+};
 pub use squash::{NewSquashRecord, plan_squash, settle, squashed_text};
 pub use webhook::{AlertChange, AlertStep, alert_step};
 
@@ -139,6 +141,8 @@ pub struct Update {
     /// With `owner`, by an assign: who it was taken from and who assigned
     /// it. The store forgets them whenever the owner changes otherwise.
     pub assigned: Option<Assigned>,
+    /// The incident's latest status update from now.
+    pub status_update: Option<StatusUpdate>,
     pub entry: Entry,
 }
 
@@ -166,6 +170,7 @@ impl Update {
             manager: None,
             snoozed_until: None,
             assigned: None,
+            status_update: None,
             entry: Entry {
                 kind,
                 text: text.into(),

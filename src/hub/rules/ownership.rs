@@ -2,13 +2,15 @@
 //! it over), giving it back, snoozing it, asking someone to help, and
 //! naming the incident manager of a major incident. The person fixing an
 //! incident must not also run it: naming its owner or a helper manager is
-//! refused unless forced.
+//! refused unless forced. Status updates, which tell the people waiting on
+//! an incident how it goes, are here too.
 use chrono::{DateTime, TimeDelta, Utc};
 
 use crate::hub::policy::Paging;
 use crate::hub::rota::Cover;
 use crate::incident::{
-    AckRequest, AssignRequest, EventKind, HelpRequest, Incident, RoleRequest, Status,
+    AckRequest, AssignRequest, EventKind, HelpRequest, Incident, RoleRequest, Status, StatusUpdate,
+    StatusUpdateRequest,
 };
 
 use super::incident::{acknowledge, resolved};
@@ -248,6 +250,36 @@ pub fn set_role(current: &Incident, req: &RoleRequest) -> Result<Transition, Ref
     Ok(Transition::Update(Update {
         manager: Some(who.to_string()),
         ..Update::entry(id, EventKind::Role, text)
+    }))
+}
+
+/// `by` tells the incident's stakeholders how it goes: the incident's
+/// latest status update from now, and on its timeline. A resolved incident
+/// takes one too (the all-clear, or what the review found).
+pub fn status_update(
+    current: &Incident,
+    by: &str,
+    req: &StatusUpdateRequest,
+    now: DateTime<Utc>,
+) -> Result<Transition, Refusal> {
+    let text = trimmed(Some(&req.text));
+    if text.is_empty() {
+        return Err(Refusal::Invalid(
+            "text: a status update says something; write what stakeholders should know".into(),
+        ));
+    }
+    let latest = current.status_update.as_ref();
+    if latest.is_some_and(|u| u.text == text && u.by == by) {
+        // The same words again from the same person: said already.
+        return Ok(Transition::Unchanged);
+    }
+    Ok(Transition::Update(Update {
+        status_update: Some(StatusUpdate {
+            text: text.to_string(),
+            by: by.to_string(),
+            at: now,
+        }),
+        ..Update::entry(current.id, EventKind::StatusUpdate, text)
     }))
 }
 

@@ -68,6 +68,8 @@ impl Trigger {
             EventKind::Help
             | EventKind::Snoozed
             | EventKind::Role
+            // Sent by `for_status_update`, with what it says.
+            | EventKind::StatusUpdate
             | EventKind::Repeated
             | EventKind::Note
             | EventKind::Step
@@ -288,6 +290,29 @@ pub fn for_helper(
         });
     }
     plan
+}
+
+/// What a status update on `incident` sends at `now`: each channel that
+/// hears of `status` gets `detail` (who says what), whatever the incident's
+/// severity or squash: a person wrote it for the people waiting. Nobody is
+/// paged and nothing waiting stops.
+pub fn for_status_update(
+    incident: &Incident,
+    detail: &str,
+    notify: &NotifySettings,
+    now: DateTime<Utc>,
+) -> PagePlan {
+    let paged = PagedIncident::of(incident);
+    PagePlan {
+        queue: channels(
+            notify,
+            ChannelEvent::Status,
+            Some(&paged),
+            Some(detail),
+            now,
+        ),
+        ..PagePlan::default()
+    }
 }
 
 /// A delivery to each channel that hears of `event`, at once.

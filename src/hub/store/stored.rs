@@ -19,11 +19,11 @@ use super::StoreError;
 pub const INCIDENT_COLUMNS: &str = "id, dedup_key, title, service, severity, status, labels, \
      description, runbook, runbook_url, source, created_at, updated_at, owner, \
      escalation_level, occurrences, version, squashed_by, \
-     helpers, major, incident_manager, snoozed_until, previous_owner, assigned_by";
+     helpers, major, incident_manager, snoozed_until, previous_owner, assigned_by, status_update";
 
 /// How many columns [`INCIDENT_COLUMNS`] names: a query that selects more
 /// after them finds its own from this index on.
-pub const INCIDENT_COLUMN_COUNT: usize = 24;
+pub const INCIDENT_COLUMN_COUNT: usize = 25;
 
 /// The acknowledged incidents whose snooze ends by the time in parameter
 /// `param` (`?1`, `$1`), lowest id first: both stores' SQL. Snooze ends
@@ -46,6 +46,8 @@ pub struct RolesParams<'a> {
     pub set_assigned: bool,
     pub previous_owner: Option<&'a str>,
     pub assigned_by: Option<&'a str>,
+    /// The latest status update as JSON, when the update sets one.
+    pub status_update: Option<String>,
 }
 
 impl<'a> RolesParams<'a> {
@@ -56,6 +58,12 @@ impl<'a> RolesParams<'a> {
             .map(serde_json::to_string)
             .transpose()
             .map_err(|e| StoreError::Corrupt(format!("helpers do not serialise: {e}")))?;
+        let status_update = update
+            .status_update
+            .as_ref()
+            .map(serde_json::to_string)
+            .transpose()
+            .map_err(|e| StoreError::Corrupt(format!("a status update does not serialise: {e}")))?;
         let assigned = update.assigned.as_ref();
         Ok(RolesParams {
             helpers,
@@ -64,6 +72,7 @@ impl<'a> RolesParams<'a> {
             set_assigned: assigned.is_some(),
             previous_owner: assigned.and_then(|a| a.from.as_deref()),
             assigned_by: assigned.map(|a| a.by.as_str()),
+            status_update,
         })
     }
 }

@@ -165,6 +165,52 @@ fn naming_the_one_fixing_as_manager_asks_before_forcing() {
 }
 
 #[test]
+fn a_status_update_asks_what_then_sends_and_shows_pending() {
+    let mut m = polled();
+    assert!(ch(&mut m, 'i').is_empty());
+    assert_eq!(m.key_context(), crate::console::keys::Context::Ask);
+    typed(&mut m, "rolling back; next update 10:30");
+    let cmds = key(&mut m, KeyCode::Enter);
+    let update = Action::StatusUpdate {
+        text: "rolling back; next update 10:30".into(),
+    };
+    assert_eq!(cmds, sends(1, 2, update));
+    assert_eq!(
+        m.pending_for(2).map(|p| p.action.verb()),
+        Some("post a status update")
+    );
+    let posted = answered(&m, |_| {});
+    acted(&mut m, 1, 2, Ok(posted));
+    assert!(m.pending_for(2).is_none());
+    assert_eq!(
+        said(&m).text,
+        "Status update posted on #2; the team's status channels hear of it."
+    );
+    // Nothing written: nothing sent.
+    ch(&mut m, 'i');
+    assert!(key(&mut m, KeyCode::Enter).is_empty());
+    let msg = said(&m);
+    assert!(msg.error && msg.text.contains("empty"), "{msg:?}");
+    // A resolved incident still takes one: the all-clear.
+    let mut m = held_by("alex");
+    let resolved = answered(&m, |i| i.status = Status::Resolved);
+    delta(&mut m, vec![resolved]);
+    ch(&mut m, 'i');
+    typed(&mut m, "all clear");
+    assert_eq!(m.key_context(), crate::console::keys::Context::Ask);
+    assert_eq!(
+        key(&mut m, KeyCode::Enter),
+        sends(
+            1,
+            2,
+            Action::StatusUpdate {
+                text: "all clear".into()
+            }
+        )
+    );
+}
+
+#[test]
 fn an_alertmanager_feed_refuses_every_ownership_key_in_words() {
     let mut m = held_by("alex");
     m.feed.capabilities = crate::feed::Capabilities::ALERTMANAGER;
@@ -178,6 +224,7 @@ fn an_alertmanager_feed_refuses_every_ownership_key_in_words() {
             'M',
             "major incidents and their managers need the oncall hub",
         ),
+        ('i', "status updates need the oncall hub"),
     ] {
         assert!(ch(&mut m, c).is_empty(), "{c}");
         assert_eq!(m.mode, Mode::Normal, "{c}: no prompt");

@@ -371,3 +371,57 @@ fn the_one_fixing_is_not_made_manager_unless_forced() {
         "resolved"
     );
 }
+
+#[test]
+fn a_status_update_is_the_latest_whatever_the_status_and_never_empty() {
+    let said = |text: &str| StatusUpdateRequest { text: text.into() };
+    for status in [Status::Triggered, Status::Acknowledged, Status::Resolved] {
+        let current = held(status, Some("alice"));
+        let u = update(status_update(
+            &current,
+            "bob",
+            &said(" rolling back "),
+            t0(),
+        ));
+        let latest = u.status_update.expect("the latest update");
+        assert_eq!(
+            (latest.text.as_str(), latest.by.as_str(), latest.at),
+            ("rolling back", "bob", t0())
+        );
+        assert_eq!(u.entry.kind, EventKind::StatusUpdate);
+        assert_eq!(u.entry.text, "rolling back");
+        assert_eq!(
+            (u.status, u.owner.clone()),
+            (None, None),
+            "nothing else changes"
+        );
+    }
+    let current = held(Status::Triggered, Some("alice"));
+    assert!(matches!(
+        status_update(&current, "bob", &said("  \n "), t0()),
+        Err(Refusal::Invalid(_))
+    ));
+    // The same words from the same person again: said already. From
+    // someone else, or other words, it is news.
+    let current = Incident {
+        status_update: Some(StatusUpdate {
+            text: "rolling back".into(),
+            by: "bob".into(),
+            at: t0(),
+        }),
+        ..current
+    };
+    let later = t0() + TimeDelta::minutes(5);
+    assert!(matches!(
+        status_update(&current, "bob", &said("rolling back"), later),
+        Ok(Transition::Unchanged)
+    ));
+    assert!(
+        status_update(&current, "alice", &said("rolling back"), later)
+            .is_ok_and(|t| !matches!(t, Transition::Unchanged))
+    );
+    assert!(
+        status_update(&current, "bob", &said("rolled back"), later)
+            .is_ok_and(|t| !matches!(t, Transition::Unchanged))
+    );
+}

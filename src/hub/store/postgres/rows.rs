@@ -70,6 +70,9 @@ pub fn incident_from_row(r: &Row) -> Result<Incident, String> {
         snoozed_until: get::<Option<&str>>(r, 21)?.map(parse_time).transpose()?,
         previous_owner: get(r, 22)?,
         assigned_by: get(r, 23)?,
+        status_update: get::<Option<&str>>(r, 24)?
+            .map(|s| serde_json::from_str(s).map_err(|e| format!("status_update: {e}")))
+            .transpose()?,
         timeline: Vec::new(),
         steps: Default::default(),
     })

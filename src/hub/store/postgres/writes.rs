@@ -110,7 +110,8 @@ pub async fn update(
                                        ELSE previous_owner END,
                  assigned_by = CASE WHEN $14 THEN $16::TEXT
                                     WHEN $4 AND owner IS DISTINCT FROM $5::TEXT THEN NULL
-                                    ELSE assigned_by END
+                                    ELSE assigned_by END,
+                 status_update = COALESCE($17::TEXT, status_update)
              FROM next WHERE id = $1
              RETURNING next.change_seq",
         )
@@ -132,7 +133,7 @@ pub async fn update(
     let status = update.status.map(|s| s.as_str());
     let level = update.level.map(i64::from);
     let occurrences = update.occurrences.map(to_i64);
-    let params: [&(dyn ToSql + Sync); 16] = [
+    let params: [&(dyn ToSql + Sync); 17] = [
         &id,
         &now,
         &status,
@@ -149,6 +150,7 @@ pub async fn update(
         &roles.set_assigned,
         &roles.previous_owner,
         &roles.assigned_by,
+        &roles.status_update,
     ];
     let written = tx.tx.query_opt(&write, &params);
     let marked = async {

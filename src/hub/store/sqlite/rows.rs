@@ -55,6 +55,10 @@ pub fn incident_from_row(r: &Row<'_>) -> rusqlite::Result<Incident> {
             .transpose()?,
         previous_owner: r.get(22)?,
         assigned_by: r.get(23)?,
+        status_update: r
+            .get::<_, Option<String>>(24)?
+            .map(|s| serde_json::from_str(&s).map_err(|e| conversion(24, e)))
+            .transpose()?,
         timeline: Vec::new(),
         steps: Default::default(),
     })

@@ -77,7 +77,8 @@ pub fn update(tx: &Transaction<'_>, by: &Actor<'_>, update: &Update) -> Result<(
                                    ELSE previous_owner END,
              assigned_by = CASE WHEN ?15 THEN ?17
                                 WHEN ?5 AND owner IS NOT ?6 THEN NULL
-                                ELSE assigned_by END
+                                ELSE assigned_by END,
+             status_update = COALESCE(?18, status_update)
          WHERE id = ?1",
     )?
     .execute(params![
@@ -98,6 +99,7 @@ pub fn update(tx: &Transaction<'_>, by: &Actor<'_>, update: &Update) -> Result<(
         roles.set_assigned,
         roles.previous_owner,
         roles.assigned_by,
+        roles.status_update,
     ])?;
     if let Some(mark) = &update.step {
         let sql = if mark.done {
