@@ -120,11 +120,14 @@ fn page_to_a_hub_that_is_down_says_so() {
             "http://127.0.0.1:9",
             "--service",
             "web",
+            "--retry-for",
+            "0s",
             "x",
         ],
         &[("ONCALL_TOKEN", "t")],
     );
     assert!(!out.status.success());
+    assert!(!stderr(&out).contains("trying again"), "0s tries once");
     assert!(
         stderr(&out).contains("cannot reach http://127.0.0.1:9"),
         "{}",

@@ -1,6 +1,8 @@
-//! `oncall page`: open an incident on the hub from a shell or a script.
+//! `oncall page`: open an incident on the hub from a shell or a script,
+//! trying again for a while when the hub does not answer (`retry`).
 use std::collections::BTreeMap;
 use std::process::ExitCode;
+use std::time::Duration;
 
 use anyhow::{Context, anyhow, bail};
 use clap::Args;
@@ -8,6 +10,8 @@ use clap::Args;
 use crate::config::{self, Config, FeedKind};
 use crate::feed::HubClient;
 use crate::incident::{NewIncident, Severity};
+
+mod retry;
 
 #[derive(Debug, Args)]
 pub struct PageArgs {
@@ -28,10 +32,30 @@ pub struct PageArgs {
     /// The id of the runbook to show with it.
     #[arg(long)]
     pub runbook: Option<String>,
+    /// How long to keep trying while the hub does not answer (a restart, a
+    /// failover): `60s`, `5m`; `0s` tries once. Every try carries the same
+    /// Idempotency-Key, so the page opens one incident however many tries
+    /// it takes.
+    #[arg(long, value_name = "DURATION", default_value = "10s", value_parser = parse_retry_for)]
+    pub retry_for: Duration,
     #[command(flatten)]
     pub hub: super::page::HubArgs,
     /// What is wrong, in a line.
     pub title: String,
+}
+
+/// The longest `--retry-for`: a page an hour late is a page to rethink.
+const MAX_RETRY_FOR: Duration = Duration::from_secs(3600);
+
+fn parse_retry_for(s: &str) -> Result<Duration, String> {
+    let d =
+        config::parse_duration_or_zero(s).map_err(|e| e.replace(config::FIX_SEPARATOR, "; "))?;
+    if d > MAX_RETRY_FOR {
+        return Err(format!(
+            "'{s}' is over an hour; a page that late should go another way"
+        ));
+    }
+    Ok(d)
 }
 
 fn parse_severity(s: &str) -> Result<Severity, String> {
@@ -115,8 +139,7 @@ pub async fn run(config: &Config, args: PageArgs) -> anyhow::Result<ExitCode> {
         runbook_url: None,
         source: Some("page".to_string()),
     };
-    let opened = client
-        .open(&new)
+    let opened = retry::open(&client, &new, args.retry_for)
         .await
         .with_context(|| format!("paging {url}"))?;
     let inc = &opened.incident;

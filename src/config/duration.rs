@@ -31,8 +31,8 @@ pub fn zero_or_more<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Duration, 
     parse_any(&raw).map_err(serde::de::Error::custom)
 }
 
-/// Any duration people write, zero included.
-fn parse_any(text: &str) -> Result<Duration, String> {
+/// Any duration people write, zero included ("0s": not at all).
+pub fn parse_any(text: &str) -> Result<Duration, String> {
     let hint = "write a number and a unit, like \"500ms\", \"2s\", \"15m\", \"1h30m\" or \"1d\"";
     let s = text.trim();
     if s.is_empty() {

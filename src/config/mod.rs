@@ -20,7 +20,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 pub use alertmanager::{AlertmanagerConfig, Matcher, SeverityMap};
-pub use duration::HumanDuration;
+pub use duration::{HumanDuration, parse_any as parse_duration_or_zero};
 pub use error::ConfigError;
 pub(crate) use error::FIX_SEPARATOR;
 pub use heartbeat::{CronExpr, HeartbeatConfig, Schedule, ZoneName, is_heartbeat_name};
