@@ -390,6 +390,16 @@ pub struct IncidentList {
     pub incidents: Vec<Incident>,
 }
 
+/// `GET /api/v1/incidents?status=resolved`: a page of the history, newest
+/// first, and the cursor to pass as `before` for the next page (none after
+/// the last).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ResolvedPage {
+    pub incidents: Vec<Incident>,
+    #[serde(default)]
+    pub next: Option<u64>,
+}
+
 /// Every error the hub answers: `{"error": "...", "code": "..."}`; a 409 also
 /// carries the incident as it is now.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -15,6 +15,8 @@ use crate::incident::{HUB_ID_HEADER, IncidentList};
 use super::HubState;
 use super::error::ApiError;
 use super::list_body;
+
+mod history;
 use super::list_cache::full_list;
 use super::store::{Store, StoreError};
 
@@ -41,16 +43,25 @@ impl Filter {
 pub struct ListParams {
     status: Option<String>,
     since: Option<String>,
+    // The history's (`status=resolved`, `history`).
+    q: Option<String>,
+    before: Option<String>,
+    limit: Option<String>,
 }
 
 impl ListParams {
     fn parse(&self) -> Result<(Filter, u64), ApiError> {
+        if self.q.is_some() || self.before.is_some() || self.limit.is_some() {
+            return Err(ApiError::bad_request(
+                "q, before and limit search the history: add status=resolved",
+            ));
+        }
         let filter = match self.status.as_deref() {
             None | Some("open") => Filter::Open,
             Some("all") => Filter::All,
             Some(other) => {
                 return Err(ApiError::bad_request(format!(
-                    "status must be open or all, not '{other}'"
+                    "status must be open, all or resolved, not '{other}'"
                 )));
             }
         };
@@ -93,6 +104,9 @@ pub async fn list_incidents(
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     let Query(params) = query.map_err(|e| ApiError::bad_request(e.body_text()))?;
+    if params.status.as_deref() == Some("resolved") {
+        return history::search(&state, &params).await;
+    }
     let (filter, since) = params.parse()?;
     let hub_id = state.store().hub_id();
 
@@ -241,6 +255,7 @@ mod tests {
         let p = |status: Option<&str>, since: Option<&str>| ListParams {
             status: status.map(str::to_string),
             since: since.map(str::to_string),
+            ..ListParams::default()
         };
         assert_eq!(p(None, None).parse().unwrap(), (Filter::Open, 0));
         assert_eq!(

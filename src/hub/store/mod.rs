@@ -34,6 +34,7 @@ use super::rules::{
 };
 
 pub mod copy;
+pub mod history;
 pub mod postgres;
 pub mod report;
 pub mod sqlite;
@@ -140,6 +141,13 @@ pub trait Store: Send + Sync + 'static {
             Ok((seq, incidents))
         }
     }
+
+    /// A page of resolved incidents that match `query`, newest first
+    /// (`history`). A row that cannot be read back is left out and logged.
+    fn resolved(
+        &self,
+        query: history::HistoryQuery,
+    ) -> impl Future<Output = Result<Vec<Incident>, StoreError>> + Send;
 
     /// The hand-offs recorded with a window ending after `since`, oldest
     /// first: covers of the rota.
@@ -365,6 +373,13 @@ impl Store for Backend {
         match self {
             Backend::Sqlite(s) => s.feed(open_only, since, sink).await,
             Backend::Postgres(s) => s.feed(open_only, since, sink).await,
+        }
+    }
+
+    async fn resolved(&self, query: history::HistoryQuery) -> Result<Vec<Incident>, StoreError> {
+        match self {
+            Backend::Sqlite(s) => s.resolved(query).await,
+            Backend::Postgres(s) => s.resolved(query).await,
         }
     }
 

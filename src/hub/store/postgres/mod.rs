@@ -50,6 +50,7 @@ use crate::hub::deliveries::{Delivery, DeliveryRecord};
 use crate::hub::rota::Cover;
 use crate::incident::{Handoff, Incident};
 
+use super::history::{HistoryQuery, history_sql};
 use super::{Sink, Store, StoreError};
 
 use rows::{FEED_ORDER, incident_from_row, row_id, seq_in, to_i64};
@@ -227,6 +228,34 @@ impl Store for PostgresStore {
 
     async fn current_seq(&self) -> Result<u64, StoreError> {
         Ok(self.shared.seq.load(Ordering::Acquire))
+    }
+
+    async fn resolved(&self, query: HistoryQuery) -> Result<Vec<Incident>, StoreError> {
+        let (before, limit, patterns) = query.params();
+        let sql = history_sql(patterns.len(), |n| format!("${n}"));
+        let conn = self.conn().await?;
+        let stmt = conn.prepare_cached(&sql).await?;
+        let mut params: Vec<&(dyn tokio_postgres::types::ToSql + Sync)> = vec![&before, &limit];
+        params.extend(
+            patterns
+                .iter()
+                .map(|p| p as &(dyn tokio_postgres::types::ToSql + Sync)),
+        );
+        let rows = conn
+            .query(&stmt, &params)
+            .await
+            .map_err(|e| self.shared.target.named(e.into()))?;
+        let mut found = Vec::with_capacity(rows.len());
+        for row in rows {
+            match incident_from_row(&row) {
+                Ok(incident) => found.push(incident),
+                Err(e) => {
+                    let id = row_id(&row);
+                    tracing::warn!(id, error = %e, "incident #{id} left out of a search: its row cannot be read");
+                }
+            }
+        }
+        Ok(found)
     }
 
     async fn get(&self, id: u64) -> Result<Incident, StoreError> {

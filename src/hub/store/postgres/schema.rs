@@ -209,6 +209,8 @@ const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX overrides_until ON overrides (until) WHERE removed_at IS NULL;
     "#,
+    // 6 -> 7: resolved incidents by id, as SQLite's 11 -> 12.
+    "CREATE INDEX incidents_resolved ON incidents (id) WHERE status = 'resolved';",
 ];
 
 /// The schema version this build writes.

@@ -38,6 +38,7 @@ use crate::hub::deliveries::{Delivery, DeliveryRecord};
 use crate::hub::rota::Cover;
 use crate::incident::{Handoff, Incident, Squash};
 
+use super::history::{HistoryQuery, history_sql};
 use super::{Sink, Store, StoreError};
 
 use rows::{FEED_ORDER, INCIDENT_COLUMNS, incident_from_row, is_bad_value, require, seq_in};
@@ -241,6 +242,28 @@ fn feed_in<S: Sink>(
     Ok(seq)
 }
 
+/// [`Store::resolved`] on `conn`.
+fn resolved_in(conn: &Connection, query: &HistoryQuery) -> Result<Vec<Incident>, StoreError> {
+    let (before, limit, patterns) = query.params();
+    let sql = history_sql(patterns.len(), |n| format!("?{n}"));
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let mut params: Vec<&dyn rusqlite::ToSql> = vec![&before, &limit];
+    params.extend(patterns.iter().map(|p| p as &dyn rusqlite::ToSql));
+    let mut rows = stmt.query(params.as_slice())?;
+    let mut found = Vec::new();
+    while let Some(row) = rows.next()? {
+        match incident_from_row(row) {
+            Ok(incident) => found.push(incident),
+            Err(e) if is_bad_value(&e) => {
+                let id: i64 = row.get(0)?;
+                tracing::warn!(id, error = %e, "incident #{id} left out of a search: its row cannot be read");
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Ok(found)
+}
+
 impl Store for SqliteStore {
     fn hub_id(&self) -> &str {
         &self.shared.hub_id
@@ -267,6 +290,10 @@ impl Store for SqliteStore {
         })
         .await
         .map_err(|e| StoreError::Worker(e.to_string()))?
+    }
+
+    async fn resolved(&self, query: HistoryQuery) -> Result<Vec<Incident>, StoreError> {
+        self.read(move |tx| resolved_in(tx, &query)).await
     }
 
     async fn covers(&self, since: DateTime<Utc>) -> Result<Vec<Cover>, StoreError> {

@@ -242,6 +242,9 @@ const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX overrides_until ON overrides (until) WHERE removed_at IS NULL;
     "#,
+    // 11 -> 12: resolved incidents by id, newest first (`store::history`):
+    // a page of the history starts at its cursor.
+    "CREATE INDEX incidents_resolved ON incidents (id) WHERE status = 'resolved';",
 ];
 
 /// The schema version this build writes.

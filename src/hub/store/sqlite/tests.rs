@@ -263,3 +263,22 @@ async fn everything_survives_reopening_the_file() {
     assert_eq!(i.version, 2);
     drop(dir);
 }
+
+#[tokio::test]
+async fn the_history_starts_at_its_cursor_by_an_index_not_a_scan() {
+    let hub = TestStore::new();
+    let sql = crate::hub::store::history::history_sql(2, |n| format!("?{n}"));
+    let plan = hub.store.write(move |tx| {
+        let mut stmt = tx.prepare(&format!("EXPLAIN QUERY PLAN {sql}"))?;
+        let rows = stmt.query_map(rusqlite::params![10_i64, 50_i64, "%a%", "%b%"], |r| {
+            r.get::<_, String>(3)
+        })?;
+        Ok(rows.collect::<Result<Vec<_>, _>>()?.join("\n"))
+    });
+    let plan = plan.unwrap();
+    assert!(
+        plan.contains("SEARCH incidents USING INDEX incidents_resolved"),
+        "{plan}"
+    );
+    assert!(!plan.contains("SCAN incidents"), "{plan}");
+}
