@@ -2,6 +2,7 @@
 //! README, "Commands".
 mod handoff;
 mod heartbeat;
+mod incident;
 mod migrate;
 mod notify;
 mod page;
@@ -69,6 +70,12 @@ pub enum Cmd {
     /// Who is on call now and until when, who is next, and whom each
     /// escalation level reaches.
     Who(who::WhoArgs),
+    /// Incidents: `oncall incident show ID` prints one with its whole
+    /// timeline, for a post-incident review.
+    Incident {
+        #[command(subcommand)]
+        command: incident::IncidentCmd,
+    },
     /// Responder tokens for the hub.
     Token {
         #[command(subcommand)]

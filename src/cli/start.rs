@@ -91,6 +91,11 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let config = load_config(&cli.config)?;
             runtime()?.block_on(super::report::run(&config, args))
         }
+        Some(Cmd::Incident { command }) => {
+            logging::to_stderr();
+            let config = load_config(&cli.config)?;
+            runtime()?.block_on(super::incident::run(&config, command))
+        }
         Some(Cmd::Who(args)) => {
             logging::to_stderr();
             let config = load_config(&cli.config)?;
