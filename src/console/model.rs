@@ -29,7 +29,7 @@ pub use clock::ClockFace;
 pub use escalation::EscalationTarget;
 pub use feed::{ALARM_SECONDS, FeedStatus, Health, stale_for};
 pub use handoffs::Handoffs;
-pub use list::{List, Widest, age, passes, sort_key};
+pub use list::{List, QuickFilters, Widest, age, passes, sort_key};
 pub use runbook::{RunbookPane, RunbookView, block_summary};
 pub use squash::{QUICK_HOURS, SquashForm, SquashStep, Squashes, typed_duration};
 
@@ -49,6 +49,8 @@ pub enum Mode {
     Help,
     /// Typing a filter; the list follows as you type.
     Filter(LineInput),
+    /// Typing the number of an incident to go to (`#`).
+    Jump(LineInput),
     /// Typing a note, or the optional note of a resolve.
     Prompt {
         kind: PromptKind,
@@ -365,6 +367,7 @@ impl Model {
             Mode::Normal => Context::Normal,
             Mode::Help => Context::Help,
             Mode::Filter(_) => Context::Filter,
+            Mode::Jump(_) => Context::Jump,
             Mode::Prompt { kind, .. } => match kind {
                 PromptKind::Note => Context::Note,
                 PromptKind::Resolve => Context::Resolve,

@@ -80,6 +80,12 @@ pub enum KeyAction {
     Manager,
     /// Tell stakeholders how the selected incident goes: asks what.
     StatusUpdate,
+    /// Quick filters: mine only, triggered only, critical and high only.
+    QuickMine,
+    QuickTriggered,
+    QuickSevere,
+    /// Go to an incident by its number: asks which.
+    JumpTo,
 }
 
 /// A key as the table names it. `Char` and `Code` keys do not match with
@@ -175,6 +181,8 @@ pub enum Context {
     /// A short prompt of ownership and roles: whom to assign to, how long
     /// to snooze, whom to ask for help, who manages the incident.
     Ask,
+    /// Typing the number of the incident to go to (`#`).
+    Jump,
     /// The question before naming someone who fixes the incident its
     /// manager.
     ConfirmForce,
@@ -182,11 +190,12 @@ pub enum Context {
 
 impl Context {
     /// Every context, in the order the help lists them.
-    pub const ALL: [Context; 21] = [
+    pub const ALL: [Context; 22] = [
         Context::Normal,
         Context::Zoomed,
         Context::Help,
         Context::Filter,
+        Context::Jump,
         Context::Note,
         Context::Resolve,
         Context::Ask,
@@ -211,6 +220,7 @@ impl Context {
         matches!(
             self,
             Context::Filter
+                | Context::Jump
                 | Context::Note
                 | Context::Resolve
                 | Context::Ask
@@ -240,6 +250,7 @@ impl Context {
             Context::Zoomed => "zoomed",
             Context::Help => "help",
             Context::Filter => "filter",
+            Context::Jump => "go to #",
             Context::Note => "note",
             Context::Resolve => "resolve",
             Context::Confirm => "escalate?",

@@ -83,15 +83,22 @@ pub const BINDINGS: &[Binding] = &[
     ),
     // After the hand-off: the footer of the smallest terminal has room for
     // one of them, and `/` is the filter key everywhere.
+    // Narrowing the list, and finding one incident: two rows, so the help
+    // still fits the smallest terminal.
     normal(
-        &[&[(Char('/'), A::Filter)]],
+        &[&[(Char('/'), A::Filter)], &[(Char('#'), A::JumpTo)]],
         Some("filter"),
-        "filter (title, service, owner, status, severity, #id, labels)",
+        "filter (words, #id, key=value) / go to an incident by its number",
     ),
     normal(
-        &[&[(Code(K::Esc), A::ClearFilter)]],
+        &[&[
+            (Char('m'), A::QuickMine),
+            (Char('!'), A::QuickTriggered),
+            (Char('c'), A::QuickSevere),
+            (Code(K::Esc), A::ClearFilter),
+        ]],
         None,
-        "clear the filter and the message line",
+        "only mine / triggered / critical and high (again: off) / all off",
     ),
     // Who holds it and who else is on it: taking and giving share a row,
     // and so do asking for help and naming a manager.
@@ -192,6 +199,18 @@ pub const BINDINGS: &[Binding] = &[
         &[&[(Code(K::Esc), A::ClearFilter)]],
         Some("clear filter"),
         "clear it",
+    ),
+    Binding::new(
+        C::Jump,
+        &[&[(Code(K::Enter), A::Submit)]],
+        Some("go"),
+        "go to it",
+    ),
+    Binding::new(
+        C::Jump,
+        &[&[(Code(K::Esc), A::Cancel)]],
+        Some("cancel"),
+        "cancel",
     ),
     Binding::new(
         C::Note,

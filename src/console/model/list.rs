@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use unicode_width::UnicodeWidthStr;
 
 use crate::feed::Resume;
-use crate::incident::{Incident, Status};
+use crate::incident::{Incident, Severity, Status};
 
 #[derive(Debug, Clone, Default)]
 pub struct List {
@@ -28,6 +28,8 @@ pub struct List {
     /// The feed's cursor that `incidents` are as of (see `feed::Resume`).
     pub resume: Option<Resume>,
     pub filter: String,
+    /// The quick filters on top of `filter`.
+    pub quick: QuickFilters,
     /// Position in `visible`, and the incident there (kept when the list moves).
     pub cursor: usize,
     pub selected: Option<u64>,
@@ -52,6 +54,45 @@ impl List {
 
     pub fn incident(&self, id: u64) -> Option<&Incident> {
         self.incidents.iter().find(|i| i.id == id)
+    }
+}
+
+/// The quick filters, each on one key and shown in the top bar while on;
+/// they narrow the list together with the typed filter.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct QuickFilters {
+    /// Only incidents the responder holds or helps with.
+    pub mine: bool,
+    /// Only incidents nobody has acknowledged.
+    pub triggered: bool,
+    /// Only critical and high.
+    pub severe: bool,
+}
+
+impl QuickFilters {
+    pub fn any(self) -> bool {
+        self.mine || self.triggered || self.severe
+    }
+
+    /// Whether `inc` passes them, `me` being the responder.
+    pub fn passes(self, inc: &Incident, me: &str) -> bool {
+        let mine = inc.owner.as_deref() == Some(me) || inc.helpers.iter().any(|h| h == me);
+        (!self.mine || mine)
+            && (!self.triggered || inc.status == Status::Triggered)
+            && (!self.severe || inc.severity <= Severity::High)
+    }
+
+    /// What the top bar says while any is on.
+    pub fn label(self) -> String {
+        let on: Vec<&str> = [
+            (self.mine, "mine"),
+            (self.triggered, "triggered"),
+            (self.severe, "high+"),
+        ]
+        .into_iter()
+        .filter_map(|(on, name)| on.then_some(name))
+        .collect();
+        on.join(" · ")
     }
 }
 

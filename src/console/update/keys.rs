@@ -20,6 +20,17 @@ pub fn on_key(model: &mut Model, key: KeyEvent) -> Vec<Command> {
             filter(model, input, action, &key);
             Vec::new()
         }
+        Mode::Jump(mut input) => {
+            match action {
+                Some(KeyAction::Submit) => selection::jump(model, input.text()),
+                Some(KeyAction::Cancel) => {}
+                _ => {
+                    input.handle(&key);
+                    model.mode = Mode::Jump(input);
+                }
+            }
+            Vec::new()
+        }
         Mode::Prompt { kind, id, input } => prompt(model, (kind, id), input, action, &key),
         Mode::ConfirmEscalate { id, .. } => {
             if action == Some(KeyAction::Confirm) {
@@ -83,7 +94,11 @@ fn normal(model: &mut Model, action: Option<KeyAction>) -> Vec<Command> {
         KeyAction::Help => model.mode = Mode::Help,
         KeyAction::Heartbeats => model.mode = Mode::Heartbeats,
         KeyAction::Filter => model.mode = Mode::Filter(LineInput::with_text(&model.list.filter)),
-        KeyAction::ClearFilter => selection::set_filter(model, String::new()),
+        KeyAction::ClearFilter => selection::clear_filters(model),
+        KeyAction::QuickMine | KeyAction::QuickTriggered | KeyAction::QuickSevere => {
+            selection::toggle_quick(model, action)
+        }
+        KeyAction::JumpTo => model.mode = Mode::Jump(LineInput::default()),
         KeyAction::SwitchFocus => {
             model.focus = match model.focus {
                 Focus::List => Focus::Runbook,

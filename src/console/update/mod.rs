@@ -51,7 +51,7 @@ fn dispatch(model: &mut Model, msg: Msg) -> Vec<Command> {
                     let filter = input.text().to_string();
                     selection::set_filter(model, filter);
                 }
-                Mode::Prompt { input, .. } => input.paste(&text),
+                Mode::Prompt { input, .. } | Mode::Jump(input) => input.paste(&text),
                 Mode::Squash(form) => match &mut form.step {
                     super::model::SquashStep::TypedDuration(input)
                     | super::model::SquashStep::Reason { input, .. } => input.paste(&text),

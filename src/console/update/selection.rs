@@ -23,8 +23,9 @@ pub fn rebuild(model: &mut Model) {
     // The incidents stay where they are; only their indices are sorted.
     // Moving 10,000 whole incidents about cost more than the rest together.
     let incidents = &model.list.incidents;
+    let (quick, me) = (model.list.quick, model.responder.as_str());
     let mut visible: Vec<usize> = (0..incidents.len())
-        .filter(|&i| passes(&incidents[i], &model.list.filter))
+        .filter(|&i| passes(&incidents[i], &model.list.filter) && quick.passes(&incidents[i], me))
         .collect();
     // Keys side by side rather than looked up in the incidents at every
     // comparison; ids are unique, so the key is total and any sort exact.
@@ -70,6 +71,66 @@ pub fn set_filter(model: &mut Model, filter: String) {
     if model.list.filter != filter {
         model.list.filter = filter;
         rebuild(model);
+    }
+}
+
+/// `m`, `!`, `c`: one quick filter on or off.
+pub fn toggle_quick(model: &mut Model, action: KeyAction) {
+    let quick = &mut model.list.quick;
+    let (on, name) = match action {
+        KeyAction::QuickMine => (&mut quick.mine, "mine only"),
+        KeyAction::QuickTriggered => (&mut quick.triggered, "triggered only"),
+        KeyAction::QuickSevere => (&mut quick.severe, "critical and high only"),
+        _ => return,
+    };
+    *on = !*on;
+    let said = format!("{name}: {}", if *on { "on" } else { "off" });
+    rebuild(model);
+    model.say(said);
+}
+
+/// Esc: every filter off, typed and quick.
+pub fn clear_filters(model: &mut Model) {
+    model.list.quick = Default::default();
+    model.list.filter.clear();
+    rebuild(model);
+}
+
+/// `#` then a number: that incident selected, wherever it is in the list;
+/// the filters that hide it are cleared first, and said so.
+pub fn jump(model: &mut Model, text: &str) {
+    let Ok(id) = text.trim().trim_start_matches('#').parse::<u64>() else {
+        model.warn(format!(
+            "'{text}' is not an incident number; nothing to go to."
+        ));
+        return;
+    };
+    if model.list.incident(id).is_none() {
+        model.warn(format!(
+            "#{id} is not in the list: resolved long ago, or not this feed's (oncall incident show {id} prints it)."
+        ));
+        return;
+    }
+    let hidden = !model
+        .list
+        .visible
+        .iter()
+        .any(|&i| model.list.incidents[i].id == id);
+    if hidden {
+        clear_filters(model);
+    }
+    if let Some(pos) = model
+        .list
+        .visible
+        .iter()
+        .position(|&i| model.list.incidents[i].id == id)
+    {
+        model.list.cursor = pos;
+        model.list.selected = Some(id);
+        keep_cursor_visible(model);
+    }
+    if hidden {
+        model.say(format!("#{id}: the filters hid it, so they are off."));
     }
 }
 

@@ -16,6 +16,7 @@ pub fn draw_message(model: &Model, frame: &mut Frame, area: Rect) {
     let health = model.feed.health(model.now);
     let line = match &model.mode {
         Mode::Filter(input) => return draw_input(frame, area, "filter: ", input),
+        Mode::Jump(input) => return draw_input(frame, area, "go to #", input),
         Mode::Prompt { kind, id, input } => {
             return draw_input(frame, area, &kind.label(*id), input);
         }

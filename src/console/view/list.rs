@@ -16,8 +16,14 @@ use crate::incident::{Incident, Status};
 pub fn draw(model: &Model, frame: &mut Frame, area: Rect) {
     let title = if !model.feed.known() {
         "Incidents".to_string()
-    } else if model.list.filter.is_empty() {
+    } else if model.list.filter.is_empty() && !model.list.quick.any() {
         format!("Incidents ({})", model.list.visible.len())
+    } else if model.list.filter.is_empty() {
+        format!(
+            "Incidents ({} of {})",
+            model.list.visible.len(),
+            model.list.incidents.len()
+        )
     } else {
         format!(
             "Incidents ({} of {}) · filter: {}",
@@ -49,7 +55,7 @@ pub fn draw(model: &Model, frame: &mut Frame, area: Rect) {
             }
         } else {
             format!(
-                "No incident matches the filter ({} clears it).",
+                "No incident matches the filters ({} clears them).",
                 keys::name(KeyAction::ClearFilter)
             )
         };

@@ -1,5 +1,5 @@
-//! The top bar: who you are, who is on call, how the feed is, which
-//! heartbeats are late or down, what is open.
+//! The top bar: who you are, which quick filters narrow the list, who is
+//! on call, how the feed is, which heartbeats are late or down, what is open.
 //! Each part has a long and a short form; the short ones are used, most
 //! expendable first, until the bar fits the terminal.
 use ratatui::Frame;
@@ -45,6 +45,15 @@ fn assemble(model: &Model, parts: &[(Spans, Spans); 4], short: [bool; 4]) -> Spa
             Style::new().add_modifier(Modifier::BOLD),
         ),
     ];
+    // The quick filters first and never shortened: a list narrowed without
+    // saying so would hide what pages.
+    if model.list.quick.any() {
+        spans.push(Span::styled(" │ ", theme::DIM));
+        spans.push(Span::styled(
+            format!("only {}", model.list.quick.label()),
+            Style::new().fg(Color::Yellow).add_modifier(Modifier::BOLD),
+        ));
+    }
     for (i, (long, brief)) in parts.iter().enumerate() {
         let part = if short[i] { brief } else { long };
         if !part.is_empty() {

@@ -8,6 +8,7 @@ mod feed_health;
 mod handoff;
 mod ownership;
 mod panes;
+mod quick;
 mod report;
 mod runbook;
 mod sections;
