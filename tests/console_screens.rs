@@ -30,6 +30,8 @@ mod ownership;
 mod panes;
 #[path = "console_screens/prompts.rs"]
 mod prompts;
+#[path = "console_screens/rota.rs"]
+mod rota;
 #[path = "console_screens/sections.rs"]
 mod sections;
 #[path = "console_screens/squash.rs"]
@@ -348,12 +350,12 @@ fn escalate_confirm_line_120x40() {
 fn help_screen_lists_the_key_table() {
     // Tall enough for every mode's keys (at 120x40 the list's keys and a
     // word that the other modes show theirs on the bottom line).
-    let mut m = screen_model(120, 50);
+    let mut m = screen_model(120, 60);
     update(
         &mut m,
         Msg::Key(KeyEvent::new(KeyCode::Char('?'), KeyModifiers::NONE)),
     );
-    let text = format!("{}", draw(&m, 120, 50).backend());
+    let text = format!("{}", draw(&m, 120, 60).backend());
     for b in oncall::console::keys::BINDINGS {
         assert!(text.contains(b.help), "help lacks '{}'", b.help);
     }

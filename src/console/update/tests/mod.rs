@@ -9,6 +9,7 @@ mod handoff;
 mod ownership;
 mod panes;
 mod report;
+mod rota;
 mod runbook;
 mod sections;
 mod selection;
