@@ -16,6 +16,7 @@ mod labels;
 pub mod limits;
 mod oncall;
 mod ownership;
+mod rota_override;
 mod squash;
 mod timestamp;
 mod webhook;
@@ -34,6 +35,7 @@ pub use ownership::{
     AssignRequest, HelpRequest, INCIDENT_MANAGER, RoleRequest, SnoozeLength, SnoozeRequest,
     StatusUpdate, StatusUpdateRequest, UnacknowledgeRequest,
 };
+pub use rota_override::{NewOverride, Override, OverrideList, cover_end, cover_start};
 pub use squash::{NewSquash, Squash, SquashList, SquashState, matchers_text};
 pub use webhook::{PAYLOAD_VERSION, RESOLVED_TEXT, WebhookAlert, WebhookAnswer, WebhookPayload};
 

@@ -32,6 +32,8 @@ mod panes;
 mod prompts;
 #[path = "console_screens/quick.rs"]
 mod quick;
+#[path = "console_screens/rota.rs"]
+mod rota;
 #[path = "console_screens/sections.rs"]
 mod sections;
 #[path = "console_screens/squash.rs"]

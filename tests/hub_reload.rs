@@ -105,3 +105,50 @@ async fn sighup_takes_a_good_config_and_refuses_a_bad_one() {
     assert_eq!(on_call(&http, &hub.base, BOB).await.status(), 401);
     assert_eq!(on_call(&http, &hub.base, ALICE).await.status(), 200);
 }
+
+/// Overrides made through the API live in the database, not the config: a
+/// reload keeps them in force.
+#[tokio::test]
+async fn sighup_keeps_the_overrides_made_through_the_api() {
+    let dir = tempfile::tempdir().unwrap();
+    let people = format!("{}{}", responder("alice", ALICE), responder("bob", BOB));
+    let files = HubFiles::new(dir.path(), &format!("{people}{}", rota("\"alice\"")));
+    let hub = files.start();
+    let http = oncall::feed::http::client_builder().build().unwrap();
+    let now = chrono::Utc::now();
+    let made = http
+        .post(format!("{}/api/v1/overrides", hub.base))
+        .bearer_auth(BOB)
+        .json(&serde_json::json!({
+            "responder": "bob",
+            "start": now,
+            "end": now + chrono::TimeDelta::hours(2),
+        }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(made.status(), 201);
+    let who_now = |answer: serde_json::Value| answer["now"]["who"].as_str().map(str::to_string);
+    let before: serde_json::Value = on_call(&http, &hub.base, ALICE).await.json().await.unwrap();
+    assert_eq!(who_now(before).as_deref(), Some("bob"));
+
+    // The rota changes its shift on reload; bob's override still holds.
+    write_config(
+        &files,
+        &format!("{people}{}", rota("\"alice\"").replace("7d", "1d")),
+    );
+    hub.hang_up();
+    hub.wait_for_log("config reloaded");
+    let after: serde_json::Value = on_call(&http, &hub.base, ALICE).await.json().await.unwrap();
+    assert_eq!(who_now(after).as_deref(), Some("bob"));
+    let listed: serde_json::Value = http
+        .get(format!("{}/api/v1/overrides", hub.base))
+        .bearer_auth(ALICE)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(listed["overrides"][0]["responder"], "bob");
+}

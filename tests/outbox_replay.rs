@@ -1,7 +1,8 @@
 //! The answer to a change is lost on the way back (the hub applied it, the
 //! console never heard): the change waits in the outbox, goes again with the
 //! same Idempotency-Key, and the hub applies it once. Changes made while the
-//! hub is away (ownership and roles among them) arrive once, in order.
+//! hub is away (ownership and roles, covers of the rota and their removal
+//! among them) arrive once, in order.
 // Helpers here may unwrap and panic as #[test] functions may (clippy.toml).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 mod support;
@@ -182,5 +183,58 @@ async fn ownership_changes_made_while_the_hub_is_down_arrive_once_in_order(backe
 
 both_backends!(
     ownership_changes_made_while_the_hub_is_down_arrive_once_in_order,
+    flavor = "multi_thread"
+);
+
+async fn a_cover_and_its_removal_made_while_the_hub_is_down_arrive_once_in_order(backend: Backend) {
+    let mut hub = TestHub::start_on(backend, support::hub_config(support::ROTA_CONFIG)).await;
+    let dir = tempfile::tempdir().unwrap();
+    let outbox = Outbox::open(&dir.path().join("outbox.jsonl")).unwrap();
+    let client = hub.hub_client(support::DAVE);
+    let (tx, mut rx) = mpsc::unbounded_channel::<WorkerEvent>();
+    let (poll_now, _polls) = mpsc::channel(8);
+    let worker = oncall::feed::worker::spawn(FeedClient::Hub(client), Some(outbox), tx, poll_now);
+    hub.pause().await;
+    let request = oncall::incident::NewOverride {
+        responder: "dave".into(),
+        start: support::at("2026-11-23T09:00:00Z"),
+        end: support::at("2026-11-23T10:00:00Z"),
+    };
+    worker.send(Request::Cover { ticket: 1, request }).unwrap();
+    worker.send(Request::Uncover { ticket: 2, id: 1 }).unwrap();
+    let mut queued = 0;
+    while queued < 2 {
+        if let WorkerEvent::Queued { .. } = rx.recv().await.unwrap() {
+            queued += 1;
+        }
+    }
+    hub.resume().await;
+    let covered = loop {
+        if let WorkerEvent::Covered { ticket, result } = rx.recv().await.unwrap() {
+            assert_eq!(ticket, Some(1));
+            break result.expect("made once the hub is back");
+        }
+    };
+    assert_eq!(
+        (covered.id, covered.displaced.clone()),
+        (1, vec!["alice".to_string()])
+    );
+    let removed = loop {
+        if let WorkerEvent::Uncovered { ticket, id, result } = rx.recv().await.unwrap() {
+            assert_eq!((ticket, id), (Some(2), 1));
+            break result.expect("removed after it was made");
+        }
+    };
+    assert_eq!(removed.removed_by.as_deref(), Some("dave"));
+    let listed: oncall::incident::OverrideList = support::expect(
+        hub.get(ALICE, "/api/v1/overrides").await,
+        reqwest::StatusCode::OK,
+    )
+    .await;
+    assert!(listed.overrides.is_empty(), "{listed:?}");
+}
+
+both_backends!(
+    a_cover_and_its_removal_made_while_the_hub_is_down_arrive_once_in_order,
     flavor = "multi_thread"
 );

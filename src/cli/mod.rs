@@ -1,5 +1,6 @@
 //! The `oncall` command line: the console by default, and the subcommands of
 //! README, "Commands".
+mod cover;
 mod handoff;
 mod heartbeat;
 mod incident;
@@ -67,8 +68,8 @@ pub enum Cmd {
     /// The noise report: which alerts page whom, how often and at what
     /// hours, and what would silence the noisiest.
     Report(report::ReportArgs),
-    /// Who is on call now and until when, who is next, and whom each
-    /// escalation level reaches.
+    /// Who is on call now and until when, who is next, whom each
+    /// escalation level reaches, and the overrides in force and upcoming.
     Who(who::WhoArgs),
     /// Incidents: `oncall incident show ID` prints one with its whole
     /// timeline, for a post-incident review.
@@ -76,6 +77,10 @@ pub enum Cmd {
         #[command(subcommand)]
         command: incident::IncidentCmd,
     },
+    /// Put yourself (or, on call or as a lead, someone else) on call for a
+    /// window whatever the rota says: `oncall cover --end 8h`; or remove
+    /// such an override: `oncall cover --remove ID`.
+    Cover(cover::CoverArgs),
     /// Responder tokens for the hub.
     Token {
         #[command(subcommand)]

@@ -1,5 +1,6 @@
 //! `oncall who`: who is on call now and until when, who is next, and whom
-//! each escalation level reaches, from the hub (`GET /api/v1/oncall`), so a
+//! each escalation level reaches, from the hub (`GET /api/v1/oncall`), and
+//! the overrides in force and upcoming (`GET /api/v1/overrides`), so a
 //! responder can check the rota from any shell without opening the console.
 use std::fmt::Write as _;
 use std::process::ExitCode;
@@ -9,7 +10,8 @@ use chrono::{DateTime, Utc};
 use clap::Args;
 
 use crate::config::Config;
-use crate::incident::{OnCall, Targets};
+use crate::feed::client::FeedError;
+use crate::incident::{OnCall, Override, Targets};
 
 #[derive(Debug, Args)]
 pub struct WhoArgs {
@@ -26,10 +28,24 @@ pub async fn run(config: &Config, args: WhoArgs) -> anyhow::Result<ExitCode> {
         .oncall()
         .await
         .with_context(|| format!("asking {} who is on call", client.base()))?;
+    let overrides = match client.overrides().await {
+        Ok(overrides) => overrides,
+        // A hub from before overrides were made through the API has none.
+        Err(FeedError::Rejected { status: 404, .. }) => Vec::new(),
+        Err(e) => {
+            return Err(e).with_context(|| format!("asking {} for overrides", client.base()));
+        }
+    };
     if args.json {
-        super::print_clean(&format!("{}\n", serde_json::to_string_pretty(&oncall)?));
+        let mut answer = serde_json::to_value(&oncall)?;
+        if let Some(fields) = answer.as_object_mut() {
+            fields.insert("overrides".into(), serde_json::to_value(&overrides)?);
+        }
+        super::print_clean(&format!("{}\n", serde_json::to_string_pretty(&answer)?));
     } else {
-        super::print_clean(&text(&oncall, Utc::now()));
+        let mut out = text(&oncall, Utc::now());
+        out.push_str(&overrides_text(&overrides));
+        super::print_clean(&out);
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -86,7 +102,20 @@ pub fn text(oncall: &OnCall, now: DateTime<Utc>) -> String {
     out
 }
 
-fn time(t: DateTime<Utc>) -> String {
+/// The overrides in force and upcoming, one a line; nothing when none.
+pub fn overrides_text(overrides: &[Override]) -> String {
+    let mut out = String::new();
+    if overrides.is_empty() {
+        return out;
+    }
+    let _ = writeln!(out, "\noverrides:");
+    for o in overrides {
+        let _ = writeln!(out, "  {}", super::cover::describe(o));
+    }
+    out
+}
+
+pub(super) fn time(t: DateTime<Utc>) -> String {
     t.format("%Y-%m-%d %H:%M UTC").to_string()
 }
 

@@ -21,6 +21,7 @@ mod escalation;
 mod feed;
 mod handoffs;
 mod list;
+mod rota;
 mod runbook;
 mod squash;
 
@@ -30,6 +31,7 @@ pub use escalation::EscalationTarget;
 pub use feed::{ALARM_SECONDS, FeedStatus, Health, stale_for};
 pub use handoffs::Handoffs;
 pub use list::{List, QuickFilters, Widest, age, passes, sort_key};
+pub use rota::{RotaOverrides, RotaStep};
 pub use runbook::{RunbookPane, RunbookView, block_summary};
 pub use squash::{QUICK_HOURS, SquashForm, SquashStep, Squashes, typed_duration};
 
@@ -106,6 +108,13 @@ pub enum Mode {
     Squashes {
         cursor: usize,
         confirm: Option<u64>,
+    },
+    /// The rota view (`w`): who is on call, the levels and the overrides,
+    /// `cursor` on one of those; `step` says whether a cover is being typed
+    /// or a removal asked.
+    Rota {
+        cursor: usize,
+        step: RotaStep,
     },
 }
 
@@ -234,6 +243,9 @@ pub struct Model {
     pub report_asked: bool,
     /// The squashes in force, as last listed, and removals on their way.
     pub squashes: Squashes,
+    /// The overrides in force and upcoming, as last listed, and the covers
+    /// and removals on their way.
+    pub overrides: RotaOverrides,
     pub cache: Cache,
     pub message: Option<Message>,
     pub mode: Mode,
@@ -273,6 +285,7 @@ impl Model {
             handoff: Handoffs::default(),
             report_asked: false,
             squashes: Squashes::default(),
+            overrides: RotaOverrides::default(),
             cache: Cache::default(),
             message: None,
             mode: Mode::Normal,
@@ -395,6 +408,13 @@ impl Model {
             Mode::Squashes {
                 confirm: Some(_), ..
             } => Context::ConfirmUnsquash,
+            Mode::Rota { step, .. } => match step {
+                RotaStep::Choose => Context::Rota,
+                RotaStep::Confirm(_) => Context::ConfirmUncover,
+                RotaStep::Start(_) | RotaStep::End { .. } | RotaStep::For { .. } => {
+                    Context::CoverPrompt
+                }
+            },
         }
     }
 

@@ -181,6 +181,13 @@ impl Capabilities {
         (!self.squash).then(|| alertmanager::unsupported(&SQUASH))
     }
 
+    /// Why the feed has no rota to show or override, or `None` when it has.
+    pub fn rota_refusal(&self) -> Option<String> {
+        (!self.handoff).then(|| {
+            "The rota and its overrides need the oncall hub; this feed is Alertmanager.".to_string()
+        })
+    }
+
     /// Why the feed does not take a hand-off, or `None` when it does.
     pub fn handoff_refusal(&self) -> Option<String> {
         (!self.handoff)

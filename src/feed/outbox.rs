@@ -12,7 +12,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::client::Action;
-use crate::incident::HandoffRequest;
+use crate::incident::{HandoffRequest, NewOverride};
 
 /// What waits to be sent.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -27,6 +27,14 @@ pub enum Op {
     },
     /// Remove squash `id` before its end.
     Unsquash {
+        id: u64,
+    },
+    /// Put someone on call for a window (an override of the rota).
+    Cover {
+        request: NewOverride,
+    },
+    /// Remove override `id`.
+    Uncover {
         id: u64,
     },
 }

@@ -1,6 +1,10 @@
-//! The hub's rota and hand-offs, as the console reads and sends them.
+//! The hub's rota, hand-offs and overrides, as the console and the command
+//! line read and send them. Names coming back are cleaned here, so they
+//! reach a terminal inert.
 use super::client::{FeedError, HubClient, Sending};
-use crate::incident::{Handoff, HandoffPlan, HandoffRequest, IncidentList, OnCall};
+use crate::incident::{
+    Handoff, HandoffPlan, HandoffRequest, IncidentList, NewOverride, OnCall, Override, OverrideList,
+};
 use crate::sanitize;
 
 impl HubClient {
@@ -52,6 +56,36 @@ impl HubClient {
         Ok(plan)
     }
 
+    /// `GET /api/v1/overrides`: those in force and upcoming, soonest first.
+    pub async fn overrides(&self) -> Result<Vec<Override>, FeedError> {
+        let list: OverrideList = self.get_json("/api/v1/overrides").await?;
+        Ok(list.overrides.into_iter().map(clean_override).collect())
+    }
+
+    /// `POST /api/v1/overrides`, with an `Idempotency-Key` when it may be
+    /// sent again (from the outbox); the override made, with whom it
+    /// displaced.
+    pub async fn make_override(
+        &self,
+        req: &NewOverride,
+        sending: Option<Sending<'_>>,
+    ) -> Result<Override, FeedError> {
+        let made: Override = self.post_keyed("/api/v1/overrides", req, sending).await?;
+        Ok(clean_override(made))
+    }
+
+    /// `DELETE /api/v1/overrides/{id}`; the override as removed.
+    pub async fn remove_override(
+        &self,
+        id: u64,
+        sending: Option<Sending<'_>>,
+    ) -> Result<Override, FeedError> {
+        let removed: Override = self
+            .delete_keyed(&format!("/api/v1/overrides/{id}"), sending)
+            .await?;
+        Ok(clean_override(removed))
+    }
+
     /// Every incident the hub holds, resolved ones too (for the hand-off note).
     pub async fn list_all(&self) -> Result<IncidentList, FeedError> {
         let mut list: IncidentList = self.get_json("/api/v1/incidents?status=all").await?;
@@ -63,4 +97,12 @@ impl HubClient {
 fn clean(mut h: Handoff) -> Handoff {
     sanitize::handoff(&mut h);
     h
+}
+
+fn clean_override(mut o: Override) -> Override {
+    o.responder = sanitize::line(&o.responder);
+    o.created_by = sanitize::line(&o.created_by);
+    o.removed_by = o.removed_by.as_deref().map(sanitize::line);
+    o.displaced = o.displaced.iter().map(|d| sanitize::line(d)).collect();
+    o
 }

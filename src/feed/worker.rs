@@ -16,7 +16,7 @@ use super::client::{Action, FeedError, Sending};
 use super::outbox::{Entry, Op, Outbox, SetAside};
 use super::poller::backoff;
 use crate::handoff::{self, Shift};
-use crate::incident::{Handoff, HandoffRequest, Incident, Squash};
+use crate::incident::{Handoff, HandoffRequest, Incident, NewOverride, Override, Squash};
 
 /// What the console asks of the worker.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -39,6 +39,19 @@ pub enum Request {
     ListSquashes,
     /// Remove squash `id`; `ticket` identifies the answer.
     Unsquash {
+        ticket: u64,
+        id: u64,
+    },
+    /// The overrides in force and upcoming.
+    ListOverrides,
+    /// Put `request.responder` on call for its window; `ticket` identifies
+    /// the answer.
+    Cover {
+        ticket: u64,
+        request: NewOverride,
+    },
+    /// Remove override `id`; `ticket` identifies the answer.
+    Uncover {
         ticket: u64,
         id: u64,
     },
@@ -86,6 +99,19 @@ pub enum WorkerEvent {
         ticket: Option<u64>,
         id: u64,
         result: Result<Squash, FeedError>,
+    },
+    /// The overrides in force and upcoming.
+    Overrides(Result<Vec<Override>, FeedError>),
+    /// How the hub took an override (`ticket`: of this session).
+    Covered {
+        ticket: Option<u64>,
+        result: Result<Override, FeedError>,
+    },
+    /// How the hub took the removal of an override.
+    Uncovered {
+        ticket: Option<u64>,
+        id: u64,
+        result: Result<Override, FeedError>,
     },
     /// The change could not be sent now; it waits in the outbox.
     Queued {
@@ -213,6 +239,28 @@ impl<M: From<WorkerEvent> + Send + 'static> Worker<M> {
                 let entry = Entry::new(Op::Unsquash { id }, Utc::now());
                 self.tickets.insert(entry.key.clone(), ticket);
                 self.enqueue(entry).await
+            }
+            Request::Cover { ticket, request } => {
+                let entry = Entry::new(Op::Cover { request }, Utc::now());
+                self.tickets.insert(entry.key.clone(), ticket);
+                self.enqueue(entry).await
+            }
+            Request::Uncover { ticket, id } => {
+                let entry = Entry::new(Op::Uncover { id }, Utc::now());
+                self.tickets.insert(entry.key.clone(), ticket);
+                self.enqueue(entry).await
+            }
+            Request::ListOverrides => {
+                let client = self.client.clone();
+                let tx = self.tx.clone();
+                tokio::spawn(async move {
+                    let result = match &client {
+                        FeedClient::Hub(hub) => hub.overrides().await,
+                        FeedClient::Alertmanager(_) => Err(no_rota()),
+                    };
+                    let _ = tx.send(M::from(WorkerEvent::Overrides(result)));
+                });
+                true
             }
             Request::ListSquashes => {
                 let client = self.client.clone();
@@ -349,6 +397,15 @@ impl<M: From<WorkerEvent> + Send + 'static> Worker<M> {
                 hub.unsquash(*id, sending).await.map(Answer::Squash)
             }
             (Op::Unsquash { .. }, FeedClient::Alertmanager(_)) => Err(no_squashes()),
+            (Op::Cover { request }, FeedClient::Hub(hub)) => hub
+                .make_override(request, sending)
+                .await
+                .map(Answer::Override),
+            (Op::Uncover { id }, FeedClient::Hub(hub)) => hub
+                .remove_override(*id, sending)
+                .await
+                .map(Answer::Override),
+            (Op::Cover { .. } | Op::Uncover { .. }, FeedClient::Alertmanager(_)) => Err(no_rota()),
         }
     }
 
@@ -378,6 +435,18 @@ impl<M: From<WorkerEvent> + Send + 'static> Worker<M> {
                     result,
                 })
             }
+            (Op::Cover { .. }, ticket, result) => {
+                let result = result.and_then(|a| a.rota_override());
+                self.report(WorkerEvent::Covered { ticket, result })
+            }
+            (Op::Uncover { id }, ticket, result) => {
+                let result = result.and_then(|a| a.rota_override());
+                self.report(WorkerEvent::Uncovered {
+                    ticket,
+                    id: *id,
+                    result,
+                })
+            }
             (op, _, result) => self.report(WorkerEvent::Replayed {
                 what: describe(op),
                 result: result.map(|_| ()),
@@ -395,6 +464,7 @@ enum Answer {
     Incident(Incident),
     Handoff(Handoff),
     Squash(Squash),
+    Override(Override),
 }
 
 impl Answer {
@@ -419,11 +489,19 @@ impl Answer {
         }
     }
 
+    fn rota_override(self) -> Result<Override, FeedError> {
+        match self {
+            Answer::Override(o) => Ok(o),
+            other => Err(other.unexpected("an override")),
+        }
+    }
+
     fn unexpected(&self, expected: &str) -> FeedError {
         let got = match self {
             Answer::Incident(_) => "an incident",
             Answer::Handoff(_) => "a hand-off",
             Answer::Squash(_) => "a squash",
+            Answer::Override(_) => "an override",
         };
         FeedError::Garbage(format!("{got} where {expected} was expected"))
     }
@@ -438,7 +516,15 @@ pub fn describe(op: &Op) -> String {
             None => "hand-off".to_string(),
         },
         Op::Unsquash { id } => format!("removal of squash #{id}"),
+        Op::Cover { request } => format!("cover by {}", request.responder),
+        Op::Uncover { id } => format!("removal of override #{id}"),
     }
+}
+
+fn no_rota() -> FeedError {
+    FeedError::Unsupported(
+        "the rota and its overrides need the oncall hub; this feed is Alertmanager".to_string(),
+    )
 }
 
 fn no_squashes() -> FeedError {

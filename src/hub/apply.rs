@@ -227,6 +227,23 @@ async fn make<T: Transaction>(tx: &mut T, work: &Work, by: Actor<'_>) -> Result<
         }
         Change::Squash(req) => Outcome::Squash(squashes::make(tx, by, req, work).await?),
         Change::Unsquash { id } => Outcome::Unsquashed(squashes::remove(tx, by, *id, work).await?),
+        Change::Override { req, lead } => {
+            let covers = covers(tx, paging, now).await?;
+            let displaced = rules::plan_override(by.who, *lead, req, paging, now, &covers)?;
+            let mut made = tx.insert_override(&by, req).await?;
+            made.displaced = displaced;
+            pages::after_cover(tx, by, &made, work).await?;
+            Outcome::Override(made)
+        }
+        Change::Unoverride { id, lead } => {
+            let found = tx.rota_override(*id).await?;
+            rules::may_remove_override(by.who, *lead, *id, found.as_ref())?;
+            tx.remove_override(&by, *id).await?;
+            let removed = tx.rota_override(*id).await?;
+            Outcome::Unoverridden(removed.ok_or_else(|| {
+                StoreError::Corrupt(format!("override #{id} is gone after its removal"))
+            })?)
+        }
         Change::WebhookBatch(batch) => {
             Outcome::Webhook(webhook(tx, by, &batch.alerts, work).await?)
         }
@@ -332,7 +349,8 @@ async fn webhook<T: Transaction>(
     Ok(answer)
 }
 
-/// The hand-offs in force around `now` (see `rules::covers_since`).
+/// The covers recorded on the hub (hand-offs and overrides made through the
+/// API) in force around `now` (see `rules::covers_since`).
 async fn covers<T: Transaction>(
     tx: &mut T,
     paging: &Paging,
@@ -389,6 +407,7 @@ async fn refused<T: Transaction>(tx: &mut T, refusal: Refusal) -> Result<ApiErro
     Ok(match refusal {
         Refusal::NotFound(id) => ApiError::no_incident(id),
         Refusal::NoSquash(id) => ApiError::NotFound(format!("there is no squash #{id}")),
+        Refusal::NoOverride(message) => ApiError::NotFound(message),
         Refusal::SquashOver(message) => ApiError::Conflict {
             code: "over",
             message,

@@ -10,9 +10,9 @@ use serde::Serialize;
 
 use crate::incident::{
     AckRequest, AssignRequest, EscalateRequest, Handoff, HandoffPlan, HandoffRequest, Heartbeat,
-    HelpRequest, Incident, NewIncident, NewSquash, NoteRequest, Opened, PingRequest,
-    ResolveRequest, RoleRequest, SnoozeRequest, Squash, StatusUpdateRequest, StepRequest,
-    UnacknowledgeRequest, WebhookAnswer, WebhookPayload,
+    HelpRequest, Incident, NewIncident, NewOverride, NewSquash, NoteRequest, Opened, Override,
+    PingRequest, ResolveRequest, RoleRequest, SnoozeRequest, Squash, StatusUpdateRequest,
+    StepRequest, UnacknowledgeRequest, WebhookAnswer, WebhookPayload,
 };
 
 use super::deliveries::DeliveryState;
@@ -80,6 +80,17 @@ pub enum Change {
     Unsquash {
         id: u64,
     },
+    /// `POST /overrides`: someone on call in a window. `lead` is the
+    /// sender's role, which decides whom they may put on call.
+    Override {
+        req: NewOverride,
+        lead: bool,
+    },
+    /// `DELETE /overrides/{id}`.
+    Unoverride {
+        id: u64,
+        lead: bool,
+    },
 }
 
 /// The changes of who holds an incident and who else is on it, each named
@@ -137,6 +148,8 @@ impl Change {
             Change::Heartbeat { name, req } => format!("heartbeat {}", named(name, None, req)),
             Change::Squash(req) => named("squash", None, req),
             Change::Unsquash { id } => format!("unsquash #{id}"),
+            Change::Override { req, .. } => named("override", None, req),
+            Change::Unoverride { id, .. } => format!("remove override #{id}"),
         }
     }
 }
@@ -174,6 +187,10 @@ pub enum Outcome {
     Squash(Squash),
     /// The squash removed, with who removed it and when.
     Unsquashed(Squash),
+    /// The override made, with whom it displaced (201).
+    Override(Override),
+    /// The override removed, with who removed it and when.
+    Unoverridden(Override),
 }
 
 /// A delivery after an attempt was recorded.
@@ -220,6 +237,8 @@ impl Outcome {
             Outcome::Heartbeat(heartbeat) => Answer::json(StatusCode::OK, heartbeat),
             Outcome::Squash(squash) => Answer::json(StatusCode::CREATED, squash),
             Outcome::Unsquashed(squash) => Answer::json(StatusCode::OK, squash),
+            Outcome::Override(made) => Answer::json(StatusCode::CREATED, made),
+            Outcome::Unoverridden(removed) => Answer::json(StatusCode::OK, removed),
         }
     }
 }

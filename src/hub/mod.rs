@@ -40,6 +40,7 @@ mod list_cache;
 mod metrics;
 pub mod migrate;
 mod oncall_routes;
+mod override_routes;
 mod ownership_routes;
 mod policy;
 mod report_route;
@@ -403,6 +404,11 @@ pub fn router(state: HubState) -> Router {
             get(squash_routes::list).post(squash_routes::make),
         )
         .route("/squashes/{id}", delete(squash_routes::remove))
+        .route(
+            "/overrides",
+            get(override_routes::list).post(override_routes::make),
+        )
+        .route("/overrides/{id}", delete(override_routes::remove))
         .method_not_allowed_fallback(routes::method_not_allowed)
         .route_layer(middleware::from_fn_with_state(
             state.clone(),

@@ -1,6 +1,7 @@
 //! The rota's routes: who is on call (`GET /api/v1/oncall`), the end of a
 //! shift (`POST /api/v1/handoff`, or only its check with `?dry_run=true`) and
 //! the note the incoming responder reads (`GET /api/v1/handoffs/latest`).
+//! Overrides made through the API have their own routes (`override_routes`).
 use axum::Json as JsonResponse;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
@@ -55,7 +56,7 @@ pub async fn hand_off(
     let Query(params) = query.map_err(|e| ApiError::bad_request(e.body_text()))?;
     let req = validate::handoff(req)?;
     if let Some(to) = &req.to {
-        check_target(&state.responders(), to)?;
+        check_person(&state.responders(), to, "hand off to")?;
     }
     let lead = state.responders().role(&who) == Some(Role::Lead);
     let change = Change::Handoff { req, lead };
@@ -79,17 +80,18 @@ pub async fn hand_off(
     Ok(applied.answer()?.into_response())
 }
 
-/// A hand-off goes to a person of this hub: never to an unknown name, and
-/// never to an integration, which is never on call.
-fn check_target(responders: &Responders, to: &str) -> Result<(), ApiError> {
+/// Who is put on call (by a hand-off or an override) is a person of this
+/// hub: never an unknown name, and never an integration, which is never on
+/// call. `doing` ends the hint: "hand off to", "name".
+pub(super) fn check_person(responders: &Responders, to: &str, doing: &str) -> Result<(), ApiError> {
     let people = || responders.people().join(", ");
     match responders.role(to) {
         None => Err(ApiError::bad_request(format!(
-            "'{to}' is not a responder of this hub: hand off to one of {}",
+            "'{to}' is not a responder of this hub: {doing} one of {}",
             people()
         ))),
         Some(Role::Integration) => Err(ApiError::Forbidden(format!(
-            "'{to}' is an integration, which is never on call: hand off to one of {}",
+            "'{to}' is an integration, which is never on call: {doing} one of {}",
             people()
         ))),
         Some(Role::Responder | Role::Lead) => Ok(()),

@@ -2,21 +2,28 @@
 //! hand-offs recorded on the hub. No I/O and no clock: every answer takes the
 //! time as an argument, so tests can stand exactly on a shift boundary.
 //!
-//! Precedence at a moment: the latest hand-off covering it, else the override
-//! covering it, else the rota's turn. Before the first shift nobody is on call
-//! (unless an override or a hand-off says so).
+//! Precedence at a moment: of the covers holding it (the config's overrides,
+//! hand-offs, and overrides made through the API) the one made last, else the
+//! rota's turn. A cover counts by when it was made, not when it starts: an
+//! override made today for next week beats a hand-off made last week, and a
+//! hand-off made after an override beats it. The config's overrides count as
+//! made at the epoch (the oldest). Before the first shift nobody is on call
+//! (unless a cover says so).
 use chrono::{DateTime, TimeDelta, Utc};
 
 use crate::config::RotaConfig;
 
 /// A window in which one person is on call whatever the turns say: an
-/// override from the config, or a hand-off (from its time to the end of that
-/// shift).
+/// override from the config or the API, or a hand-off (from its time to the
+/// end of that shift).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Cover {
     pub who: String,
     pub start: DateTime<Utc>,
     pub end: DateTime<Utc>,
+    /// When it was made: of two covers holding a moment, the one made last
+    /// decides.
+    pub made: DateTime<Utc>,
 }
 
 impl Cover {
@@ -75,6 +82,7 @@ impl Rota {
                 who: o.responder.clone(),
                 start: o.start.0,
                 end: o.end.0,
+                made: DateTime::<Utc>::UNIX_EPOCH,
             })
             .collect();
         Rota::new(config.responders.clone(), shift, config.start.0, overrides)
@@ -95,13 +103,15 @@ impl Rota {
         }
     }
 
-    /// Who is on call at `t`.
+    /// Who is on call at `t`: the cover holding it made last (of two made at
+    /// once, the later in the config, then in `handoffs`), else the turn.
     pub fn who_at<'a>(&'a self, t: DateTime<Utc>, handoffs: &'a [Cover]) -> Option<&'a str> {
-        let handed = handoffs
+        let cover = self
+            .overrides
             .iter()
+            .chain(handoffs)
             .filter(|c| c.contains(t))
-            .max_by_key(|c| c.start);
-        let cover = handed.or_else(|| self.overrides.iter().rev().find(|c| c.contains(t)));
+            .max_by_key(|c| c.made);
         if let Some(c) = cover {
             return Some(&c.who);
         }
@@ -165,6 +175,34 @@ impl Rota {
             from = self.next_break(from, handoffs);
         }
         None
+    }
+
+    /// Everyone on call at some moment of `[start, end)`, in the order they
+    /// hold it, each once: whom a new cover of that window displaces.
+    pub fn on_call_during(
+        &self,
+        start: DateTime<Utc>,
+        end: DateTime<Utc>,
+        handoffs: &[Cover],
+    ) -> Vec<String> {
+        let mut seen: Vec<String> = Vec::new();
+        let mut t = start;
+        // A window may cross many short shifts; once everyone who could hold
+        // the pager has been seen, nobody new can turn up.
+        let everyone = self.responders.len() + self.overrides.len() + handoffs.len();
+        while t < end && seen.len() < everyone {
+            if let Some(who) = self.who_at(t, handoffs)
+                && !seen.iter().any(|s| s == who)
+            {
+                seen.push(who.to_string());
+            }
+            let next = self.next_break(t, handoffs);
+            if next <= t {
+                break;
+            }
+            t = next;
+        }
+        seen
     }
 
     fn len(&self) -> i64 {

@@ -36,7 +36,7 @@ fn tags(page: &Page) -> Vec<&'static str> {
     let tag = match (page.event, &page.incident) {
         (PageEvent::Resolved, _) => "white_check_mark",
         (PageEvent::Test, _) => "test_tube",
-        (PageEvent::Handoff, _) => "handshake",
+        (PageEvent::Handoff | PageEvent::Covered, _) => "handshake",
         (PageEvent::Status, _) => "speech_balloon",
         (_, Some(i)) if i.severity == Severity::Critical => "rotating_light",
         (_, Some(i)) if i.severity == Severity::Info => "information_source",

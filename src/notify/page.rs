@@ -31,6 +31,9 @@ pub enum PageEvent {
     SnoozeOver,
     /// A hand-off: the person paged is on call now.
     Handoff,
+    /// An override: someone else covers (some of) the shift of the person
+    /// paged, who is off call then.
+    Covered,
     /// `oncall notify test`: nothing happened.
     Test,
     /// A channel's `resolved`.
@@ -51,6 +54,7 @@ impl PageEvent {
             PageEvent::Unacknowledged => "unacknowledged",
             PageEvent::SnoozeOver => "snooze_over",
             PageEvent::Handoff => "handoff",
+            PageEvent::Covered => "covered",
             PageEvent::Test => "test",
             PageEvent::Resolved => "resolved",
             PageEvent::Status => "status",
@@ -284,6 +288,7 @@ mod tests {
     fn only_what_asks_someone_to_act_is_urgent() {
         assert!(PageEvent::Opened.is_urgent() && PageEvent::AckTimeout.is_urgent());
         assert!(!PageEvent::Handoff.is_urgent() && !PageEvent::Resolved.is_urgent());
+        assert!(!PageEvent::Covered.is_urgent());
         assert_eq!(PageEvent::from(ChannelEvent::Status), PageEvent::Status);
     }
 }

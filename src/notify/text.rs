@@ -33,6 +33,7 @@ fn prefix(event: PageEvent) -> &'static str {
         PageEvent::Unacknowledged => "Given back, triggered again: ",
         PageEvent::SnoozeOver => "Snooze over, triggered again: ",
         PageEvent::Handoff => "Hand-off: ",
+        PageEvent::Covered => "Covered: ",
         PageEvent::Test => "Test page: ",
         PageEvent::Resolved => "Resolved: ",
         PageEvent::Status => "Status update: ",
@@ -53,6 +54,7 @@ pub fn subject(page: &Page) -> String {
             Recipient::Person(_) => "Hand-off: you are on call now".to_string(),
             Recipient::Channel(_) => "Hand-off: the pager changed hands".to_string(),
         },
+        (None, PageEvent::Covered) => "Covered: someone else is on call for you".to_string(),
         (None, PageEvent::Test) => "Test page from oncall".to_string(),
         (None, event) => format!("oncall: {}", event.as_str()),
     };

@@ -86,6 +86,10 @@ pub enum KeyAction {
     QuickSevere,
     /// Go to an incident by its number: asks which.
     JumpTo,
+    /// The rota view: who is on call, the levels, the overrides (`w`).
+    Rota,
+    /// Cover a shift: asks when, until when, and for whom.
+    Cover,
 }
 
 /// A key as the table names it. `Char` and `Code` keys do not match with
@@ -178,6 +182,12 @@ pub enum Context {
     Squashes,
     /// The question before removing a squash.
     ConfirmUnsquash,
+    /// The rota view: who is on call, the levels, the overrides.
+    Rota,
+    /// The cover prompt of the rota view: when, until when, for whom.
+    CoverPrompt,
+    /// The question before removing an override.
+    ConfirmUncover,
     /// A short prompt of ownership and roles: whom to assign to, how long
     /// to snooze, whom to ask for help, who manages the incident.
     Ask,
@@ -190,7 +200,7 @@ pub enum Context {
 
 impl Context {
     /// Every context, in the order the help lists them.
-    pub const ALL: [Context; 22] = [
+    pub const ALL: [Context; 25] = [
         Context::Normal,
         Context::Zoomed,
         Context::Help,
@@ -213,6 +223,9 @@ impl Context {
         Context::SquashReason,
         Context::Squashes,
         Context::ConfirmUnsquash,
+        Context::Rota,
+        Context::CoverPrompt,
+        Context::ConfirmUncover,
     ];
 
     /// Whether keys its rows do not bind are typed into a field.
@@ -229,6 +242,7 @@ impl Context {
                 | Context::HandoffNote
                 | Context::SquashTyped
                 | Context::SquashReason
+                | Context::CoverPrompt
         )
     }
 
@@ -266,6 +280,9 @@ impl Context {
             Context::SquashReason => "squash (why)",
             Context::Squashes => "squashes",
             Context::ConfirmUnsquash => "remove squash?",
+            Context::Rota => "rota",
+            Context::CoverPrompt => "cover a shift",
+            Context::ConfirmUncover => "remove override?",
             Context::Ask => "assign, snooze, help, manager",
             Context::ConfirmForce => "manager anyway?",
         }

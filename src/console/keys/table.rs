@@ -148,11 +148,15 @@ pub const BINDINGS: &[Binding] = &[
         None,
         "copy the code block (OSC 52, over SSH too) / open in $PAGER",
     ),
-    // One row for both, so that the help still fits the smallest terminal.
+    // One row for these, so that the help still fits the smallest terminal.
     normal(
-        &[&[(Char('h'), A::Heartbeats), (Char('N'), A::Report)]],
+        &[&[
+            (Char('h'), A::Heartbeats),
+            (Char('N'), A::Report),
+            (Char('w'), A::Rota),
+        ]],
         None,
-        "the hub's heartbeats / its noise report of the last 7 days",
+        "heartbeats / noise report (7 days) / rota: on call, overrides",
     ),
     normal(&[&[(Char('?'), A::Help)]], Some("help"), "this help")
         .also(&[&[(Code(K::F(1)), A::Help)]]),
@@ -502,6 +506,61 @@ pub const BINDINGS: &[Binding] = &[
     .also(&[&[(Char('Y'), A::Confirm)]]),
     Binding::new(
         C::ConfirmUnsquash,
+        &[&[(Char('n'), A::Cancel), (Code(K::Esc), A::Cancel)]],
+        Some("keep it"),
+        "keep it",
+    )
+    .also(&[&[(Any, A::Cancel)]]),
+    // The rota view (`w`): who is on call, the levels, the overrides.
+    Binding::new(
+        C::Rota,
+        &[
+            &[(Char('j'), A::Down), (Char('k'), A::Up)],
+            &[(Code(K::Down), A::Down), (Code(K::Up), A::Up)],
+        ],
+        Some("choose"),
+        "choose an override",
+    ),
+    Binding::new(
+        C::Rota,
+        &[&[(Char('c'), A::Cover)]],
+        Some("cover"),
+        "cover a shift (asks when, until when, for whom)",
+    ),
+    Binding::new(
+        C::Rota,
+        &[&[(Char('x'), A::Remove)]],
+        Some("remove"),
+        "remove the chosen override (asks first)",
+    )
+    .also(&[&[(Code(K::Delete), A::Remove)]]),
+    Binding::new(
+        C::Rota,
+        &[&[(Code(K::Esc), A::Cancel), (Char('q'), A::Cancel)]],
+        Some("close"),
+        "close",
+    ),
+    Binding::new(
+        C::CoverPrompt,
+        &[&[(Code(K::Enter), A::Submit)]],
+        Some("next"),
+        "take it and ask the next (the last sends the cover)",
+    ),
+    Binding::new(
+        C::CoverPrompt,
+        &[&[(Code(K::Esc), A::Cancel)]],
+        Some("cancel"),
+        "cancel",
+    ),
+    Binding::new(
+        C::ConfirmUncover,
+        &[&[(Char('y'), A::Confirm), (Code(K::Enter), A::Confirm)]],
+        Some("remove"),
+        "remove it",
+    )
+    .also(&[&[(Char('Y'), A::Confirm)]]),
+    Binding::new(
+        C::ConfirmUncover,
         &[&[(Char('n'), A::Cancel), (Code(K::Esc), A::Cancel)]],
         Some("keep it"),
         "keep it",

@@ -263,6 +263,13 @@ pub fn on_worker(model: &mut Model, event: WorkerEvent) -> Vec<Command> {
         WorkerEvent::Unsquashed { ticket, id, result } => {
             return super::squash::unsquashed(model, ticket, id, result);
         }
+        WorkerEvent::Overrides(result) => super::rota::listed(model, result),
+        WorkerEvent::Covered { ticket, result } => {
+            return super::rota::covered(model, ticket, result);
+        }
+        WorkerEvent::Uncovered { ticket, id, result } => {
+            return super::rota::uncovered(model, ticket, id, result);
+        }
         WorkerEvent::Acted { ticket, id, result } => {
             let action = model.actions.pending.get(&ticket).map(|p| p.action.clone());
             match result {

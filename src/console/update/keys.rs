@@ -7,7 +7,7 @@ use super::super::input::LineInput;
 use super::super::keys::{self, KeyAction};
 use super::super::model::{Focus, Mode, Model, PromptKind};
 use super::super::msg::Command;
-use super::{actions, copy, handoff, ownership, report, runbook, selection, squash};
+use super::{actions, copy, handoff, ownership, report, rota, runbook, selection, squash};
 use crate::feed::Action;
 
 pub fn on_key(model: &mut Model, key: KeyEvent) -> Vec<Command> {
@@ -76,6 +76,7 @@ pub fn on_key(model: &mut Model, key: KeyEvent) -> Vec<Command> {
         }
         Mode::Squash(form) => squash::form_key(model, form, action, &key),
         Mode::Squashes { cursor, confirm } => squash::list_key(model, cursor, confirm, action),
+        Mode::Rota { cursor, step } => rota::key(model, cursor, step, action, &key),
     }
 }
 
@@ -145,6 +146,7 @@ fn normal(model: &mut Model, action: Option<KeyAction>) -> Vec<Command> {
         | KeyAction::Manager => return ownership::on_key(model, action),
         KeyAction::Squash => squash::start(model),
         KeyAction::Squashes => return squash::open_list(model),
+        KeyAction::Rota => return rota::open(model),
         // The keys of the other contexts are not bound here.
         KeyAction::Submit
         | KeyAction::Cancel
@@ -155,6 +157,7 @@ fn normal(model: &mut Model, action: Option<KeyAction>) -> Vec<Command> {
         | KeyAction::SquashHours(_)
         | KeyAction::SquashToShiftEnd
         | KeyAction::TypeDuration
+        | KeyAction::Cover
         | KeyAction::Remove => {}
     }
     Vec::new()

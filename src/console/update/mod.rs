@@ -7,13 +7,14 @@ mod handoff;
 mod keys;
 mod ownership;
 mod report;
+mod rota;
 mod runbook;
 mod selection;
 mod squash;
 
 use crossterm::event::KeyEventKind;
 
-use super::model::{Mode, Model};
+use super::model::{Mode, Model, RotaStep};
 use super::msg::{Command, Msg};
 
 pub use runbook::{announce_problems, shown_runbook_id};
@@ -66,6 +67,13 @@ fn dispatch(model: &mut Model, msg: Msg) -> Vec<Command> {
                     *hits = crate::runbook::search::search(&model.library, input.text());
                     *cursor = 0;
                 }
+                Mode::Rota {
+                    step:
+                        RotaStep::Start(input)
+                        | RotaStep::End { input, .. }
+                        | RotaStep::For { input, .. },
+                    ..
+                } => input.paste(&text),
                 _ => {}
             }
             model.dirty = true;

@@ -8,6 +8,7 @@ mod heartbeats;
 mod help;
 mod list;
 mod report;
+mod rota;
 mod runbook;
 mod squash;
 mod theme;
@@ -73,6 +74,7 @@ pub fn view(model: &Model, frame: &mut Frame) {
         Mode::Squashes { cursor, confirm } => {
             squash::draw_list(model, frame, frame.area(), *cursor, *confirm)
         }
+        Mode::Rota { cursor, step } => rota::draw(model, frame, frame.area(), *cursor, step),
         _ => {}
     }
     if model.setup.monochrome {

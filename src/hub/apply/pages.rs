@@ -11,7 +11,7 @@ use crate::hub::change::{Settled, TimersDone};
 use crate::hub::rules::pages::{self, PagePlan, Trigger};
 use crate::hub::rules::{self, Actor, Again, Attempted, Transition, Update};
 use crate::hub::store::{StoreError, Transaction};
-use crate::incident::{Handoff, Incident};
+use crate::incident::{Handoff, Incident, Override};
 
 use super::{Work, covers, write};
 
@@ -103,6 +103,21 @@ pub(super) async fn after_handoff<T: Transaction>(
         tx.cancel_waiting(id).await?;
     }
     let plan = pages::for_handoff(handoff, &rules.notify, &work.paging, by.now);
+    carry_out(tx, by.now, None, plan).await
+}
+
+/// Queues what making the override `made` pages: its displaced people.
+pub(super) async fn after_cover<T: Transaction>(
+    tx: &mut T,
+    by: Actor<'_>,
+    made: &Override,
+    work: &Work,
+) -> Result<(), StoreError> {
+    let rules = &*work.pages;
+    if !rules.anyone {
+        return Ok(());
+    }
+    let plan = pages::for_cover(made, &rules.notify, &work.paging, by.now);
     carry_out(tx, by.now, None, plan).await
 }
 

@@ -91,6 +91,7 @@ fn postgres_and_bob_covering() -> (Paging, [Cover; 1]) {
         who: "bob".into(),
         start: at("2026-11-23T10:00:00Z"),
         end: at("2026-11-23T20:00:00Z"),
+        made: at("2026-11-23T10:00:00Z"),
     }];
     (paging(&format!("{ROTA}{POSTGRES}")), handed)
 }

@@ -9,6 +9,7 @@ fn cover(who: &str, start: &str, end: &str) -> Cover {
         who: who.into(),
         start: at(start),
         end: at(end),
+        made: at(start),
     }
 }
 
@@ -18,7 +19,13 @@ fn rota(overrides: Vec<Cover>) -> Rota {
         vec!["alice".into(), "bob".into(), "carol".into()],
         TimeDelta::hours(12),
         at("2026-11-23T08:00:00Z"),
-        overrides,
+        overrides
+            .into_iter()
+            .map(|c| Cover {
+                made: DateTime::<Utc>::UNIX_EPOCH,
+                ..c
+            })
+            .collect(),
     )
     .unwrap()
 }
@@ -200,4 +207,154 @@ fn a_rota_needs_responders_and_a_shift() {
     let start = at("2026-11-23T08:00:00Z");
     assert!(Rota::new(vec![], TimeDelta::hours(12), start, vec![]).is_none());
     assert!(Rota::new(vec!["a".into()], TimeDelta::zero(), start, vec![]).is_none());
+}
+
+fn made(who: &str, start: &str, end: &str, when: &str) -> Cover {
+    Cover {
+        made: at(when),
+        ..cover(who, start, end)
+    }
+}
+
+#[test]
+fn the_cover_made_last_wins_whenever_it_starts() {
+    let r = rota(vec![]);
+    // A hand-off to bob made at 15:00; an override for dave made at 16:00
+    // but starting before the hand-off did: dave holds their overlap.
+    let covers = [
+        made(
+            "bob",
+            "2026-11-23T15:00:00Z",
+            "2026-11-23T20:00:00Z",
+            "2026-11-23T15:00:00Z",
+        ),
+        made(
+            "dave",
+            "2026-11-23T14:00:00Z",
+            "2026-11-23T17:00:00Z",
+            "2026-11-23T16:00:00Z",
+        ),
+    ];
+    assert_eq!(r.who_at(at("2026-11-23T14:30:00Z"), &covers), Some("dave"));
+    assert_eq!(r.who_at(at("2026-11-23T16:30:00Z"), &covers), Some("dave"));
+    assert_eq!(r.who_at(at("2026-11-23T17:00:00Z"), &covers), Some("bob"));
+    // Made the other way round, the hand-off made last wins its window.
+    let covers = [
+        covers[1].clone(),
+        Cover {
+            made: at("2026-11-23T17:30:00Z"),
+            ..covers[0].clone()
+        },
+    ];
+    assert_eq!(r.who_at(at("2026-11-23T16:30:00Z"), &covers), Some("bob"));
+    assert_eq!(r.who_at(at("2026-11-23T14:30:00Z"), &covers), Some("dave"));
+}
+
+#[test]
+fn a_config_override_counts_as_made_first() {
+    let r = rota(vec![cover(
+        "dave",
+        "2026-11-23T10:00:00Z",
+        "2026-11-23T12:00:00Z",
+    )]);
+    let api = [made(
+        "erin",
+        "2026-11-23T11:00:00Z",
+        "2026-11-23T13:00:00Z",
+        "2026-11-20T00:00:00Z",
+    )];
+    assert_eq!(r.who_at(at("2026-11-23T10:30:00Z"), &api), Some("dave"));
+    assert_eq!(r.who_at(at("2026-11-23T11:30:00Z"), &api), Some("erin"));
+    assert_eq!(r.who_at(at("2026-11-23T13:00:00Z"), &api), Some("alice"));
+}
+
+#[test]
+fn on_call_during_names_everyone_who_holds_a_window_once() {
+    let r = rota(vec![]);
+    let covers = [made(
+        "dave",
+        "2026-11-23T19:00:00Z",
+        "2026-11-23T21:00:00Z",
+        "2026-11-23T09:00:00Z",
+    )];
+    assert_eq!(
+        r.on_call_during(
+            at("2026-11-23T18:00:00Z"),
+            at("2026-11-24T09:00:00Z"),
+            &covers
+        ),
+        vec!["alice", "dave", "bob", "carol"]
+    );
+    assert_eq!(
+        r.on_call_during(at("2026-11-23T09:00:00Z"), at("2026-11-23T10:00:00Z"), &[]),
+        vec!["alice"]
+    );
+    assert!(
+        r.on_call_during(at("2026-11-23T09:00:00Z"), at("2026-11-23T09:00:00Z"), &[])
+            .is_empty()
+    );
+}
+
+mod precedence {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    fn hour(h: i64) -> DateTime<Utc> {
+        at("2026-11-23T08:00:00Z") + TimeDelta::hours(h)
+    }
+
+    fn arb_cover() -> impl Strategy<Value = Cover> {
+        (0usize..4, 0i64..48, 1i64..24, 0i64..1000).prop_map(|(who, start, len, made)| Cover {
+            who: ["dave", "erin", "frank", "gina"][who].to_string(),
+            start: hour(start),
+            end: hour(start + len),
+            made: hour(-2000 + made),
+        })
+    }
+
+    proptest! {
+        /// At every hour, the answer is the covering cover made last, or the
+        /// turn when none covers it; the order covers are given in does not
+        /// matter when they were made at different times.
+        #[test]
+        fn the_latest_made_covering_cover_decides(
+            covers in proptest::collection::vec(arb_cover(), 0..6),
+            t in 0i64..80,
+        ) {
+            let r = rota(vec![]);
+            let t = hour(t);
+            let mut made: Vec<_> = covers.iter().map(|c| c.made).collect();
+            made.sort();
+            made.dedup();
+            prop_assume!(made.len() == covers.len());
+            let expected = covers
+                .iter()
+                .filter(|c| c.start <= t && t < c.end)
+                .max_by_key(|c| c.made)
+                .map(|c| c.who.clone())
+                .or_else(|| r.who_at(t, &[]).map(str::to_string));
+            prop_assert_eq!(r.who_at(t, &covers).map(str::to_string), expected.clone());
+            let mut reversed = covers.clone();
+            reversed.reverse();
+            prop_assert_eq!(r.who_at(t, &reversed).map(str::to_string), expected);
+        }
+
+        /// Whoever holds a moment of a window is among those on call during it.
+        #[test]
+        fn on_call_during_misses_nobody(
+            covers in proptest::collection::vec(arb_cover(), 0..6),
+            start in 0i64..60,
+            len in 1i64..30,
+            probe in 0i64..30,
+        ) {
+            let r = rota(vec![]);
+            prop_assume!(probe < len);
+            let during = r.on_call_during(hour(start), hour(start + len), &covers);
+            let who = r.who_at(hour(start + probe), &covers).map(str::to_string);
+            if let Some(who) = who {
+                prop_assert!(during.contains(&who), "{who} missing from {during:?}");
+            }
+        }
+    }
 }

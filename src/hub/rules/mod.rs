@@ -19,6 +19,7 @@ use chrono::{DateTime, Utc};
 use crate::incident::{EventKind, NewIncident, Status, StatusUpdate};
 
 mod again;
+mod cover;
 mod delivered;
 mod escalation;
 mod handoff;
@@ -29,6 +30,7 @@ mod squash;
 mod webhook;
 
 pub use again::{Again, Unanswered, again};
+pub use cover::{may_remove_override, plan_override};
 pub use delivered::{Attempted, Recorded, record as record_attempt};
 pub use escalation::{Waiting, escalate, overdue};
 pub use handoff::{HandoffRecord, covers_since, in_force, parties, plan, record};
@@ -57,6 +59,9 @@ pub enum Refusal {
     NotFound(u64),
     /// There is no squash with this id.
     NoSquash(u64),
+    /// There is no override with this id, or it was removed already: the
+    /// message says which.
+    NoOverride(String),
     /// The squash is over already (ran out or removed): the message says
     /// when and by whom.
     SquashOver(String),

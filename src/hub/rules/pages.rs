@@ -26,7 +26,7 @@ use chrono::{DateTime, TimeDelta, Utc};
 use crate::config::{ChannelEvent, Contact, NotifySettings};
 use crate::hub::deliveries::{PageEvent, PagedIncident, Recipient};
 use crate::hub::policy::Paging;
-use crate::incident::{EventKind, Handoff, Incident, Status};
+use crate::incident::{EventKind, Handoff, Incident, Override, Status};
 
 /// What happened to an incident, as paging sees it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -251,6 +251,47 @@ pub fn for_handoff(
         Some(&detail),
         now,
     ));
+    plan
+}
+
+/// What making the override `made` pages at `now`: each person it displaces
+/// (`made.displaced`) but its maker, through their first contact, told who
+/// covers for them and when. Not urgent: it asks nothing of them.
+pub fn for_cover(
+    made: &Override,
+    notify: &NotifySettings,
+    paging: &Paging,
+    now: DateTime<Utc>,
+) -> PagePlan {
+    let time = |t: DateTime<Utc>| t.format("%Y-%m-%d %H:%M UTC").to_string();
+    let mut detail = format!(
+        "{} is on call for you from {} to {}",
+        made.responder,
+        time(made.start.max(now)),
+        time(made.end)
+    );
+    if made.created_by != made.responder {
+        detail.push_str(&format!(" (put on call by {})", made.created_by));
+    }
+    detail.push_str(&format!("; override #{}", made.id));
+    let mut plan = PagePlan::default();
+    for who in &made.displaced {
+        // Who made it knows already.
+        if paging.is_integration(who) || *who == made.created_by {
+            continue;
+        }
+        if let Some(first) = notify.contacts_of(who).first() {
+            plan.queue.push(NewDelivery {
+                event: PageEvent::Covered,
+                incident: None,
+                recipient: Recipient::Person(who.clone()),
+                contact: first.clone(),
+                contact_index: 0,
+                detail: Some(detail.clone()),
+                due_at: now,
+            });
+        }
+    }
     plan
 }
 

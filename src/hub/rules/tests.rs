@@ -319,6 +319,7 @@ fn only_the_responder_on_call_or_a_lead_hands_off_and_never_to_the_same_person()
         who: "bob".into(),
         start: t0(),
         end: at("2026-11-23T20:00:00Z"),
+        made: t0(),
     };
     assert_eq!(
         parties("bob", false, None, &p, t0(), &[cover]),
@@ -332,6 +333,7 @@ fn only_the_responder_on_call_or_a_lead_hands_off_and_never_to_the_same_person()
         who: "am".into(),
         start: t0(),
         end: t0(),
+        made: t0(),
     };
     assert!(
         in_force(&p, vec![integration]).is_empty(),

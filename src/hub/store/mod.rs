@@ -21,7 +21,7 @@ use std::path::PathBuf;
 
 use chrono::{DateTime, Utc};
 
-use crate::incident::{Handoff, Incident, Squash};
+use crate::incident::{Handoff, Incident, NewOverride, Override, Squash};
 use crate::report::NoiseReport;
 
 use super::apply::{Applied, Work};
@@ -35,6 +35,7 @@ use super::rules::{
 
 pub mod copy;
 pub mod history;
+pub mod overrides;
 pub mod postgres;
 pub mod report;
 pub mod sqlite;
@@ -149,8 +150,9 @@ pub trait Store: Send + Sync + 'static {
         query: history::HistoryQuery,
     ) -> impl Future<Output = Result<Vec<Incident>, StoreError>> + Send;
 
-    /// The hand-offs recorded with a window ending after `since`, oldest
-    /// first: covers of the rota.
+    /// The covers of the rota recorded on the hub with a window ending after
+    /// `since`: the hand-offs, oldest first, then the overrides made through
+    /// the API and not removed.
     fn covers(
         &self,
         since: DateTime<Utc>,
@@ -211,6 +213,13 @@ pub trait Store: Send + Sync + 'static {
         &self,
         after: Option<DateTime<Utc>>,
     ) -> impl Future<Output = Result<Vec<Squash>, StoreError>> + Send;
+
+    /// The overrides made through the API, not removed, that end after
+    /// `after` (in force or upcoming then), soonest first.
+    fn overrides(
+        &self,
+        after: DateTime<Utc>,
+    ) -> impl Future<Output = Result<Vec<Override>, StoreError>> + Send;
 }
 
 /// One transaction of a store, as a change sees it. Nothing is kept unless
@@ -325,6 +334,19 @@ pub trait Transaction {
 
     /// Marks squash `id` removed by `by`, now.
     async fn remove_squash(&mut self, by: &Actor<'_>, id: u64) -> Result<(), StoreError>;
+
+    /// Override `id`, removed or not, if there is one.
+    async fn rota_override(&mut self, id: u64) -> Result<Option<Override>, StoreError>;
+
+    /// Records an override made by `by`; the override as recorded.
+    async fn insert_override(
+        &mut self,
+        by: &Actor<'_>,
+        new: &NewOverride,
+    ) -> Result<Override, StoreError>;
+
+    /// Marks override `id` removed by `by`, now.
+    async fn remove_override(&mut self, by: &Actor<'_>, id: u64) -> Result<(), StoreError>;
 }
 
 /// An answer kept under an Idempotency-Key, with the fingerprint of the
@@ -452,6 +474,13 @@ impl Store for Backend {
         match self {
             Backend::Sqlite(s) => s.squashes(after).await,
             Backend::Postgres(s) => s.squashes(after).await,
+        }
+    }
+
+    async fn overrides(&self, after: DateTime<Utc>) -> Result<Vec<Override>, StoreError> {
+        match self {
+            Backend::Sqlite(s) => s.overrides(after).await,
+            Backend::Postgres(s) => s.overrides(after).await,
         }
     }
 }

@@ -10,6 +10,7 @@ mod ownership;
 mod panes;
 mod quick;
 mod report;
+mod rota;
 mod runbook;
 mod sections;
 mod selection;

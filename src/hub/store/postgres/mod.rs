@@ -27,6 +27,7 @@ mod changes;
 mod deliveries;
 mod heartbeats;
 mod import;
+mod overrides;
 mod report;
 mod rows;
 mod schema;
@@ -381,6 +382,17 @@ impl Store for PostgresStore {
         let mut conn = self.conn().await?;
         let tx = snapshot(&mut conn).await?;
         let found = squashes::since(&tx, after).await?;
+        tx.commit().await?;
+        Ok(found)
+    }
+
+    async fn overrides(
+        &self,
+        after: DateTime<Utc>,
+    ) -> Result<Vec<crate::incident::Override>, StoreError> {
+        let mut conn = self.conn().await?;
+        let tx = snapshot(&mut conn).await?;
+        let found = overrides::live(&tx, after).await?;
         tx.commit().await?;
         Ok(found)
     }

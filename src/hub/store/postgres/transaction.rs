@@ -16,11 +16,11 @@ use crate::hub::rules::{
 };
 use crate::hub::store::stored::{parse_time, queue_time, snoozed_sql, time_text};
 use crate::hub::store::{self, Remembered};
-use crate::incident::{Handoff, Incident, Squash};
+use crate::incident::{Handoff, Incident, NewOverride, Override, Squash};
 
 use super::StoreError;
 use super::rows::{find, get, get_u64, history, incident_from_row, open_with_key, row_id};
-use super::{deliveries, heartbeats, squashes, writes};
+use super::{deliveries, heartbeats, overrides, squashes, writes};
 
 /// A transaction of the hub's database, in the store's terms.
 pub struct PgTx<'a, 'c> {
@@ -201,6 +201,22 @@ impl store::Transaction for PgTx<'_, '_> {
 
     async fn remove_squash(&mut self, by: &Actor<'_>, id: u64) -> Result<(), StoreError> {
         squashes::remove(self.tx, by, id).await
+    }
+
+    async fn rota_override(&mut self, id: u64) -> Result<Option<Override>, StoreError> {
+        overrides::find(self.tx, id).await
+    }
+
+    async fn insert_override(
+        &mut self,
+        by: &Actor<'_>,
+        new: &NewOverride,
+    ) -> Result<Override, StoreError> {
+        overrides::insert(self.tx, by, new).await
+    }
+
+    async fn remove_override(&mut self, by: &Actor<'_>, id: u64) -> Result<(), StoreError> {
+        overrides::remove(self.tx, by, id).await
     }
 }
 

@@ -253,7 +253,9 @@ pub async fn record_handoff(
     })
 }
 
-/// The hand-offs recorded with a window ending after `since`, oldest first.
+/// The covers of the rota recorded on the hub with a window ending after
+/// `since`: the hand-offs, oldest first, then the overrides made through the
+/// API and not removed.
 pub async fn covers(
     tx: &deadpool_postgres::Transaction<'_>,
     since: DateTime<Utc>,
@@ -269,14 +271,18 @@ pub async fn covers(
     let mut covers = Vec::new();
     for r in tx.query(&stmt, &[&time_text(since)]).await? {
         let cover = (|| -> Result<Cover, String> {
+            let start = parse_time(get(&r, 1)?)?;
             Ok(Cover {
                 who: get(&r, 0)?,
-                start: parse_time(get(&r, 1)?)?,
+                start,
                 end: parse_time(get(&r, 2)?)?,
+                made: start,
             })
         })();
         covers.push(cover.map_err(StoreError::Corrupt)?);
     }
+    let made = super::overrides::live(tx, since).await?;
+    covers.extend(made.into_iter().map(crate::hub::store::overrides::as_cover));
     Ok(covers)
 }
 

@@ -9,11 +9,16 @@ use crate::hub::rules::{Actor, HandoffRecord};
 use crate::hub::store::stored::StoredHandoff;
 use crate::incident::Handoff;
 
+use crate::hub::store::overrides::as_cover;
+
 use super::StoreError;
+use super::overrides;
 use super::rows::{parse_time, time_text};
 use super::writes::update;
 
-/// The hand-offs recorded with a window ending after `since`, oldest first.
+/// The covers of the rota recorded on the hub with a window ending after
+/// `since`: the hand-offs, oldest first, then the overrides made through the
+/// API and not removed.
 pub fn covers(conn: &Connection, since: DateTime<Utc>) -> Result<Vec<Cover>, StoreError> {
     // Stored times differ in their fraction digits, so text order is only
     // right to the second (`rules::covers_since` leaves a day's margin).
@@ -31,12 +36,15 @@ pub fn covers(conn: &Connection, since: DateTime<Utc>) -> Result<Vec<Cover>, Sto
     let mut covers = Vec::new();
     for row in rows {
         let (who, start, end) = row?;
+        let start = parse_time(&start).map_err(StoreError::Corrupt)?;
         covers.push(Cover {
             who,
-            start: parse_time(&start).map_err(StoreError::Corrupt)?,
+            start,
             end: parse_time(&end).map_err(StoreError::Corrupt)?,
+            made: start,
         });
     }
+    covers.extend(overrides::live(conn, since)?.into_iter().map(as_cover));
     Ok(covers)
 }
 

@@ -17,6 +17,7 @@ mod export;
 mod file;
 mod handoffs;
 mod heartbeats;
+mod overrides;
 mod report;
 mod rows;
 mod schema;
@@ -36,7 +37,7 @@ use rusqlite::{Connection, ErrorCode, Transaction};
 use crate::hub::apply::{self, Applied, Work};
 use crate::hub::deliveries::{Delivery, DeliveryRecord};
 use crate::hub::rota::Cover;
-use crate::incident::{Handoff, Incident, Squash};
+use crate::incident::{Handoff, Incident, Override, Squash};
 
 use super::history::{HistoryQuery, history_sql};
 use super::{Sink, Store, StoreError};
@@ -352,6 +353,10 @@ impl Store for SqliteStore {
 
     async fn squashes(&self, after: Option<DateTime<Utc>>) -> Result<Vec<Squash>, StoreError> {
         self.read(move |tx| squashes::since(tx, after)).await
+    }
+
+    async fn overrides(&self, after: DateTime<Utc>) -> Result<Vec<Override>, StoreError> {
+        self.read(move |tx| overrides::live(tx, after)).await
     }
 }
 

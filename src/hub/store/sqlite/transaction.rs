@@ -15,13 +15,13 @@ use crate::hub::rules::{
 };
 use crate::hub::store::stored::{queue_time, snoozed_sql};
 use crate::hub::store::{self, Remembered};
-use crate::incident::{Handoff, Incident, Squash};
+use crate::incident::{Handoff, Incident, NewOverride, Override, Squash};
 
 use super::StoreError;
 use super::rows::{
     find, history, incident_from_row, is_bad_value, open_with_key, parse_time, time_text,
 };
-use super::{deliveries, handoffs, heartbeats, squashes, writes};
+use super::{deliveries, handoffs, heartbeats, overrides, squashes, writes};
 
 /// A transaction of the hub's database, in the store's terms.
 pub struct SqliteTx<'a, 'conn> {
@@ -188,6 +188,22 @@ impl store::Transaction for SqliteTx<'_, '_> {
 
     async fn remove_squash(&mut self, by: &Actor<'_>, id: u64) -> Result<(), StoreError> {
         squashes::remove(self.tx, by, id)
+    }
+
+    async fn rota_override(&mut self, id: u64) -> Result<Option<Override>, StoreError> {
+        overrides::find(self.tx, id)
+    }
+
+    async fn insert_override(
+        &mut self,
+        by: &Actor<'_>,
+        new: &NewOverride,
+    ) -> Result<Override, StoreError> {
+        overrides::insert(self.tx, by, new)
+    }
+
+    async fn remove_override(&mut self, by: &Actor<'_>, id: u64) -> Result<(), StoreError> {
+        overrides::remove(self.tx, by, id)
     }
 }
 
