@@ -1,5 +1,6 @@
 //! The `oncall` command line: the console by default, and the subcommands of
 //! README, "Commands".
+mod followups;
 mod handoff;
 mod heartbeat;
 mod migrate;
@@ -69,6 +70,9 @@ pub enum Cmd {
     /// Who is on call now and until when, who is next, and whom each
     /// escalation level reaches.
     Who(who::WhoArgs),
+    /// The follow-ups incidents left behind: open ones, overdue first
+    /// (`--all` for the done and dropped too, `--owner NAME` for one person's).
+    Followups(followups::FollowupsArgs),
     /// Responder tokens for the hub.
     Token {
         #[command(subcommand)]

@@ -5,6 +5,7 @@ pub mod alertmanager;
 pub mod cache;
 pub mod client;
 pub mod failover;
+mod followups;
 pub mod heartbeats;
 pub mod http;
 pub mod outbox;

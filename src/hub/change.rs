@@ -9,10 +9,10 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use crate::incident::{
-    AckRequest, AssignRequest, EscalateRequest, Handoff, HandoffPlan, HandoffRequest, Heartbeat,
-    HelpRequest, Incident, NewIncident, NewSquash, NoteRequest, Opened, PingRequest,
-    ResolveRequest, RoleRequest, SnoozeRequest, Squash, StepRequest, UnacknowledgeRequest,
-    WebhookAnswer, WebhookPayload,
+    AckRequest, AssignRequest, CloseFollowup, EscalateRequest, Followup, Handoff, HandoffPlan,
+    HandoffRequest, Heartbeat, HelpRequest, Incident, NewFollowup, NewIncident, NewSquash,
+    NoteRequest, Opened, PingRequest, ResolveRequest, RoleRequest, SnoozeRequest, Squash,
+    StepRequest, UnacknowledgeRequest, WebhookAnswer, WebhookPayload,
 };
 
 use super::deliveries::DeliveryState;
@@ -80,6 +80,18 @@ pub enum Change {
     Unsquash {
         id: u64,
     },
+    /// `POST /incidents/{id}/followups`.
+    AddFollowup {
+        id: u64,
+        req: NewFollowup,
+    },
+    /// `POST /followups/{id}`. `lead` is the sender's role in the hub's
+    /// config: a lead may close anyone's follow-up.
+    CloseFollowup {
+        id: u64,
+        req: CloseFollowup,
+        lead: bool,
+    },
 }
 
 /// The changes of who holds an incident and who else is on it, each named
@@ -135,6 +147,8 @@ impl Change {
             Change::Heartbeat { name, req } => format!("heartbeat {}", named(name, None, req)),
             Change::Squash(req) => named("squash", None, req),
             Change::Unsquash { id } => format!("unsquash #{id}"),
+            Change::AddFollowup { id, req } => named("followup", Some(*id), req),
+            Change::CloseFollowup { id, req, .. } => named("close followup", Some(*id), req),
         }
     }
 }
@@ -172,6 +186,10 @@ pub enum Outcome {
     Squash(Squash),
     /// The squash removed, with who removed it and when.
     Unsquashed(Squash),
+    /// The follow-up added (201).
+    FollowupAdded(Followup),
+    /// The follow-up closed, with who closed it and when.
+    FollowupClosed(Followup),
 }
 
 /// A delivery after an attempt was recorded.
@@ -218,6 +236,8 @@ impl Outcome {
             Outcome::Heartbeat(heartbeat) => Answer::json(StatusCode::OK, heartbeat),
             Outcome::Squash(squash) => Answer::json(StatusCode::CREATED, squash),
             Outcome::Unsquashed(squash) => Answer::json(StatusCode::OK, squash),
+            Outcome::FollowupAdded(f) => Answer::json(StatusCode::CREATED, f),
+            Outcome::FollowupClosed(f) => Answer::json(StatusCode::OK, f),
         }
     }
 }

@@ -68,6 +68,7 @@ impl Trigger {
             EventKind::Help
             | EventKind::Snoozed
             | EventKind::Role
+            | EventKind::Followup
             | EventKind::Repeated
             | EventKind::Note
             | EventKind::Step

@@ -223,6 +223,7 @@ fn shift_for_alex(to: Option<&str>) -> crate::handoff::Shift {
         now: t0(),
         incidents: Vec::new(),
         squashes: Vec::new(),
+        followups: Vec::new(),
     }
 }
 

@@ -15,6 +15,7 @@ mod batch;
 mod deliveries;
 mod export;
 mod file;
+mod followups;
 mod handoffs;
 mod heartbeats;
 mod report;
@@ -325,6 +326,15 @@ impl Store for SqliteStore {
 
     async fn squashes(&self, after: Option<DateTime<Utc>>) -> Result<Vec<Squash>, StoreError> {
         self.read(move |tx| squashes::since(tx, after)).await
+    }
+
+    async fn followups(
+        &self,
+        owner: Option<String>,
+        open_only: bool,
+    ) -> Result<Vec<crate::incident::Followup>, StoreError> {
+        self.read(move |tx| followups::list(tx, owner.as_deref(), open_only))
+            .await
     }
 }
 
