@@ -19,6 +19,7 @@ mod actions;
 mod clock;
 mod escalation;
 mod feed;
+mod followup;
 mod handoffs;
 mod list;
 mod runbook;
@@ -28,6 +29,7 @@ pub use actions::{Actions, Pending};
 pub use clock::ClockFace;
 pub use escalation::EscalationTarget;
 pub use feed::{ALARM_SECONDS, FeedStatus, Health, stale_for};
+pub use followup::{Closing, FollowupForm, FollowupStep, FollowupsPopup, MyFollowups};
 pub use handoffs::Handoffs;
 pub use list::{List, Widest, age, passes, sort_key};
 pub use runbook::{RunbookPane, RunbookView, block_summary};
@@ -105,6 +107,10 @@ pub enum Mode {
         cursor: usize,
         confirm: Option<u64>,
     },
+    /// Writing a follow-up for the selected incident (`f`).
+    FollowupForm(Box<FollowupForm>),
+    /// This responder's open follow-ups (`F`).
+    Followups(Box<FollowupsPopup>),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -226,6 +232,8 @@ pub struct Model {
     pub report_asked: bool,
     /// The squashes in force, as last listed, and removals on their way.
     pub squashes: Squashes,
+    /// This responder's open follow-ups (hub feeds).
+    pub followups: MyFollowups,
     pub cache: Cache,
     pub message: Option<Message>,
     pub mode: Mode,
@@ -265,6 +273,7 @@ impl Model {
             handoff: Handoffs::default(),
             report_asked: false,
             squashes: Squashes::default(),
+            followups: MyFollowups::default(),
             cache: Cache::default(),
             message: None,
             mode: Mode::Normal,
@@ -385,6 +394,9 @@ impl Model {
             Mode::Squashes {
                 confirm: Some(_), ..
             } => Context::ConfirmUnsquash,
+            Mode::FollowupForm(_) => Context::FollowupForm,
+            Mode::Followups(popup) if popup.closing.is_some() => Context::FollowupNote,
+            Mode::Followups(_) => Context::Followups,
         }
     }
 

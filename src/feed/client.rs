@@ -127,6 +127,18 @@ pub enum Action {
         who: String,
         force: bool,
     },
+    /// Add a follow-up to the incident: `text`, for `owner`, due at `due`.
+    AddFollowup {
+        text: String,
+        owner: String,
+        due: Option<chrono::DateTime<chrono::Utc>>,
+    },
+    /// Close follow-up `followup` (of the incident) as done or dropped.
+    CloseFollowup {
+        followup: u64,
+        status: crate::incident::FollowupStatus,
+        note: Option<String>,
+    },
 }
 
 impl Action {
@@ -144,6 +156,8 @@ impl Action {
             Action::Snooze { .. } => "snooze",
             Action::AskHelp { .. } => "ask for help",
             Action::SetManager { .. } => "name the incident manager",
+            Action::AddFollowup { .. } => "add a follow-up",
+            Action::CloseFollowup { .. } => "close a follow-up",
         }
     }
 
@@ -415,6 +429,27 @@ impl HubClient {
             | Action::Snooze { .. }
             | Action::AskHelp { .. }
             | Action::SetManager { .. } => self.ownership(id, action, sending).await?,
+            Action::AddFollowup { text, owner, due } => {
+                let body = crate::incident::NewFollowup {
+                    text: text.clone(),
+                    owner: owner.clone(),
+                    due: *due,
+                };
+                self.add_followup(id, &body, sending).await?;
+                self.get(id).await?
+            }
+            Action::CloseFollowup {
+                followup,
+                status,
+                note,
+            } => {
+                let body = crate::incident::CloseFollowup {
+                    status: *status,
+                    note: note.clone(),
+                };
+                self.close_followup(*followup, &body, sending).await?;
+                self.get(id).await?
+            }
         };
         sanitize::incident(&mut inc);
         Ok(inc)

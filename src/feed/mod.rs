@@ -105,6 +105,8 @@ pub struct Capabilities {
     /// Reassigns, gives back, snoozes, asks for help and names incident
     /// managers (ownership and roles).
     pub ownership: bool,
+    /// Keeps follow-ups: adds, lists and closes them.
+    pub followups: bool,
 }
 
 impl Capabilities {
@@ -120,6 +122,7 @@ impl Capabilities {
         incremental: true,
         report: true,
         ownership: true,
+        followups: true,
     };
 
     /// An Alertmanager polled directly: acknowledge (a silence), no more.
@@ -134,6 +137,7 @@ impl Capabilities {
         incremental: false,
         report: false,
         ownership: false,
+        followups: false,
     };
 
     /// Whether the feed takes `action`.
@@ -150,6 +154,7 @@ impl Capabilities {
             | Action::Snooze { .. }
             | Action::AskHelp { .. }
             | Action::SetManager { .. } => self.ownership,
+            Action::AddFollowup { .. } | Action::CloseFollowup { .. } => self.followups,
         }
     }
 

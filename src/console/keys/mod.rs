@@ -78,6 +78,14 @@ pub enum KeyAction {
     AskHelp,
     /// Declare the selected incident major and name its manager: asks who.
     Manager,
+    /// Add a follow-up to the selected incident: asks what, who, by when.
+    AddFollowup,
+    /// This responder's open follow-ups.
+    Followups,
+    /// Mark the follow-up under the cursor done (asks for a note).
+    FollowupDone,
+    /// Drop the follow-up under the cursor (asks for a note).
+    FollowupDropped,
 }
 
 /// A key as the table names it. `Char` and `Code` keys do not match with
@@ -176,11 +184,17 @@ pub enum Context {
     /// The question before naming someone who fixes the incident its
     /// manager.
     ConfirmForce,
+    /// Writing a follow-up (`f`): what, who, by when.
+    FollowupForm,
+    /// This responder's open follow-ups (`F`).
+    Followups,
+    /// The note before closing a follow-up.
+    FollowupNote,
 }
 
 impl Context {
     /// Every context, in the order the help lists them.
-    pub const ALL: [Context; 21] = [
+    pub const ALL: [Context; 24] = [
         Context::Normal,
         Context::Zoomed,
         Context::Help,
@@ -202,6 +216,9 @@ impl Context {
         Context::SquashReason,
         Context::Squashes,
         Context::ConfirmUnsquash,
+        Context::FollowupForm,
+        Context::Followups,
+        Context::FollowupNote,
     ];
 
     /// Whether keys its rows do not bind are typed into a field.
@@ -217,6 +234,8 @@ impl Context {
                 | Context::HandoffNote
                 | Context::SquashTyped
                 | Context::SquashReason
+                | Context::FollowupForm
+                | Context::FollowupNote
         )
     }
 
@@ -255,6 +274,9 @@ impl Context {
             Context::ConfirmUnsquash => "remove squash?",
             Context::Ask => "assign, snooze, help, manager",
             Context::ConfirmForce => "manager anyway?",
+            Context::FollowupForm => "follow-up",
+            Context::Followups => "my follow-ups",
+            Context::FollowupNote => "close follow-up (note)",
         }
     }
 }

@@ -7,7 +7,7 @@ use super::super::input::LineInput;
 use super::super::keys::{self, KeyAction};
 use super::super::model::{Focus, Mode, Model, PromptKind};
 use super::super::msg::Command;
-use super::{actions, copy, handoff, ownership, report, runbook, selection, squash};
+use super::{actions, copy, followup, handoff, ownership, report, runbook, selection, squash};
 use crate::feed::Action;
 
 pub fn on_key(model: &mut Model, key: KeyEvent) -> Vec<Command> {
@@ -65,6 +65,8 @@ pub fn on_key(model: &mut Model, key: KeyEvent) -> Vec<Command> {
         }
         Mode::Squash(form) => squash::form_key(model, form, action, &key),
         Mode::Squashes { cursor, confirm } => squash::list_key(model, cursor, confirm, action),
+        Mode::FollowupForm(form) => followup::form_key(model, form, action, &key),
+        Mode::Followups(popup) => followup::list_key(model, popup, action, &key),
     }
 }
 
@@ -126,6 +128,8 @@ fn normal(model: &mut Model, action: Option<KeyAction>) -> Vec<Command> {
         | KeyAction::Manager => return ownership::on_key(model, action),
         KeyAction::Squash => squash::start(model),
         KeyAction::Squashes => return squash::open_list(model),
+        KeyAction::AddFollowup => followup::start(model),
+        KeyAction::Followups => followup::open_list(model),
         // The keys of the other contexts are not bound here.
         KeyAction::Submit
         | KeyAction::Cancel
@@ -136,7 +140,9 @@ fn normal(model: &mut Model, action: Option<KeyAction>) -> Vec<Command> {
         | KeyAction::SquashHours(_)
         | KeyAction::SquashToShiftEnd
         | KeyAction::TypeDuration
-        | KeyAction::Remove => {}
+        | KeyAction::Remove
+        | KeyAction::FollowupDone
+        | KeyAction::FollowupDropped => {}
     }
     Vec::new()
 }

@@ -3,6 +3,7 @@
 mod bottom;
 mod browse;
 mod detail;
+mod followup;
 mod handoff;
 mod heartbeats;
 mod help;
@@ -73,6 +74,7 @@ pub fn view(model: &Model, frame: &mut Frame) {
         Mode::Squashes { cursor, confirm } => {
             squash::draw_list(model, frame, frame.area(), *cursor, *confirm)
         }
+        Mode::Followups(popup) => followup::draw_list(model, frame, frame.area(), popup),
         _ => {}
     }
     if model.setup.monochrome {

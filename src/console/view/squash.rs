@@ -172,7 +172,7 @@ fn when(model: &Model, squash: &Squash) -> String {
 }
 
 /// A time in the responder's zone, with the day when it is not today.
-fn clock(model: &Model, t: DateTime<Utc>) -> String {
+pub(super) fn clock(model: &Model, t: DateTime<Utc>) -> String {
     let local = t.with_timezone(&model.setup.tz);
     let today = model.now.with_timezone(&model.setup.tz).date_naive();
     if local.date_naive() == today {

@@ -5,6 +5,7 @@ mod actions;
 mod clock;
 mod feed;
 mod feed_health;
+mod followup;
 mod handoff;
 mod ownership;
 mod panes;
