@@ -197,9 +197,13 @@ fn write(shift: &Shift, library: &Library, words: &str) -> String {
     out
 }
 
-/// The open follow-ups, overdue ones first and marked.
+/// The open follow-ups, overdue ones first and marked; no section when
+/// there are none, so a quiet shift's note stays short.
 fn followups(out: &mut String, followups: &[Followup]) {
     let mut open: Vec<&Followup> = followups.iter().filter(|f| f.is_open()).collect();
+    if open.is_empty() {
+        return;
+    }
     open.sort_by_key(|f| !f.overdue);
     section(out, "Open follow-ups", open.len());
     for f in open {

@@ -389,5 +389,5 @@ fn every_open_followup_is_listed_overdue_first() {
          \x20 - from #1 db-1 refusing connections · added by alice at 2026-11-23 10:00 UTC\n"
     );
     let none = compose(&shift_without_squashes(), &Library::shipped(), "");
-    assert!(none.contains("## Open follow-ups (0)\n\nNone."), "{none}");
+    assert!(!none.contains("follow-up"), "{none}");
 }
