@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 
 mod builder;
 mod escalation;
+mod followup;
 mod heartbeat;
 mod labels;
 pub mod limits;
@@ -24,6 +25,9 @@ pub use builder::IncidentBuilder;
 pub use escalation::{
     AtLastLevel, Escalation, PolicyLevel, default_levels, escalation, is_default_policy, level_in,
     name_in, names_service, policy_for, policy_name, reach,
+};
+pub use followup::{
+    CloseFollowup, Followup, FollowupList, FollowupStatus, NewFollowup, sort_followups,
 };
 pub use heartbeat::{
     Heartbeat, HeartbeatList, HeartbeatState, MAX_PING_LOG_BYTES, MAX_RUN_ID_CHARS, PingRequest,
@@ -167,6 +171,8 @@ pub enum EventKind {
     Role,
     /// A status update for stakeholders (`POST .../updates`).
     StatusUpdate,
+    /// A follow-up was added, done or dropped.
+    Followup,
     /// A kind a newer hub writes that this build does not know: shown with
     /// its text rather than failing the whole list, so a console older than
     /// its hub keeps working.
@@ -196,6 +202,7 @@ impl EventKind {
             EventKind::Help => "help",
             EventKind::Role => "role",
             EventKind::StatusUpdate => "status_update",
+            EventKind::Followup => "followup",
             EventKind::Other => "other",
         }
     }

@@ -318,5 +318,14 @@ pub fn squash(s: &mut crate::incident::Squash) {
         .collect();
 }
 
+pub fn followup(f: &mut crate::incident::Followup) {
+    f.incident_title = line(&f.incident_title);
+    f.text = line(&f.text);
+    f.owner = line(&f.owner);
+    f.note = f.note.as_deref().map(line);
+    f.created_by = line(&f.created_by);
+    f.closed_by = f.closed_by.as_deref().map(line);
+}
+
 #[cfg(test)]
 mod tests;

@@ -5,8 +5,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 mod support;
 
-use support::cli::{oncall, stderr, stdout};
-use support::{ALICE, TestHub};
+use support::TestHub;
+use support::cli::{as_alice, feed_config, stderr, stdout};
 
 const ROTA: &str = "[hub.rota]\nresponders = [\"carol\", \"dave\"]\nshift = \"12h\"\n\
     start = \"2026-11-23T08:00:00Z\"\n\
@@ -15,24 +15,7 @@ const ROTA: &str = "[hub.rota]\nresponders = [\"carol\", \"dave\"]\nshift = \"12
     [[hub.policies.levels]]\nname = \"2nd line\"\nwho = [\"erin\"]\n";
 
 async fn who(config: String, more: &[&str]) -> std::process::Output {
-    let mut args = vec!["--config".to_string(), config, "who".to_string()];
-    args.extend(more.iter().map(|s| s.to_string()));
-    tokio::task::spawn_blocking(move || {
-        let args: Vec<&str> = args.iter().map(String::as_str).collect();
-        oncall(&args, &[("MY_TOKEN", ALICE)])
-    })
-    .await
-    .unwrap()
-}
-
-fn console_config(dir: &std::path::Path, url: &str) -> String {
-    let config = dir.join("config.toml");
-    std::fs::write(
-        &config,
-        format!("[[feeds]]\nurl = \"{url}\"\ntoken_env = \"MY_TOKEN\"\n"),
-    )
-    .unwrap();
-    config.to_str().unwrap().to_string()
+    as_alice(&config, "who", more).await
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -41,7 +24,7 @@ async fn who_prints_the_person_on_call_the_next_and_the_levels() {
     // Two hours into carol's first shift.
     hub.clock.advance(chrono::TimeDelta::hours(2));
     let dir = tempfile::tempdir().unwrap();
-    let out = who(console_config(dir.path(), &hub.base), &[]).await;
+    let out = who(feed_config(dir.path(), &hub.base), &[]).await;
     assert!(out.status.success(), "{}", stderr(&out));
     let text = stdout(&out);
     assert!(
@@ -59,7 +42,7 @@ async fn who_prints_the_person_on_call_the_next_and_the_levels() {
     );
     assert!(text.contains("2. 2nd line: erin"), "{text}");
 
-    let out = who(console_config(dir.path(), &hub.base), &["--json"]).await;
+    let out = who(feed_config(dir.path(), &hub.base), &["--json"]).await;
     assert!(out.status.success(), "{}", stderr(&out));
     let answer: oncall::incident::OnCall = serde_json::from_str(&stdout(&out)).unwrap();
     assert_eq!(answer.now.map(|s| s.who).as_deref(), Some("carol"));
@@ -72,7 +55,7 @@ async fn who_says_so_when_the_hub_does_not_answer() {
     let base = hub.base.clone();
     hub.stop().await;
     let dir = tempfile::tempdir().unwrap();
-    let out = who(console_config(dir.path(), &base), &[]).await;
+    let out = who(feed_config(dir.path(), &base), &[]).await;
     assert!(!out.status.success());
     let err = stderr(&out);
     assert!(err.contains("who is on call"), "{err}");

@@ -18,6 +18,8 @@ mod code_blocks;
 mod colour;
 #[path = "console_screens/feed.rs"]
 mod feed;
+#[path = "console_screens/followup.rs"]
+mod followup;
 #[path = "console_screens/heartbeats.rs"]
 mod heartbeats;
 #[path = "console_screens/list.rs"]
@@ -352,12 +354,12 @@ fn escalate_confirm_line_120x40() {
 fn help_screen_lists_the_key_table() {
     // Tall enough for every mode's keys (at 120x40 the list's keys and a
     // word that the other modes show theirs on the bottom line).
-    let mut m = screen_model(120, 60);
+    let mut m = screen_model(120, 70);
     update(
         &mut m,
         Msg::Key(KeyEvent::new(KeyCode::Char('?'), KeyModifiers::NONE)),
     );
-    let text = format!("{}", draw(&m, 120, 60).backend());
+    let text = format!("{}", draw(&m, 120, 70).backend());
     for b in oncall::console::keys::BINDINGS {
         assert!(text.contains(b.help), "help lacks '{}'", b.help);
     }

@@ -113,12 +113,12 @@ async fn every_kind_of_failure_keeps_the_last_good_state_and_says_which() {
         chrono::FixedOffset::east_opt(0).unwrap(),
     );
     update(&mut m, Msg::Resize(120, 40));
-    // The poll's outcomes; the heartbeats read after a good poll (none
-    // here: this hub answers 404 for them) go into the model too.
+    // The poll's outcomes; the heartbeats and follow-ups read after a good
+    // poll (none here: this hub answers 404 for them) go into the model too.
     let mut next = async |m: &mut Model| loop {
         let event = rx.recv().await.expect("the poller reports");
         update(m, Msg::Feed(event.clone()));
-        if !matches!(event, FeedEvent::Heartbeats(_)) {
+        if !matches!(event, FeedEvent::Heartbeats(_) | FeedEvent::Followups(_)) {
             break event;
         }
     };

@@ -1,6 +1,7 @@
 //! The `oncall` command line: the console by default, and the subcommands of
 //! README, "Commands".
 mod cover;
+mod followups;
 mod handoff;
 mod heartbeat;
 mod incident;
@@ -81,6 +82,9 @@ pub enum Cmd {
     /// window whatever the rota says: `oncall cover --end 8h`; or remove
     /// such an override: `oncall cover --remove ID`.
     Cover(cover::CoverArgs),
+    /// The follow-ups incidents left behind: open ones, overdue first
+    /// (`--all` for the done and dropped too, `--owner NAME` for one person's).
+    Followups(followups::FollowupsArgs),
     /// Responder tokens for the hub.
     Token {
         #[command(subcommand)]

@@ -106,6 +106,11 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let config = load_config(&cli.config)?;
             runtime()?.block_on(super::cover::run(&config, args))
         }
+        Some(Cmd::Followups(args)) => {
+            logging::to_stderr();
+            let config = load_config(&cli.config)?;
+            runtime()?.block_on(super::followups::run(&config, args))
+        }
         Some(Cmd::Token {
             command: TokenCmd::New { name, role },
         }) => {

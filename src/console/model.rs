@@ -19,6 +19,7 @@ mod actions;
 mod clock;
 mod escalation;
 mod feed;
+mod followup;
 mod handoffs;
 mod list;
 mod rota;
@@ -29,6 +30,7 @@ pub use actions::{Actions, Pending};
 pub use clock::ClockFace;
 pub use escalation::EscalationTarget;
 pub use feed::{ALARM_SECONDS, FeedStatus, Health, stale_for};
+pub use followup::{Closing, FollowupForm, FollowupStep, FollowupsPopup, MyFollowups};
 pub use handoffs::Handoffs;
 pub use list::{List, QuickFilters, Widest, age, passes, sort_key};
 pub use rota::{RotaOverrides, RotaStep};
@@ -116,6 +118,10 @@ pub enum Mode {
         cursor: usize,
         step: RotaStep,
     },
+    /// Writing a follow-up for the selected incident (`f`).
+    FollowupForm(Box<FollowupForm>),
+    /// This responder's open follow-ups (`F`).
+    Followups(Box<FollowupsPopup>),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -246,6 +252,8 @@ pub struct Model {
     /// The overrides in force and upcoming, as last listed, and the covers
     /// and removals on their way.
     pub overrides: RotaOverrides,
+    /// This responder's open follow-ups (hub feeds).
+    pub followups: MyFollowups,
     pub cache: Cache,
     pub message: Option<Message>,
     pub mode: Mode,
@@ -286,6 +294,7 @@ impl Model {
             report_asked: false,
             squashes: Squashes::default(),
             overrides: RotaOverrides::default(),
+            followups: MyFollowups::default(),
             cache: Cache::default(),
             message: None,
             mode: Mode::Normal,
@@ -415,6 +424,9 @@ impl Model {
                     Context::CoverPrompt
                 }
             },
+            Mode::FollowupForm(_) => Context::FollowupForm,
+            Mode::Followups(popup) if popup.closing.is_some() => Context::FollowupNote,
+            Mode::Followups(_) => Context::Followups,
         }
     }
 

@@ -168,6 +168,14 @@ async fn seed(demo: &DemoHub, clock: &DemoClock) -> anyhow::Result<()> {
         .await?;
     sam.act(id("ecc-hv4"), &Action::Acknowledge { version: None })
         .await?;
+    // Follow-ups left for you: one due half an hour ago, one in three days.
+    let now = crate::hub::Clock::now(clock);
+    let firmware = Action::AddFollowup {
+        text: "Check the RAID controller firmware on db-2 before the swap".into(),
+        owner: YOU.into(),
+        due: Some(now + chrono::Duration::minutes(30)),
+    };
+    sam.act(id("raid-db2"), &firmware).await?;
     clock.offset_secs.store(10 * 60, Ordering::Relaxed);
     priya
         .act(id("invoice-export"), &Action::Acknowledge { version: None })
@@ -180,6 +188,20 @@ async fn seed(demo: &DemoHub, clock: &DemoClock) -> anyhow::Result<()> {
             },
         )
         .await?;
+    let chrony = Action::AddFollowup {
+        text: "Alert on chrony's source count, not only its offset".into(),
+        owner: YOU.into(),
+        due: Some(crate::hub::Clock::now(clock) + chrono::Duration::days(3)),
+    };
+    priya.act(id("clock-worker7"), &chrony).await?;
+    // priya covers tomorrow's early hours herself (the rota view, `w`).
+    let early = crate::hub::Clock::now(clock) + chrono::Duration::hours(10);
+    let cover = crate::incident::NewOverride {
+        responder: TEAMMATES[1].to_string(),
+        start: early,
+        end: early + chrono::Duration::hours(4),
+    };
+    priya.make_override(&cover, None).await?;
     clock.offset_secs.store(2 * 60, Ordering::Relaxed);
     major_incident(&sam, &priya, id("k8s-crashloop-checkout")).await?;
     for _ in 0..5 {

@@ -353,6 +353,9 @@ pub fn unsupported(action: &Action) -> String {
         Action::AskHelp { .. } => "asking for help through oncall needs the oncall hub",
         Action::SetManager { .. } => "major incidents and their managers need the oncall hub",
         Action::StatusUpdate { .. } => "status updates need the oncall hub",
+        Action::AddFollowup { .. } | Action::CloseFollowup { .. } => {
+            "follow-ups need the oncall hub"
+        }
     };
     format!("{what}; this feed is Alertmanager")
 }

@@ -131,6 +131,18 @@ pub enum Action {
     StatusUpdate {
         text: String,
     },
+    /// Add a follow-up to the incident: `text`, for `owner`, due at `due`.
+    AddFollowup {
+        text: String,
+        owner: String,
+        due: Option<chrono::DateTime<chrono::Utc>>,
+    },
+    /// Close follow-up `followup` (of the incident) as done or dropped.
+    CloseFollowup {
+        followup: u64,
+        status: crate::incident::FollowupStatus,
+        note: Option<String>,
+    },
 }
 
 impl Action {
@@ -149,6 +161,8 @@ impl Action {
             Action::AskHelp { .. } => "ask for help",
             Action::SetManager { .. } => "name the incident manager",
             Action::StatusUpdate { .. } => "post a status update",
+            Action::AddFollowup { .. } => "add a follow-up",
+            Action::CloseFollowup { .. } => "close a follow-up",
         }
     }
 
@@ -437,6 +451,27 @@ impl HubClient {
             | Action::AskHelp { .. }
             | Action::SetManager { .. }
             | Action::StatusUpdate { .. } => self.ownership(id, action, sending).await?,
+            Action::AddFollowup { text, owner, due } => {
+                let body = crate::incident::NewFollowup {
+                    text: text.clone(),
+                    owner: owner.clone(),
+                    due: *due,
+                };
+                self.add_followup(id, &body, sending).await?;
+                self.get(id).await?
+            }
+            Action::CloseFollowup {
+                followup,
+                status,
+                note,
+            } => {
+                let body = crate::incident::CloseFollowup {
+                    status: *status,
+                    note: note.clone(),
+                };
+                self.close_followup(*followup, &body, sending).await?;
+                self.get(id).await?
+            }
         };
         sanitize::incident(&mut inc);
         Ok(inc)

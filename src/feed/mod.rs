@@ -5,6 +5,7 @@ pub mod alertmanager;
 pub mod cache;
 pub mod client;
 pub mod failover;
+mod followups;
 pub mod heartbeats;
 pub mod http;
 pub mod outbox;
@@ -104,6 +105,8 @@ pub struct Capabilities {
     /// Reassigns, gives back, snoozes, asks for help and names incident
     /// managers (ownership and roles).
     pub ownership: bool,
+    /// Keeps follow-ups: adds, lists and closes them.
+    pub followups: bool,
 }
 
 impl Capabilities {
@@ -119,6 +122,7 @@ impl Capabilities {
         incremental: true,
         report: true,
         ownership: true,
+        followups: true,
     };
 
     /// An Alertmanager polled directly: acknowledge (a silence), no more.
@@ -133,6 +137,7 @@ impl Capabilities {
         incremental: false,
         report: false,
         ownership: false,
+        followups: false,
     };
 
     /// Whether the feed takes `action`.
@@ -150,6 +155,7 @@ impl Capabilities {
             | Action::AskHelp { .. }
             | Action::SetManager { .. }
             | Action::StatusUpdate { .. } => self.ownership,
+            Action::AddFollowup { .. } | Action::CloseFollowup { .. } => self.followups,
         }
     }
 

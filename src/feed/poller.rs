@@ -42,6 +42,9 @@ pub enum FeedEvent {
     /// The heartbeats the hub watches, read with the rota (hub feeds only;
     /// a hub that has none, or knows none, gives an empty list).
     Heartbeats(Vec<Heartbeat>),
+    /// This responder's open follow-ups, overdue first, read with the rota
+    /// (hub feeds only; none from a hub that does not keep them).
+    Followups(Vec<crate::incident::Followup>),
 }
 
 /// A cursor and the database it belongs to. Kept with the incidents it
@@ -118,6 +121,11 @@ pub fn spawn<M>(
                 {
                     return;
                 }
+                if let Some(mine) = followups(hub, &me).await
+                    && tx.send(M::from(FeedEvent::Followups(mine))).is_err()
+                {
+                    return;
+                }
             }
             tokio::select! {
                 _ = tokio::time::sleep(wait) => {}
@@ -132,6 +140,16 @@ pub fn spawn<M>(
 async fn heartbeats(hub: &super::HubClient) -> Option<Vec<Heartbeat>> {
     match hub.heartbeats().await {
         Ok(list) => Some(list.heartbeats),
+        Err(FeedError::Rejected { status: 404, .. }) => Some(Vec::new()),
+        Err(_) => None,
+    }
+}
+
+/// `me`'s open follow-ups; none from a hub that does not keep them (older,
+/// 404); `None` when they could not be read this time.
+async fn followups(hub: &super::HubClient, me: &str) -> Option<Vec<crate::incident::Followup>> {
+    match hub.followups(Some(me), true).await {
+        Ok(list) => Some(list),
         Err(FeedError::Rejected { status: 404, .. }) => Some(Vec::new()),
         Err(_) => None,
     }

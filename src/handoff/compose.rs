@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 
 use chrono::{DateTime, Duration, Utc};
 
-use crate::incident::{EventKind, Incident, Squash, SquashState, Status, level_name};
+use crate::incident::{EventKind, Followup, Incident, Squash, SquashState, Status, level_name};
 use crate::runbook::{Library, markdown};
 
 /// An acknowledged incident with nothing in its timeline for this long is
@@ -34,6 +34,9 @@ pub struct Shift {
     /// that ended since: made, expired or removed during the shift, or
     /// still quieting alerts for the next one.
     pub squashes: Vec<Squash>,
+    /// Every open follow-up, whoever owns it, in the hub's order (overdue
+    /// first): listed in every note until done or dropped.
+    pub followups: Vec<Followup>,
 }
 
 /// The note in markdown. `words` is the responder's own line, if any. The
@@ -150,6 +153,8 @@ fn write(shift: &Shift, library: &Library, words: &str) -> String {
         );
     }
 
+    followups(&mut out, &shift.followups);
+
     let noise: Vec<(&Incident, String)> = shift
         .incidents
         .iter()
@@ -190,6 +195,39 @@ fn write(shift: &Shift, library: &Library, words: &str) -> String {
         }
     );
     out
+}
+
+/// The open follow-ups, overdue ones first and marked; no section when
+/// there are none, so a quiet shift's note stays short.
+fn followups(out: &mut String, followups: &[Followup]) {
+    let mut open: Vec<&Followup> = followups.iter().filter(|f| f.is_open()).collect();
+    if open.is_empty() {
+        return;
+    }
+    open.sort_by_key(|f| !f.overdue);
+    section(out, "Open follow-ups", open.len());
+    for f in open {
+        let due = match (f.due, f.overdue) {
+            (Some(due), true) => format!(" · OVERDUE since {}", stamp(due)),
+            (Some(due), false) => format!(" · due {}", stamp(due)),
+            (None, _) => String::new(),
+        };
+        let _ = writeln!(
+            out,
+            "- follow-up #{} for {}: {}{due}",
+            f.id,
+            f.owner,
+            one_line(&f.text)
+        );
+        let _ = writeln!(
+            out,
+            "  - from #{} {} · added by {} at {}",
+            f.incident_id,
+            one_line(&f.incident_title),
+            f.created_by,
+            stamp(f.created_at)
+        );
+    }
 }
 
 /// Where a squash stands at `now`, as the next shift needs to know it.

@@ -11,8 +11,8 @@ use crate::feed::{FeedError, HubClient};
 /// When nobody's rota says when the shift began, the note covers this long.
 const DEFAULT_SHIFT: Duration = Duration::hours(12);
 
-/// Reads the rota, the incidents and their timelines, and the squashes of
-/// `me`'s shift.
+/// Reads the rota, the incidents and their timelines, the squashes of
+/// `me`'s shift, and everyone's open follow-ups.
 pub async fn gather(client: &HubClient, me: &str, now: DateTime<Utc>) -> Result<Shift, FeedError> {
     let oncall = client.oncall().await?;
     let since = match &oncall.now {
@@ -40,6 +40,7 @@ pub async fn gather(client: &HubClient, me: &str, now: DateTime<Utc>) -> Result<
     }
     incidents.sort_by_key(|i| i.id);
     let squashes = client.squashes(Some(since)).await?;
+    let followups = client.followups(None, true).await?;
     Ok(Shift {
         from: me.to_string(),
         to,
@@ -47,6 +48,7 @@ pub async fn gather(client: &HubClient, me: &str, now: DateTime<Utc>) -> Result<
         now,
         incidents,
         squashes,
+        followups,
     })
 }
 

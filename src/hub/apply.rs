@@ -28,6 +28,7 @@ use super::rules::{self, Actor, AlertChange, AlertStep, Refusal, Transition};
 use super::store::{Remembered, StoreError, Transaction};
 use super::taken_at::TakenAt;
 
+mod followups;
 mod heartbeats;
 mod ownership;
 mod pages;
@@ -244,6 +245,12 @@ async fn make<T: Transaction>(tx: &mut T, work: &Work, by: Actor<'_>) -> Result<
                 StoreError::Corrupt(format!("override #{id} is gone after its removal"))
             })?)
         }
+        Change::AddFollowup { id, req } => {
+            Outcome::FollowupAdded(followups::add(tx, by, *id, req, work).await?)
+        }
+        Change::CloseFollowup { id, req, lead } => {
+            Outcome::FollowupClosed(followups::close(tx, by, *id, req, *lead, work).await?)
+        }
         Change::WebhookBatch(batch) => {
             Outcome::Webhook(webhook(tx, by, &batch.alerts, work).await?)
         }
@@ -410,6 +417,11 @@ async fn refused<T: Transaction>(tx: &mut T, refusal: Refusal) -> Result<ApiErro
         Refusal::NoOverride(message) => ApiError::NotFound(message),
         Refusal::SquashOver(message) => ApiError::Conflict {
             code: "over",
+            message,
+        },
+        Refusal::NoFollowup(id) => ApiError::NotFound(format!("there is no follow-up #{id}")),
+        Refusal::FollowupClosed(message) => ApiError::Conflict {
+            code: "closed",
             message,
         },
         Refusal::Invalid(message) => ApiError::BadRequest(message),

@@ -9,10 +9,11 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use crate::incident::{
-    AckRequest, AssignRequest, EscalateRequest, Handoff, HandoffPlan, HandoffRequest, Heartbeat,
-    HelpRequest, Incident, NewIncident, NewOverride, NewSquash, NoteRequest, Opened, Override,
-    PingRequest, ResolveRequest, RoleRequest, SnoozeRequest, Squash, StatusUpdateRequest,
-    StepRequest, UnacknowledgeRequest, WebhookAnswer, WebhookPayload,
+    AckRequest, AssignRequest, CloseFollowup, EscalateRequest, Followup, Handoff, HandoffPlan,
+    HandoffRequest, Heartbeat, HelpRequest, Incident, NewFollowup, NewIncident, NewOverride,
+    NewSquash, NoteRequest, Opened, Override, PingRequest, ResolveRequest, RoleRequest,
+    SnoozeRequest, Squash, StatusUpdateRequest, StepRequest, UnacknowledgeRequest, WebhookAnswer,
+    WebhookPayload,
 };
 
 use super::deliveries::DeliveryState;
@@ -91,6 +92,18 @@ pub enum Change {
         id: u64,
         lead: bool,
     },
+    /// `POST /incidents/{id}/followups`.
+    AddFollowup {
+        id: u64,
+        req: NewFollowup,
+    },
+    /// `POST /followups/{id}`. `lead` is the sender's role in the hub's
+    /// config: a lead may close anyone's follow-up.
+    CloseFollowup {
+        id: u64,
+        req: CloseFollowup,
+        lead: bool,
+    },
 }
 
 /// The changes of who holds an incident and who else is on it, each named
@@ -150,6 +163,8 @@ impl Change {
             Change::Unsquash { id } => format!("unsquash #{id}"),
             Change::Override { req, .. } => named("override", None, req),
             Change::Unoverride { id, .. } => format!("remove override #{id}"),
+            Change::AddFollowup { id, req } => named("followup", Some(*id), req),
+            Change::CloseFollowup { id, req, .. } => named("close followup", Some(*id), req),
         }
     }
 }
@@ -191,6 +206,10 @@ pub enum Outcome {
     Override(Override),
     /// The override removed, with who removed it and when.
     Unoverridden(Override),
+    /// The follow-up added (201).
+    FollowupAdded(Followup),
+    /// The follow-up closed, with who closed it and when.
+    FollowupClosed(Followup),
 }
 
 /// A delivery after an attempt was recorded.
@@ -239,6 +258,8 @@ impl Outcome {
             Outcome::Unsquashed(squash) => Answer::json(StatusCode::OK, squash),
             Outcome::Override(made) => Answer::json(StatusCode::CREATED, made),
             Outcome::Unoverridden(removed) => Answer::json(StatusCode::OK, removed),
+            Outcome::FollowupAdded(f) => Answer::json(StatusCode::CREATED, f),
+            Outcome::FollowupClosed(f) => Answer::json(StatusCode::OK, f),
         }
     }
 }

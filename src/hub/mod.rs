@@ -32,6 +32,7 @@ mod clock;
 pub mod deliveries;
 mod error;
 mod extract;
+mod followup_routes;
 mod heartbeat;
 mod idempotency;
 mod list;
@@ -409,6 +410,9 @@ pub fn router(state: HubState) -> Router {
             get(override_routes::list).post(override_routes::make),
         )
         .route("/overrides/{id}", delete(override_routes::remove))
+        .route("/incidents/{id}/followups", post(followup_routes::add))
+        .route("/followups", get(followup_routes::list))
+        .route("/followups/{id}", post(followup_routes::close))
         .method_not_allowed_fallback(routes::method_not_allowed)
         .route_layer(middleware::from_fn_with_state(
             state.clone(),

@@ -151,7 +151,7 @@ async fn made(
 
 /// `name` (from `field`), trimmed: a person of this hub. An unknown name is
 /// 400, naming who may `what`; an integration, which never does, is 403.
-fn person(
+pub(super) fn person(
     responders: &Responders,
     field: &str,
     name: &str,

@@ -109,6 +109,24 @@ pub fn note_text(text: &str) -> Result<&str, ApiError> {
     optional_note(Some(text)).map(|_| text)
 }
 
+/// A follow-up's text: like a note's, and one line of at most
+/// [`MAX_FOLLOWUP_CHARS`] characters (it is listed, not read at length).
+pub fn followup_text(text: &str) -> Result<&str, ApiError> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Err(ApiError::bad_request("text: a follow-up needs some text"));
+    }
+    if text.chars().count() > MAX_FOLLOWUP_CHARS {
+        return Err(ApiError::bad_request(format!(
+            "text: a follow-up is at most {MAX_FOLLOWUP_CHARS} characters; put the detail in a note"
+        )));
+    }
+    Ok(text)
+}
+
+/// The longest follow-up text.
+pub const MAX_FOLLOWUP_CHARS: usize = 500;
+
 /// A runbook step: a runbook id as the library names them, a step number a
 /// runbook could have.
 pub fn step(mut req: StepRequest) -> Result<StepRequest, ApiError> {

@@ -45,6 +45,7 @@ fn shift(to: Option<&str>) -> oncall::handoff::Shift {
             .filter(|i| i.status.is_open())
             .collect(),
         squashes: Vec::new(),
+        followups: Vec::new(),
     }
 }
 

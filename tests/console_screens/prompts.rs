@@ -22,6 +22,7 @@ fn long_shift() -> oncall::handoff::Shift {
         now: t0(),
         incidents,
         squashes: Vec::new(),
+        followups: Vec::new(),
     }
 }
 

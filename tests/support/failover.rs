@@ -81,7 +81,10 @@ pub async fn next_poll(
             event,
             FeedEvent::Polled { .. } | FeedEvent::Unchanged | FeedEvent::Failed { .. }
         );
-        if !matches!(event, FeedEvent::Rota { .. } | FeedEvent::Heartbeats(_)) {
+        if !matches!(
+            event,
+            FeedEvent::Rota { .. } | FeedEvent::Heartbeats(_) | FeedEvent::Followups(_)
+        ) {
             came.push(event);
         }
         if outcome {

@@ -90,6 +90,14 @@ pub enum KeyAction {
     Rota,
     /// Cover a shift: asks when, until when, and for whom.
     Cover,
+    /// Add a follow-up to the selected incident: asks what, who, by when.
+    AddFollowup,
+    /// This responder's open follow-ups.
+    Followups,
+    /// Mark the follow-up under the cursor done (asks for a note).
+    FollowupDone,
+    /// Drop the follow-up under the cursor (asks for a note).
+    FollowupDropped,
 }
 
 /// A key as the table names it. `Char` and `Code` keys do not match with
@@ -196,11 +204,17 @@ pub enum Context {
     /// The question before naming someone who fixes the incident its
     /// manager.
     ConfirmForce,
+    /// Writing a follow-up (`f`): what, who, by when.
+    FollowupForm,
+    /// This responder's open follow-ups (`F`).
+    Followups,
+    /// The note before closing a follow-up.
+    FollowupNote,
 }
 
 impl Context {
     /// Every context, in the order the help lists them.
-    pub const ALL: [Context; 25] = [
+    pub const ALL: [Context; 28] = [
         Context::Normal,
         Context::Zoomed,
         Context::Help,
@@ -226,6 +240,9 @@ impl Context {
         Context::Rota,
         Context::CoverPrompt,
         Context::ConfirmUncover,
+        Context::FollowupForm,
+        Context::Followups,
+        Context::FollowupNote,
     ];
 
     /// Whether keys its rows do not bind are typed into a field.
@@ -243,6 +260,8 @@ impl Context {
                 | Context::SquashTyped
                 | Context::SquashReason
                 | Context::CoverPrompt
+                | Context::FollowupForm
+                | Context::FollowupNote
         )
     }
 
@@ -285,6 +304,9 @@ impl Context {
             Context::ConfirmUncover => "remove override?",
             Context::Ask => "assign, snooze, help, manager",
             Context::ConfirmForce => "manager anyway?",
+            Context::FollowupForm => "follow-up",
+            Context::Followups => "my follow-ups",
+            Context::FollowupNote => "close follow-up (note)",
         }
     }
 }

@@ -148,15 +148,19 @@ pub const BINDINGS: &[Binding] = &[
         None,
         "copy the code block (OSC 52, over SSH too) / open in $PAGER",
     ),
-    // One row for these, so that the help still fits the smallest terminal.
+    // One row for the hub's lists (heartbeats, noise report, rota) and the
+    // follow-ups, so that the help still fits the smallest terminal.
     normal(
-        &[&[
-            (Char('h'), A::Heartbeats),
-            (Char('N'), A::Report),
-            (Char('w'), A::Rota),
-        ]],
+        &[
+            &[
+                (Char('h'), A::Heartbeats),
+                (Char('N'), A::Report),
+                (Char('w'), A::Rota),
+            ],
+            &[(Char('f'), A::AddFollowup), (Char('F'), A::Followups)],
+        ],
         None,
-        "heartbeats / noise report (7 days) / rota: on call, overrides",
+        "heartbeats / noise report / rota · add a follow-up / follow-ups",
     ),
     normal(&[&[(Char('?'), A::Help)]], Some("help"), "this help")
         .also(&[&[(Code(K::F(1)), A::Help)]]),
@@ -566,4 +570,54 @@ pub const BINDINGS: &[Binding] = &[
         "keep it",
     )
     .also(&[&[(Any, A::Cancel)]]),
+    // The follow-up form (`f`) and the note before closing one.
+    Binding::new(
+        C::FollowupForm,
+        &[&[(Code(K::Enter), A::Submit)]],
+        Some("next"),
+        "take it: the text, then the owner, then when it is due",
+    ),
+    Binding::new(
+        C::FollowupForm,
+        &[&[(Code(K::Esc), A::Cancel)]],
+        Some("cancel"),
+        "cancel",
+    ),
+    // My open follow-ups (`F`).
+    Binding::new(
+        C::Followups,
+        &[
+            &[(Char('j'), A::Down), (Char('k'), A::Up)],
+            &[(Code(K::Down), A::Down), (Code(K::Up), A::Up)],
+        ],
+        Some("choose"),
+        "choose",
+    ),
+    Binding::new(
+        C::Followups,
+        &[&[
+            (Char('d'), A::FollowupDone),
+            (Char('x'), A::FollowupDropped),
+        ]],
+        Some("done/drop"),
+        "mark it done / drop it (asks for a note)",
+    ),
+    Binding::new(
+        C::Followups,
+        &[&[(Code(K::Esc), A::Cancel), (Char('q'), A::Cancel)]],
+        Some("close"),
+        "close",
+    ),
+    Binding::new(
+        C::FollowupNote,
+        &[&[(Code(K::Enter), A::Submit)]],
+        Some("send"),
+        "send it, with the note typed (it may be empty)",
+    ),
+    Binding::new(
+        C::FollowupNote,
+        &[&[(Code(K::Esc), A::Cancel)]],
+        Some("keep it"),
+        "keep it open",
+    ),
 ];

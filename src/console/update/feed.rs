@@ -70,6 +70,7 @@ pub fn on_feed(model: &mut Model, event: FeedEvent) -> Vec<Command> {
             }
             super::handoff::received(model, handoff);
         }
+        FeedEvent::Followups(open) => super::followup::listed(model, open),
         FeedEvent::Heartbeats(heartbeats) => {
             if model.heartbeats != heartbeats {
                 model.heartbeats = heartbeats;
@@ -276,7 +277,10 @@ pub fn on_worker(model: &mut Model, event: WorkerEvent) -> Vec<Command> {
                 Ok(inc) => {
                     let said = action
                         .as_ref()
-                        .and_then(|a| super::ownership::done(model, a, &inc))
+                        .and_then(|a| {
+                            super::ownership::done(model, a, &inc)
+                                .or_else(|| super::followup::done(a, &inc))
+                        })
                         .unwrap_or_else(|| done_message(action.as_ref(), &inc));
                     model.say(said);
                     // Still pending while the list moves: a resolve sent from
@@ -286,6 +290,9 @@ pub fn on_worker(model: &mut Model, event: WorkerEvent) -> Vec<Command> {
                 }
                 Err(e) => {
                     model.actions.pending.remove(&ticket);
+                    if let Some(a) = &action {
+                        super::followup::failed(model, a);
+                    }
                     let verb = action.as_ref().map_or("change", Action::verb);
                     not_done(model, verb, id, e);
                 }

@@ -105,6 +105,8 @@ fn from_console(model: &Model) -> Shift {
         incidents,
         // What the squashes list last showed, when it was opened.
         squashes: model.squashes.listed.clone().unwrap_or_default(),
+        // Only this responder's are known here; the hub's gather has all.
+        followups: model.followups.open.clone(),
     }
 }
 

@@ -7,7 +7,9 @@ use super::super::input::LineInput;
 use super::super::keys::{self, KeyAction};
 use super::super::model::{Focus, Mode, Model, PromptKind};
 use super::super::msg::Command;
-use super::{actions, copy, handoff, ownership, report, rota, runbook, selection, squash};
+use super::{
+    actions, copy, followup, handoff, ownership, report, rota, runbook, selection, squash,
+};
 use crate::feed::Action;
 
 pub fn on_key(model: &mut Model, key: KeyEvent) -> Vec<Command> {
@@ -77,6 +79,8 @@ pub fn on_key(model: &mut Model, key: KeyEvent) -> Vec<Command> {
         Mode::Squash(form) => squash::form_key(model, form, action, &key),
         Mode::Squashes { cursor, confirm } => squash::list_key(model, cursor, confirm, action),
         Mode::Rota { cursor, step } => rota::key(model, cursor, step, action, &key),
+        Mode::FollowupForm(form) => followup::form_key(model, form, action, &key),
+        Mode::Followups(popup) => followup::list_key(model, popup, action, &key),
     }
 }
 
@@ -147,6 +151,8 @@ fn normal(model: &mut Model, action: Option<KeyAction>) -> Vec<Command> {
         KeyAction::Squash => squash::start(model),
         KeyAction::Squashes => return squash::open_list(model),
         KeyAction::Rota => return rota::open(model),
+        KeyAction::AddFollowup => followup::start(model),
+        KeyAction::Followups => followup::open_list(model),
         // The keys of the other contexts are not bound here.
         KeyAction::Submit
         | KeyAction::Cancel
@@ -158,7 +164,9 @@ fn normal(model: &mut Model, action: Option<KeyAction>) -> Vec<Command> {
         | KeyAction::SquashToShiftEnd
         | KeyAction::TypeDuration
         | KeyAction::Cover
-        | KeyAction::Remove => {}
+        | KeyAction::Remove
+        | KeyAction::FollowupDone
+        | KeyAction::FollowupDropped => {}
     }
     Vec::new()
 }

@@ -3,6 +3,7 @@
 mod actions;
 mod copy;
 mod feed;
+mod followup;
 mod handoff;
 mod keys;
 mod ownership;
@@ -53,6 +54,12 @@ fn dispatch(model: &mut Model, msg: Msg) -> Vec<Command> {
                     selection::set_filter(model, filter);
                 }
                 Mode::Prompt { input, .. } | Mode::Jump(input) => input.paste(&text),
+                Mode::FollowupForm(form) => form.input.paste(&text),
+                Mode::Followups(popup) => {
+                    if let Some(closing) = &mut popup.closing {
+                        closing.input.paste(&text);
+                    }
+                }
                 Mode::Squash(form) => match &mut form.step {
                     super::model::SquashStep::TypedDuration(input)
                     | super::model::SquashStep::Reason { input, .. } => input.paste(&text),

@@ -254,7 +254,7 @@ pub fn unsquashed(
 }
 
 /// `text` with its first letter upper case: a refusal said as a sentence.
-fn capitalised(text: &str) -> String {
+pub(super) fn capitalised(text: &str) -> String {
     let mut chars = text.chars();
     match chars.next() {
         Some(first) => {

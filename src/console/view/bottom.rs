@@ -20,6 +20,9 @@ pub fn draw_message(model: &Model, frame: &mut Frame, area: Rect) {
         Mode::Prompt { kind, id, input } => {
             return draw_input(frame, area, &kind.label(*id), input);
         }
+        Mode::FollowupForm(form) => {
+            return draw_input(frame, area, &form.label(&model.responder), &form.input);
+        }
         Mode::ConfirmForce { who, why, .. } => {
             let yes = keys::keys_for(Context::ConfirmForce, &[KeyAction::Confirm]);
             let no = keys::keys_for(Context::ConfirmForce, &[KeyAction::Cancel]);

@@ -3,6 +3,7 @@
 mod bottom;
 mod browse;
 mod detail;
+mod followup;
 mod handoff;
 mod heartbeats;
 mod help;
@@ -75,6 +76,7 @@ pub fn view(model: &Model, frame: &mut Frame) {
             squash::draw_list(model, frame, frame.area(), *cursor, *confirm)
         }
         Mode::Rota { cursor, step } => rota::draw(model, frame, frame.area(), *cursor, step),
+        Mode::Followups(popup) => followup::draw_list(model, frame, frame.area(), popup),
         _ => {}
     }
     if model.setup.monochrome {

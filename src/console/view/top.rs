@@ -1,5 +1,6 @@
 //! The top bar: who you are, which quick filters narrow the list, who is
-//! on call, how the feed is, which heartbeats are late or down, what is open.
+//! on call, how the feed is, which heartbeats are late or down, your open
+//! follow-ups, what is open.
 //! Each part has a long and a short form; the short ones are used, most
 //! expendable first, until the bar fits the terminal.
 use ratatui::Frame;
@@ -15,12 +16,19 @@ use crate::incident::{Heartbeat, HeartbeatState, Severity};
 type Spans = Vec<Span<'static>>;
 
 pub fn draw(model: &Model, frame: &mut Frame, area: Rect) {
-    let parts = [rota(model), health(model), heartbeats(model), counts(model)];
-    // Try all long, then shorten the counts, then the heartbeats, then the
-    // rota, then the feed (its reason matters most when it is failing).
-    let mut short = [false; 4];
+    let parts = [
+        rota(model),
+        health(model),
+        heartbeats(model),
+        followups(model),
+        counts(model),
+    ];
+    // Try all long, then shorten the counts, then the follow-ups, then the
+    // heartbeats, then the rota, then the feed (its reason matters most
+    // when it is failing).
+    let mut short = [false; 5];
     let mut spans = assemble(model, &parts, short);
-    for i in [3, 2, 0, 1] {
+    for i in [4, 3, 2, 0, 1] {
         if width(&spans) <= usize::from(area.width) {
             break;
         }
@@ -30,7 +38,7 @@ pub fn draw(model: &Model, frame: &mut Frame, area: Rect) {
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }
 
-fn assemble(model: &Model, parts: &[(Spans, Spans); 4], short: [bool; 4]) -> Spans {
+fn assemble(model: &Model, parts: &[(Spans, Spans); 5], short: [bool; 5]) -> Spans {
     let mut spans = vec![
         Span::styled(
             " oncall ",
@@ -235,6 +243,36 @@ fn counts(model: &Model) -> (Spans, Spans) {
         ));
     }
     (long, brief)
+}
+
+/// This responder's open follow-ups: `2 follow-ups, 1 overdue`, short
+/// `2 f-ups!`; nothing when there are none.
+fn followups(model: &Model) -> (Spans, Spans) {
+    let (open, overdue) = model.followups.counts();
+    if open == 0 {
+        return (Vec::new(), Vec::new());
+    }
+    let plural = if open == 1 { "" } else { "s" };
+    let style = if overdue > 0 {
+        theme::ERROR
+    } else {
+        theme::DIM
+    };
+    let (long, brief) = if overdue > 0 {
+        (
+            format!("{open} follow-up{plural}, {overdue} overdue"),
+            format!("{open} f-up{plural}!"),
+        )
+    } else {
+        (
+            format!("{open} follow-up{plural}"),
+            format!("{open} f-up{plural}"),
+        )
+    };
+    (
+        vec![Span::styled(long, style)],
+        vec![Span::styled(brief, style)],
+    )
 }
 
 /// The heartbeats in trouble: `♥ backup down` (or `♥ 2 down 1 late` when

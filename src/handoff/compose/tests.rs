@@ -138,6 +138,7 @@ fn shift() -> Shift {
         now: at(20, 0),
         incidents: vec![db, flappy, untouched, fixed, blip, bobs],
         squashes: Vec::new(),
+        followups: Vec::new(),
     }
 }
 
@@ -346,4 +347,47 @@ fn the_shifts_squashes_say_what_quiets_alerts_and_what_stopped() {
 
 fn shift_without_squashes() -> Shift {
     shift()
+}
+
+fn followup(id: u64, owner: &str, due: Option<DateTime<Utc>>, overdue: bool) -> Followup {
+    Followup {
+        id,
+        incident_id: 1,
+        incident_title: "db-1 refusing\nconnections".into(),
+        text: format!("task {id}"),
+        owner: owner.into(),
+        due,
+        status: crate::incident::FollowupStatus::Open,
+        note: None,
+        created_by: "alice".into(),
+        created_at: at(10, 0),
+        closed_by: None,
+        closed_at: None,
+        overdue,
+    }
+}
+
+#[test]
+fn every_open_followup_is_listed_overdue_first() {
+    let shift = Shift {
+        followups: vec![
+            followup(2, "bob", Some(at(23, 0)), false),
+            followup(3, "carol", Some(at(19, 0)), true),
+            followup(4, "alice", None, false),
+        ],
+        ..shift()
+    };
+    let note = compose(&shift, &Library::shipped(), "");
+    assert_eq!(
+        section(&note, "Open follow-ups"),
+        "## Open follow-ups (3)\n\n\
+         - follow-up #3 for carol: task 3 · OVERDUE since 2026-11-23 19:00 UTC\n\
+         \x20 - from #1 db-1 refusing connections · added by alice at 2026-11-23 10:00 UTC\n\
+         - follow-up #2 for bob: task 2 · due 2026-11-23 23:00 UTC\n\
+         \x20 - from #1 db-1 refusing connections · added by alice at 2026-11-23 10:00 UTC\n\
+         - follow-up #4 for alice: task 4\n\
+         \x20 - from #1 db-1 refusing connections · added by alice at 2026-11-23 10:00 UTC\n"
+    );
+    let none = compose(&shift_without_squashes(), &Library::shipped(), "");
+    assert!(!none.contains("follow-up"), "{none}");
 }

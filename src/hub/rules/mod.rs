@@ -22,6 +22,7 @@ mod again;
 mod cover;
 mod delivered;
 mod escalation;
+mod followup;
 mod handoff;
 mod incident;
 mod ownership;
@@ -33,6 +34,7 @@ pub use again::{Again, Unanswered, again};
 pub use cover::{may_remove_override, plan_override};
 pub use delivered::{Attempted, Recorded, record as record_attempt};
 pub use escalation::{Waiting, escalate, overdue};
+pub use followup::{NewFollowupRecord, close_followup, followup_added, plan_followup};
 pub use handoff::{HandoffRecord, covers_since, in_force, parties, plan, record};
 pub use incident::{acknowledge, add_note, open_or_fold, resolve, set_step};
 pub use ownership::{
@@ -65,6 +67,10 @@ pub enum Refusal {
     /// The squash is over already (ran out or removed): the message says
     /// when and by whom.
     SquashOver(String),
+    /// There is no follow-up with this id.
+    NoFollowup(u64),
+    /// The follow-up is done or dropped already: the message says so.
+    FollowupClosed(String),
     /// The request cannot be carried out as asked (a hand-off to nobody); the
     /// message says what to send instead.
     Invalid(String),

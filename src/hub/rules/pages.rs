@@ -70,6 +70,7 @@ impl Trigger {
             | EventKind::Role
             // Sent by `for_status_update`, with what it says.
             | EventKind::StatusUpdate
+            | EventKind::Followup
             | EventKind::Repeated
             | EventKind::Note
             | EventKind::Step

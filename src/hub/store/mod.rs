@@ -21,7 +21,7 @@ use std::path::PathBuf;
 
 use chrono::{DateTime, Utc};
 
-use crate::incident::{Handoff, Incident, NewOverride, Override, Squash};
+use crate::incident::{CloseFollowup, Followup, Handoff, Incident, NewOverride, Override, Squash};
 use crate::report::NoiseReport;
 
 use super::apply::{Applied, Work};
@@ -30,10 +30,12 @@ use super::heartbeat::Beat;
 use super::rota::Cover;
 use super::rules::pages::NewDelivery;
 use super::rules::{
-    Actor, HandoffRecord, NewSquashRecord, Opening, Recorded, Unanswered, Update, Waiting,
+    Actor, HandoffRecord, NewFollowupRecord, NewSquashRecord, Opening, Recorded, Unanswered,
+    Update, Waiting,
 };
 
 pub mod copy;
+pub mod followups;
 pub mod history;
 pub mod overrides;
 pub mod postgres;
@@ -220,6 +222,13 @@ pub trait Store: Send + Sync + 'static {
         &self,
         after: DateTime<Utc>,
     ) -> impl Future<Output = Result<Vec<Override>, StoreError>> + Send;
+    /// The follow-ups of `owner` (everyone's when `None`), only the open
+    /// ones with `open_only`, lowest id first; not yet marked overdue.
+    fn followups(
+        &self,
+        owner: Option<String>,
+        open_only: bool,
+    ) -> impl Future<Output = Result<Vec<Followup>, StoreError>> + Send;
 }
 
 /// One transaction of a store, as a change sees it. Nothing is kept unless
@@ -347,6 +356,23 @@ pub trait Transaction {
 
     /// Marks override `id` removed by `by`, now.
     async fn remove_override(&mut self, by: &Actor<'_>, id: u64) -> Result<(), StoreError>;
+    /// Follow-up `id`, if there is one.
+    async fn followup(&mut self, id: u64) -> Result<Option<Followup>, StoreError>;
+
+    /// Records a follow-up added by `by`; the follow-up as recorded.
+    async fn insert_followup(
+        &mut self,
+        by: &Actor<'_>,
+        record: &NewFollowupRecord,
+    ) -> Result<Followup, StoreError>;
+
+    /// Closes follow-up `id` as `req` says, by `by`, now.
+    async fn close_followup(
+        &mut self,
+        by: &Actor<'_>,
+        id: u64,
+        req: &CloseFollowup,
+    ) -> Result<(), StoreError>;
 }
 
 /// An answer kept under an Idempotency-Key, with the fingerprint of the
@@ -481,6 +507,17 @@ impl Store for Backend {
         match self {
             Backend::Sqlite(s) => s.overrides(after).await,
             Backend::Postgres(s) => s.overrides(after).await,
+        }
+    }
+
+    async fn followups(
+        &self,
+        owner: Option<String>,
+        open_only: bool,
+    ) -> Result<Vec<Followup>, StoreError> {
+        match self {
+            Backend::Sqlite(s) => s.followups(owner, open_only).await,
+            Backend::Postgres(s) => s.followups(owner, open_only).await,
         }
     }
 }

@@ -5,6 +5,7 @@ mod actions;
 mod clock;
 mod feed;
 mod feed_health;
+mod followup;
 mod handoff;
 mod ownership;
 mod panes;
@@ -225,6 +226,7 @@ fn shift_for_alex(to: Option<&str>) -> crate::handoff::Shift {
         now: t0(),
         incidents: Vec::new(),
         squashes: Vec::new(),
+        followups: Vec::new(),
     }
 }
 

@@ -25,6 +25,7 @@
 mod batch;
 mod changes;
 mod deliveries;
+mod followups;
 mod heartbeats;
 mod import;
 mod overrides;
@@ -393,6 +394,18 @@ impl Store for PostgresStore {
         let mut conn = self.conn().await?;
         let tx = snapshot(&mut conn).await?;
         let found = overrides::live(&tx, after).await?;
+        tx.commit().await?;
+        Ok(found)
+    }
+
+    async fn followups(
+        &self,
+        owner: Option<String>,
+        open_only: bool,
+    ) -> Result<Vec<crate::incident::Followup>, StoreError> {
+        let mut conn = self.conn().await?;
+        let tx = snapshot(&mut conn).await?;
+        let found = followups::list(&tx, owner.as_deref(), open_only).await?;
         tx.commit().await?;
         Ok(found)
     }

@@ -12,15 +12,16 @@ use crate::hub::heartbeat::Beat;
 use crate::hub::rota::Cover;
 use crate::hub::rules::pages::NewDelivery;
 use crate::hub::rules::{
-    Actor, HandoffRecord, NewSquashRecord, Opening, Recorded, Unanswered, Update, Waiting,
+    Actor, HandoffRecord, NewFollowupRecord, NewSquashRecord, Opening, Recorded, Unanswered,
+    Update, Waiting,
 };
 use crate::hub::store::stored::{parse_time, queue_time, snoozed_sql, time_text};
 use crate::hub::store::{self, Remembered};
-use crate::incident::{Handoff, Incident, NewOverride, Override, Squash};
+use crate::incident::{CloseFollowup, Followup, Handoff, Incident, NewOverride, Override, Squash};
 
 use super::StoreError;
 use super::rows::{find, get, get_u64, history, incident_from_row, open_with_key, row_id};
-use super::{deliveries, heartbeats, overrides, squashes, writes};
+use super::{deliveries, followups, heartbeats, overrides, squashes, writes};
 
 /// A transaction of the hub's database, in the store's terms.
 pub struct PgTx<'a, 'c> {
@@ -217,6 +218,27 @@ impl store::Transaction for PgTx<'_, '_> {
 
     async fn remove_override(&mut self, by: &Actor<'_>, id: u64) -> Result<(), StoreError> {
         overrides::remove(self.tx, by, id).await
+    }
+
+    async fn followup(&mut self, id: u64) -> Result<Option<Followup>, StoreError> {
+        followups::find(self.tx, id).await
+    }
+
+    async fn insert_followup(
+        &mut self,
+        by: &Actor<'_>,
+        record: &NewFollowupRecord,
+    ) -> Result<Followup, StoreError> {
+        followups::insert(self.tx, by, record).await
+    }
+
+    async fn close_followup(
+        &mut self,
+        by: &Actor<'_>,
+        id: u64,
+        req: &CloseFollowup,
+    ) -> Result<(), StoreError> {
+        followups::close(self.tx, by, id, req).await
     }
 }
 

@@ -15,6 +15,7 @@ mod batch;
 mod deliveries;
 mod export;
 mod file;
+mod followups;
 mod handoffs;
 mod heartbeats;
 mod overrides;
@@ -357,6 +358,15 @@ impl Store for SqliteStore {
 
     async fn overrides(&self, after: DateTime<Utc>) -> Result<Vec<Override>, StoreError> {
         self.read(move |tx| overrides::live(tx, after)).await
+    }
+
+    async fn followups(
+        &self,
+        owner: Option<String>,
+        open_only: bool,
+    ) -> Result<Vec<crate::incident::Followup>, StoreError> {
+        self.read(move |tx| followups::list(tx, owner.as_deref(), open_only))
+            .await
     }
 }
 

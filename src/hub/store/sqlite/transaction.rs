@@ -11,17 +11,18 @@ use crate::hub::heartbeat::Beat;
 use crate::hub::rota::Cover;
 use crate::hub::rules::pages::NewDelivery;
 use crate::hub::rules::{
-    Actor, HandoffRecord, NewSquashRecord, Opening, Recorded, Unanswered, Update, Waiting,
+    Actor, HandoffRecord, NewFollowupRecord, NewSquashRecord, Opening, Recorded, Unanswered,
+    Update, Waiting,
 };
 use crate::hub::store::stored::{queue_time, snoozed_sql};
 use crate::hub::store::{self, Remembered};
-use crate::incident::{Handoff, Incident, NewOverride, Override, Squash};
+use crate::incident::{CloseFollowup, Followup, Handoff, Incident, NewOverride, Override, Squash};
 
 use super::StoreError;
 use super::rows::{
     find, history, incident_from_row, is_bad_value, open_with_key, parse_time, time_text,
 };
-use super::{deliveries, handoffs, heartbeats, overrides, squashes, writes};
+use super::{deliveries, followups, handoffs, heartbeats, overrides, squashes, writes};
 
 /// A transaction of the hub's database, in the store's terms.
 pub struct SqliteTx<'a, 'conn> {
@@ -204,6 +205,27 @@ impl store::Transaction for SqliteTx<'_, '_> {
 
     async fn remove_override(&mut self, by: &Actor<'_>, id: u64) -> Result<(), StoreError> {
         overrides::remove(self.tx, by, id)
+    }
+
+    async fn followup(&mut self, id: u64) -> Result<Option<Followup>, StoreError> {
+        followups::find(self.tx, id)
+    }
+
+    async fn insert_followup(
+        &mut self,
+        by: &Actor<'_>,
+        record: &NewFollowupRecord,
+    ) -> Result<Followup, StoreError> {
+        followups::insert(self.tx, by, record)
+    }
+
+    async fn close_followup(
+        &mut self,
+        by: &Actor<'_>,
+        id: u64,
+        req: &CloseFollowup,
+    ) -> Result<(), StoreError> {
+        followups::close(self.tx, by, id, req)
     }
 }
 
