@@ -18,6 +18,11 @@ use super::poller::backoff;
 use crate::handoff::{self, Shift};
 use crate::incident::{Handoff, HandoffRequest, Incident, NewOverride, Override, Squash};
 
+mod answers;
+
+pub use answers::describe;
+use answers::{Answer, no_handoff, no_rota, no_squashes, unkept};
+
 /// What the console asks of the worker.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Request {
@@ -454,96 +459,5 @@ impl<M: From<WorkerEvent> + Send + 'static> Worker<M> {
         };
         let _ = self.poll_now.try_send(());
         ok
-    }
-}
-
-/// What the hub answered to one change.
-// One answer at a time, moved once: a box would buy nothing.
-#[allow(clippy::large_enum_variant)]
-enum Answer {
-    Incident(Incident),
-    Handoff(Handoff),
-    Squash(Squash),
-    Override(Override),
-}
-
-impl Answer {
-    fn incident(self) -> Result<Incident, FeedError> {
-        match self {
-            Answer::Incident(i) => Ok(i),
-            other => Err(other.unexpected("an incident")),
-        }
-    }
-
-    fn handoff(self) -> Result<Handoff, FeedError> {
-        match self {
-            Answer::Handoff(h) => Ok(h),
-            other => Err(other.unexpected("a hand-off")),
-        }
-    }
-
-    fn squash(self) -> Result<Squash, FeedError> {
-        match self {
-            Answer::Squash(s) => Ok(s),
-            other => Err(other.unexpected("a squash")),
-        }
-    }
-
-    fn rota_override(self) -> Result<Override, FeedError> {
-        match self {
-            Answer::Override(o) => Ok(o),
-            other => Err(other.unexpected("an override")),
-        }
-    }
-
-    fn unexpected(&self, expected: &str) -> FeedError {
-        let got = match self {
-            Answer::Incident(_) => "an incident",
-            Answer::Handoff(_) => "a hand-off",
-            Answer::Squash(_) => "a squash",
-            Answer::Override(_) => "an override",
-        };
-        FeedError::Garbage(format!("{got} where {expected} was expected"))
-    }
-}
-
-/// "acknowledge #12", "hand-off to bob": for messages.
-pub fn describe(op: &Op) -> String {
-    match op {
-        Op::Incident { id, action } => format!("{} #{id}", action.verb()),
-        Op::Handoff { request } => match &request.to {
-            Some(to) => format!("hand-off to {to}"),
-            None => "hand-off".to_string(),
-        },
-        Op::Unsquash { id } => format!("removal of squash #{id}"),
-        Op::Cover { request } => format!("cover by {}", request.responder),
-        Op::Uncover { id } => format!("removal of override #{id}"),
-    }
-}
-
-fn no_rota() -> FeedError {
-    FeedError::Unsupported(
-        "the rota and its overrides need the oncall hub; this feed is Alertmanager".to_string(),
-    )
-}
-
-fn no_squashes() -> FeedError {
-    FeedError::Unsupported(
-        "squashes need the oncall hub; this feed is Alertmanager (silence the alert there instead)"
-            .to_string(),
-    )
-}
-
-fn no_handoff() -> FeedError {
-    FeedError::Unsupported("hand-off needs the oncall hub; this feed is Alertmanager".to_string())
-}
-
-fn unkept(err: FeedError, io: &std::io::Error) -> FeedError {
-    if err.is_transient() {
-        FeedError::NotConfigured(format!(
-            "{err}, and it could not be kept for later (the outbox cannot be written: {io})"
-        ))
-    } else {
-        err
     }
 }
