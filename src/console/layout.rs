@@ -101,3 +101,12 @@ pub fn handoff_note(size: (u16, u16)) -> (u16, u16) {
     let p = popup(Rect::new(0, 0, size.0, size.1));
     (p.width.saturating_sub(2), p.height.saturating_sub(4))
 }
+
+/// How far the help can scroll on a terminal of `size`: the keys of the
+/// list and one line about the other modes, less the rows inside its
+/// border. Nothing when everything fits.
+pub fn help_overflow(size: (u16, u16)) -> u16 {
+    let lines = super::keys::rows(super::keys::Context::Normal).count() + 1;
+    let room = usize::from(size.1.saturating_sub(2));
+    u16::try_from(lines.saturating_sub(room)).unwrap_or(u16::MAX)
+}

@@ -20,6 +20,7 @@ mod clock;
 mod escalation;
 mod feed;
 mod followup;
+mod group;
 mod handoffs;
 mod list;
 mod rota;
@@ -31,6 +32,7 @@ pub use clock::ClockFace;
 pub use escalation::EscalationTarget;
 pub use feed::{ALARM_SECONDS, FeedStatus, Health, stale_for};
 pub use followup::{Closing, FollowupForm, FollowupStep, FollowupsPopup, MyFollowups};
+pub use group::{Group, Grouping, Row, group_rows, title_shape};
 pub use handoffs::Handoffs;
 pub use list::{List, QuickFilters, Widest, age, passes, sort_key};
 pub use rota::{RotaOverrides, RotaStep};
@@ -50,7 +52,10 @@ pub enum Focus {
 pub enum Mode {
     #[default]
     Normal,
-    Help,
+    /// The `?` screen, scrolled down `scroll` lines when it does not fit.
+    Help {
+        scroll: u16,
+    },
     /// Typing a filter; the list follows as you type.
     Filter(LineInput),
     /// Typing the number of an incident to go to (`#`).
@@ -387,7 +392,7 @@ impl Model {
         match &self.mode {
             Mode::Normal if self.zoomed => Context::Zoomed,
             Mode::Normal => Context::Normal,
-            Mode::Help => Context::Help,
+            Mode::Help { .. } => Context::Help,
             Mode::Filter(_) => Context::Filter,
             Mode::Jump(_) => Context::Jump,
             Mode::Prompt { kind, .. } => match kind {

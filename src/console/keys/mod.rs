@@ -98,6 +98,18 @@ pub enum KeyAction {
     FollowupDone,
     /// Drop the follow-up under the cursor (asks for a note).
     FollowupDropped,
+    /// Group the list by alert, then by service, then not at all.
+    GroupBy,
+    /// Open or close the group under the cursor.
+    OpenGroup,
+    /// Mark or unmark the row under the cursor (a group: all of it).
+    Mark,
+    /// Mark every row from the last one marked to the cursor.
+    MarkRange,
+    /// Search the resolved incidents, and read one.
+    History,
+    /// Open the selected incident's link in the browser.
+    OpenLink,
 }
 
 /// A key as the table names it. `Char` and `Code` keys do not match with

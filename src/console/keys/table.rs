@@ -98,7 +98,29 @@ pub const BINDINGS: &[Binding] = &[
             (Code(K::Esc), A::ClearFilter),
         ]],
         None,
-        "only mine / triggered / critical and high (again: off) / all off",
+        "only mine / triggered / critical and high (again: off) / marks, then filters, off",
+    ),
+    // Many at once: alike incidents grouped, rows marked; an action on a
+    // group or on the marked rows goes to each of them.
+    normal(
+        &[&[(Char('='), A::GroupBy)], &[(Code(K::Enter), A::OpenGroup)]],
+        None,
+        "group by alert / by service / off · open or close the group",
+    ),
+    normal(
+        &[&[(Char('v'), A::Mark), (Char('V'), A::MarkRange)]],
+        None,
+        "mark or unmark (a group: all of it) / mark from the last mark to here",
+    ),
+    normal(
+        &[&[(Char('R'), A::History)]],
+        None,
+        "search resolved incidents, and read one",
+    ),
+    normal(
+        &[&[(Char('O'), A::OpenLink)]],
+        None,
+        "open the incident's runbook URL or alert source in the browser",
     ),
     // Who holds it and who else is on it: taking and giving share a row,
     // and so do asking for help and naming a manager.
@@ -188,6 +210,20 @@ pub const BINDINGS: &[Binding] = &[
         Some("back"),
         "back to all the panes",
     ),
+    // The help scrolls when the terminal is too small for it.
+    Binding::new(
+        C::Help,
+        &[
+            &[(Char('j'), A::Down), (Char('k'), A::Up)],
+            &[(Code(K::PageDown), A::PageDown), (Code(K::PageUp), A::PageUp)],
+        ],
+        Some("scroll"),
+        "scroll",
+    )
+    .also(&[
+        &[(Code(K::Down), A::Down), (Code(K::Up), A::Up)],
+        &[(Char(' '), A::PageDown)],
+    ]),
     Binding::new(C::Help, &[&[(Any, A::Close)]], Some("close help"), "close"),
     Binding::new(
         C::Heartbeats,

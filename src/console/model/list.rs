@@ -6,6 +6,9 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 use unicode_width::UnicodeWidthStr;
 
+use std::collections::BTreeSet;
+
+use super::group::{Group, Grouping, Row};
 use crate::feed::Resume;
 use crate::incident::{Incident, Severity, Status};
 
@@ -30,7 +33,21 @@ pub struct List {
     pub filter: String,
     /// The quick filters on top of `filter`.
     pub quick: QuickFilters,
-    /// Position in `visible`, and the incident there (kept when the list moves).
+    /// How the list is grouped (`=`), and the groups of `visible`.
+    pub grouping: Grouping,
+    pub groups: Vec<Group>,
+    /// What the list shows, a row each: `visible`'s incidents, with alike
+    /// ones in groups when grouped.
+    pub rows: Vec<Row>,
+    /// The groups opened to their members, by key.
+    pub open: BTreeSet<String>,
+    /// The incidents marked (`v`), to act on together; only visible ones
+    /// stay marked.
+    pub marked: BTreeSet<u64>,
+    /// Where the last mark was made: `V` marks from there to the cursor.
+    pub mark_anchor: Option<u64>,
+    /// Position in `rows`, and the incident there (kept when the list
+    /// moves); on a group, its first member.
     pub cursor: usize,
     pub selected: Option<u64>,
     /// First row of the list on screen.
@@ -45,11 +62,39 @@ impl List {
     /// of the whole list is only the fallback (this runs on every frame).
     pub fn selected_incident(&self) -> Option<&Incident> {
         let id = self.selected?;
-        self.visible
-            .get(self.cursor)
-            .and_then(|&i| self.incidents.get(i))
+        self.row_incident(self.cursor)
             .filter(|inc| inc.id == id)
             .or_else(|| self.incident(id))
+    }
+
+    /// The incident row `row` shows; on a group, its first member.
+    pub fn row_incident(&self, row: usize) -> Option<&Incident> {
+        let index = match self.rows.get(row)? {
+            Row::Incident { index, .. } => *index,
+            Row::Group(g) => *self.groups.get(*g)?.members.first()?,
+        };
+        self.incidents.get(index)
+    }
+
+    /// The group under the cursor, if the cursor is on a group's row.
+    pub fn selected_group(&self) -> Option<&Group> {
+        match self.rows.get(self.cursor)? {
+            Row::Group(g) => self.groups.get(*g),
+            Row::Incident { .. } => None,
+        }
+    }
+
+    /// The ids a row stands for: its incident, or every member of its group.
+    pub fn row_ids(&self, row: usize) -> Vec<u64> {
+        match self.rows.get(row) {
+            Some(Row::Incident { index, .. }) => {
+                self.incidents.get(*index).map(|i| i.id).into_iter().collect()
+            }
+            Some(Row::Group(g)) => self.groups.get(*g).map_or_else(Vec::new, |g| {
+                g.members.iter().map(|&i| self.incidents[i].id).collect()
+            }),
+            None => Vec::new(),
+        }
     }
 
     pub fn incident(&self, id: u64) -> Option<&Incident> {

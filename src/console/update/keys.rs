@@ -8,7 +8,8 @@ use super::super::keys::{self, KeyAction};
 use super::super::model::{Focus, Mode, Model, PromptKind};
 use super::super::msg::Command;
 use super::{
-    actions, copy, followup, handoff, ownership, report, rota, runbook, selection, squash,
+    actions, copy, followup, group, handoff, history, links, marks, ownership, report, rota,
+    runbook, selection, squash,
 };
 use crate::feed::Action;
 
@@ -16,8 +17,12 @@ pub fn on_key(model: &mut Model, key: KeyEvent) -> Vec<Command> {
     let action = keys::lookup(model.key_context(), &key);
     match std::mem::take(&mut model.mode) {
         Mode::Normal => normal(model, action),
-        // Any key closes the help, and the heartbeats.
-        Mode::Help | Mode::Heartbeats => Vec::new(),
+        Mode::Help { scroll } => {
+            help_key(model, scroll, action);
+            Vec::new()
+        }
+        // Any key closes the heartbeats.
+        Mode::Heartbeats => Vec::new(),
         Mode::Filter(input) => {
             filter(model, input, action, &key);
             Vec::new()
@@ -96,10 +101,14 @@ fn normal(model: &mut Model, action: Option<KeyAction>) -> Vec<Command> {
             model.quit = true;
             return vec![Command::Quit];
         }
-        KeyAction::Help => model.mode = Mode::Help,
+        KeyAction::Help => model.mode = Mode::Help { scroll: 0 },
         KeyAction::Heartbeats => model.mode = Mode::Heartbeats,
         KeyAction::Filter => model.mode = Mode::Filter(LineInput::with_text(&model.list.filter)),
-        KeyAction::ClearFilter => selection::clear_filters(model),
+        KeyAction::ClearFilter => {
+            if !marks::clear(model) {
+                selection::clear_filters(model);
+            }
+        }
         KeyAction::QuickMine | KeyAction::QuickTriggered | KeyAction::QuickSevere => {
             selection::toggle_quick(model, action)
         }
@@ -153,6 +162,12 @@ fn normal(model: &mut Model, action: Option<KeyAction>) -> Vec<Command> {
         KeyAction::Rota => return rota::open(model),
         KeyAction::AddFollowup => followup::start(model),
         KeyAction::Followups => followup::open_list(model),
+        KeyAction::GroupBy => group::cycle(model),
+        KeyAction::OpenGroup => group::open_or_close(model),
+        KeyAction::Mark => marks::toggle(model),
+        KeyAction::MarkRange => marks::range(model),
+        KeyAction::History => return history::start(model),
+        KeyAction::OpenLink => return links::open(model),
         // The keys of the other contexts are not bound here.
         KeyAction::Submit
         | KeyAction::Cancel
@@ -169,6 +184,22 @@ fn normal(model: &mut Model, action: Option<KeyAction>) -> Vec<Command> {
         | KeyAction::FollowupDropped => {}
     }
     Vec::new()
+}
+
+/// The help scrolls when it does not fit; any other key closes it.
+fn help_key(model: &mut Model, scroll: u16, action: Option<KeyAction>) {
+    let last = crate::console::layout::help_overflow(model.size);
+    let page = model.size.1.saturating_sub(4).max(1);
+    let scroll = match action {
+        Some(KeyAction::Down) => scroll.saturating_add(1),
+        Some(KeyAction::Up) => scroll.saturating_sub(1),
+        Some(KeyAction::PageDown) => scroll.saturating_add(page),
+        Some(KeyAction::PageUp) => scroll.saturating_sub(page),
+        _ => return,
+    };
+    model.mode = Mode::Help {
+        scroll: scroll.min(last),
+    };
 }
 
 /// `/`: the list follows the filter as it is typed; Enter keeps it.

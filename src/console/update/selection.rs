@@ -2,7 +2,7 @@
 //! its matched runbooks, its rendered runbook, its detail fetch.
 use super::super::keys::KeyAction;
 use super::super::layout;
-use super::super::model::{Focus, Model, Widest, passes, sort_key};
+use super::super::model::{Focus, List, Model, Row, Widest, group_rows, passes, sort_key};
 use super::super::msg::Command;
 use crate::feed::{Action, Request};
 use crate::incident::Status;
@@ -32,39 +32,65 @@ pub fn rebuild(model: &mut Model) {
     visible.sort_by_cached_key(|&i| sort_key(&incidents[i]));
     model.list.open_counts = count_open(incidents);
     model.list.widest = Widest::of(visible.iter().map(|&i| &incidents[i]));
+    let on_group = model.list.selected_group().map(|g| g.key.clone());
+    let (rows, groups) = group_rows(incidents, &visible, model.list.grouping, &model.list.open);
+    // Only what is shown stays marked: an action goes to what was seen.
+    if !model.list.marked.is_empty() {
+        let shown: std::collections::HashSet<u64> =
+            visible.iter().map(|&i| incidents[i].id).collect();
+        model.list.marked.retain(|id| shown.contains(id));
+    }
     model.list.visible = visible;
+    model.list.rows = rows;
+    model.list.groups = groups;
     let keep = model.list.selected;
-    let found = keep.and_then(|id| {
-        model
-            .list
-            .visible
-            .iter()
-            .position(|&i| model.list.incidents[i].id == id)
-    });
+    let found = match &on_group {
+        Some(key) => group_row(&model.list, key),
+        None => None,
+    }
+    .or_else(|| keep.and_then(|id| row_of(&model.list, id)));
     // Resolved from here, the incident sinks to the resolved ones at the
     // bottom; the cursor stays where it was, on what comes next.
-    let resolved_here = found.is_some_and(|pos| {
-        let inc = &model.list.incidents[model.list.visible[pos]];
-        inc.status == Status::Resolved
-            && model
-                .actions
-                .pending
-                .values()
-                .any(|p| p.id == inc.id && matches!(p.action, Action::Resolve { .. }))
-    });
+    let resolved_here = on_group.is_none()
+        && found.and_then(|pos| model.list.row_incident(pos)).is_some_and(|inc| {
+            inc.status == Status::Resolved
+                && model
+                    .actions
+                    .pending
+                    .values()
+                    .any(|p| p.id == inc.id && matches!(p.action, Action::Resolve { .. }))
+        });
     model.list.cursor = match found {
         Some(pos) if !resolved_here => pos,
         _ => model
             .list
             .cursor
-            .min(model.list.visible.len().saturating_sub(1)),
+            .min(model.list.rows.len().saturating_sub(1)),
     };
-    model.list.selected = model
-        .list
-        .visible
-        .get(model.list.cursor)
-        .map(|&i| model.list.incidents[i].id);
+    model.list.selected = model.list.row_incident(model.list.cursor).map(|i| i.id);
     keep_cursor_visible(model);
+}
+
+/// The row of the group with `key`, if the list has it.
+fn group_row(list: &List, key: &str) -> Option<usize> {
+    list.rows.iter().position(|r| match r {
+        Row::Group(g) => list.groups.get(*g).is_some_and(|g| g.key == key),
+        Row::Incident { .. } => false,
+    })
+}
+
+/// The row showing incident `id`: its own, or its group's while the group
+/// is closed.
+pub fn row_of(list: &List, id: u64) -> Option<usize> {
+    list.rows
+        .iter()
+        .position(|r| matches!(r, Row::Incident { index, .. } if list.incidents[*index].id == id))
+        .or_else(|| {
+            list.rows.iter().position(|r| match r {
+                Row::Group(g) => list.groups.get(*g).is_some_and(|g| g.has(id)),
+                Row::Incident { .. } => false,
+            })
+        })
 }
 
 pub fn set_filter(model: &mut Model, filter: String) {
@@ -119,14 +145,9 @@ pub fn jump(model: &mut Model, text: &str) {
     if hidden {
         clear_filters(model);
     }
-    if let Some(pos) = model
-        .list
-        .visible
-        .iter()
-        .position(|&i| model.list.incidents[i].id == id)
-    {
+    if let Some(pos) = row_of(&model.list, id) {
         model.list.cursor = pos;
-        model.list.selected = Some(id);
+        model.list.selected = model.list.row_incident(pos).map(|i| i.id);
         keep_cursor_visible(model);
     }
     if hidden {
@@ -135,7 +156,7 @@ pub fn jump(model: &mut Model, text: &str) {
 }
 
 pub fn move_by(model: &mut Model, action: KeyAction) {
-    let last = model.list.visible.len().saturating_sub(1);
+    let last = model.list.rows.len().saturating_sub(1);
     let page = layout::list_rows(model.size, model.zoom_of(Focus::List)).max(1);
     model.list.cursor = match action {
         KeyAction::Up => model.list.cursor.saturating_sub(1),
@@ -146,11 +167,7 @@ pub fn move_by(model: &mut Model, action: KeyAction) {
         KeyAction::Bottom => last,
         _ => model.list.cursor,
     };
-    model.list.selected = model
-        .list
-        .visible
-        .get(model.list.cursor)
-        .map(|&i| model.list.incidents[i].id);
+    model.list.selected = model.list.row_incident(model.list.cursor).map(|i| i.id);
     keep_cursor_visible(model);
 }
 
@@ -162,7 +179,7 @@ pub fn keep_cursor_visible(model: &mut Model) {
     } else if model.list.cursor >= model.list.offset + rows {
         model.list.offset = model.list.cursor + 1 - rows;
     }
-    let max_offset = model.list.visible.len().saturating_sub(rows);
+    let max_offset = model.list.rows.len().saturating_sub(rows);
     model.list.offset = model.list.offset.min(max_offset);
 }
 

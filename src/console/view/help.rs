@@ -9,15 +9,22 @@ use ratatui::widgets::{Block, Clear, Paragraph};
 use unicode_width::UnicodeWidthStr;
 
 use super::theme;
-use crate::console::keys::{self, Binding, Context};
+use crate::console::keys::{self, Binding, Context, KeyAction};
 
-pub fn draw(frame: &mut Frame, area: Rect) {
+/// The help, scrolled `scroll` lines down when the keys of the list do not
+/// fit the terminal (the key table says how far it goes: see
+/// `layout::help_overflow`).
+pub fn draw(frame: &mut Frame, area: Rect, scroll: u16) {
     let width = (area.width.saturating_sub(2)).min(80);
     let inner = usize::from(width.saturating_sub(2));
     let room = usize::from(area.height.saturating_sub(2));
     let list: Vec<&Binding> = keys::rows(Context::Normal).collect();
+    if list.len() > room {
+        return draw_scrolled(frame, area, &list, scroll);
+    }
     let modes = mode_lines(inner);
     let close = keys::rows(Context::Help)
+        .filter(|b| b.action() == Some(KeyAction::Close))
         .map(|b| format!("Press {} to {}.", b.label(), b.help))
         .collect::<Vec<_>>();
     // What must show: every key of the list, and how to close. Then, while
@@ -61,16 +68,7 @@ pub fn draw(frame: &mut Frame, area: Rect) {
         ));
         lines.push(Line::default());
     }
-    // The keys right-aligned in one column, as wide as the widest label.
-    let labels: Vec<String> = list.iter().map(|b| b.label()).collect();
-    let column = labels.iter().map(|l| l.width()).max().unwrap_or(0);
-    for (b, label) in list.iter().zip(&labels) {
-        let pad = " ".repeat(column - label.width());
-        lines.push(Line::from(vec![
-            Span::styled(format!("{pad}{label}  "), theme::KEY),
-            Span::raw(with_also(b)),
-        ]));
-    }
+    lines.extend(key_lines(&list));
     if parted {
         lines.push(Line::default());
     }
@@ -93,6 +91,54 @@ pub fn draw(frame: &mut Frame, area: Rect) {
     );
     frame.render_widget(Clear, popup);
     frame.render_widget(Paragraph::new(lines).block(block), popup);
+}
+
+/// The keys right-aligned in one column, as wide as the widest label.
+fn key_lines(list: &[&Binding]) -> Vec<Line<'static>> {
+    let labels: Vec<String> = list.iter().map(|b| b.label()).collect();
+    let column = labels.iter().map(|l| l.width()).max().unwrap_or(0);
+    list.iter()
+        .zip(&labels)
+        .map(|(b, label)| {
+            let pad = " ".repeat(column - label.width());
+            Line::from(vec![
+                Span::styled(format!("{pad}{label}  "), theme::KEY),
+                Span::raw(with_also(b)),
+            ])
+        })
+        .collect()
+}
+
+/// A terminal too small for the keys of the list: the whole height, the
+/// keys from `scroll` on, and on the bottom border how to scroll, how to
+/// close and how many lines are out of sight.
+fn draw_scrolled(frame: &mut Frame, area: Rect, list: &[&Binding], scroll: u16) {
+    let width = (area.width.saturating_sub(2)).min(80);
+    let mut lines = key_lines(list);
+    lines.push(Line::styled(
+        "Prompts, the search and the hand-off show their keys on the bottom line.",
+        theme::DIM,
+    ));
+    let room = usize::from(area.height.saturating_sub(2)).max(1);
+    let scroll = usize::from(scroll).min(lines.len().saturating_sub(room));
+    let below = lines.len().saturating_sub(scroll + room);
+    let how = keys::rows(Context::Help)
+        .map(|b| format!("{} {}", b.label(), b.help))
+        .collect::<Vec<_>>()
+        .join(" · ");
+    let more = match (scroll, below) {
+        (0, n) => format!("{n} more below"),
+        (n, 0) => format!("{n} more above"),
+        (a, b) => format!("{a} above, {b} below"),
+    };
+    let block = Block::bordered()
+        .title(" Help ")
+        .title_bottom(Line::styled(format!(" {how} · {more} "), theme::DIM))
+        .border_style(theme::KEY);
+    let popup = Rect::new(area.x + (area.width - width) / 2, area.y, width, area.height);
+    let shown: Vec<Line> = lines.into_iter().skip(scroll).take(room).collect();
+    frame.render_widget(Clear, popup);
+    frame.render_widget(Paragraph::new(shown).block(block), popup);
 }
 
 /// What a row does, and the other keys that do it too.

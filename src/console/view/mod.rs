@@ -37,7 +37,7 @@ pub fn view(model: &Model, frame: &mut Frame) {
     bottom::draw_message(model, frame, a.message);
     bottom::draw_footer(model, frame, a.footer);
     match &model.mode {
-        Mode::Help => help::draw(frame, frame.area()),
+        Mode::Help { scroll } => help::draw(frame, frame.area(), *scroll),
         Mode::Heartbeats => heartbeats::draw(model, frame, frame.area()),
         Mode::Handoff {
             shift,

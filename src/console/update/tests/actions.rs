@@ -247,7 +247,7 @@ fn a_change_that_cannot_be_sent_waits_in_the_outbox_and_says_so() {
 fn help_opens_and_any_key_closes_it() {
     let mut m = polled();
     ch(&mut m, '?');
-    assert_eq!(m.mode, Mode::Help);
+    assert_eq!(m.mode, Mode::Help { scroll: 0 });
     assert!(
         ch(&mut m, 'q').is_empty(),
         "q closes help, it does not quit"
