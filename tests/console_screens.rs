@@ -24,6 +24,8 @@ mod followup;
 mod heartbeats;
 #[path = "console_screens/list.rs"]
 mod list;
+#[path = "console_screens/many.rs"]
+mod many;
 #[path = "console_screens/modal.rs"]
 mod modal;
 #[path = "console_screens/ownership.rs"]
@@ -383,19 +385,44 @@ fn a_stale_feed_says_so_and_keeps_the_list() {
 }
 
 #[test]
-fn help_fits_the_smallest_supported_terminal() {
+fn help_scrolls_through_every_key_on_the_smallest_supported_terminal() {
     let mut m = screen_model(80, 24);
-    update(
-        &mut m,
-        Msg::Key(KeyEvent::new(KeyCode::Char('?'), KeyModifiers::NONE)),
-    );
-    let text = format!("{}", draw(&m, 80, 24).backend());
-    // Every key of the list; the keys of the prompts, the search and the
-    // hand-off are on their own bottom line (at 120x40 the help has them too).
-    for b in oncall::console::keys::rows(oncall::console::keys::Context::Normal) {
-        assert!(text.contains(b.help), "help at 80x24 lacks '{}'", b.help);
+    let press = |m: &mut oncall::console::model::Model, c: char| {
+        update(
+            m,
+            Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)),
+        );
+    };
+    press(&mut m, '?');
+    let first = format!("{}", draw(&m, 80, 24).backend());
+    assert!(first.contains("more below"), "{first}");
+    assert!(first.contains("any key: close"), "{first}");
+    // Down a line at a time to the end: every key of the list is seen on
+    // the way, and the help stays open.
+    let mut seen = first.clone();
+    for _ in 0..40 {
+        press(&mut m, 'j');
+        seen.push_str(&format!("{}", draw(&m, 80, 24).backend()));
     }
-    assert!(text.contains("Press any key to close."), "{text}");
+    for b in oncall::console::keys::rows(oncall::console::keys::Context::Normal) {
+        assert!(
+            seen.contains(b.help),
+            "help at 80x24 never shows '{}'",
+            b.help
+        );
+    }
+    let last = format!("{}", draw(&m, 80, 24).backend());
+    assert!(
+        last.contains("more above") && !last.contains("below"),
+        "{last}"
+    );
+    // Back up is as many lines as it went down, not forty.
+    press(&mut m, 'k');
+    let up = format!("{}", draw(&m, 80, 24).backend());
+    assert!(up.contains("above, 1 below"), "{up}");
+    // Any other key closes it.
+    press(&mut m, 'x');
+    assert_eq!(m.mode, oncall::console::model::Mode::Normal);
 }
 
 #[test]

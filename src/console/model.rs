@@ -27,7 +27,7 @@ mod rota;
 mod runbook;
 mod squash;
 
-pub use actions::{Actions, Pending};
+pub use actions::{Actions, Batch, BatchAsk, BatchKind, Pending, REFUSED_MARK};
 pub use clock::ClockFace;
 pub use escalation::EscalationTarget;
 pub use feed::{ALARM_SECONDS, FeedStatus, Health, stale_for};
@@ -53,9 +53,7 @@ pub enum Mode {
     #[default]
     Normal,
     /// The `?` screen, scrolled down `scroll` lines when it does not fit.
-    Help {
-        scroll: u16,
-    },
+    Help { scroll: u16 },
     /// Typing a filter; the list follows as you type.
     Filter(LineInput),
     /// Typing the number of an incident to go to (`#`).
@@ -67,21 +65,12 @@ pub enum Mode {
         input: LineInput,
     },
     /// A change to shared state that waits for y/Enter.
-    ConfirmEscalate {
-        id: u64,
-        from: u32,
-    },
+    ConfirmEscalate { id: u64, from: u32 },
     /// Naming `who` manager of incident `id` though they fix it (`why`):
     /// sent with `force` only after y/Enter.
-    ConfirmForce {
-        id: u64,
-        who: String,
-        why: String,
-    },
+    ConfirmForce { id: u64, who: String, why: String },
     /// A code block tagged irreversible, copied only after y/Enter.
-    ConfirmCopy {
-        text: String,
-    },
+    ConfirmCopy { text: String },
     /// The hand-off note composed from the shift, waiting for Enter. When
     /// the rota names nobody to take over, `to` is asked for first. `scroll`
     /// is the note's first line on screen.
@@ -92,9 +81,7 @@ pub enum Mode {
         scroll: u16,
     },
     /// Reading the hand-off note addressed to us; Enter or Esc dismisses it.
-    ReadHandoff {
-        scroll: u16,
-    },
+    ReadHandoff { scroll: u16 },
     /// Reading the noise report (`N`), from its `scroll`th line.
     Report {
         report: Box<crate::report::NoiseReport>,
@@ -112,21 +99,17 @@ pub enum Mode {
     Squash(Box<SquashForm>),
     /// The squashes in force and scheduled (`S`); `confirm` names the one
     /// whose removal waits for y/Enter.
-    Squashes {
-        cursor: usize,
-        confirm: Option<u64>,
-    },
+    Squashes { cursor: usize, confirm: Option<u64> },
     /// The rota view (`w`): who is on call, the levels and the overrides,
     /// `cursor` on one of those; `step` says whether a cover is being typed
     /// or a removal asked.
-    Rota {
-        cursor: usize,
-        step: RotaStep,
-    },
+    Rota { cursor: usize, step: RotaStep },
     /// Writing a follow-up for the selected incident (`f`).
     FollowupForm(Box<FollowupForm>),
     /// This responder's open follow-ups (`F`).
     Followups(Box<FollowupsPopup>),
+    /// An action for many incidents, asked before it is sent.
+    Batch(Box<BatchAsk>),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -395,6 +378,11 @@ impl Model {
             Mode::Help { .. } => Context::Help,
             Mode::Filter(_) => Context::Filter,
             Mode::Jump(_) => Context::Jump,
+            Mode::Batch(ask) => match ask.kind {
+                BatchKind::Acknowledge | BatchKind::Escalate => Context::ConfirmBatch,
+                BatchKind::Resolve => Context::Resolve,
+                BatchKind::Note => Context::Note,
+            },
             Mode::Prompt { kind, .. } => match kind {
                 PromptKind::Note => Context::Note,
                 PromptKind::Resolve => Context::Resolve,

@@ -222,11 +222,13 @@ pub enum Context {
     Followups,
     /// The note before closing a follow-up.
     FollowupNote,
+    /// The question before acknowledging or escalating many incidents.
+    ConfirmBatch,
 }
 
 impl Context {
     /// Every context, in the order the help lists them.
-    pub const ALL: [Context; 28] = [
+    pub const ALL: [Context; 29] = [
         Context::Normal,
         Context::Zoomed,
         Context::Help,
@@ -236,6 +238,7 @@ impl Context {
         Context::Resolve,
         Context::Ask,
         Context::Confirm,
+        Context::ConfirmBatch,
         Context::ConfirmForce,
         Context::ConfirmCopy,
         Context::Browse,
@@ -299,6 +302,7 @@ impl Context {
             Context::Note => "note",
             Context::Resolve => "resolve",
             Context::Confirm => "escalate?",
+            Context::ConfirmBatch => "all of them?",
             Context::ConfirmCopy => "copy irreversible?",
             Context::Browse => "runbook search",
             Context::HandoffName => "hand-off (name)",

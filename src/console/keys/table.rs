@@ -98,19 +98,22 @@ pub const BINDINGS: &[Binding] = &[
             (Code(K::Esc), A::ClearFilter),
         ]],
         None,
-        "only mine / triggered / critical and high (again: off) / marks, then filters, off",
+        "only mine / triggered / critical and high (again: off) / all off",
     ),
     // Many at once: alike incidents grouped, rows marked; an action on a
     // group or on the marked rows goes to each of them.
     normal(
-        &[&[(Char('='), A::GroupBy)], &[(Code(K::Enter), A::OpenGroup)]],
+        &[
+            &[(Char('='), A::GroupBy)],
+            &[(Code(K::Enter), A::OpenGroup)],
+        ],
         None,
         "group by alert / by service / off · open or close the group",
     ),
     normal(
         &[&[(Char('v'), A::Mark), (Char('V'), A::MarkRange)]],
         None,
-        "mark or unmark (a group: all of it) / mark from the last mark to here",
+        "mark or unmark (a group: all of it) / mark up to the last mark",
     ),
     normal(
         &[&[(Char('R'), A::History)]],
@@ -215,7 +218,10 @@ pub const BINDINGS: &[Binding] = &[
         C::Help,
         &[
             &[(Char('j'), A::Down), (Char('k'), A::Up)],
-            &[(Code(K::PageDown), A::PageDown), (Code(K::PageUp), A::PageUp)],
+            &[
+                (Code(K::PageDown), A::PageDown),
+                (Code(K::PageUp), A::PageUp),
+            ],
         ],
         Some("scroll"),
         "scroll",
@@ -295,6 +301,20 @@ pub const BINDINGS: &[Binding] = &[
     .also(&[&[(Char('Y'), A::Confirm)]]),
     Binding::new(
         C::Confirm,
+        &[&[(Char('n'), A::Cancel), (Code(K::Esc), A::Cancel)]],
+        Some("cancel"),
+        "cancel",
+    )
+    .also(&[&[(Any, A::Cancel)]]),
+    Binding::new(
+        C::ConfirmBatch,
+        &[&[(Char('y'), A::Confirm), (Code(K::Enter), A::Confirm)]],
+        Some("all of them"),
+        "send it to each of them",
+    )
+    .also(&[&[(Char('Y'), A::Confirm)]]),
+    Binding::new(
+        C::ConfirmBatch,
         &[&[(Char('n'), A::Cancel), (Code(K::Esc), A::Cancel)]],
         Some("cancel"),
         "cancel",

@@ -74,7 +74,7 @@ fn labels_are_written_from_the_keys() {
     assert_eq!(labels(Context::Confirm), ["y/Enter", "n/Esc"]);
     let cancel = rows(Context::Confirm).nth(1).unwrap();
     assert_eq!(cancel.also_label().as_deref(), Some("any other key"));
-    assert_eq!(labels(Context::Help), ["any key"]);
+    assert_eq!(labels(Context::Help), ["j/k PgDn/PgUp", "any key"]);
     assert_eq!(
         labels(Context::HandoffRead),
         ["Enter/Esc/q", "j/k ↓/↑", "PgDn/PgUp", "g"]

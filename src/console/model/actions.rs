@@ -3,6 +3,7 @@
 //! in the outbox for the hub to be reachable.
 use std::collections::{BTreeMap, BTreeSet};
 
+use super::super::input::LineInput;
 use crate::feed::Action;
 
 /// An action sent to the hub and not yet answered.
@@ -14,10 +15,52 @@ pub struct Pending {
     pub queued: bool,
 }
 
+/// How the list marks an incident the hub refused an action of a batch on
+/// (the detail pane says why).
+pub const REFUSED_MARK: &str = "✗";
+
+/// An action for many incidents, asked before it is sent: the confirm line
+/// (acknowledge, escalate) or the prompt (resolve, note) names how many.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BatchAsk {
+    pub kind: BatchKind,
+    /// The incidents it goes to: those it applies to.
+    pub ids: Vec<u64>,
+    /// "marked", "in the group": what the responder chose.
+    pub what: &'static str,
+    /// How many of those chosen it does not apply to (already yours, resolved).
+    pub left_out: usize,
+    /// The words of a resolve or a note, as they are typed.
+    pub input: Option<LineInput>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BatchKind {
+    Acknowledge,
+    Escalate,
+    Resolve,
+    Note,
+}
+
+/// A batch sent: its requests not yet answered, and what the hub refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Batch {
+    /// "acknowledged": how the summary says it.
+    pub verb: String,
+    pub total: usize,
+    pub tickets: BTreeSet<u64>,
+    pub refused: Vec<(u64, String)>,
+}
+
 /// Actions on their way, by the ticket they were sent with.
 #[derive(Debug, Clone)]
 pub struct Actions {
     pub pending: BTreeMap<u64, Pending>,
+    /// Batches with answers still to come.
+    pub batches: Vec<Batch>,
+    /// Why the hub refused the last action of a batch, by incident, until
+    /// an action is sent on it again.
+    pub refused: BTreeMap<u64, String>,
     /// Changes waiting in the outbox for the hub to be reachable.
     pub waiting: usize,
     pub next_ticket: u64,
@@ -27,6 +70,8 @@ impl Actions {
     pub fn new() -> Actions {
         Actions {
             pending: BTreeMap::new(),
+            batches: Vec::new(),
+            refused: BTreeMap::new(),
             waiting: 0,
             next_ticket: 1,
         }

@@ -122,6 +122,7 @@ pub fn send(model: &mut Model, id: u64, action: Action) -> Vec<Command> {
         return Vec::new();
     }
     model.say(format!("Sending {} for #{id}…", action.verb()));
+    model.actions.refused.remove(&id);
     let ticket = model.actions.start(id, action.clone());
     vec![Command::Feed(Request::Act { ticket, id, action })]
 }

@@ -272,6 +272,18 @@ pub fn on_worker(model: &mut Model, event: WorkerEvent) -> Vec<Command> {
             return super::rota::uncovered(model, ticket, id, result);
         }
         WorkerEvent::Acted { ticket, id, result } => {
+            if super::batch::answered(model, ticket, id, &result) {
+                match result {
+                    Ok(inc) => store_detail(model, inc),
+                    Err(FeedError::Rejected {
+                        incident: Some(current),
+                        ..
+                    }) => store_detail(model, *current),
+                    Err(_) => {}
+                }
+                model.actions.pending.remove(&ticket);
+                return Vec::new();
+            }
             let action = model.actions.pending.get(&ticket).map(|p| p.action.clone());
             match result {
                 Ok(inc) => {

@@ -8,7 +8,7 @@ use super::super::keys::{self, KeyAction};
 use super::super::model::{Focus, Mode, Model, PromptKind};
 use super::super::msg::Command;
 use super::{
-    actions, copy, followup, group, handoff, history, links, marks, ownership, report, rota,
+    actions, batch, copy, followup, group, handoff, history, links, marks, ownership, report, rota,
     runbook, selection, squash,
 };
 use crate::feed::Action;
@@ -86,6 +86,7 @@ pub fn on_key(model: &mut Model, key: KeyEvent) -> Vec<Command> {
         Mode::Rota { cursor, step } => rota::key(model, cursor, step, action, &key),
         Mode::FollowupForm(form) => followup::form_key(model, form, action, &key),
         Mode::Followups(popup) => followup::list_key(model, popup, action, &key),
+        Mode::Batch(ask) => batch::key(model, ask, action, &key),
     }
 }
 
@@ -144,13 +145,25 @@ fn normal(model: &mut Model, action: Option<KeyAction>) -> Vec<Command> {
         KeyAction::Copy => return copy::copy(model),
         KeyAction::Open => return runbook::open(model),
         KeyAction::TopOrSection => runbook::top_or_section(model),
-        KeyAction::Acknowledge
-        | KeyAction::Escalate
-        | KeyAction::Resolve
-        | KeyAction::Note
-        | KeyAction::StatusUpdate => {
-            return actions::on_incident_key(model, action);
+        KeyAction::Acknowledge | KeyAction::Escalate | KeyAction::Resolve | KeyAction::Note => {
+            match batch::targets(model) {
+                Some(many) => batch::start(model, action, many),
+                None => return actions::on_incident_key(model, action),
+            }
         }
+        KeyAction::StatusUpdate
+        | KeyAction::TakeOver
+        | KeyAction::Assign
+        | KeyAction::GiveBack
+        | KeyAction::Snooze
+        | KeyAction::AskHelp
+        | KeyAction::Manager
+        | KeyAction::AddFollowup
+            if batch::targets(model).is_some() =>
+        {
+            batch::one_at_a_time(model, action);
+        }
+        KeyAction::StatusUpdate => return actions::on_incident_key(model, action),
         KeyAction::TakeOver
         | KeyAction::Assign
         | KeyAction::GiveBack

@@ -1,6 +1,7 @@
 //! `update(&mut Model, Msg) -> Vec<Command>`: the console's whole behaviour,
 //! pure and testable without a terminal.
 mod actions;
+mod batch;
 mod copy;
 mod feed;
 mod followup;

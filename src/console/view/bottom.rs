@@ -10,7 +10,7 @@ use unicode_width::UnicodeWidthStr;
 use super::theme;
 use crate::console::input::LineInput;
 use crate::console::keys::{self, Context, KeyAction};
-use crate::console::model::{Health, Mode, Model, block_summary};
+use crate::console::model::{BatchAsk, BatchKind, Health, Mode, Model, block_summary};
 
 pub fn draw_message(model: &Model, frame: &mut Frame, area: Rect) {
     let health = model.feed.health(model.now);
@@ -23,6 +23,17 @@ pub fn draw_message(model: &Model, frame: &mut Frame, area: Rect) {
         Mode::FollowupForm(form) => {
             return draw_input(frame, area, &form.label(&model.responder), &form.input);
         }
+        Mode::Batch(ask) => match &ask.input {
+            Some(input) => return draw_input(frame, area, &batch_label(ask), input),
+            None => {
+                let yes = keys::keys_for(Context::ConfirmBatch, &[KeyAction::Confirm]);
+                let no = keys::keys_for(Context::ConfirmBatch, &[KeyAction::Cancel]);
+                Line::from(vec![
+                    Span::styled(batch_label(ask), Style::new().add_modifier(Modifier::BOLD)),
+                    Span::styled(format!(" {yes} sends each, {no} cancels"), theme::DIM),
+                ])
+            }
+        },
         Mode::ConfirmForce { who, why, .. } => {
             let yes = keys::keys_for(Context::ConfirmForce, &[KeyAction::Confirm]);
             let no = keys::keys_for(Context::ConfirmForce, &[KeyAction::Cancel]);
@@ -142,6 +153,26 @@ pub(super) fn draw_input(frame: &mut Frame, area: Rect, label: &str, input: &Lin
 
 /// The keys that work here, from the key table: help and quit always
 /// show, the rest in the table's order while there is room.
+/// The question before an action on many: how many, which, and how many
+/// of those chosen it leaves out.
+fn batch_label(ask: &BatchAsk) -> String {
+    let n = ask.ids.len();
+    let left = match ask.left_out {
+        0 => String::new(),
+        k => format!(" ({k} more {} left out)", ask.what),
+    };
+    let them = if n == 1 { "incident" } else { "incidents" };
+    match ask.kind {
+        BatchKind::Acknowledge => format!("Acknowledge {n} {them} {}{left}?", ask.what),
+        BatchKind::Escalate => format!(
+            "Escalate {n} {them} {}{left}, each to its next line?",
+            ask.what
+        ),
+        BatchKind::Resolve => format!("resolve {n} {them} {}{left}, optional note: ", ask.what),
+        BatchKind::Note => format!("note for {n} {them} {}{left}: ", ask.what),
+    }
+}
+
 pub fn draw_footer(model: &Model, frame: &mut Frame, area: Rect) {
     let hints: Vec<Hint> = keys::effective(model.key_context())
         .into_iter()
@@ -155,14 +186,26 @@ pub fn draw_footer(model: &Model, frame: &mut Frame, area: Rect) {
         })
         .collect();
     let pinned: usize = hints.iter().filter(|h| h.pinned).map(Hint::width).sum();
-    let mut room = usize::from(area.width).saturating_sub(pinned);
+    // How many are marked, first: what the next action goes to.
+    let marked = match model.list.marked.len() {
+        0 => None,
+        n => Some(format!(" {n} marked ")),
+    };
+    let marked_width = marked.as_deref().map_or(0, UnicodeWidthStr::width);
+    let mut room = usize::from(area.width).saturating_sub(pinned + marked_width);
     let first = hints.iter().filter(|h| !h.pinned).take_while(|h| {
         let fits = h.width() <= room;
         room = room.saturating_sub(h.width());
         fits
     });
     let mut spans = Vec::new();
-    let mut used = 0;
+    let mut used = marked_width;
+    if let Some(marked) = marked {
+        spans.push(Span::styled(
+            marked,
+            theme::KEY.add_modifier(Modifier::REVERSED),
+        ));
+    }
     for hint in first.chain(hints.iter().filter(|h| h.pinned)) {
         used += hint.width();
         if used > usize::from(area.width) {

@@ -113,6 +113,12 @@ fn about<'a>(model: &'a Model, inc: &'a Incident) -> Vec<Line<'a>> {
         ));
     }
     out.push(Line::from(facts));
+    if let Some(why) = model.actions.refused.get(&inc.id) {
+        out.push(Line::styled(
+            format!("{} the hub refused: {why}", theme::REFUSED_MARK),
+            theme::ERROR,
+        ));
+    }
     if let Some(line) = roles(model, inc) {
         out.push(line);
     }

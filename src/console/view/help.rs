@@ -123,7 +123,7 @@ fn draw_scrolled(frame: &mut Frame, area: Rect, list: &[&Binding], scroll: u16) 
     let scroll = usize::from(scroll).min(lines.len().saturating_sub(room));
     let below = lines.len().saturating_sub(scroll + room);
     let how = keys::rows(Context::Help)
-        .map(|b| format!("{} {}", b.label(), b.help))
+        .map(|b| format!("{}: {}", b.label(), b.help))
         .collect::<Vec<_>>()
         .join(" · ");
     let more = match (scroll, below) {
@@ -135,7 +135,12 @@ fn draw_scrolled(frame: &mut Frame, area: Rect, list: &[&Binding], scroll: u16) 
         .title(" Help ")
         .title_bottom(Line::styled(format!(" {how} · {more} "), theme::DIM))
         .border_style(theme::KEY);
-    let popup = Rect::new(area.x + (area.width - width) / 2, area.y, width, area.height);
+    let popup = Rect::new(
+        area.x + (area.width - width) / 2,
+        area.y,
+        width,
+        area.height,
+    );
     let shown: Vec<Line> = lines.into_iter().skip(scroll).take(room).collect();
     frame.render_widget(Clear, popup);
     frame.render_widget(Paragraph::new(shown).block(block), popup);

@@ -10,7 +10,7 @@ use ratatui::widgets::{Block, Paragraph};
 
 use super::theme;
 use crate::console::keys::{self, KeyAction};
-use crate::console::model::{Focus, Model, Widest, age};
+use crate::console::model::{Focus, Group, Grouping, Model, Row, Widest, age};
 use crate::incident::{Incident, Status};
 
 pub fn draw(model: &Model, frame: &mut Frame, area: Rect) {
@@ -31,6 +31,10 @@ pub fn draw(model: &Model, frame: &mut Frame, area: Rect) {
             model.list.incidents.len(),
             model.list.filter
         )
+    };
+    let title = match model.list.grouping {
+        Grouping::Off => title,
+        g => format!("{title} · {}", g.label()),
     };
     let focused = model.focus == Focus::List;
     let block = Block::bordered()
@@ -68,20 +72,30 @@ pub fn draw(model: &Model, frame: &mut Frame, area: Rect) {
     // Only the rows on screen, written straight into the buffer: this runs
     // on every redraw, whatever the length of the list.
     let rows = usize::from(inner.height.saturating_sub(1));
-    let end = (model.list.offset + rows).min(model.list.visible.len());
+    let end = (model.list.offset + rows).min(model.list.rows.len());
     let start = model.list.offset.min(end);
-    for (n, &i) in model.list.visible[start..end].iter().enumerate() {
+    for (n, row) in model.list.rows[start..end].iter().enumerate() {
         let y = inner.y + 1 + n as u16;
         let selected = start + n == model.list.cursor;
-        columns.row(
-            buf,
-            Rect::new(inner.x, y, inner.width, 1),
-            model,
-            &model.list.incidents[i],
-            selected,
-        );
+        let area = Rect::new(inner.x, y, inner.width, 1);
+        match *row {
+            Row::Incident { index, member } => {
+                let inc = &model.list.incidents[index];
+                let shown = Shown {
+                    selected,
+                    member,
+                    marked: model.list.marked.contains(&inc.id),
+                };
+                columns.row(buf, area, model, inc, shown);
+            }
+            Row::Group(g) => {
+                if let Some(group) = model.list.groups.get(g) {
+                    columns.group_row(buf, area, model, group, selected);
+                }
+            }
+        }
     }
-    let hidden = (start, model.list.visible.len() - end);
+    let hidden = (start, model.list.rows.len() - end);
     if hidden != (0, 0) {
         let line = Line::styled(
             format!(" {} above · {} below ", hidden.0, hidden.1),
@@ -100,6 +114,8 @@ pub fn draw(model: &Model, frame: &mut Frame, area: Rect) {
 /// What a column of the list shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Kind {
+    /// Marked (`v`), or a group's open or closed sign.
+    Mark,
     Severity,
     Status,
     Age,
@@ -121,7 +137,8 @@ struct Column {
 
 /// The list's columns, once: the header, the widths and every row follow
 /// this. The title takes what the others leave.
-const COLUMNS: [Column; 8] = [
+const COLUMNS: [Column; 9] = [
+    Column::fixed(Kind::Mark, "", 1),
     Column::fixed(Kind::Severity, "SEV", 4),
     Column::fixed(Kind::Status, "S", 1),
     Column::fixed(Kind::Age, "AGE", 3),
@@ -167,6 +184,7 @@ impl Column {
     fn cell<'a>(&self, model: &'a Model, inc: &'a Incident) -> Option<(Cow<'a, str>, Style)> {
         let plain = Style::new();
         Some(match self.kind {
+            Kind::Mark => return None,
             Kind::Severity => (
                 theme::severity_tag(inc.severity).into(),
                 theme::severity(inc.severity),
@@ -254,10 +272,24 @@ impl Columns {
         }
     }
 
-    fn row(&self, buf: &mut Buffer, area: Rect, model: &Model, inc: &Incident, selected: bool) {
+    fn row(&self, buf: &mut Buffer, area: Rect, model: &Model, inc: &Incident, shown: Shown) {
         let mut x = area.x;
         for (c, width) in COLUMNS.iter().zip(self.widths) {
-            x = match c.cell(model, inc) {
+            let cell = match c.kind {
+                Kind::Mark if shown.marked => Some((theme::MARKED.into(), theme::KEY)),
+                Kind::Status
+                    if model.actions.refused.contains_key(&inc.id)
+                        && model.pending_for(inc.id).is_none() =>
+                {
+                    Some((theme::REFUSED_MARK.into(), theme::ERROR))
+                }
+                // A member of an open group, under it.
+                Kind::Title if shown.member => c
+                    .cell(model, inc)
+                    .map(|(text, style)| (format!("  {text}").into(), style)),
+                _ => c.cell(model, inc),
+            };
+            x = match cell {
                 Some((text, style)) => put(buf, x, area, &text, width, style),
                 None => x.saturating_add(width + SPACING),
             };
@@ -266,13 +298,123 @@ impl Columns {
         if inc.status == crate::incident::Status::Resolved {
             row_style = row_style.add_modifier(Modifier::DIM);
         }
-        if selected {
+        if shown.selected {
             row_style = row_style.add_modifier(Modifier::REVERSED);
         }
         if row_style != Style::new() {
             buf.set_style(area, row_style);
         }
     }
+}
+
+impl Columns {
+    /// A group's row: how bad at worst, in what state, since when, whose,
+    /// and how many, with how many of them pending, refused and marked.
+    fn group_row(
+        &self,
+        buf: &mut Buffer,
+        area: Rect,
+        model: &Model,
+        group: &Group,
+        selected: bool,
+    ) {
+        let open = model.list.open.contains(&group.key);
+        let first = group.members.first().map(|&i| &model.list.incidents[i]);
+        let pending = model
+            .actions
+            .pending
+            .values()
+            .filter(|p| group.has(p.id))
+            .map(|p| p.id)
+            .collect::<std::collections::BTreeSet<u64>>()
+            .len();
+        let refused = model
+            .actions
+            .refused
+            .keys()
+            .filter(|id| group.has(**id))
+            .count();
+        let marked = model
+            .list
+            .marked
+            .iter()
+            .filter(|id| group.has(**id))
+            .count();
+        let mut x = area.x;
+        for (c, width) in COLUMNS.iter().zip(self.widths) {
+            let cell: Option<(Cow<str>, Style)> = match c.kind {
+                Kind::Mark => Some((if open { "▾" } else { "▸" }.into(), theme::KEY)),
+                Kind::Severity => Some((
+                    theme::severity_tag(group.worst).into(),
+                    theme::severity(group.worst),
+                )),
+                Kind::Status if pending > 0 => Some(("…".into(), theme::PENDING)),
+                Kind::Status if refused > 0 => Some((theme::REFUSED_MARK.into(), theme::ERROR)),
+                Kind::Status => {
+                    let status = if group.triggered > 0 {
+                        Status::Triggered
+                    } else {
+                        Status::Acknowledged
+                    };
+                    Some((theme::status_mark(status).into(), theme::status(status)))
+                }
+                Kind::Age => Some((age(model.now, group.since).into(), Style::new())),
+                Kind::Service => match (group.services, first) {
+                    (1, Some(inc)) => Some((inc.service.as_str().into(), Style::new())),
+                    (n, _) => Some((format!("{n} services").into(), theme::DIM)),
+                },
+                Kind::Title => Some((
+                    group_title(group, pending, refused, marked).into(),
+                    Style::new().add_modifier(Modifier::BOLD),
+                )),
+                Kind::Owner => Some(match group.owners.as_slice() {
+                    [] => ("—".into(), Style::new()),
+                    [one] => (one.as_str().into(), Style::new()),
+                    [one, rest @ ..] => (format!("{one} +{}", rest.len()).into(), Style::new()),
+                }),
+                Kind::Id | Kind::Count => None,
+            };
+            x = match cell {
+                Some((text, style)) => put(buf, x, area, &text, width, style),
+                None => x.saturating_add(width + SPACING),
+            };
+        }
+        if selected {
+            buf.set_style(area, Style::new().add_modifier(Modifier::REVERSED));
+        }
+    }
+}
+
+/// "30: 28 triggered, 2 ack, 3 pending · DiskFull": how many and in what
+/// state first, so that a narrow terminal cuts the alert's name, not them.
+fn group_title(group: &Group, pending: usize, refused: usize, marked: usize) -> String {
+    let mut parts = Vec::new();
+    for (n, what) in [
+        (group.triggered, "triggered"),
+        (group.acknowledged, "ack"),
+        (pending, "pending"),
+        (refused, "refused"),
+        (marked, "marked"),
+    ] {
+        if n > 0 {
+            parts.push(format!("{n} {what}"));
+        }
+    }
+    format!(
+        "{}: {} · {}",
+        group.members.len(),
+        parts.join(", "),
+        group.key
+    )
+}
+
+/// How an incident's row is drawn besides what it holds.
+#[derive(Debug, Clone, Copy)]
+struct Shown {
+    selected: bool,
+    /// Under its open group, indented.
+    member: bool,
+    marked: bool,
 }
 
 /// Writes `text` cut to `width` columns at `x`; returns where the next

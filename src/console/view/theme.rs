@@ -48,6 +48,9 @@ pub const SQUASHED_MARK: &str = "z";
 /// The list's mark for an acknowledged incident snoozed for a while.
 pub const SNOOZED_MARK: &str = "Z";
 
+/// A row marked to act on with others (`v`).
+pub const MARKED: &str = "•";
+pub use crate::console::model::REFUSED_MARK;
 pub const DIM: Style = Style::new().fg(Color::DarkGray);
 pub const PENDING: Style = Style::new()
     .fg(Color::Magenta)
