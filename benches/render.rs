@@ -1,5 +1,5 @@
-//! Drawing the main screen with 10,000 incidents, and applying a full poll of
-//! 10,000 incidents to the model. See BENCHMARKS.md for figures.
+//! Drawing the main screen with 10,000 incidents (flat, and grouped into 200
+//! alerts), and applying a full poll of 10,000 incidents to the model. See BENCHMARKS.md for figures.
 // A bench stops at the first thing that goes wrong: it measures, it does not recover.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 use std::hint::black_box;
@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use chrono::{TimeZone, Utc};
 use criterion::{Criterion, criterion_group, criterion_main};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use oncall::console::model::{FeedStatus, Model};
 use oncall::console::msg::Msg;
 use oncall::console::{update, view};
@@ -87,6 +88,66 @@ fn bench_draw(c: &mut Criterion) {
     }
 }
 
+/// The same 10,000 incidents as 200 alerts, fifty pages each: a storm.
+fn storm(n: u64) -> Vec<Incident> {
+    let mut list = incidents(n);
+    for inc in &mut list {
+        inc.labels
+            .insert("alertname", format!("StormAlert{}", inc.id % 200));
+    }
+    list
+}
+
+/// The list grouped by alert (`=`): 200 group rows, one of them open.
+fn grouped(width: u16, height: u16, list: Vec<Incident>) -> Model {
+    let mut m = model(width, height, list);
+    let key = |c| Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE));
+    update(&mut m, key('='));
+    update(&mut m, key('j'));
+    update(
+        &mut m,
+        Msg::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)),
+    );
+    assert_eq!(m.list.groups.len(), 200, "200 groups");
+    m
+}
+
+fn bench_draw_grouped(c: &mut Criterion) {
+    let list = storm(10_000);
+    for (w, h) in [(120u16, 40u16), (200, 60)] {
+        let m = grouped(w, h, list.clone());
+        let mut terminal = Terminal::new(TestBackend::new(w, h)).expect("test backend");
+        c.bench_function(
+            &format!("draw main screen {w}x{h}, 10k incidents in 200 groups"),
+            |b| {
+                b.iter(|| {
+                    terminal.draw(|f| view(black_box(&m), f)).expect("draw");
+                })
+            },
+        );
+    }
+}
+
+/// What the grouping costs where it is done: when the list is rebuilt, here
+/// for the same 100 changes merged into the 10,000 with the list grouped.
+fn bench_apply_changes_grouped(c: &mut Criterion) {
+    let list = storm(10_000);
+    let body = hundred_changes(&list);
+    c.bench_function(
+        "parse, clean and merge 100 changes into 10k incidents, grouped in 200",
+        |b| {
+            b.iter_batched(
+                || grouped(200, 60, list.clone()),
+                |mut m| {
+                    take_poll(&mut m, black_box(&body), false);
+                    m
+                },
+                criterion::BatchSize::LargeInput,
+            )
+        },
+    );
+}
+
 fn bench_apply_poll(c: &mut Criterion) {
     let list = incidents(10_000);
     c.bench_function("apply a full poll of 10k incidents", |b| {
@@ -162,23 +223,7 @@ fn bench_parse_and_apply(c: &mut Criterion) {
 /// changed (acknowledged, escalated, repeated); parsed, cleaned and merged.
 fn bench_apply_changes(c: &mut Criterion) {
     let list = incidents(10_000);
-    let changed: Vec<Incident> = list
-        .iter()
-        .step_by(100)
-        .map(|inc| Incident {
-            status: Status::Acknowledged,
-            owner: Some("alex".to_string()),
-            escalation_level: 2,
-            occurrences: inc.occurrences + 1,
-            version: inc.version + 1,
-            ..inc.clone()
-        })
-        .collect();
-    let body = serde_json::to_vec(&oncall::incident::IncidentList {
-        cursor: 2,
-        incidents: changed,
-    })
-    .expect("serialise");
+    let body = hundred_changes(&list);
     c.bench_function(
         "parse, clean and merge 100 changes into 10k incidents (since-cursor poll)",
         |b| {
@@ -192,6 +237,28 @@ fn bench_apply_changes(c: &mut Criterion) {
             )
         },
     );
+}
+
+/// The feed's answer when every hundredth of `list` changed: acknowledged,
+/// escalated, repeated.
+fn hundred_changes(list: &[Incident]) -> Vec<u8> {
+    let changed: Vec<Incident> = list
+        .iter()
+        .step_by(100)
+        .map(|inc| Incident {
+            status: Status::Acknowledged,
+            owner: Some("alex".to_string()),
+            escalation_level: 2,
+            occurrences: inc.occurrences + 1,
+            version: inc.version + 1,
+            ..inc.clone()
+        })
+        .collect();
+    serde_json::to_vec(&oncall::incident::IncidentList {
+        cursor: 2,
+        incidents: changed,
+    })
+    .expect("serialise")
 }
 
 /// The parse alone, to tell its share from the rest.
@@ -212,9 +279,11 @@ fn bench_parse(c: &mut Criterion) {
 criterion_group!(
     benches,
     bench_draw,
+    bench_draw_grouped,
     bench_apply_poll,
     bench_parse,
     bench_parse_and_apply,
-    bench_apply_changes
+    bench_apply_changes,
+    bench_apply_changes_grouped
 );
 criterion_main!(benches);

@@ -60,7 +60,7 @@ fn line_after<'a>(screen: &'a str, header: &str) -> Option<&'a str> {
 }
 
 #[test]
-fn demo_shows_a_late_heartbeat_a_major_incident_a_squash_and_the_noisiest_alert() {
+fn demo_shows_a_late_heartbeat_a_major_incident_a_squash_the_noisiest_alert_and_a_storm() {
     let (_data, mut console) = demo(160, 40);
     console.wait_for("the late backup in the top bar", |s| {
         s.lines()
@@ -79,6 +79,15 @@ fn demo_shows_a_late_heartbeat_a_major_incident_a_squash_and_the_noisiest_alert(
                 && l.contains("sam +1")
         })
     });
+    // The storm of one alert on a dozen hosts is one row, grouped; then
+    // by service, then not grouped again.
+    console.send("=");
+    console.wait_for("the storm grouped into one row", |s| {
+        s.lines()
+            .any(|l| l.contains("▸") && l.contains("· NodeFilesystemAlmostOutOfSpace"))
+    });
+    console.send("==");
+    console.wait_for("the list not grouped", |s| !s.contains("grouped by"));
     console.send("/crash looping\r");
     console.wait_for("its latest status update in the detail", |s| {
         s.contains("status update Checkout pods crash-looping since the 02:10")

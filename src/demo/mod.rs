@@ -4,6 +4,7 @@
 mod noise;
 mod phone;
 mod scenario;
+mod storm;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -142,6 +143,13 @@ async fn seed(demo: &DemoHub, clock: &DemoClock) -> anyhow::Result<()> {
             .store(scene.minutes_ago * 60, Ordering::Relaxed);
         let opened = monitoring.open(&scene.to_new()).await?;
         ids.insert(scene.key, opened.incident.id);
+    }
+    // The storm: one alert on a dozen hosts at once (`=` groups it).
+    clock
+        .offset_secs
+        .store(storm::MINUTES_AGO * 60, Ordering::Relaxed);
+    for n in 1..=storm::HOSTS {
+        monitoring.open(&storm::page(n)).await?;
     }
     // Some history, as a team in the middle of a night would have.
     clock.offset_secs.store(60 * 60, Ordering::Relaxed);
@@ -462,8 +470,9 @@ mod tests {
     #[test]
     fn every_demo_incident_has_a_runbook() {
         let lib = Library::shipped();
-        for scene in OPENING.iter().chain(ARRIVALS).chain([&NOISY]) {
-            let inc = scene.to_new();
+        let scenes = OPENING.iter().chain(ARRIVALS).chain([&NOISY]);
+        let storm = (1..=super::storm::HOSTS).map(super::storm::page);
+        for inc in scenes.map(|s| s.to_new()).chain(storm) {
             let q = Query {
                 title: &inc.title,
                 description: &inc.description,
@@ -477,7 +486,7 @@ mod tests {
                     .first()
                     .is_some_and(|m| m.reasons[0].starts_with("alert ")),
                 "{}: {ranked:?}",
-                scene.key
+                inc.title
             );
         }
     }

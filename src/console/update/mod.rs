@@ -60,6 +60,11 @@ fn dispatch(model: &mut Model, msg: Msg) -> Vec<Command> {
                 }
                 Mode::Prompt { input, .. } | Mode::Jump(input) => input.paste(&text),
                 Mode::FollowupForm(form) => form.input.paste(&text),
+                Mode::Batch(ask) => {
+                    if let Some(input) = &mut ask.input {
+                        input.paste(&text);
+                    }
+                }
                 Mode::Followups(popup) => {
                     if let Some(closing) = &mut popup.closing {
                         closing.input.paste(&text);

@@ -147,6 +147,17 @@ pub fn jump(model: &mut Model, text: &str) {
     if hidden {
         clear_filters(model);
     }
+    // In a closed group, the group is opened to show it.
+    let folded = model
+        .list
+        .groups
+        .iter()
+        .find(|g| g.has(id) && !model.list.open.contains(&g.key))
+        .map(|g| g.key.clone());
+    if let Some(key) = folded {
+        model.list.open.insert(key);
+        rebuild(model);
+    }
     if let Some(pos) = row_of(&model.list, id) {
         model.list.cursor = pos;
         model.list.selected = model.list.row_incident(pos).map(|i| i.id);

@@ -357,3 +357,15 @@ fn a_group_of_incidents_already_mine_has_nothing_to_acknowledge() {
         said(&m).text
     );
 }
+
+#[test]
+fn hash_opens_the_group_that_holds_the_incident() {
+    let mut m = storm();
+    ch(&mut m, '=');
+    ch(&mut m, '#');
+    typed(&mut m, "115");
+    key(&mut m, KeyCode::Enter);
+    assert_eq!(m.list.selected, Some(115));
+    assert!(m.list.selected_group().is_none(), "on the member's own row");
+    assert!(m.list.open.contains("DiskFull"));
+}
