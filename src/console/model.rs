@@ -22,6 +22,7 @@ mod feed;
 mod followup;
 mod group;
 mod handoffs;
+mod links;
 mod list;
 mod rota;
 mod runbook;
@@ -34,6 +35,7 @@ pub use feed::{ALARM_SECONDS, FeedStatus, Health, stale_for};
 pub use followup::{Closing, FollowupForm, FollowupStep, FollowupsPopup, MyFollowups};
 pub use group::{Group, Grouping, Row, group_rows, title_shape};
 pub use handoffs::Handoffs;
+pub use links::{IncidentLinks, Link, LinkKind, is_shown_label};
 pub use list::{List, QuickFilters, Widest, age, passes, sort_key};
 pub use rota::{RotaOverrides, RotaStep};
 pub use runbook::{RunbookPane, RunbookView, block_summary};
@@ -53,9 +55,7 @@ pub enum Mode {
     #[default]
     Normal,
     /// The `?` screen, scrolled down `scroll` lines when it does not fit.
-    Help {
-        scroll: u16,
-    },
+    Help { scroll: u16 },
     /// Typing a filter; the list follows as you type.
     Filter(LineInput),
     /// Typing the number of an incident to go to (`#`).
@@ -67,21 +67,12 @@ pub enum Mode {
         input: LineInput,
     },
     /// A change to shared state that waits for y/Enter.
-    ConfirmEscalate {
-        id: u64,
-        from: u32,
-    },
+    ConfirmEscalate { id: u64, from: u32 },
     /// Naming `who` manager of incident `id` though they fix it (`why`):
     /// sent with `force` only after y/Enter.
-    ConfirmForce {
-        id: u64,
-        who: String,
-        why: String,
-    },
+    ConfirmForce { id: u64, who: String, why: String },
     /// A code block tagged irreversible, copied only after y/Enter.
-    ConfirmCopy {
-        text: String,
-    },
+    ConfirmCopy { text: String },
     /// The hand-off note composed from the shift, waiting for Enter. When
     /// the rota names nobody to take over, `to` is asked for first. `scroll`
     /// is the note's first line on screen.
@@ -92,9 +83,7 @@ pub enum Mode {
         scroll: u16,
     },
     /// Reading the hand-off note addressed to us; Enter or Esc dismisses it.
-    ReadHandoff {
-        scroll: u16,
-    },
+    ReadHandoff { scroll: u16 },
     /// Reading the noise report (`N`), from its `scroll`th line.
     Report {
         report: Box<crate::report::NoiseReport>,
@@ -112,21 +101,22 @@ pub enum Mode {
     Squash(Box<SquashForm>),
     /// The squashes in force and scheduled (`S`); `confirm` names the one
     /// whose removal waits for y/Enter.
-    Squashes {
-        cursor: usize,
-        confirm: Option<u64>,
-    },
+    Squashes { cursor: usize, confirm: Option<u64> },
     /// The rota view (`w`): who is on call, the levels and the overrides,
     /// `cursor` on one of those; `step` says whether a cover is being typed
     /// or a removal asked.
-    Rota {
-        cursor: usize,
-        step: RotaStep,
-    },
+    Rota { cursor: usize, step: RotaStep },
     /// Writing a follow-up for the selected incident (`f`).
     FollowupForm(Box<FollowupForm>),
     /// This responder's open follow-ups (`F`).
     Followups(Box<FollowupsPopup>),
+    /// `O` on an incident with both a runbook URL and an alert source:
+    /// which to open, in one key. Both are clean already.
+    ChooseLink {
+        id: u64,
+        runbook: String,
+        source: String,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -231,6 +221,12 @@ pub struct Setup {
     pub data_dir: PathBuf,
     /// Times in the timeline are shown in the responder's local time.
     pub tz: FixedOffset,
+    /// URLs are drawn as terminal hyperlinks (OSC 8): the terminal takes
+    /// them and `[console] hyperlinks` is not off.
+    pub hyperlinks: bool,
+    /// Over SSH (`SSH_CONNECTION`): a browser there is usually none, so a
+    /// link opened is put on the clipboard too.
+    pub remote: bool,
 }
 
 /// Everything the console shows, grouped as the screen is: the top bar
@@ -312,6 +308,8 @@ impl Model {
                 monochrome: false,
                 data_dir,
                 tz,
+                hyperlinks: false,
+                remote: false,
             },
             size: (120, 40),
             now,
@@ -432,6 +430,7 @@ impl Model {
             Mode::FollowupForm(_) => Context::FollowupForm,
             Mode::Followups(popup) if popup.closing.is_some() => Context::FollowupNote,
             Mode::Followups(_) => Context::Followups,
+            Mode::ChooseLink { .. } => Context::ChooseLink,
         }
     }
 

@@ -103,7 +103,10 @@ pub const BINDINGS: &[Binding] = &[
     // Many at once: alike incidents grouped, rows marked; an action on a
     // group or on the marked rows goes to each of them.
     normal(
-        &[&[(Char('='), A::GroupBy)], &[(Code(K::Enter), A::OpenGroup)]],
+        &[
+            &[(Char('='), A::GroupBy)],
+            &[(Code(K::Enter), A::OpenGroup)],
+        ],
         None,
         "group by alert / by service / off · open or close the group",
     ),
@@ -215,7 +218,10 @@ pub const BINDINGS: &[Binding] = &[
         C::Help,
         &[
             &[(Char('j'), A::Down), (Char('k'), A::Up)],
-            &[(Code(K::PageDown), A::PageDown), (Code(K::PageUp), A::PageUp)],
+            &[
+                (Code(K::PageDown), A::PageDown),
+                (Code(K::PageUp), A::PageUp),
+            ],
         ],
         Some("scroll"),
         "scroll",
@@ -326,6 +332,25 @@ pub const BINDINGS: &[Binding] = &[
         &[&[(Char('n'), A::Cancel), (Code(K::Esc), A::Cancel)]],
         Some("cancel"),
         "cancel",
+    )
+    .also(&[&[(Any, A::Cancel)]]),
+    Binding::new(
+        C::ChooseLink,
+        &[&[(Char('r'), A::OpenRunbookLink)]],
+        Some("runbook"),
+        "open the incident's runbook URL",
+    ),
+    Binding::new(
+        C::ChooseLink,
+        &[&[(Char('s'), A::OpenSourceLink)]],
+        Some("source"),
+        "open the alert's source",
+    ),
+    Binding::new(
+        C::ChooseLink,
+        &[&[(Code(K::Esc), A::Cancel)]],
+        Some("cancel"),
+        "open neither",
     )
     .also(&[&[(Any, A::Cancel)]]),
     // The runbook search: letters type the search.

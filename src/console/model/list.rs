@@ -87,9 +87,12 @@ impl List {
     /// The ids a row stands for: its incident, or every member of its group.
     pub fn row_ids(&self, row: usize) -> Vec<u64> {
         match self.rows.get(row) {
-            Some(Row::Incident { index, .. }) => {
-                self.incidents.get(*index).map(|i| i.id).into_iter().collect()
-            }
+            Some(Row::Incident { index, .. }) => self
+                .incidents
+                .get(*index)
+                .map(|i| i.id)
+                .into_iter()
+                .collect(),
             Some(Row::Group(g)) => self.groups.get(*g).map_or_else(Vec::new, |g| {
                 g.members.iter().map(|&i| self.incidents[i].id).collect()
             }),

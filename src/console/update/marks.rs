@@ -60,9 +60,7 @@ pub fn clear(model: &mut Model) -> bool {
 fn say_marked(model: &mut Model) {
     let said = match model.list.marked.len() {
         0 => "Nothing marked.".to_string(),
-        n => format!(
-            "{n} marked: a, e, r and n act on each of them (Esc clears the marks)."
-        ),
+        n => format!("{n} marked: a, e, r and n act on each of them (Esc clears the marks)."),
     };
     model.say(said);
 }

@@ -52,14 +52,16 @@ pub fn rebuild(model: &mut Model) {
     // Resolved from here, the incident sinks to the resolved ones at the
     // bottom; the cursor stays where it was, on what comes next.
     let resolved_here = on_group.is_none()
-        && found.and_then(|pos| model.list.row_incident(pos)).is_some_and(|inc| {
-            inc.status == Status::Resolved
-                && model
-                    .actions
-                    .pending
-                    .values()
-                    .any(|p| p.id == inc.id && matches!(p.action, Action::Resolve { .. }))
-        });
+        && found
+            .and_then(|pos| model.list.row_incident(pos))
+            .is_some_and(|inc| {
+                inc.status == Status::Resolved
+                    && model
+                        .actions
+                        .pending
+                        .values()
+                        .any(|p| p.id == inc.id && matches!(p.action, Action::Resolve { .. }))
+            });
     model.list.cursor = match found {
         Some(pos) if !resolved_here => pos,
         _ => model

@@ -135,7 +135,12 @@ fn draw_scrolled(frame: &mut Frame, area: Rect, list: &[&Binding], scroll: u16) 
         .title(" Help ")
         .title_bottom(Line::styled(format!(" {how} · {more} "), theme::DIM))
         .border_style(theme::KEY);
-    let popup = Rect::new(area.x + (area.width - width) / 2, area.y, width, area.height);
+    let popup = Rect::new(
+        area.x + (area.width - width) / 2,
+        area.y,
+        width,
+        area.height,
+    );
     let shown: Vec<Line> = lines.into_iter().skip(scroll).take(room).collect();
     frame.render_widget(Clear, popup);
     frame.render_widget(Paragraph::new(shown).block(block), popup);
