@@ -93,6 +93,41 @@ fn next_start(text: &str) -> Option<usize> {
 mod tests {
     use super::*;
 
+    fn anchors(markdown: &str, width: u16) -> Vec<(usize, u16, u16, String)> {
+        super::super::render(markdown, width, &Default::default())
+            .links
+            .into_iter()
+            .map(|l| (l.line, l.column, l.width, l.url))
+            .collect()
+    }
+
+    #[test]
+    fn each_clean_link_is_noted_where_its_text_is_drawn_a_run_per_line() {
+        let md =
+            "- see [the big dashboard](https://Grafana.example/d/x) or https://status.example.\n";
+        assert_eq!(
+            anchors(md, 80),
+            [
+                (0, 6, 17, "https://grafana.example/d/x".to_string()),
+                (0, 27, 22, "https://status.example/".to_string()),
+            ]
+        );
+        // Wrapped: the link's text is on two lines, one run on each.
+        assert_eq!(
+            anchors("see [the big dashboard](https://g.example/)", 12),
+            [
+                (0, 4, 7, "https://g.example/".to_string()),
+                (1, 0, 9, "https://g.example/".to_string()),
+            ]
+        );
+    }
+
+    #[test]
+    fn links_that_are_not_clean_web_links_are_text() {
+        let md = "[a](javascript:alert(1)) [b](other.md) [c](file:///etc/passwd) <mailto:x@y>";
+        assert_eq!(anchors(md, 80), []);
+    }
+
     #[test]
     fn bare_urls_are_cut_out_of_text_without_the_sentences_punctuation() {
         assert_eq!(

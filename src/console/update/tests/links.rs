@@ -132,3 +132,14 @@ fn how_opening_went_comes_back_on_the_message_line() {
         "{said:?}"
     );
 }
+
+#[test]
+fn the_source_link_is_no_matcher_of_a_squash() {
+    let m = with_links(None, Some(SOURCE));
+    let inc = m.selected_incident().unwrap();
+    let names: Vec<String> = crate::feed::squashes::matchers_of(inc)
+        .into_iter()
+        .map(|(name, _, _)| name)
+        .collect();
+    assert_eq!(names, ["service"]);
+}
