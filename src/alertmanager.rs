@@ -12,10 +12,18 @@ use crate::sanitize;
 /// The `source` of incidents that came from Alertmanager.
 pub const SOURCE: &str = "alertmanager";
 
+/// The label that carries the alert's source (Alertmanager's
+/// `generatorURL`: the rule's expression in Prometheus), so the console can
+/// open it. Prometheus keeps names starting with `__` to itself and never
+/// sends one with an alert, so this one cannot meet a label of the alert's.
+pub const SOURCE_URL_LABEL: &str = "__source_url__";
+
 /// Titles longer than the hub takes are cut rather than refused: a refused
 /// webhook is retried by Alertmanager forever, and the alert never arrives.
 const TITLE_CHARS: usize = crate::incident::limits::MAX_TITLE_CHARS;
 const DESCRIPTION_BYTES: usize = crate::incident::limits::MAX_DESCRIPTION_BYTES;
+const LABELS: usize = crate::incident::limits::MAX_LABELS;
+const LABEL_VALUE_CHARS: usize = crate::incident::limits::MAX_LABEL_VALUE_CHARS;
 
 /// The parts of an alert that say what it is about.
 #[derive(Debug, Clone, Copy)]
@@ -25,6 +33,8 @@ pub struct AlertText<'a> {
     pub fingerprint: &'a str,
     pub labels: &'a BTreeMap<String, String>,
     pub annotations: &'a BTreeMap<String, String>,
+    /// Where the alert came from (`generatorURL`), as Alertmanager sent it.
+    pub generator_url: Option<&'a str>,
 }
 
 /// Repeats of an alert fold into one incident by this key.
@@ -67,16 +77,22 @@ pub fn new_incident(config: &AlertmanagerConfig, alert: AlertText<'_>) -> NewInc
     let description = annotation("description")
         .or_else(|| annotation("message"))
         .unwrap_or_default();
+    let mut labels: BTreeMap<String, String> = alert
+        .labels
+        .iter()
+        .map(|(k, v)| (sanitize::line(k), v.clone()))
+        .collect();
+    if let Some(url) = source_url(alert.generator_url)
+        && labels.len() < LABELS
+    {
+        labels.insert(SOURCE_URL_LABEL.to_string(), url);
+    }
     NewIncident {
         title: clip_chars(&title, TITLE_CHARS),
         service: service_of(config, alert.labels),
         severity: config.severity.severity_of(label("severity")),
         dedup_key: Some(dedup_key(alert.fingerprint)),
-        labels: alert
-            .labels
-            .iter()
-            .map(|(k, v)| (sanitize::line(k), v.clone()))
-            .collect(),
+        labels,
         description: clip_bytes(description, DESCRIPTION_BYTES),
         runbook: None,
         runbook_url: annotation("runbook_url")
@@ -84,6 +100,15 @@ pub fn new_incident(config: &AlertmanagerConfig, alert: AlertText<'_>) -> NewInc
             .map(sanitize::line),
         source: Some(SOURCE.to_string()),
     }
+}
+
+/// The alert's source as a clean web link, when it is one the hub keeps (a
+/// label value's length at most). Anything else is left out rather than
+/// refused: the alert matters more than its link.
+fn source_url(generator_url: Option<&str>) -> Option<String> {
+    crate::weblink::clean(generator_url?)
+        .ok()
+        .filter(|url| url.len() <= LABEL_VALUE_CHARS)
 }
 
 /// What fails, by name: the first of the configured labels whose value is
@@ -174,6 +199,7 @@ mod tests {
             fingerprint: "24f7dbc6dcdad8cb",
             labels: &labels,
             annotations: &annotations,
+            generator_url: None,
         };
         let new = new_incident(&AlertmanagerConfig::default(), alert);
         assert_eq!(new.title, "DiskFilling on db-1:9100");
@@ -192,11 +218,47 @@ mod tests {
             fingerprint: "ab",
             labels: &bare,
             annotations: &bare,
+            generator_url: None,
         };
         let new = new_incident(&AlertmanagerConfig::default(), alert);
         assert_eq!(new.title, "Alert ab");
         assert_eq!(new.service, "unknown");
         assert_eq!(new.severity, Severity::Warning);
+    }
+
+    #[test]
+    fn the_alerts_source_travels_as_a_label_when_it_is_a_clean_web_link() {
+        let labels = map(&[("alertname", "DiskFull")]);
+        let bare = BTreeMap::new();
+        let alert = |generator_url| AlertText {
+            fingerprint: "ab",
+            labels: &labels,
+            annotations: &bare,
+            generator_url,
+        };
+        let config = AlertmanagerConfig::default();
+        let new = new_incident(&config, alert(Some("http://prom:9090/graph?g0.expr=a b")));
+        assert_eq!(
+            new.labels.get(SOURCE_URL_LABEL).map(String::as_str),
+            Some("http://prom:9090/graph?g0.expr=a%20b")
+        );
+        for refused in ["javascript:alert(1)", "http://p/\u{1b}]0;x\u{7}", "graph"] {
+            let new = new_incident(&config, alert(Some(refused)));
+            assert_eq!(new.labels, labels, "{refused:?}");
+        }
+        let long = format!("http://p/{}", "a".repeat(LABEL_VALUE_CHARS));
+        assert_eq!(new_incident(&config, alert(Some(&long))).labels, labels);
+        let full: BTreeMap<String, String> =
+            (0..LABELS).map(|i| (format!("l{i}"), "v".into())).collect();
+        let crowded = AlertText {
+            labels: &full,
+            ..alert(Some("http://p/g"))
+        };
+        assert_eq!(
+            new_incident(&config, crowded).labels.len(),
+            LABELS,
+            "an alert with all the labels the hub takes is not refused for its link"
+        );
     }
 
     #[test]
@@ -211,6 +273,7 @@ mod tests {
             fingerprint: "ab",
             labels: &labels,
             annotations: &annotations,
+            generator_url: None,
         };
         let new = new_incident(&AlertmanagerConfig::default(), alert);
         assert_eq!(
@@ -319,6 +382,7 @@ mod tests {
             fingerprint: "ab",
             labels: &labels,
             annotations: &annotations,
+            generator_url: None,
         };
         let new = new_incident(&AlertmanagerConfig::default(), alert);
         assert_eq!(new.title.chars().count(), TITLE_CHARS);

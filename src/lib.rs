@@ -9,6 +9,7 @@
 //! - `runbook`: the runbook library, matcher and markdown reader.
 //! - `report`: the noise report, as the hub serves it and the CLI and console show it.
 //! - `files`: the files and directories it writes, owner-only and replaced whole.
+//! - `weblink`: links from outside, cleaned before they are opened or shown.
 //! - `demo`: a hub in-process with incidents that keep arriving (`oncall --demo`).
 pub mod alertmanager;
 pub mod cli;
@@ -25,3 +26,4 @@ pub mod notify;
 pub mod report;
 pub mod runbook;
 pub mod sanitize;
+pub mod weblink;

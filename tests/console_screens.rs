@@ -22,6 +22,8 @@ mod feed;
 mod followup;
 #[path = "console_screens/heartbeats.rs"]
 mod heartbeats;
+#[path = "console_screens/links.rs"]
+mod links;
 #[path = "console_screens/list.rs"]
 mod list;
 #[path = "console_screens/many.rs"]
@@ -356,12 +358,12 @@ fn escalate_confirm_line_120x40() {
 fn help_screen_lists_the_key_table() {
     // Tall enough for every mode's keys (at 120x40 the list's keys and a
     // word that the other modes show theirs on the bottom line).
-    let mut m = screen_model(120, 70);
+    let mut m = screen_model(120, 80);
     update(
         &mut m,
         Msg::Key(KeyEvent::new(KeyCode::Char('?'), KeyModifiers::NONE)),
     );
-    let text = format!("{}", draw(&m, 120, 70).backend());
+    let text = format!("{}", draw(&m, 120, 80).backend());
     for b in oncall::console::keys::BINDINGS {
         assert!(text.contains(b.help), "help lacks '{}'", b.help);
     }

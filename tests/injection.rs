@@ -256,9 +256,69 @@ async fn no_escape_reaches_a_terminal_through_any_route(backend: Backend) {
         Duration::from_secs(10),
     )
     .unwrap();
-    for place in screens(&hub, client, Library::load(&[team])).await {
+    for place in screens(
+        &hub,
+        client.clone(),
+        Library::load(std::slice::from_ref(&team)),
+        false,
+    )
+    .await
+    {
         assert_inert(&place.0, &place.1);
+        assert!(
+            !place.1.contains("\u{1b}]8;;"),
+            "{}: a hyperlink while off",
+            place.0
+        );
     }
+    // With hyperlinks on, the console's own OSC 8 sequences are on screen,
+    // each around a clean URL; all else is as inert as without them.
+    let mut links = 0;
+    for (place, text) in screens(&hub, client, Library::load(&[team]), true).await {
+        let (rest, urls) = own_hyperlinks(&place, &text);
+        assert_inert(&place, &rest);
+        for url in &urls {
+            assert_inert(&format!("{place}: a link"), url);
+        }
+        links += urls.len();
+    }
+    assert!(links > 0, "no hyperlink was drawn: the test checks nothing");
+}
+
+/// `text` without the console's own hyperlinks, and their URLs: each
+/// printable ASCII, http(s), as `weblink::clean` writes it. Anything else
+/// that looks like one is left in `text`, for `assert_inert` to find.
+fn own_hyperlinks(place: &str, text: &str) -> (String, Vec<String>) {
+    const OPEN: &str = "\u{1b}]8;;";
+    const ST: &str = "\u{1b}\\";
+    let mut rest = String::new();
+    let mut urls = Vec::new();
+    let mut left = text;
+    while let Some(at) = left.find(OPEN) {
+        rest.push_str(&left[..at]);
+        let after = &left[at + OPEN.len()..];
+        let Some(end) = after.find(ST) else {
+            rest.push_str(&left[at..]);
+            left = "";
+            break;
+        };
+        let url = &after[..end];
+        if url.is_empty() {
+            // The end of a link.
+            left = &after[end + ST.len()..];
+            continue;
+        }
+        assert!(
+            url.chars().all(|c| c.is_ascii_graphic())
+                && (url.starts_with("http://") || url.starts_with("https://"))
+                && oncall::weblink::clean(url).as_deref() == Ok(url),
+            "{place}: a hyperlink to {url:?}"
+        );
+        urls.push(url.to_string());
+        left = &after[end + ST.len()..];
+    }
+    rest.push_str(left);
+    (rest, urls)
 }
 
 both_backends!(
@@ -269,7 +329,12 @@ both_backends!(
 /// The console's screens, as (what, text on screen): each incident selected,
 /// the hand-off note received, the hand-off composed, the runbook search
 /// and the team runbook itself.
-async fn screens(hub: &TestHub, client: HubClient, library: Library) -> Vec<(String, String)> {
+async fn screens(
+    hub: &TestHub,
+    client: HubClient,
+    library: Library,
+    hyperlinks: bool,
+) -> Vec<(String, String)> {
     let feed = FeedStatus::new("hub", Duration::from_secs(2));
     let mut m = Model::new(
         "alice".into(),
@@ -279,6 +344,7 @@ async fn screens(hub: &TestHub, client: HubClient, library: Library) -> Vec<(Str
         std::env::temp_dir(),
         chrono::FixedOffset::east_opt(0).unwrap(),
     );
+    m.setup.hyperlinks = hyperlinks;
     update::announce_problems(&mut m);
     update(&mut m, Msg::Resize(120, 40));
     let ListOutcome::Changed { list, .. } = client.list(None, None).await.unwrap() else {

@@ -256,6 +256,7 @@ pub fn console_settings(config: &Config) -> console::Settings {
         responder: config.responder_name(),
         bell: config.console.bell,
         notify: config.console.notify,
+        hyperlinks: config.console.hyperlinks,
         monochrome: no_color(),
         data_dir: crate::config::data_dir(),
         feed_name: feed.map_or_else(|| "feed".to_string(), |f| f.name.clone()),

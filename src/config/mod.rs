@@ -235,6 +235,10 @@ pub struct ConsoleConfig {
     /// Raise a desktop notification (OSC 777 / OSC 9) when a page reaches you.
     #[serde(default = "yes")]
     pub notify: bool,
+    /// Draw URLs as terminal hyperlinks (OSC 8) where the terminal takes
+    /// them; `false` never does.
+    #[serde(default = "yes")]
+    pub hyperlinks: bool,
 }
 
 impl Default for ConsoleConfig {
@@ -242,6 +246,7 @@ impl Default for ConsoleConfig {
         ConsoleConfig {
             bell: true,
             notify: true,
+            hyperlinks: true,
         }
     }
 }

@@ -4,7 +4,8 @@
 //! terminal is a trait, so all of it but the terminal itself is tested
 //! without one. A desktop notification (OSC 777 / OSC 9) is one more
 //! `Command` beside `Bell`: its sequence built in `external`, written by
-//! `Terminal::send` like the others.
+//! `Terminal::send` like the others. A link goes to the browser
+//! (`browser`), started and left to run.
 use std::io;
 use std::path::{Path, PathBuf};
 use std::process::ExitStatus;
@@ -12,6 +13,7 @@ use std::process::ExitStatus;
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
+use super::browser::Browser;
 use super::external;
 use super::files;
 use super::model::Model;
@@ -59,6 +61,8 @@ pub struct Effects {
     /// How this terminal takes a desktop notification, and whether tmux
     /// stands between (set from the environment at start).
     pub notification: (external::NotificationForm, bool),
+    /// How links are opened (set from the environment at start).
+    pub browser: Browser,
 }
 
 impl Effects {
@@ -76,6 +80,7 @@ impl Effects {
             viewer,
             saving: Vec::new(),
             notification: (external::NotificationForm::Osc777, false),
+            browser: Browser::default(),
         }
     }
 
@@ -109,6 +114,7 @@ impl Effects {
                 let outcome = self.open_runbook(terminal, &id, file.as_deref(), &text);
                 return Outcome::Reply(outcome);
             }
+            Command::OpenUrl(url) => return Outcome::Reply(self.browser.open(&url)),
             Command::RememberDismissed(id) => {
                 // Losing this only means seeing the note once more.
                 if let Err(e) = files::remember_dismissed(&self.data_dir, id) {

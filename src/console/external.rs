@@ -60,6 +60,51 @@ pub fn notification(form: NotificationForm, title: &str, body: &str, in_tmux: bo
     }
 }
 
+/// Whether the terminal draws OSC 8 hyperlinks, from what it says of itself
+/// in the environment (the console reads it once, at start).
+/// `FORCE_HYPERLINK` decides when set (`0` is no). No for the dumb and the
+/// Linux console, and inside tmux or screen (whose own variables hide the
+/// terminal's); yes for terminals known to take them; no when unsure, since
+/// a terminal that does not may show the sequence as text.
+pub fn hyperlinks_supported(var: impl Fn(&str) -> Option<String>) -> bool {
+    if let Some(forced) = var("FORCE_HYPERLINK") {
+        return forced.trim() != "0";
+    }
+    let term = var("TERM").unwrap_or_default();
+    if term.is_empty()
+        || term == "dumb"
+        || term == "linux"
+        || term.starts_with("screen")
+        || term.starts_with("tmux")
+        || var("TMUX").is_some()
+        || var("STY").is_some()
+    {
+        return false;
+    }
+    let program = var("TERM_PROGRAM").unwrap_or_default();
+    let known_program = [
+        "iTerm.app",
+        "WezTerm",
+        "vscode",
+        "ghostty",
+        "Hyper",
+        "Tabby",
+        "rio",
+    ];
+    // VTE (GNOME Terminal, Tilix, ...) from 0.50, written 5000.
+    let vte = var("VTE_VERSION")
+        .and_then(|v| v.trim().parse::<u32>().ok())
+        .is_some_and(|v| v >= 5000);
+    known_program.contains(&program.as_str())
+        || vte
+        || var("KITTY_WINDOW_ID").is_some()
+        || var("WT_SESSION").is_some()
+        || var("KONSOLE_VERSION").is_some()
+        || ["kitty", "wezterm", "foot", "alacritty", "ghostty", "rio"]
+            .iter()
+            .any(|t| term.contains(t))
+}
+
 /// The program to read a runbook with: `$PAGER`, else `$EDITOR`, else `less`.
 pub fn viewer() -> String {
     ["PAGER", "EDITOR"]
@@ -82,7 +127,7 @@ pub fn open(viewer: &str, file: &Path) -> io::Result<ExitStatus> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
 
     #[test]
@@ -102,6 +147,44 @@ mod tests {
     fn inside_tmux_the_notification_passes_through_to_the_outer_terminal() {
         let seq = notification(NotificationForm::Osc777, "t", "b", true);
         assert_eq!(seq, "\x1bPtmux;\x1b\x1b]777;notify;t;b\x07\x1b\\");
+    }
+
+    /// An environment of these variables only.
+    pub(in crate::console) fn env(
+        pairs: Vec<(&'static str, &'static str)>,
+    ) -> impl Fn(&str) -> Option<String> {
+        move |name: &str| {
+            pairs
+                .iter()
+                .find(|(k, _)| *k == name)
+                .map(|(_, v)| v.to_string())
+        }
+    }
+
+    #[test]
+    fn hyperlinks_are_drawn_only_where_the_terminal_is_known_to_take_them() {
+        for yes in [
+            &[("TERM", "xterm-kitty")][..],
+            &[("TERM", "foot")],
+            &[("TERM", "xterm-256color"), ("VTE_VERSION", "7006")],
+            &[("TERM", "xterm-256color"), ("TERM_PROGRAM", "WezTerm")],
+            &[("TERM", "xterm-256color"), ("WT_SESSION", "x")],
+            &[("TERM", "dumb"), ("FORCE_HYPERLINK", "1")],
+        ] {
+            assert!(hyperlinks_supported(env(yes.to_vec())), "{yes:?}");
+        }
+        for no in [
+            &[][..],
+            &[("TERM", "dumb")],
+            &[("TERM", "linux")],
+            &[("TERM", "xterm-256color")],
+            &[("TERM", "xterm-256color"), ("VTE_VERSION", "4803")],
+            &[("TERM", "tmux-256color"), ("KITTY_WINDOW_ID", "1")],
+            &[("TERM", "xterm-kitty"), ("TMUX", "/tmp/tmux-1/default,1,0")],
+            &[("TERM", "xterm-kitty"), ("FORCE_HYPERLINK", "0")],
+        ] {
+            assert!(!hyperlinks_supported(env(no.to_vec())), "{no:?}");
+        }
     }
 
     #[test]

@@ -4,6 +4,7 @@
 //! is tested without a terminal; `view` only draws; `effects` carries out
 //! the commands; the feed poller and the action worker are tasks that own
 //! their data and send messages here. `run` is the loop between them.
+mod browser;
 mod effects;
 mod external;
 pub mod files;
@@ -39,6 +40,9 @@ pub struct Settings {
     pub bell: bool,
     /// Raise a desktop notification then too (`[console] notify`).
     pub notify: bool,
+    /// Draw URLs as terminal hyperlinks where the terminal takes them
+    /// (`[console] hyperlinks`).
+    pub hyperlinks: bool,
     /// Draw without colour (`NO_COLOR` is set).
     pub monochrome: bool,
     /// Logs, hand-off notes and what the console remembers between runs.

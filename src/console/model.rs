@@ -22,6 +22,7 @@ mod feed;
 mod followup;
 mod group;
 mod handoffs;
+mod links;
 mod list;
 mod rota;
 mod runbook;
@@ -34,6 +35,7 @@ pub use feed::{ALARM_SECONDS, FeedStatus, Health, stale_for};
 pub use followup::{Closing, FollowupForm, FollowupStep, FollowupsPopup, MyFollowups};
 pub use group::{Group, Grouping, Row, group_rows, title_shape};
 pub use handoffs::Handoffs;
+pub use links::{IncidentLinks, Link, LinkKind, is_shown_label};
 pub use list::{List, QuickFilters, Widest, age, passes, sort_key};
 pub use rota::{RotaOverrides, RotaStep};
 pub use runbook::{RunbookPane, RunbookView, block_summary};
@@ -110,6 +112,13 @@ pub enum Mode {
     Followups(Box<FollowupsPopup>),
     /// An action for many incidents, asked before it is sent.
     Batch(Box<BatchAsk>),
+    /// `O` on an incident with both a runbook URL and an alert source:
+    /// which to open, in one key. Both are clean already.
+    ChooseLink {
+        id: u64,
+        runbook: String,
+        source: String,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -214,6 +223,12 @@ pub struct Setup {
     pub data_dir: PathBuf,
     /// Times in the timeline are shown in the responder's local time.
     pub tz: FixedOffset,
+    /// URLs are drawn as terminal hyperlinks (OSC 8): the terminal takes
+    /// them and `[console] hyperlinks` is not off.
+    pub hyperlinks: bool,
+    /// Over SSH (`SSH_CONNECTION`): a browser there is usually none, so a
+    /// link opened is put on the clipboard too.
+    pub remote: bool,
 }
 
 /// Everything the console shows, grouped as the screen is: the top bar
@@ -295,6 +310,8 @@ impl Model {
                 monochrome: false,
                 data_dir,
                 tz,
+                hyperlinks: false,
+                remote: false,
             },
             size: (120, 40),
             now,
@@ -420,6 +437,7 @@ impl Model {
             Mode::FollowupForm(_) => Context::FollowupForm,
             Mode::Followups(popup) if popup.closing.is_some() => Context::FollowupNote,
             Mode::Followups(_) => Context::Followups,
+            Mode::ChooseLink { .. } => Context::ChooseLink,
         }
     }
 

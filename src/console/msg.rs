@@ -53,6 +53,9 @@ pub enum Command {
         file: Option<std::path::PathBuf>,
         text: String,
     },
+    /// Open a web link in the responder's browser, without waiting for it.
+    /// The link is clean (`weblink::clean`): http or https, printable ASCII.
+    OpenUrl(String),
     /// Remember that the hand-off note with this id was read.
     RememberDismissed(u64),
     /// Ring the terminal bell once.

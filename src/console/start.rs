@@ -7,6 +7,7 @@ use std::time::Duration;
 use chrono::Utc;
 use tokio::sync::mpsc;
 
+use super::browser::{self, Browser};
 use super::effects::Effects;
 use super::model::{FeedStatus, Model};
 use super::msg::Msg;
@@ -73,6 +74,12 @@ pub fn start(settings: Settings, tx: &mpsc::UnboundedSender<Msg>) -> Started {
         external::NotificationForm::of_terminal(var),
         var("TMUX").is_some(),
     );
+    let remote = var("SSH_CONNECTION").is_some();
+    effects.browser = Browser {
+        programs: browser::candidates(var, cfg!(target_os = "macos")),
+        remote,
+        replies: Some(tx.clone()),
+    };
     let mut model = Model::new(
         settings.responder,
         feed_status,
@@ -84,6 +91,8 @@ pub fn start(settings: Settings, tx: &mpsc::UnboundedSender<Msg>) -> Started {
     model.setup.bell = settings.bell;
     model.setup.notify = settings.notify;
     model.setup.monochrome = settings.monochrome;
+    model.setup.remote = remote;
+    model.setup.hyperlinks = settings.hyperlinks && external::hyperlinks_supported(var);
     update::announce_problems(&mut model);
     model.handoff.dismissed = dismissed;
     if let Some(cached) = cached {

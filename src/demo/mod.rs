@@ -407,6 +407,7 @@ pub async fn run() -> anyhow::Result<()> {
         responder: YOU.to_string(),
         bell: true,
         notify: true,
+        hyperlinks: true,
         monochrome: crate::cli::no_color(),
         data_dir: demo.dir().to_path_buf(),
         feed_name: "demo hub".to_string(),

@@ -2,6 +2,7 @@
 //! network, hardware, OS, database, web, queue and batch jobs.
 use std::collections::BTreeMap;
 
+use crate::alertmanager::SOURCE_URL_LABEL;
 use crate::incident::{NewIncident, Severity};
 
 /// One incident the demo can raise.
@@ -16,13 +17,38 @@ pub struct Scene {
     pub minutes_ago: i64,
 }
 
+/// Runbook URLs some scenes carry, as alerts do in their annotations, so
+/// `O` has something to open.
+const RUNBOOK_URLS: &[(&str, &str)] = &[
+    (
+        "k8s-crashloop-checkout",
+        "https://runbooks.prometheus-operator.dev/runbooks/kubernetes/kubepodcrashlooping/",
+    ),
+    (
+        "pg-conn-db1",
+        "https://www.postgresql.org/docs/current/runtime-config-connection.html",
+    ),
+];
+
 impl Scene {
     pub fn to_new(&self) -> NewIncident {
-        let labels: BTreeMap<String, String> = self
+        let mut labels: BTreeMap<String, String> = self
             .labels
             .iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect();
+        // Where each alert came from, as Alertmanager's generatorURL says:
+        // the rule's expression in the (imaginary) demo Prometheus.
+        if let Some(name) = labels.get("alertname") {
+            let source = format!(
+                "http://prometheus.demo.example:9090/graph?g0.expr=ALERTS%7Balertname%3D%22{name}%22%7D"
+            );
+            labels.insert(SOURCE_URL_LABEL.to_string(), source);
+        }
+        let runbook_url = RUNBOOK_URLS
+            .iter()
+            .find(|(key, _)| *key == self.key)
+            .map(|(_, url)| url.to_string());
         NewIncident {
             title: self.title.to_string(),
             service: self.service.to_string(),
@@ -31,7 +57,7 @@ impl Scene {
             labels,
             description: self.description.to_string(),
             runbook: None,
-            runbook_url: None,
+            runbook_url,
             source: Some("demo".to_string()),
         }
     }

@@ -54,11 +54,13 @@ impl HubClient {
 
 /// The matchers that squash `incident`'s alert: every label it has, with
 /// `service`, each on (`true`) or off. Its `alertname` and `service` start
-/// on; the others start off, for narrowing.
+/// on; the others start off, for narrowing. The alert's source link is no
+/// label of the alert's, and no matcher.
 pub fn matchers_of(incident: &Incident) -> Vec<(String, String, bool)> {
     let mut matchers: BTreeMap<String, (String, bool)> = incident
         .labels
         .iter()
+        .filter(|(k, _)| *k != crate::alertmanager::SOURCE_URL_LABEL)
         .map(|(k, v)| (k.to_string(), (v.to_string(), k == "alertname")))
         .collect();
     matchers.insert("service".to_string(), (incident.service.clone(), true));

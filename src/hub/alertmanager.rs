@@ -114,6 +114,7 @@ fn check_alert(
         fingerprint,
         labels,
         annotations: &alert.annotations,
+        generator_url: alert.generator_url.as_deref(),
     };
     let new = validate::new_incident(alertmanager::new_incident(config, text))
         .map_err(|e| at(&format!("fingerprint {fingerprint}: {e}")))?;

@@ -1,5 +1,6 @@
 //! Markdown to terminal lines, wrapped to the pane's width: headings, lists,
-//! checklists, code blocks, tables, quotes. Rendering is done once per
+//! checklists, code blocks, tables, quotes, and where clean links' text
+//! lands (`links`). Rendering is done once per
 //! runbook and width (the caller caches it); drawing then only slices the
 //! visible rows.
 use std::collections::BTreeSet;
@@ -12,9 +13,11 @@ use unicode_width::UnicodeWidthStr;
 use crate::sanitize;
 
 mod layout;
+mod links;
 mod outline;
 mod tag;
-use layout::{expand_tabs, fit, split_at_width, wrap};
+use layout::{Segment, expand_tabs, fit, split_at_width, wrap};
+pub use links::LinkAnchor;
 pub use outline::{SourceHeading, outline};
 pub use tag::BlockTag;
 
@@ -55,6 +58,8 @@ pub struct Rendered {
     pub steps: Vec<StepAnchor>,
     pub code_blocks: Vec<CodeAnchor>,
     pub headings: Vec<HeadingAnchor>,
+    /// Clean links, in the order they are drawn (by line, then column).
+    pub links: Vec<LinkAnchor>,
 }
 
 const HEADING: Color = Color::Cyan;
@@ -77,6 +82,8 @@ pub fn render(markdown: &str, width: u16, done: &BTreeSet<usize>) -> Rendered {
         code_tag: None,
         table: None,
         step_count: 0,
+        link: None,
+        link_urls: Vec::new(),
     };
     for event in Parser::new_ext(markdown, options()) {
         r.event(event);
@@ -98,7 +105,7 @@ struct Renderer<'a> {
     done: &'a BTreeSet<usize>,
     out: Rendered,
     /// Text of the block being built, with its styles.
-    inline: Vec<(String, Style)>,
+    inline: Vec<Segment>,
     styles: Vec<Style>,
     /// One entry per open list: the next number for ordered lists.
     lists: Vec<Option<u64>>,
@@ -110,6 +117,10 @@ struct Renderer<'a> {
     code_tag: Option<BlockTag>,
     table: Option<Table>,
     step_count: usize,
+    /// Inside `[text](url)` with a clean URL: its index in `link_urls`.
+    link: Option<usize>,
+    /// The clean URLs of the links in the block being built.
+    link_urls: Vec<String>,
 }
 
 #[derive(Default)]
@@ -158,17 +169,17 @@ impl Renderer<'_> {
                 if let Some(code) = &mut self.code {
                     code.push_str(&t);
                 } else {
-                    let style = self.style();
-                    self.inline.push((sanitize::line(&t), style));
+                    self.text(&sanitize::line(&t));
                 }
             }
-            Event::Code(t) => self
-                .inline
-                .push((sanitize::line(&t), self.style().fg(CODE))),
+            Event::Code(t) => {
+                self.inline
+                    .push((sanitize::line(&t), self.style().fg(CODE), self.link))
+            }
             // A heading is one anchor, whatever breaks its source has.
-            Event::SoftBreak => self.inline.push((" ".into(), self.style())),
+            Event::SoftBreak => self.inline.push((" ".into(), self.style(), self.link)),
             Event::HardBreak if self.heading.is_some() => {
-                self.inline.push((" ".into(), self.style()))
+                self.inline.push((" ".into(), self.style(), self.link))
             }
             Event::HardBreak => self.flush_inline(),
             Event::Rule => {
@@ -193,7 +204,7 @@ impl Renderer<'_> {
                 });
             }
             Event::Html(t) | Event::InlineHtml(t) => {
-                self.inline.push((sanitize::line(&t), self.style()))
+                self.inline.push((sanitize::line(&t), self.style(), None))
             }
             _ => {}
         }
@@ -246,7 +257,10 @@ impl Renderer<'_> {
             Tag::Emphasis => self.push_style(|s| s.add_modifier(Modifier::ITALIC)),
             Tag::Strong => self.push_style(|s| s.add_modifier(Modifier::BOLD)),
             Tag::Strikethrough => self.push_style(|s| s.add_modifier(Modifier::CROSSED_OUT)),
-            Tag::Link { .. } => self.push_style(|s| s.add_modifier(Modifier::UNDERLINED)),
+            Tag::Link { dest_url, .. } => {
+                self.link = self.note_link(&dest_url);
+                self.push_style(|s| s.add_modifier(Modifier::UNDERLINED));
+            }
             Tag::Table(align) => {
                 self.flush_inline();
                 self.table = Some(Table {
@@ -267,7 +281,7 @@ impl Renderer<'_> {
                 }
             }
             TagEnd::Heading(level) => {
-                let text: String = self.inline.iter().map(|(t, _)| t.as_str()).collect();
+                let text: String = self.inline.iter().map(|(t, _, _)| t.as_str()).collect();
                 if !text.trim().is_empty() {
                     self.out.headings.push(HeadingAnchor {
                         line: self.out.lines.len(),
@@ -294,7 +308,11 @@ impl Renderer<'_> {
                 }
             }
             TagEnd::Item => self.flush_inline(),
-            TagEnd::Emphasis | TagEnd::Strong | TagEnd::Strikethrough | TagEnd::Link => {
+            TagEnd::Emphasis | TagEnd::Strong | TagEnd::Strikethrough => {
+                self.styles.pop();
+            }
+            TagEnd::Link => {
+                self.link = None;
                 self.styles.pop();
             }
             TagEnd::Table => {
@@ -338,8 +356,18 @@ impl Renderer<'_> {
             .steps
             .last()
             .is_some_and(|s| s.line == self.out.lines.len() && s.text.is_empty());
-        let text: String = segments.iter().map(|(t, _)| t.as_str()).collect();
-        let lines = wrap(segments, first, &cont, self.width);
+        let text: String = segments.iter().map(|(t, _, _)| t.as_str()).collect();
+        let (lines, runs) = wrap(segments, first, &cont, self.width);
+        let urls = self.take_link_urls();
+        let base = self.out.lines.len();
+        self.out.links.extend(runs.into_iter().filter_map(|run| {
+            Some(LinkAnchor {
+                line: base + run.line,
+                column: u16::try_from(run.column).ok()?,
+                width: u16::try_from(run.width).ok()?,
+                url: urls.get(run.link)?.clone(),
+            })
+        }));
         self.out.lines.extend(lines);
         if step_starts_here && let Some(step) = self.out.steps.last_mut() {
             step.text = text.trim().to_string();

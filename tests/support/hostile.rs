@@ -118,7 +118,19 @@ pub async fn store_free_text(hub: &TestHub) -> Vec<u64> {
             title: evil.clone(),
             service: "db".into(),
             description: format!("{evil}\nsecond line {seq}"),
-            labels: BTreeMap::from([("team".to_string(), evil.clone())]),
+            labels: BTreeMap::from([
+                ("team".to_string(), evil.clone()),
+                // A source link (as the console reads it) around the
+                // sequence, and one that runs script.
+                (
+                    oncall::alertmanager::SOURCE_URL_LABEL.to_string(),
+                    if i % 4 != 3 {
+                        format!("http://prom.example/graph?{evil}")
+                    } else {
+                        format!("javascript:alert('{evil}')")
+                    },
+                ),
+            ]),
             ..NewIncident::default()
         };
         let id = hub.open(&new).await.id;
@@ -149,6 +161,7 @@ pub async fn store_free_text(hub: &TestHub) -> Vec<u64> {
                 "labels": {"alertname": "Evil", "service": evil, "instance": evil},
                 "annotations": {"summary": evil, "description": evil, "runbook_url": evil},
                 "startsAt": "2026-11-23T07:59:00Z",
+                "generatorURL": format!("http://prom.example/graph?g0.expr={evil}"),
                 "fingerprint": format!("{i:016x}"),
             }],
         });

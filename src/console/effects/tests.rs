@@ -169,3 +169,59 @@ async fn the_cache_is_written_off_the_loop_and_once_more_at_the_end() {
     fx.finish(&m).await;
     assert_ne!(std::fs::read(&path).unwrap(), first, "due: written");
 }
+
+/// A browser that writes down the one argument it was given, and how its
+/// standard streams were set, then fails with `exit`.
+fn recording_browser(dir: &Path, exit: i32) -> (PathBuf, PathBuf) {
+    use std::os::unix::fs::PermissionsExt;
+    let record = dir.join("opened.txt");
+    let script = dir.join("browser.sh");
+    std::fs::write(
+        &script,
+        format!(
+            "#!/bin/sh\nprintf '%s|%s|' \"$#\" \"$1\" > '{}'\n[ -t 0 ] && printf tty >> '{}'\nexit {exit}\n",
+            record.display(),
+            record.display()
+        ),
+    )
+    .unwrap();
+    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+    (script, record)
+}
+
+#[test]
+fn a_link_goes_to_the_first_browser_that_runs_as_its_one_argument() {
+    let dir = tempfile::tempdir().unwrap();
+    let (script, record) = recording_browser(dir.path(), 3);
+    let (mut effects, _rx) = effects(dir.path());
+    let (tx, mut replies) = mpsc::unbounded_channel();
+    effects.browser = Browser {
+        programs: vec!["/nonexistent/browser".into(), script.display().to_string()],
+        remote: true,
+        replies: Some(tx),
+    };
+    let url = "https://wiki.example/a%20b?x=1&y=$(id)";
+    let outcome = effects.run(&mut Recorder::default(), Command::OpenUrl(url.into()));
+    let Outcome::Reply(Ok(said)) = outcome else {
+        panic!("{outcome:?}");
+    };
+    assert!(
+        said.starts_with(&format!("Opened {url} in the browser")),
+        "{said}"
+    );
+    assert!(said.contains("on the clipboard too"), "{said}");
+    // It fails once it has written down what it got: that comes back later.
+    let Some(crate::console::msg::Msg::External(Err(failed))) = replies.blocking_recv() else {
+        panic!("no word of the failure");
+    };
+    assert!(failed.contains("could not open the link"), "{failed}");
+    assert!(
+        failed.contains("copied to the clipboard (OSC 52)"),
+        "{failed}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(&record).unwrap(),
+        format!("1|{url}|"),
+        "one argument, as it was, and no terminal for input"
+    );
+}

@@ -110,6 +110,10 @@ pub enum KeyAction {
     History,
     /// Open the selected incident's link in the browser.
     OpenLink,
+    /// Of the incident's two links, its runbook URL.
+    OpenRunbookLink,
+    /// Of the incident's two links, its alert's source.
+    OpenSourceLink,
 }
 
 /// A key as the table names it. `Char` and `Code` keys do not match with
@@ -224,11 +228,13 @@ pub enum Context {
     FollowupNote,
     /// The question before acknowledging or escalating many incidents.
     ConfirmBatch,
+    /// Which of the incident's links to open (`O`).
+    ChooseLink,
 }
 
 impl Context {
     /// Every context, in the order the help lists them.
-    pub const ALL: [Context; 29] = [
+    pub const ALL: [Context; 30] = [
         Context::Normal,
         Context::Zoomed,
         Context::Help,
@@ -241,6 +247,7 @@ impl Context {
         Context::ConfirmBatch,
         Context::ConfirmForce,
         Context::ConfirmCopy,
+        Context::ChooseLink,
         Context::Browse,
         Context::HandoffName,
         Context::HandoffNote,
@@ -323,6 +330,7 @@ impl Context {
             Context::FollowupForm => "follow-up",
             Context::Followups => "my follow-ups",
             Context::FollowupNote => "close follow-up (note)",
+            Context::ChooseLink => "open which link?",
         }
     }
 }

@@ -348,6 +348,25 @@ pub const BINDINGS: &[Binding] = &[
         "cancel",
     )
     .also(&[&[(Any, A::Cancel)]]),
+    Binding::new(
+        C::ChooseLink,
+        &[&[(Char('r'), A::OpenRunbookLink)]],
+        Some("runbook"),
+        "open the incident's runbook URL",
+    ),
+    Binding::new(
+        C::ChooseLink,
+        &[&[(Char('s'), A::OpenSourceLink)]],
+        Some("source"),
+        "open the alert's source",
+    ),
+    Binding::new(
+        C::ChooseLink,
+        &[&[(Code(K::Esc), A::Cancel)]],
+        Some("cancel"),
+        "open neither",
+    )
+    .also(&[&[(Any, A::Cancel)]]),
     // The runbook search: letters type the search.
     Binding::new(
         C::Browse,

@@ -49,6 +49,11 @@ pub fn on_key(model: &mut Model, key: KeyEvent) -> Vec<Command> {
         }
         Mode::ConfirmForce { id, who, .. } => ownership::confirm_force(model, id, who, action),
         Mode::ConfirmCopy { text } => copy::confirm_key(model, text, action),
+        Mode::ChooseLink {
+            id,
+            runbook,
+            source,
+        } => links::choose_key(model, id, [runbook, source], action),
         Mode::Handoff {
             shift,
             to,
@@ -194,7 +199,9 @@ fn normal(model: &mut Model, action: Option<KeyAction>) -> Vec<Command> {
         | KeyAction::Cover
         | KeyAction::Remove
         | KeyAction::FollowupDone
-        | KeyAction::FollowupDropped => {}
+        | KeyAction::FollowupDropped
+        | KeyAction::OpenRunbookLink
+        | KeyAction::OpenSourceLink => {}
     }
     Vec::new()
 }

@@ -83,6 +83,20 @@ pub fn draw_message(model: &Model, frame: &mut Frame, area: Rect) {
                 Span::styled(answers, theme::DIM),
             ])
         }
+        Mode::ChooseLink { id, .. } => {
+            let runbook = keys::keys_for(Context::ChooseLink, &[KeyAction::OpenRunbookLink]);
+            let source = keys::keys_for(Context::ChooseLink, &[KeyAction::OpenSourceLink]);
+            let cancel = keys::keys_for(Context::ChooseLink, &[KeyAction::Cancel]);
+            Line::from(vec![
+                Span::styled(
+                    format!(
+                        "Open #{id}'s runbook URL ({runbook}) or its alert's source ({source})? "
+                    ),
+                    Style::new().add_modifier(Modifier::BOLD),
+                ),
+                Span::styled(format!("{cancel} cancels"), theme::DIM),
+            ])
+        }
         _ => match &model.message {
             Some(m) if m.error => Line::styled(m.text.clone(), theme::ERROR),
             Some(m) => Line::raw(m.text.clone()),

@@ -5,10 +5,14 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
 
+use unicode_width::UnicodeWidthStr;
+
+use super::hyperlink;
 use super::theme;
 use super::wrap::wrap;
+use crate::alertmanager::SOURCE_URL_LABEL;
 use crate::console::keys::{self, KeyAction};
-use crate::console::model::{Model, age};
+use crate::console::model::{IncidentLinks, Model, age, is_shown_label};
 use crate::incident::{Incident, Status, level_name};
 
 pub fn draw(model: &Model, frame: &mut Frame, area: Rect) {
@@ -35,7 +39,7 @@ pub fn draw(model: &Model, frame: &mut Frame, area: Rect) {
     let entries = model.selected_detail().map_or(0, |d| d.timeline.len());
     let inner = Block::bordered().inner(area);
     let height = usize::from(inner.height);
-    let rows = wrap(&lines(model, inc), inner.width, height);
+    let rows = wrap(&lines(model, inc, inner.width), inner.width, height);
     let mut block = Block::bordered().title(title).border_style(theme::DIM);
     if rows.len() > height && model.detail.timeline_scroll < entries {
         let older = format!(" ↓ {}: older ", keys::name(KeyAction::TimelineDown));
@@ -43,18 +47,56 @@ pub fn draw(model: &Model, frame: &mut Frame, area: Rect) {
     }
     let shown: Vec<Line> = rows.into_iter().take(height).collect();
     frame.render_widget(Paragraph::new(shown).block(block), area);
+    if model.setup.hyperlinks && model.detail.timeline_scroll == 0 {
+        link_rows(frame, inner, inc);
+    }
+}
+
+/// Each clean link's row (the first row that reads as its line does)
+/// becomes a terminal hyperlink to it, over the URL's text.
+fn link_rows(frame: &mut Frame, inner: Rect, inc: &Incident) {
+    let buf = frame.buffer_mut();
+    for (label, url) in clean_links(inc) {
+        let Some(shown) = fitted(&url, inner.width, label) else {
+            continue;
+        };
+        let reads = format!("{label}{shown}");
+        let found = (inner.top()..inner.bottom()).find(|&y| {
+            let mut text = String::new();
+            for x in inner.left()..inner.right() {
+                text.push_str(buf[(x, y)].symbol());
+                if text.len() >= reads.len() {
+                    break;
+                }
+            }
+            text == reads
+        });
+        if let Some(y) = found {
+            let at = (inner.x + label.width() as u16, y);
+            hyperlink::link(buf, inner, at, shown.width() as u16, &url);
+        }
+    }
+}
+
+/// The incident's clean links, with the label their line starts with.
+fn clean_links(inc: &Incident) -> Vec<(&'static str, String)> {
+    let links = IncidentLinks::of(inc);
+    [(RUNBOOK_LABEL, links.runbook), (SOURCE_LABEL, links.source)]
+        .into_iter()
+        .filter_map(|(label, link)| Some((label, link?.ok()?)))
+        .collect()
 }
 
 /// The pane's lines: the incident, then its timeline, newest first. Scrolled
 /// into the timeline (`J`), only the title stays above it.
-fn lines<'a>(model: &'a Model, inc: &'a Incident) -> Vec<Line<'a>> {
+fn lines<'a>(model: &'a Model, inc: &'a Incident, width: u16) -> Vec<Line<'a>> {
     let mut out = vec![Line::styled(
         inc.title.as_str(),
         Style::new().add_modifier(Modifier::BOLD),
     )];
     let skip = model.detail.timeline_scroll.saturating_sub(1);
     if model.detail.timeline_scroll == 0 {
-        out.extend(about(model, inc));
+        out.extend(about(model, inc, width));
         out.push(Line::styled(
             "Timeline",
             Style::new().add_modifier(Modifier::BOLD),
@@ -74,8 +116,8 @@ fn lines<'a>(model: &'a Model, inc: &'a Incident) -> Vec<Line<'a>> {
     out
 }
 
-/// Owner, level, service, age, labels and description.
-fn about<'a>(model: &'a Model, inc: &'a Incident) -> Vec<Line<'a>> {
+/// Owner, level, service, age, labels, links and description.
+fn about<'a>(model: &'a Model, inc: &'a Incident, width: u16) -> Vec<Line<'a>> {
     let mut out = Vec::new();
     let owner = match inc.owner.as_deref() {
         Some(o) if o == model.responder => Span::styled(
@@ -135,20 +177,69 @@ fn about<'a>(model: &'a Model, inc: &'a Incident) -> Vec<Line<'a>> {
             ),
         ]));
     }
-    if !inc.labels.is_empty() {
+    let mut labels = inc
+        .labels
+        .iter()
+        .filter(|(k, _)| is_shown_label(k))
+        .peekable();
+    if labels.peek().is_some() {
         let mut spans = vec![Span::styled("labels ", theme::DIM)];
-        for (k, v) in &inc.labels {
+        for (k, v) in labels {
             spans.push(Span::styled(format!("{k}="), theme::DIM));
             spans.push(Span::raw(format!("{v} ")));
         }
         out.push(Line::from(spans));
     }
+    out.extend(link_lines(inc, width));
     if !inc.description.is_empty() {
         out.push(Line::default());
         out.extend(inc.description.lines().map(Line::raw));
     }
     out.push(Line::default());
     out
+}
+
+const RUNBOOK_LABEL: &str = "runbook ";
+const SOURCE_LABEL: &str = "source ";
+
+/// A line for the runbook URL and one for the alert's source. A clean one
+/// is shown as the URL it opens (`O`), cut to one row so its hyperlink has
+/// one place; one that is not a web link is shown as it came, dim.
+fn link_lines(inc: &Incident, width: u16) -> Vec<Line<'static>> {
+    let links = IncidentLinks::of(inc);
+    let mut out = Vec::new();
+    for (label, link) in [
+        (RUNBOOK_LABEL, &links.runbook),
+        (SOURCE_LABEL, &links.source),
+    ] {
+        let raw = match label {
+            RUNBOOK_LABEL => inc.runbook_url.as_deref(),
+            _ => inc.labels.get(SOURCE_URL_LABEL),
+        };
+        let shown = match (link, raw) {
+            (Some(Ok(url)), _) => match fitted(url, width, label) {
+                Some(shown) => Span::styled(shown, Style::new().add_modifier(Modifier::UNDERLINED)),
+                None => continue,
+            },
+            (Some(Err(_)), Some(raw)) => Span::styled(raw.to_string(), theme::DIM),
+            _ => continue,
+        };
+        out.push(Line::from(vec![Span::styled(label, theme::DIM), shown]));
+    }
+    out
+}
+
+/// `url` cut to what fits on one row after `label`, with `…` where it was
+/// cut; `None` when not even a few characters would.
+fn fitted(url: &str, width: u16, label: &str) -> Option<String> {
+    let room = usize::from(width).checked_sub(label.width())?;
+    if room < 4 {
+        return None;
+    }
+    if url.len() <= room {
+        return Some(url.to_string());
+    }
+    Some(format!("{}…", &url[..room - 1]))
 }
 
 /// Who else is on it and how it came to its owner, on one line: a major

@@ -7,6 +7,7 @@ mod followup;
 mod handoff;
 mod heartbeats;
 mod help;
+mod hyperlink;
 mod list;
 mod report;
 mod rota;

@@ -6,7 +6,7 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
 
-use super::theme;
+use super::{hyperlink, theme};
 use crate::console::keys::{self, KeyAction};
 use crate::console::model::{Focus, Model};
 
@@ -66,6 +66,15 @@ pub fn draw(model: &Model, frame: &mut Frame, area: Rect) {
                 Rect::new(text.x, y, text.width, 1),
                 Style::new().add_modifier(Modifier::REVERSED),
             );
+        }
+    }
+    if model.setup.hyperlinks {
+        // Anchors are in drawing order: those of the rows on screen.
+        let links = &view.doc.links;
+        let first = links.partition_point(|l| l.line < start);
+        for l in links[first..].iter().take_while(|l| l.line < end) {
+            let y = text.y + (l.line - start) as u16;
+            hyperlink::link(buf, text, (text.x + l.column, y), l.width, &l.url);
         }
     }
 }

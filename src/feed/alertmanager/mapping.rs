@@ -27,6 +27,7 @@ pub fn incident(
             fingerprint: &alert.fingerprint,
             labels: &alert.labels,
             annotations: &alert.annotations,
+            generator_url: alert.generator_url.as_deref(),
         },
     );
     let mut timeline = vec![TimelineEntry {

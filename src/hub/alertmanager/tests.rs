@@ -68,6 +68,11 @@ fn webhook_001_is_a_critical_checkout_alert_with_its_runbook() {
             ("env", "prod"),
             ("service", "checkout"),
             ("severity", "critical"),
+            // Where it came from, for the console to open.
+            (
+                crate::alertmanager::SOURCE_URL_LABEL,
+                "http://prometheus.local/graph?g0.expr=foo",
+            ),
         ]),
         description: "Error ratio 0.07 over 5m".into(),
         runbook: None,

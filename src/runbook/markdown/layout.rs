@@ -1,5 +1,5 @@
 //! Laying text out in columns: word wrap of styled text, cutting to a
-//! width, table cells, tabs.
+//! width, table cells, tabs. Wrapping says where each link's text landed.
 use pulldown_cmark::Alignment;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
@@ -52,25 +52,39 @@ pub(super) fn split_at_width(s: &str, width: usize) -> (&str, &str) {
     (s, "")
 }
 
+/// Inline text: its words, their style, and the link (an index into the
+/// block's links) they are the text of, if any.
+pub(super) type Segment = (String, Style, Option<usize>);
+
+/// Where wrapped text of a link landed: the line (from the first one
+/// `wrap` made), the column it starts at, its width, and which link.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct LinkRun {
+    pub line: usize,
+    pub column: usize,
+    pub width: usize,
+    pub link: usize,
+}
+
 /// A word may span several styles ("(" then `code` then ")"): it is kept
 /// together on one line all the same.
 struct Word {
-    pieces: Vec<(String, Style)>,
+    pieces: Vec<Segment>,
     /// The style of the space before it, if there is one.
     space: Option<Style>,
 }
 
 impl Word {
     fn width(&self) -> usize {
-        self.pieces.iter().map(|(t, _)| t.width()).sum()
+        self.pieces.iter().map(|(t, _, _)| t.width()).sum()
     }
 }
 
-fn words(segments: Vec<(String, Style)>) -> Vec<Word> {
+fn words(segments: Vec<Segment>) -> Vec<Word> {
     let mut out: Vec<Word> = Vec::new();
     let mut space: Option<Style> = None;
     let mut open = false;
-    for (text, style) in segments {
+    for (text, style, link) in segments {
         for (i, part) in text.split(' ').enumerate() {
             if i > 0 {
                 space = Some(style);
@@ -80,9 +94,9 @@ fn words(segments: Vec<(String, Style)>) -> Vec<Word> {
                 continue;
             }
             match out.last_mut() {
-                Some(w) if open => w.pieces.push((part.to_string(), style)),
+                Some(w) if open => w.pieces.push((part.to_string(), style, link)),
                 _ => out.push(Word {
-                    pieces: vec![(part.to_string(), style)],
+                    pieces: vec![(part.to_string(), style, link)],
                     space: space.take(),
                 }),
             }
@@ -93,13 +107,16 @@ fn words(segments: Vec<(String, Style)>) -> Vec<Word> {
 }
 
 /// Greedy word wrap of styled text. Words longer than a line are cut.
+/// Also says where the text of links landed, a run per piece of it on a
+/// line.
 pub(super) fn wrap(
-    segments: Vec<(String, Style)>,
+    segments: Vec<Segment>,
     first: Vec<Span<'static>>,
     cont: &str,
     width: usize,
-) -> Vec<Line<'static>> {
+) -> (Vec<Line<'static>>, Vec<LinkRun>) {
     let mut lines = Vec::new();
+    let mut runs: Vec<LinkRun> = Vec::new();
     let mut used: usize = first.iter().map(|s| s.content.width()).sum();
     let mut current: Vec<Span<'static>> = first;
     let mut line_start = true;
@@ -117,7 +134,7 @@ pub(super) fn wrap(
             current.push(Span::styled(" ", style));
             used += 1;
         }
-        for (mut text, style) in word.pieces {
+        for (mut text, style, link) in word.pieces {
             // A word wider than the whole line is cut where it must be.
             while used + text.width() > width && cont.width() < width {
                 let (head, tail) = split_at_width(&text, width.saturating_sub(used));
@@ -125,6 +142,7 @@ pub(super) fn wrap(
                     break; // not even one character fits on a fresh line
                 }
                 if !head.is_empty() {
+                    run(&mut runs, link, lines.len(), used, head.width());
                     current.push(Span::styled(head.to_string(), style));
                 }
                 lines.push(Line::from(std::mem::take(&mut current)));
@@ -132,11 +150,37 @@ pub(super) fn wrap(
                 used = cont.width();
                 text = tail.to_string();
             }
+            run(&mut runs, link, lines.len(), used, text.width());
             used += text.width();
             current.push(Span::styled(text, style));
         }
         line_start = false;
     }
     lines.push(Line::from(current));
-    lines
+    (lines, runs)
+}
+
+/// Notes that link `link` has `width` columns of text at `column` of
+/// `line`: one run with the last when it goes on from it (a word after a
+/// space of the same link's text).
+fn run(runs: &mut Vec<LinkRun>, link: Option<usize>, line: usize, column: usize, width: usize) {
+    let Some(link) = link else {
+        return;
+    };
+    if width == 0 {
+        return;
+    }
+    match runs.last_mut() {
+        Some(last)
+            if last.link == link && last.line == line && column <= last.column + last.width + 1 =>
+        {
+            last.width = column + width - last.column;
+        }
+        _ => runs.push(LinkRun {
+            line,
+            column,
+            width,
+            link,
+        }),
+    }
 }
