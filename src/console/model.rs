@@ -22,6 +22,7 @@ mod feed;
 mod followup;
 mod group;
 mod handoffs;
+mod history;
 mod list;
 mod rota;
 mod runbook;
@@ -34,6 +35,7 @@ pub use feed::{ALARM_SECONDS, FeedStatus, Health, stale_for};
 pub use followup::{Closing, FollowupForm, FollowupStep, FollowupsPopup, MyFollowups};
 pub use group::{Group, Grouping, Row, group_rows, title_shape};
 pub use handoffs::Handoffs;
+pub use history::{HISTORY_PAGE, HistorySearch, Reading};
 pub use list::{List, QuickFilters, Widest, age, passes, sort_key};
 pub use rota::{RotaOverrides, RotaStep};
 pub use runbook::{RunbookPane, RunbookView, block_summary};
@@ -127,6 +129,8 @@ pub enum Mode {
     FollowupForm(Box<FollowupForm>),
     /// This responder's open follow-ups (`F`).
     Followups(Box<FollowupsPopup>),
+    /// The history of resolved incidents (`R`): searched, and one read.
+    History(Box<HistorySearch>),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -432,6 +436,8 @@ impl Model {
             Mode::FollowupForm(_) => Context::FollowupForm,
             Mode::Followups(popup) if popup.closing.is_some() => Context::FollowupNote,
             Mode::Followups(_) => Context::Followups,
+            Mode::History(h) if h.reading.is_some() => Context::HistoryRead,
+            Mode::History(_) => Context::History,
         }
     }
 

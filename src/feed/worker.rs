@@ -1,9 +1,10 @@
 //! Sends the responder's changes to the feed, one at a time and in the
 //! order they were made, through the outbox: written down first, sent with
 //! an Idempotency-Key, taken out once the hub answered. While the hub cannot
-//! be reached they wait, and go out in order when it is back. Also fetches
-//! incident details and gathers the shift for the hand-off. Results come
-//! back to the console as events.
+//! be reached they wait, and go out in order when it is back. Also reads,
+//! beside the changes, incident details, lists, reports and pages of the
+//! history, and gathers the shift for the hand-off. Results come back to the
+//! console as events.
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 use std::time::Duration;
@@ -16,12 +17,14 @@ use super::client::{Action, FeedError, Sending};
 use super::outbox::{Entry, Op, Outbox, SetAside};
 use super::poller::backoff;
 use crate::handoff::{self, Shift};
-use crate::incident::{Handoff, HandoffRequest, Incident, NewOverride, Override, Squash};
+use crate::incident::{
+    Handoff, HandoffRequest, Incident, NewOverride, Override, ResolvedPage, Squash,
+};
 
 mod answers;
 
 pub use answers::describe;
-use answers::{Answer, no_handoff, no_rota, no_squashes, unkept};
+use answers::{Answer, no_handoff, no_history, no_rota, no_squashes, unkept};
 
 /// What the console asks of the worker.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -72,6 +75,18 @@ pub enum Request {
     Report {
         since: String,
     },
+    /// A page of the resolved incidents holding every word of `q`: the
+    /// newest, or those below `before` (the cursor of the page before).
+    History {
+        q: String,
+        before: Option<u64>,
+        limit: u32,
+    },
+    /// A resolved incident with its whole timeline, to read: answered
+    /// apart from `Fetch`, so it never joins the list.
+    HistoryIncident {
+        id: u64,
+    },
 }
 
 /// What the worker reports back.
@@ -90,6 +105,17 @@ pub enum WorkerEvent {
     HandoffReady(Result<Shift, FeedError>),
     /// The noise report asked for.
     Report(Result<Box<crate::report::NoiseReport>, FeedError>),
+    /// A page of the history, for the search `q` below `before`.
+    HistoryPage {
+        q: String,
+        before: Option<u64>,
+        result: Result<ResolvedPage, FeedError>,
+    },
+    /// A resolved incident with its timeline, to read.
+    HistoryIncident {
+        id: u64,
+        result: Result<Box<Incident>, FeedError>,
+    },
     /// How the hub took a hand-off, and where its note was saved (`None`
     /// for one composed before the console restarted).
     HandedOff {
@@ -255,30 +281,18 @@ impl<M: From<WorkerEvent> + Send + 'static> Worker<M> {
                 self.tickets.insert(entry.key.clone(), ticket);
                 self.enqueue(entry).await
             }
-            Request::ListOverrides => {
-                let client = self.client.clone();
-                let tx = self.tx.clone();
-                tokio::spawn(async move {
-                    let result = match &client {
-                        FeedClient::Hub(hub) => hub.overrides().await,
-                        FeedClient::Alertmanager(_) => Err(no_rota()),
-                    };
-                    let _ = tx.send(M::from(WorkerEvent::Overrides(result)));
-                });
-                true
-            }
-            Request::ListSquashes => {
-                let client = self.client.clone();
-                let tx = self.tx.clone();
-                tokio::spawn(async move {
-                    let result = match &client {
-                        FeedClient::Hub(hub) => hub.squashes(None).await,
-                        FeedClient::Alertmanager(_) => Err(no_squashes()),
-                    };
-                    let _ = tx.send(M::from(WorkerEvent::Squashes(result)));
-                });
-                true
-            }
+            Request::ListOverrides => self.read_beside(move |client| async move {
+                WorkerEvent::Overrides(match &client {
+                    FeedClient::Hub(hub) => hub.overrides().await,
+                    FeedClient::Alertmanager(_) => Err(no_rota()),
+                })
+            }),
+            Request::ListSquashes => self.read_beside(move |client| async move {
+                WorkerEvent::Squashes(match &client {
+                    FeedClient::Hub(hub) => hub.squashes(None).await,
+                    FeedClient::Alertmanager(_) => Err(no_squashes()),
+                })
+            }),
             Request::PrepareHandoff { me, now } => {
                 let result = match &self.client {
                     FeedClient::Hub(hub) => handoff::gather(hub, &me, now).await,
@@ -286,33 +300,51 @@ impl<M: From<WorkerEvent> + Send + 'static> Worker<M> {
                 };
                 self.report(WorkerEvent::HandoffReady(result))
             }
-            Request::Report { since } => {
-                // Read beside the changes, as details are: it may take a while.
-                let client = self.client.clone();
-                let tx = self.tx.clone();
-                tokio::spawn(async move {
-                    let result = match &client {
-                        FeedClient::Hub(hub) => hub.report(&since).await.map(Box::new),
-                        FeedClient::Alertmanager(_) => Err(FeedError::Unsupported(
-                            "the noise report needs the oncall hub; this feed is Alertmanager"
-                                .to_string(),
-                        )),
-                    };
-                    let _ = tx.send(M::from(WorkerEvent::Report(result)));
-                });
-                true
-            }
-            Request::Fetch { id } => {
-                // Details must not wait behind a slow change, nor hold the next one up.
-                let client = self.client.clone();
-                let tx = self.tx.clone();
-                tokio::spawn(async move {
-                    let result = client.get(id).await;
-                    let _ = tx.send(M::from(WorkerEvent::Fetched { id, result }));
-                });
-                true
-            }
+            Request::Report { since } => self.read_beside(move |client| async move {
+                WorkerEvent::Report(match &client {
+                    FeedClient::Hub(hub) => hub.report(&since).await.map(Box::new),
+                    FeedClient::Alertmanager(_) => Err(FeedError::Unsupported(
+                        "the noise report needs the oncall hub; this feed is Alertmanager"
+                            .to_string(),
+                    )),
+                })
+            }),
+            Request::Fetch { id } => self.read_beside(move |client| async move {
+                let result = client.get(id).await;
+                WorkerEvent::Fetched { id, result }
+            }),
+            Request::History { q, before, limit } => self.read_beside(move |client| async move {
+                let result = match &client {
+                    FeedClient::Hub(hub) => hub.resolved(&q, before, limit).await,
+                    FeedClient::Alertmanager(_) => Err(no_history()),
+                };
+                WorkerEvent::HistoryPage { q, before, result }
+            }),
+            Request::HistoryIncident { id } => self.read_beside(move |client| async move {
+                let result = match &client {
+                    FeedClient::Hub(hub) => hub.get(id).await.map(Box::new),
+                    FeedClient::Alertmanager(_) => Err(no_history()),
+                };
+                WorkerEvent::HistoryIncident { id, result }
+            }),
         }
+    }
+
+    /// Reads beside the changes: a detail, a list or a report must not
+    /// wait behind a slow change, nor hold the next one up. `read` gets the
+    /// client and makes the event its answer becomes.
+    fn read_beside<F, Fut>(&self, read: F) -> bool
+    where
+        F: FnOnce(FeedClient) -> Fut + Send + 'static,
+        Fut: std::future::Future<Output = WorkerEvent> + Send + 'static,
+    {
+        let client = self.client.clone();
+        let tx = self.tx.clone();
+        tokio::spawn(async move {
+            let event = read(client).await;
+            let _ = tx.send(M::from(event));
+        });
+        true
     }
 
     /// Writes `entry` down (when there is an outbox), then sends what waits.

@@ -222,11 +222,15 @@ pub enum Context {
     Followups,
     /// The note before closing a follow-up.
     FollowupNote,
+    /// The history of resolved incidents (`R`): the search and its results.
+    History,
+    /// A resolved incident of the history, read with its timeline.
+    HistoryRead,
 }
 
 impl Context {
     /// Every context, in the order the help lists them.
-    pub const ALL: [Context; 28] = [
+    pub const ALL: [Context; 30] = [
         Context::Normal,
         Context::Zoomed,
         Context::Help,
@@ -255,6 +259,8 @@ impl Context {
         Context::FollowupForm,
         Context::Followups,
         Context::FollowupNote,
+        Context::History,
+        Context::HistoryRead,
     ];
 
     /// Whether keys its rows do not bind are typed into a field.
@@ -274,6 +280,7 @@ impl Context {
                 | Context::CoverPrompt
                 | Context::FollowupForm
                 | Context::FollowupNote
+                | Context::History
         )
     }
 
@@ -319,6 +326,8 @@ impl Context {
             Context::FollowupForm => "follow-up",
             Context::Followups => "my follow-ups",
             Context::FollowupNote => "close follow-up (note)",
+            Context::History => "history of resolved incidents",
+            Context::HistoryRead => "a resolved incident",
         }
     }
 }

@@ -86,6 +86,7 @@ pub fn on_key(model: &mut Model, key: KeyEvent) -> Vec<Command> {
         Mode::Rota { cursor, step } => rota::key(model, cursor, step, action, &key),
         Mode::FollowupForm(form) => followup::form_key(model, form, action, &key),
         Mode::Followups(popup) => followup::list_key(model, popup, action, &key),
+        Mode::History(search) => history::key(model, search, action, &key),
     }
 }
 
