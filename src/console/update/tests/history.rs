@@ -149,7 +149,7 @@ fn enter_on_a_result_reads_it_whole_and_read_only_and_esc_goes_back() {
         key(&mut m, KeyCode::PageDown);
     }
     let end = scroll(&m).unwrap();
-    assert!(end > 40, "{end}");
+    assert!((40..100).contains(&end), "{end}");
     ch(&mut m, 'k');
     assert_eq!(scroll(&m), Some(end - 1));
 
