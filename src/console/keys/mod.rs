@@ -326,8 +326,8 @@ impl Context {
             Context::FollowupForm => "follow-up",
             Context::Followups => "my follow-ups",
             Context::FollowupNote => "close follow-up (note)",
-            Context::History => "history of resolved incidents",
-            Context::HistoryRead => "a resolved incident",
+            Context::History => "history search",
+            Context::HistoryRead => "history: an incident",
         }
     }
 }

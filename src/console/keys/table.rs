@@ -661,7 +661,7 @@ pub const BINDINGS: &[Binding] = &[
         C::History,
         &[&[(Code(K::Up), A::Up), (Code(K::Down), A::Down)]],
         Some("choose"),
-        "choose an incident (at the end: the next page)",
+        "choose (at the end: the next page)",
     )
     .also(&[&[(Ctrl('p'), A::Up), (Ctrl('n'), A::Down)]]),
     Binding::new(
@@ -677,7 +677,7 @@ pub const BINDINGS: &[Binding] = &[
         C::History,
         &[&[(Code(K::Enter), A::Submit)]],
         Some("search/read"),
-        "search for the words typed; when the results are theirs, read the one chosen",
+        "search the words typed; if already searched, read the one chosen",
     ),
     Binding::new(
         C::History,
