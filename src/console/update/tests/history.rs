@@ -74,6 +74,9 @@ fn r_asks_for_the_newest_and_enter_searches_the_words_typed() {
     assert_eq!(found(&m), [31, 12]);
     assert_eq!(search(&m).shown.as_deref(), Some("disk var"));
     assert_eq!(ids(&m), [2, 1, 3], "the list is untouched");
+    // Pasted words land in the search, on one line.
+    update(&mut m, Msg::Paste(" host-1\nhost-2".into()));
+    assert_eq!(search(&m).input.text(), "disk  var host-1 host-2");
     key(&mut m, KeyCode::Esc);
     assert_eq!(m.mode, Mode::Normal);
 }
