@@ -22,6 +22,8 @@ mod feed;
 mod followup;
 #[path = "console_screens/heartbeats.rs"]
 mod heartbeats;
+#[path = "console_screens/history.rs"]
+mod history;
 #[path = "console_screens/links.rs"]
 mod links;
 #[path = "console_screens/list.rs"]

@@ -59,8 +59,13 @@ pub async fn run(config: &Config, cmd: IncidentCmd) -> anyhow::Result<ExitCode> 
     Ok(ExitCode::SUCCESS)
 }
 
-/// The facts of `inc` as label and value, in the order a review reads them.
-fn facts(inc: &Incident) -> Vec<(&'static str, String)> {
+/// The facts of `inc` as label and value, in the order a review reads them,
+/// its times written by `time` (the console's history writes them in the
+/// responder's time zone).
+pub fn facts(
+    inc: &Incident,
+    time: impl Fn(DateTime<Utc>) -> String,
+) -> Vec<(&'static str, String)> {
     let mut facts = vec![
         ("severity", inc.severity.to_string()),
         ("status", inc.status.to_string()),
@@ -103,7 +108,7 @@ fn facts(inc: &Incident) -> Vec<(&'static str, String)> {
 /// The plain answer: facts, the description, then the timeline.
 pub fn text(inc: &Incident) -> String {
     let mut out = format!("#{} [{}] {}\n", inc.id, inc.severity, inc.title);
-    for (label, value) in facts(inc) {
+    for (label, value) in facts(inc, time) {
         let _ = writeln!(out, "  {label:<15}{value}");
     }
     if !inc.description.trim().is_empty() {
@@ -132,7 +137,7 @@ pub fn text(inc: &Incident) -> String {
 pub fn markdown(inc: &Incident) -> String {
     let mut out = format!("# Incident #{}: {}\n\n", inc.id, cell(&inc.title));
     out.push_str("| | |\n|---|---|\n");
-    for (label, value) in facts(inc) {
+    for (label, value) in facts(inc, time) {
         let _ = writeln!(out, "| {label} | {} |", cell(&value));
     }
     if !inc.description.trim().is_empty() {

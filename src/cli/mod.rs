@@ -4,7 +4,7 @@ mod cover;
 mod followups;
 mod handoff;
 mod heartbeat;
-mod incident;
+pub(crate) mod incident;
 mod migrate;
 mod notify;
 mod page;

@@ -95,6 +95,13 @@ pub fn popup(area: Rect) -> Rect {
     )
 }
 
+/// Width and height inside the border of a popup (`popup`) on a terminal
+/// of `size`: what the history's reader scrolls through.
+pub fn popup_text(size: (u16, u16)) -> (u16, u16) {
+    let p = popup(Rect::new(0, 0, size.0, size.1));
+    (p.width.saturating_sub(2), p.height.saturating_sub(2))
+}
+
 /// Width and height of the note in the hand-off popup (inside the border,
 /// above the rule and the line being written).
 pub fn handoff_note(size: (u16, u16)) -> (u16, u16) {

@@ -22,6 +22,7 @@ mod feed;
 mod followup;
 mod group;
 mod handoffs;
+mod history;
 mod links;
 mod list;
 mod rota;
@@ -35,6 +36,7 @@ pub use feed::{ALARM_SECONDS, FeedStatus, Health, stale_for};
 pub use followup::{Closing, FollowupForm, FollowupStep, FollowupsPopup, MyFollowups};
 pub use group::{Group, Grouping, Row, group_rows, title_shape};
 pub use handoffs::Handoffs;
+pub use history::{HISTORY_PAGE, HistorySearch, Reading};
 pub use links::{IncidentLinks, Link, LinkKind, is_shown_label};
 pub use list::{List, QuickFilters, Widest, age, passes, sort_key};
 pub use rota::{RotaOverrides, RotaStep};
@@ -119,6 +121,8 @@ pub enum Mode {
         runbook: String,
         source: String,
     },
+    /// The history of resolved incidents (`R`): searched, and one read.
+    History(Box<HistorySearch>),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -438,6 +442,8 @@ impl Model {
             Mode::Followups(popup) if popup.closing.is_some() => Context::FollowupNote,
             Mode::Followups(_) => Context::Followups,
             Mode::ChooseLink { .. } => Context::ChooseLink,
+            Mode::History(h) if h.reading.is_some() => Context::HistoryRead,
+            Mode::History(_) => Context::History,
         }
     }
 

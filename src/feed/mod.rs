@@ -7,6 +7,7 @@ pub mod client;
 pub mod failover;
 mod followups;
 pub mod heartbeats;
+mod history;
 pub mod http;
 pub mod outbox;
 pub mod poller;
@@ -107,6 +108,8 @@ pub struct Capabilities {
     pub ownership: bool,
     /// Keeps follow-ups: adds, lists and closes them.
     pub followups: bool,
+    /// Keeps the resolved incidents, to search and read again.
+    pub history: bool,
 }
 
 impl Capabilities {
@@ -123,6 +126,7 @@ impl Capabilities {
         report: true,
         ownership: true,
         followups: true,
+        history: true,
     };
 
     /// An Alertmanager polled directly: acknowledge (a silence), no more.
@@ -138,6 +142,7 @@ impl Capabilities {
         report: false,
         ownership: false,
         followups: false,
+        history: false,
     };
 
     /// Whether the feed takes `action`.
@@ -191,6 +196,16 @@ impl Capabilities {
     pub fn rota_refusal(&self) -> Option<String> {
         (!self.handoff).then(|| {
             "The rota and its overrides need the oncall hub; this feed is Alertmanager.".to_string()
+        })
+    }
+
+    /// Why the feed keeps no history of resolved incidents, or `None` when
+    /// it keeps one.
+    pub fn history_refusal(&self) -> Option<String> {
+        (!self.history).then(|| {
+            "The history of resolved incidents needs the oncall hub; this feed is Alertmanager, \
+             which forgets an alert once it is resolved."
+                .to_string()
         })
     }
 
@@ -281,6 +296,8 @@ mod tests {
         }
         assert_eq!(hub.capabilities().handoff_refusal(), None);
         assert!(am.capabilities().handoff_refusal().is_some());
+        assert_eq!(hub.capabilities().history_refusal(), None);
+        assert!(am.capabilities().history_refusal().is_some());
         assert!(hub.incremental() && !am.incremental());
     }
 }

@@ -1,138 +1,30 @@
 //! Sends the responder's changes to the feed, one at a time and in the
 //! order they were made, through the outbox: written down first, sent with
 //! an Idempotency-Key, taken out once the hub answered. While the hub cannot
-//! be reached they wait, and go out in order when it is back. Also fetches
-//! incident details and gathers the shift for the hand-off. Results come
-//! back to the console as events.
+//! be reached they wait, and go out in order when it is back. Also reads,
+//! beside the changes, incident details, lists, reports and pages of the
+//! history, and gathers the shift for the hand-off. Results come back to the
+//! console as events.
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 use std::time::Duration;
 
-use chrono::{DateTime, Utc};
+use chrono::Utc;
 use tokio::sync::mpsc;
 
 use super::FeedClient;
-use super::client::{Action, FeedError, Sending};
-use super::outbox::{Entry, Op, Outbox, SetAside};
+use super::client::{FeedError, Sending};
+use super::outbox::{Entry, Op, Outbox};
 use super::poller::backoff;
-use crate::handoff::{self, Shift};
-use crate::incident::{Handoff, HandoffRequest, Incident, NewOverride, Override, Squash};
+use crate::handoff;
+use crate::incident::HandoffRequest;
 
 mod answers;
+mod messages;
 
 pub use answers::describe;
-use answers::{Answer, no_handoff, no_rota, no_squashes, unkept};
-
-/// What the console asks of the worker.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Request {
-    /// `ticket` identifies the action so the console can clear "pending".
-    Act {
-        ticket: u64,
-        id: u64,
-        action: Action,
-    },
-    Fetch {
-        id: u64,
-    },
-    /// Gather the shift of `me` for the hand-off note.
-    PrepareHandoff {
-        me: String,
-        now: DateTime<Utc>,
-    },
-    /// The squashes in force and scheduled.
-    ListSquashes,
-    /// Remove squash `id`; `ticket` identifies the answer.
-    Unsquash {
-        ticket: u64,
-        id: u64,
-    },
-    /// The overrides in force and upcoming.
-    ListOverrides,
-    /// Put `request.responder` on call for its window; `ticket` identifies
-    /// the answer.
-    Cover {
-        ticket: u64,
-        request: NewOverride,
-    },
-    /// Remove override `id`; `ticket` identifies the answer.
-    Uncover {
-        ticket: u64,
-        id: u64,
-    },
-    /// Write the note into `dir`, then send the hand-off.
-    SendHandoff {
-        from: String,
-        to: Option<String>,
-        note: String,
-        dir: PathBuf,
-        now: DateTime<Utc>,
-    },
-    /// Fetch the noise report of the last `since` ("7d").
-    Report {
-        since: String,
-    },
-}
-
-/// What the worker reports back.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum WorkerEvent {
-    /// The answer to an action of this session.
-    Acted {
-        ticket: u64,
-        id: u64,
-        result: Result<Incident, FeedError>,
-    },
-    Fetched {
-        id: u64,
-        result: Result<Incident, FeedError>,
-    },
-    HandoffReady(Result<Shift, FeedError>),
-    /// The noise report asked for.
-    Report(Result<Box<crate::report::NoiseReport>, FeedError>),
-    /// How the hub took a hand-off, and where its note was saved (`None`
-    /// for one composed before the console restarted).
-    HandedOff {
-        saved: Option<Result<PathBuf, String>>,
-        result: Result<Handoff, FeedError>,
-    },
-    /// The squashes in force and scheduled.
-    Squashes(Result<Vec<Squash>, FeedError>),
-    /// How the hub took the removal of a squash (`ticket`: of this
-    /// session).
-    Unsquashed {
-        ticket: Option<u64>,
-        id: u64,
-        result: Result<Squash, FeedError>,
-    },
-    /// The overrides in force and upcoming.
-    Overrides(Result<Vec<Override>, FeedError>),
-    /// How the hub took an override (`ticket`: of this session).
-    Covered {
-        ticket: Option<u64>,
-        result: Result<Override, FeedError>,
-    },
-    /// How the hub took the removal of an override.
-    Uncovered {
-        ticket: Option<u64>,
-        id: u64,
-        result: Result<Override, FeedError>,
-    },
-    /// The change could not be sent now; it waits in the outbox.
-    Queued {
-        ticket: Option<u64>,
-        what: String,
-    },
-    /// How many changes wait in the outbox.
-    Waiting(usize),
-    /// A change kept from before the console restarted got its answer.
-    Replayed {
-        what: String,
-        result: Result<(), FeedError>,
-    },
-    /// Lines of the outbox that could not be read back were set aside.
-    SetAside(SetAside),
-}
+use answers::{Answer, no_handoff, no_history, no_rota, no_squashes, unkept};
+pub use messages::{Request, WorkerEvent};
 
 /// Starts the worker; drop the returned sender to stop it. `outbox` keeps
 /// changes across failures and restarts (hub feeds); without one, a change
@@ -255,30 +147,18 @@ impl<M: From<WorkerEvent> + Send + 'static> Worker<M> {
                 self.tickets.insert(entry.key.clone(), ticket);
                 self.enqueue(entry).await
             }
-            Request::ListOverrides => {
-                let client = self.client.clone();
-                let tx = self.tx.clone();
-                tokio::spawn(async move {
-                    let result = match &client {
-                        FeedClient::Hub(hub) => hub.overrides().await,
-                        FeedClient::Alertmanager(_) => Err(no_rota()),
-                    };
-                    let _ = tx.send(M::from(WorkerEvent::Overrides(result)));
-                });
-                true
-            }
-            Request::ListSquashes => {
-                let client = self.client.clone();
-                let tx = self.tx.clone();
-                tokio::spawn(async move {
-                    let result = match &client {
-                        FeedClient::Hub(hub) => hub.squashes(None).await,
-                        FeedClient::Alertmanager(_) => Err(no_squashes()),
-                    };
-                    let _ = tx.send(M::from(WorkerEvent::Squashes(result)));
-                });
-                true
-            }
+            Request::ListOverrides => self.read_beside(move |client| async move {
+                WorkerEvent::Overrides(match &client {
+                    FeedClient::Hub(hub) => hub.overrides().await,
+                    FeedClient::Alertmanager(_) => Err(no_rota()),
+                })
+            }),
+            Request::ListSquashes => self.read_beside(move |client| async move {
+                WorkerEvent::Squashes(match &client {
+                    FeedClient::Hub(hub) => hub.squashes(None).await,
+                    FeedClient::Alertmanager(_) => Err(no_squashes()),
+                })
+            }),
             Request::PrepareHandoff { me, now } => {
                 let result = match &self.client {
                     FeedClient::Hub(hub) => handoff::gather(hub, &me, now).await,
@@ -286,33 +166,51 @@ impl<M: From<WorkerEvent> + Send + 'static> Worker<M> {
                 };
                 self.report(WorkerEvent::HandoffReady(result))
             }
-            Request::Report { since } => {
-                // Read beside the changes, as details are: it may take a while.
-                let client = self.client.clone();
-                let tx = self.tx.clone();
-                tokio::spawn(async move {
-                    let result = match &client {
-                        FeedClient::Hub(hub) => hub.report(&since).await.map(Box::new),
-                        FeedClient::Alertmanager(_) => Err(FeedError::Unsupported(
-                            "the noise report needs the oncall hub; this feed is Alertmanager"
-                                .to_string(),
-                        )),
-                    };
-                    let _ = tx.send(M::from(WorkerEvent::Report(result)));
-                });
-                true
-            }
-            Request::Fetch { id } => {
-                // Details must not wait behind a slow change, nor hold the next one up.
-                let client = self.client.clone();
-                let tx = self.tx.clone();
-                tokio::spawn(async move {
-                    let result = client.get(id).await;
-                    let _ = tx.send(M::from(WorkerEvent::Fetched { id, result }));
-                });
-                true
-            }
+            Request::Report { since } => self.read_beside(move |client| async move {
+                WorkerEvent::Report(match &client {
+                    FeedClient::Hub(hub) => hub.report(&since).await.map(Box::new),
+                    FeedClient::Alertmanager(_) => Err(FeedError::Unsupported(
+                        "the noise report needs the oncall hub; this feed is Alertmanager"
+                            .to_string(),
+                    )),
+                })
+            }),
+            Request::Fetch { id } => self.read_beside(move |client| async move {
+                let result = client.get(id).await;
+                WorkerEvent::Fetched { id, result }
+            }),
+            Request::History { q, before, limit } => self.read_beside(move |client| async move {
+                let result = match &client {
+                    FeedClient::Hub(hub) => hub.resolved(&q, before, limit).await,
+                    FeedClient::Alertmanager(_) => Err(no_history()),
+                };
+                WorkerEvent::HistoryPage { q, before, result }
+            }),
+            Request::HistoryIncident { id } => self.read_beside(move |client| async move {
+                let result = match &client {
+                    FeedClient::Hub(hub) => hub.get(id).await.map(Box::new),
+                    FeedClient::Alertmanager(_) => Err(no_history()),
+                };
+                WorkerEvent::HistoryIncident { id, result }
+            }),
         }
+    }
+
+    /// Reads beside the changes: a detail, a list or a report must not
+    /// wait behind a slow change, nor hold the next one up. `read` gets the
+    /// client and makes the event its answer becomes.
+    fn read_beside<F, Fut>(&self, read: F) -> bool
+    where
+        F: FnOnce(FeedClient) -> Fut + Send + 'static,
+        Fut: std::future::Future<Output = WorkerEvent> + Send + 'static,
+    {
+        let client = self.client.clone();
+        let tx = self.tx.clone();
+        tokio::spawn(async move {
+            let event = read(client).await;
+            let _ = tx.send(M::from(event));
+        });
+        true
     }
 
     /// Writes `entry` down (when there is an outbox), then sends what waits.

@@ -230,11 +230,15 @@ pub enum Context {
     ConfirmBatch,
     /// Which of the incident's links to open (`O`).
     ChooseLink,
+    /// The history of resolved incidents (`R`): the search and its results.
+    History,
+    /// A resolved incident of the history, read with its timeline.
+    HistoryRead,
 }
 
 impl Context {
     /// Every context, in the order the help lists them.
-    pub const ALL: [Context; 30] = [
+    pub const ALL: [Context; 32] = [
         Context::Normal,
         Context::Zoomed,
         Context::Help,
@@ -265,6 +269,8 @@ impl Context {
         Context::FollowupForm,
         Context::Followups,
         Context::FollowupNote,
+        Context::History,
+        Context::HistoryRead,
     ];
 
     /// Whether keys its rows do not bind are typed into a field.
@@ -284,6 +290,7 @@ impl Context {
                 | Context::CoverPrompt
                 | Context::FollowupForm
                 | Context::FollowupNote
+                | Context::History
         )
     }
 
@@ -331,6 +338,8 @@ impl Context {
             Context::Followups => "my follow-ups",
             Context::FollowupNote => "close follow-up (note)",
             Context::ChooseLink => "open which link?",
+            Context::History => "history search",
+            Context::HistoryRead => "history: an incident",
         }
     }
 }

@@ -695,4 +695,65 @@ pub const BINDINGS: &[Binding] = &[
         Some("keep it"),
         "keep it open",
     ),
+    // The history of resolved incidents (`R`): letters type the search.
+    Binding::new(
+        C::History,
+        &[&[(Code(K::Up), A::Up), (Code(K::Down), A::Down)]],
+        Some("choose"),
+        "choose (at the end: the next page)",
+    )
+    .also(&[&[(Ctrl('p'), A::Up), (Ctrl('n'), A::Down)]]),
+    Binding::new(
+        C::History,
+        &[&[
+            (Code(K::PageDown), A::PageDown),
+            (Code(K::PageUp), A::PageUp),
+        ]],
+        Some("more"),
+        "a page down / up (at the end: the next page)",
+    ),
+    Binding::new(
+        C::History,
+        &[&[(Code(K::Enter), A::Submit)]],
+        Some("search/read"),
+        "search the words typed; if already searched, read the one chosen",
+    ),
+    Binding::new(
+        C::History,
+        &[&[(Code(K::Esc), A::Cancel)]],
+        Some("close"),
+        "close the history",
+    ),
+    // A resolved incident read from the history: read-only.
+    Binding::new(
+        C::HistoryRead,
+        &[&[(Code(K::Esc), A::Close), (Char('q'), A::Close)]],
+        Some("back"),
+        "back to the results",
+    ),
+    Binding::new(
+        C::HistoryRead,
+        &[
+            &[(Char('j'), A::Down), (Char('k'), A::Up)],
+            &[(Code(K::Down), A::Down), (Code(K::Up), A::Up)],
+        ],
+        Some("scroll"),
+        "scroll a line",
+    ),
+    Binding::new(
+        C::HistoryRead,
+        &[&[
+            (Code(K::PageDown), A::PageDown),
+            (Code(K::PageUp), A::PageUp),
+        ]],
+        None,
+        "scroll a page",
+    )
+    .also(&[&[(Char(' '), A::PageDown)]]),
+    Binding::new(
+        C::HistoryRead,
+        &[&[(Char('g'), A::Top)]],
+        None,
+        "back to the top",
+    ),
 ];

@@ -232,3 +232,23 @@ fn ownership_is_six_keys_a_short_prompt_and_a_question() {
     assert_eq!(normal(&key('4')), Some(KeyAction::PickRunbook(4)));
     assert!(labels(Context::Normal).contains(&"b 1-9".to_string()));
 }
+
+#[test]
+fn the_history_search_types_and_the_incident_read_takes_no_action() {
+    assert_eq!(normal(&key('R')), Some(KeyAction::History));
+    assert_eq!(lookup(Context::History, &key('j')), None, "j types");
+    assert_eq!(lookup(Context::History, &ctrl('n')), Some(KeyAction::Down));
+    assert_eq!(
+        lookup(Context::History, &code(KeyCode::PageDown)),
+        Some(KeyAction::PageDown)
+    );
+    assert_eq!(
+        lookup(Context::HistoryRead, &key('q')),
+        Some(KeyAction::Close)
+    );
+    assert_eq!(
+        lookup(Context::HistoryRead, &key(' ')),
+        Some(KeyAction::PageDown)
+    );
+    assert_eq!(lookup(Context::HistoryRead, &key('a')), None, "read-only");
+}

@@ -241,6 +241,10 @@ pub fn on_worker(model: &mut Model, event: WorkerEvent) -> Vec<Command> {
     match event {
         WorkerEvent::HandoffReady(result) => super::handoff::ready(model, result),
         WorkerEvent::Report(result) => super::report::ready(model, result),
+        WorkerEvent::HistoryPage { q, before, result } => {
+            super::history::page(model, q, before, result)
+        }
+        WorkerEvent::HistoryIncident { id, result } => super::history::incident(model, id, result),
         WorkerEvent::HandedOff { saved, result } => {
             super::handoff::handed_off(model, saved, result)
         }

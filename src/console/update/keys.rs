@@ -92,6 +92,7 @@ pub fn on_key(model: &mut Model, key: KeyEvent) -> Vec<Command> {
         Mode::FollowupForm(form) => followup::form_key(model, form, action, &key),
         Mode::Followups(popup) => followup::list_key(model, popup, action, &key),
         Mode::Batch(ask) => batch::key(model, ask, action, &key),
+        Mode::History(search) => history::key(model, search, action, &key),
     }
 }
 

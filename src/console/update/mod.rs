@@ -65,6 +65,7 @@ fn dispatch(model: &mut Model, msg: Msg) -> Vec<Command> {
                         input.paste(&text);
                     }
                 }
+                Mode::History(search) if search.reading.is_none() => search.input.paste(&text),
                 Mode::Followups(popup) => {
                     if let Some(closing) = &mut popup.closing {
                         closing.input.paste(&text);

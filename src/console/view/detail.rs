@@ -1,4 +1,5 @@
 //! The selected incident: what it is, where it stands, what happened to it.
+use chrono::FixedOffset;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
@@ -13,7 +14,7 @@ use super::wrap::wrap;
 use crate::alertmanager::SOURCE_URL_LABEL;
 use crate::console::keys::{self, KeyAction};
 use crate::console::model::{IncidentLinks, Model, age, is_shown_label};
-use crate::incident::{Incident, Status, level_name};
+use crate::incident::{Incident, Status, TimelineEntry, level_name};
 
 pub fn draw(model: &Model, frame: &mut Frame, area: Rect) {
     let Some(inc) = model.selected_incident() else {
@@ -288,36 +289,7 @@ fn timeline<'a>(model: &'a Model, inc: &'a Incident, skip: usize) -> Vec<Line<'a
         Some(detail) => {
             // Newest first: what happened last is what the responder needs.
             for e in detail.timeline.iter().rev().skip(skip) {
-                // When it was done; when that is not when the hub got it
-                // (it waited in an outbox), that is said at the end.
-                let taken = e.taken_at.unwrap_or(e.at);
-                let local = taken.with_timezone(&model.setup.tz).format("%H:%M");
-                let mut spans = vec![
-                    Span::styled(format!("{local} "), theme::DIM),
-                    Span::styled(
-                        format!("{} ", e.who),
-                        Style::new().add_modifier(Modifier::BOLD),
-                    ),
-                ];
-                let text = e.text.replace('\n', " ");
-                // The hub's own summaries already say what happened ("escalated from ...").
-                if text.starts_with(e.kind.as_str()) {
-                    spans.push(Span::raw(text));
-                } else {
-                    spans.push(Span::raw(e.kind.as_str()));
-                    if !text.is_empty() {
-                        spans.push(Span::styled(": ", theme::DIM));
-                        spans.push(Span::raw(text));
-                    }
-                }
-                if e.taken_at.is_some() {
-                    let arrived = e.at.with_timezone(&model.setup.tz).format("%H:%M");
-                    spans.push(Span::styled(
-                        format!(" (kept offline, reached the hub {arrived})"),
-                        theme::DIM,
-                    ));
-                }
-                out.push(Line::from(spans));
+                out.push(entry(e, model.setup.tz, "%H:%M"));
             }
             if detail.version < inc.version {
                 out.push(Line::styled("updating…", theme::PENDING));
@@ -326,4 +298,39 @@ fn timeline<'a>(model: &'a Model, inc: &'a Incident, skip: usize) -> Vec<Line<'a
         None => out.push(Line::styled("loading…", theme::DIM)),
     }
     out
+}
+
+/// One entry of a timeline on one line, its times in `tz` written as
+/// `clock` says ("%H:%M"): when, who, what happened and what was said.
+pub(super) fn entry(e: &TimelineEntry, tz: FixedOffset, clock: &str) -> Line<'static> {
+    // When it was done; when that is not when the hub got it (it waited in
+    // an outbox), that is said at the end.
+    let taken = e.taken_at.unwrap_or(e.at);
+    let local = taken.with_timezone(&tz).format(clock);
+    let mut spans = vec![
+        Span::styled(format!("{local} "), theme::DIM),
+        Span::styled(
+            format!("{} ", e.who),
+            Style::new().add_modifier(Modifier::BOLD),
+        ),
+    ];
+    let text = e.text.replace('\n', " ");
+    // The hub's own summaries already say what happened ("escalated from ...").
+    if text.starts_with(e.kind.as_str()) {
+        spans.push(Span::raw(text));
+    } else {
+        spans.push(Span::raw(e.kind.as_str()));
+        if !text.is_empty() {
+            spans.push(Span::styled(": ", theme::DIM));
+            spans.push(Span::raw(text));
+        }
+    }
+    if e.taken_at.is_some() {
+        let arrived = e.at.with_timezone(&tz).format(clock);
+        spans.push(Span::styled(
+            format!(" (kept offline, reached the hub {arrived})"),
+            theme::DIM,
+        ));
+    }
+    Line::from(spans)
 }

@@ -7,6 +7,7 @@ mod followup;
 mod handoff;
 mod heartbeats;
 mod help;
+pub(crate) mod history;
 mod hyperlink;
 mod list;
 mod report;
@@ -78,6 +79,7 @@ pub fn view(model: &Model, frame: &mut Frame) {
         }
         Mode::Rota { cursor, step } => rota::draw(model, frame, frame.area(), *cursor, step),
         Mode::Followups(popup) => followup::draw_list(model, frame, frame.area(), popup),
+        Mode::History(search) => history::draw(model, frame, frame.area(), search),
         _ => {}
     }
     if model.setup.monochrome {

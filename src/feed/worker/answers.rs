@@ -82,6 +82,13 @@ pub(super) fn no_squashes() -> FeedError {
     )
 }
 
+pub(super) fn no_history() -> FeedError {
+    FeedError::Unsupported(
+        "the history of resolved incidents needs the oncall hub; this feed is Alertmanager"
+            .to_string(),
+    )
+}
+
 pub(super) fn no_handoff() -> FeedError {
     FeedError::Unsupported("hand-off needs the oncall hub; this feed is Alertmanager".to_string())
 }

@@ -7,6 +7,7 @@ mod feed;
 mod feed_health;
 mod followup;
 mod handoff;
+mod history;
 mod links;
 mod many;
 mod ownership;
