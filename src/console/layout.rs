@@ -113,7 +113,11 @@ pub fn handoff_note(size: (u16, u16)) -> (u16, u16) {
 /// list and one line about the other modes, less the rows inside its
 /// border. Nothing when everything fits.
 pub fn help_overflow(size: (u16, u16)) -> u16 {
-    let lines = super::keys::rows(super::keys::Context::Normal).count() + 1;
+    let keys = super::keys::rows(super::keys::Context::Normal).count();
     let room = usize::from(size.1.saturating_sub(2));
-    u16::try_from(lines.saturating_sub(room)).unwrap_or(u16::MAX)
+    if keys <= room {
+        // It fits, drawn whole (see `view::help`).
+        return 0;
+    }
+    u16::try_from(keys + 1 - room).unwrap_or(u16::MAX)
 }

@@ -99,7 +99,7 @@ fn acknowledging_a_group_asks_how_many_on_the_message_line() {
     press(&mut m, KeyCode::Char('a'));
     let shown = text(&draw(&m, w, h));
     assert!(
-        shown.contains("Acknowledge 30 incidents in the group?"),
+        shown.contains("Acknowledge 27 incidents in the group (3 left out)?"),
         "{shown}"
     );
     assert!(shown.contains("y/Enter sends each"), "{shown}");

@@ -26,6 +26,8 @@ pub struct BatchAsk {
     pub kind: BatchKind,
     /// The incidents it goes to: those it applies to.
     pub ids: Vec<u64>,
+    /// Their versions when asked, in the same order.
+    pub seen: Vec<u64>,
     /// "marked", "in the group": what the responder chose.
     pub what: &'static str,
     /// How many of those chosen it does not apply to (already yours, resolved).
@@ -58,8 +60,8 @@ pub struct Actions {
     pub pending: BTreeMap<u64, Pending>,
     /// Batches with answers still to come.
     pub batches: Vec<Batch>,
-    /// Why the hub refused the last action of a batch, by incident, until
-    /// an action is sent on it again.
+    /// Why the last action of a batch on an incident was not done (the
+    /// hub refused it, or it could not be sent), until another is sent.
     pub refused: BTreeMap<u64, String>,
     /// Changes waiting in the outbox for the hub to be reachable.
     pub waiting: usize,

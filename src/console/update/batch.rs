@@ -47,11 +47,10 @@ pub fn start(model: &mut Model, action: KeyAction, (ids, what): (Vec<u64>, &'sta
         model.warn(why);
         return;
     }
-    let me = model.responder.clone();
     let total = ids.len();
     let ids: Vec<u64> = ids
         .into_iter()
-        .filter(|&id| model.incident(id).is_some_and(|inc| kind.applies(inc, &me)))
+        .filter(|&id| model.incident(id).is_some_and(|inc| kind.applies(inc)))
         .collect();
     if ids.is_empty() {
         model.say(format!(
@@ -62,10 +61,17 @@ pub fn start(model: &mut Model, action: KeyAction, (ids, what): (Vec<u64>, &'sta
         return;
     }
     let left_out = total - ids.len();
+    // The versions seen when asked: an incident changed by someone else
+    // while the question is on screen is refused by the hub, not overrun.
+    let seen = ids
+        .iter()
+        .map(|&id| model.incident(id).map_or(0, |inc| inc.version))
+        .collect();
     let input = matches!(kind, BatchKind::Resolve | BatchKind::Note).then(LineInput::default);
     model.mode = Mode::Batch(Box::new(BatchAsk {
         kind,
         ids,
+        seen,
         what,
         left_out,
         input,
@@ -105,18 +111,20 @@ pub fn key(
 fn send(model: &mut Model, ask: BatchAsk, text: Option<String>) -> Vec<Command> {
     let mut batch = Batch {
         verb: ask.kind.verb(),
-        total: ask.ids.len(),
+        total: 0,
         tickets: Default::default(),
         refused: Vec::new(),
     };
     let mut cmds = Vec::new();
-    for id in ask.ids {
-        let Some(inc) = model.incident(id) else {
+    for (&id, &version) in ask.ids.iter().zip(&ask.seen) {
+        // Gone from the list while the question was asked: not sent, and
+        // not counted.
+        if model.incident(id).is_none() {
             continue;
-        };
+        }
         let action = match ask.kind {
             BatchKind::Acknowledge => Action::Acknowledge {
-                version: Some(inc.version),
+                version: Some(version),
             },
             BatchKind::Escalate => Action::Escalate { note: None },
             BatchKind::Resolve => Action::Resolve {
@@ -131,12 +139,17 @@ fn send(model: &mut Model, ask: BatchAsk, text: Option<String>) -> Vec<Command> 
         batch.tickets.insert(ticket);
         cmds.push(Command::Feed(Request::Act { ticket, id, action }));
     }
+    batch.total = batch.tickets.len();
+    if batch.total == 0 {
+        model.warn("Nothing sent: those incidents have left the list.");
+        return cmds;
+    }
     model.say(format!(
         "{} {} incidents, each on its own…",
         ask.kind.doing(),
         batch.total
     ));
-    // Done with: what is sent is no longer marked, so the next action does
+    // Done with: the marks are cleared once sent, so the next action does
     // not go to them again by mistake.
     model.list.marked.clear();
     model.list.mark_anchor = None;
@@ -165,8 +178,8 @@ pub fn answered(
     batch.tickets.remove(&ticket);
     if let Err(e) = result {
         let why = match e {
-            FeedError::Rejected { message, .. } => message.clone(),
-            other => other.to_string(),
+            FeedError::Rejected { message, .. } => format!("the hub refused: {message}"),
+            other => format!("not sent: {other}"),
         };
         batch.refused.push((id, why.clone()));
         model.actions.refused.insert(id, why);
@@ -188,7 +201,7 @@ pub fn answered(
                     .collect();
                 let more = if refused.len() > 5 { ", …" } else { "" };
                 model.warn(format!(
-                    "{} {done} of {}; the hub refused {} ({}{more}: marked {}, the detail says why).",
+                    "{} {done} of {}; {} not done ({}{more}: marked {}, the detail says why).",
                     capital(&batch.verb),
                     batch.total,
                     refused.len(),
@@ -223,12 +236,11 @@ impl BatchKind {
     }
 
     /// Whether it makes sense for `inc`, `me` being the responder.
-    fn applies(self, inc: &Incident, me: &str) -> bool {
+    fn applies(self, inc: &Incident) -> bool {
         match self {
-            BatchKind::Acknowledge => {
-                inc.status == Status::Triggered
-                    || (inc.status == Status::Acknowledged && inc.owner.as_deref() != Some(me))
-            }
+            // Held by someone already: the hub would refuse it (T takes one
+            // over); the question says how many are left out.
+            BatchKind::Acknowledge => inc.status == Status::Triggered,
             BatchKind::Escalate | BatchKind::Resolve => inc.status.is_open(),
             BatchKind::Note => true,
         }
@@ -245,7 +257,7 @@ impl BatchKind {
 
     fn why_not(self) -> &'static str {
         match self {
-            BatchKind::Acknowledge => "they are yours already, or resolved",
+            BatchKind::Acknowledge => "none is triggered (T takes one over)",
             BatchKind::Escalate | BatchKind::Resolve => "they are resolved",
             BatchKind::Note => "none is in the list",
         }

@@ -147,6 +147,10 @@ fn normal(model: &mut Model, action: Option<KeyAction>) -> Vec<Command> {
         KeyAction::Browse => runbook::start_browse(model),
         KeyAction::Handoff => return handoff::start(model),
         KeyAction::Report => return report::start(model),
+        // A group's steps are its members' own: ticked from a member.
+        KeyAction::TickStep if model.list.selected_group().is_some() => {
+            batch::one_at_a_time(model, action)
+        }
         KeyAction::TickStep => return runbook::tick(model),
         KeyAction::Copy => return copy::copy(model),
         KeyAction::Open => return runbook::open(model),
@@ -210,6 +214,10 @@ fn normal(model: &mut Model, action: Option<KeyAction>) -> Vec<Command> {
 /// The help scrolls when it does not fit; any other key closes it.
 fn help_key(model: &mut Model, scroll: u16, action: Option<KeyAction>) {
     let last = crate::console::layout::help_overflow(model.size);
+    if last == 0 {
+        // All of it is on screen: every key closes it.
+        return;
+    }
     let page = model.size.1.saturating_sub(4).max(1);
     let scroll = match action {
         Some(KeyAction::Down) => scroll.saturating_add(1),

@@ -22,7 +22,15 @@ pub fn toggle(model: &mut Model) {
         }
     }
     model.list.mark_anchor = (!all_marked).then(|| ids[0]);
-    selection::move_by(model, KeyAction::Down);
+    // Past an open group's members too, marked with it.
+    let open_group = model
+        .list
+        .selected_group()
+        .is_some_and(|g| model.list.open.contains(&g.key));
+    let past = if open_group { ids.len() + 1 } else { 1 };
+    for _ in 0..past {
+        selection::move_by(model, KeyAction::Down);
+    }
     say_marked(model);
 }
 

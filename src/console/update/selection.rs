@@ -32,7 +32,12 @@ pub fn rebuild(model: &mut Model) {
     visible.sort_by_cached_key(|&i| sort_key(&incidents[i]));
     model.list.open_counts = count_open(incidents);
     model.list.widest = Widest::of(visible.iter().map(|&i| &incidents[i]));
-    let on_group = model.list.selected_group().map(|g| g.key.clone());
+    // The group under the cursor, by what it shares and the ids it held (its
+    // member indexes are of the incidents as they were, so not used here).
+    let on_group = model
+        .list
+        .selected_group()
+        .map(|g| (g.key.clone(), g.ids.clone()));
     let (rows, groups) = group_rows(incidents, &visible, model.list.grouping, &model.list.open);
     // Only what is shown stays marked: an action goes to what was seen.
     if !model.list.marked.is_empty() {
@@ -45,7 +50,17 @@ pub fn rebuild(model: &mut Model) {
     model.list.groups = groups;
     let keep = model.list.selected;
     let found = match &on_group {
-        Some(key) => group_row(&model.list, key),
+        // The group still there; or, when it broke up (resolved down to
+        // one), the first of its members still open, where it stood.
+        Some((key, ids)) => group_row(&model.list, key).or_else(|| {
+            model.list.rows.iter().position(|r| match r {
+                Row::Incident { index, .. } => {
+                    let inc = &model.list.incidents[*index];
+                    inc.status.is_open() && ids.binary_search(&inc.id).is_ok()
+                }
+                Row::Group(_) => false,
+            })
+        }),
         None => None,
     }
     .or_else(|| keep.and_then(|id| row_of(&model.list, id)));
@@ -69,7 +84,11 @@ pub fn rebuild(model: &mut Model) {
             .cursor
             .min(model.list.rows.len().saturating_sub(1)),
     };
-    model.list.selected = model.list.row_incident(model.list.cursor).map(|i| i.id);
+    // On a group, the incident it shows stays while the group holds it: a
+    // new page of the storm does not take the runbook and the timeline away.
+    let stays = keep.filter(|id| model.list.selected_group().is_some_and(|g| g.has(*id)));
+    model.list.selected =
+        stays.or_else(|| model.list.row_incident(model.list.cursor).map(|i| i.id));
     keep_cursor_visible(model);
 }
 

@@ -173,7 +173,7 @@ fn batch_label(ask: &BatchAsk) -> String {
     let n = ask.ids.len();
     let left = match ask.left_out {
         0 => String::new(),
-        k => format!(" ({k} more {} left out)", ask.what),
+        k => format!(" ({k} left out)"),
     };
     let them = if n == 1 { "incident" } else { "incidents" };
     match ask.kind {

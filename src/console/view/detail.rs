@@ -158,7 +158,7 @@ fn about<'a>(model: &'a Model, inc: &'a Incident, width: u16) -> Vec<Line<'a>> {
     out.push(Line::from(facts));
     if let Some(why) = model.actions.refused.get(&inc.id) {
         out.push(Line::styled(
-            format!("{} the hub refused: {why}", theme::REFUSED_MARK),
+            format!("{} {why}", theme::REFUSED_MARK),
             theme::ERROR,
         ));
     }

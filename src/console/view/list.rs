@@ -328,18 +328,14 @@ impl Columns {
             .map(|p| p.id)
             .collect::<std::collections::BTreeSet<u64>>()
             .len();
-        let refused = model
-            .actions
-            .refused
-            .keys()
-            .filter(|id| group.has(**id))
-            .count();
-        let marked = model
-            .list
-            .marked
-            .iter()
-            .filter(|id| group.has(**id))
-            .count();
+        // Each counted from the smaller side: a group of fifty among ten
+        // thousand marks costs fifty lookups, not ten thousand.
+        let refused = count_in(group, model.actions.refused.keys(), |id| {
+            model.actions.refused.contains_key(id)
+        });
+        let marked = count_in(group, model.list.marked.iter(), |id| {
+            model.list.marked.contains(id)
+        });
         let mut x = area.x;
         for (c, width) in COLUMNS.iter().zip(self.widths) {
             let cell: Option<(Cow<str>, Style)> = match c.kind {
@@ -382,6 +378,20 @@ impl Columns {
         if selected {
             buf.set_style(area, Style::new().add_modifier(Modifier::REVERSED));
         }
+    }
+}
+
+/// How many of `group`'s members are in a set, walking the set or the
+/// group, whichever is smaller.
+fn count_in<'a>(
+    group: &Group,
+    set: impl ExactSizeIterator<Item = &'a u64>,
+    holds: impl Fn(&u64) -> bool,
+) -> usize {
+    if set.len() <= group.ids.len() {
+        set.filter(|id| group.has(**id)).count()
+    } else {
+        group.ids.iter().filter(|id| holds(id)).count()
     }
 }
 

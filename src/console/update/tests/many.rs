@@ -229,7 +229,7 @@ fn answers_are_summed_up_and_refusals_kept_on_their_rows() {
     }
     let text = said(&m).text;
     assert!(
-        text.starts_with("Acknowledged 28 of 30; the hub refused 2"),
+        text.starts_with("Acknowledged 28 of 30; 2 not done"),
         "{text}"
     );
     assert!(m.actions.batches.is_empty() && m.actions.pending.is_empty());
@@ -242,7 +242,10 @@ fn answers_are_summed_up_and_refusals_kept_on_their_rows() {
             .into_iter()
             .collect::<Vec<_>>()
     );
-    assert_eq!(m.actions.refused[&sent[0].1], "it is resolved");
+    assert_eq!(
+        m.actions.refused[&sent[0].1],
+        "the hub refused: it is resolved"
+    );
     // A later action on the incident clears its mark.
     m.list.grouping = Grouping::Off;
     ch(&mut m, '=');
@@ -368,4 +371,112 @@ fn hash_opens_the_group_that_holds_the_incident() {
     assert_eq!(m.list.selected, Some(115));
     assert!(m.list.selected_group().is_none(), "on the member's own row");
     assert!(m.list.open.contains("DiskFull"));
+}
+
+#[test]
+fn a_group_resolved_down_to_one_leaves_the_cursor_on_what_is_left() {
+    let mut m = polled();
+    let mut incidents: Vec<Incident> = m.list.incidents.iter().cloned().collect();
+    for n in 0..3 {
+        incidents.push(
+            Incident::builder(60 + n, &format!("Disk /var on host-{n}"), t0())
+                .severity(Severity::Critical)
+                .status(Status::Triggered)
+                .label("alertname", "DiskFull")
+                .created_at(t0() - chrono::Duration::minutes(n as i64))
+                .build(),
+        );
+    }
+    poll(&mut m, incidents);
+    ch(&mut m, '=');
+    ch(&mut m, 'g');
+    assert!(m.list.selected_group().is_some());
+    // Two of the three resolved: no group any more; the cursor stays where
+    // the group was, on the one still open, not among the resolved.
+    let resolved: Vec<Incident> = [60, 61]
+        .iter()
+        .map(|id| {
+            let mut inc = m.incident(*id).unwrap().clone();
+            inc.status = Status::Resolved;
+            inc.version += 1;
+            inc
+        })
+        .collect();
+    delta(&mut m, resolved);
+    assert!(m.list.groups.is_empty());
+    assert_eq!(m.list.row_incident(m.list.cursor).map(|i| i.id), Some(62));
+    assert_eq!(m.list.selected, Some(62));
+}
+
+#[test]
+fn a_new_page_of_the_storm_keeps_what_the_group_shows() {
+    let mut m = storm();
+    ch(&mut m, '=');
+    ch(&mut m, 'j');
+    assert_eq!(m.list.selected, Some(107));
+    // A newer critical page of the same alert: first in the group now, but
+    // the detail and runbook stay on what the responder was reading.
+    let newer = Incident::builder(200, "Disk /var on host-99", t0())
+        .severity(Severity::Critical)
+        .status(Status::Triggered)
+        .service("storage")
+        .label("alertname", "DiskFull")
+        .created_at(t0())
+        .build();
+    delta(&mut m, vec![newer]);
+    assert!(m.list.selected_group().is_some_and(|g| g.has(200)));
+    assert_eq!(m.list.selected, Some(107));
+}
+
+#[test]
+fn acknowledging_leaves_out_what_others_hold_and_sends_the_versions_seen() {
+    let mut m = storm();
+    let held: Vec<Incident> = (100..103)
+        .map(|id| {
+            let mut inc = m.incident(id).unwrap().clone();
+            inc.status = Status::Acknowledged;
+            inc.owner = Some("sam".into());
+            inc.version += 1;
+            inc
+        })
+        .collect();
+    delta(&mut m, held);
+    ch(&mut m, '=');
+    ch(&mut m, 'j');
+    ch(&mut m, 'a');
+    let Mode::Batch(ask) = &m.mode else {
+        panic!("{:?}", m.mode)
+    };
+    assert_eq!((ask.ids.len(), ask.left_out), (27, 3));
+    // #110 changes while the question is on screen: the version asked about
+    // goes to the hub, which refuses it as changed.
+    let seen = m.incident(110).unwrap().version;
+    let mut moved = m.incident(110).unwrap().clone();
+    moved.version += 1;
+    moved.occurrences += 1;
+    delta(&mut m, vec![moved]);
+    let cmds = ch(&mut m, 'y');
+    let sent = acts(&cmds);
+    assert_eq!(sent.len(), 27);
+    assert!(sent.contains(&(
+        110,
+        Action::Acknowledge {
+            version: Some(seen)
+        }
+    )));
+}
+
+#[test]
+fn the_help_scrolls_only_when_it_does_not_fit() {
+    let mut m = storm();
+    update(&mut m, Msg::Resize(80, 24));
+    ch(&mut m, '?');
+    ch(&mut m, 'j');
+    assert_eq!(m.mode, Mode::Help { scroll: 1 });
+    // Tall enough for all of it: j closes it, as any key does.
+    update(&mut m, Msg::Resize(120, 60));
+    ch(&mut m, 'x');
+    ch(&mut m, '?');
+    ch(&mut m, 'j');
+    assert_eq!(m.mode, Mode::Normal);
 }
